@@ -1,0 +1,2 @@
+export * from './model/flag.js';
+export type * from './model/result.js';
