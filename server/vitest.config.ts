@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const coreSrc = fileURLToPath(new URL('../core/src', import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against core's sources, so a core change needs no rebuild to be tested here.
+    alias: [
+      { find: /^@switchyard\/core\/schema$/, replacement: `${coreSrc}/schema/index.ts` },
+      { find: /^@switchyard\/core$/, replacement: `${coreSrc}/index.ts` },
+    ],
+  },
+  test: {
+    name: 'server',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
