@@ -1,0 +1,66 @@
+import type { Snapshot } from '../model/flag.js';
+import { compileCondition } from '../operators/compile-condition.js';
+import { brokenFlag, compileFlag } from './compile-flag.js';
+import type { CompiledFlag, CompiledSegment } from './compiled-types.js';
+
+/** A snapshot prepared for evaluation. Build it once per snapshot with `compileSnapshot`. */
+export interface CompiledSnapshot {
+  /** The snapshot this was compiled from (not copied; do not mutate it). */
+  readonly snapshot: Snapshot;
+  readonly revision: number;
+  /** Whether the snapshot has a flag with this key. */
+  has(flagKey: string): boolean;
+  /** Keys of all flags, in snapshot order. */
+  flagKeys(): string[];
+}
+
+/** Implementation behind `CompiledSnapshot`; the evaluator reads `flags` directly. */
+export class CompiledSnapshotImpl implements CompiledSnapshot {
+  readonly revision: number;
+
+  constructor(
+    readonly snapshot: Snapshot,
+    /** @internal */
+    readonly flags: ReadonlyMap<string, CompiledFlag>,
+  ) {
+    this.revision = snapshot.revision;
+  }
+
+  has(flagKey: string): boolean {
+    return this.flags.has(flagKey);
+  }
+
+  flagKeys(): string[] {
+    return [...this.flags.keys()];
+  }
+}
+
+function listOf<T>(value: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Precompiles a snapshot: segment and flag maps, parsed operator values, RegExps, Sets and every
+ * result object an evaluation can return. Never throws: a flag that cannot be compiled evaluates to
+ * the caller's default with error GENERAL. Later duplicates of a key replace earlier ones.
+ */
+export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
+  const segments = new Map<string, CompiledSegment>();
+  for (const segment of listOf(snapshot?.segments)) {
+    try {
+      segments.set(segment.key, { conditions: listOf(segment.conditions).map(compileCondition) });
+    } catch {
+      // A segment that cannot be compiled is treated as missing: rules referencing it never match.
+    }
+  }
+  const flags = new Map<string, CompiledFlag>();
+  for (const flag of listOf(snapshot?.flags)) {
+    if (flag === null || typeof flag !== 'object' || typeof flag.key !== 'string') continue;
+    try {
+      flags.set(flag.key, compileFlag(flag, segments));
+    } catch {
+      flags.set(flag.key, brokenFlag(flag.key, flag.type));
+    }
+  }
+  return new CompiledSnapshotImpl(snapshot, flags);
+}

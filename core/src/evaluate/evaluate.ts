@@ -1,0 +1,67 @@
+import type { CompiledSnapshot, CompiledSnapshotImpl } from '../compile/compile-snapshot.js';
+import type { EvaluationContext, FlagType, JsonValue } from '../model/flag.js';
+import type { ErrorCode, EvaluationResult } from '../model/result.js';
+import { resolveFlag } from './resolve-flag.js';
+
+const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+
+function errorResult<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {
+  return Object.freeze({ value, reason: 'ERROR', errorCode, errorMessage });
+}
+
+/**
+ * Evaluates `flagKey` for `context` (spec: "Evaluation"). Never throws: an unknown flag, a type
+ * mismatch (when `expectedType` is given), a served variant that does not exist or any internal
+ * failure returns `defaultValue` with reason ERROR and an error code. Results are frozen and may be
+ * shared between calls.
+ *
+ * @example
+ * const compiled = compileSnapshot(snapshot);
+ * const { value, variant, reason } = evaluate(compiled, 'checkout-color', { userId: 'u-1' }, 'blue', 'string');
+ */
+export function evaluate<T>(
+  compiled: CompiledSnapshot,
+  flagKey: string,
+  context: EvaluationContext,
+  defaultValue: T,
+  expectedType?: FlagType,
+): EvaluationResult<T | JsonValue> {
+  try {
+    const flags = (compiled as CompiledSnapshotImpl).flags;
+    const flag = flags.get(flagKey);
+    if (flag === undefined) return errorResult(defaultValue, 'FLAG_NOT_FOUND', `flag "${flagKey}" not found`);
+    if (expectedType != null && expectedType !== flag.type) {
+      return errorResult(defaultValue, 'TYPE_MISMATCH', `flag "${flagKey}" is ${flag.type}, not ${expectedType}`);
+    }
+    const served = resolveFlag(flags, flag, context ?? EMPTY_CONTEXT);
+    return served ?? errorResult(defaultValue, 'GENERAL', `flag "${flagKey}" serves a variant it does not define`);
+  } catch (error) {
+    return errorResult(defaultValue, 'GENERAL', `evaluation failed: ${String(error)}`);
+  }
+}
+
+/**
+ * Fast path for boolean flags: the served value, or `defaultValue` when the flag is unknown, not a
+ * boolean flag, or evaluates to an error without a value. Never throws and allocates nothing beyond
+ * the hash input.
+ *
+ * @example
+ * if (isEnabled(compiled, 'new-checkout', { userId: 'u-1' })) renderNewCheckout();
+ */
+export function isEnabled(
+  compiled: CompiledSnapshot,
+  flagKey: string,
+  context: EvaluationContext,
+  defaultValue = false,
+): boolean {
+  try {
+    const flags = (compiled as CompiledSnapshotImpl).flags;
+    const flag = flags.get(flagKey);
+    if (flag === undefined || flag.type !== 'boolean') return defaultValue;
+    const served = resolveFlag(flags, flag, context ?? EMPTY_CONTEXT);
+    const value = served === undefined ? defaultValue : served.value;
+    return typeof value === 'boolean' ? value : defaultValue;
+  } catch {
+    return defaultValue;
+  }
+}
