@@ -1,0 +1,54 @@
+/** Maps each event name to the type of its payload (`void` for none); an interface is fine. */
+export type EventMap = object;
+
+/** Arguments of `emit` after the event name: none for `void` events, else the payload. */
+export type EventArgs<Events extends EventMap, K extends keyof Events> = [Events[K]] extends [void] ? [] : [Events[K]];
+
+/** A listener of event `K`. */
+export type Listener<Events extends EventMap, K extends keyof Events> = (payload: Events[K]) => void;
+
+/**
+ * A tiny typed event emitter. A listener that throws does not stop the others nor the emitter's
+ * caller: SDK state changes must never be aborted by application code. The error goes to
+ * `onListenerError`; SDKs pass one that reports it (core has no console or timers to do so itself).
+ */
+export class Emitter<Events extends EventMap> {
+  private readonly listeners: { [K in keyof Events]?: Set<Listener<Events, K>> } = {};
+
+  constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
+
+  /** Adds `listener` for `event`; returns a function that removes it. */
+  on<K extends keyof Events>(event: K, listener: Listener<Events, K>): () => void {
+    (this.listeners[event] ??= new Set()).add(listener);
+    return () => this.off(event, listener);
+  }
+
+  /** Removes `listener` from `event` (no-op when it is not registered). */
+  off<K extends keyof Events>(event: K, listener: Listener<Events, K>): void {
+    this.listeners[event]?.delete(listener);
+  }
+
+  /** Calls every listener of `event` with `payload`, in registration order. */
+  emit<K extends keyof Events>(event: K, ...args: EventArgs<Events, K>): void {
+    const set = this.listeners[event];
+    if (!set) return;
+    const payload = args[0] as Events[K];
+    for (const listener of [...set]) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  /** Number of listeners of `event`. */
+  listenerCount(event: keyof Events): number {
+    return this.listeners[event]?.size ?? 0;
+  }
+
+  /** Removes every listener of every event. */
+  clear(): void {
+    for (const key of Object.keys(this.listeners)) delete this.listeners[key as keyof Events];
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * `@switchyard/core/sync`: the pure, I/O-free client state both SDKs share (snapshot store with the
+ * protocol's revision rules, change detection, backoff, a typed emitter). Transports (EventSource,
+ * HTTP, Redis) live in the SDKs.
+ */
+export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
+export { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
+export { Emitter, type EventArgs, type EventMap, type Listener } from './emitter.js';
+export { SnapshotStore, type ApplyResult, type ApplyStatus, type PutOptions } from './snapshot-store.js';
+export { isSnapshot, isSnapshotPatch } from './wire-guards.js';

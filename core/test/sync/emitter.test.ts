@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Emitter } from '../../src/sync/index.js';
+
+interface Events {
+  change: { flags: string[] };
+  ready: void;
+}
+
+describe('Emitter', () => {
+  it('delivers payloads to listeners in registration order', () => {
+    const emitter = new Emitter<Events>();
+    const seen: string[] = [];
+    emitter.on('change', ({ flags }) => seen.push(`a:${flags.join()}`));
+    emitter.on('change', ({ flags }) => seen.push(`b:${flags.join()}`));
+    emitter.on('ready', () => seen.push('ready'));
+    emitter.emit('change', { flags: ['x', 'y'] });
+    expect(seen).toEqual(['a:x,y', 'b:x,y']);
+  });
+
+  it('unsubscribes through the returned function and through off()', () => {
+    const emitter = new Emitter<Events>();
+    let calls = 0;
+    const listener = () => calls++;
+    const unsubscribe = emitter.on('ready', listener);
+    emitter.emit('ready');
+    unsubscribe();
+    emitter.emit('ready');
+    emitter.on('ready', listener);
+    emitter.off('ready', listener);
+    emitter.emit('ready');
+    expect(calls).toBe(1);
+    expect(emitter.listenerCount('ready')).toBe(0);
+  });
+
+  it('keeps calling the other listeners when one throws, and reports the error', () => {
+    const errors: unknown[] = [];
+    const emitter = new Emitter<Events>((error) => errors.push(error));
+    let reached = false;
+    emitter.on('ready', () => {
+      throw new Error('app bug');
+    });
+    emitter.on('ready', () => (reached = true));
+    expect(() => emitter.emit('ready')).not.toThrow();
+    expect(reached).toBe(true);
+    expect(errors).toEqual([new Error('app bug')]);
+  });
+
+  it('tolerates a listener removing itself while the event is being emitted', () => {
+    const emitter = new Emitter<Events>();
+    const seen: string[] = [];
+    const first = emitter.on('ready', () => {
+      seen.push('first');
+      first();
+    });
+    emitter.on('ready', () => seen.push('second'));
+    emitter.emit('ready');
+    emitter.emit('ready');
+    expect(seen).toEqual(['first', 'second', 'second']);
+  });
+
+  it('clear() removes everything', () => {
+    const emitter = new Emitter<Events>();
+    emitter.on('ready', () => {});
+    emitter.on('change', () => {});
+    emitter.clear();
+    expect(emitter.listenerCount('ready') + emitter.listenerCount('change')).toBe(0);
+  });
+});

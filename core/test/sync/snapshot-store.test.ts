@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/index.js';
+import { SnapshotStore } from '../../src/sync/index.js';
+import { booleanFlag, patch, snapshot } from './fixtures.js';
+
+function storeAt(revision: number): SnapshotStore {
+  return new SnapshotStore(snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
+}
+
+describe('SnapshotStore', () => {
+  it('starts empty, and a put installs a compiled snapshot', () => {
+    const store = new SnapshotStore();
+    expect(store.revision).toBeUndefined();
+    const result = store.applyPut(snapshot(3, [booleanFlag('checkout')]));
+    expect(result).toEqual({ status: 'applied', changedFlags: ['checkout'] });
+    expect(store.revision).toBe(3);
+    expect(store.compiled?.revision).toBe(3);
+    expect(evaluate(store.compiled!, 'checkout', {}, false).value).toBe(true);
+  });
+
+  it('applies the next revision and reports what changed', () => {
+    const store = storeAt(5);
+    const result = store.applyPatch(
+      patch(6, { flags: [booleanFlag('checkout', { enabled: false, version: 2 })], deletedFlags: ['banner'] }),
+    );
+    expect(result).toEqual({ status: 'applied', changedFlags: ['banner', 'checkout'] });
+    expect(store.revision).toBe(6);
+    expect(store.compiled?.has('banner')).toBe(false);
+    expect(evaluate(store.compiled!, 'checkout', {}, true)).toMatchObject({ value: false, reason: 'DISABLED' });
+  });
+
+  it('reports an applied patch that changes nothing with no changed flags', () => {
+    const store = storeAt(5);
+    expect(store.applyPatch(patch(6, { flags: [booleanFlag('checkout')] }))).toEqual({
+      status: 'applied',
+      changedFlags: [],
+    });
+    expect(store.revision).toBe(6);
+  });
+
+  it('ignores patches at or below the current revision (stale)', () => {
+    const store = storeAt(5);
+    const before = store.compiled;
+    for (const revision of [5, 4, 0]) {
+      expect(store.applyPatch(patch(revision, { deletedFlags: ['checkout'] }))).toEqual({
+        status: 'stale',
+        changedFlags: [],
+      });
+    }
+    expect(store.compiled).toBe(before);
+  });
+
+  it('reports a gap for a patch beyond the next revision, or with nothing to patch', () => {
+    const store = storeAt(5);
+    expect(store.applyPatch(patch(7, { deletedFlags: ['checkout'] })).status).toBe('gap');
+    expect(store.revision).toBe(5);
+    expect(new SnapshotStore().applyPatch(patch(1)).status).toBe('gap');
+  });
+
+  it('refuses an older put unless allowOlder is set', () => {
+    const store = storeAt(5);
+    expect(store.applyPut(snapshot(4, [])).status).toBe('stale');
+    expect(store.revision).toBe(5);
+    expect(store.applyPut(snapshot(4, []), { allowOlder: true })).toEqual({
+      status: 'applied',
+      changedFlags: ['banner', 'checkout'],
+    });
+    expect(store.revision).toBe(4);
+  });
+
+  it('accepts a put at the same revision and reports no change when identical', () => {
+    const store = storeAt(5);
+    expect(store.applyPut(snapshot(5, [booleanFlag('checkout'), booleanFlag('banner')]))).toEqual({
+      status: 'applied',
+      changedFlags: [],
+    });
+  });
+
+  it('rejects garbage and other schema versions without touching the store', () => {
+    const store = storeAt(5);
+    const garbage: unknown[] = [
+      null,
+      '<html>502</html>',
+      42,
+      [],
+      { ...snapshot(6, []), schemaVersion: 2 },
+      { ...snapshot(6, []), revision: -1 },
+      { ...snapshot(6, []), revision: '6' },
+      { ...snapshot(6, []), flags: [{ nokey: true }] },
+      { ...snapshot(6, []), segments: undefined },
+    ];
+    for (const payload of garbage) expect(store.applyPut(payload).status).toBe('invalid');
+    const badPatches: unknown[] = [
+      { ...patch(6), deletedFlags: [1] },
+      { ...patch(6), flags: 'x' },
+      { ...patch(6), schemaVersion: 0 },
+    ];
+    for (const payload of badPatches) expect(store.applyPatch(payload).status).toBe('invalid');
+    expect(store.revision).toBe(5);
+    expect(store.compiled?.flagKeys().sort()).toEqual(['banner', 'checkout']);
+  });
+
+  it('propagates segment changes of a patch to the flags that use them', () => {
+    const segment = { key: 'beta', conditions: [] };
+    const rule = { id: 'r', conditions: [], segments: ['beta'], serve: { variant: 'off' } };
+    const store = new SnapshotStore(
+      snapshot(1, [booleanFlag('gated', { rules: [rule] }), booleanFlag('x')], [segment]),
+    );
+    const changed = store.applyPatch(patch(2, { deletedSegments: ['beta'] }));
+    expect(changed).toEqual({ status: 'applied', changedFlags: ['gated'] });
+  });
+});
