@@ -1,0 +1,18 @@
+/**
+ * `@switchyard/core/schema`: zod 4 schemas of every wire type, with the cross-field checks the
+ * server applies at write time. Kept apart from the main entry so browser bundles do not carry zod.
+ * The schemas are typed with the model types (`z.ZodType<Flag>`, ...), which stay the source of truth.
+ */
+export { conditionSchema, OPERATORS } from './condition.js';
+export {
+  flagSchema,
+  flagTypeSchema,
+  prerequisiteSchema,
+  rolloutSchema,
+  ruleSchema,
+  serveSchema,
+  variantSchema,
+  weightedVariantSchema,
+} from './flag.js';
+export { regexPatternProblem } from './regex-safety.js';
+export { segmentSchema, snapshotPatchSchema, snapshotSchema } from './snapshot.js';
