@@ -36,7 +36,8 @@ for (const name of (await readdir(sourcesDir)).filter((n) => n.endsWith('.mjs') 
   const keys = new Set(file.snapshot.flags.map((f) => f.key));
   for (const c of file.cases) {
     if (!c.description || !c.expected) throw new Error(`${name}: case without description/expected`);
-    if (!keys.has(c.flag) && c.expected.errorCode !== 'FLAG_NOT_FOUND') throw new Error(`${name}: ${c.description}: no flag ${c.flag}`);
+    if (!keys.has(c.flag) && c.expected.errorCode !== 'FLAG_NOT_FOUND')
+      throw new Error(`${name}: ${c.description}: no flag ${c.flag}`);
   }
   total += file.cases.length;
   upToDate = (await emit(join(specDir, 'evaluation', `${basename(name, '.mjs')}.json`), file)) && upToDate;

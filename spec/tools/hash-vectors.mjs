@@ -72,7 +72,8 @@ const BUCKETS = [
 function checkedHash(text, seed) {
   const ours = murmur3Utf8(text, seed);
   const theirs = murmurhashJs.murmur3(Buffer.from(text, 'utf8').toString('latin1'), seed);
-  if (ours !== theirs) throw new Error(`murmur3 disagreement on ${JSON.stringify(text)} seed ${seed}: ${ours} vs ${theirs}`);
+  if (ours !== theirs)
+    throw new Error(`murmur3 disagreement on ${JSON.stringify(text)} seed ${seed}: ${ours} vs ${theirs}`);
   return ours;
 }
 
