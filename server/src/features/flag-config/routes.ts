@@ -1,0 +1,219 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requirePrincipal } from '../../http/auth.js';
+import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
+import { etagOf, parseIfMatch, requireIfMatch } from './if-match.js';
+import {
+  configBodySchema,
+  configListResponseSchema,
+  configParamsSchema,
+  configResponseSchema,
+  flagParamsSchema,
+  ifMatchHeadersSchema,
+  killBodySchema,
+  restoreBodySchema,
+  rolloutBodySchema,
+  ruleParamsSchema,
+  toggleBodySchema,
+} from './schemas.js';
+import { FlagConfigService } from './service.js';
+
+const PATH = '/projects/:project/flags/:flag/environments/:environment';
+
+/**
+ * A flag's configuration per environment (admin only): GET/PUT with ETag/If-Match, on/off and
+ * rollout shortcuts, and the kill switch (one environment or all) with restore.
+ */
+export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes });
+  const tags = ['flag configuration'];
+  const admin = { auth: 'admin' } as const;
+  const configResponses = {
+    200: configResponseSchema,
+    ...adminErrorResponses,
+    412: errorBodySchema.describe('If-Match names a version that is no longer current'),
+  };
+
+  app.get(
+    PATH,
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: "Get a flag's configuration in one environment",
+        description: 'The ETag header is the version; send it back as If-Match to PUT.',
+        params: configParamsSchema,
+        response: configResponses,
+      },
+    },
+    async (request, reply) => {
+      const { project, flag, environment } = request.params;
+      const config = await service.get(project, flag, environment);
+      return reply.header('etag', etagOf(config.version)).send(config);
+    },
+  );
+
+  app.put(
+    PATH,
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: "Replace a flag's configuration in one environment",
+        description:
+          'Requires If-Match: "<version>" (428 without, 412 when stale). The configuration is validated as a ' +
+          'whole with the flag\'s variants and type; prerequisites must be live flags of the project without ' +
+          'cycles, segments must exist. Ends a kill (restore is then a 409).',
+        params: configParamsSchema,
+        headers: ifMatchHeadersSchema,
+        body: configBodySchema,
+        response: { ...configResponses, 428: errorBodySchema.describe('If-Match is missing') },
+      },
+    },
+    async (request, reply) => {
+      const { project, flag, environment } = request.params;
+      const expectedVersion = requireIfMatch(request.headers['if-match']);
+      const actor = requirePrincipal(request).name;
+      const config = await service.replace(project, flag, environment, expectedVersion, request.body, actor);
+      return reply.header('etag', etagOf(config.version)).send(config);
+    },
+  );
+
+  for (const enabled of [true, false]) {
+    app.post(
+      `${PATH}/${enabled ? 'on' : 'off'}`,
+      {
+        config: admin,
+        schema: {
+          tags,
+          summary: `Turn a flag ${enabled ? 'on' : 'off'} in one environment`,
+          description: 'If-Match is optional here (412 when given and stale). Ends a kill.',
+          params: configParamsSchema,
+          headers: ifMatchHeadersSchema,
+          body: toggleBodySchema,
+          response: configResponses,
+        },
+      },
+      async (request, reply) => {
+        const { project, flag, environment } = request.params;
+        const options = { expectedVersion: parseIfMatch(request.headers['if-match']), reason: request.body?.reason };
+        const actor = requirePrincipal(request).name;
+        const config = await service.setEnabled(project, flag, environment, enabled, options, actor);
+        return reply.header('etag', etagOf(config.version)).send(config);
+      },
+    );
+  }
+
+  app.post(
+    `${PATH}/rules/:ruleId/rollout`,
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: "Set a rule's rollout percentage",
+        description:
+          '`percentage` is in basis points, an integer 0..10000 (2550 = 25.5%), like the wire model. ' +
+          'Stickiness is kept. If-Match optional (412 when stale); 404 for an unknown rule.',
+        params: ruleParamsSchema,
+        headers: ifMatchHeadersSchema,
+        body: rolloutBodySchema,
+        response: configResponses,
+      },
+    },
+    async (request, reply) => {
+      const { project, flag, environment, ruleId } = request.params;
+      const options = { expectedVersion: parseIfMatch(request.headers['if-match']), reason: request.body.reason };
+      const actor = requirePrincipal(request).name;
+      const config = await service.setRollout(
+        project,
+        flag,
+        environment,
+        ruleId,
+        request.body.percentage,
+        options,
+        actor,
+      );
+      return reply.header('etag', etagOf(config.version)).send(config);
+    },
+  );
+
+  app.post(
+    `${PATH}/kill`,
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Kill switch: turn a flag off in one environment now',
+        description:
+          'No If-Match: works whatever the version. The configuration before the kill is kept for restore ' +
+          '(killing a killed flag keeps the first one). `reason` is required and audited.',
+        params: configParamsSchema,
+        body: killBodySchema,
+        response: configResponses,
+      },
+    },
+    async (request, reply) => {
+      const { project, flag, environment } = request.params;
+      const actor = requirePrincipal(request).name;
+      const config = await service.kill(project, flag, environment, request.body.reason, actor);
+      return reply.header('etag', etagOf(config.version)).send(config);
+    },
+  );
+
+  app.post(
+    `${PATH}/restore`,
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Bring back the configuration from before the kill',
+        description: '409 when the flag is not killed in this environment (or was edited since the kill).',
+        params: configParamsSchema,
+        body: restoreBodySchema,
+        response: configResponses,
+      },
+    },
+    async (request, reply) => {
+      const { project, flag, environment } = request.params;
+      const actor = requirePrincipal(request).name;
+      const config = await service.restore(project, flag, environment, request.body?.reason, actor);
+      return reply.header('etag', etagOf(config.version)).send(config);
+    },
+  );
+
+  app.post(
+    '/projects/:project/flags/:flag/kill',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Kill switch: turn a flag off in every environment, in one transaction',
+        params: flagParamsSchema,
+        body: killBodySchema,
+        response: { 200: configListResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const { project, flag } = request.params;
+      return { items: await service.killAll(project, flag, request.body.reason, requirePrincipal(request).name) };
+    },
+  );
+
+  app.post(
+    '/projects/:project/flags/:flag/restore',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Restore every environment where the flag is killed',
+        description: '409 when it is killed nowhere.',
+        params: flagParamsSchema,
+        body: restoreBodySchema,
+        response: { 200: configListResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const { project, flag } = request.params;
+      return { items: await service.restoreAll(project, flag, request.body?.reason, requirePrincipal(request).name) };
+    },
+  );
+};

@@ -1,0 +1,63 @@
+import { prerequisiteSchema, ruleSchema, serveSchema } from '@switchyard/core/schema';
+import { z } from 'zod';
+import { pathKeySchema } from '../../http/schemas.js';
+
+export const configParamsSchema = z.object({ project: pathKeySchema, flag: pathKeySchema, environment: pathKeySchema });
+export const ruleParamsSchema = configParamsSchema.extend({ ruleId: z.string().min(1).max(200) });
+export const flagParamsSchema = z.object({ project: pathKeySchema, flag: pathKeySchema });
+
+/**
+ * PUT body: the whole configuration of the flag in one environment. Read-only fields of the GET
+ * response (`version`, `killed`, `killReason`) are ignored, so a GET → edit → PUT round trip works.
+ */
+export const configBodySchema = z.object({
+  enabled: z.boolean(),
+  offVariant: z.string().min(1),
+  defaultServe: serveSchema,
+  rules: z.array(ruleSchema).max(1000).default([]),
+  prerequisites: z.array(prerequisiteSchema).max(100).default([]),
+});
+export type ConfigBody = z.infer<typeof configBodySchema>;
+
+const reasonSchema = z.string().trim().min(1, 'must not be empty').max(1000);
+
+/** Optional body of the on/off shortcuts: a reason for the audit log. */
+export const toggleBodySchema = z.strictObject({ reason: reasonSchema.optional() }).optional();
+
+/** POST …/rules/:ruleId/rollout: the share of matching units the rule serves, in basis points. */
+export const rolloutBodySchema = z.strictObject({
+  percentage: z
+    .number()
+    .int()
+    .min(0)
+    .max(10000)
+    .describe('Basis points: 0..10000 (10000 = 100%, 2550 = 25.5%)'),
+  reason: reasonSchema.optional(),
+});
+
+/** POST …/kill: why the flag is being killed; required, it goes to the audit log. */
+export const killBodySchema = z.strictObject({ reason: reasonSchema });
+
+/** Optional body of restore: a reason for the audit log. */
+export const restoreBodySchema = toggleBodySchema;
+
+export const ifMatchHeadersSchema = z.object({
+  'if-match': z.string().optional().describe('The ETag of the configuration being replaced, e.g. "3"'),
+});
+
+export const configResponseSchema = z
+  .object({
+    environment: z.string(),
+    enabled: z.boolean(),
+    offVariant: z.string(),
+    defaultServe: serveSchema,
+    rules: z.array(ruleSchema),
+    prerequisites: z.array(prerequisiteSchema),
+    version: z.number().int().describe('Also sent as the ETag; send it back in If-Match to PUT'),
+    killed: z.boolean().describe('Killed by the kill switch and not restored or edited since'),
+    killReason: z.string().nullable(),
+  })
+  .meta({ id: 'FlagConfig' });
+export type ConfigResponse = z.output<typeof configResponseSchema>;
+
+export const configListResponseSchema = z.object({ items: z.array(configResponseSchema) });

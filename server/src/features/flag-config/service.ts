@@ -1,0 +1,278 @@
+import type { ChangeDeps, RecordFn } from '../../changes/index.js';
+import { inChangeTransaction } from '../../changes/index.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { conflict, HttpError, notFound, preconditionFailed } from '../../http/errors.js';
+import { lockAndReadFlag, requireFlag } from '../flags/service.js';
+import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
+import { configStateOf, killedFromOf, listFlagConfigs } from '../flags/store.js';
+import type { EnvironmentRow, ProjectRow } from '../projects/store.js';
+import { requireEnvironment, requireProject } from '../projects/store.js';
+import type { ConfigBody, ConfigResponse } from './schemas.js';
+import type { ConfigWrite } from './store.js';
+import { findConfig, writeConfig } from './store.js';
+import { validateConfig } from './validate.js';
+
+/** The API (and audit) view of a configuration row. */
+export function toConfigResponse(row: FlagConfigRow, environmentKey: string): ConfigResponse {
+  return {
+    environment: environmentKey,
+    ...configStateOf(row),
+    version: row.version,
+    killed: row.killedFrom !== null,
+    killReason: row.killReason,
+  };
+}
+
+/** One configuration write, as `applyWrite` runs it. */
+interface WriteSpec {
+  action: string;
+  reason?: string | undefined;
+  /** Required version (If-Match); absent = whatever the current version is. */
+  expectedVersion?: number | undefined;
+  /** Check the new configuration (400, or `invalidStatus`, when it is not valid). */
+  validate: boolean;
+  invalidStatus?: 400 | 409;
+  /** The new configuration from the current row (may throw, e.g. 404 for an unknown rule). */
+  next: (current: FlagConfigRow) => ConfigWrite;
+}
+
+/** A configuration that any write other than kill/restore leaves: not killed. */
+function plain(state: ConfigState): ConfigWrite {
+  return { state, killedFrom: null, killReason: null };
+}
+
+/**
+ * Per-environment flag configuration: replace (with If-Match), on/off, rule rollout, kill and
+ * restore. Every write runs in one transaction that locks the flag row FOR SHARE (definition
+ * changes take it FOR UPDATE), writes the row with a version bump and records the change; any
+ * write but kill/restore ends a kill (restore is then a 409).
+ */
+export class FlagConfigService {
+  constructor(private readonly deps: ChangeDeps) {}
+
+  async get(projectKey: string, flagKey: string, environmentKey: string): Promise<ConfigResponse> {
+    const { flag, environment } = await this.#resolve(projectKey, flagKey, environmentKey);
+    const row = await findConfig(this.deps.prisma, flag.id, environment.id);
+    if (!row) throw missingConfig(flag.key, environment.key);
+    return toConfigResponse(row, environment.key);
+  }
+
+  /** PUT: replaces the whole configuration if it is still at `expectedVersion`. */
+  async replace(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    expectedVersion: number,
+    body: ConfigBody,
+    actor: string,
+  ): Promise<ConfigResponse> {
+    return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
+      action: 'flag_config.updated',
+      expectedVersion,
+      validate: true,
+      next: () => plain(body),
+    });
+  }
+
+  /** Turns the flag on or off in one environment, keeping the rest of the configuration. */
+  async setEnabled(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    enabled: boolean,
+    options: { expectedVersion?: number | undefined; reason?: string | undefined },
+    actor: string,
+  ): Promise<ConfigResponse> {
+    return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
+      action: enabled ? 'flag_config.enabled' : 'flag_config.disabled',
+      ...options,
+      validate: true,
+      next: (current) => plain({ ...configStateOf(current), enabled }),
+    });
+  }
+
+  /** Sets the rollout percentage (basis points) of one rule, keeping its stickiness. */
+  async setRollout(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    ruleId: string,
+    percentage: number,
+    options: { expectedVersion?: number | undefined; reason?: string | undefined },
+    actor: string,
+  ): Promise<ConfigResponse> {
+    return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
+      action: 'flag_config.rollout_changed',
+      ...options,
+      validate: true,
+      next: (current) => {
+        const state = configStateOf(current);
+        if (!state.rules.some((rule) => rule.id === ruleId)) {
+          throw notFound(`Rule '${ruleId}' not found in flag '${flagKey}' in environment '${environmentKey}'`);
+        }
+        const rules = state.rules.map((rule) =>
+          rule.id === ruleId ? { ...rule, rollout: { ...rule.rollout, percentage } } : rule,
+        );
+        return plain({ ...state, rules });
+      },
+    });
+  }
+
+  /** Kill switch for one environment: off now, whatever the version; the configuration before is kept. */
+  async kill(projectKey: string, flagKey: string, environmentKey: string, reason: string, actor: string) {
+    return this.#writeOne(projectKey, flagKey, environmentKey, actor, killSpec(reason));
+  }
+
+  /** Kill switch for every environment, in one transaction. */
+  async killAll(projectKey: string, flagKey: string, reason: string, actor: string): Promise<ConfigResponse[]> {
+    return this.#writeAll(projectKey, flagKey, actor, () => true, killSpec(reason));
+  }
+
+  /** Brings back the configuration from before the kill; 409 when the flag is not killed there. */
+  async restore(projectKey: string, flagKey: string, environmentKey: string, reason: string | undefined, actor: string) {
+    return this.#writeOne(projectKey, flagKey, environmentKey, actor, restoreSpec(reason));
+  }
+
+  /** Restores every environment where the flag is killed; 409 when it is killed nowhere. */
+  async restoreAll(projectKey: string, flagKey: string, reason: string | undefined, actor: string) {
+    return this.#writeAll(projectKey, flagKey, actor, (row) => row.killedFrom !== null, restoreSpec(reason));
+  }
+
+  async #resolve(projectKey: string, flagKey: string, environmentKey: string) {
+    const project = await requireProject(this.deps.prisma, projectKey);
+    const flag = await requireFlag(this.deps.prisma, project.id, flagKey);
+    const environment = await requireEnvironment(this.deps.prisma, project, environmentKey);
+    return { project, flag, environment };
+  }
+
+  async #writeOne(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    actor: string,
+    spec: WriteSpec,
+  ): Promise<ConfigResponse> {
+    const { project, flag: found, environment } = await this.#resolve(projectKey, flagKey, environmentKey);
+    return inChangeTransaction(this.deps, async (tx, record) => {
+      const flag = await lockAndReadFlag(tx, found, 'share');
+      const current = await findConfig(tx, flag.id, environment.id);
+      if (!current) throw missingConfig(flag.key, environment.key);
+      return applyWrite(tx, record, { actor, project, flag, environment, current, spec });
+    });
+  }
+
+  async #writeAll(
+    projectKey: string,
+    flagKey: string,
+    actor: string,
+    applies: (row: FlagConfigRow) => boolean,
+    spec: WriteSpec,
+  ): Promise<ConfigResponse[]> {
+    const project = await requireProject(this.deps.prisma, projectKey);
+    const found = await requireFlag(this.deps.prisma, project.id, flagKey);
+    return inChangeTransaction(this.deps, async (tx, record) => {
+      const flag = await lockAndReadFlag(tx, found, 'share');
+      const rows = (await listFlagConfigs(tx, flag.id)).filter(applies);
+      if (rows.length === 0) throw conflict(`Flag '${flag.key}' is not killed in any environment`);
+      const results: ConfigResponse[] = [];
+      for (const { environment: env, ...current } of rows) {
+        const environment = { id: current.environmentId, key: env.key };
+        results.push(await applyWrite(tx, record, { actor, project, flag, environment, current, spec }));
+      }
+      return results.sort((a, b) => a.environment.localeCompare(b.environment));
+    });
+  }
+}
+
+function killSpec(reason: string): WriteSpec {
+  return {
+    action: 'flag_config.killed',
+    reason,
+    validate: false,
+    next: (current) => ({
+      state: { ...configStateOf(current), enabled: false },
+      // Killing a killed flag keeps the configuration from before the first kill.
+      killedFrom: killedFromOf(current) ?? configStateOf(current),
+      killReason: reason,
+    }),
+  };
+}
+
+function restoreSpec(reason: string | undefined): WriteSpec {
+  return {
+    action: 'flag_config.restored',
+    reason,
+    validate: true,
+    // What was valid before the kill may not be any more (a segment or flag it uses was removed).
+    invalidStatus: 409,
+    next: (current) => {
+      const killedFrom = killedFromOf(current);
+      if (!killedFrom) throw conflict('The flag is not killed in this environment; nothing to restore');
+      return plain(killedFrom);
+    },
+  };
+}
+
+function missingConfig(flagKey: string, environmentKey: string): HttpError {
+  return notFound(`Flag '${flagKey}' has no configuration in environment '${environmentKey}'`);
+}
+
+/** Checks, writes and records one configuration change inside the caller's transaction. */
+async function applyWrite(
+  tx: Prisma.TransactionClient,
+  record: RecordFn,
+  input: {
+    actor: string;
+    project: ProjectRow;
+    flag: FlagRow;
+    environment: Pick<EnvironmentRow, 'id' | 'key'>;
+    current: FlagConfigRow;
+    spec: WriteSpec;
+  },
+): Promise<ConfigResponse> {
+  const { actor, project, flag, environment, current, spec } = input;
+  if (spec.expectedVersion !== undefined && current.version !== spec.expectedVersion) {
+    throw staleVersion(flag.key, environment.key, spec.expectedVersion, current.version);
+  }
+  const write = spec.next(current);
+  if (spec.validate) {
+    try {
+      await validateConfig(tx, { flag, environmentId: environment.id, config: write.state });
+    } catch (error) {
+      if (spec.invalidStatus === 409 && error instanceof HttpError && error.statusCode === 400) {
+        throw conflict(`Cannot restore: the saved configuration is no longer valid (${error.message})`, error.details);
+      }
+      throw error;
+    }
+  }
+  const key = { flagId: flag.id, environmentId: environment.id };
+  const updated = await writeConfig(tx, key, write, spec.expectedVersion);
+  if (!updated) {
+    // Another writer got in between our read and our UPDATE (which waited for its commit).
+    const latest = await findConfig(tx, flag.id, environment.id);
+    throw staleVersion(flag.key, environment.key, spec.expectedVersion ?? current.version, latest?.version);
+  }
+  const after = toConfigResponse(updated, environment.key);
+  await record({
+    actor,
+    projectId: project.id,
+    action: spec.action,
+    targetType: 'flag_config',
+    targetKey: flag.key,
+    environment: environment.key,
+    before: toConfigResponse(current, environment.key),
+    after,
+    reason: spec.reason ?? null,
+    // Archived flags are in no snapshot: their configuration changes move no revision.
+    ...(flag.archivedAt === null ? { affects: { environmentIds: [environment.id], flags: [flag.key] } } : {}),
+  });
+  return after;
+}
+
+function staleVersion(flagKey: string, environmentKey: string, expected: number, actual: number | undefined) {
+  return preconditionFailed(
+    `Configuration of '${flagKey}' in '${environmentKey}' is at version ${actual ?? '?'}, not ${expected}; ` +
+      'GET it again and reapply your change',
+    { expectedVersion: expected, currentVersion: actual ?? null },
+  );
+}

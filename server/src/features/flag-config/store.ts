@@ -1,0 +1,47 @@
+import { Prisma } from '../../generated/prisma/client.js';
+import type { ConfigState, FlagConfigRow } from '../flags/store.js';
+
+export function findConfig(
+  tx: Prisma.TransactionClient,
+  flagId: string,
+  environmentId: string,
+): Promise<FlagConfigRow | null> {
+  return tx.flagConfig.findUnique({ where: { flagId_environmentId: { flagId, environmentId } } });
+}
+
+const json = (value: unknown) => value as Prisma.InputJsonValue;
+
+/** What a write sets: the configuration, and the kill bookkeeping (null = not killed). */
+export interface ConfigWrite {
+  state: ConfigState;
+  killedFrom: ConfigState | null;
+  killReason: string | null;
+}
+
+/**
+ * Writes a configuration and bumps its version, but only while the version is still `expectedVersion`
+ * (when given). The version check is in the UPDATE's WHERE: a concurrent writer holding the row lock
+ * makes this statement wait, then re-check, so of two writers with the same expected version exactly
+ * one succeeds. Returns the new row, or null when the version did not match.
+ */
+export async function writeConfig(
+  tx: Prisma.TransactionClient,
+  key: { flagId: string; environmentId: string },
+  write: ConfigWrite,
+  expectedVersion?: number,
+): Promise<FlagConfigRow | null> {
+  const rows = await tx.flagConfig.updateManyAndReturn({
+    where: { ...key, ...(expectedVersion === undefined ? {} : { version: expectedVersion }) },
+    data: {
+      enabled: write.state.enabled,
+      offVariant: write.state.offVariant,
+      defaultServe: json(write.state.defaultServe),
+      rules: json(write.state.rules),
+      prerequisites: json(write.state.prerequisites),
+      killedFrom: write.killedFrom === null ? Prisma.DbNull : json(write.killedFrom),
+      killReason: write.killReason,
+      version: { increment: 1 },
+    },
+  });
+  return rows[0] ?? null;
+}

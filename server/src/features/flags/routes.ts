@@ -1,0 +1,140 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requirePrincipal } from '../../http/auth.js';
+import { adminErrorResponses } from '../../http/schemas.js';
+import {
+  createFlagBodySchema,
+  flagDetailResponseSchema,
+  flagListResponseSchema,
+  flagParamsSchema,
+  flagResponseSchema,
+  listFlagsQuerySchema,
+  projectParamsSchema,
+  updateFlagBodySchema,
+} from './schemas.js';
+import { FlagService } from './service.js';
+
+/** /projects/:project/flags: flag definitions (admin only). Per-environment configuration is in flag-config. */
+export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = new FlagService({ prisma: app.db.prisma, notifier: app.changes });
+  const tags = ['flags'];
+  const admin = { auth: 'admin' } as const;
+
+  app.post(
+    '/projects/:project/flags',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Create a flag',
+        description:
+          'Boolean flags get variants on=true / off=false unless given. The flag gets a disabled default ' +
+          'configuration in every environment of the project.',
+        params: projectParamsSchema,
+        body: createFlagBodySchema,
+        response: { 201: flagResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.create(request.params.project, request.body, requirePrincipal(request).name)),
+  );
+
+  app.get(
+    '/projects/:project/flags',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'List flags',
+        description:
+          'Ordered by key. Filters: `tag`, `q` (case-insensitive text in key, name or description), ' +
+          '`archived` (absent = live flags only). Page with `limit` and `cursor` (the previous ' +
+          "page's `nextCursor`) or `offset`.",
+        params: projectParamsSchema,
+        querystring: listFlagsQuerySchema,
+        response: { 200: flagListResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.list(request.params.project, request.query),
+  );
+
+  app.get(
+    '/projects/:project/flags/:flag',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Get a flag, with its state in each environment',
+        params: flagParamsSchema,
+        response: { 200: flagDetailResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.get(request.params.project, request.params.flag),
+  );
+
+  app.patch(
+    '/projects/:project/flags/:flag',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Update a flag definition',
+        description:
+          'Name, description, tags, clientSide, variants. Removing a variant that a configuration or ' +
+          "another flag's prerequisite still uses is a 409 naming where.",
+        params: flagParamsSchema,
+        body: updateFlagBodySchema,
+        response: { 200: flagResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) =>
+      service.update(request.params.project, request.params.flag, request.body, requirePrincipal(request).name),
+  );
+
+  app.post(
+    '/projects/:project/flags/:flag/archive',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Archive a flag (it leaves every SDK snapshot)',
+        description: '409 when already archived, or while a live flag lists it as a prerequisite.',
+        params: flagParamsSchema,
+        response: { 200: flagResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.archive(request.params.project, request.params.flag, requirePrincipal(request).name),
+  );
+
+  app.post(
+    '/projects/:project/flags/:flag/unarchive',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Unarchive a flag (it comes back to SDK snapshots)',
+        params: flagParamsSchema,
+        response: { 200: flagResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.unarchive(request.params.project, request.params.flag, requirePrincipal(request).name),
+  );
+
+  app.delete(
+    '/projects/:project/flags/:flag',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Delete an archived flag',
+        description: '409 unless the flag is archived.',
+        params: flagParamsSchema,
+        response: { 204: z.null().describe('Deleted'), ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      await service.delete(request.params.project, request.params.flag, requirePrincipal(request).name);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,84 @@
+import { flagTypeSchema, variantSchema } from '@switchyard/core/schema';
+import { z } from 'zod';
+import { descriptionSchema, keySchema, nameSchema, pathKeySchema, timestampSchema } from '../../http/schemas.js';
+
+const tagSchema = z.string().min(1).max(50);
+const tagsSchema = z.array(tagSchema).max(50);
+
+export const flagParamsSchema = z.object({ project: pathKeySchema, flag: pathKeySchema });
+export const projectParamsSchema = z.object({ project: pathKeySchema });
+
+/** POST /projects/:project/flags. `variants` defaults to on=true / off=false for boolean flags. */
+export const createFlagBodySchema = z.strictObject({
+  key: keySchema,
+  name: nameSchema,
+  description: descriptionSchema.default(''),
+  type: flagTypeSchema,
+  variants: z.array(variantSchema).min(1).max(100).optional(),
+  tags: tagsSchema.default([]),
+  clientSide: z.boolean().default(false),
+  /** Hash salt; absent = the flag key. */
+  salt: z.string().min(1).max(200).optional(),
+});
+export type CreateFlagBody = z.infer<typeof createFlagBodySchema>;
+
+/** PATCH /projects/:project/flags/:flag: every field optional; absent = unchanged. */
+export const updateFlagBodySchema = z
+  .strictObject({
+    name: nameSchema,
+    description: descriptionSchema,
+    tags: tagsSchema,
+    clientSide: z.boolean(),
+    variants: z.array(variantSchema).min(1).max(100),
+  })
+  .partial();
+export type UpdateFlagBody = z.infer<typeof updateFlagBodySchema>;
+
+const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/**
+ * GET /projects/:project/flags. Paginate with `cursor` (opaque, from the previous page's
+ * `nextCursor`) or with `offset`, not both. `archived` absent = only live (non-archived) flags.
+ */
+export const listFlagsQuerySchema = z.object({
+  tag: z.string().min(1).optional(),
+  q: z.string().min(1).max(200).optional(),
+  archived: booleanQuery.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+export type ListFlagsQuery = z.infer<typeof listFlagsQuerySchema>;
+
+export const flagResponseSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string(),
+  type: flagTypeSchema,
+  variants: z.array(variantSchema),
+  tags: z.array(z.string()),
+  clientSide: z.boolean(),
+  salt: z.string().nullable(),
+  archived: z.boolean(),
+  archivedAt: timestampSchema.nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+}).meta({ id: 'Flag' });
+export type FlagResponse = z.infer<typeof flagResponseSchema>;
+
+/** One environment's state of a flag, as summarised in GET /flags/:flag. */
+export const flagEnvironmentSummarySchema = z.object({
+  environment: z.string(),
+  enabled: z.boolean(),
+  version: z.number().int(),
+  killed: z.boolean(),
+});
+
+export const flagDetailResponseSchema = flagResponseSchema.extend({
+  environments: z.array(flagEnvironmentSummarySchema),
+});
+
+export const flagListResponseSchema = z.object({
+  items: z.array(flagResponseSchema),
+  nextCursor: z.string().nullable(),
+});

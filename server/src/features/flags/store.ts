@@ -1,0 +1,164 @@
+import type { Flag as CoreFlag, Prerequisite, Rule, Serve, Variant } from '@switchyard/core';
+import type { Flag as FlagRow, FlagConfig as FlagConfigRow, PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { ListFlagsQuery } from './schemas.js';
+
+/** A Prisma client or the client of an interactive transaction. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
+
+export type { FlagRow, FlagConfigRow };
+
+/** The per-environment part of a core `Flag`, as stored in `flag_configs` (and in `killed_from`). */
+export interface ConfigState {
+  enabled: boolean;
+  offVariant: string;
+  defaultServe: Serve;
+  rules: Rule[];
+  prerequisites: Prerequisite[];
+}
+
+/** Reads the configuration columns of a `flag_configs` row as core types (they were validated on write). */
+export function configStateOf(row: Pick<FlagConfigRow, 'enabled' | 'offVariant' | 'defaultServe' | 'rules' | 'prerequisites'>): ConfigState {
+  return {
+    enabled: row.enabled,
+    offVariant: row.offVariant,
+    defaultServe: row.defaultServe as unknown as Serve,
+    rules: row.rules as unknown as Rule[],
+    prerequisites: row.prerequisites as unknown as Prerequisite[],
+  };
+}
+
+/** The configuration a kill saved (for restore), or null when the row is not killed. */
+export function killedFromOf(row: Pick<FlagConfigRow, 'killedFrom'>): ConfigState | null {
+  return row.killedFrom === null ? null : (row.killedFrom as unknown as ConfigState);
+}
+
+/** The variants of a flag row as core types. */
+export function variantsOf(row: Pick<FlagRow, 'variants'>): Variant[] {
+  return row.variants as unknown as Variant[];
+}
+
+/** Joins a flag definition with one environment's configuration into the core wire `Flag`. */
+export function toCoreFlag(flag: FlagRow, config: ConfigState & { version: number }): CoreFlag {
+  const core: CoreFlag = {
+    key: flag.key,
+    type: flag.type,
+    variants: variantsOf(flag),
+    enabled: config.enabled,
+    offVariant: config.offVariant,
+    defaultServe: config.defaultServe,
+    rules: config.rules,
+    prerequisites: config.prerequisites,
+    version: config.version,
+    clientSide: flag.clientSide,
+  };
+  if (flag.salt !== null) core.salt = flag.salt;
+  return core;
+}
+
+/**
+ * Every live (non-archived) flag of one environment as core `Flag`s, ordered by key: the flag
+ * definition joined with its configuration in that environment (`version` = the configuration's
+ * version, `salt` and `clientSide` from the definition). The SDK snapshot is built from this.
+ * A flag without a configuration row in the environment is left out.
+ */
+export async function loadEnvironmentFlags(prisma: DbClient, environmentId: string): Promise<CoreFlag[]> {
+  const rows = await prisma.flagConfig.findMany({
+    where: { environmentId, flag: { archivedAt: null } },
+    include: { flag: true },
+    orderBy: { flag: { key: 'asc' } },
+  });
+  return rows.map((row) => toCoreFlag(row.flag, { ...configStateOf(row), version: row.version }));
+}
+
+export async function findFlag(db: DbClient, projectId: string, key: string): Promise<FlagRow | null> {
+  return db.flag.findUnique({ where: { projectId_key: { projectId, key } } });
+}
+
+/**
+ * Locks a flag row until the transaction ends. Definition changes take it FOR UPDATE and
+ * configuration writes FOR SHARE, so a variant cannot be removed while a configuration that
+ * references it is being written.
+ */
+export async function lockFlag(tx: Prisma.TransactionClient, flagId: string, mode: 'update' | 'share'): Promise<void> {
+  if (mode === 'update') await tx.$queryRaw`SELECT id FROM flags WHERE id = ${flagId}::uuid FOR UPDATE`;
+  else await tx.$queryRaw`SELECT id FROM flags WHERE id = ${flagId}::uuid FOR SHARE`;
+}
+
+/** A project's environments, ordered by id (the order rows are locked in, to avoid deadlocks). */
+export async function listEnvironments(db: DbClient, projectId: string): Promise<{ id: string; key: string }[]> {
+  return db.environment.findMany({ where: { projectId }, select: { id: true, key: true }, orderBy: { id: 'asc' } });
+}
+
+/** Every configuration of a flag with its environment's key, ordered by environment id. */
+export async function listFlagConfigs(
+  db: DbClient,
+  flagId: string,
+): Promise<(FlagConfigRow & { environment: { key: string } })[]> {
+  return db.flagConfig.findMany({
+    where: { flagId },
+    include: { environment: { select: { key: true } } },
+    orderBy: { environmentId: 'asc' },
+  });
+}
+
+/**
+ * Configurations of other flags of the project that list `flagKey` as a prerequisite
+ * (`liveOnly`: only those of non-archived flags).
+ */
+export async function findDependentConfigs(
+  db: DbClient,
+  projectId: string,
+  flagKey: string,
+  options: { liveOnly?: boolean } = {},
+): Promise<{ flagKey: string; environmentKey: string; prerequisites: Prerequisite[] }[]> {
+  const rows = await db.flagConfig.findMany({
+    where: {
+      flag: { projectId, key: { not: flagKey }, ...(options.liveOnly ? { archivedAt: null } : {}) },
+      prerequisites: { array_contains: [{ flagKey }] },
+    },
+    select: { prerequisites: true, flag: { select: { key: true } }, environment: { select: { key: true } } },
+    orderBy: [{ flag: { key: 'asc' } }, { environment: { key: 'asc' } }],
+  });
+  return rows.map((row) => ({
+    flagKey: row.flag.key,
+    environmentKey: row.environment.key,
+    prerequisites: row.prerequisites as unknown as Prerequisite[],
+  }));
+}
+
+/** Opaque pagination cursor: the key of the last flag of the previous page. */
+export function encodeCursor(lastKey: string): string {
+  return Buffer.from(lastKey, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string | null {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  return key.length > 0 && encodeCursor(key) === cursor ? key : null;
+}
+
+/** One page of a project's flags ordered by key, plus whether more follow. */
+export async function listFlags(
+  db: DbClient,
+  projectId: string,
+  query: Omit<ListFlagsQuery, 'cursor'> & { afterKey?: string },
+): Promise<{ rows: FlagRow[]; hasMore: boolean }> {
+  const where: Prisma.FlagWhereInput = {
+    projectId,
+    archivedAt: query.archived === true ? { not: null } : null,
+  };
+  if (query.tag !== undefined) where.tags = { has: query.tag };
+  if (query.q !== undefined) {
+    where.OR = (['key', 'name', 'description'] as const).map((field) => ({
+      [field]: { contains: query.q, mode: 'insensitive' },
+    }));
+  }
+  if (query.afterKey !== undefined) where.key = { gt: query.afterKey };
+  const rows = await db.flag.findMany({
+    where,
+    orderBy: { key: 'asc' },
+    take: query.limit + 1,
+    ...(query.offset !== undefined ? { skip: query.offset } : {}),
+  });
+  return { rows: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
+}
