@@ -1,0 +1,128 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { ChangeNotifier } from './changes/index.js';
+import type { Config } from './config.js';
+import type { Database } from './db/index.js';
+import { flagConfigRoutes } from './features/flag-config/routes.js';
+import { flagsRoutes } from './features/flags/routes.js';
+import { healthRoutes } from './features/health/routes.js';
+import { projectsRoutes } from './features/projects/routes.js';
+import { TokenAuthenticator } from './features/tokens/authenticator.js';
+import { tokensRoutes } from './features/tokens/routes.js';
+import { registerAuth } from './http/auth.js';
+import { installErrorHandlers } from './http/errors.js';
+
+/**
+ * The feature plugins mounted under /api/v1, in registration order. A new feature is one
+ * `features/<name>/routes.ts` exporting a `FastifyPluginAsyncZod`, plus one line here.
+ */
+const API_FEATURES: readonly FastifyPluginAsync[] = [tokensRoutes, projectsRoutes, flagsRoutes, flagConfigRoutes];
+
+export const API_PREFIX = '/api/v1';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The database (Prisma client + lifecycle). */
+    db: Database;
+    /** The configuration the server started with. */
+    config: Config;
+    /** Announces committed changes; services notify through `inChangeTransaction`. */
+    changes: ChangeNotifier;
+    /** Verifies bearer tokens (cached); call `invalidate()` after revoking or deleting tokens. */
+    tokenAuth: TokenAuthenticator;
+  }
+}
+
+export interface BuildAppOptions {
+  db: Database;
+  config: Config;
+  /** Fastify's logger option; default: pino at `config.logLevel`. Tests pass `false`. */
+  logger?: FastifyServerOptions['logger'];
+  /** Share one notifier with code outside the app (e.g. the propagation worker). */
+  changes?: ChangeNotifier;
+}
+
+/** The app's type: fastify with zod schemas as the type provider. */
+export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/**
+ * Builds the HTTP app (not listening): zod validation and serialization, OpenAPI at /docs, one
+ * error shape, health probes at the root and every feature under /api/v1 behind token auth.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const { db, config } = options;
+  const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // Per-request log lines cost more than SDK requests themselves; keep them for debugging.
+    logController: new LogController({ disableRequestLogging: !verbose }),
+  }).withTypeProvider<ZodTypeProvider>();
+  // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+
+  const changes =
+    options.changes ?? new ChangeNotifier((error) => app.log.error({ err: error }, 'change listener failed'));
+  const tokenAuth = new TokenAuthenticator(db.prisma, {
+    onError: (error) => app.log.warn({ err: error }, 'could not record token use'),
+  });
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.decorate('changes', changes);
+  app.decorate('tokenAuth', tokenAuth);
+  app.addHook('onClose', async () => tokenAuth.flush());
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: config.corsOrigins, exposedHeaders: ['ETag'] });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Switchyard',
+        description: 'Self-hosted feature flags. Authenticate with `Authorization: Bearer <token>`.',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: (input) => {
+      const output = jsonSchemaTransform(input);
+      // Public routes (health, ...) need no token; everything else inherits bearerAuth.
+      if (input.route.config?.auth === 'public') output.schema = { ...output.schema, security: [] };
+      return output;
+    },
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      registerAuth(api, tokenAuth);
+      for (const feature of API_FEATURES) await api.register(feature);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

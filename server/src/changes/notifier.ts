@@ -1,0 +1,48 @@
+/** What changed, announced after the change's transaction committed. */
+export interface ChangeEvent {
+  /** Environments whose snapshot changed. */
+  environmentIds: string[];
+  /** The new revision of each of those environments. */
+  revisions: EnvironmentRevision[];
+  /** Keys of flags whose snapshot entry changed (in any of the environments). */
+  flags: string[];
+  /** Keys of segments whose snapshot entry changed. */
+  segments: string[];
+}
+
+export interface EnvironmentRevision {
+  environmentId: string;
+  revision: number;
+}
+
+export type ChangeListener = (event: ChangeEvent) => void | Promise<void>;
+
+/**
+ * Tells interested parties (SSE streams, the Redis publisher, caches) that committed changes
+ * affected some environments. In-process only: cross-instance delivery reads the outbox.
+ * A failing listener never breaks the write that triggered it, nor the other listeners.
+ */
+export class ChangeNotifier {
+  readonly #listeners = new Set<ChangeListener>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
+
+  /** Calls every listener with `event`. Call it after commit, never inside a transaction. */
+  notify(event: ChangeEvent): void {
+    if (event.environmentIds.length === 0) return;
+    for (const listener of this.#listeners) {
+      try {
+        const result = listener(event);
+        if (result instanceof Promise) result.catch(this.onListenerError);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  /** Subscribes `listener`; returns the function that unsubscribes it. */
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

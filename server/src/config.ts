@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/** Log levels pino accepts (plus `silent`). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The server's configuration, read once at start from environment variables. */
+export interface Config {
+  /** TCP port to listen on. `PORT`, default 4242. */
+  port: number;
+  /** Interface to bind. `HOST`, default 0.0.0.0. */
+  host: string;
+  /** PostgreSQL URL. `DATABASE_URL`; unset = embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where embedded mode keeps its database. `SWITCHYARD_DATA_DIR`, default ./data. */
+  dataDir: string;
+  /** Redis URL for cross-instance change propagation. `REDIS_URL`; unset = in-process bus. */
+  redisUrl: string | undefined;
+  /** Admin token to make sure exists at start. `SWITCHYARD_ADMIN_TOKEN` (see `adminTokenSchema`). */
+  adminToken: string | undefined;
+  /** Apply pending migrations at start. `SWITCHYARD_MIGRATE_ON_START`, default true. */
+  migrateOnStart: boolean;
+  /** Seed the `demo` project on first start. `SWITCHYARD_SEED_DEMO`, default true in embedded mode only. */
+  seedDemo: boolean;
+  /** Origins allowed by CORS. `SWITCHYARD_CORS_ORIGINS`, comma-separated; empty = CORS off. */
+  corsOrigins: string[];
+  /** `LOG_LEVEL`, default info. */
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Thrown by `loadConfig`; `message` is one line that names the offending variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What `SWITCHYARD_ADMIN_TOKEN` may hold: at least 16 characters of printable ASCII without spaces
+ * (it travels in an `Authorization` header). A value shaped like a generated token of another kind
+ * (`sy_server_…`, `sy_client_…`) is refused, since it would read as something it is not.
+ */
+export const adminTokenSchema = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(512, 'must be at most 512 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .refine((value) => !/^sy_(server|client)_/.test(value), 'must not look like a server or client token');
+
+const booleanVar = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']))
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** Unset and empty are the same thing for every variable: "use the default". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  HOST: optional(z.string().min(1)),
+  DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })),
+  SWITCHYARD_DATA_DIR: optional(z.string()),
+  REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  SWITCHYARD_ADMIN_TOKEN: optional(adminTokenSchema),
+  SWITCHYARD_MIGRATE_ON_START: optional(booleanVar),
+  SWITCHYARD_SEED_DEMO: optional(booleanVar),
+  SWITCHYARD_CORS_ORIGINS: optional(z.string()),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
+});
+
+/**
+ * Reads the configuration from `env`. Throws a `ConfigError` whose message is one line naming the
+ * first bad variable; `loadConfigOrExit` turns that into a printed line and exit code 1.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    // Never echo the value: it may be a secret (admin token, URL with password).
+    throw new ConfigError(variable, `Invalid configuration: ${variable} ${describeIssue(issue)}`);
+  }
+  const vars = parsed.data;
+  const embedded = vars.DATABASE_URL === undefined;
+  return {
+    port: vars.PORT ?? 4242,
+    host: vars.HOST ?? '0.0.0.0',
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: vars.SWITCHYARD_DATA_DIR ?? './data',
+    redisUrl: vars.REDIS_URL,
+    adminToken: vars.SWITCHYARD_ADMIN_TOKEN,
+    migrateOnStart: vars.SWITCHYARD_MIGRATE_ON_START ?? true,
+    seedDemo: vars.SWITCHYARD_SEED_DEMO ?? embedded,
+    corsOrigins: (vars.SWITCHYARD_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    logLevel: vars.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** `loadConfig`, but a bad configuration prints one line to stderr and exits with code 1. */
+export function loadConfigOrExit(
+  env: NodeJS.ProcessEnv = process.env,
+  exit: (code: number) => never = process.exit,
+  writeError: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      writeError(error.message);
+      return exit(1);
+    }
+    throw error;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.message.startsWith('must ')) return issue.message; // our own wording
+  switch (issue.code) {
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_type':
+      return `must be a ${issue.expected}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/** How long /readyz waits for the database before calling it unavailable. */
+const READY_TIMEOUT_MS = 2_000;
+
+const statusView = z.object({ status: z.string(), message: z.string().optional() });
+
+/**
+ * Probes for orchestrators, outside /api/v1 and without auth:
+ * - /healthz: the process is alive and serving (liveness) — 200 whatever the database does;
+ * - /readyz: the database answers and every migration is applied (readiness) — else 503.
+ */
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['health'];
+  const common = { config: { auth: 'public' }, logLevel: 'warn' } as const;
+
+  app.get(
+    '/healthz',
+    { ...common, schema: { tags, summary: 'Liveness probe', response: { 200: statusView } } },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    { ...common, schema: { tags, summary: 'Readiness probe', response: { 200: statusView, 503: statusView } } },
+    async (request, reply) => {
+      try {
+        const migrated = await withTimeout(app.db.isMigrated(), READY_TIMEOUT_MS);
+        if (migrated) return { status: 'ready' };
+        return reply.code(503).send({ status: 'unavailable', message: 'database migrations are pending' });
+      } catch (error) {
+        request.log.warn({ err: error }, 'readiness check failed');
+        return reply.code(503).send({ status: 'unavailable', message: 'database is not reachable' });
+      }
+    },
+  );
+};
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,191 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requirePrincipal } from '../../http/auth.js';
+import { adminErrorResponses, forceQuerySchema } from '../../http/schemas.js';
+import {
+  createEnvironmentBody,
+  createProjectBody,
+  environmentParams,
+  environmentView,
+  projectDetailView,
+  projectParams,
+  projectView,
+  updateEnvironmentBody,
+  updateProjectBody,
+} from './schemas.js';
+import { ProjectsService } from './service.js';
+
+/** /projects and /projects/:project/environments (admin only). */
+export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = new ProjectsService({ prisma: app.db.prisma, notifier: app.changes, authenticator: app.tokenAuth });
+  const tags = ['projects'];
+  const admin = { auth: 'admin' } as const;
+
+  app.get(
+    '/projects',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'List projects',
+        response: { 200: z.object({ projects: z.array(projectView) }), ...adminErrorResponses },
+      },
+    },
+    async () => ({ projects: await service.listProjects() }),
+  );
+
+  app.post(
+    '/projects',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Create a project',
+        body: createProjectBody,
+        response: { 201: projectView, ...adminErrorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.createProject(requirePrincipal(request).name, request.body)),
+  );
+
+  app.get(
+    '/projects/:project',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Get a project with its environments',
+        params: projectParams,
+        response: { 200: projectDetailView, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.getProject(request.params.project),
+  );
+
+  app.patch(
+    '/projects/:project',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Rename or describe a project (its key never changes)',
+        params: projectParams,
+        body: updateProjectBody,
+        response: { 200: projectView, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.updateProject(requirePrincipal(request).name, request.params.project, request.body),
+  );
+
+  app.delete(
+    '/projects/:project',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Delete a project',
+        description: 'A project with flags or segments is only deleted with ?force=true (409 otherwise).',
+        params: projectParams,
+        querystring: forceQuerySchema,
+        response: { 204: z.null().describe('Deleted'), ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      await service.deleteProject(requirePrincipal(request).name, request.params.project, request.query);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/projects/:project/environments',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: "List a project's environments",
+        params: projectParams,
+        response: { 200: z.object({ environments: z.array(environmentView) }), ...adminErrorResponses },
+      },
+    },
+    async (request) => ({ environments: await service.listEnvironments(request.params.project) }),
+  );
+
+  app.post(
+    '/projects/:project/environments',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Create an environment',
+        description: 'Every flag of the project gets its default, disabled configuration in it.',
+        params: projectParams,
+        body: createEnvironmentBody,
+        response: { 201: environmentView, ...adminErrorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await service.createEnvironment(requirePrincipal(request).name, request.params.project, request.body)),
+  );
+
+  app.get(
+    '/projects/:project/environments/:environment',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Get an environment',
+        params: environmentParams,
+        response: { 200: environmentView, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.getEnvironment(request.params.project, request.params.environment),
+  );
+
+  app.patch(
+    '/projects/:project/environments/:environment',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Rename an environment (its key never changes)',
+        params: environmentParams,
+        body: updateEnvironmentBody,
+        response: { 200: environmentView, ...adminErrorResponses },
+      },
+    },
+    async (request) =>
+      service.updateEnvironment(
+        requirePrincipal(request).name,
+        request.params.project,
+        request.params.environment,
+        request.body,
+      ),
+  );
+
+  app.delete(
+    '/projects/:project/environments/:environment',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Delete an environment',
+        description: 'Refused with 409 while the project has flags, unless ?force=true.',
+        params: environmentParams,
+        querystring: forceQuerySchema,
+        response: { 204: z.null().describe('Deleted'), ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      await service.deleteEnvironment(
+        requirePrincipal(request).name,
+        request.params.project,
+        request.params.environment,
+        request.query,
+      );
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,194 @@
+import type { Variant } from '@switchyard/core';
+import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
+import { conflict } from '../../http/errors.js';
+import type { TokenAuthenticator } from '../tokens/authenticator.js';
+import { defaultFlagConfig } from './default-flag-config.js';
+import type { EnvironmentView, ProjectDetailView, ProjectView } from './schemas.js';
+import * as store from './store.js';
+import { environmentView, projectView } from './views.js';
+
+export interface ProjectsServiceDeps extends ChangeDeps {
+  /** Deleting a project or environment deletes its tokens; cached verifications must go too. */
+  authenticator?: TokenAuthenticator;
+}
+
+/**
+ * Projects and their environments. Business rules: keys are immutable; a project that holds flags
+ * or segments, or an environment of a project that holds flags, is only deleted with `force`; a
+ * new environment gets the default configuration of every flag of its project.
+ */
+export class ProjectsService {
+  constructor(private readonly deps: ProjectsServiceDeps) {}
+
+  async listProjects(): Promise<ProjectView[]> {
+    return (await store.listProjects(this.deps.prisma)).map(projectView);
+  }
+
+  async getProject(key: string): Promise<ProjectDetailView> {
+    const project = await store.requireProject(this.deps.prisma, key);
+    const environments = await store.listEnvironments(this.deps.prisma, project.id);
+    return { ...projectView(project), environments: environments.map(environmentView) };
+  }
+
+  async createProject(actor: string, input: { key: string; name: string; description: string }): Promise<ProjectView> {
+    return inChangeTransaction(this.deps, async (tx, record) => {
+      if (await store.findProject(tx, input.key)) throw conflict(`Project '${input.key}' already exists`);
+      const project = await store.insertProject(tx, input);
+      const view = projectView(project);
+      await record({
+        actor,
+        projectId: project.id,
+        action: 'project.created',
+        targetType: 'project',
+        targetKey: project.key,
+        after: view,
+      });
+      return view;
+    });
+  }
+
+  async updateProject(
+    actor: string,
+    key: string,
+    input: { name?: string; description?: string },
+  ): Promise<ProjectView> {
+    return inChangeTransaction(this.deps, async (tx, record) => {
+      const before = await store.requireProject(tx, key);
+      const after = await store.updateProject(tx, before.id, input);
+      const view = projectView(after);
+      await record({
+        actor,
+        projectId: before.id,
+        action: 'project.updated',
+        targetType: 'project',
+        targetKey: key,
+        before: projectView(before),
+        after: view,
+      });
+      return view;
+    });
+  }
+
+  async deleteProject(actor: string, key: string, options: { force: boolean }): Promise<void> {
+    await inChangeTransaction(this.deps, async (tx, record) => {
+      const project = await store.requireProject(tx, key);
+      const contents = await store.countProjectContents(tx, project.id);
+      if (!options.force && (contents.flags > 0 || contents.segments > 0)) {
+        throw conflict(
+          `Project '${key}' still has ${contents.flags} flag(s) and ${contents.segments} segment(s); ` +
+            'delete them first or repeat with ?force=true to delete everything in it',
+          contents,
+        );
+      }
+      const environments = await store.listEnvironments(tx, project.id);
+      await store.deleteProject(tx, project.id);
+      await record({
+        actor,
+        projectId: project.id,
+        action: 'project.deleted',
+        targetType: 'project',
+        targetKey: key,
+        before: { ...projectView(project), environments: environments.map((env) => env.key), ...contents },
+      });
+    });
+    this.deps.authenticator?.invalidate();
+  }
+
+  async listEnvironments(projectKey: string): Promise<EnvironmentView[]> {
+    const project = await store.requireProject(this.deps.prisma, projectKey);
+    return (await store.listEnvironments(this.deps.prisma, project.id)).map(environmentView);
+  }
+
+  async getEnvironment(projectKey: string, key: string): Promise<EnvironmentView> {
+    const project = await store.requireProject(this.deps.prisma, projectKey);
+    return environmentView(await store.requireEnvironment(this.deps.prisma, project, key));
+  }
+
+  /** Creates the environment and a default (disabled) configuration for every flag of the project. */
+  async createEnvironment(
+    actor: string,
+    projectKey: string,
+    input: { key: string; name: string },
+  ): Promise<EnvironmentView> {
+    return inChangeTransaction(this.deps, async (tx, record) => {
+      const project = await store.requireProject(tx, projectKey);
+      if (await store.findEnvironment(tx, project.id, input.key)) {
+        throw conflict(`Environment '${input.key}' already exists in project '${projectKey}'`);
+      }
+      const environment = await store.insertEnvironment(tx, { projectId: project.id, ...input });
+      const flags = await store.listFlagsForDefaults(tx, project.id);
+      await store.insertFlagConfigs(
+        tx,
+        flags.map((flag) => ({
+          flagId: flag.id,
+          environmentId: environment.id,
+          ...defaultFlagConfig({ variants: flag.variants as unknown as Variant[] }),
+        })),
+      );
+      const change = await record({
+        actor,
+        projectId: project.id,
+        action: 'environment.created',
+        targetType: 'environment',
+        targetKey: environment.key,
+        environment: environment.key,
+        after: environmentView(environment),
+        affects: {
+          environmentIds: [environment.id],
+          flags: flags.filter((flag) => flag.archivedAt === null).map((flag) => flag.key),
+        },
+      });
+      return { ...environmentView(environment), revision: change.revisions[0]?.revision ?? environment.revision };
+    });
+  }
+
+  async updateEnvironment(
+    actor: string,
+    projectKey: string,
+    key: string,
+    input: { name: string },
+  ): Promise<EnvironmentView> {
+    return inChangeTransaction(this.deps, async (tx, record) => {
+      const project = await store.requireProject(tx, projectKey);
+      const before = await store.requireEnvironment(tx, project, key);
+      const after = environmentView(await store.updateEnvironment(tx, before.id, input));
+      await record({
+        actor,
+        projectId: project.id,
+        action: 'environment.updated',
+        targetType: 'environment',
+        targetKey: key,
+        environment: key,
+        before: environmentView(before),
+        after,
+      });
+      return after;
+    });
+  }
+
+  async deleteEnvironment(actor: string, projectKey: string, key: string, options: { force: boolean }): Promise<void> {
+    await inChangeTransaction(this.deps, async (tx, record) => {
+      const project = await store.requireProject(tx, projectKey);
+      const environment = await store.requireEnvironment(tx, project, key);
+      const { flags } = await store.countProjectContents(tx, project.id);
+      if (!options.force && flags > 0) {
+        throw conflict(
+          `Environment '${key}' holds the configuration of ${flags} flag(s) of project '${projectKey}'; ` +
+            'repeat with ?force=true to delete it anyway',
+          { flags },
+        );
+      }
+      await store.deleteEnvironment(tx, environment.id);
+      await record({
+        actor,
+        projectId: project.id,
+        action: 'environment.deleted',
+        targetType: 'environment',
+        targetKey: key,
+        environment: key,
+        before: environmentView(environment),
+      });
+    });
+    this.deps.authenticator?.invalidate();
+  }
+}

@@ -1,0 +1,91 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Principal } from '../../http/auth.js';
+import { hashesEqual, hashTokenSecret } from './token-secret.js';
+
+export interface TokenAuthenticatorOptions {
+  /** How long a verified token is trusted without asking the database again. */
+  cacheTtlMs?: number;
+  /** `lastUsedAt` is written at most this often per token. */
+  touchIntervalMs?: number;
+  /** Where failures of the background `lastUsedAt` writes go. */
+  onError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+const MAX_CACHE_ENTRIES = 10_000;
+
+/**
+ * Turns a presented secret into a `Principal` (or null). Verified tokens are cached for a few
+ * seconds so hot SDK endpoints do not hit the database per request; `invalidate()` drops the cache
+ * (called on revocation, and on deletions that cascade to tokens). Another instance's revocation
+ * is seen after at most `cacheTtlMs`.
+ */
+export class TokenAuthenticator {
+  readonly #prisma: PrismaClient;
+  readonly #cacheTtlMs: number;
+  readonly #touchIntervalMs: number;
+  readonly #onError: (error: unknown) => void;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  readonly #lastTouched = new Map<string, number>();
+  readonly #pendingTouches = new Set<Promise<unknown>>();
+
+  constructor(prisma: PrismaClient, options: TokenAuthenticatorOptions = {}) {
+    this.#prisma = prisma;
+    this.#cacheTtlMs = options.cacheTtlMs ?? 5_000;
+    this.#touchIntervalMs = options.touchIntervalMs ?? 60_000;
+    this.#onError = options.onError ?? (() => {});
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The principal for `secret`, or null when it is unknown or revoked. */
+  async authenticate(secret: string): Promise<Principal | null> {
+    const hash = hashTokenSecret(secret);
+    const now = this.#now();
+    const cached = this.#cache.get(hash);
+    if (cached && cached.expiresAt > now) {
+      this.#touch(cached.principal.tokenId, now);
+      return cached.principal;
+    }
+    const row = await this.#prisma.apiToken.findUnique({ where: { hash } });
+    // The lookup matched on the hash already; the constant-time comparison keeps it that way even
+    // if the lookup ever becomes a prefix or case-insensitive match.
+    if (!row || row.revokedAt !== null || !hashesEqual(row.hash, hash)) {
+      this.#cache.delete(hash);
+      return null;
+    }
+    const principal: Principal = {
+      tokenId: row.id,
+      name: row.name,
+      kind: row.kind,
+      ...(row.projectId === null ? {} : { projectId: row.projectId }),
+      ...(row.environmentId === null ? {} : { environmentId: row.environmentId }),
+    };
+    if (this.#cache.size >= MAX_CACHE_ENTRIES) this.#cache.clear();
+    this.#cache.set(hash, { principal, expiresAt: now + this.#cacheTtlMs });
+    this.#touch(row.id, now);
+    return principal;
+  }
+
+  /** Forgets every cached verification. */
+  invalidate(): void {
+    this.#cache.clear();
+  }
+
+  /** Waits for background `lastUsedAt` writes (call before closing the database). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.#pendingTouches]);
+  }
+
+  #touch(tokenId: string, now: number): void {
+    const last = this.#lastTouched.get(tokenId);
+    if (last !== undefined && now - last < this.#touchIntervalMs) return;
+    this.#lastTouched.set(tokenId, now);
+    // Off the request path: the answer does not wait for this write.
+    const write = this.#prisma.apiToken
+      .updateMany({ where: { id: tokenId }, data: { lastUsedAt: new Date(now) } })
+      .catch(this.#onError)
+      .finally(() => this.#pendingTouches.delete(write));
+    this.#pendingTouches.add(write);
+  }
+}

@@ -1,0 +1,62 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requirePrincipal } from '../../http/auth.js';
+import { adminErrorResponses } from '../../http/schemas.js';
+import { createdTokenView, createTokenBody, listTokensQuery, tokenIdParams, tokenView } from './schemas.js';
+import { TokensService } from './service.js';
+
+/** /tokens (admin only). */
+export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = new TokensService({ prisma: app.db.prisma, notifier: app.changes, authenticator: app.tokenAuth });
+  const tags = ['tokens'];
+  const admin = { auth: 'admin' } as const;
+
+  app.get(
+    '/tokens',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'List API tokens (never their secrets)',
+        querystring: listTokensQuery,
+        response: { 200: z.object({ tokens: z.array(tokenView) }), ...adminErrorResponses },
+      },
+    },
+    async (request) => ({ tokens: await service.list(request.query) }),
+  );
+
+  app.post(
+    '/tokens',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Create an API token',
+        description:
+          'Server and client tokens need `project` and `environment` keys; admin tokens take neither. ' +
+          'The response is the only place the secret ever appears.',
+        body: createTokenBody,
+        response: { 201: createdTokenView, ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await service.create(requirePrincipal(request).name, request.body)),
+  );
+
+  app.delete(
+    '/tokens/:id',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Revoke an API token',
+        description: 'Takes effect at once on this instance, within seconds on others. The last admin token stays.',
+        params: tokenIdParams,
+        response: { 204: z.null().describe('Revoked'), ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      await service.revoke(requirePrincipal(request).name, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

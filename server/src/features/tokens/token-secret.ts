@@ -1,0 +1,29 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export type TokenKind = 'admin' | 'server' | 'client';
+export const TOKEN_KINDS = ['admin', 'server', 'client'] as const satisfies readonly TokenKind[];
+
+/** Characters of a secret kept in clear, to tell tokens apart in listings. */
+export const TOKEN_PREFIX_LENGTH = 12;
+
+/** A new secret: `sy_<kind>_<base64url of 32 random bytes>`. Shown once, never stored. */
+export function generateTokenSecret(kind: TokenKind): string {
+  return `sy_${kind}_${randomBytes(32).toString('base64url')}`;
+}
+
+/** What the database stores instead of the secret: SHA-256, hex. */
+export function hashTokenSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** The part of a secret that listings show. */
+export function tokenPrefix(secret: string): string {
+  return secret.slice(0, TOKEN_PREFIX_LENGTH);
+}
+
+/** Compares two hex hashes in constant time (for equal lengths; hashes always are). */
+export function hashesEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TokenAuthenticator } from '../features/tokens/authenticator.js';
+import type { TokenKind } from '../features/tokens/token-secret.js';
+import { forbidden, unauthorized } from './errors.js';
+
+/** Who is calling: the token that authenticated the request. */
+export interface Principal {
+  tokenId: string;
+  /** The token's name; audit events record it as the actor. */
+  name: string;
+  kind: TokenKind;
+  /** Server and client tokens belong to one environment of one project. */
+  projectId?: string;
+  environmentId?: string;
+}
+
+/**
+ * What a route requires, declared as `config: { auth: … }` on every route under /api/v1:
+ * - `admin`: an admin token;
+ * - `sdk`: a server or client token (bound to one environment);
+ * - `public`: nothing.
+ * A missing, unknown or revoked token is a 401; a token of the wrong kind a 403.
+ */
+export type AuthRequirement = 'admin' | 'sdk' | 'public';
+const REQUIREMENTS: readonly AuthRequirement[] = ['admin', 'sdk', 'public'];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthRequirement;
+  }
+  interface FastifyRequest {
+    /** Set by the auth hook on `admin` and `sdk` routes; null on `public` ones. */
+    principal: Principal | null;
+  }
+}
+
+/**
+ * Adds authentication to `scope` and everything registered inside it: every route must declare
+ * `config.auth` (a route without one fails at start-up, so an endpoint cannot be left open by
+ * forgetting), and each request is checked before its body is even parsed.
+ */
+export function registerAuth(scope: FastifyInstance, authenticator: TokenAuthenticator): void {
+  if (!scope.hasRequestDecorator('principal')) scope.decorateRequest('principal', null);
+
+  scope.addHook('onRoute', (route) => {
+    const auth = route.config?.auth;
+    if (auth === undefined || !REQUIREMENTS.includes(auth)) {
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} must declare config.auth ('admin' | 'sdk' | 'public')`,
+      );
+    }
+  });
+
+  scope.addHook('onRequest', async (request) => {
+    const required = request.routeOptions.config.auth;
+    if (required === 'public' || required === undefined) return;
+    const secret = bearerToken(request);
+    const principal = await authenticator.authenticate(secret);
+    if (!principal) throw unauthorized('Unknown or revoked API token');
+    if (required === 'admin' && principal.kind !== 'admin') {
+      throw forbidden(`This endpoint needs an admin token; this is a ${principal.kind} token`);
+    }
+    if (required === 'sdk' && principal.kind === 'admin') {
+      throw forbidden('This endpoint needs a server or client token; this is an admin token');
+    }
+    request.principal = principal;
+  });
+}
+
+/** The caller of an authenticated route (throws 401 when called on a public one by mistake). */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw unauthorized('Missing Authorization header; send "Authorization: Bearer <token>"');
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  if (!match) throw unauthorized('Malformed Authorization header; send "Authorization: Bearer <token>"');
+  return match[1]!;
+}

@@ -1,0 +1,177 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+
+/** The body of every error response. */
+export interface ErrorBody {
+  /** Short machine-readable code, e.g. `bad_request`, `not_found`. */
+  error: string;
+  /** One sentence for humans. */
+  message: string;
+  /** Extra structure, e.g. the failing paths of a validation error. */
+  details?: unknown;
+}
+
+/** One failing field of a validation error: `path` is dotted, prefixed by where it was (`body.name`). */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** Short codes by status, for errors that do not bring their own. */
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  428: 'precondition_required',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  503: 'unavailable',
+};
+
+/** An error meant for the client: thrown anywhere in a request, answered as `{ error, message, details? }`. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details?: unknown,
+    readonly code: string = CODES[statusCode] ?? 'error',
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, message, details);
+export const unauthorized = (message = 'A valid API token is required') => new HttpError(401, message);
+export const forbidden = (message: string) => new HttpError(403, message);
+export const notFound = (message: string) => new HttpError(404, message);
+export const conflict = (message: string, details?: unknown) => new HttpError(409, message, details);
+export const preconditionFailed = (message: string, details?: unknown) => new HttpError(412, message, details);
+
+/** Turns a zod error into `ValidationIssue`s, each path prefixed with `where` (e.g. `body`). */
+export function zodIssues(error: ZodError, where?: string): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: [...(where ? [where] : []), ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Converts anything thrown during a request into a status and an `ErrorBody`. */
+export function toErrorResponse(error: unknown): { statusCode: number; body: ErrorBody } {
+  if (error instanceof HttpError) {
+    return { statusCode: error.statusCode, body: withDetails(error.code, error.message, error.details) };
+  }
+  // Request validation by fastify-type-provider-zod (schema.body / querystring / params / headers).
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as FastifyError).validationContext;
+    const issues: ValidationIssue[] = error.validation.map((issue) => ({
+      path: [where, ...issue.instancePath.split('/').filter((part) => part !== '')].filter(Boolean).join('.'),
+      message: issue.message ?? 'is invalid',
+    }));
+    return { statusCode: 400, body: validationBody(issues) };
+  }
+  // A zod schema parsed by hand in a service (e.g. core's flagSchema): still the client's input.
+  if (error instanceof ZodError) {
+    return { statusCode: 400, body: validationBody(zodIssues(error)) };
+  }
+  if (isPrismaError(error, 'P2002')) {
+    const fields = uniqueFields(error);
+    const message = fields.length > 0 ? `Already exists: ${fields.join(', ')} must be unique` : 'Already exists';
+    return { statusCode: 409, body: withDetails('conflict', message, fields.length > 0 ? { fields } : undefined) };
+  }
+  if (isPrismaError(error, 'P2025')) {
+    return { statusCode: 404, body: withDetails('not_found', 'Not found') };
+  }
+  if (isPrismaError(error, 'P2003')) {
+    return { statusCode: 409, body: withDetails('conflict', 'Refers to, or is referred to by, another record') };
+  }
+  // The response did not match its schema: our bug, not the client's.
+  if (isFastifyError(error) && isResponseSerializationError(error)) {
+    return { statusCode: 500, body: withDetails('internal_error', 'Internal server error') };
+  }
+  // Fastify's own client errors (malformed JSON, unsupported content type, body too large, ...).
+  if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return {
+      statusCode: error.statusCode,
+      body: withDetails(CODES[error.statusCode] ?? 'bad_request', clientMessage(error)),
+    };
+  }
+  return { statusCode: 500, body: withDetails('internal_error', 'Internal server error') };
+}
+
+/** Installs the error and not-found handlers that give every error response the `ErrorBody` shape. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { statusCode, body } = toErrorResponse(error);
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.debug({ err: error }, 'request rejected');
+    if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    return reply.code(statusCode).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(withDetails('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}
+
+function withDetails(error: string, message: string, details?: unknown): ErrorBody {
+  return details === undefined ? { error, message } : { error, message, details };
+}
+
+function validationBody(issues: ValidationIssue[]): ErrorBody {
+  const first = issues[0];
+  const message = first ? `Invalid request: ${first.path || 'input'}: ${first.message}` : 'Invalid request';
+  return withDetails('bad_request', message, { issues });
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
+}
+
+/** Fastify's messages are fine for people, but some name internals; these read better. */
+function clientMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'Request body is not valid JSON';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return "Request body is empty but Content-Type is 'application/json'";
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported Content-Type; send application/json';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is too large';
+    default:
+      // A JSON.parse SyntaxError surfaces with statusCode 400 and its own message.
+      return error instanceof SyntaxError ? 'Request body is not valid JSON' : error.message;
+  }
+}
+
+interface PrismaKnownError {
+  code: string;
+  meta?: Record<string, unknown>;
+}
+
+function isPrismaError(error: unknown, code: string): error is PrismaKnownError {
+  return (
+    error instanceof Error &&
+    error.name === 'PrismaClientKnownRequestError' &&
+    (error as unknown as PrismaKnownError).code === code
+  );
+}
+
+/** The unique fields of a P2002, wherever this Prisma version/adapter puts them. */
+function uniqueFields(error: PrismaKnownError): string[] {
+  const target = error.meta?.['target'];
+  if (Array.isArray(target)) return target.map(String);
+  const cause = (error.meta?.['driverAdapterError'] as { cause?: { constraint?: { fields?: unknown } } } | undefined)
+    ?.cause;
+  const fields = cause?.constraint?.fields;
+  return Array.isArray(fields) ? fields.map(String) : [];
+}

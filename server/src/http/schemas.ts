@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * Keys of projects, environments, flags and segments: a lower-case slug that is safe in URLs and
+ * SDK code. Keys never change once created (SDKs and snapshots refer to them).
+ */
+export const KEY_PATTERN = /^[a-z0-9][a-z0-9-_]{0,62}$/;
+export const keySchema = z
+  .string()
+  .regex(KEY_PATTERN, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit')
+  .describe('Immutable slug: ^[a-z0-9][a-z0-9-_]{0,62}$');
+
+/** A key in a URL path. Looser than `keySchema` so that a key that cannot exist is a 404, not a 400. */
+export const pathKeySchema = z.string().min(1).max(200);
+
+export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
+export const descriptionSchema = z.string().max(2000);
+
+/** Timestamps go out as ISO-8601 strings. */
+export const timestampSchema = z.iso.datetime();
+
+/** `?force=true` on deletions that would take other things with them. */
+export const forceQuerySchema = z.object({
+  force: z.stringbool().default(false).describe('Delete even when not empty (cascades)'),
+});
+
+/** The shape of every error response (see http/errors.ts). */
+export const errorBodySchema = z
+  .object({
+    error: z.string().describe('Short code, e.g. bad_request, not_found, conflict'),
+    message: z.string(),
+    details: z.unknown().optional(),
+  })
+  .meta({ id: 'Error' });
+
+/** Error responses most admin routes can give; spread into `schema.response`. */
+export const adminErrorResponses = {
+  400: errorBodySchema,
+  401: errorBodySchema,
+  403: errorBodySchema,
+  404: errorBodySchema,
+  409: errorBodySchema,
+} as const;

@@ -1,0 +1,51 @@
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Database } from '../../src/db/index.js';
+import { ensureAdminToken } from '../../src/features/tokens/bootstrap.js';
+import { createTestDatabase } from './db.js';
+
+export interface TestApp {
+  /** The app, ready for `app.inject` (not listening). */
+  app: App;
+  db: Database;
+  /** Secret of a freshly generated admin token. */
+  adminToken: string;
+  config: Config;
+  /** `{ authorization: 'Bearer <adminToken>' }`, for `app.inject({ headers })`. */
+  adminHeaders: { authorization: string };
+  /** Closes the app and the database, then drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh app on its own, freshly migrated PostgreSQL database, with an admin token. One per test
+ * file (`beforeAll`/`afterAll`) is the intended use; each call creates a new database.
+ */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config: Config = { ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }), ...overrides };
+  const db = await openDatabase({ databaseUrl: database.url, dataDir: config.dataDir });
+  try {
+    await db.migrate();
+    const app = await buildApp({ db, config, logger: false });
+    await app.ready();
+    const bootstrap = await ensureAdminToken({ prisma: db.prisma, notifier: app.changes });
+    if (bootstrap.outcome !== 'generated') throw new Error('createTestApp: expected a generated admin token');
+    return {
+      app,
+      db,
+      config,
+      adminToken: bootstrap.secret,
+      adminHeaders: { authorization: `Bearer ${bootstrap.secret}` },
+      async close() {
+        await app.close();
+        await db.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    await database.drop();
+    throw error;
+  }
+}
