@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
+import { isMigrated, migrate, type MigrateResult } from './migrator.js';
+import { pgliteSession, pgSession, type SqlQueryable } from './sql-session.js';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string. Unset: embedded PGlite persisted in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** Folder of the embedded database (created when missing); unused with `databaseUrl`. */
+  dataDir: string;
+  /** The prisma/migrations folder; defaults to the one shipped next to the server. */
+  migrationsDir?: string | undefined;
+}
+
+/** The server's storage: a Prisma client plus the schema's lifecycle. */
+export interface Database {
+  prisma: PrismaClient;
+  /** 'postgres' with a DATABASE_URL, 'embedded' for PGlite in the data dir. */
+  mode: 'postgres' | 'embedded';
+  /** Applies pending migrations (see migrator.ts); safe to call from several replicas at once. */
+  migrate(): Promise<MigrateResult>;
+  /** True when every migration folder is recorded as finished in `_prisma_migrations`. */
+  isMigrated(): Promise<boolean>;
+  /** Disconnects Prisma and closes the pool or the embedded database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database: PostgreSQL through `@prisma/adapter-pg` when `databaseUrl` is set,
+ * otherwise PGlite (Postgres compiled to WASM, in-process) persisted in `dataDir`, through
+ * `pglite-prisma-adapter`. Applies no migrations by itself; the caller decides (migrate on start).
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
+  // Migration files never change while the server runs; read them once, on first use.
+  let files: Promise<MigrationFile[]> | undefined;
+  const migrationFiles = () => (files ??= readMigrationFiles(migrationsDir));
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, migrationFiles)
+    : openEmbedded(resolve(options.dataDir), migrationFiles);
+}
+
+type MigrationFilesLoader = () => Promise<MigrationFile[]>;
+
+function openPostgres(connectionString: string, migrationFiles: MigrationFilesLoader): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  return {
+    prisma,
+    mode: 'postgres',
+    async migrate() {
+      const migrations = await migrationFiles();
+      // A dedicated connection: the advisory lock belongs to a session, and a pooled connection
+      // could be handed to another query while the lock is held.
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        return await migrate(pgSession(client), migrations);
+      } finally {
+        await client.end();
+      }
+    },
+    isMigrated: async () => isMigrated(prismaQueryable(prisma), await migrationFiles()),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openEmbedded(dataDir: string, migrationFiles: MigrationFilesLoader): Promise<Database> {
+  await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const session = pgliteSession(pglite);
+  // PGlite is a single session, where an advisory lock is re-entrant; chain runs instead.
+  let running: Promise<unknown> = Promise.resolve();
+  return {
+    prisma,
+    mode: 'embedded',
+    migrate() {
+      const run = running.then(async () => migrate(session, await migrationFiles()));
+      running = run.catch(() => undefined);
+      return run;
+    },
+    isMigrated: async () => isMigrated(session, await migrationFiles()),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+function prismaQueryable(prisma: PrismaClient): Pick<SqlQueryable, 'query'> {
+  return {
+    query: <Row>(sql: string, params: unknown[] = []) => prisma.$queryRawUnsafe<Row[]>(sql, ...params),
+  };
+}

@@ -1,0 +1,3 @@
+export { openDatabase, type Database, type OpenDatabaseOptions } from './client.js';
+export { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
+export { MigrationError, type MigrateResult } from './migrator.js';
