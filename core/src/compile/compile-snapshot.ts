@@ -23,7 +23,7 @@ export class CompiledSnapshotImpl implements CompiledSnapshot {
     /** @internal */
     readonly flags: ReadonlyMap<string, CompiledFlag>,
   ) {
-    this.revision = snapshot.revision;
+    this.revision = snapshot?.revision;
   }
 
   has(flagKey: string): boolean {

@@ -2,9 +2,11 @@ import type { CompiledFlag, ServedResult } from '../compile/compiled-types.js';
 import type { EvaluationContext } from '../model/flag.js';
 import { resolveRules } from './resolve-rules.js';
 
+const LONG_CHAIN = 16;
+
 /**
- * Whether a prerequisite's parent result lets the child go on: `undefined` to continue, otherwise
- * the child's own (final) result.
+ * Whether a prerequisite's parent result lets the child go on: `null` to continue, otherwise the
+ * child's own (final) result.
  */
 function prerequisiteVerdict(child: CompiledFlag, index: number, parentResult: ServedResult): ServedResult | null {
   if (parentResult === undefined || parentResult.reason === 'ERROR') return child.prerequisiteErrorResult;
@@ -24,6 +26,8 @@ function resolveWithPrerequisites(
 ): ServedResult {
   const chain: CompiledFlag[] = [root];
   const next: number[] = [0]; // per frame: index of the prerequisite to look at next
+  // Chains are short: scan them. Past LONG_CHAIN a Set keeps very deep chains linear.
+  let onChain: Set<CompiledFlag> | undefined;
   for (;;) {
     const top = chain.length - 1;
     const flag = chain[top]!;
@@ -33,11 +37,14 @@ function resolveWithPrerequisites(
       finished = resolveRules(flag, context);
     } else {
       const parent = flags.get(flag.prerequisites[index]!.flagKey);
-      if (parent === undefined || chain.includes(parent)) {
+      const cyclic = parent !== undefined && (onChain === undefined ? chain.includes(parent) : onChain.has(parent));
+      if (parent === undefined || cyclic) {
         finished = flag.prerequisiteErrorResult;
       } else if (parent.enabled && parent.prerequisites.length > 0) {
         chain.push(parent);
         next.push(0);
+        if (onChain !== undefined) onChain.add(parent);
+        else if (chain.length > LONG_CHAIN) onChain = new Set(chain);
         continue;
       } else {
         const parentResult = parent.enabled ? resolveRules(parent, context) : parent.offResult;
@@ -51,8 +58,9 @@ function resolveWithPrerequisites(
     // `flag` is done: hand its result down the chain until some frame can go on.
     let result: ServedResult = finished;
     for (;;) {
-      chain.pop();
+      const done = chain.pop()!;
       next.pop();
+      onChain?.delete(done);
       if (chain.length === 0) return result;
       const childTop = chain.length - 1;
       const verdict = prerequisiteVerdict(chain[childTop]!, next[childTop]!, result);

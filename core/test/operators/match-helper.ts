@@ -5,6 +5,7 @@ import { booleanFlag, ruleWith, snapshotOf } from '../fixtures.js';
 export function matches(condition: Condition, context: EvaluationContext): boolean {
   const compiled = compileSnapshot(snapshotOf([booleanFlag({ rules: [ruleWith([condition])] })]));
   const result = evaluate(compiled, 'flag', context, null);
-  if (result.reason !== 'TARGETING_MATCH' && result.reason !== 'DEFAULT') throw new Error(`unexpected ${result.reason}`);
+  if (result.reason !== 'TARGETING_MATCH' && result.reason !== 'DEFAULT')
+    throw new Error(`unexpected ${result.reason}`);
   return result.reason === 'TARGETING_MATCH';
 }

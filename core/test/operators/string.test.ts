@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../src/index.js';
 import { matches } from './match-helper.js';
 
-const cond = (operator: Condition['operator'], values: Condition['values'], extra: Partial<Condition> = {}): Condition => ({
+const cond = (
+  operator: Condition['operator'],
+  values: Condition['values'],
+  extra: Partial<Condition> = {},
+): Condition => ({
   attribute: 'a',
   operator,
   values,
