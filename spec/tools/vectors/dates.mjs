@@ -102,6 +102,25 @@ const { flags, cases } = operatorGroups([
       ['negated empty list does not match an unparseable date', d('garbage'), false],
     ],
   },
+  // Both date operators, negated: the attribute must be a valid date for negation to apply.
+  ...['date_before', 'date_after'].map((operator) => ({
+    key: `${operator.replace('_', '-')}-negate-types`,
+    condition: { attribute: 'createdAt', operator, values: ['2000-01-01'], negate: true },
+    rows: [
+      ['missing attribute never matches, even negated', d(undefined), false],
+      ['null never matches, even negated', d(null), false],
+      ['boolean never matches, even negated', d(true), false],
+      ['string[] never matches, even negated', d(['2024-01-01']), false],
+      ['second 60 is invalid', d('2024-01-01T00:00:60Z'), false],
+      ['minute 60 is invalid', d('2024-01-01T00:60:00Z'), false],
+      ['a dot without fraction digits is invalid', d('2024-01-01T00:00:00.Z'), false],
+      [
+        `valid date 2024-01-01: ${operator} 2000-01-01 is ${operator === 'date_after' ? 'true, negated false' : 'false, negated true'}`,
+        d('2024-01-01'),
+        operator === 'date_before',
+      ],
+    ],
+  })),
 ]);
 
 export default {

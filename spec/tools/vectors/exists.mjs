@@ -19,6 +19,22 @@ const { flags, cases } = operatorGroups([
     ],
   },
   {
+    key: 'exists-inherited-names',
+    condition: { attribute: 'toString', operator: 'exists', values: [] },
+    rows: [
+      ['an attribute named like an Object.prototype member is missing unless given', {}, false],
+      ['and present when given', ctx('toString', 'x'), true],
+    ],
+  },
+  {
+    key: 'in-inherited-name',
+    condition: { attribute: 'constructor', operator: 'in', values: ['Object'], negate: true },
+    rows: [
+      ['an inherited property is not an attribute: missing never matches, even negated', {}, false],
+      ['an own attribute named constructor is an attribute like any other', ctx('constructor', 'x'), true],
+    ],
+  },
+  {
     key: 'exists-negate',
     condition: { attribute: 'plan', operator: 'exists', values: [], negate: true },
     rows: [
@@ -41,7 +57,7 @@ const { flags, cases } = operatorGroups([
 
 export default {
   description:
-    'The exists operator: present means not missing and not null ("" , 0, false and [] are present); negate means absent; values are ignored. Each flag has one rule r1 with one condition, serving "on"; otherwise "off".',
+    'The exists operator: present means not missing and not null ("" , 0, false and [] are present); negate means absent; values are ignored; names of inherited object members (toString, constructor) are attributes like any other. Each flag has one rule r1 with one condition, serving "on"; otherwise "off".',
   snapshot: snapshot(flags),
   cases,
 };

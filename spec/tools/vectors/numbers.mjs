@@ -109,6 +109,23 @@ const { flags, cases } = operatorGroups([
       ['negated empty list does not match a missing attribute', a(undefined), false],
     ],
   },
+  // Every number operator, negated: the attribute must be a present number for negation to apply.
+  ...['num_eq', 'num_gt', 'num_gte', 'num_lt', 'num_lte'].map((operator) => ({
+    key: `${operator.replace('_', '-')}-negate-types`,
+    condition: { attribute: 'n', operator, values: [1000], negate: true },
+    rows: [
+      ['missing attribute never matches, even negated', ctx('n', undefined), false],
+      ['null never matches, even negated', ctx('n', null), false],
+      ['numeric string never matches, even negated', ctx('n', '5'), false],
+      ['boolean never matches, even negated', ctx('n', true), false],
+      ['string[] never matches, even negated', ctx('n', ['5']), false],
+      [
+        `a present number: ${operator} 1000 is ${operator === 'num_lt' || operator === 'num_lte' ? 'true, negated false' : 'false, negated true'}`,
+        ctx('n', 5),
+        !(operator === 'num_lt' || operator === 'num_lte'),
+      ],
+    ],
+  })),
 ]);
 
 export default {

@@ -116,6 +116,22 @@ const { flags, cases } = operatorGroups([
     ],
   },
   {
+    key: 'regex-no-dot-all',
+    condition: { attribute: 'name', operator: 'regex', values: ['^a.c$'] },
+    rows: [
+      ['. matches one character', u('abc'), true],
+      ['no s flag: . does not match a newline', u('a\nc'), false],
+    ],
+  },
+  {
+    key: 'regex-no-multiline',
+    condition: { attribute: 'name', operator: 'regex', values: ['^b'] },
+    rows: [
+      ['no m flag: ^ anchors the start of the whole string, not of a line', u('a\nb'), false],
+      ['at the start of the string', u('b\na'), true],
+    ],
+  },
+  {
     key: 'regex-character-classes',
     condition: { attribute: 'email', operator: 'regex', values: ['^[a-z0-9._%+-]+@(corp|staff)\\.example\\.org$'] },
     rows: [

@@ -129,6 +129,26 @@ const operatorRows = [
     [['only unusable values: negation matches a present number', { n: 5 }, true]],
   ],
   ['semver-number-value', cond('v', 'semver_gte', [1]), [['a number is not a version', { v: '2.0.0' }, false]]],
+  [
+    'cidr-leading-zero-prefix',
+    cond('ip', 'cidr', ['10.0.0.0/08']),
+    [['a prefix length with a leading zero is invalid and ignored', { ip: '10.0.0.1' }, false]],
+  ],
+  [
+    'unknown-operator',
+    cond('plan', 'matches_soon', ['pro']),
+    [['an operator this evaluator does not know never matches', { plan: 'pro' }, false]],
+  ],
+  [
+    'unknown-operator-negate',
+    cond('plan', 'matches_soon', ['pro'], { negate: true }),
+    [['an unknown operator never matches, even negated', { plan: 'free' }, false]],
+  ],
+  [
+    'unknown-operator-negate-missing',
+    cond('plan', 'matches_soon', ['pro'], { negate: true }),
+    [['an unknown operator never matches, even negated on a missing attribute', {}, false]],
+  ],
   ['cidr-number-value', cond('ip', 'cidr', [167772160]), [['a number is not a block', { ip: '10.0.0.0' }, false]]],
 ];
 

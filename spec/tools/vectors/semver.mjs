@@ -140,6 +140,42 @@ const { flags, cases } = operatorGroups([
       ['negated empty list does not match an invalid version', v('1.0'), false],
     ],
   },
+  // Every semver operator, negated: the attribute must be a valid version for negation to apply.
+  ...['semver_eq', 'semver_gt', 'semver_gte', 'semver_lt', 'semver_lte'].map((operator) => ({
+    key: `${operator.replace('_', '-')}-negate-types`,
+    condition: cond(operator, ['5.0.0'], { negate: true }),
+    rows: [
+      ['missing attribute never matches, even negated', v(undefined), false],
+      ['null never matches, even negated', v(null), false],
+      ['number never matches, even negated', v(5), false],
+      ['boolean never matches, even negated', v(true), false],
+      ['string[] never matches, even negated', v(['1.0.0']), false],
+      ['invalid version never matches, even negated', v('1.0.0.0'), false],
+      [
+        `valid version 1.0.0: ${operator} 5.0.0 is ${operator === 'semver_lt' || operator === 'semver_lte' ? 'true, negated false' : 'false, negated true'}`,
+        v('1.0.0'),
+        !(operator === 'semver_lt' || operator === 'semver_lte'),
+      ],
+    ],
+  })),
+  {
+    key: 'semver-pre-release-details',
+    condition: cond('semver_eq', ['1.0.0-alpha']),
+    rows: [
+      ['build metadata after a pre-release is ignored', v('1.0.0-alpha+001'), true],
+      ['pre-release identifiers are case-sensitive', v('1.0.0-ALPHA'), false],
+    ],
+  },
+  {
+    key: 'semver-odd-but-valid',
+    condition: cond('semver_gte', ['0.0.0-0']),
+    rows: [
+      ['hyphens are allowed in pre-release identifiers', v('1.0.0-x-y-z.--'), true],
+      ['0.0.0-0 is the lowest version and equals itself', v('0.0.0-0'), true],
+      ['underscore is not allowed in an identifier', v('1.0.0-alpha_beta'), false],
+      ['build metadata with hyphens and dots', v('1.0.0+21AF26D3---117B344092BD'), true],
+    ],
+  },
 ]);
 
 export default {

@@ -27,7 +27,12 @@ const { flags, cases } = operatorGroups([
   },
   {
     key: 'in-case-insensitive',
-    condition: { attribute: 'country', operator: 'in', values: ['us', 'Straße', 'ПРИВЕТ'], caseInsensitive: true },
+    condition: {
+      attribute: 'country',
+      operator: 'in',
+      values: ['us', 'Straße', 'ПРИВЕТ', 'istanbul'],
+      caseInsensitive: true,
+    },
     rows: [
       ['upper case attribute, lower case value', c('US'), true],
       ['mixed case', c('uS'), true],
@@ -37,6 +42,8 @@ const { flags, cases } = operatorGroups([
       ['toLowerCase does not fold ß to ss', c('STRASSE'), false],
       ['different string', c('uk'), false],
       ['string[] element matched case-insensitively', c(['x', 'Us']), true],
+      ['locale-independent: "ISTANBUL" lower-cases to "istanbul"', c('ISTANBUL'), true],
+      ['locale-independent: dotted capital İ lower-cases to i + U+0307, not i', c('İSTANBUL'), false],
       ['missing attribute', c(undefined), false],
     ],
   },
@@ -118,6 +125,8 @@ const { flags, cases } = operatorGroups([
       ['string[] with one element in the list: in holds, so not_in does not', c(['MX', 'US']), false],
       ['string[] with no element in the list matches', c(['MX']), true],
       ['number attribute (accepted type) is not in the string list', c(5), true],
+      ['boolean attribute (accepted type) is not in the string list', c(true), true],
+      ['empty string[] is present and has no element in the list', c([]), true],
     ],
   },
   {
@@ -252,6 +261,20 @@ const { flags, cases } = operatorGroups([
     ],
   },
   {
+    key: 'starts-with-empty-list',
+    condition: { attribute: 'path', operator: 'starts_with', values: [] },
+    rows: [['an empty list matches nothing', p('/admin'), false]],
+  },
+  {
+    key: 'starts-with-empty-list-negate',
+    condition: { attribute: 'path', operator: 'starts_with', values: [], negate: true },
+    rows: [
+      ['negated empty list matches a present string', p('/admin'), true],
+      ['negated empty list matches a present string[]', p(['/admin']), true],
+      ['negated empty list does not match a boolean', p(true), false],
+    ],
+  },
+  {
     key: 'ends-with',
     condition: { attribute: 'email', operator: 'ends_with', values: ['.edu', '.ac.uk'] },
     rows: [
@@ -280,6 +303,27 @@ const { flags, cases } = operatorGroups([
       ['other suffix matches', e('a@corp.com'), true],
       ['suffix does not match', e('a@mit.edu'), false],
       ['null never matches, even negated', e(null), false],
+    ],
+  },
+  {
+    key: 'ends-with-empty-string',
+    condition: { attribute: 'email', operator: 'ends_with', values: [''] },
+    rows: [
+      ['"" is a suffix of every string', e('a@b.c'), true],
+      ['"" is a suffix of the empty string', e(''), true],
+    ],
+  },
+  {
+    key: 'ends-with-empty-list',
+    condition: { attribute: 'email', operator: 'ends_with', values: [] },
+    rows: [['an empty list matches nothing', e('a@mit.edu'), false]],
+  },
+  {
+    key: 'ends-with-empty-list-negate',
+    condition: { attribute: 'email', operator: 'ends_with', values: [], negate: true },
+    rows: [
+      ['negated empty list matches a present string', e('a@mit.edu'), true],
+      ['negated empty list does not match a missing attribute', e(undefined), false],
     ],
   },
 ]);

@@ -86,6 +86,9 @@ const cases = [
   ),
   c('flag keys are case-sensitive', 'Bool-Flag', { default: false }, notFound(false)),
   c('the empty key is unknown', '', { default: 'x' }, notFound('x')),
+  c('a key named like an Object.prototype member is unknown: toString', 'toString', { default: 1 }, notFound(1)),
+  c('a key named like an Object.prototype member is unknown: __proto__', '__proto__', { default: 1 }, notFound(1)),
+  c('a key named like an Object.prototype member is unknown: constructor', 'constructor', {}, notFound(null)),
   c(
     'unknown flag with an expected type: not found wins over type mismatch (step 1 before 2)',
     'no-such-flag',
