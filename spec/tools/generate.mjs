@@ -29,8 +29,31 @@ async function emit(path, data) {
   return false;
 }
 
+/** Keeps the counts quoted in spec/README.md (file table, totals) equal to the generated files. */
+async function syncReadmeCounts(counts, total) {
+  const path = join(specDir, 'README.md');
+  const hash = hashFile();
+  const current = await readFile(path, 'utf8');
+  const next = current
+    .replace(/^\| `([\w-]+\.json)`( *)\| (\d+)( *)\|/gm, (line, name, pad1, n, pad2) => {
+      if (!counts.has(name)) return line;
+      const cell = String(counts.get(name)).padEnd(n.length + pad2.length);
+      return `| \`${name}\`${pad1}| ${cell}|`;
+    })
+    .replace(/\(\d+ cases in \d+ files/, `(${total} cases in ${counts.size} files`)
+    .replace(
+      /\(\d+ hashes, \d+ bucket pairs\)/,
+      `(${hash.murmur3.length} hashes, ${hash.buckets.length} bucket pairs)`,
+    );
+  if (next === current) return true;
+  if (!check) await writeFile(path, next);
+  console.log(`${check ? 'out of date' : 'wrote'} README.md counts`);
+  return false;
+}
+
 let upToDate = await emit(join(specDir, 'hash.json'), hashFile());
 let total = 0;
+const counts = new Map();
 for (const name of (await readdir(sourcesDir)).filter((n) => n.endsWith('.mjs') && n !== 'helpers.mjs').sort()) {
   const { default: file } = await import(join(sourcesDir, name));
   const keys = new Set(file.snapshot.flags.map((f) => f.key));
@@ -40,7 +63,9 @@ for (const name of (await readdir(sourcesDir)).filter((n) => n.endsWith('.mjs') 
       throw new Error(`${name}: ${c.description}: no flag ${c.flag}`);
   }
   total += file.cases.length;
+  counts.set(`${basename(name, '.mjs')}.json`, file.cases.length);
   upToDate = (await emit(join(specDir, 'evaluation', `${basename(name, '.mjs')}.json`), file)) && upToDate;
 }
+upToDate = (await syncReadmeCounts(counts, total)) && upToDate;
 console.log(`${total} evaluation cases`);
 if (check && !upToDate) process.exit(1);

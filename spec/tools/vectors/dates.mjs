@@ -42,6 +42,14 @@ const { flags, cases } = operatorGroups([
       ['RFC 2822 date is invalid', d('Sun, 31 Dec 2023 23:00:00 GMT'), false],
       ['empty string is invalid', d(''), false],
       ['numeric string is not epoch ms', d('1704067199999'), false],
+      ['lower-case t separator is invalid', d('2023-12-31t23:00:00Z'), false],
+      ['lower-case z is invalid', d('2023-12-31T23:00:00z'), false],
+      ['offset hour 24 is invalid', d('2023-12-31T23:00:00+24:00'), false],
+      [
+        'millisecond precision, extra digits truncated (not rounded): .9999 is .999, still before',
+        d('2023-12-31T23:59:59.9999Z'),
+        true,
+      ],
     ],
   },
   {
@@ -69,6 +77,12 @@ const { flags, cases } = operatorGroups([
       ['offset puts the instant before midnight UTC', d('2024-01-01T00:30:00+01:00'), false],
       ['offset puts the instant after midnight UTC', d('2023-12-31T23:30:00-01:00'), true],
       ['unparseable string', d('2024-01-01Tnoon'), false],
+      [
+        'millisecond precision: .0009 truncates to .000, the same instant, not after',
+        d('2024-01-01T00:00:00.0009Z'),
+        false,
+      ],
+      ['millisecond precision: .0019 truncates to .001, after', d('2024-01-01T00:00:00.0019Z'), true],
     ],
   },
   {

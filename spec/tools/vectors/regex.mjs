@@ -37,6 +37,7 @@ const { flags, cases } = operatorGroups([
       ['exact', u('admin'), true],
       ['anchors exclude a longer string', u('admins'), false],
       ['anchors exclude a prefix', u('sysadmin'), false],
+      ['$ does not match before a final newline', u('admin\n'), false],
     ],
   },
   {
