@@ -60,7 +60,12 @@ describe('compose policy catches a broken stack', () => {
     const b = file.services['server-b']!;
     b['depends_on'] = { redis: { condition: 'service_healthy' } };
     b['ports'] = ['4242:4242'];
-    b['environment'] = { ...b['environment'], REDIS_URL: undefined, SWITCHYARD_MIGRATE_ON_START: 'true', REDISURL: 'x' };
+    b['environment'] = {
+      ...b['environment'],
+      REDIS_URL: undefined,
+      SWITCHYARD_MIGRATE_ON_START: 'true',
+      REDISURL: 'x',
+    };
     delete b['environment'].REDIS_URL;
     const problems = checkCompose(file as ComposeFile).join('\n');
     expect(problems).toMatch(/server-b: does not wait for the migration to complete/);

@@ -39,7 +39,9 @@ describe('what the overlays change', () => {
     const objects = renderKustomization('production');
     const deployment = findObject(objects, 'Deployment', 'switchyard') as unknown as { spec: { replicas: number } };
     expect(deployment.spec.replicas).toBeGreaterThanOrEqual(3);
-    expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'switchyard')).toBe(true);
+    expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'switchyard')).toBe(
+      true,
+    );
     expect(findObject(objects, 'Ingress', 'switchyard')).toBeDefined();
   });
 
@@ -56,7 +58,8 @@ describe('what the overlays change', () => {
 // Each policy must be able to fail: break a copy of a good rendering and expect the specific complaint.
 describe('policies catch broken manifests', () => {
   type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const fresh = (name: keyof typeof KUSTOMIZATIONS = 'production') => structuredClone(renderKustomization(name)) as K8sObject[];
+  const fresh = (name: keyof typeof KUSTOMIZATIONS = 'production') =>
+    structuredClone(renderKustomization(name)) as K8sObject[];
   const get = (objects: K8sObject[], kind: string, name = 'switchyard') => findObject(objects, kind, name) as Mutable;
   const serverContainer = (objects: K8sObject[]) => get(objects, 'Deployment').spec.template.spec.containers[0];
 
@@ -131,14 +134,20 @@ describe('policies catch broken manifests', () => {
 
   it('an HPA left on the Deployment once a Rollout owns the pods', () => {
     const objects = fresh('canary');
-    get(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'switchyard' };
+    get(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'switchyard',
+    };
     expect(checkSelectors(objects).join('\n')).toMatch(/whose pods a Rollout owns/);
   });
 
   it('credentials in plain values, unknown variables, migrating at start', () => {
     const objects = fresh();
     const c = serverContainer(objects);
-    c.env = c.env.map((e: Mutable) => (e.name === 'DATABASE_URL' ? { name: 'DATABASE_URL', value: 'postgres://x' } : e));
+    c.env = c.env.map((e: Mutable) =>
+      e.name === 'DATABASE_URL' ? { name: 'DATABASE_URL', value: 'postgres://x' } : e,
+    );
     c.env.push({ name: 'SWITCHYARD_ADMINTOKEN', value: 'typo' });
     const configMap = objects.find((o) => o.kind === 'ConfigMap') as Mutable;
     configMap.data.SWITCHYARD_MIGRATE_ON_START = 'true';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { KUBERNETES_DIR, KUSTOMIZATIONS, listYamlFiles, parseYamlDocuments, readText, relativePath } from './support/files.js';
+import {
+  KUBERNETES_DIR,
+  KUSTOMIZATIONS,
+  listYamlFiles,
+  parseYamlDocuments,
+  readText,
+  relativePath,
+} from './support/files.js';
 import { isK8sObject, typeKey, validateK8sObject, type K8sObject } from './support/k8s.js';
 import { renderKustomization } from './support/render.js';
 
@@ -25,10 +32,13 @@ describe('Kubernetes manifests as written', () => {
     },
   );
 
-  it.each(manifestFiles.filter(isPatch).map((f) => [relativePath(f), f]))('%s parses and names its target', (_n, file) => {
-    const [doc] = parseYamlDocuments(readText(file), relativePath(file));
-    expect(isK8sObject(doc)).toBe(true);
-  });
+  it.each(manifestFiles.filter(isPatch).map((f) => [relativePath(f), f]))(
+    '%s parses and names its target',
+    (_n, file) => {
+      const [doc] = parseYamlDocuments(readText(file), relativePath(file));
+      expect(isK8sObject(doc)).toBe(true);
+    },
+  );
 });
 
 describe.each(Object.keys(KUSTOMIZATIONS) as (keyof typeof KUSTOMIZATIONS)[])('kubectl kustomize %s', (name) => {
@@ -67,6 +77,8 @@ describe('schema validation can fail', () => {
   });
 
   it('rejects a kind it has no schema for', () => {
-    expect(() => validateK8sObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } })).toThrow(/no schema model/);
+    expect(() => validateK8sObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } })).toThrow(
+      /no schema model/,
+    );
   });
 });

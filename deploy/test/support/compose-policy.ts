@@ -106,14 +106,18 @@ export function checkCompose(file: ComposeFile): string[] {
   const postgresName = byImage(/^postgres:/)?.[0];
   const redisName = byImage(/^redis:/)?.[0];
 
-  const migrations = Object.entries(services).filter(([, s]) => JSON.stringify(commandOf(s)) === JSON.stringify(MIGRATE_COMMAND));
-  if (migrations.length !== 1) problems.push(`expected one service running ${MIGRATE_COMMAND.join(' ')}, found ${migrations.length}`);
+  const migrations = Object.entries(services).filter(
+    ([, s]) => JSON.stringify(commandOf(s)) === JSON.stringify(MIGRATE_COMMAND),
+  );
+  if (migrations.length !== 1)
+    problems.push(`expected one service running ${MIGRATE_COMMAND.join(' ')}, found ${migrations.length}`);
   const migrateName = migrations[0]?.[0];
   for (const [name, s] of migrations) {
     if (s.restart !== undefined && s.restart !== 'no') problems.push(`${name}: a one-shot migration must not restart`);
     if (postgresName && dependsOn(s)[postgresName] !== 'service_healthy')
       problems.push(`${name}: does not wait for ${postgresName} to be healthy`);
-    if (!environmentOf(s)[ENV.databaseUrl]?.includes(`@${postgresName}:`)) problems.push(`${name}: ${ENV.databaseUrl} does not point at ${postgresName}`);
+    if (!environmentOf(s)[ENV.databaseUrl]?.includes(`@${postgresName}:`))
+      problems.push(`${name}: ${ENV.databaseUrl} does not point at ${postgresName}`);
   }
 
   const servers = serverServices(file);
@@ -122,20 +126,26 @@ export function checkCompose(file: ComposeFile): string[] {
   const known = new Set<string>([...Object.values(ENV), 'NODE_ENV']);
   for (const [name, s] of servers) {
     const env = environmentOf(s);
-    for (const key of Object.keys(env)) if (!known.has(key)) problems.push(`${name}: ${key} is not a variable the server reads`);
-    if (!env[ENV.databaseUrl]?.includes(`@${postgresName}:`)) problems.push(`${name}: ${ENV.databaseUrl} does not point at ${postgresName}`);
-    if (!env[ENV.redisUrl]?.includes(`//${redisName}:`)) problems.push(`${name}: ${ENV.redisUrl} does not point at ${redisName}`);
+    for (const key of Object.keys(env))
+      if (!known.has(key)) problems.push(`${name}: ${key} is not a variable the server reads`);
+    if (!env[ENV.databaseUrl]?.includes(`@${postgresName}:`))
+      problems.push(`${name}: ${ENV.databaseUrl} does not point at ${postgresName}`);
+    if (!env[ENV.redisUrl]?.includes(`//${redisName}:`))
+      problems.push(`${name}: ${ENV.redisUrl} does not point at ${redisName}`);
     if (env[ENV.migrateOnStart] !== 'false') problems.push(`${name}: ${ENV.migrateOnStart} is not 'false'`);
-    if (env['NODE_ENV'] !== undefined && env['NODE_ENV'] !== 'production') problems.push(`${name}: NODE_ENV is not production`);
+    if (env['NODE_ENV'] !== undefined && env['NODE_ENV'] !== 'production')
+      problems.push(`${name}: NODE_ENV is not production`);
     const port = Number(env[ENV.port] ?? DEFAULT_PORT);
     if (port !== DEFAULT_PORT) problems.push(`${name}: ${ENV.port} ${port} is not ${DEFAULT_PORT}`);
     const deps = dependsOn(s);
     if (!migrateName || deps[migrateName] !== 'service_completed_successfully')
       problems.push(`${name}: does not wait for the migration to complete`);
-    if (redisName && deps[redisName] !== 'service_healthy') problems.push(`${name}: does not wait for ${redisName} to be healthy`);
+    if (redisName && deps[redisName] !== 'service_healthy')
+      problems.push(`${name}: does not wait for ${redisName} to be healthy`);
     if (!healthTest(s).includes(PATHS.health)) problems.push(`${name}: healthcheck does not probe ${PATHS.health}`);
     const pairs = portPairs(s);
-    if (!pairs.some(([, container]) => container === DEFAULT_PORT)) problems.push(`${name}: container port ${DEFAULT_PORT} is not published`);
+    if (!pairs.some(([, container]) => container === DEFAULT_PORT))
+      problems.push(`${name}: container port ${DEFAULT_PORT} is not published`);
     for (const [host] of pairs) {
       if (!host) continue;
       const other = hostPorts.get(host);

@@ -115,7 +115,8 @@ export function checkResources(objects: readonly K8sObject[]): string[] {
         ['requests.memory', r?.requests?.['memory']],
         ['limits.memory', r?.limits?.['memory']],
       ] as const) {
-        if (value === undefined || value === null || value === '') problems.push(`${w.label} container ${c.name}: ${field} not set`);
+        if (value === undefined || value === null || value === '')
+          problems.push(`${w.label} container ${c.name}: ${field} not set`);
       }
     }
   }
@@ -134,14 +135,22 @@ export function checkImages(objects: readonly K8sObject[]): string[] {
   return problems;
 }
 
-function probeProblems(where: string, kind: string, probe: IProbe | undefined, path: string, container: IContainer): string[] {
+function probeProblems(
+  where: string,
+  kind: string,
+  probe: IProbe | undefined,
+  path: string,
+  container: IContainer,
+): string[] {
   if (!probe) return [`${where}: no ${kind} probe`];
   const get = probe.httpGet;
   if (!get) return [`${where}: ${kind} probe is not an HTTP GET`];
   const problems: string[] = [];
   if (get.path !== path) problems.push(`${where}: ${kind} probe path ${String(get.path)} is not ${path}`);
-  const port = typeof get.port === 'string' ? container.ports?.find((p) => p.name === get.port)?.containerPort : get.port;
-  if (port !== DEFAULT_PORT) problems.push(`${where}: ${kind} probe port ${String(get.port)} is not the server port ${DEFAULT_PORT}`);
+  const port =
+    typeof get.port === 'string' ? container.ports?.find((p) => p.name === get.port)?.containerPort : get.port;
+  if (port !== DEFAULT_PORT)
+    problems.push(`${where}: ${kind} probe port ${String(get.port)} is not the server port ${DEFAULT_PORT}`);
   return problems;
 }
 
@@ -216,7 +225,9 @@ export function checkSelectors(objects: readonly K8sObject[]): string[] {
     const ref = hpa.spec?.scaleTargetRef;
     const target = ref ? findObject(objects, ref.kind, ref.name) : undefined;
     if (!ref || !target || target.apiVersion !== ref.apiVersion) {
-      problems.push(`${describe(o)}: scaleTargetRef ${ref?.apiVersion}/${ref?.kind}/${ref?.name} is not in the rendered set`);
+      problems.push(
+        `${describe(o)}: scaleTargetRef ${ref?.apiVersion}/${ref?.kind}/${ref?.name} is not in the rendered set`,
+      );
       continue;
     }
     if (ref.kind === 'Deployment' && rolloutReferencing(objects, ref.name))
@@ -230,7 +241,10 @@ export function checkSelectors(objects: readonly K8sObject[]): string[] {
  * Configuration: credentials only from Secret references, every referenced ConfigMap exists,
  * every variable name is one the server reads, and replicas do not migrate at start.
  */
-export function checkConfiguration(objects: readonly K8sObject[], secretKeys: Record<string, readonly string[]>): string[] {
+export function checkConfiguration(
+  objects: readonly K8sObject[],
+  secretKeys: Record<string, readonly string[]>,
+): string[] {
   const problems: string[] = [];
   const known = new Set<string>(Object.values(ENV));
   const configMaps = findObjects(objects, 'ConfigMap').map((o) => o as unknown as IConfigMap);
@@ -246,7 +260,8 @@ export function checkConfiguration(objects: readonly K8sObject[], secretKeys: Re
       }
       for (const key of Object.keys(fromConfig)) {
         if (!known.has(key)) problems.push(`${where}: ConfigMap key ${key} is not a variable the server reads`);
-        if ((SECRET_ENV as readonly string[]).includes(key)) problems.push(`${where}: ${key} comes from a ConfigMap, not a Secret`);
+        if ((SECRET_ENV as readonly string[]).includes(key))
+          problems.push(`${where}: ${key} comes from a ConfigMap, not a Secret`);
       }
       for (const env of c.env ?? []) {
         if (!known.has(env.name)) problems.push(`${where}: env ${env.name} is not a variable the server reads`);
@@ -254,13 +269,17 @@ export function checkConfiguration(objects: readonly K8sObject[], secretKeys: Re
           const ref = env.valueFrom?.secretKeyRef;
           if (!ref) problems.push(`${where}: ${env.name} is not read from a Secret`);
           else if (!secretKeys[ref.name ?? '']?.includes(ref.key))
-            problems.push(`${where}: ${env.name} reads ${ref.name}/${ref.key}, which the example Secret does not define`);
+            problems.push(
+              `${where}: ${env.name} reads ${ref.name}/${ref.key}, which the example Secret does not define`,
+            );
         }
       }
       const envNames = new Set([...(c.env ?? []).map((e) => e.name), ...Object.keys(fromConfig)]);
-      if (!envNames.has(ENV.databaseUrl)) problems.push(`${where}: ${ENV.databaseUrl} not set (would fall back to PGlite)`);
+      if (!envNames.has(ENV.databaseUrl))
+        problems.push(`${where}: ${ENV.databaseUrl} not set (would fall back to PGlite)`);
       if (w.label.startsWith('Job/')) continue;
-      if (!envNames.has(ENV.redisUrl)) problems.push(`${where}: ${ENV.redisUrl} not set (replicas would not share changes)`);
+      if (!envNames.has(ENV.redisUrl))
+        problems.push(`${where}: ${ENV.redisUrl} not set (replicas would not share changes)`);
       if (!envNames.has(ENV.adminToken)) problems.push(`${where}: ${ENV.adminToken} not set`);
       if (fromConfig[ENV.migrateOnStart] !== 'false')
         problems.push(`${where}: ${ENV.migrateOnStart} is not 'false' (the migration Job owns migrations)`);
@@ -276,7 +295,8 @@ export function checkMigrationJob(objects: readonly K8sObject[]): string[] {
     const c = (o as unknown as IJob).spec?.template.spec?.containers[0];
     return JSON.stringify(c?.command) === JSON.stringify(MIGRATE_COMMAND);
   });
-  if (migrations.length !== 1) return [`expected one Job running ${MIGRATE_COMMAND.join(' ')}, found ${migrations.length}`];
+  if (migrations.length !== 1)
+    return [`expected one Job running ${MIGRATE_COMMAND.join(' ')}, found ${migrations.length}`];
   const job = migrations[0]!;
   const problems: string[] = [];
   const spec = (job as unknown as IJob).spec;
@@ -295,7 +315,8 @@ export function checkIngress(objects: readonly K8sObject[]): string[] {
   for (const o of findObjects(objects, 'Ingress')) {
     const ing = o as unknown as IIngress;
     const a = o.metadata.annotations ?? {};
-    if (a['nginx.ingress.kubernetes.io/proxy-buffering'] !== 'off') problems.push(`${describe(o)}: proxy buffering is on`);
+    if (a['nginx.ingress.kubernetes.io/proxy-buffering'] !== 'off')
+      problems.push(`${describe(o)}: proxy buffering is on`);
     for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
       const seconds = Number(a[`nginx.ingress.kubernetes.io/${key}`]);
       if (!(seconds >= 3600)) problems.push(`${describe(o)}: ${key} below 3600 s would cut SSE streams`);
@@ -303,12 +324,16 @@ export function checkIngress(objects: readonly K8sObject[]): string[] {
     for (const rule of ing.spec?.rules ?? []) {
       for (const path of rule.http?.paths ?? []) {
         const backend = path.backend.service;
-        const service = backend ? (findObject(objects, 'Service', backend.name) as unknown as IService | undefined) : undefined;
+        const service = backend
+          ? (findObject(objects, 'Service', backend.name) as unknown as IService | undefined)
+          : undefined;
         if (!service) {
           problems.push(`${describe(o)}: backend service ${String(backend?.name)} is not in the rendered set`);
           continue;
         }
-        const portOk = service.spec?.ports?.some((p) => p.name === backend?.port?.name || p.port === backend?.port?.number);
+        const portOk = service.spec?.ports?.some(
+          (p) => p.name === backend?.port?.name || p.port === backend?.port?.number,
+        );
         if (!portOk) problems.push(`${describe(o)}: backend port is not a port of Service/${backend?.name}`);
       }
     }
@@ -334,12 +359,14 @@ export function checkRollouts(objects: readonly K8sObject[]): string[] {
     const weights = canaryWeights(r);
     if (weights.length === 0) problems.push(`${describe(o)}: no setWeight steps`);
     weights.forEach((w, i) => {
-      if (i > 0 && w <= weights[i - 1]!) problems.push(`${describe(o)}: weight ${w} after ${weights[i - 1]} does not increase`);
+      if (i > 0 && w <= weights[i - 1]!)
+        problems.push(`${describe(o)}: weight ${w} after ${weights[i - 1]} does not increase`);
       if (w < 0 || w > 100) problems.push(`${describe(o)}: weight ${w} outside 0..100`);
     });
     if (weights.at(-1) !== 100) problems.push(`${describe(o)}: last weight is ${weights.at(-1)}, not 100`);
     for (const name of [canary.stableService, canary.canaryService]) {
-      if (!name || !findObject(objects, 'Service', name)) problems.push(`${describe(o)}: Service ${String(name)} is not in the rendered set`);
+      if (!name || !findObject(objects, 'Service', name))
+        problems.push(`${describe(o)}: Service ${String(name)} is not in the rendered set`);
     }
     const ingress = canary.trafficRouting?.nginx?.stableIngress;
     if (ingress !== undefined && !findObject(objects, 'Ingress', ingress))
@@ -351,7 +378,8 @@ export function checkRollouts(objects: readonly K8sObject[]): string[] {
     if (analyses.length === 0) problems.push(`${describe(o)}: no background analysis`);
     const given = new Set((canary.analysis?.args ?? []).map((a) => a.name));
     for (const t of analyses) {
-      const template = findObject(objects, 'AnalysisTemplate', t.templateName ?? '') as unknown as IAnalysisTemplate | undefined;
+      const template = findObject(objects, 'AnalysisTemplate', t.templateName ?? '') as unknown as
+        IAnalysisTemplate | undefined;
       if (!template) {
         problems.push(`${describe(o)}: AnalysisTemplate ${String(t.templateName)} is not in the rendered set`);
         continue;
@@ -379,7 +407,9 @@ export function checkAnalysisTemplates(objects: readonly K8sObject[]): string[] 
         problems.push(`${where}: query does not select 5xx by ${REQUEST_METRIC.statusLabel}`);
       if (!metric.successCondition && !metric.failureCondition) problems.push(`${where}: no success/failure condition`);
       if (metric.failureLimit === undefined) problems.push(`${where}: no failureLimit`);
-      const used = new Set([...(query + (metric.successCondition ?? '')).matchAll(/\{\{args\.([\w-]+)\}\}/g)].map((m) => m[1]));
+      const used = new Set(
+        [...(query + (metric.successCondition ?? '')).matchAll(/\{\{args\.([\w-]+)\}\}/g)].map((m) => m[1]),
+      );
       const declared = new Set((t.spec.args ?? []).map((a) => a.name));
       for (const name of used) if (!declared.has(name!)) problems.push(`${where}: uses undeclared argument ${name}`);
     }

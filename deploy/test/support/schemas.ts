@@ -32,7 +32,10 @@ export function composeValidator(): ValidateFunction {
   // Go-style durations as compose parses them: 1m30s, 10s, 500ms, 1.5h.
   ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
   // [ip:][host[-range]:]container[-range][/protocol] (string form; numbers are plain container ports).
-  ajv.addFormat('ports', /^((\[?[0-9a-fA-F:.]+\]?|\$\{[^}]+\}):)?((\d+(-\d+)?|\$\{[^}]+\}):)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+  ajv.addFormat(
+    'ports',
+    /^((\[?[0-9a-fA-F:.]+\]?|\$\{[^}]+\}):)?((\d+(-\d+)?|\$\{[^}]+\}):)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/,
+  );
   ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F.:]+\/\d{1,3}$/);
   ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
   return ajv.compile(schema);
@@ -51,7 +54,8 @@ function dropLegacyIds(node: unknown): void {
   const schema = node as Record<string, unknown>;
   if (typeof schema['id'] === 'string') delete schema['id'];
   for (const [key, value] of Object.entries(schema)) {
-    if (SCHEMA_MAPS.has(key) && typeof value === 'object' && value !== null) Object.values(value).forEach(dropLegacyIds);
+    if (SCHEMA_MAPS.has(key) && typeof value === 'object' && value !== null)
+      Object.values(value).forEach(dropLegacyIds);
     else dropLegacyIds(value);
   }
 }
@@ -69,7 +73,10 @@ export function githubWorkflowSchema(): Record<string, unknown> {
     const start = wasm.lastIndexOf('{', at);
     const end = matchingBrace(wasm, start);
     if (end === -1) continue;
-    const schema = JSON.parse(Buffer.from(wasm.slice(start, end + 1), 'latin1').toString('utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(Buffer.from(wasm.slice(start, end + 1), 'latin1').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     if (schema['$id'] === 'https://json.schemastore.org/github-workflow.json') return schema;
   }
   throw new Error('github-workflow schema not found in @action-validator/core');

@@ -32,10 +32,12 @@ export function checkWorkflow(workflow: Workflow, deployTestCommand: string): st
   const jobs = Object.entries(workflow.jobs);
   for (const [name, job] of jobs) {
     for (const step of job.steps ?? []) {
-      if (step.uses && !step.uses.startsWith('./') && !/@[\w.-]+$/.test(step.uses)) problems.push(`${name}: ${step.uses} is not pinned to a version`);
+      if (step.uses && !step.uses.startsWith('./') && !/@[\w.-]+$/.test(step.uses))
+        problems.push(`${name}: ${step.uses} is not pinned to a version`);
     }
     for (const [service, spec] of Object.entries(job.services ?? {})) {
-      if (/:latest$|^[^:]+$/.test(spec.image)) problems.push(`${name}: service ${service} image ${spec.image} is not pinned`);
+      if (/:latest$|^[^:]+$/.test(spec.image))
+        problems.push(`${name}: service ${service} image ${spec.image} is not pinned`);
     }
   }
 
@@ -66,12 +68,13 @@ export function checkWorkflow(workflow: Workflow, deployTestCommand: string): st
     const tags = String(meta?.with?.['tags'] ?? '');
     if (!/type=sha/.test(tags)) problems.push(`${name}: no tag from the commit (type=sha)`);
     if (!/type=semver/.test(tags)) problems.push(`${name}: no tag from the version (type=semver)`);
-    if (!/latest=false/.test(String(meta?.with?.['flavor'] ?? ''))) problems.push(`${name}: metadata-action may add :latest`);
+    if (!/latest=false/.test(String(meta?.with?.['flavor'] ?? '')))
+      problems.push(`${name}: metadata-action may add :latest`);
     const login = uses(job, 'docker/login-action');
     if (login?.with?.['registry'] !== 'ghcr.io') problems.push(`${name}: does not log in to ghcr.io`);
     if (job.permissions?.['packages'] !== 'write') problems.push(`${name}: lacks packages: write`);
     const condition = job.if ?? '';
-    if (!condition.includes("refs/heads/main") || !condition.includes("refs/tags/"))
+    if (!condition.includes('refs/heads/main') || !condition.includes('refs/tags/'))
       problems.push(`${name}: does not limit pushing to main and tags`);
     if (!condition.includes("github.event_name == 'push'")) problems.push(`${name}: could push from a pull request`);
     const needs = Array.isArray(job.needs) ? job.needs : job.needs ? [job.needs] : [];
