@@ -61,7 +61,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Replace a flag's configuration in one environment",
         description:
           'Requires If-Match: "<version>" (428 without, 412 when stale). The configuration is validated as a ' +
-          'whole with the flag\'s variants and type; prerequisites must be live flags of the project without ' +
+          "whole with the flag's variants and type; prerequisites must be live flags of the project without " +
           'cycles, segments must exist. Ends a kill (restore is then a 409).',
         params: configParamsSchema,
         headers: ifMatchHeadersSchema,

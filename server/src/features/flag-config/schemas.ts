@@ -22,16 +22,11 @@ export type ConfigBody = z.infer<typeof configBodySchema>;
 const reasonSchema = z.string().trim().min(1, 'must not be empty').max(1000);
 
 /** Optional body of the on/off shortcuts: a reason for the audit log. */
-export const toggleBodySchema = z.strictObject({ reason: reasonSchema.optional() }).optional();
+export const toggleBodySchema = z.strictObject({ reason: reasonSchema.optional() }).nullish();
 
 /** POST …/rules/:ruleId/rollout: the share of matching units the rule serves, in basis points. */
 export const rolloutBodySchema = z.strictObject({
-  percentage: z
-    .number()
-    .int()
-    .min(0)
-    .max(10000)
-    .describe('Basis points: 0..10000 (10000 = 100%, 2550 = 25.5%)'),
+  percentage: z.number().int().min(0).max(10000).describe('Basis points: 0..10000 (10000 = 100%, 2550 = 25.5%)'),
   reason: reasonSchema.optional(),
 });
 

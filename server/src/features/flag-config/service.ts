@@ -129,7 +129,13 @@ export class FlagConfigService {
   }
 
   /** Brings back the configuration from before the kill; 409 when the flag is not killed there. */
-  async restore(projectKey: string, flagKey: string, environmentKey: string, reason: string | undefined, actor: string) {
+  async restore(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    reason: string | undefined,
+    actor: string,
+  ) {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, restoreSpec(reason));
   }
 

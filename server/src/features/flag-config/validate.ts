@@ -46,10 +46,15 @@ async function prerequisiteIssues(
   config.prerequisites.forEach((prerequisite, index) => {
     const path = `body.prerequisites.${index}`;
     const parent = parentsByKey.get(prerequisite.flagKey);
-    // core's flagSchema reports a self-reference already.
-    if (prerequisite.flagKey === flag.key) return;
+    if (prerequisite.flagKey === flag.key) {
+      issues.push({ path: `${path}.flagKey`, message: 'a flag cannot be its own prerequisite' });
+      return;
+    }
     if (!parent) {
-      issues.push({ path: `${path}.flagKey`, message: `flag '${prerequisite.flagKey}' does not exist in this project` });
+      issues.push({
+        path: `${path}.flagKey`,
+        message: `flag '${prerequisite.flagKey}' does not exist in this project`,
+      });
       return;
     }
     if (parent.archivedAt !== null) {

@@ -15,7 +15,9 @@ async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: str
 }
 
 async function environmentId(project: string, environment: string): Promise<string> {
-  const row = await t.db.prisma.environment.findFirstOrThrow({ where: { key: environment, project: { key: project } } });
+  const row = await t.db.prisma.environment.findFirstOrThrow({
+    where: { key: environment, project: { key: project } },
+  });
   return row.id;
 }
 
@@ -55,17 +57,32 @@ describe('create', () => {
       { environment: 'staging', enabled: false, version: 1, killed: false },
     ]);
     const config = await api('GET', '/projects/shop/flags/new-checkout/environments/production');
-    expect(config.body).toMatchObject({ enabled: false, offVariant: 'off', defaultServe: { variant: 'on' }, rules: [] });
+    expect(config.body).toMatchObject({
+      enabled: false,
+      offVariant: 'off',
+      defaultServe: { variant: 'on' },
+      rules: [],
+    });
   });
 
   it('records an audit event and bumps the revision of every environment', async () => {
-    const before = await t.db.prisma.environment.findMany({ where: { project: { key: 'shop' } }, orderBy: { key: 'asc' } });
-    expect((await api('POST', '/projects/shop/flags', { key: 'audited', name: 'A', type: 'boolean' })).status).toBe(201);
-    const after = await t.db.prisma.environment.findMany({ where: { project: { key: 'shop' } }, orderBy: { key: 'asc' } });
+    const before = await t.db.prisma.environment.findMany({
+      where: { project: { key: 'shop' } },
+      orderBy: { key: 'asc' },
+    });
+    expect((await api('POST', '/projects/shop/flags', { key: 'audited', name: 'A', type: 'boolean' })).status).toBe(
+      201,
+    );
+    const after = await t.db.prisma.environment.findMany({
+      where: { project: { key: 'shop' } },
+      orderBy: { key: 'asc' },
+    });
     expect(after.map((e) => e.revision)).toEqual(before.map((e) => e.revision + 1));
     const events = await t.db.prisma.auditEvent.findMany({ where: { action: 'flag.created', targetKey: 'audited' } });
     expect(events).toHaveLength(1);
-    const outbox = await t.db.prisma.changeOutbox.findMany({ where: { revision: { in: after.map((e) => e.revision) } } });
+    const outbox = await t.db.prisma.changeOutbox.findMany({
+      where: { revision: { in: after.map((e) => e.revision) } },
+    });
     expect(outbox.map((row) => row.changed)).toContainEqual({ flags: ['audited'], segments: [] });
   });
 
@@ -94,7 +111,18 @@ describe('create', () => {
       [{ key: 'x', name: 'x', type: 'color' }, 'body.type'],
       [{ key: 'x', name: 'x', type: 'string' }, 'body.variants'],
       [{ key: 'x', name: 'x', type: 'number', variants: [{ key: 'a', value: 'nope' }] }, 'body.variants.0.value'],
-      [{ key: 'x', name: 'x', type: 'boolean', variants: [{ key: 'a', value: true }, { key: 'a', value: false }] }, 'body.variants.1'],
+      [
+        {
+          key: 'x',
+          name: 'x',
+          type: 'boolean',
+          variants: [
+            { key: 'a', value: true },
+            { key: 'a', value: false },
+          ],
+        },
+        'body.variants.1',
+      ],
       [{ key: 'x', name: 'x', type: 'boolean', extra: 1 }, 'body'],
     ];
     for (const [payload, path] of cases) {
@@ -124,7 +152,13 @@ describe('get and list', () => {
     for (let i = 0; i < 7; i++) {
       const tags = i % 2 === 0 ? ['even'] : ['odd'];
       const description = i === 3 ? 'The SEARCH ranking experiment' : '';
-      await api('POST', '/projects/catalog/flags', { key: `f${i}`, name: `Flag ${i}`, type: 'boolean', tags, description });
+      await api('POST', '/projects/catalog/flags', {
+        key: `f${i}`,
+        name: `Flag ${i}`,
+        type: 'boolean',
+        tags,
+        description,
+      });
     }
     await api('POST', '/projects/catalog/flags/f6/archive');
   });
@@ -136,7 +170,8 @@ describe('get and list', () => {
   });
 
   it('lists live flags by key, with filters', async () => {
-    const keys = async (query: string) => (await api('GET', `/projects/catalog/flags${query}`)).body.items.map((f: { key: string }) => f.key);
+    const keys = async (query: string) =>
+      (await api('GET', `/projects/catalog/flags${query}`)).body.items.map((f: { key: string }) => f.key);
     expect(await keys('')).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5']);
     expect(await keys('?archived=true')).toEqual(['f6']);
     expect(await keys('?tag=odd')).toEqual(['f1', 'f3', 'f5']);
@@ -162,7 +197,14 @@ describe('get and list', () => {
   });
 
   it('rejects bad list queries with 400', async () => {
-    for (const query of ['?limit=0', '?limit=abc', '?archived=maybe', '?cursor=%%%', '?cursor=ZjE&offset=1', '?offset=-1']) {
+    for (const query of [
+      '?limit=0',
+      '?limit=abc',
+      '?archived=maybe',
+      '?cursor=%%%',
+      '?cursor=ZjE&offset=1',
+      '?offset=-1',
+    ]) {
       const response = await api('GET', `/projects/catalog/flags${query}`);
       expect(response.status, query).toBe(400);
     }
@@ -191,12 +233,19 @@ describe('update', () => {
       clientSide: true,
     });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ name: 'Colour theme', description: 'Which theme', tags: ['ui'], clientSide: true });
+    expect(response.body).toMatchObject({
+      name: 'Colour theme',
+      description: 'Which theme',
+      tags: ['ui'],
+      clientSide: true,
+    });
   });
 
   it('does not bump revisions for name-only changes but does for clientSide', async () => {
     const revisions = async () =>
-      (await t.db.prisma.environment.findMany({ where: { project: { key: 'shop' } }, orderBy: { key: 'asc' } })).map((e) => e.revision);
+      (await t.db.prisma.environment.findMany({ where: { project: { key: 'shop' } }, orderBy: { key: 'asc' } })).map(
+        (e) => e.revision,
+      );
     const start = await revisions();
     await api('PATCH', '/projects/shop/flags/theme', { name: 'Theme again' });
     expect(await revisions()).toEqual(start);

@@ -50,20 +50,22 @@ export const listFlagsQuerySchema = z.object({
 });
 export type ListFlagsQuery = z.infer<typeof listFlagsQuerySchema>;
 
-export const flagResponseSchema = z.object({
-  key: z.string(),
-  name: z.string(),
-  description: z.string(),
-  type: flagTypeSchema,
-  variants: z.array(variantSchema),
-  tags: z.array(z.string()),
-  clientSide: z.boolean(),
-  salt: z.string().nullable(),
-  archived: z.boolean(),
-  archivedAt: timestampSchema.nullable(),
-  createdAt: timestampSchema,
-  updatedAt: timestampSchema,
-}).meta({ id: 'Flag' });
+export const flagResponseSchema = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    description: z.string(),
+    type: flagTypeSchema,
+    variants: z.array(variantSchema),
+    tags: z.array(z.string()),
+    clientSide: z.boolean(),
+    salt: z.string().nullable(),
+    archived: z.boolean(),
+    archivedAt: timestampSchema.nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: 'Flag' });
 export type FlagResponse = z.infer<typeof flagResponseSchema>;
 
 /** One environment's state of a flag, as summarised in GET /flags/:flag. */

@@ -92,7 +92,10 @@ export class FlagService {
         issues: [{ path: 'body.variants', message: `${body.type} flags need variants` }],
       });
     }
-    assertValidVariants({ key: body.key, type: body.type, salt: body.salt ?? null, clientSide: body.clientSide }, variants);
+    assertValidVariants(
+      { key: body.key, type: body.type, salt: body.salt ?? null, clientSide: body.clientSide },
+      variants,
+    );
     if (await findFlag(this.deps.prisma, project.id, body.key)) {
       throw conflict(`Flag '${body.key}' already exists in project '${project.key}'`);
     }
@@ -232,11 +235,17 @@ export class FlagService {
         if (dependents.length > 0) {
           const where = dependents.map((dependent) => `'${dependent.flagKey}' in ${dependent.environmentKey}`);
           throw conflict(`Flag '${flag.key}' is a prerequisite of ${where.join(', ')}; remove those first`, {
-            dependents: dependents.map(({ flagKey: dependent, environmentKey }) => ({ flag: dependent, environment: environmentKey })),
+            dependents: dependents.map(({ flagKey: dependent, environmentKey }) => ({
+              flag: dependent,
+              environment: environmentKey,
+            })),
           });
         }
       }
-      const updated = await tx.flag.update({ where: { id: flag.id }, data: { archivedAt: archive ? new Date() : null } });
+      const updated = await tx.flag.update({
+        where: { id: flag.id },
+        data: { archivedAt: archive ? new Date() : null },
+      });
       await record({
         actor,
         projectId: project.id,
@@ -285,7 +294,11 @@ async function allEnvironments(tx: Prisma.TransactionClient, projectId: string, 
  */
 async function assertVariantsUnreferenced(tx: Prisma.TransactionClient, flag: FlagRow, variants: Variant[]) {
   const kept = new Set(variants.map((variant) => variant.key));
-  const removed = new Set(variantsOf(flag).map((variant) => variant.key).filter((key) => !kept.has(key)));
+  const removed = new Set(
+    variantsOf(flag)
+      .map((variant) => variant.key)
+      .filter((key) => !kept.has(key)),
+  );
   if (removed.size === 0) return;
   const uses: { variant: string; environment: string; where: string }[] = [];
   for (const config of await listFlagConfigs(tx, flag.id)) {
@@ -295,7 +308,11 @@ async function assertVariantsUnreferenced(tx: Prisma.TransactionClient, flag: Fl
     for (const { state, prefix } of states) {
       for (const reference of variantReferences(state)) {
         if (removed.has(reference.variant)) {
-          uses.push({ variant: reference.variant, environment: config.environment.key, where: prefix + reference.field });
+          uses.push({
+            variant: reference.variant,
+            environment: config.environment.key,
+            where: prefix + reference.field,
+          });
         }
       }
     }
@@ -304,7 +321,11 @@ async function assertVariantsUnreferenced(tx: Prisma.TransactionClient, flag: Fl
     for (const prerequisite of dependent.prerequisites) {
       if (prerequisite.flagKey !== flag.key) continue;
       for (const variant of prerequisite.variants.filter((key) => removed.has(key))) {
-        uses.push({ variant, environment: dependent.environmentKey, where: `prerequisite of flag '${dependent.flagKey}'` });
+        uses.push({
+          variant,
+          environment: dependent.environmentKey,
+          where: `prerequisite of flag '${dependent.flagKey}'`,
+        });
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Flag as CoreFlag, Prerequisite, Rule, Serve, Variant } from '@switchyard/core';
 import type { Flag as FlagRow, FlagConfig as FlagConfigRow, PrismaClient } from '../../generated/prisma/client.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { ListFlagsQuery } from './schemas.js';
 
 /** A Prisma client or the client of an interactive transaction. */
@@ -18,7 +18,9 @@ export interface ConfigState {
 }
 
 /** Reads the configuration columns of a `flag_configs` row as core types (they were validated on write). */
-export function configStateOf(row: Pick<FlagConfigRow, 'enabled' | 'offVariant' | 'defaultServe' | 'rules' | 'prerequisites'>): ConfigState {
+export function configStateOf(
+  row: Pick<FlagConfigRow, 'enabled' | 'offVariant' | 'defaultServe' | 'rules' | 'prerequisites'>,
+): ConfigState {
   return {
     enabled: row.enabled,
     offVariant: row.offVariant,
