@@ -15,7 +15,13 @@ import { conditionSchema } from './condition.js';
 const BASIS_POINTS = 10000;
 
 const key = z.string().min(1);
-const basisPoints = z.number().int().min(0).max(BASIS_POINTS);
+// A refinement rather than `.int()`: zod unions only surface non-aborting issues of a branch, and
+// the server's 400 should say "integer" rather than "Invalid input".
+const basisPoints = z
+  .number()
+  .min(0)
+  .max(BASIS_POINTS)
+  .refine(Number.isInteger, 'must be an integer number of basis points (0..10000)');
 
 export const flagTypeSchema: z.ZodType<FlagType> = z.enum(['boolean', 'string', 'number', 'json']);
 
