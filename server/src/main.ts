@@ -1,0 +1,95 @@
+/**
+ * The server's entry point (`npm start`): config → database → migrations → demo seed → admin
+ * token → HTTP. Prints where it listens and, when it just made one, the admin token.
+ */
+import { buildApp, type App } from './app.js';
+import { ChangeNotifier } from './changes/index.js';
+import { loadConfigOrExit, type Config } from './config.js';
+import { openDatabase, type Database } from './db/index.js';
+import { ensureAdminToken, type AdminTokenBootstrap } from './features/tokens/bootstrap.js';
+import { seedDemo } from './seed/seed-demo.js';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfigOrExit();
+
+  let db: Database | undefined;
+  let app: App | undefined;
+  try {
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    if (config.migrateOnStart) await db.migrate();
+    else if (!(await db.isMigrated())) {
+      throw new Error(
+        'the database schema is not up to date and SWITCHYARD_MIGRATE_ON_START=false; run `npm run db:migrate -w server`',
+      );
+    }
+    const changes = new ChangeNotifier((error) => app?.log.error({ err: error }, 'change listener failed'));
+    const deps = { prisma: db.prisma, notifier: changes };
+    const seeded = config.seedDemo ? await seedDemo(deps) : false;
+    const bootstrap = await ensureAdminToken(deps, config.adminToken);
+
+    app = await buildApp({ db, config, changes });
+    await app.listen({ port: config.port, host: config.host });
+    handleSignals(app, db);
+    printBanner(app, db, config, { seeded, bootstrap, startMs: performance.now() - startedAt });
+  } catch (error) {
+    process.stderr.write(`Switchyard failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    await app?.close().catch(() => {});
+    await db?.close().catch(() => {});
+    process.exit(1);
+  }
+}
+
+/** Stops accepting requests, lets running ones finish, closes the database; a second signal forces exit. */
+function handleSignals(app: App, db: Database): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    app
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`Error while shutting down: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function printBanner(
+  app: App,
+  db: Database,
+  config: Config,
+  facts: { seeded: boolean; bootstrap: AdminTokenBootstrap; startMs: number },
+): void {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const mode = db.mode === 'embedded' ? `embedded (PGlite in ${config.dataDir})` : 'postgres';
+  const lines = [
+    `Switchyard is up in ${Math.round(facts.startMs)} ms`,
+    `  mode:        ${mode}`,
+    `  URL:         ${url}`,
+    `  API docs:    ${url}/docs`,
+  ];
+  if (facts.seeded) lines.push(`  demo:        project 'demo' seeded (development, production)`);
+  const { bootstrap } = facts;
+  if (bootstrap.outcome === 'generated') {
+    lines.push(`  admin token: ${bootstrap.secret}`);
+    lines.push('               (shown once: store it now; set SWITCHYARD_ADMIN_TOKEN to choose your own)');
+    if (bootstrap.configuredWasRevoked)
+      lines.push('               (SWITCHYARD_ADMIN_TOKEN is revoked and was not used)');
+  } else if (bootstrap.outcome === 'configured') {
+    lines.push('  admin token: the value of SWITCHYARD_ADMIN_TOKEN (stored now)');
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
