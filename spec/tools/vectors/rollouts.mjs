@@ -99,7 +99,7 @@ for (const [key, P] of [
   );
   add('sessionId "" is absent too: rule skipped', key, { userId: '', sessionId: '' }, OUT);
 
-  for (const value of [7, 42, 1.5, -3, 1e21, 123456789]) {
+  for (const value of [7, 42, 1.5, -3, 1e21, 123456789, 1e-7, 0.000001, 1e2]) {
     const text = String(value);
     const b = rolloutBucket(key, text);
     const inside = b < 5000;
