@@ -19,25 +19,27 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
 
 /** Counts consecutive failures and hands out the next {@link backoffDelay}; `reset()` after a success. */
 export class Backoff {
-  private attempt = 0;
+  #attempt = 0;
+  readonly #options: BackoffOptions;
+  readonly #random: () => number;
 
-  constructor(
-    private readonly options: BackoffOptions,
-    private readonly random: () => number = Math.random,
-  ) {}
+  constructor(options: BackoffOptions, random: () => number = Math.random) {
+    this.#options = options;
+    this.#random = random;
+  }
 
   /** The delay to wait before the next retry; each call counts one more failure. */
   next(): number {
-    return backoffDelay(this.attempt++, this.options, this.random);
+    return backoffDelay(this.#attempt++, this.#options, this.#random);
   }
 
   /** Forgets past failures: the next delay is drawn from the smallest window again. */
   reset(): void {
-    this.attempt = 0;
+    this.#attempt = 0;
   }
 
   /** Failures counted since the last reset. */
   get failures(): number {
-    return this.attempt;
+    return this.#attempt;
   }
 }

@@ -13,42 +13,46 @@ export type Listener<Events extends EventMap, K extends keyof Events> = (payload
  * `onListenerError`; SDKs pass one that reports it (core has no console or timers to do so itself).
  */
 export class Emitter<Events extends EventMap> {
-  private readonly listeners: { [K in keyof Events]?: Set<Listener<Events, K>> } = {};
+  readonly #listeners: { [K in keyof Events]?: Set<Listener<Events, K>> } = {};
 
-  constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
+  readonly #onListenerError: (error: unknown) => void;
+
+  constructor(onListenerError: (error: unknown) => void = () => {}) {
+    this.#onListenerError = onListenerError;
+  }
 
   /** Adds `listener` for `event`; returns a function that removes it. */
   on<K extends keyof Events>(event: K, listener: Listener<Events, K>): () => void {
-    (this.listeners[event] ??= new Set()).add(listener);
+    (this.#listeners[event] ??= new Set()).add(listener);
     return () => this.off(event, listener);
   }
 
   /** Removes `listener` from `event` (no-op when it is not registered). */
   off<K extends keyof Events>(event: K, listener: Listener<Events, K>): void {
-    this.listeners[event]?.delete(listener);
+    this.#listeners[event]?.delete(listener);
   }
 
   /** Calls every listener of `event` with `payload`, in registration order. */
   emit<K extends keyof Events>(event: K, ...args: EventArgs<Events, K>): void {
-    const set = this.listeners[event];
+    const set = this.#listeners[event];
     if (!set) return;
     const payload = args[0] as Events[K];
     for (const listener of [...set]) {
       try {
         listener(payload);
       } catch (error) {
-        this.onListenerError(error);
+        this.#onListenerError(error);
       }
     }
   }
 
   /** Number of listeners of `event`. */
   listenerCount(event: keyof Events): number {
-    return this.listeners[event]?.size ?? 0;
+    return this.#listeners[event]?.size ?? 0;
   }
 
   /** Removes every listener of every event. */
   clear(): void {
-    for (const key of Object.keys(this.listeners)) delete this.listeners[key as keyof Events];
+    for (const key of Object.keys(this.#listeners)) delete this.#listeners[key as keyof Events];
   }
 }

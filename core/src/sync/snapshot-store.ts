@@ -44,8 +44,8 @@ function result(status: ApplyStatus, changedFlags: readonly string[] = NOTHING_C
  * revision R-1; older is stale; newer is a gap. Pure and synchronous: transports live in the SDKs.
  */
 export class SnapshotStore {
-  private current: Snapshot | undefined;
-  private compiledSnapshot: CompiledSnapshot | undefined;
+  #current: Snapshot | undefined;
+  #compiledSnapshot: CompiledSnapshot | undefined;
 
   constructor(initial?: Snapshot) {
     if (initial) this.applyPut(initial);
@@ -53,32 +53,32 @@ export class SnapshotStore {
 
   /** The snapshot held, if any. */
   get snapshot(): Snapshot | undefined {
-    return this.current;
+    return this.#current;
   }
 
   /** The compiled form of {@link snapshot}, ready for `evaluate`. */
   get compiled(): CompiledSnapshot | undefined {
-    return this.compiledSnapshot;
+    return this.#compiledSnapshot;
   }
 
   /** Revision held, or `undefined` when empty. */
   get revision(): number | undefined {
-    return this.current?.revision;
+    return this.#current?.revision;
   }
 
   /** Replaces the snapshot with `snapshot` (unless it is older and `allowOlder` is not set). */
   applyPut(snapshot: unknown, options: PutOptions = {}): ApplyResult {
     if (!isSnapshot(snapshot)) return result('invalid');
-    const before = this.current;
+    const before = this.#current;
     if (before && snapshot.revision < before.revision && !options.allowOlder) return result('stale');
-    if (!this.install(snapshot)) return result('invalid');
+    if (!this.#install(snapshot)) return result('invalid');
     return result('applied', changedFlagKeys(before, snapshot));
   }
 
   /** Applies `patch` when it is the next revision; see {@link ApplyStatus}. */
   applyPatch(patch: unknown): ApplyResult {
     if (!isSnapshotPatch(patch)) return result('invalid');
-    const before = this.current;
+    const before = this.#current;
     if (!before) return result('gap');
     if (patch.revision <= before.revision) return result('stale');
     if (patch.revision > before.revision + 1) return result('gap');
@@ -88,7 +88,7 @@ export class SnapshotStore {
     } catch {
       return result('invalid');
     }
-    if (!this.install(after)) return result('invalid');
+    if (!this.#install(after)) return result('invalid');
     const touched = {
       flags: [...patch.flags.map((flag) => flag.key), ...patch.deletedFlags],
       segments: [...patch.segments.map((segment) => segment.key), ...patch.deletedSegments],
@@ -97,15 +97,15 @@ export class SnapshotStore {
   }
 
   /** Compiles and installs `snapshot`; false (store untouched) when it cannot be compiled. */
-  private install(snapshot: Snapshot): boolean {
+  #install(snapshot: Snapshot): boolean {
     let compiled: CompiledSnapshot;
     try {
       compiled = compileSnapshot(snapshot);
     } catch {
       return false;
     }
-    this.current = snapshot;
-    this.compiledSnapshot = compiled;
+    this.#current = snapshot;
+    this.#compiledSnapshot = compiled;
     return true;
   }
 }

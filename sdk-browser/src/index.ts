@@ -1,0 +1,20 @@
+/**
+ * `@switchyard/sdk-browser`: Switchyard feature flags in the browser, evaluated locally.
+ * See README.md; the OpenFeature provider is at `@switchyard/sdk-browser/openfeature`.
+ */
+export { BrowserClient, createBrowserClient } from './client.js';
+export type {
+  Bootstrap,
+  BrowserClientOptions,
+  ChangeEvent,
+  ClientErrorCode,
+  ClientEvents,
+  ClientReason,
+  EvaluationContext,
+  EvaluationDetails,
+  EventSourceLike,
+  FlagType,
+  JsonValue,
+  Snapshot,
+  StorageLike,
+} from './types.js';

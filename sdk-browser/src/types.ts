@@ -1,0 +1,91 @@
+import type {
+  ErrorCode,
+  EvaluationContext,
+  EvaluationResult,
+  FlagType,
+  JsonValue,
+  Reason,
+  Snapshot,
+} from '@switchyard/core';
+
+export type { EvaluationContext, FlagType, JsonValue, Snapshot };
+
+/**
+ * What `bootstrap` accepts: a client {@link Snapshot} rendered into the page by the server, or a
+ * plain `{ [flagKey]: value }` map such as sdk-node's `allFlags(context)` produces (already
+ * evaluated for one user, so it cannot follow `identify`; it is used until the first snapshot arrives).
+ */
+export type Bootstrap = Snapshot | Readonly<Record<string, JsonValue>>;
+
+/** Minimal `EventSource` surface the client uses (the browser's, or a polyfill's in other runtimes). */
+export interface EventSourceLike {
+  onopen: ((event: Event) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
+  close(): void;
+}
+
+/** Minimal `Storage` surface the client uses for its offline cache. */
+export type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** Options of {@link createBrowserClient}. */
+export interface BrowserClientOptions {
+  /** Base URL of the Switchyard server, e.g. `https://flags.example.com`. */
+  url: string;
+  /** A client token (`sy_client_…`). It is public by nature: it ships in the page. */
+  clientKey: string;
+  /** Initial evaluation context; change it later with `identify`. */
+  context?: EvaluationContext;
+  /** Flags rendered into the page by the server, so the first paint needs no network. */
+  bootstrap?: Bootstrap;
+  /** Never touch the network: evaluate the bootstrap (and cache) only. Default `false`. */
+  offline?: boolean;
+  /** Receive updates over Server-Sent Events; `false` = poll only. Default `true`. */
+  streaming?: boolean;
+  /** Polling period while the stream is unavailable (or `streaming: false`), in ms. Default 30 000. */
+  pollIntervalMs?: number;
+  /** The stream is closed after the page has been hidden this long, and resumed when shown. Default 300 000. */
+  hiddenPauseMs?: number;
+  /** Bounds of the stream's reconnect backoff (exponential, full jitter), in ms. Default 1 000 – 30 000. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Where the last snapshot is kept for offline use; `null` disables it. Default `localStorage`. */
+  storage?: StorageLike | null;
+  /** `fetch` implementation. Default the global one. */
+  fetch?: typeof fetch;
+  /** `EventSource` constructor. Default the global one; without one the client polls. */
+  EventSource?: new (url: string) => EventSourceLike;
+}
+
+/** Reason of a result: core's reasons, plus `CACHED` for a value taken from a bootstrap value map. */
+export type ClientReason = Reason | 'CACHED';
+
+/** Error code of a result: core's codes, plus `PROVIDER_NOT_READY` when the client has no flags yet. */
+export type ClientErrorCode = ErrorCode | 'PROVIDER_NOT_READY';
+
+/** The outcome of one evaluation (frozen; may be shared between calls). */
+export interface EvaluationDetails<T = JsonValue> extends Omit<EvaluationResult<T>, 'reason' | 'errorCode'> {
+  reason: ClientReason;
+  errorCode?: ClientErrorCode;
+}
+
+/** Payload of the `change` event. */
+export interface ChangeEvent {
+  /** Keys (sorted) of the flags whose definition changed (server update) or whose answer changed (`identify`). */
+  flags: string[];
+}
+
+/**
+ * Events of the client:
+ * - `ready`: the client has flags (bootstrap, server, or the cache when the server is unreachable),
+ *   and again each time it is back in sync after `stale`;
+ * - `change`: flags changed;
+ * - `stale`: the connection to the server was lost; the flags held may be out of date;
+ * - `error`: a network or payload error (the client keeps serving what it has and retries).
+ */
+export interface ClientEvents {
+  ready: void;
+  change: ChangeEvent;
+  stale: void;
+  error: Error;
+}
