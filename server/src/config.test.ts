@@ -1,0 +1,111 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig, loadConfigOrExit } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the defaults: embedded mode seeds the demo', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4242,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      dataDir: './data',
+      redisUrl: undefined,
+      adminToken: undefined,
+      migrateOnStart: true,
+      seedDemo: true,
+      corsOrigins: [],
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgresql://user:secret@db:5432/switchyard',
+      SWITCHYARD_DATA_DIR: '/var/lib/switchyard',
+      REDIS_URL: 'redis://cache:6379',
+      SWITCHYARD_ADMIN_TOKEN: 'a-long-enough-admin-token',
+      SWITCHYARD_MIGRATE_ON_START: 'false',
+      SWITCHYARD_CORS_ORIGINS: 'https://a.example, https://b.example,',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgresql://user:secret@db:5432/switchyard',
+      dataDir: '/var/lib/switchyard',
+      redisUrl: 'redis://cache:6379',
+      adminToken: 'a-long-enough-admin-token',
+      migrateOnStart: false,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      logLevel: 'debug',
+    });
+    // With a database URL the demo is not seeded unless asked for.
+    expect(config.seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', SWITCHYARD_SEED_DEMO: 'yes' }).seedDemo).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '' })).toMatchObject({
+      port: 4242,
+      databaseUrl: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('accepts generated admin tokens and any other long printable string', () => {
+    const generated = 'sy_admin_' + 'A'.repeat(43);
+    expect(loadConfig({ SWITCHYARD_ADMIN_TOKEN: generated }).adminToken).toBe(generated);
+    expect(loadConfig({ SWITCHYARD_ADMIN_TOKEN: '0123456789abcdef' }).adminToken).toBe('0123456789abcdef');
+  });
+
+  it.each([
+    [{ PORT: 'http' }, 'PORT', 'PORT must be a number'],
+    [{ PORT: '70000' }, 'PORT', 'PORT must be at most 65535'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL', 'must be a postgres:// or postgresql:// URL'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL', 'must be a redis:// or rediss:// URL'],
+    [{ SWITCHYARD_ADMIN_TOKEN: 'short' }, 'SWITCHYARD_ADMIN_TOKEN', 'at least 16 characters'],
+    [{ SWITCHYARD_ADMIN_TOKEN: 'has spaces in the middle' }, 'SWITCHYARD_ADMIN_TOKEN', 'without spaces'],
+    [{ SWITCHYARD_ADMIN_TOKEN: 'sy_client_abcdefghijklmnop' }, 'SWITCHYARD_ADMIN_TOKEN', 'must not look like'],
+    [{ SWITCHYARD_MIGRATE_ON_START: 'maybe' }, 'SWITCHYARD_MIGRATE_ON_START', 'must be one of'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'must be one of'],
+  ])('rejects %j naming the variable', (env, variable, fragment) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).toContain(variable);
+    expect((error as ConfigError).message).toContain(fragment);
+    expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  it('never echoes a bad value (it may be a secret)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') as unknown }),
+    );
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  it('prints one line and exits with 1 on bad config', () => {
+    const exit = vi.fn((code: number): never => {
+      throw new Error(`exit ${code}`);
+    });
+    const lines: string[] = [];
+    expect(() => loadConfigOrExit({ PORT: '-1' }, exit, (line) => lines.push(line))).toThrow('exit 1');
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(lines).toEqual(['Invalid configuration: PORT must be at least 0']);
+  });
+
+  it('returns the config when it is good', () => {
+    const exit = vi.fn((): never => {
+      throw new Error('should not exit');
+    });
+    expect(loadConfigOrExit({ PORT: '1234' }, exit).port).toBe(1234);
+    expect(exit).not.toHaveBeenCalled();
+  });
+});
