@@ -87,6 +87,11 @@ export class ProtocolServer {
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
+    // Pages may come from another origin (as they do in production): allow it, as the real server must.
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', 'if-none-match');
+    res.setHeader('access-control-expose-headers', 'etag');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const page = this.pages.get(url.pathname);
     if (page) {
       res.writeHead(200, { 'content-type': page[0], 'cache-control': 'no-store' });
