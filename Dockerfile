@@ -23,8 +23,10 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 FROM deps AS build
 COPY . .
 # server/scripts/generate-prisma.mjs points PRISMA_SCHEMA_ENGINE_BINARY at a dummy file itself.
+# --omit=optional as well: the prisma CLI and typescript are optional peers of @prisma/client, which
+# a plain --omit=dev keeps (~250 MB); the only optional production package is pg-cloudflare.
 RUN npm run build \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+ && npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # ---- runtime: compiled output + production dependencies only ---------------------------------
 FROM ${NODE_IMAGE} AS runtime
