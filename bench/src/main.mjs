@@ -69,9 +69,11 @@ const outPath = resolve(option('out') ?? resolve(here, '..', 'results', quick ? 
 /** Pass counts: enough that the median pass is stable, bounded so the default run stays near 3 minutes. */
 const passOptions = quick
   ? ['--warmup-passes', '1', '--warmup-ms', '100', '--min-passes', '3', '--min-ms', '100']
-  : ['--warmup-passes', '2', '--warmup-ms', '200', '--min-passes', '5', '--min-ms', '300'];
+  : ['--warmup-passes', '2', '--warmup-ms', '200', '--min-passes', '3', '--min-ms', '300'];
 
 const startedAt = Date.now();
+const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
+const loadAverageAtStart = loadAverage();
 const log = (message) => process.stderr.write(`${message}\n`);
 
 // 1. Compatibility: exact per-user agreement with Unleash (same hash for whole percentages).
@@ -91,9 +93,7 @@ const total = runs * scenarios.length * libs.length;
 let done = 0;
 for (let run = 0; run < runs; run++) {
   for (const scenario of scenarios) {
-    // Rotate the library order per run so no library always runs right after the same neighbour.
-    const order = libs.map((_, i) => libs[(i + run) % libs.length]);
-    for (const lib of order) {
+    for (const lib of runOrder(run)) {
       const result = runWorker(lib, scenario.id);
       done++;
       log(`[${done}/${total}] run ${run + 1} ${scenario.id} ${lib}: ${result.nsPerCall.toFixed(1)} ns/call`);
@@ -101,6 +101,18 @@ for (let run = 0; run < runs; run++) {
       samples.set(key, [...(samples.get(key) ?? []), result]);
     }
   }
+}
+
+/**
+ * Switchyard and the floor always run back to back (which one first alternates), so their ratio
+ * compares two processes that saw the same machine load; the peers follow in a rotating order.
+ * @param {number} run
+ */
+function runOrder(run) {
+  const pair = ['switchyard', 'floor'].filter((lib) => libs.includes(lib));
+  if (run % 2 === 1) pair.reverse();
+  const peers = libs.filter((lib) => !pair.includes(lib));
+  return [...pair, ...peers.map((_, i) => peers[(i + run) % peers.length])];
 }
 
 // 3. Aggregate, check, report.
@@ -130,13 +142,17 @@ for (const scenario of scenarioInfo) {
       isAsync: runsOf[0].isAsync,
       nsPerCall: median(runsOf.map((r) => r.nsPerCall)),
       runsNsPerCall: runsOf.map((r) => r.nsPerCall),
+      cpuNsPerCall: median(runsOf.map((r) => r.cpuNsPerCall)),
       onShare,
       sane,
     };
   });
   const switchyard = rows.find((r) => r.lib === 'switchyard');
   for (const row of rows) {
-    if (switchyard && row !== switchyard) row.switchyardRatio = switchyard.nsPerCall / row.nsPerCall;
+    if (switchyard && row !== switchyard) {
+      row.switchyardRatio = pairedRatio(switchyard, row, 'runsNsPerCall');
+      row.switchyardCpuRatio = switchyard.cpuNsPerCall / row.cpuNsPerCall;
+    }
     results.push(row);
   }
 }
@@ -146,8 +162,24 @@ for (const id of FLOOR_TARGET.scenarios) {
   const switchyard = results.find((r) => r.scenario === id && r.lib === 'switchyard');
   const floor = results.find((r) => r.scenario === id && r.lib === 'floor');
   if (!switchyard || !floor) continue;
-  const ratioToFloor = switchyard.nsPerCall / floor.nsPerCall;
-  targets.push({ scenario: id, limit: FLOOR_TARGET.limit, ratioToFloor, met: ratioToFloor <= FLOOR_TARGET.limit });
+  const ratioToFloor = pairedRatio(switchyard, floor, 'runsNsPerCall');
+  const cpuRatioToFloor = switchyard.cpuNsPerCall / floor.cpuNsPerCall;
+  targets.push({
+    scenario: id,
+    limit: FLOOR_TARGET.limit,
+    ratioToFloor,
+    cpuRatioToFloor,
+    met: ratioToFloor <= FLOOR_TARGET.limit,
+  });
+}
+
+/**
+ * Median over runs of Switchyard's time divided by the other library's time in the same run: runs
+ * close together in time share the machine's load, so the per-run ratio is steadier than the ratio
+ * of medians on a busy machine.
+ */
+function pairedRatio(switchyard, other, field) {
+  return median(switchyard[field].map((ns, run) => ns / other[field][run]));
 }
 
 const report = {
@@ -156,7 +188,8 @@ const report = {
   machine: {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
-    loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))),
+    loadAverageAtStart,
+    loadAverageAtEnd: loadAverage(),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
   },

@@ -33,22 +33,25 @@ export function renderReport(report) {
     );
     out.push(
       renderColumns(
-        ['library', 'ns/call', 'min–max over runs', 'on', 'sane', 'Switchyard ÷ it'],
+        ['library', 'ns/call', 'min–max over runs', 'cpu ns/call', 'on', 'sane', 'Switchyard ÷ it', '(cpu)'],
         rows.map((r) => [
           r.label,
           ns(r.nsPerCall),
           `${ns(Math.min(...r.runsNsPerCall))}–${ns(Math.max(...r.runsNsPerCall))}`,
+          ns(r.cpuNsPerCall),
           pct(r.onShare),
           r.sane ? 'ok' : 'FAIL',
           r.switchyardRatio === undefined ? '' : ratio(r.switchyardRatio),
+          r.switchyardCpuRatio === undefined ? '' : `(${ratio(r.switchyardCpuRatio)})`,
         ]),
-        ['l', 'r', 'r', 'r', 'l', 'r'],
+        ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r'],
       ),
     );
     const target = report.targets.find((t) => t.scenario === scenario.id);
     if (target) {
       out.push(
-        `target: Switchyard ≤ ${target.limit}× the floor → ${ratio(target.ratioToFloor)} ${target.met ? 'MET' : 'NOT MET'}`,
+        `target: Switchyard ≤ ${target.limit}× the floor → ${ratio(target.ratioToFloor)} ` +
+          `${target.met ? 'MET' : 'NOT MET'} (by CPU time: ${ratio(target.cpuRatioToFloor)})`,
       );
     }
     out.push('');
@@ -61,9 +64,13 @@ export function renderReport(report) {
   }
   out.push(
     '',
-    `ns/call: median over ${report.config.runs} process(es) of each process's median pass ` +
-      `(${report.config.contexts.toLocaleString('en-US')} distinct contexts per pass). ` +
-      'Switchyard ÷ it < 1 means Switchyard is faster.',
+    `ns/call: wall time, median over ${report.config.runs} process(es) of each process's median pass ` +
+      `(${report.config.contexts.toLocaleString('en-US')} distinct contexts per pass); cpu ns/call: the same ` +
+      'with process CPU time.',
+    'Switchyard ÷ it: median over runs of the per-run ratio (wall); < 1 means Switchyard is faster. ' +
+      '(cpu): ratio of the CPU medians.',
+    `load average ${report.machine.loadAverageAtStart.join(' ')} at start, ` +
+      `${report.machine.loadAverageAtEnd.join(' ')} at end, on ${report.machine.cores} cores.`,
   );
   return out.join('\n');
 }

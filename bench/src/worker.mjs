@@ -33,25 +33,34 @@ const adapter = await (await loadAdapter(values.lib ?? '')).create(scenario);
 // Everything the timed loop touches is built up front, in the library's own context shape.
 const contexts = makeContexts(Number(values.contexts)).map(adapter.toContext);
 
-/** Runs one pass over all contexts; returns [elapsed ns, on count]. */
+/**
+ * Runs one pass over all contexts; returns [elapsed wall ns, process CPU ns, on count]. CPU time
+ * leaves out the time the process sat descheduled on a busy machine (but counts V8's helper
+ * threads, e.g. parallel GC), so it is the steadier number when other work competes for cores.
+ */
 async function timedPass() {
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const on = await adapter.pass(contexts);
-  return [Number(process.hrtime.bigint() - start), on];
+  const wallNs = Number(process.hrtime.bigint() - start);
+  const cpu = process.cpuUsage(cpuStart);
+  return [wallNs, (cpu.user + cpu.system) * 1000, on];
 }
 
 /** Runs passes until both the pass count and the elapsed time reach their minimum. */
 async function runPasses(minPasses, minMs) {
   const passNs = [];
+  const passCpuNs = [];
   const onCounts = new Set();
   let totalNs = 0;
   while (passNs.length < MAX_PASSES && (passNs.length < minPasses || totalNs < minMs * 1e6)) {
-    const [ns, on] = await timedPass();
+    const [ns, cpuNs, on] = await timedPass();
     passNs.push(ns);
+    passCpuNs.push(cpuNs);
     onCounts.add(on);
     totalNs += ns;
   }
-  return { passNs, onCounts };
+  return { passNs, passCpuNs, onCounts };
 }
 
 const warmup = await runPasses(Number(values['warmup-passes']), Number(values['warmup-ms']));
@@ -72,6 +81,7 @@ const result = {
   warmupPasses: warmup.passNs.length,
   passNsPerCall: timed.passNs.map((ns) => ns / contexts.length),
   nsPerCall: median(timed.passNs) / contexts.length,
+  cpuNsPerCall: median(timed.passCpuNs) / contexts.length,
   onCount: [...onCounts][0],
 };
 process.stdout.write(RESULT_MARKER + JSON.stringify(result) + '\n');
