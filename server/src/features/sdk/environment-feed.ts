@@ -1,0 +1,302 @@
+import type { ServerResponse } from 'node:http';
+import { toClientSnapshot, type Snapshot } from '@switchyard/core';
+import type { SnapshotCacheStore } from '../../propagation/bus.js';
+import type { ServerMetrics } from '../../propagation/metrics.js';
+import { clientPatches, patchesBetween } from './patches.js';
+import type { BuiltSnapshot } from './snapshot-builder.js';
+import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
+
+/** One environment's current snapshot on this replica, in both views, with ready-to-send frames. */
+export interface FeedState {
+  revision: number;
+  snapshot: Snapshot;
+  client: Snapshot;
+  /** Snapshot JSON per view (the /sdk/snapshot bodies). */
+  json: Record<StreamView, string>;
+  /** `put` frames per view. */
+  put: Record<StreamView, string>;
+}
+
+/** The patch of one revision, as frames per view. */
+interface FeedEvent {
+  revision: number;
+  frame: Record<StreamView, string>;
+}
+
+/** Why a feed heard of a revision (for metrics): a bus message, a local commit, or a check against Postgres. */
+export type NoticeCause = 'message' | 'local' | 'check' | 'resubscribe';
+
+export interface EnvironmentMeta {
+  projectKey: string;
+  environmentKey: string;
+  revision: number;
+}
+
+export interface FeedDeps {
+  build(environmentId: string, sinceRevision?: number): Promise<BuiltSnapshot | null>;
+  describe(environmentId: string): Promise<EnvironmentMeta | null>;
+  cache: SnapshotCacheStore | undefined;
+  metrics: ServerMetrics;
+  /** Patches kept for resuming streams. */
+  ringSize: number;
+  maxBufferedBytes: number;
+  onError(error: unknown): void;
+  /** The feed learned its keys (first load). */
+  onKeys(feed: EnvironmentFeed): void;
+  /** The environment was deleted. */
+  onGone(feed: EnvironmentFeed): void;
+}
+
+/**
+ * One environment on one replica: its current snapshot (loaded from the shared cache or Postgres,
+ * rebuilt once per announced revision, concurrent announcements coalesced into one rebuild), the
+ * last `ringSize` patches, and the SSE streams to push them to.
+ */
+export class EnvironmentFeed {
+  readonly environmentId: string;
+  projectKey: string | undefined;
+  environmentKey: string | undefined;
+  readonly #deps: FeedDeps;
+  #state: FeedState | undefined;
+  /** Highest revision known to exist (announced or read), maybe ahead of `#state`. */
+  #known = 0;
+  #refreshing: Promise<void> | undefined;
+  #again = false;
+  #gone = false;
+  #ring: FeedEvent[] = [];
+  readonly #connections = new Set<SseConnection>();
+
+  constructor(environmentId: string, deps: FeedDeps) {
+    this.environmentId = environmentId;
+    this.#deps = deps;
+  }
+
+  get state(): FeedState | undefined {
+    return this.#state;
+  }
+
+  get connections(): ReadonlySet<SseConnection> {
+    return this.#connections;
+  }
+
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  /**
+   * The current state, loading it first when there is none or when a newer revision was announced
+   * (so a client that just wrote through this replica reads its write). Undefined when the
+   * environment does not exist.
+   */
+  async ready(): Promise<FeedState | undefined> {
+    if (!this.#gone && (!this.#state || this.#known > this.#state.revision)) await this.refresh();
+    if (!this.#gone && !this.#state) await this.refresh(); // the first load failed and was retried
+    return this.#gone ? undefined : this.#state;
+  }
+
+  /** Announces that `revision` exists; reloads when it is newer than the state. */
+  notice(revision: number, cause: NoticeCause): void {
+    const expected = Math.max(this.#known, this.#state?.revision ?? 0) + 1;
+    if (revision > this.#known) this.#known = revision;
+    if (!this.#state || revision <= this.#state.revision) return;
+    if (cause === 'check' || cause === 'resubscribe' || (cause === 'message' && revision > expected)) {
+      this.#deps.metrics.gapsRepaired.inc({ cause: cause === 'message' ? 'gap' : cause });
+    }
+    void this.refresh().catch(this.#deps.onError);
+  }
+
+  /** Reloads from Postgres; calls during a reload are coalesced into one more reload after it. */
+  refresh(): Promise<void> {
+    if (this.#refreshing) {
+      this.#again = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = this.#loop().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  /**
+   * Starts streaming to `response`: a `put`, or with `lastEventId` the patches after it when the
+   * ring still has them (nothing when it is current). Call right after `ready()` resolved.
+   */
+  attach(response: ServerResponse, view: StreamView, lastEventId: number | undefined): SseConnection | undefined {
+    const state = this.#state;
+    if (!state || this.#gone) return undefined;
+    const labels = { project: this.projectKey ?? '', environment: this.environmentKey ?? '', kind: view };
+    const metrics = this.#deps.metrics;
+    const connection = new SseConnection(response, view, -1, {
+      maxBufferedBytes: this.#deps.maxBufferedBytes,
+      onClose: () => {
+        this.#connections.delete(connection);
+        metrics.streams.dec(labels);
+      },
+    });
+    this.#connections.add(connection);
+    metrics.streams.inc(labels);
+    if (lastEventId !== undefined && this.#canResume(lastEventId, state)) {
+      connection.revision = lastEventId;
+      for (const event of this.#ring) {
+        if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
+      }
+    } else {
+      connection.send(state.revision, state.put[view]);
+    }
+    return connection;
+  }
+
+  /** Writes `frame` (a heartbeat) to every stream. */
+  broadcast(frame: string): void {
+    for (const connection of this.#connections) connection.write(frame);
+  }
+
+  /** Ends every stream (shutdown). */
+  closeAll(): void {
+    for (const connection of [...this.#connections]) connection.close('server');
+  }
+
+  #canResume(lastEventId: number, state: FeedState): boolean {
+    if (lastEventId === state.revision) return true;
+    if (lastEventId > state.revision) return false;
+    const oldest = this.#ring[0];
+    return oldest !== undefined && oldest.revision <= lastEventId + 1;
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      await this.#refreshOnce();
+    } while (this.#again && !this.#gone);
+  }
+
+  async #refreshOnce(): Promise<void> {
+    const base = this.#state;
+    if (!base && (await this.#loadFromCache())) return;
+    const built = await this.#deps.build(this.environmentId, base?.revision);
+    if (!built) {
+      this.#markGone();
+      return;
+    }
+    this.#apply(base, built);
+  }
+
+  /** First load: the shared snapshot cache, when it holds the revision Postgres has. */
+  async #loadFromCache(): Promise<boolean> {
+    const cache = this.#deps.cache;
+    if (!cache) return false;
+    const meta = await this.#deps.describe(this.environmentId);
+    if (!meta) {
+      this.#markGone();
+      return true;
+    }
+    this.#learnKeys(meta.projectKey, meta.environmentKey);
+    const json = await cache.get(meta.projectKey, meta.environmentKey);
+    if (json === undefined) return false;
+    let snapshot: Snapshot;
+    try {
+      snapshot = JSON.parse(json) as Snapshot;
+    } catch {
+      return false;
+    }
+    if (snapshot.revision !== meta.revision || this.#state) return false;
+    this.#install(snapshot, toClientSnapshot(snapshot), json);
+    return true;
+  }
+
+  #apply(base: FeedState | undefined, built: BuiltSnapshot): void {
+    const { snapshot } = built;
+    this.#learnKeys(snapshot.projectKey, snapshot.environmentKey);
+    if (snapshot.revision > this.#known) this.#known = snapshot.revision;
+    const current = this.#state; // may have moved on since `base` (cache load racing a rebuild)
+    if (current && current !== base) {
+      if (snapshot.revision <= current.revision) return;
+      // Rebuilt from an older base: treat as a reset rather than splicing patches.
+      this.#reset(snapshot);
+      return;
+    }
+    if (!base) {
+      this.#install(snapshot, toClientSnapshot(snapshot));
+      this.#writeCache();
+      return;
+    }
+    if (snapshot.revision === base.revision) return;
+    const patches = snapshot.revision > base.revision ? patchesBetween(base.snapshot, snapshot, built.hints) : null;
+    if (!patches) {
+      // The database went back (restore) or the outbox no longer has the hints: whole snapshots.
+      this.#reset(snapshot);
+      this.#writeCache();
+      return;
+    }
+    const client = toClientSnapshot(snapshot);
+    const forClients = clientPatches(patches, base.client, client);
+    const events: FeedEvent[] = patches.map((patch, index) => ({
+      revision: patch.revision,
+      frame: {
+        server: sseEvent('patch', patch.revision, JSON.stringify(patch)),
+        client: sseEvent('patch', patch.revision, JSON.stringify(forClients[index])),
+      },
+    }));
+    this.#install(snapshot, client);
+    this.#ring.push(...events);
+    if (this.#ring.length > this.#deps.ringSize) this.#ring.splice(0, this.#ring.length - this.#deps.ringSize);
+
+    const first = events[0]!.revision;
+    const state = this.#state!;
+    for (const connection of this.#connections) {
+      if (connection.revision < first - 1) {
+        connection.send(state.revision, state.put[connection.view]);
+        continue;
+      }
+      for (const event of events) {
+        if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
+          break;
+        }
+      }
+    }
+    const now = Date.now();
+    for (const hint of built.hints) {
+      this.#deps.metrics.propagationLag.observe(Math.max(0, now - hint.committedAt.getTime()) / 1000);
+    }
+    this.#writeCache();
+  }
+
+  #reset(snapshot: Snapshot): void {
+    this.#install(snapshot, toClientSnapshot(snapshot));
+    this.#ring = [];
+    const state = this.#state!;
+    for (const connection of this.#connections) connection.send(state.revision, state.put[connection.view]);
+  }
+
+  #install(snapshot: Snapshot, client: Snapshot, serverJson = JSON.stringify(snapshot)): void {
+    const clientJson = JSON.stringify(client);
+    this.#state = {
+      revision: snapshot.revision,
+      snapshot,
+      client,
+      json: { server: serverJson, client: clientJson },
+      put: { server: sseEvent('put', snapshot.revision, serverJson), client: sseEvent('put', snapshot.revision, clientJson) },
+    };
+    if (snapshot.revision > this.#known) this.#known = snapshot.revision;
+  }
+
+  #writeCache(): void {
+    const state = this.#state;
+    const cache = this.#deps.cache;
+    if (!state || !cache) return;
+    void cache.set(state.snapshot.projectKey, state.snapshot.environmentKey, state.revision, state.json.server);
+  }
+
+  #learnKeys(projectKey: string, environmentKey: string): void {
+    if (this.projectKey === projectKey && this.environmentKey === environmentKey) return;
+    this.projectKey = projectKey;
+    this.environmentKey = environmentKey;
+    this.#deps.onKeys(this);
+  }
+
+  #markGone(): void {
+    this.#gone = true;
+    this.closeAll();
+    this.#deps.onGone(this);
+  }
+}

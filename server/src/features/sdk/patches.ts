@@ -1,0 +1,134 @@
+import { SCHEMA_VERSION, type Flag, type Segment, type Snapshot, type SnapshotPatch } from '@switchyard/core';
+import type { RevisionHint } from './snapshot-builder.js';
+
+/**
+ * Per-revision patches from `before` (revision b) to `after` (revision S): one patch for every
+ * revision in (b, S], as the protocol requires (a patch R applies to R-1). The database only gives
+ * us the state at S, so patch r carries, with their values at S, the keys revision r changed (its
+ * outbox hint). Replaying the patches from any state between b and S therefore ends at exactly S:
+ * every key changed after that state is set to its value at S, and no other key changed.
+ * Keys that differ between `before` and `after` without any hint naming them (a write path that
+ * under-reported) are added to the last patch, so the end state is right whatever the hints say.
+ *
+ * Returns null when a revision in (b, S] has no hint (its outbox row was pruned): then the
+ * receivers need a full snapshot.
+ */
+export function patchesBetween(before: Snapshot, after: Snapshot, hints: readonly RevisionHint[]): SnapshotPatch[] | null {
+  const byRevision = new Map(hints.map((hint) => [hint.revision, hint]));
+  for (let revision = before.revision + 1; revision <= after.revision; revision++) {
+    if (!byRevision.has(revision)) return null;
+  }
+  const flags = byKey(after.flags);
+  const segments = byKey(after.segments);
+  const drift = {
+    flags: changedKeys(before.flags, after.flags),
+    segments: changedKeys(before.segments, after.segments),
+  };
+  const patches: SnapshotPatch[] = [];
+  for (let revision = before.revision + 1; revision <= after.revision; revision++) {
+    const hint = byRevision.get(revision)!;
+    const last = revision === after.revision;
+    const flagKeys = last ? union(hint.flags, drift.flags) : hint.flags;
+    const segmentKeys = last ? union(hint.segments, drift.segments) : hint.segments;
+    patches.push(patchOf(revision, flagKeys, segmentKeys, flags, segments));
+  }
+  return patches;
+}
+
+/**
+ * The client-token view of `patches` (which lead from `before` to `after`, server view): each
+ * patch's flags filtered to what `toClientSnapshot(after)` holds (a flag that stopped being
+ * clientSide, or was archived, becomes a deletion), the segments the kept flags reference added,
+ * and segments that left the client view deleted.
+ */
+export function clientPatches(
+  patches: readonly SnapshotPatch[],
+  clientBefore: Snapshot,
+  clientAfter: Snapshot,
+): SnapshotPatch[] {
+  const flags = byKey(clientAfter.flags);
+  const segments = byKey(clientAfter.segments);
+  const drift = {
+    flags: changedKeys(clientBefore.flags, clientAfter.flags),
+    segments: changedKeys(clientBefore.segments, clientAfter.segments),
+  };
+  return patches.map((patch, index) => {
+    const last = index === patches.length - 1;
+    const flagKeys = [...patch.flags.map((flag) => flag.key), ...patch.deletedFlags];
+    const segmentKeys = [...patch.segments.map((segment) => segment.key), ...patch.deletedSegments];
+    for (const key of flagKeys) {
+      for (const rule of flags.get(key)?.rules ?? []) segmentKeys.push(...rule.segments);
+    }
+    return patchOf(
+      patch.revision,
+      last ? union(flagKeys, drift.flags) : unique(flagKeys),
+      last ? union(segmentKeys, drift.segments) : unique(segmentKeys),
+      flags,
+      segments,
+    );
+  });
+}
+
+function patchOf(
+  revision: number,
+  flagKeys: readonly string[],
+  segmentKeys: readonly string[],
+  flags: ReadonlyMap<string, Flag>,
+  segments: ReadonlyMap<string, Segment>,
+): SnapshotPatch {
+  const patch: SnapshotPatch = {
+    schemaVersion: SCHEMA_VERSION,
+    revision,
+    flags: [],
+    deletedFlags: [],
+    segments: [],
+    deletedSegments: [],
+  };
+  for (const key of flagKeys) {
+    const flag = flags.get(key);
+    if (flag) patch.flags.push(flag);
+    else patch.deletedFlags.push(key);
+  }
+  for (const key of segmentKeys) {
+    const segment = segments.get(key);
+    if (segment) patch.segments.push(segment);
+    else patch.deletedSegments.push(key);
+  }
+  return patch;
+}
+
+function byKey<T extends { key: string }>(items: readonly T[]): Map<string, T> {
+  return new Map(items.map((item) => [item.key, item]));
+}
+
+/** Keys present in only one list, or present in both with different JSON. */
+function changedKeys<T extends { key: string }>(before: readonly T[], after: readonly T[]): string[] {
+  const previous = new Map(before.map((item) => [item.key, jsonOf(item)]));
+  const changed: string[] = [];
+  for (const item of after) {
+    const json = previous.get(item.key);
+    if (json === undefined || json !== jsonOf(item)) changed.push(item.key);
+    previous.delete(item.key);
+  }
+  changed.push(...previous.keys());
+  return changed;
+}
+
+/** Snapshot items are never mutated, so their JSON is computed once per object. */
+const jsonCache = new WeakMap<object, string>();
+function jsonOf(item: object): string {
+  let json = jsonCache.get(item);
+  if (json === undefined) {
+    json = JSON.stringify(item);
+    jsonCache.set(item, json);
+  }
+  return json;
+}
+
+function unique(keys: readonly string[]): string[] {
+  return [...new Set(keys)];
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])];
+}

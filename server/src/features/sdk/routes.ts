@@ -1,0 +1,125 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { badRequest, HttpError } from '../../http/errors.js';
+import { errorBodySchema } from '../../http/schemas.js';
+import { sdkPrincipal } from './sdk-principal.js';
+import type { StreamView } from './sse-connection.js';
+
+const sdkQuery = z.object({
+  key: z.string().optional().describe('A client token, for clients that cannot send headers (EventSource)'),
+});
+const streamQuery = sdkQuery.extend({
+  lastEventId: z
+    .string()
+    .regex(/^\d+$/, 'must be a revision (a non-negative integer)')
+    .optional()
+    .describe('Resume after this revision (same as the Last-Event-ID header)'),
+});
+const sdkErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
+
+/**
+ * What SDKs call (server or client token; a client token may also come as `?key=`):
+ * GET /sdk/snapshot (whole snapshot, ETag = revision) and GET /sdk/stream (SSE put + patches).
+ * Both read this replica's snapshot cache (`app.propagation.feeds`), not Postgres per request.
+ */
+export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['sdk'];
+  const sdk = { auth: 'sdk' } as const;
+  const { feeds } = app.propagation;
+
+  async function currentFeed(environmentId: string, lastEventId?: number) {
+    const feed = feeds.feed(environmentId);
+    let state = await feed.ready().catch((error: unknown) => {
+      app.log.error({ err: error }, 'could not load snapshot');
+      throw new HttpError(503, 'The snapshot could not be loaded; retry shortly');
+    });
+    // An SDK ahead of us saw a revision this replica has not heard of yet: catch up first.
+    if (state && lastEventId !== undefined && lastEventId > state.revision) {
+      await feed.refresh().catch(() => {});
+      state = feed.state;
+    }
+    if (!state || feed.gone) throw new HttpError(404, "This token's environment no longer exists");
+    return feed;
+  }
+
+  app.get(
+    '/sdk/snapshot',
+    {
+      config: sdk,
+      schema: {
+        tags,
+        summary: "The token's environment as a core Snapshot",
+        description:
+          'Server tokens get every live flag; client tokens only clientSide flags and the segments they use. ' +
+          'ETag is the revision in quotes; send it back as If-None-Match for a 304 when nothing changed.',
+        querystring: sdkQuery,
+      },
+    },
+    async (request, reply) => {
+      const principal = sdkPrincipal(request);
+      const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
+      const state = (await currentFeed(principal.environmentId)).state!;
+      const etag = `"${state.revision}"`;
+      void reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(state.json[view]);
+    },
+  );
+
+  app.get(
+    '/sdk/stream',
+    {
+      config: sdk,
+      schema: {
+        tags,
+        summary: 'Server-sent events: the snapshot, then one patch per change',
+        description:
+          '`event: put` (whole snapshot) on connect, then `event: patch` per revision; the event id is the revision. ' +
+          'With Last-Event-ID (or ?lastEventId) only the missed patches are sent when this server still has them, ' +
+          'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped.',
+        querystring: streamQuery,
+        response: sdkErrors,
+      },
+    },
+    async (request, reply) => {
+      const principal = sdkPrincipal(request);
+      const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
+      const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
+      const feed = await currentFeed(principal.environmentId, lastEventId);
+
+      reply.hijack();
+      const response = reply.raw;
+      const socket = request.raw.socket;
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 30_000);
+      const headers: OutgoingHttpHeaders = {};
+      // Headers set by hooks so far (CORS) are not sent by a hijacked reply: carry them over.
+      for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value;
+      response.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      if (!feed.attach(response, view, lastEventId)) response.end();
+    },
+  );
+};
+
+function parseLastEventId(header: string | string[] | undefined, query: string | undefined): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim() || query;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw badRequest('Last-Event-ID must be a revision (a non-negative integer)');
+  return Number(value);
+}
+
+/** If-None-Match: a list of (possibly weak) tags, or `*`. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden, unauthorized } from '../../http/errors.js';
+import type { Principal } from '../../http/auth.js';
+
+/** Client tokens look like this; only they may travel in the URL (`?key=`). */
+const CLIENT_TOKEN_PREFIX = 'sy_client_';
+const SDK_PATH_PREFIX = '/api/v1/sdk/';
+
+const viaQueryKey = new WeakSet<FastifyRequest>();
+
+/**
+ * Browsers' EventSource cannot send headers, so the SDK endpoints also take a client token as
+ * `?key=<token>`. Registered at the root, before the API's auth hook: it moves such a key into the
+ * Authorization header, so the regular auth checks it. Only values shaped like client tokens are
+ * moved (a server token in a URL ends up in logs and browser history); `sdkPrincipal` then checks
+ * the token really is a client token.
+ */
+export function registerSdkQueryKey(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith(SDK_PATH_PREFIX) || request.headers.authorization !== undefined) return;
+    const key = (request.query as Record<string, unknown> | undefined)?.['key'];
+    if (typeof key !== 'string' || key === '') return;
+    if (!key.startsWith(CLIENT_TOKEN_PREFIX)) {
+      throw unauthorized('?key= takes client tokens only; send other tokens as "Authorization: Bearer <token>"');
+    }
+    request.headers.authorization = `Bearer ${key}`;
+    viaQueryKey.add(request);
+  });
+}
+
+/** The server or client token of an `sdk` route, bound to one environment. */
+export function sdkPrincipal(request: FastifyRequest): Principal & { environmentId: string } {
+  const principal = request.principal;
+  if (!principal) throw unauthorized();
+  if (viaQueryKey.has(request) && principal.kind !== 'client') {
+    throw forbidden('?key= takes client tokens only');
+  }
+  if (principal.environmentId === undefined) throw forbidden('This token is not bound to an environment');
+  return { ...principal, environmentId: principal.environmentId };
+}

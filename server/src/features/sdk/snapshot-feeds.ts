@@ -1,0 +1,119 @@
+import type { ChangeEvent } from '../../changes/index.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { SnapshotCacheStore } from '../../propagation/bus.js';
+import type { ChangeMessage } from '../../propagation/change-message.js';
+import type { ServerMetrics } from '../../propagation/metrics.js';
+import { EnvironmentFeed, type NoticeCause } from './environment-feed.js';
+import { buildSnapshot, readRevisions } from './snapshot-builder.js';
+import { HEARTBEAT_FRAME } from './sse-connection.js';
+
+export interface SnapshotFeedsOptions {
+  prisma: PrismaClient;
+  /** The shared (Redis) snapshot cache, if any. */
+  cache: SnapshotCacheStore | undefined;
+  metrics: ServerMetrics;
+  /** Patches kept per environment for resuming streams (default 256). */
+  ringSize?: number;
+  /** Per-stream unsent bytes before the stream is dropped as a slow consumer (default 1 MiB). */
+  maxBufferedBytes?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * This replica's snapshot cache: one `EnvironmentFeed` per environment an SDK asked about, kept
+ * current by bus messages, local commits and `checkAll()` (the convergence safety net).
+ */
+export class SnapshotFeeds {
+  readonly #options: Required<Omit<SnapshotFeedsOptions, 'cache'>> & { cache: SnapshotCacheStore | undefined };
+  readonly #feeds = new Map<string, EnvironmentFeed>();
+  readonly #byKeys = new Map<string, EnvironmentFeed>();
+
+  constructor(options: SnapshotFeedsOptions) {
+    this.#options = {
+      ringSize: 256,
+      maxBufferedBytes: 1024 * 1024,
+      onError: () => {},
+      ...options,
+    };
+  }
+
+  /** The feed of an environment (created on first use; it loads on `ready()`). */
+  feed(environmentId: string): EnvironmentFeed {
+    let feed = this.#feeds.get(environmentId);
+    if (!feed) {
+      const { prisma, cache, metrics, ringSize, maxBufferedBytes, onError } = this.#options;
+      feed = new EnvironmentFeed(environmentId, {
+        build: (id, since) => buildSnapshot(prisma, id, since),
+        describe: async (id) => {
+          const row = await prisma.environment.findUnique({
+            where: { id },
+            select: { key: true, revision: true, project: { select: { key: true } } },
+          });
+          return row ? { projectKey: row.project.key, environmentKey: row.key, revision: row.revision } : null;
+        },
+        cache,
+        metrics,
+        ringSize,
+        maxBufferedBytes,
+        onError,
+        onKeys: (known) => {
+          for (const [keys, entry] of this.#byKeys) if (entry === known) this.#byKeys.delete(keys);
+          this.#byKeys.set(keysOf(known.projectKey!, known.environmentKey!), known);
+        },
+        onGone: (gone) => {
+          if (this.#feeds.get(gone.environmentId) === gone) this.#feeds.delete(gone.environmentId);
+          for (const [keys, entry] of this.#byKeys) if (entry === gone) this.#byKeys.delete(keys);
+        },
+      });
+      this.#feeds.set(environmentId, feed);
+    }
+    return feed;
+  }
+
+  /** A bus message: the environment's feed (if this replica has one) reloads. */
+  onMessage(message: ChangeMessage): void {
+    this.#options.metrics.messagesReceived.inc();
+    this.#byKeys.get(keysOf(message.projectKey, message.environmentKey))?.notice(message.revision, 'message');
+  }
+
+  /** A change committed by this replica: reload right away, without waiting for the bus. */
+  onLocalChange(event: ChangeEvent): void {
+    for (const { environmentId, revision } of event.revisions) this.#feeds.get(environmentId)?.notice(revision, 'local');
+  }
+
+  /** Compares every feed with Postgres and reloads the ones behind (safety timer, bus reconnect). */
+  async checkAll(cause: NoticeCause = 'check'): Promise<void> {
+    const feeds = [...this.#feeds.values()].filter((feed) => feed.state !== undefined);
+    if (feeds.length === 0) return;
+    const revisions = await readRevisions(
+      this.#options.prisma,
+      feeds.map((feed) => feed.environmentId),
+    );
+    for (const feed of feeds) {
+      const revision = revisions.get(feed.environmentId);
+      if (revision === undefined) void feed.refresh().catch(this.#options.onError); // deleted: the reload finds out
+      else feed.notice(revision, cause);
+    }
+  }
+
+  /** Sends a heartbeat comment on every stream. */
+  heartbeat(): void {
+    for (const feed of this.#feeds.values()) feed.broadcast(HEARTBEAT_FRAME);
+  }
+
+  /** Number of open streams (all environments). */
+  get streamCount(): number {
+    let count = 0;
+    for (const feed of this.#feeds.values()) count += feed.connections.size;
+    return count;
+  }
+
+  /** Ends every stream (server shutdown). */
+  closeAll(): void {
+    for (const feed of this.#feeds.values()) feed.closeAll();
+  }
+}
+
+function keysOf(projectKey: string, environmentKey: string): string {
+  return `${projectKey}\u0000${environmentKey}`;
+}

@@ -1,0 +1,34 @@
+import type { ChangeMessage } from './change-message.js';
+
+/** Called for every change message any replica published. */
+export type ChangeMessageListener = (message: ChangeMessage) => void;
+
+/**
+ * Cross-replica announcement of committed changes. Delivery is at-most-once and unordered across
+ * reconnects (Redis pub/sub), so receivers treat messages as hints and converge from Postgres; the
+ * outbox makes publishing at-least-once.
+ */
+export interface ChangeBus {
+  /** `redis` or `memory` (embedded mode, one process). */
+  readonly kind: 'redis' | 'memory';
+  /** Publishes `messages` in order; rejects when the bus is unavailable (nothing is queued). */
+  publish(messages: readonly ChangeMessage[]): Promise<void>;
+  /** Subscribes to every environment's messages; returns the unsubscribe function. */
+  subscribe(listener: ChangeMessageListener): () => void;
+  /**
+   * Called after the subscription came back from an outage: messages may have been missed, so
+   * receivers must reload from the database.
+   */
+  onResubscribed(listener: () => void): () => void;
+  /** The shared snapshot cache, when the bus has one (Redis); see `SnapshotCacheStore`. */
+  readonly snapshots: SnapshotCacheStore | undefined;
+  close(): Promise<void>;
+}
+
+/** Full snapshot JSON per environment, shared by replicas (`switchyard:snapshot:<project>:<env>`). */
+export interface SnapshotCacheStore {
+  /** The cached snapshot JSON, or undefined (also when the store is unreachable). */
+  get(projectKey: string, environmentKey: string): Promise<string | undefined>;
+  /** Stores `json` (a snapshot at `revision`) unless the cached one is newer. Never rejects. */
+  set(projectKey: string, environmentKey: string, revision: number, json: string): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The server's Prometheus metrics, on a registry of its own (one per app, so tests can build
+ * several apps in one process). Served at GET /metrics.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+
+  /** Open SSE streams per environment and token kind. */
+  readonly streams = new Gauge({
+    name: 'switchyard_sdk_streams',
+    help: 'Connected SDK streams',
+    labelNames: ['project', 'environment', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly messagesPublished = new Counter({
+    name: 'switchyard_changes_published_total',
+    help: 'Change messages published on the bus by the outbox publisher',
+    registers: [this.registry],
+  });
+
+  readonly messagesReceived = new Counter({
+    name: 'switchyard_changes_received_total',
+    help: 'Change messages received from the bus',
+    registers: [this.registry],
+  });
+
+  readonly gapsRepaired = new Counter({
+    name: 'switchyard_propagation_gaps_repaired_total',
+    help: 'Times a replica found its snapshot behind Postgres without a message (missed message, Redis reconnect, safety timer)',
+    labelNames: ['cause'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxPending = new Gauge({
+    name: 'switchyard_outbox_unpublished',
+    help: 'Outbox rows left unpublished after the last drain (non-zero while the bus is down)',
+    registers: [this.registry],
+  });
+
+  /** Commit of a change (its outbox row) until its patch was written to this replica's streams. */
+  readonly propagationLag = new Histogram({
+    name: 'switchyard_propagation_lag_seconds',
+    help: 'Time from a change being committed to its patch being pushed to SDK streams on this replica',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration (SSE streams are counted when they end)',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+}

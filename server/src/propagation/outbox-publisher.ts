@@ -1,0 +1,145 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { ChangeBus } from './bus.js';
+import type { ChangeMessage } from './change-message.js';
+
+export interface OutboxPublisherOptions {
+  /** Poll for unpublished rows this often (catches rows whose notify was lost, and Redis outages). */
+  pollIntervalMs?: number;
+  /** Rows per transaction. */
+  batchSize?: number;
+  /** Published rows are deleted once older than this (resuming replicas read them as change hints). */
+  retentionMs?: number;
+  /** How often old rows are pruned. */
+  pruneIntervalMs?: number;
+  onPublished?: (count: number, pending: number) => void;
+  onError?: (error: unknown) => void;
+}
+
+interface OutboxRow {
+  id: bigint;
+  revision: number;
+  changed: { flags?: string[]; segments?: string[] } | null;
+  environment_key: string;
+  project_key: string;
+}
+
+/**
+ * Drains `change_outbox` to the bus, in id order (per environment that is revision order: the
+ * environment row lock serializes writers, so a later revision's row is inserted after the earlier
+ * one committed). One replica drains at a time (transaction-level advisory lock), so messages of one
+ * environment are never published out of order by two replicas racing. A row is marked published
+ * only after the bus accepted it; when the bus is down, rows wait and the poll retries them.
+ */
+export class OutboxPublisher {
+  readonly #prisma: PrismaClient;
+  readonly #bus: ChangeBus;
+  readonly #pollIntervalMs: number;
+  readonly #batchSize: number;
+  readonly #retentionMs: number;
+  readonly #pruneIntervalMs: number;
+  readonly #onPublished: (count: number, pending: number) => void;
+  readonly #onError: (error: unknown) => void;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = false;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(prisma: PrismaClient, bus: ChangeBus, options: OutboxPublisherOptions = {}) {
+    this.#prisma = prisma;
+    this.#bus = bus;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#batchSize = options.batchSize ?? 200;
+    this.#retentionMs = options.retentionMs ?? 60 * 60_000;
+    this.#pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
+    this.#onPublished = options.onPublished ?? (() => {});
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Starts the poll and prune timers and drains what is already waiting. */
+  start(): void {
+    this.#pollTimer = setInterval(() => this.wake(), this.#pollIntervalMs);
+    this.#pollTimer.unref();
+    this.#pruneTimer = setInterval(() => void this.prune().catch(this.#onError), this.#pruneIntervalMs);
+    this.#pruneTimer.unref();
+    this.wake();
+  }
+
+  /** Drains soon; calls made while a drain runs are coalesced into one more drain. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#loop().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  /** Drains until nothing is left (or the bus fails); resolves when done. For tests and shutdown. */
+  async drain(): Promise<void> {
+    this.wake();
+    while (this.#running) await this.#running;
+  }
+
+  /** Deletes published rows older than the retention. */
+  async prune(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.#retentionMs);
+    return this.#prisma.$executeRaw`DELETE FROM change_outbox WHERE published_at IS NOT NULL AND published_at < ${cutoff}`;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#pollTimer);
+    clearInterval(this.#pruneTimer);
+    await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      try {
+        let more = true;
+        while (more && !this.#stopped) more = await this.#drainBatch();
+      } catch (error) {
+        this.#onError(error);
+        return; // The poll timer retries.
+      }
+    } while (this.#again && !this.#stopped);
+  }
+
+  /** Publishes one batch; true when a full batch went out (more may wait). */
+  async #drainBatch(): Promise<boolean> {
+    const { published, pending } = await this.#prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('switchyard:change_outbox'))::text AS locked`;
+        const rows = await tx.$queryRaw<OutboxRow[]>`
+          SELECT o.id, o.revision, o.changed, e.key AS environment_key, p.key AS project_key
+          FROM change_outbox o
+          JOIN environments e ON e.id = o.environment_id
+          JOIN projects p ON p.id = e.project_id
+          WHERE o.published_at IS NULL
+          ORDER BY o.id
+          LIMIT ${this.#batchSize}`;
+        if (rows.length === 0) return { published: 0, pending: 0 };
+        await this.#bus.publish(rows.map(toMessage));
+        const ids = rows.map((row) => row.id.toString());
+        await tx.$executeRaw`UPDATE change_outbox SET published_at = now() WHERE id = ANY(${ids}::bigint[])`;
+        return { published: rows.length, pending: rows.length === this.#batchSize ? 1 : 0 };
+      },
+      { timeout: 15_000, maxWait: 15_000 },
+    );
+    if (published > 0) this.#onPublished(published, pending);
+    return pending > 0;
+  }
+}
+
+function toMessage(row: OutboxRow): ChangeMessage {
+  return {
+    projectKey: row.project_key,
+    environmentKey: row.environment_key,
+    revision: row.revision,
+    changed: { flags: row.changed?.flags ?? [], segments: row.changed?.segments ?? [] },
+  };
+}

@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { registerSdkQueryKey } from '../features/sdk/sdk-principal.js';
+import { SnapshotFeeds } from '../features/sdk/snapshot-feeds.js';
+import type { ChangeBus } from './bus.js';
+import { MemoryBus } from './memory-bus.js';
+import { ServerMetrics } from './metrics.js';
+import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from './options.js';
+import { OutboxPublisher } from './outbox-publisher.js';
+import { PeriodicTask } from './periodic-task.js';
+import { RedisBus } from './redis-bus.js';
+
+/** What the propagation plugin adds to the app (`app.propagation`). */
+export interface Propagation {
+  bus: ChangeBus;
+  feeds: SnapshotFeeds;
+  publisher: OutboxPublisher;
+  metrics: ServerMetrics;
+  options: PropagationOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Change propagation: bus, outbox publisher, per-environment snapshot feeds, metrics. */
+    propagation: Propagation;
+  }
+}
+
+export interface PropagationPluginOptions {
+  options?: Partial<PropagationOptions>;
+}
+
+/**
+ * Wires change propagation into the app (register at the root, before the API):
+ * commits → outbox publisher → bus (Redis, or in-process without REDIS_URL) → every replica's
+ * snapshot feeds → SDK streams; plus the convergence timer, heartbeats, `?key=` for SDK routes,
+ * Prometheus metrics at GET /metrics (public: Kubernetes scrapes it without a token) and the
+ * `http_request_duration_seconds` histogram.
+ */
+export const propagationPlugin = fp<PropagationPluginOptions>(
+  async (app: FastifyInstance, { options: overrides }) => {
+    const options: PropagationOptions = { ...DEFAULT_PROPAGATION_OPTIONS, ...overrides };
+    const metrics = new ServerMetrics();
+    const logError = throttledLogger(app, 10_000);
+    const bus: ChangeBus = app.config.redisUrl
+      ? new RedisBus({ url: app.config.redisUrl, onError: (error) => logError('redis', error) })
+      : new MemoryBus();
+    const feeds = new SnapshotFeeds({
+      prisma: app.db.prisma,
+      cache: bus.snapshots,
+      metrics,
+      ringSize: options.ringSize,
+      maxBufferedBytes: options.maxBufferedBytes,
+      onError: (error) => logError('snapshot', error),
+    });
+    const publisher = new OutboxPublisher(app.db.prisma, bus, {
+      pollIntervalMs: options.outboxPollMs,
+      retentionMs: options.outboxRetentionMs,
+      onPublished: (count) => metrics.messagesPublished.inc(count),
+      onError: (error) => logError('outbox', error),
+    });
+    const convergence = new PeriodicTask(() => feeds.checkAll('check'), options.convergenceIntervalMs, (error) =>
+      logError('convergence', error),
+    );
+    const heartbeat = new PeriodicTask(() => feeds.heartbeat(), options.heartbeatMs);
+
+    const unsubscribe = [
+      bus.subscribe((message) => feeds.onMessage(message)),
+      bus.onResubscribed(() => void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error))),
+      app.changes.onChange((event) => {
+        feeds.onLocalChange(event);
+        publisher.wake();
+      }),
+    ];
+
+    app.decorate('propagation', { bus, feeds, publisher, metrics, options });
+    registerSdkQueryKey(app);
+
+    app.addHook('onReady', async () => {
+      publisher.start();
+      convergence.start();
+      heartbeat.start();
+    });
+    // Streams never end by themselves: end them first, or closing the server would wait forever.
+    app.addHook('preClose', async () => feeds.closeAll());
+    app.addHook('onClose', async () => {
+      for (const stop of unsubscribe) stop();
+      convergence.stop();
+      heartbeat.stop();
+      await publisher.stop();
+      await bus.close();
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.httpDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    app.get(
+      '/metrics',
+      {
+        config: { auth: 'public' },
+        logLevel: 'warn',
+        schema: {
+          tags: ['metrics'],
+          summary: 'Prometheus metrics (text format)',
+          description: 'Public, like the health probes: scraped without a token. Holds no flag data.',
+        },
+      },
+      async (_request, reply) =>
+        reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  },
+  { name: 'switchyard-propagation' },
+);
+
+/** Logs errors of one source at most once per `intervalMs` (Redis down = an error per retry). */
+function throttledLogger(app: FastifyInstance, intervalMs: number): (source: string, error: unknown) => void {
+  const last = new Map<string, number>();
+  return (source, error) => {
+    const now = Date.now();
+    if (now - (last.get(source) ?? -Infinity) < intervalMs) return;
+    last.set(source, now);
+    app.log.warn({ err: error, source }, `propagation: ${source} error`);
+  };
+}

@@ -1,0 +1,125 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { ChangeBus, ChangeMessageListener, SnapshotCacheStore } from './bus.js';
+import { CHANGES_CHANNEL_PREFIX, changesChannel, parseChangeMessage, snapshotKey, type ChangeMessage } from './change-message.js';
+
+/** Stores the snapshot unless Redis holds a newer one (the first `"revision":` is the top-level one). */
+const SET_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local revision = tonumber(string.match(current, '"revision":(%d+)'))
+  if revision and revision > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
+
+export interface RedisBusOptions {
+  url: string;
+  /** Where connection problems are reported (rate-limited by the caller's logger, if at all). */
+  onError?: (error: unknown) => void;
+  /** Longest wait between reconnection attempts. */
+  maxReconnectDelayMs?: number;
+}
+
+type CommandsClient = Redis & {
+  setSnapshotIfNewer(key: string, revision: number, json: string): Promise<number>;
+};
+
+/**
+ * The bus of replicated deployments: Redis pub/sub on one channel per environment, plus the shared
+ * snapshot cache. Two connections: one for commands (fails fast while Redis is down, so the outbox
+ * keeps unpublished rows instead of an unbounded in-memory queue) and one subscribed to every
+ * environment's channel (ioredis resubscribes after a reconnect; we then tell receivers to reload).
+ */
+export class RedisBus implements ChangeBus {
+  readonly kind = 'redis' as const;
+  readonly snapshots: SnapshotCacheStore;
+  readonly #commands: CommandsClient;
+  readonly #subscriber: Redis;
+  readonly #listeners = new Set<ChangeMessageListener>();
+  readonly #resubscribed = new Set<() => void>();
+  #wasReady = false;
+  #closed = false;
+
+  constructor(options: RedisBusOptions) {
+    const maxDelay = options.maxReconnectDelayMs ?? 2_000;
+    const onError = options.onError ?? (() => {});
+    const common: RedisOptions = {
+      retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
+      lazyConnect: false,
+    };
+    this.#commands = new Redis(options.url, {
+      ...common,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2_000,
+      connectionName: 'switchyard:commands',
+    }) as CommandsClient;
+    this.#commands.defineCommand('setSnapshotIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+    this.#commands.on('error', onError);
+
+    this.#subscriber = new Redis(options.url, { ...common, connectionName: 'switchyard:subscriber' });
+    this.#subscriber.on('error', onError);
+    this.#subscriber.on('pmessage', (_pattern: string, _channel: string, text: string) => {
+      const message = parseChangeMessage(text);
+      if (!message) return;
+      for (const listener of this.#listeners) listener(message);
+    });
+    this.#subscriber.on('ready', () => {
+      // ioredis re-sends PSUBSCRIBE before 'ready'; anything published while we were away is lost.
+      if (this.#wasReady && !this.#closed) for (const listener of this.#resubscribed) listener();
+      this.#wasReady = true;
+    });
+    void this.#subscriber.psubscribe(`${CHANGES_CHANNEL_PREFIX}*`).catch(onError);
+
+    const commands = this.#commands;
+    this.snapshots = {
+      async get(projectKey, environmentKey) {
+        if (commands.status !== 'ready') return undefined;
+        try {
+          return (await commands.get(snapshotKey(projectKey, environmentKey))) ?? undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      async set(projectKey, environmentKey, revision, json) {
+        if (commands.status !== 'ready') return;
+        try {
+          await commands.setSnapshotIfNewer(snapshotKey(projectKey, environmentKey), revision, json);
+        } catch {
+          // A cache: the next rebuild writes it again.
+        }
+      },
+    };
+  }
+
+  async publish(messages: readonly ChangeMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    if (this.#commands.status !== 'ready') throw new Error(`Redis is not connected (${this.#commands.status})`);
+    const pipeline = this.#commands.pipeline();
+    for (const message of messages) {
+      pipeline.publish(changesChannel(message.projectKey, message.environmentKey), JSON.stringify(message));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error !== null);
+    if (failed) throw failed[0];
+    if (results.length !== messages.length) throw new Error('Redis pipeline did not run every PUBLISH');
+  }
+
+  subscribe(listener: ChangeMessageListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  onResubscribed(listener: () => void): () => void {
+    this.#resubscribed.add(listener);
+    return () => this.#resubscribed.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    this.#resubscribed.clear();
+    this.#subscriber.disconnect();
+    this.#commands.disconnect();
+  }
+}
