@@ -25,6 +25,9 @@ import { healthRoutes } from './features/health/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
+import { sdkRoutes } from './features/sdk/routes.js';
+import { propagationPlugin } from './propagation/plugin.js';
+import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
 import { installErrorHandlers } from './http/errors.js';
 
@@ -32,7 +35,13 @@ import { installErrorHandlers } from './http/errors.js';
  * The feature plugins mounted under /api/v1, in registration order. A new feature is one
  * `features/<name>/routes.ts` exporting a `FastifyPluginAsyncZod`, plus one line here.
  */
-const API_FEATURES: readonly FastifyPluginAsync[] = [tokensRoutes, projectsRoutes, flagsRoutes, flagConfigRoutes];
+const API_FEATURES: readonly FastifyPluginAsync[] = [
+  tokensRoutes,
+  projectsRoutes,
+  flagsRoutes,
+  flagConfigRoutes,
+  sdkRoutes,
+];
 
 export const API_PREFIX = '/api/v1';
 
@@ -56,6 +65,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Share one notifier with code outside the app (e.g. the propagation worker). */
   changes?: ChangeNotifier;
+  /** Tuning of change propagation and SDK streams (see propagation/options.ts); defaults otherwise. */
+  propagation?: Partial<PropagationOptions>;
 }
 
 /** The app's type: fastify with zod schemas as the type provider. */
@@ -116,6 +127,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Before the API: its onRequest hooks (metrics, `?key=` for SDK routes) must run ahead of auth.
+  await app.register(propagationPlugin, { options: options.propagation });
   await app.register(healthRoutes);
   await app.register(
     async (api) => {

@@ -7,6 +7,7 @@ import { ChangeNotifier } from './changes/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
 import { ensureAdminToken, type AdminTokenBootstrap } from './features/tokens/bootstrap.js';
+import { loadPropagationOptions } from './propagation/options.js';
 import { seedDemo } from './seed/seed-demo.js';
 
 async function main(): Promise<void> {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     const seeded = config.seedDemo ? await seedDemo(deps) : false;
     const bootstrap = await ensureAdminToken(deps, config.adminToken);
 
-    app = await buildApp({ db, config, changes });
+    app = await buildApp({ db, config, changes, propagation: loadPropagationOptions() });
     await app.listen({ port: config.port, host: config.host });
     handleSignals(app, db);
     printBanner(app, db, config, { seeded, bootstrap, startMs: performance.now() - startedAt });

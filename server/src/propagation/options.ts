@@ -44,7 +44,8 @@ export function loadPropagationOptions(env: NodeJS.ProcessEnv = process.env): Pr
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;
     const parsed = positiveInt.safeParse(raw);
-    if (!parsed.success) throw new ConfigError(variable, `Invalid configuration: ${variable} must be a positive integer`);
+    if (!parsed.success)
+      throw new ConfigError(variable, `Invalid configuration: ${variable} must be a positive integer`);
     options[field] = parsed.data;
   }
   return options;

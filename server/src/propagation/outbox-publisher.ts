@@ -86,7 +86,8 @@ export class OutboxPublisher {
   /** Deletes published rows older than the retention. */
   async prune(): Promise<number> {
     const cutoff = new Date(Date.now() - this.#retentionMs);
-    return this.#prisma.$executeRaw`DELETE FROM change_outbox WHERE published_at IS NOT NULL AND published_at < ${cutoff}`;
+    return this.#prisma
+      .$executeRaw`DELETE FROM change_outbox WHERE published_at IS NOT NULL AND published_at < ${cutoff}`;
   }
 
   async stop(): Promise<void> {

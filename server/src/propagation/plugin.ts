@@ -59,8 +59,10 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       onPublished: (count) => metrics.messagesPublished.inc(count),
       onError: (error) => logError('outbox', error),
     });
-    const convergence = new PeriodicTask(() => feeds.checkAll('check'), options.convergenceIntervalMs, (error) =>
-      logError('convergence', error),
+    const convergence = new PeriodicTask(
+      () => feeds.checkAll('check'),
+      options.convergenceIntervalMs,
+      (error) => logError('convergence', error),
     );
     const heartbeat = new PeriodicTask(() => feeds.heartbeat(), options.heartbeatMs);
 
@@ -93,7 +95,11 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
 
     app.addHook('onResponse', async (request, reply) => {
       metrics.httpDuration.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status_code: String(reply.statusCode),
+        },
         reply.elapsedTime / 1000,
       );
     });
@@ -109,8 +115,7 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
           description: 'Public, like the health probes: scraped without a token. Holds no flag data.',
         },
       },
-      async (_request, reply) =>
-        reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+      async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
     );
   },
   { name: 'switchyard-propagation' },

@@ -1,6 +1,12 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ChangeBus, ChangeMessageListener, SnapshotCacheStore } from './bus.js';
-import { CHANGES_CHANNEL_PREFIX, changesChannel, parseChangeMessage, snapshotKey, type ChangeMessage } from './change-message.js';
+import {
+  CHANGES_CHANNEL_PREFIX,
+  changesChannel,
+  parseChangeMessage,
+  snapshotKey,
+  type ChangeMessage,
+} from './change-message.js';
 
 /** Stores the snapshot unless Redis holds a newer one (the first `"revision":` is the top-level one). */
 const SET_IF_NEWER = `

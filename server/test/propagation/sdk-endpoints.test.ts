@@ -118,10 +118,12 @@ describe('SDK endpoints (embedded bus)', () => {
     const resumed = stream({ token: serverToken, lastEventId: revision });
     await resumed.connect();
     await resumed.waitFor(() => resumed.events.filter((event) => event.event === 'patch').length === 2);
-    expect(resumed.events.filter((event) => event.event !== 'comment').map((event) => [event.event, event.id])).toEqual([
-      ['patch', String(revision + 1)],
-      ['patch', String(revision + 2)],
-    ]);
+    expect(resumed.events.filter((event) => event.event !== 'comment').map((event) => [event.event, event.id])).toEqual(
+      [
+        ['patch', String(revision + 1)],
+        ['patch', String(revision + 2)],
+      ],
+    );
 
     const current = stream({ token: serverToken, lastEventId: revision + 2 });
     await current.connect();
@@ -174,7 +176,9 @@ describe('SDK endpoints (embedded bus)', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toMatch(/switchyard_sdk_streams\{project="shop",environment="prod",kind="server"\} [1-9]/);
-    expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/projects",status_code="201"\} 1/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/projects",status_code="201"\} 1/,
+    );
     expect(text).toMatch(/switchyard_changes_published_total [1-9]/);
     expect(text).toMatch(/switchyard_propagation_lag_seconds_count [1-9]/);
   });

@@ -275,7 +275,10 @@ export class EnvironmentFeed {
       snapshot,
       client,
       json: { server: serverJson, client: clientJson },
-      put: { server: sseEvent('put', snapshot.revision, serverJson), client: sseEvent('put', snapshot.revision, clientJson) },
+      put: {
+        server: sseEvent('put', snapshot.revision, serverJson),
+        client: sseEvent('put', snapshot.revision, clientJson),
+      },
     };
     if (snapshot.revision > this.#known) this.#known = snapshot.revision;
   }

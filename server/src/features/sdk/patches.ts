@@ -13,7 +13,11 @@ import type { RevisionHint } from './snapshot-builder.js';
  * Returns null when a revision in (b, S] has no hint (its outbox row was pruned): then the
  * receivers need a full snapshot.
  */
-export function patchesBetween(before: Snapshot, after: Snapshot, hints: readonly RevisionHint[]): SnapshotPatch[] | null {
+export function patchesBetween(
+  before: Snapshot,
+  after: Snapshot,
+  hints: readonly RevisionHint[],
+): SnapshotPatch[] | null {
   const byRevision = new Map(hints.map((hint) => [hint.revision, hint]));
   for (let revision = before.revision + 1; revision <= after.revision; revision++) {
     if (!byRevision.has(revision)) return null;

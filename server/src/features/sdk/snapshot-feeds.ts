@@ -78,7 +78,8 @@ export class SnapshotFeeds {
 
   /** A change committed by this replica: reload right away, without waiting for the bus. */
   onLocalChange(event: ChangeEvent): void {
-    for (const { environmentId, revision } of event.revisions) this.#feeds.get(environmentId)?.notice(revision, 'local');
+    for (const { environmentId, revision } of event.revisions)
+      this.#feeds.get(environmentId)?.notice(revision, 'local');
   }
 
   /** Compares every feed with Postgres and reloads the ones behind (safety timer, bus reconnect). */
@@ -91,7 +92,8 @@ export class SnapshotFeeds {
     );
     for (const feed of feeds) {
       const revision = revisions.get(feed.environmentId);
-      if (revision === undefined) void feed.refresh().catch(this.#options.onError); // deleted: the reload finds out
+      if (revision === undefined)
+        void feed.refresh().catch(this.#options.onError); // deleted: the reload finds out
       else feed.notice(revision, cause);
     }
   }

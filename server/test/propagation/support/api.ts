@@ -51,7 +51,11 @@ export class AdminApi {
 
   /** Turns a flag on or off in one environment; resolves when the write committed. */
   toggle(project: string, flag: string, environment: string, on: boolean) {
-    return this.request('POST', `/projects/${project}/flags/${flag}/environments/${environment}/${on ? 'on' : 'off'}`, {});
+    return this.request(
+      'POST',
+      `/projects/${project}/flags/${flag}/environments/${environment}/${on ? 'on' : 'off'}`,
+      {},
+    );
   }
 
   updateFlag(project: string, flag: string, body: Record<string, unknown>) {
@@ -69,7 +73,9 @@ export class AdminApi {
 
   /** The snapshot the SDK endpoint serves for `token`. */
   async snapshot(token: string): Promise<{ status: number; etag: string | null; body: unknown }> {
-    const response = await fetch(`${this.baseUrl}/api/v1/sdk/snapshot`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${this.baseUrl}/api/v1/sdk/snapshot`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const text = await response.text();
     return { status: response.status, etag: response.headers.get('etag'), body: text ? JSON.parse(text) : undefined };
   }
