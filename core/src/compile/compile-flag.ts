@@ -13,35 +13,36 @@ import type {
 import { frozenJsonCopy } from './freeze.js';
 
 const FULL_ROLLOUT = 10000;
-const PREREQUISITE_ERROR_MESSAGE = 'a prerequisite is missing, cyclic or in error';
+const PREREQUISITE_ERROR_MESSAGE = 'prerequisite missing, cyclic or in error';
 
 function listOf<T>(value: readonly T[] | undefined): readonly T[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** Builds the frozen result objects of one flag, one per (variant, reason, ruleId), on demand. */
-class ResultFactory {
-  private readonly values = new Map<string, JsonValue>();
+type ResultOf = (variant: string, reason: Reason, ruleId?: string) => ServedResult;
 
-  constructor(flag: Flag) {
-    for (const variant of listOf(flag.variants)) {
-      if (!this.values.has(variant.key)) this.values.set(variant.key, frozenJsonCopy(variant.value));
-    }
+/**
+ * The factory of one flag's frozen result objects, one per (variant, reason, ruleId). Variant
+ * values are deep-frozen copies so a caller cannot change what the next evaluation returns.
+ */
+function resultFactory(flag: Flag): ResultOf {
+  const values = new Map<string, JsonValue>();
+  for (const variant of listOf(flag.variants)) {
+    if (!values.has(variant.key)) values.set(variant.key, frozenJsonCopy(variant.value));
   }
-
-  served(variant: string, reason: Reason, ruleId?: string, errorMessage?: string): ServedResult {
-    if (!this.values.has(variant)) return undefined;
-    const result: EvaluationResult = { value: this.values.get(variant)!, variant, reason };
+  return (variant, reason, ruleId) => {
+    if (!values.has(variant)) return undefined;
+    const result: EvaluationResult = { value: values.get(variant)!, variant, reason };
     if (ruleId !== undefined) result.ruleId = ruleId;
     if (reason === 'ERROR') {
       result.errorCode = 'GENERAL';
-      if (errorMessage !== undefined) result.errorMessage = errorMessage;
+      result.errorMessage = PREREQUISITE_ERROR_MESSAGE;
     }
     return Object.freeze(result);
-  }
+  };
 }
 
-function compileServe(serve: Serve, results: ResultFactory, reason: Reason, ruleId?: string): CompiledServe {
+function compileServe(serve: Serve, results: ResultOf, reason: Reason, ruleId?: string): CompiledServe {
   if (serve !== null && typeof serve === 'object' && 'split' in serve && Array.isArray(serve.split)) {
     const thresholds: number[] = [];
     const shareResults: ServedResult[] = [];
@@ -51,7 +52,7 @@ function compileServe(serve: Serve, results: ResultFactory, reason: Reason, rule
     for (const share of serve.split) {
       const weight = Number.isFinite(share.weight) && share.weight > 0 ? share.weight : 0;
       cumulative += weight;
-      const result = results.served(share.variant, 'SPLIT', ruleId);
+      const result = results(share.variant, 'SPLIT', ruleId);
       thresholds.push(cumulative);
       shareResults.push(result);
       if (weight > 0 && !absentUnitChosen) {
@@ -71,7 +72,7 @@ function compileServe(serve: Serve, results: ResultFactory, reason: Reason, rule
   const variant = serve !== null && typeof serve === 'object' && 'variant' in serve ? serve.variant : undefined;
   return {
     isSplit: false,
-    result: typeof variant === 'string' ? results.served(variant, reason, ruleId) : undefined,
+    result: typeof variant === 'string' ? results(variant, reason, ruleId) : undefined,
     thresholds: [],
     results: [],
     absentUnitResult: undefined,
@@ -79,7 +80,7 @@ function compileServe(serve: Serve, results: ResultFactory, reason: Reason, rule
   };
 }
 
-function compileRule(rule: Rule, results: ResultFactory, segments: ReadonlyMap<string, CompiledSegment>): CompiledRule {
+function compileRule(rule: Rule, results: ResultOf, segments: ReadonlyMap<string, CompiledSegment>): CompiledRule {
   const id = String(rule.id);
   const ruleSegments: CompiledSegment[] = [];
   let missingSegment = false;
@@ -109,7 +110,7 @@ function compileRule(rule: Rule, results: ResultFactory, segments: ReadonlyMap<s
 
 /** Compiles one flag against the snapshot's compiled segments. */
 export function compileFlag(flag: Flag, segments: ReadonlyMap<string, CompiledSegment>): CompiledFlag {
-  const results = new ResultFactory(flag);
+  const results = resultFactory(flag);
   const rules = listOf(flag.rules).map((rule) => compileRule(rule, results, segments));
   const prerequisites: CompiledPrerequisite[] = listOf(flag.prerequisites).map((prerequisite) => ({
     flagKey: String(prerequisite.flagKey),
@@ -126,33 +127,24 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, CompiledSe
     rules,
     fallthrough: compileServe(flag.defaultServe, results, rules.length === 0 ? 'STATIC' : 'DEFAULT'),
     prerequisites,
-    offResult: results.served(flag.offVariant, 'DISABLED'),
-    prerequisiteFailedResult: results.served(flag.offVariant, 'PREREQUISITE_FAILED'),
-    prerequisiteErrorResult: results.served(flag.offVariant, 'ERROR', undefined, PREREQUISITE_ERROR_MESSAGE),
+    offResult: results(flag.offVariant, 'DISABLED'),
+    prerequisiteFailedResult: results(flag.offVariant, 'PREREQUISITE_FAILED'),
+    prerequisiteErrorResult: results(flag.offVariant, 'ERROR'),
   };
 }
 
 /** Stand-in for a flag that could not be compiled: every evaluation returns the default (GENERAL). */
 export function brokenFlag(key: string, type: Flag['type']): CompiledFlag {
-  const nothing: CompiledServe = {
-    isSplit: false,
-    result: undefined,
-    thresholds: [],
-    results: [],
-    absentUnitResult: undefined,
-    stickiness: undefined,
-  };
-  return {
+  const empty: Flag = {
     key,
     type,
-    hashPrefix: `${key}:`,
-    hashPrefixAscii: false,
+    variants: [],
     enabled: true,
+    offVariant: '',
+    defaultServe: { variant: '' },
     rules: [],
-    fallthrough: nothing,
     prerequisites: [],
-    offResult: undefined,
-    prerequisiteFailedResult: undefined,
-    prerequisiteErrorResult: undefined,
+    version: 0,
   };
+  return compileFlag(empty, new Map());
 }

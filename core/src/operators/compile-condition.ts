@@ -17,51 +17,30 @@ export interface CompiledCondition {
   readonly isExists: boolean;
 }
 
-const wrongType: AttributeTest = () => undefined;
+/** An operator this version does not know: every attribute is of the wrong type. */
+const unknownOperator: AttributeTest = () => undefined;
 
+/** Operators are dispatched by family (prefix) to keep the browser bundle small. */
 function compileTest(condition: Condition): AttributeTest {
-  switch (condition.operator) {
-    case 'in':
-    case 'not_in':
-      return compileMembershipOperator(condition);
-    case 'contains':
-    case 'starts_with':
-    case 'ends_with':
-      return compileSubstringOperator(condition);
-    case 'regex':
-      return compileRegexOperator(condition);
-    case 'num_eq':
-    case 'num_gt':
-    case 'num_gte':
-    case 'num_lt':
-    case 'num_lte':
-      return compileNumberOperator(condition);
-    case 'date_before':
-    case 'date_after':
-      return compileDateOperator(condition);
-    case 'semver_eq':
-    case 'semver_gt':
-    case 'semver_gte':
-    case 'semver_lt':
-    case 'semver_lte':
-      return compileSemverOperator(condition);
-    case 'cidr':
-      return compileCidrOperator(condition);
-    default:
-      // An operator this version does not know never matches.
-      return wrongType;
+  const operator = String(condition.operator);
+  if (operator === 'in' || operator === 'not_in') return compileMembershipOperator(condition);
+  if (operator === 'contains' || operator === 'starts_with' || operator === 'ends_with') {
+    return compileSubstringOperator(condition);
   }
+  if (operator === 'regex') return compileRegexOperator(condition);
+  if (operator === 'cidr') return compileCidrOperator(condition);
+  if (operator.startsWith('num_')) return compileNumberOperator(condition);
+  if (operator.startsWith('date_')) return compileDateOperator(condition);
+  if (operator.startsWith('semver_')) return compileSemverOperator(condition);
+  return unknownOperator;
 }
 
 /** Compiles a condition; malformed input compiles to a condition that never matches. */
 export function compileCondition(condition: Condition): CompiledCondition {
-  const safe: Condition = {
-    ...condition,
-    values: Array.isArray(condition.values) ? condition.values : [],
-  };
+  const values = Array.isArray(condition.values) ? condition.values : [];
   return {
     attribute: String(condition.attribute),
-    test: compileTest(safe),
+    test: compileTest({ ...condition, values }),
     negate: condition.negate === true,
     isExists: condition.operator === 'exists',
   };

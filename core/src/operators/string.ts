@@ -19,35 +19,18 @@ export function testStringOrArray(attribute: unknown, predicate: StringPredicate
   return false;
 }
 
-/** The condition's string values (others ignored), lower-cased when `caseInsensitive`. */
-export function stringValues(condition: Condition): string[] {
-  const values: string[] = [];
+/** `contains` / `starts_with` / `ends_with`; non-string values are ignored. */
+export function compileSubstringOperator(condition: Condition): AttributeTest {
   const fold = condition.caseInsensitive === true;
+  const values: string[] = [];
   for (const value of condition.values) {
     if (typeof value === 'string') values.push(fold ? value.toLowerCase() : value);
   }
-  return values;
-}
-
-/** `contains` / `starts_with` / `ends_with`. */
-export function compileSubstringOperator(condition: Condition): AttributeTest {
-  const values = stringValues(condition);
-  const fold = condition.caseInsensitive === true;
-  const count = values.length;
-  let holds: (text: string, value: string) => boolean;
-  switch (condition.operator) {
-    case 'contains':
-      holds = (text, value) => text.includes(value);
-      break;
-    case 'starts_with':
-      holds = (text, value) => text.startsWith(value);
-      break;
-    default:
-      holds = (text, value) => text.endsWith(value);
-  }
+  const operator = condition.operator;
+  const method = operator === 'contains' ? 'includes' : operator === 'starts_with' ? 'startsWith' : 'endsWith';
   const predicate: StringPredicate = (attribute) => {
     const text = fold ? attribute.toLowerCase() : attribute;
-    for (let i = 0; i < count; i++) if (holds(text, values[i]!)) return true;
+    for (let i = 0; i < values.length; i++) if (text[method](values[i]!)) return true;
     return false;
   };
   return (attribute) => testStringOrArray(attribute, predicate);
