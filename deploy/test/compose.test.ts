@@ -62,9 +62,9 @@ describe('compose policy catches a broken stack', () => {
     b['ports'] = ['4242:4242'];
     b['environment'] = {
       ...b['environment'],
-      REDIS_URL: undefined,
       SWITCHYARD_MIGRATE_ON_START: 'true',
       REDISURL: 'x',
+      SWITCHYARD_ADMIN_TOKEN: '${SWITCHYARD_ADMIN_TOKEN:-short}',
     };
     delete b['environment'].REDIS_URL;
     const problems = checkCompose(file as ComposeFile).join('\n');
@@ -73,6 +73,7 @@ describe('compose policy catches a broken stack', () => {
     expect(problems).toMatch(/server-b: REDIS_URL does not point at redis/);
     expect(problems).toMatch(/server-b: REDISURL is not a variable the server reads/);
     expect(problems).toMatch(/server-b: SWITCHYARD_MIGRATE_ON_START is not 'false'/);
+    expect(problems).toMatch(/server-b: SWITCHYARD_ADMIN_TOKEN default is shorter than 16/);
   });
 
   it('a single replica, a wrong migration command, a wrong health path', () => {

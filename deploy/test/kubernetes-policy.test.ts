@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, PATHS } from './server-contract.js';
+import { ADMIN_TOKEN_MIN_LENGTH, DEFAULT_PORT, PATHS } from './server-contract.js';
 import { KUSTOMIZATIONS, readYamlFile, repoPath } from './support/files.js';
 import { findObject, type K8sObject } from './support/k8s.js';
 import {
@@ -32,6 +32,17 @@ const POLICIES = Object.keys(allPolicies([], {})) as (keyof ReturnType<typeof al
 describe.each(Object.keys(KUSTOMIZATIONS) as (keyof typeof KUSTOMIZATIONS)[])('policies for %s', (name) => {
   it.each(POLICIES)('%s', (policy) => {
     expect(allPolicies(renderKustomization(name), exampleSecretKeys())[policy]).toEqual([]);
+  });
+});
+
+describe('the example Secret', () => {
+  it('holds values the server accepts', () => {
+    const secret = readYamlFile(repoPath('deploy/kubernetes/examples/secret.example.yaml')) as {
+      stringData: Record<string, string>;
+    };
+    expect(secret.stringData['admin-token']!.length).toBeGreaterThanOrEqual(ADMIN_TOKEN_MIN_LENGTH);
+    expect(secret.stringData['database-url']).toMatch(/^postgres(ql)?:\/\//);
+    expect(secret.stringData['redis-url']).toMatch(/^rediss?:\/\//);
   });
 });
 

@@ -60,8 +60,25 @@ export const ENV = {
   migrateOnStart: 'SWITCHYARD_MIGRATE_ON_START',
   corsOrigins: 'SWITCHYARD_CORS_ORIGINS',
   dataDir: 'SWITCHYARD_DATA_DIR',
+  /** Seed the `demo` project on first start; default true in embedded mode only. */
+  seedDemo: 'SWITCHYARD_SEED_DEMO',
+  /** Migrations folder for the migrate command; default the prisma/migrations shipped with the server. */
+  migrationsDir: 'SWITCHYARD_MIGRATIONS_DIR',
   logLevel: 'LOG_LEVEL',
+  // Propagation and SDK-stream tuning (server/src/propagation/options.ts), positive integers.
+  sseHeartbeatMs: 'SWITCHYARD_SSE_HEARTBEAT_MS',
+  convergenceIntervalMs: 'SWITCHYARD_CONVERGENCE_INTERVAL_MS',
+  outboxPollMs: 'SWITCHYARD_OUTBOX_POLL_MS',
+  outboxRetentionMs: 'SWITCHYARD_OUTBOX_RETENTION_MS',
+  sseResumeWindow: 'SWITCHYARD_SSE_RESUME_WINDOW',
+  sseMaxBufferBytes: 'SWITCHYARD_SSE_MAX_BUFFER_BYTES',
 } as const;
+
+/** Default SSE heartbeat: proxies' idle/read timeouts must be well above it. */
+export const SSE_HEARTBEAT_MS = 15_000;
+
+/** The server refuses an admin token shorter than this (server/src/config.ts `adminTokenSchema`). */
+export const ADMIN_TOKEN_MIN_LENGTH = 16;
 
 /** Variables that carry credentials: they come from Secrets, never from a ConfigMap or plain value. */
 export const SECRET_ENV = [ENV.databaseUrl, ENV.redisUrl, ENV.adminToken] as const;

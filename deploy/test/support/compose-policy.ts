@@ -1,4 +1,4 @@
-import { DEFAULT_PORT, ENV, MIGRATE_COMMAND, PATHS } from '../server-contract.js';
+import { ADMIN_TOKEN_MIN_LENGTH, DEFAULT_PORT, ENV, MIGRATE_COMMAND, PATHS } from '../server-contract.js';
 import { imageTagProblem } from './images.js';
 
 /** The parts of a Compose file these checks read (after `<<:` merges are applied). */
@@ -133,6 +133,12 @@ export function checkCompose(file: ComposeFile): string[] {
     if (!env[ENV.redisUrl]?.includes(`//${redisName}:`))
       problems.push(`${name}: ${ENV.redisUrl} does not point at ${redisName}`);
     if (env[ENV.migrateOnStart] !== 'false') problems.push(`${name}: ${ENV.migrateOnStart} is not 'false'`);
+    // `${VAR:-default}`: the default is what a plain `docker compose up` gives the server.
+    const token = (env[ENV.adminToken] ?? '').replace(/^\$\{\w+:-(.*)\}$/, '$1');
+    if (token.length < ADMIN_TOKEN_MIN_LENGTH)
+      problems.push(
+        `${name}: ${ENV.adminToken} default is shorter than ${ADMIN_TOKEN_MIN_LENGTH}, the server would refuse it`,
+      );
     if (env['NODE_ENV'] !== undefined && env['NODE_ENV'] !== 'production')
       problems.push(`${name}: NODE_ENV is not production`);
     const port = Number(env[ENV.port] ?? DEFAULT_PORT);

@@ -22,6 +22,7 @@ const cache = new Map<KustomizationName, K8sObject[]>();
 export function renderKustomization(name: KustomizationName): K8sObject[] {
   const cached = cache.get(name);
   if (cached) return cached;
+  if (!hasKubectl()) throw new Error('kubectl not found: the checks render kustomizations with `kubectl kustomize`');
   let output: string;
   try {
     output = execFileSync('kubectl', ['kustomize', KUSTOMIZATIONS[name]], {
