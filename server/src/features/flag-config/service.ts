@@ -9,7 +9,8 @@ import type { EnvironmentRow, ProjectRow } from '../projects/store.js';
 import { requireEnvironment, requireProject } from '../projects/store.js';
 import type { ConfigBody, ConfigResponse } from './schemas.js';
 import type { ConfigWrite } from './store.js';
-import { findConfig, writeConfig } from './store.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { findConfig, lockConfigs, writeConfig } from './store.js';
 import { validateConfig } from './validate.js';
 
 /** The API (and audit) view of a configuration row. */
@@ -44,10 +45,14 @@ function plain(state: ConfigState): ConfigWrite {
 /**
  * Per-environment flag configuration: replace (with If-Match), on/off, rule rollout, kill and
  * restore. Every write runs in one transaction that locks the flag row FOR SHARE (definition
- * changes take it FOR UPDATE), writes the row with a version bump and records the change; any
- * write but kill/restore ends a kill (restore is then a 409).
+ * changes take it FOR UPDATE), then the configuration row(s) FOR UPDATE, reads them, writes with a
+ * version bump and records the change (which locks the environment rows last). Any write but
+ * kill/restore ends a kill (restore is then a 409).
  */
 export class FlagConfigService {
+  /** Configuration writes of one flag run one at a time in this process (see KeyedQueue). */
+  readonly #queue = new KeyedQueue();
+
   constructor(private readonly deps: ChangeDeps) {}
 
   async get(projectKey: string, flagKey: string, environmentKey: string): Promise<ConfigResponse> {
@@ -159,12 +164,15 @@ export class FlagConfigService {
     spec: WriteSpec,
   ): Promise<ConfigResponse> {
     const { project, flag: found, environment } = await this.#resolve(projectKey, flagKey, environmentKey);
-    return inChangeTransaction(this.deps, async (tx, record) => {
-      const flag = await lockAndReadFlag(tx, found, 'share');
-      const current = await findConfig(tx, flag.id, environment.id);
-      if (!current) throw missingConfig(flag.key, environment.key);
-      return applyWrite(tx, record, { actor, project, flag, environment, current, spec });
-    });
+    return this.#queue.run(found.id, () =>
+      inChangeTransaction(this.deps, async (tx, record) => {
+        const flag = await lockAndReadFlag(tx, found, 'share');
+        await lockConfigs(tx, flag.id, environment.id);
+        const current = await findConfig(tx, flag.id, environment.id);
+        if (!current) throw missingConfig(flag.key, environment.key);
+        return applyWrite(tx, record, { actor, project, flag, environment, current, spec });
+      }),
+    );
   }
 
   async #writeAll(
@@ -176,17 +184,20 @@ export class FlagConfigService {
   ): Promise<ConfigResponse[]> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
-    return inChangeTransaction(this.deps, async (tx, record) => {
-      const flag = await lockAndReadFlag(tx, found, 'share');
-      const rows = (await listFlagConfigs(tx, flag.id)).filter(applies);
-      if (rows.length === 0) throw conflict(`Flag '${flag.key}' is not killed in any environment`);
-      const results: ConfigResponse[] = [];
-      for (const { environment: env, ...current } of rows) {
-        const environment = { id: current.environmentId, key: env.key };
-        results.push(await applyWrite(tx, record, { actor, project, flag, environment, current, spec }));
-      }
-      return results.sort((a, b) => a.environment.localeCompare(b.environment));
-    });
+    return this.#queue.run(found.id, () =>
+      inChangeTransaction(this.deps, async (tx, record) => {
+        const flag = await lockAndReadFlag(tx, found, 'share');
+        await lockConfigs(tx, flag.id);
+        const rows = (await listFlagConfigs(tx, flag.id)).filter(applies);
+        if (rows.length === 0) throw conflict(`Flag '${flag.key}' is not killed in any environment`);
+        const results: ConfigResponse[] = [];
+        for (const { environment: env, ...current } of rows) {
+          const environment = { id: current.environmentId, key: env.key };
+          results.push(await applyWrite(tx, record, { actor, project, flag, environment, current, spec }));
+        }
+        return results.sort((a, b) => a.environment.localeCompare(b.environment));
+      }),
+    );
   }
 }
 

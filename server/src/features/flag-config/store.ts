@@ -9,6 +9,20 @@ export function findConfig(
   return tx.flagConfig.findUnique({ where: { flagId_environmentId: { flagId, environmentId } } });
 }
 
+/**
+ * Locks the configuration rows of a flag (one environment, or all of them in environment-id order)
+ * until the transaction ends. Writes compute the new configuration from the current one (kill
+ * saves it, on/off and rollout edit it), so they must read it under this lock, or a concurrent
+ * writer's change would be overwritten with a stale copy.
+ */
+export async function lockConfigs(tx: Prisma.TransactionClient, flagId: string, environmentId?: string): Promise<void> {
+  if (environmentId === undefined) {
+    await tx.$queryRaw`SELECT 1 FROM flag_configs WHERE flag_id = ${flagId}::uuid ORDER BY environment_id FOR UPDATE`;
+  } else {
+    await tx.$queryRaw`SELECT 1 FROM flag_configs WHERE flag_id = ${flagId}::uuid AND environment_id = ${environmentId}::uuid FOR UPDATE`;
+  }
+}
+
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
 /** What a write sets: the configuration, and the kill bookkeeping (null = not killed). */

@@ -1,0 +1,326 @@
+import fc from 'fast-check';
+import { OPERATORS } from '@switchyard/core/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+
+/**
+ * Fuzzes every write route of flags and flag-config with generated bodies (valid, nearly valid
+ * and arbitrary JSON): never a 5xx, and a rejected request leaves the database exactly as it was.
+ */
+let t: TestApp;
+const NUM_RUNS = 200;
+const P = '/api/v1/projects/fuzz';
+const FLAGS = ['alpha', 'beta', 'gamma'];
+
+/** Everything a write could touch, as one string: flags, configs, audit, revisions, outbox. */
+async function dump(): Promise<string> {
+  const rows = await t.db.prisma.$queryRaw<{ dump: string }[]>`
+    SELECT concat_ws('|',
+      (SELECT md5(coalesce(json_agg(f ORDER BY f.id)::text, '')) FROM flags f),
+      (SELECT md5(coalesce(json_agg(c ORDER BY c.flag_id, c.environment_id)::text, '')) FROM flag_configs c),
+      (SELECT count(*)::text || ':' || coalesce(max(id), 0)::text FROM audit_events),
+      (SELECT string_agg(key || '=' || revision, ',' ORDER BY key) FROM environments),
+      (SELECT count(*)::text FROM change_outbox)
+    ) AS dump`;
+  return rows[0]!.dump;
+}
+
+type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Sends the request; asserts no 5xx, and no change at all when it was rejected. */
+async function check(method: Method, url: string, payload: unknown, headers: Record<string, string> = {}) {
+  const before = await dump();
+  const response = await t.app.inject({
+    method,
+    url,
+    headers: {
+      ...t.adminHeaders,
+      ...headers,
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+  });
+  expect(response.statusCode, `${method} ${url} ${JSON.stringify(payload)} → ${response.body}`).toBeLessThan(500);
+  if (response.statusCode >= 400) {
+    expect(response.json()).toHaveProperty('error');
+    expect(await dump(), `${method} ${url} ${JSON.stringify(payload)} changed the database`).toBe(before);
+  }
+  return response;
+}
+
+// ---- generators -------------------------------------------------------------------------------
+
+const variantKey = fc.constantFrom('on', 'off', 'nope', '', 'red');
+const weight = fc.oneof(fc.integer({ min: 0, max: 10000 }), fc.integer(), fc.double(), fc.constant(5000));
+const serve = fc.oneof(
+  fc.record({ variant: variantKey }),
+  fc.record(
+    { split: fc.array(fc.record({ variant: variantKey, weight }), { maxLength: 3 }), stickiness: fc.string() },
+    { requiredKeys: ['split'] },
+  ),
+  fc.constantFrom({
+    split: [
+      { variant: 'on', weight: 5000 },
+      { variant: 'off', weight: 5000 },
+    ],
+  }),
+);
+const conditionValue = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constantFrom('(a+)+$', '[', '^a.*b$', '2024-01-01', '1.2.3', '10.0.0.0/8', '(?=x)', '\\1'),
+);
+const condition = fc.record(
+  {
+    attribute: fc.oneof(fc.constantFrom('userId', 'email', 'country'), fc.string()),
+    operator: fc.oneof(fc.constantFrom(...OPERATORS), fc.string()),
+    values: fc.array(conditionValue, { maxLength: 3 }),
+    negate: fc.boolean(),
+    caseInsensitive: fc.boolean(),
+  },
+  { requiredKeys: ['attribute', 'operator', 'values'] },
+);
+const rule = fc.record(
+  {
+    id: fc.constantFrom('r1', 'r2', ''),
+    description: fc.string(),
+    conditions: fc.array(condition, { maxLength: 2 }),
+    segments: fc.subarray(['seg', 'ghost']),
+    rollout: fc.record({ percentage: fc.oneof(fc.integer({ min: -5, max: 10005 }), fc.double()) }),
+    serve,
+  },
+  { requiredKeys: ['id', 'conditions', 'segments', 'serve'] },
+);
+const prerequisite = fc.record({
+  flagKey: fc.constantFrom(...FLAGS, 'ghost'),
+  variants: fc.subarray(['on', 'off', 'maybe']),
+});
+/** Configurations that pass every check, unless a prerequisite closes a cycle. */
+const validConfigBody = fc.record({
+  enabled: fc.boolean(),
+  offVariant: fc.constantFrom('on', 'off'),
+  defaultServe: fc.oneof(
+    fc.record({ variant: fc.constantFrom('on', 'off') }),
+    fc.integer({ min: 0, max: 10000 }).map((w) => ({
+      split: [
+        { variant: 'on', weight: w },
+        { variant: 'off', weight: 10000 - w },
+      ],
+    })),
+  ),
+  rules: fc.uniqueArray(
+    fc.record({
+      id: fc.constantFrom('r1', 'r2', 'r3'),
+      conditions: fc.array(
+        fc.record({
+          attribute: fc.constantFrom('email', 'plan'),
+          operator: fc.constantFrom('in', 'ends_with'),
+          values: fc.array(fc.string(), { maxLength: 2 }),
+        }),
+        { maxLength: 2 },
+      ),
+      segments: fc.subarray(['seg']),
+      rollout: fc.record({ percentage: fc.integer({ min: 0, max: 10000 }) }),
+      serve: fc.record({ variant: fc.constantFrom('on', 'off') }),
+    }),
+    { maxLength: 3, selector: (r) => r.id },
+  ),
+  prerequisites: fc.array(fc.record({ flagKey: fc.constantFrom(...FLAGS), variants: fc.subarray(['on', 'off']) }), {
+    maxLength: 1,
+  }),
+});
+/** Valid configurations, nearly valid ones, and anything at all. */
+const configBody = fc.oneof(
+  { weight: 3, arbitrary: validConfigBody },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        enabled: fc.oneof(fc.boolean(), fc.constant('yes')),
+        offVariant: variantKey,
+        defaultServe: serve,
+        rules: fc.array(rule, { maxLength: 3 }),
+        prerequisites: fc.array(prerequisite, { maxLength: 2 }),
+        extra: fc.jsonValue(),
+      },
+      { requiredKeys: ['enabled', 'offVariant', 'defaultServe'] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.jsonValue() },
+);
+const variant = fc.record(
+  { key: fc.oneof(variantKey, fc.string()), value: fc.jsonValue() },
+  { requiredKeys: ['key', 'value'] },
+);
+const flagFields = {
+  name: fc.oneof(fc.string(), fc.constant('A flag')),
+  description: fc.string(),
+  tags: fc.array(fc.string(), { maxLength: 3 }),
+  clientSide: fc.oneof(fc.boolean(), fc.jsonValue()),
+  variants: fc.oneof(
+    fc.array(variant, { maxLength: 4 }),
+    fc.constant([
+      { key: 'on', value: true },
+      { key: 'off', value: false },
+    ]),
+    fc.constant([{ key: 'on', value: true }]),
+  ),
+};
+const createBody = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        key: fc.oneof(fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,8}$/), fc.string(), fc.constantFrom(...FLAGS)),
+        type: fc.oneof(fc.constantFrom('boolean', 'string', 'number', 'json'), fc.string()),
+        salt: fc.string(),
+        ...flagFields,
+      },
+      { requiredKeys: ['key', 'name', 'type'] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.jsonValue() },
+);
+const patchBody = fc.oneof(
+  { weight: 4, arbitrary: fc.record(flagFields, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.jsonValue() },
+);
+const flagKey = fc.constantFrom(...FLAGS, 'ghost');
+const envKey = fc.constantFrom('production', 'staging', 'ghost');
+/** Valid, stale, malformed or missing If-Match. */
+const ifMatch = fc.constantFrom<'current' | 'stale' | 'malformed' | 'missing'>(
+  'current',
+  'current',
+  'stale',
+  'malformed',
+  'missing',
+);
+
+async function ifMatchHeader(kind: 'current' | 'stale' | 'malformed' | 'missing', configUrl: string) {
+  if (kind === 'missing') return {};
+  if (kind === 'malformed') return { 'if-match': 'W/"x"' };
+  const current = await t.app.inject({ method: 'GET', url: configUrl, headers: t.adminHeaders });
+  const version = current.statusCode === 200 ? (current.json().version as number) : 1;
+  return { 'if-match': `"${kind === 'stale' ? version + 7 : version}"` };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const post = (url: string, payload: object) =>
+    t.app.inject({ method: 'POST', url, headers: t.adminHeaders, payload });
+  await post('/api/v1/projects', { key: 'fuzz', name: 'Fuzz' });
+  for (const key of ['production', 'staging']) await post(`${P}/environments`, { key, name: key });
+  for (const key of FLAGS) expect((await post(`${P}/flags`, { key, name: key, type: 'boolean' })).statusCode).toBe(201);
+  const project = await t.db.prisma.project.findUniqueOrThrow({ where: { key: 'fuzz' } });
+  await t.db.prisma.segment.create({ data: { projectId: project.id, key: 'seg', name: 'Seg' } });
+});
+afterAll(async () => t?.close());
+
+const runs = { numRuns: NUM_RUNS };
+
+describe('fuzzed write routes: no 5xx, nothing written on rejection', () => {
+  it('POST /flags', async () => {
+    await fc.assert(
+      fc.asyncProperty(createBody, async (body) => void (await check('POST', `${P}/flags`, body))),
+      runs,
+    );
+  }, 300_000);
+
+  it('PATCH /flags/:flag', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        flagKey,
+        patchBody,
+        async (flag, body) => void (await check('PATCH', `${P}/flags/${flag}`, body)),
+      ),
+      runs,
+    );
+  }, 300_000);
+
+  it('PUT …/environments/:env', async () => {
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(flagKey, envKey, configBody, ifMatch, async (flag, env, body, kind) => {
+        const url = `${P}/flags/${flag}/environments/${env}`;
+        const response = await check('PUT', url, body, await ifMatchHeader(kind, url));
+        if (response.statusCode === 200) accepted++;
+      }),
+      runs,
+    );
+    // The generator is meant to reach the success path too, not only the validators.
+    expect(accepted).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('POST …/rules/:ruleId/rollout', async () => {
+    const percentage = fc.oneof(fc.integer({ min: -10, max: 10010 }), fc.double(), fc.string(), fc.jsonValue());
+    const body = fc.oneof(
+      fc.record({ percentage, reason: fc.string() }, { requiredKeys: ['percentage'] }),
+      fc.jsonValue(),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        flagKey,
+        envKey,
+        fc.constantFrom('r1', 'r2', 'nope'),
+        body,
+        ifMatch,
+        async (flag, env, ruleId, payload, kind) => {
+          const url = `${P}/flags/${flag}/environments/${env}`;
+          await check('POST', `${url}/rules/${ruleId}/rollout`, payload, await ifMatchHeader(kind, url));
+        },
+      ),
+      runs,
+    );
+  }, 300_000);
+
+  it('POST …/kill and /restore, per environment and for all', async () => {
+    const body = fc.oneof(
+      fc.record({ reason: fc.oneof(fc.string(), fc.constantFrom('', '   ', 'incident')) }),
+      fc.jsonValue(),
+    );
+    const action = fc.constantFrom('kill', 'restore');
+    await fc.assert(
+      fc.asyncProperty(flagKey, fc.option(envKey), action, body, async (flag, env, verb, payload) => {
+        const url = env === null ? `${P}/flags/${flag}/${verb}` : `${P}/flags/${flag}/environments/${env}/${verb}`;
+        await check('POST', url, payload);
+      }),
+      runs,
+    );
+  }, 300_000);
+
+  it('POST …/on and /off', async () => {
+    const body = fc.oneof(fc.constant(undefined), fc.record({ reason: fc.string() }), fc.jsonValue());
+    await fc.assert(
+      fc.asyncProperty(
+        flagKey,
+        envKey,
+        fc.constantFrom('on', 'off'),
+        body,
+        ifMatch,
+        async (flag, env, verb, payload, kind) => {
+          const url = `${P}/flags/${flag}/environments/${env}`;
+          await check('POST', `${url}/${verb}`, payload, kind === 'missing' ? {} : await ifMatchHeader(kind, url));
+        },
+      ),
+      runs,
+    );
+  }, 300_000);
+
+  it('POST /archive, /unarchive and DELETE', async () => {
+    const verb = fc.constantFrom('archive', 'unarchive', 'delete');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...FLAGS, 'ghost', 'created-by-fuzz'),
+        verb,
+        fc.jsonValue(),
+        async (flag, action, payload) => {
+          if (action === 'delete') await check('DELETE', `${P}/flags/${flag}`, payload);
+          else await check('POST', `${P}/flags/${flag}/${action}`, payload);
+        },
+      ),
+      runs,
+    );
+  }, 300_000);
+});
