@@ -7,6 +7,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { defaultMigrationsDir, migrationChecksum, readMigrationFiles } from '../../src/db/migration-files.js';
 import { MigrationError, PRISMA_MIGRATE_LOCK_KEY } from '../../src/db/migrator.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { prismaMigrateDeploy } from './prisma-schema-engine.js';
 
 interface Row {
   id: string;
@@ -253,6 +254,27 @@ describe('migrator on PostgreSQL', () => {
       ['0'.repeat(64)],
     );
     await expect(db.migrate()).rejects.toThrow(/"29990101000000_half" .* failed and was not rolled back/);
+  });
+
+  it('hands over to and from `prisma migrate deploy` (Prisma’s own engine, WASM build)', async () => {
+    const prismaFirst = await fresh();
+    expect(await prismaMigrateDeploy(prismaFirst.testDb.url, defaultMigrationsDir)).toEqual(
+      committed.map((m) => m.name),
+    );
+    const afterPrisma = await prismaFirst.open();
+    expect(await afterPrisma.isMigrated()).toBe(true);
+    expect(await afterPrisma.migrate()).toEqual({ applied: [] });
+    const prismaRows = await sql<Row>(
+      prismaFirst.testDb.url,
+      'SELECT * FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    expect(prismaRows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(
+      committed.map((m) => [m.name, m.checksum, 1]),
+    );
+
+    const oursFirst = await fresh();
+    await (await oursFirst.open()).migrate();
+    expect(await prismaMigrateDeploy(oursFirst.testDb.url, defaultMigrationsDir)).toEqual([]);
   });
 
   it('fails clearly when the migrations folder does not exist', async () => {
