@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { isMigrated, migrate, type MigrateResult } from './migrator.js';
 import { pgliteSession, pgSession, type SqlQueryable } from './sql-session.js';
@@ -66,13 +67,20 @@ function openPostgres(connectionString: string, migrationFiles: MigrationFilesLo
       }
     },
     isMigrated: async () => isMigrated(prismaQueryable(prisma), await migrationFiles()),
-    close: () => prisma.$disconnect(),
+    close: once(() => prisma.$disconnect()),
   };
 }
 
 async function openEmbedded(dataDir: string, migrationFiles: MigrationFilesLoader): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir });
+  const unlock = lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const session = pgliteSession(pglite);
   // PGlite is a single session, where an advisory lock is re-entrant; chain runs instead.
@@ -86,11 +94,21 @@ async function openEmbedded(dataDir: string, migrationFiles: MigrationFilesLoade
       return run;
     },
     isMigrated: async () => isMigrated(session, await migrationFiles()),
-    async close() {
-      await prisma.$disconnect();
-      await pglite.close();
-    },
+    close: once(async () => {
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        unlock();
+      }
+    }),
   };
+}
+
+/** `fn` runs on the first call only; later calls get the same promise (close() is idempotent). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= fn());
 }
 
 function prismaQueryable(prisma: PrismaClient): Pick<SqlQueryable, 'query'> {

@@ -35,6 +35,12 @@ describe(
       expect(await db.isMigrated()).toBe(false);
     });
 
+    it('refuses a second open of the same data dir while it is open', async () => {
+      await expect(openDatabase({ dataDir })).rejects.toThrow(
+        `The embedded database in ${dataDir} is in use by process`,
+      );
+    });
+
     it('applies the migrations once even when migrate() is called twice at once', async () => {
       const [a, b] = await Promise.all([db.migrate(), db.migrate()]);
       const committed = (await readMigrationFiles()).map((m) => m.name);
