@@ -198,7 +198,10 @@ const ifMatch = fc.constantFrom<'current' | 'stale' | 'malformed' | 'missing'>(
   'missing',
 );
 
-async function ifMatchHeader(kind: 'current' | 'stale' | 'malformed' | 'missing', configUrl: string) {
+async function ifMatchHeader(
+  kind: 'current' | 'stale' | 'malformed' | 'missing',
+  configUrl: string,
+): Promise<Record<string, string>> {
   if (kind === 'missing') return {};
   if (kind === 'malformed') return { 'if-match': 'W/"x"' };
   const current = await t.app.inject({ method: 'GET', url: configUrl, headers: t.adminHeaders });
