@@ -2,7 +2,7 @@
  * The server's entry point (`npm start`): config → database → migrations → demo seed → admin
  * token → HTTP. Prints where it listens and, when it just made one, the admin token.
  */
-import { buildApp, type App } from './app.js';
+import type { App } from './app.js';
 import { ChangeNotifier } from './changes/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
 
   let db: Database | undefined;
   let app: App | undefined;
+  // Load the HTTP stack (fastify, swagger, every feature) while the database opens: both take a while.
+  const appModule = import('./app.js');
   try {
     db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     if (config.migrateOnStart) await db.migrate();
@@ -26,10 +28,16 @@ async function main(): Promise<void> {
     }
     const changes = new ChangeNotifier((error) => app?.log.error({ err: error }, 'change listener failed'));
     const deps = { prisma: db.prisma, notifier: changes };
-    const seeded = config.seedDemo ? await seedDemo(deps) : false;
-    const bootstrap = await ensureAdminToken(deps, config.adminToken);
-
-    app = await buildApp({ db, config, changes, propagation: loadPropagationOptions() });
+    const { buildApp } = await appModule;
+    const [built, { seeded, bootstrap }] = await Promise.all([
+      buildApp({ db, config, changes, propagation: loadPropagationOptions() }),
+      // In this order: the seed only runs on a database with no history, and the token is history.
+      (async () => {
+        const seeded = config.seedDemo ? await seedDemo(deps) : false;
+        return { seeded, bootstrap: await ensureAdminToken(deps, config.adminToken) };
+      })(),
+    ]);
+    app = built;
     await app.listen({ port: config.port, host: config.host });
     handleSignals(app, db);
     printBanner(app, db, config, { seeded, bootstrap, startMs: performance.now() - startedAt });
