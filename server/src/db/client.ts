@@ -59,6 +59,8 @@ function openPostgres(connectionString: string, migrationFiles: MigrationFilesLo
       // A dedicated connection: the advisory lock belongs to a session, and a pooled connection
       // could be handed to another query while the lock is held.
       const client = new pg.Client({ connectionString });
+      // A dropped connection also fails the pending query; without a listener it would crash the process.
+      client.on('error', () => undefined);
       await client.connect();
       try {
         return await migrate(pgSession(client), migrations);

@@ -275,6 +275,13 @@ describe('migrator on PostgreSQL', () => {
     const oursFirst = await fresh();
     await (await oursFirst.open()).migrate();
     expect(await prismaMigrateDeploy(oursFirst.testDb.url, defaultMigrationsDir)).toEqual([]);
+
+    // The bookkeeping table itself: ours is created exactly like the one Prisma's engine created.
+    const tableShape = `SELECT column_name, data_type, character_maximum_length, is_nullable, column_default
+      FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`;
+    const prismaTable = await sql(prismaFirst.testDb.url, tableShape);
+    expect(prismaTable).toHaveLength(8);
+    expect(await sql(oursFirst.testDb.url, tableShape)).toEqual(prismaTable);
   });
 
   it('fails clearly when the migrations folder does not exist', async () => {
