@@ -61,6 +61,7 @@ export function renderReport(report) {
       `agreement ${a.libs.join(' vs ')} on ${a.scenario.toUpperCase()}: ${a.agreeing}/${a.contexts} users = ` +
         `${pct(a.share)}${a.gating ? ' (must be 100%)' : ''}`,
     );
+    if (a.firstDisagreement) out.push(`  first disagreement: ${JSON.stringify(a.firstDisagreement)}`);
   }
   out.push(
     '',
