@@ -147,6 +147,10 @@ for (const scenario of scenarioInfo) {
       sane,
     };
   });
+  // The libraries must also agree with each other: the spread of their on-shares is bounded too.
+  const shares = rows.map((r) => r.onShare);
+  scenario.onShareSpread = Math.max(...shares) - Math.min(...shares);
+  scenario.sharesAgree = scenario.onShareSpread <= SHARE_TOLERANCE;
   const switchyard = rows.find((r) => r.lib === 'switchyard');
   for (const row of rows) {
     if (switchyard && row !== switchyard) {
@@ -208,6 +212,9 @@ console.log(`\n${report.durationSeconds}s; wrote ${outPath}`);
 const failures = [
   ...agreement.filter((a) => a.gating && a.share < 1).map((a) => `agreement on ${a.scenario} is below 100%`),
   ...results.filter((r) => !r.sane).map((r) => `${r.lib} on ${r.scenario}: on-share ${r.onShare} is not sane`),
+  ...scenarioInfo
+    .filter((s) => !s.sharesAgree)
+    .map((s) => `${s.id}: on-shares spread over ${(s.onShareSpread * 100).toFixed(2)} points`),
 ];
 if (failures.length > 0) {
   console.error(`\nFAILED:\n- ${failures.join('\n- ')}`);

@@ -29,7 +29,8 @@ export function renderReport(report) {
     const rows = report.results.filter((r) => r.scenario === scenario.id);
     out.push(
       `${scenario.id.toUpperCase()}  ${scenario.title}   expected on: ${pct(scenario.expectedOnShare)} of this sample` +
-        ` (analytic ${pct(scenario.analyticOnShare)})`,
+        ` (analytic ${pct(scenario.analyticOnShare)}); libraries within ` +
+        `${(scenario.onShareSpread * 100).toFixed(2)} points of each other`,
     );
     out.push(
       renderColumns(
