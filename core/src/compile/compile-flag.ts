@@ -97,10 +97,12 @@ function compileRule(rule: Rule, results: ResultOf, segments: ReadonlyMap<string
     rolloutPercentage = Number.isFinite(rollout.percentage) ? rollout.percentage : 0;
     rolloutStickiness = typeof rollout.stickiness === 'string' ? rollout.stickiness : undefined;
   }
+  const conditions = listOf(rule.conditions).map(compileCondition);
   return {
     id,
-    conditions: listOf(rule.conditions).map(compileCondition),
+    conditions,
     segments: ruleSegments,
+    targetsEveryone: conditions.length === 0 && ruleSegments.length === 0 && !missingSegment,
     missingSegment,
     rolloutPercentage,
     rolloutStickiness,

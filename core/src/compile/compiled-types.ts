@@ -34,6 +34,8 @@ export interface CompiledRule {
   readonly id: string;
   readonly conditions: readonly CompiledCondition[];
   readonly segments: readonly CompiledSegment[];
+  /** No conditions and no segments: the rule targets everyone (skips matching on the hot path). */
+  readonly targetsEveryone: boolean;
   /** A referenced segment is not in the snapshot: the rule never matches. */
   readonly missingSegment: boolean;
   /** Basis points; 10000 when the rule has no rollout. */

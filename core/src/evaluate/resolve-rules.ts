@@ -27,7 +27,7 @@ export function resolveRules(flag: CompiledFlag, context: EvaluationContext): Se
   const rules = flag.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    if (!ruleTargets(rule, context)) continue;
+    if (!rule.targetsEveryone && !ruleTargets(rule, context)) continue;
     const percentage = rule.rolloutPercentage;
     if (percentage < FULL_ROLLOUT) {
       const unit = unitOf(context, rule.rolloutStickiness);

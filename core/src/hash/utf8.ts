@@ -8,12 +8,15 @@ declare const TextEncoder: new () => { encode(text: string): Uint8Array };
 
 let encoder: InstanceType<typeof TextEncoder> | undefined;
 
-/** True when every code unit is < 0x80, i.e. the string already is its own UTF-8 byte string. */
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * True when every code unit is < 0x80, i.e. the string already is its own UTF-8 byte string.
+ * A regex test runs as native code and allocates nothing; it measured faster than a charCodeAt loop.
+ */
 export function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) return false;
-  }
-  return true;
+  return !NON_ASCII.test(text);
 }
 
 /** The UTF-8 bytes of `text` as a string of chars 0..255 (lone surrogates become U+FFFD, as in TextEncoder). */
