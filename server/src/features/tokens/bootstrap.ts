@@ -20,10 +20,12 @@ export const BOOTSTRAP_ACTOR = 'system:bootstrap';
  * - `configured` given but revoked → it stays revoked (revocation wins over configuration); if no
  *   other admin token is active, a new one is generated;
  * - nothing configured and no active admin token → one is generated.
- * Creations are audited with actor `system:bootstrap`.
+ * Creations are audited with actor `system:bootstrap`. Replicas starting at once take turns (advisory lock).
  */
 export async function ensureAdminToken(deps: ChangeDeps, configured?: string): Promise<AdminTokenBootstrap> {
   return inChangeTransaction(deps, async (tx, record) => {
+    // Replicas starting together would otherwise both create the token (or both generate one).
+    await store.lockBootstrap(tx);
     let configuredWasRevoked = false;
     if (configured !== undefined) {
       const hash = hashTokenSecret(configured);

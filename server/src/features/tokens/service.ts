@@ -61,7 +61,7 @@ export class TokensService {
     await inChangeTransaction(this.deps, async (tx, record) => {
       const token = await store.findToken(tx, id);
       if (!token || token.revokedAt !== null) throw notFound(`No active token with id '${id}'`);
-      if (token.kind === 'admin' && (await store.countActiveAdminTokens(tx)) <= 1) {
+      if (token.kind === 'admin' && (await store.lockActiveAdminTokens(tx)) <= 1) {
         throw conflict('This is the last active admin token; create another admin token before revoking it');
       }
       const revoked = await store.revokeToken(tx, id, new Date());

@@ -54,3 +54,21 @@ export function revokeToken(tx: Tx, id: string, at: Date): Promise<TokenRow> {
 export function countActiveAdminTokens(tx: Tx): Promise<number> {
   return tx.apiToken.count({ where: { kind: 'admin', revokedAt: null } });
 }
+
+/**
+ * Counts the active admin tokens and locks their rows until the transaction ends, so two
+ * concurrent revocations cannot both see "another admin is left" and revoke the last two.
+ */
+export async function lockActiveAdminTokens(tx: Tx): Promise<number> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM api_tokens WHERE kind = 'admin' AND revoked_at IS NULL FOR UPDATE`;
+  return rows.length;
+}
+
+/** Arbitrary constant: the advisory lock that serializes admin-token bootstraps across replicas. */
+const BOOTSTRAP_LOCK_KEY = 0x5357_0001;
+
+/** Waits until no other replica is bootstrapping; held until the transaction ends. */
+export async function lockBootstrap(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`;
+}

@@ -227,6 +227,29 @@ describe('DELETE /api/v1/tokens/:id', () => {
     ).toBe(400);
   });
 
+  it('keeps one admin token when the last two are revoked at the same time', async () => {
+    const admins = (await listTokens()).filter((entry) => entry.kind === 'admin');
+    const bootstrap = admins.find((entry) => entry.name === 'admin (generated)')!;
+    for (const other of admins.filter((entry) => entry.id !== bootstrap.id)) {
+      await t.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${other.id}`, headers: t.adminHeaders });
+    }
+    const second = await createToken({ name: 'second-admin', kind: 'admin' });
+    const results = await Promise.all(
+      [bootstrap.id, second.id].map((id) =>
+        t.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: bearer(second.secret!) }),
+      ),
+    );
+    expect(results.map((response) => response.statusCode).sort()).toEqual([204, 409]);
+    expect(await t.db.prisma.apiToken.count({ where: { kind: 'admin', revokedAt: null } })).toBe(1);
+    // Leave the bootstrap token as the active one for the tests below.
+    const survivor = await t.db.prisma.apiToken.findFirstOrThrow({ where: { kind: 'admin', revokedAt: null } });
+    if (survivor.id !== bootstrap.id) {
+      await t.db.prisma.apiToken.update({ where: { id: bootstrap.id }, data: { revokedAt: null } });
+      await t.db.prisma.apiToken.update({ where: { id: survivor.id }, data: { revokedAt: new Date() } });
+      t.app.tokenAuth.invalidate();
+    }
+  });
+
   it('keeps the last active admin token', async () => {
     const admins = (await listTokens()).filter((entry) => entry.kind === 'admin');
     const bootstrap = admins.find((entry) => entry.name === 'admin (generated)')!;
@@ -267,6 +290,20 @@ describe('ensureAdminToken', () => {
       where: { actor: 'system:bootstrap', action: 'token.created' },
     });
     expect(audit.length).toBeGreaterThanOrEqual(2); // the generated one of createTestApp, and this one
+  });
+
+  it('lets replicas starting at once store a configured token exactly once', async () => {
+    const configured = 'token-shared-by-every-replica';
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => ensureAdminToken(deps(), configured)));
+    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual([
+      'configured',
+      'existing',
+      'existing',
+      'existing',
+      'existing',
+    ]);
+    const hash = hashTokenSecret(configured);
+    expect(await t.db.prisma.apiToken.count({ where: { hash } })).toBe(1);
   });
 
   it('does not resurrect a revoked configured token, and generates one if no admin is left', async () => {
