@@ -289,4 +289,36 @@ describe('evaluation of arbitrary valid snapshots', () => {
       { seed: SEED },
     );
   }, 60_000);
+
+  it('never throws for snapshots with arbitrary parts replaced by junk (compile or evaluate)', () => {
+    const junk = fc.oneof(fc.anything(), fc.constantFrom(null, undefined, 42, 'x', [], {}, [null], { split: 5 }));
+    /** Replaces each node of `value` with junk when the matching coin says so. */
+    const corrupt = (value: unknown, coins: boolean[], replacements: unknown[], counter: { i: number }): unknown => {
+      const i = counter.i++;
+      if (coins[i % coins.length] && i % 3 === 0) return replacements[i % replacements.length];
+      if (Array.isArray(value)) return value.map((item) => corrupt(item, coins, replacements, counter));
+      if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, corrupt(v, coins, replacements, counter)]));
+      }
+      return value;
+    };
+    fc.assert(
+      fc.property(
+        snapshotArb,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
+        fc.array(junk, { minLength: 1, maxLength: 10 }),
+        contextArb,
+        (snapshot, coins, replacements, context) => {
+          const broken = corrupt(snapshot, coins, replacements, { i: 0 }) as Snapshot;
+          const compiled = compileSnapshot(broken);
+          for (const key of [...FLAG_KEYS, 'missing']) {
+            const result = evaluate(compiled, key, context, 'DEFAULT');
+            expect(Object.isFrozen(result)).toBe(true);
+            expect(typeof isEnabled(compiled, key, context)).toBe('boolean');
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
 });
