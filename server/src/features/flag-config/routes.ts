@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requirePrincipal } from '../../http/auth.js';
 import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
@@ -10,14 +11,19 @@ import {
   flagParamsSchema,
   ifMatchHeadersSchema,
   killBodySchema,
-  restoreBodySchema,
+  optionalReasonBodySchema,
   rolloutBodySchema,
   ruleParamsSchema,
-  toggleBodySchema,
 } from './schemas.js';
+import type { ConfigResponse } from './schemas.js';
 import { FlagConfigService } from './service.js';
 
 const PATH = '/projects/:project/flags/:flag/environments/:environment';
+
+/** Answers with a configuration and its ETag. */
+function sendConfig(reply: FastifyReply, config: ConfigResponse) {
+  return reply.header('etag', etagOf(config.version)).send(config);
+}
 
 /**
  * A flag's configuration per environment (admin only): GET/PUT with ETag/If-Match, on/off and
@@ -48,7 +54,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { project, flag, environment } = request.params;
       const config = await service.get(project, flag, environment);
-      return reply.header('etag', etagOf(config.version)).send(config);
+      return sendConfig(reply, config);
     },
   );
 
@@ -74,7 +80,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       const expectedVersion = requireIfMatch(request.headers['if-match']);
       const actor = requirePrincipal(request).name;
       const config = await service.replace(project, flag, environment, expectedVersion, request.body, actor);
-      return reply.header('etag', etagOf(config.version)).send(config);
+      return sendConfig(reply, config);
     },
   );
 
@@ -89,7 +95,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
           description: 'If-Match is optional here (412 when given and stale). Ends a kill.',
           params: configParamsSchema,
           headers: ifMatchHeadersSchema,
-          body: toggleBodySchema,
+          body: optionalReasonBodySchema,
           response: configResponses,
         },
       },
@@ -98,7 +104,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         const options = { expectedVersion: parseIfMatch(request.headers['if-match']), reason: request.body?.reason };
         const actor = requirePrincipal(request).name;
         const config = await service.setEnabled(project, flag, environment, enabled, options, actor);
-        return reply.header('etag', etagOf(config.version)).send(config);
+        return sendConfig(reply, config);
       },
     );
   }
@@ -132,7 +138,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         options,
         actor,
       );
-      return reply.header('etag', etagOf(config.version)).send(config);
+      return sendConfig(reply, config);
     },
   );
 
@@ -155,7 +161,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       const { project, flag, environment } = request.params;
       const actor = requirePrincipal(request).name;
       const config = await service.kill(project, flag, environment, request.body.reason, actor);
-      return reply.header('etag', etagOf(config.version)).send(config);
+      return sendConfig(reply, config);
     },
   );
 
@@ -168,7 +174,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Bring back the configuration from before the kill',
         description: '409 when the flag is not killed in this environment (or was edited since the kill).',
         params: configParamsSchema,
-        body: restoreBodySchema,
+        body: optionalReasonBodySchema,
         response: configResponses,
       },
     },
@@ -176,7 +182,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       const { project, flag, environment } = request.params;
       const actor = requirePrincipal(request).name;
       const config = await service.restore(project, flag, environment, request.body?.reason, actor);
-      return reply.header('etag', etagOf(config.version)).send(config);
+      return sendConfig(reply, config);
     },
   );
 
@@ -207,7 +213,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Restore every environment where the flag is killed',
         description: '409 when it is killed nowhere.',
         params: flagParamsSchema,
-        body: restoreBodySchema,
+        body: optionalReasonBodySchema,
         response: { 200: configListResponseSchema, ...adminErrorResponses },
       },
     },

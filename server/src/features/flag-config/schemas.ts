@@ -21,8 +21,8 @@ export type ConfigBody = z.infer<typeof configBodySchema>;
 
 const reasonSchema = z.string().trim().min(1, 'must not be empty').max(1000);
 
-/** Optional body of the on/off shortcuts: a reason for the audit log. */
-export const toggleBodySchema = z.strictObject({ reason: reasonSchema.optional() }).nullish();
+/** Optional body of on/off and restore: a reason for the audit log. */
+export const optionalReasonBodySchema = z.strictObject({ reason: reasonSchema.optional() }).nullish();
 
 /** POST …/rules/:ruleId/rollout: the share of matching units the rule serves, in basis points. */
 export const rolloutBodySchema = z.strictObject({
@@ -32,9 +32,6 @@ export const rolloutBodySchema = z.strictObject({
 
 /** POST …/kill: why the flag is being killed; required, it goes to the audit log. */
 export const killBodySchema = z.strictObject({ reason: reasonSchema });
-
-/** Optional body of restore: a reason for the audit log. */
-export const restoreBodySchema = toggleBodySchema;
 
 export const ifMatchHeadersSchema = z.object({
   'if-match': z.string().optional().describe('The ETag of the configuration being replaced, e.g. "3"'),

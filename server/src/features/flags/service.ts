@@ -5,7 +5,7 @@ import { inChangeTransaction } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { badRequest, conflict, notFound, zodIssues } from '../../http/errors.js';
 import { defaultFlagConfig } from '../projects/default-flag-config.js';
-import { requireProject } from '../projects/store.js';
+import { listEnvironments, requireProject } from '../projects/store.js';
 import type { CreateFlagBody, FlagResponse, ListFlagsQuery, UpdateFlagBody } from './schemas.js';
 import type { DbClient, FlagRow } from './store.js';
 import {
@@ -15,7 +15,6 @@ import {
   findDependentConfigs,
   findFlag,
   killedFromOf,
-  listEnvironments,
   listFlagConfigs,
   listFlags,
   lockFlag,
@@ -96,11 +95,11 @@ export class FlagService {
       { key: body.key, type: body.type, salt: body.salt ?? null, clientSide: body.clientSide },
       variants,
     );
-    if (await findFlag(this.deps.prisma, project.id, body.key)) {
-      throw conflict(`Flag '${body.key}' already exists in project '${project.key}'`);
-    }
     const config = defaultFlagConfig({ variants });
     const row = await inChangeTransaction(this.deps, async (tx, record) => {
+      if (await findFlag(tx, project.id, body.key)) {
+        throw conflict(`Flag '${body.key}' already exists in project '${project.key}'`);
+      }
       const created = await tx.flag.create({
         data: {
           projectId: project.id,

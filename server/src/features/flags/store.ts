@@ -87,11 +87,6 @@ export async function lockFlag(tx: Prisma.TransactionClient, flagId: string, mod
   else await tx.$queryRaw`SELECT id FROM flags WHERE id = ${flagId}::uuid FOR SHARE`;
 }
 
-/** A project's environments, ordered by id (the order rows are locked in, to avoid deadlocks). */
-export async function listEnvironments(db: DbClient, projectId: string): Promise<{ id: string; key: string }[]> {
-  return db.environment.findMany({ where: { projectId }, select: { id: true, key: true }, orderBy: { id: 'asc' } });
-}
-
 /** Every configuration of a flag with its environment's key, ordered by environment id. */
 export async function listFlagConfigs(
   db: DbClient,
