@@ -29,6 +29,7 @@ import { sdkRoutes } from './features/sdk/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
+import { installContentTypes } from './http/content-types.js';
 import { installErrorHandlers } from './http/errors.js';
 
 /**
@@ -84,8 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Per-request log lines cost more than SDK requests themselves; keep them for debugging.
     logController: new LogController({ disableRequestLogging: !verbose }),
   }).withTypeProvider<ZodTypeProvider>();
-  // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
-  app.removeContentTypeParser('text/plain');
+  installContentTypes(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

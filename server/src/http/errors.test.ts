@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { installContentTypes } from './content-types.js';
 import { conflict, HttpError, installErrorHandlers, notFound, toErrorResponse } from './errors.js';
 
 /** A P2002 as Prisma 7 throws it (the class is generated, so it is matched by name and code). */
@@ -66,6 +67,8 @@ describe('error handler', () => {
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     installErrorHandlers(app);
+    installContentTypes(app);
+    app.delete('/things/:id', async (request) => ({ body: request.body ?? null }));
     app.post(
       '/things/:id',
       {
@@ -115,15 +118,31 @@ describe('error handler', () => {
     expect(response.json()).toEqual({ error: 'bad_request', message: 'Request body is not valid JSON' });
   });
 
-  it('answers an empty JSON body with 400 in the same shape', async () => {
-    const response = await post('', { headers: { 'content-type': 'application/json' } });
+  it('treats an empty JSON body as no body: fine for DELETE, a validation 400 where a body is required', async () => {
+    const headers = { 'content-type': 'application/json' };
+    const deleted = await app.inject({ method: 'DELETE', url: '/things/1', headers, payload: '' });
+    expect(deleted.statusCode).toBe(200);
+    expect(deleted.json()).toEqual({ body: null });
+    const posted = await post('', { headers });
+    expect(posted.statusCode).toBe(400);
+    expect(posted.json<{ details: { issues: { path: string }[] } }>().details.issues[0]!.path).toBe('body');
+  });
+
+  it('refuses prototype poisoning', async () => {
+    const response = await post('{"name": "x", "__proto__": {"admin": true}}', {
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json<{ error: string }>().error).toBe('bad_request');
   });
 
   it('answers an unsupported content type with 415 in the same shape', async () => {
+    for (const type of ['application/xml', 'text/plain']) {
+      const response = await post('<name>x</name>', { headers: { 'content-type': type } });
+      expect(response.statusCode).toBe(415);
+      expect(response.json<{ error: string }>().error).toBe('unsupported_media_type');
+    }
     const response = await post('<name>x</name>', { headers: { 'content-type': 'application/xml' } });
-    expect(response.statusCode).toBe(415);
     expect(response.json()).toEqual({
       error: 'unsupported_media_type',
       message: 'Unsupported Content-Type; send application/json',
