@@ -53,6 +53,8 @@ export class Connection {
   #hiddenTimer: ReturnType<typeof setTimeout> | undefined;
   #paused = false;
   #closed = false;
+  /** A snapshot fetch is in flight; polls and gap refetches do not stack up behind a slow server. */
+  #fetching = false;
 
   constructor(store: SnapshotStore, settings: ConnectionSettings, hooks: ConnectionHooks) {
     this.#store = store;
@@ -75,6 +77,8 @@ export class Connection {
 
   /** Fetches the full snapshot (conditional on the revision held); failures go to `hooks.failed`. */
   async refresh(): Promise<void> {
+    if (this.#fetching) return;
+    this.#fetching = true;
     const revision = this.#store.revision;
     try {
       const response = await (this.#settings.fetch ?? fetch)(this.#url('snapshot'), {
@@ -87,6 +91,8 @@ export class Connection {
       this.#apply(this.#store.applyPut(parse(await response.text()), { allowOlder: true }));
     } catch (error) {
       if (!this.#closed) this.#hooks.failed(error instanceof Error ? error : new Error(String(error)), true);
+    } finally {
+      this.#fetching = false;
     }
   }
 
