@@ -2,6 +2,9 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { ChangeNotifier, EnvironmentRevision } from './notifier.js';
 import { recordChange, type ChangeInput, type RecordedChange } from './record-change.js';
 
+/** How long a change may wait for a connection, and run in all, before it fails with 503. */
+export const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 20_000 } as const;
+
 /** Records one change in the running transaction; see `recordChange`. */
 export type RecordFn = (input: ChangeInput) => Promise<RecordedChange>;
 
@@ -30,12 +33,16 @@ export async function inChangeTransaction<T>(
   work: (tx: Prisma.TransactionClient, record: RecordFn) => Promise<T>,
 ): Promise<T> {
   const recorded: RecordedChange[] = [];
-  const result = await deps.prisma.$transaction(async (tx) =>
-    work(tx, async (input) => {
-      const change = await recordChange(tx, input);
-      recorded.push(change);
-      return change;
-    }),
+  const result = await deps.prisma.$transaction(
+    async (tx) =>
+      work(tx, async (input) => {
+        const change = await recordChange(tx, input);
+        recorded.push(change);
+        return change;
+      }),
+    // Prisma's defaults (2 s to get a connection, 5 s in all) turn a burst of writes queueing on
+    // one environment's row lock into failures; waiting a little longer is what a writer wants.
+    TRANSACTION_LIMITS,
   );
   const latest = new Map<string, number>();
   for (const { environmentId, revision } of recorded.flatMap((change) => change.revisions)) {

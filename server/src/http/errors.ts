@@ -88,6 +88,11 @@ export function toErrorResponse(error: unknown): { statusCode: number; body: Err
     const message = fields.length > 0 ? `Already exists: ${fields.join(', ')} must be unique` : 'Already exists';
     return { statusCode: 409, body: withDetails('conflict', message, fields.length > 0 ? { fields } : undefined) };
   }
+  // Transaction could not start in time (P2028) or hit a write conflict/deadlock (P2034): the
+  // request was fine and nothing was written, so the client should simply retry.
+  if (isPrismaError(error, 'P2028') || isPrismaError(error, 'P2034')) {
+    return { statusCode: 503, body: withDetails('unavailable', 'The database is busy; nothing was changed. Retry.') };
+  }
   if (isPrismaError(error, 'P2025')) {
     return { statusCode: 404, body: withDetails('not_found', 'Not found') };
   }
