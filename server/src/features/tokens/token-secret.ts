@@ -16,9 +16,13 @@ export function hashTokenSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** The part of a secret that listings show. */
+/**
+ * The part of a secret that listings show: its first 12 characters, which for a generated token
+ * are `sy_<kind>_` plus a few random ones. Never more than a quarter of the secret, so a short
+ * operator-chosen SWITCHYARD_ADMIN_TOKEN is not mostly given away.
+ */
 export function tokenPrefix(secret: string): string {
-  return secret.slice(0, TOKEN_PREFIX_LENGTH);
+  return secret.slice(0, Math.min(TOKEN_PREFIX_LENGTH, Math.floor(secret.length / 4)));
 }
 
 /** Compares two hex hashes in constant time (for equal lengths; hashes always are). */

@@ -285,7 +285,10 @@ describe('ensureAdminToken', () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer(configured) });
     expect(response.statusCode).toBe(200);
     const listed = response.json<{ tokens: TokenBody[] }>().tokens;
-    expect(listed.filter((entry) => entry.name === 'admin (SWITCHYARD_ADMIN_TOKEN)')).toHaveLength(1);
+    const stored = listed.filter((entry) => entry.name === 'admin (SWITCHYARD_ADMIN_TOKEN)');
+    expect(stored).toHaveLength(1);
+    // A quarter of a chosen secret at most: 'operator-chosen-admin-token' is 27 characters.
+    expect(stored[0]!.prefix).toBe('operat');
     const audit = await t.db.prisma.auditEvent.findMany({
       where: { actor: 'system:bootstrap', action: 'token.created' },
     });
