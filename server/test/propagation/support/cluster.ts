@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import { openDatabase, type Database } from '../../../src/db/index.js';
@@ -54,6 +57,10 @@ export async function startCluster(count: number, env: Record<string, string> = 
     },
     async close() {
       await Promise.all(servers.map((server) => server.stop('SIGKILL')));
+      // Kept for post-mortems: what each server logged (warnings and errors).
+      for (const server of servers) {
+        writeFileSync(join(tmpdir(), `switchyard-test-server-${server.options.port}.log`), server.output.join(''));
+      }
       await redis.stop();
       await db.close();
       await database.drop();

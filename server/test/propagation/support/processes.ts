@@ -85,7 +85,7 @@ export class ServerProcess {
     this.#child = child;
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
-      if (this.output.length > 200) this.output.shift();
+      if (this.output.length > 2000) this.output.shift();
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
