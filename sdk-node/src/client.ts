@@ -1,0 +1,362 @@
+import {
+  evaluate as evaluateCompiled,
+  isEnabled as isEnabledCompiled,
+  type EvaluationContext,
+  type FlagType,
+  type JsonValue,
+  type Snapshot,
+} from '@switchyard/core';
+import { Emitter, SnapshotStore, type ApplyResult, type Listener } from '@switchyard/core/sync';
+import { defaultResult, typeOfDefault } from './evaluation.js';
+import { HttpSource } from './http-source.js';
+import type { HttpSettings } from './http.js';
+import { readBootstrap, SnapshotFile } from './local-files.js';
+import { safeLogger, type Logger } from './logger.js';
+import { RedisSource } from './redis-source.js';
+import type { Source, SourceHooks } from './sources.js';
+import type { ClientEvents, EvaluationDetails, NodeClientOptions, VariantResult } from './types.js';
+import { UsageCounter } from './usage-counter.js';
+import { UsageReporter } from './usage-reporter.js';
+
+const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+
+/**
+ * A Switchyard client for Node.js servers. Flags are evaluated locally and synchronously by the core
+ * evaluator against the environment's snapshot, which the client keeps current over the server's
+ * SSE stream (polling while it is down) and/or the server's Redis. Evaluation never throws: on any
+ * problem it returns the caller's default with a reason and an error code.
+ * Create one with {@link createClient}; one per process and token is enough.
+ */
+export class SwitchyardClient {
+  readonly #store = new SnapshotStore();
+  readonly #log: Required<Logger>;
+  readonly #events: Emitter<ClientEvents>;
+  readonly #sources: Source[] = [];
+  readonly #redis: RedisSource | undefined;
+  readonly #cacheFile: SnapshotFile | undefined;
+  readonly #usage: UsageCounter | undefined;
+  readonly #reporter: UsageReporter | undefined;
+  readonly #staleAfterMs: number;
+  readonly #readyPromise: Promise<void>;
+  #settleReady!: (error?: Error) => void;
+  /** The snapshot held came from the server (or its Redis), not only from bootstrap / cache file. */
+  #confirmed = false;
+  #isReady = false;
+  #isStale = false;
+  /** An error or `stale` was reported since the last `ready`: the next contact announces recovery. */
+  #degraded = false;
+  #fellBack = false;
+  #closed = false;
+  #staleTimer: ReturnType<typeof setTimeout> | undefined;
+  #readyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: NodeClientOptions) {
+    this.#log = safeLogger(options.logger);
+    this.#events = new Emitter<ClientEvents>((error) => this.#log.error('switchyard: an event listener threw', error));
+    this.#staleAfterMs = options.staleAfterMs ?? 60_000;
+    this.#readyPromise = new Promise<void>((resolve, reject) => {
+      this.#settleReady = (error) => (error ? reject(error) : resolve());
+    });
+    this.#readyPromise.catch(() => {}); // reported to whoever awaits ready(), not as an unhandled rejection
+    if (typeof options.sdkKey !== 'string' || options.sdkKey === '') {
+      throw new TypeError('Switchyard: createClient needs an sdkKey (a server token, sy_server_…)');
+    }
+    const url = options.url?.replace(/\/+$/, '');
+
+    const bootstrap = readBootstrap(options.bootstrap);
+    if (bootstrap.error) this.#log.warn(bootstrap.error.message);
+    if (bootstrap.value !== undefined && this.#store.applyPut(bootstrap.value).status === 'invalid') {
+      this.#log.warn('switchyard: ignored the bootstrap: it is not a snapshot');
+    }
+    this.#cacheFile = options.cacheFile ? new SnapshotFile(options.cacheFile) : undefined;
+
+    const http: HttpSettings | undefined = url
+      ? {
+          url,
+          sdkKey: options.sdkKey,
+          fetch: options.fetch ?? globalThis.fetch,
+          requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+        }
+      : undefined;
+    const hooks = this.#hooks();
+    if (http) {
+      this.#sources.push(
+        new HttpSource(
+          {
+            ...http,
+            streaming: options.streaming ?? true,
+            pollIntervalMs: options.pollIntervalMs ?? 30_000,
+            reconnectMinMs: options.reconnectMinMs ?? 1_000,
+            reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
+            heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 35_000,
+          },
+          hooks,
+          this.#log,
+        ),
+      );
+    }
+    if (options.redis) {
+      const { projectKey, environmentKey } = options.redis;
+      this.#redis = new RedisSource(
+        {
+          url: options.redis.url,
+          pollIntervalMs: options.redis.pollIntervalMs ?? 30_000,
+          keys: () => {
+            const held = this.#store.snapshot;
+            const project = projectKey ?? held?.projectKey;
+            const environment = environmentKey ?? held?.environmentKey;
+            return project && environment ? { projectKey: project, environmentKey: environment } : undefined;
+          },
+        },
+        hooks,
+        this.#log,
+      );
+      this.#sources.push(this.#redis);
+    }
+    if (http && options.metrics !== false) {
+      this.#usage = new UsageCounter(options.metrics?.maxKeys ?? 10_000);
+      this.#reporter = new UsageReporter(this.#usage, http, options.metrics?.flushIntervalMs ?? 60_000, this.#log);
+    }
+
+    for (const source of this.#sources) source.start();
+    if (this.#sources.length === 0) {
+      // Offline: bootstrap and cache file are all there is.
+      void this.#fallBack();
+    } else {
+      this.#armStaleTimer();
+      this.#readyTimer = setTimeout(() => this.#readyTimedOut(options.readyTimeoutMs ?? 10_000), options.readyTimeoutMs ?? 10_000);
+      this.#readyTimer.unref();
+    }
+  }
+
+  /**
+   * Resolves once the client has flags: the server's snapshot, or — when the first attempt to
+   * reach the server failed — the bootstrap or cache file. Rejects when it has none after
+   * `readyTimeoutMs` (it keeps trying in the background; evaluation returns defaults meanwhile).
+   */
+  ready(): Promise<void> {
+    return this.#readyPromise;
+  }
+
+  /** Revision of the snapshot held, or `undefined` when the client has none. */
+  get revision(): number | undefined {
+    return this.#store.revision;
+  }
+
+  /** The snapshot held (for diagnostics and for saving a bootstrap file). */
+  get snapshot(): Snapshot | undefined {
+    return this.#store.snapshot;
+  }
+
+  /** Evaluations not counted in usage metrics because their key cap was reached. */
+  get droppedUsageCount(): number {
+    return this.#usage?.dropped ?? 0;
+  }
+
+  /**
+   * `true` when the boolean flag `flagKey` serves `true` for `context`; `defaultValue` when the
+   * flag is unknown, not a boolean, or the client has no flags yet. Synchronous; never throws.
+   */
+  isEnabled(flagKey: string, context: EvaluationContext = EMPTY_CONTEXT, defaultValue = false): boolean {
+    const compiled = this.#store.compiled;
+    if (compiled === undefined) return defaultValue;
+    const usage = this.#usage;
+    if (usage === undefined) return isEnabledCompiled(compiled, flagKey, context, defaultValue);
+    const result = evaluateCompiled(compiled, flagKey, context, defaultValue, 'boolean');
+    if (result.errorCode !== 'FLAG_NOT_FOUND') usage.record(flagKey, result.variant);
+    const value = result.value;
+    return typeof value === 'boolean' ? value : defaultValue;
+  }
+
+  /**
+   * The flag's value for `context`, or `defaultValue` when the flag is unknown, fails, or is not of
+   * the default's type (a `boolean`, `string` or `number` default asks for that flag type; an object
+   * or array asks for `json`; `null` accepts any type).
+   */
+  getValue(flagKey: string, defaultValue: boolean, context?: EvaluationContext): boolean;
+  getValue(flagKey: string, defaultValue: string, context?: EvaluationContext): string;
+  getValue(flagKey: string, defaultValue: number, context?: EvaluationContext): number;
+  getValue<T extends JsonValue>(flagKey: string, defaultValue: T, context?: EvaluationContext): T;
+  getValue<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext = EMPTY_CONTEXT): T {
+    return this.evaluate(flagKey, context, defaultValue, typeOfDefault(defaultValue)).value as T;
+  }
+
+  /** The variant served for `context` (`undefined` on errors) and its value (`null` then). */
+  getVariant(flagKey: string, context: EvaluationContext = EMPTY_CONTEXT): VariantResult {
+    const { variant, value } = this.evaluate(flagKey, context);
+    return { variant, value };
+  }
+
+  /**
+   * Full evaluation details: value, variant, reason, rule and error code. Errors (unknown flag,
+   * `expectedType` mismatch, no flags yet) give `defaultValue` with reason `ERROR`.
+   */
+  evaluate<T = JsonValue>(
+    flagKey: string,
+    context: EvaluationContext = EMPTY_CONTEXT,
+    defaultValue: T = null as T,
+    expectedType?: FlagType,
+  ): EvaluationDetails<T | JsonValue> {
+    const compiled = this.#store.compiled;
+    if (compiled === undefined) {
+      return defaultResult(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: the client has no flags yet');
+    }
+    const result = evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
+    if (result.errorCode !== 'FLAG_NOT_FOUND') this.#usage?.record(flagKey, result.variant);
+    return result;
+  }
+
+  /**
+   * Every flag's value for `context`, e.g. to bootstrap a browser page (`createBrowserClient({
+   * bootstrap })` takes this map). Not counted in usage metrics: it would make every flag look used.
+   */
+  allFlags(context: EvaluationContext = EMPTY_CONTEXT): Record<string, JsonValue> {
+    const compiled = this.#store.compiled;
+    const all: Record<string, JsonValue> = {};
+    if (!compiled) return all;
+    for (const key of compiled.flagKeys()) all[key] = evaluateCompiled(compiled, key, context, null).value;
+    return all;
+  }
+
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Unsubscribes a listener added with {@link on}. */
+  off<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>): void {
+    this.#events.off(event, listener);
+  }
+
+  /**
+   * Stops streams, polling and timers, sends the last usage counts and finishes writing the cache
+   * file. Evaluation keeps working on the last snapshot.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#staleTimer);
+    clearTimeout(this.#readyTimer);
+    this.#events.clear();
+    await Promise.all([
+      ...this.#sources.map((source) => source.close()),
+      this.#reporter?.close(),
+      this.#cacheFile?.flush().catch(() => {}),
+    ]);
+  }
+
+  #hooks(): SourceHooks {
+    return {
+      put: (snapshot, { allowOlder }) => {
+        const hadFlags = this.#store.snapshot !== undefined;
+        const result = this.#store.applyPut(snapshot, { allowOlder });
+        if (result.status === 'applied') {
+          this.#confirmed = true;
+          this.#applied(result, hadFlags);
+          this.#redis?.nudge();
+        }
+        return result.status;
+      },
+      patch: (patch) => {
+        const result = this.#store.applyPatch(patch);
+        if (result.status === 'applied') this.#applied(result, true);
+        return result.status;
+      },
+      confirmedRevision: () => (this.#confirmed ? this.#store.revision : undefined),
+      contact: () => this.#contact(),
+      failed: (error, conclusive) => this.#failed(error, conclusive),
+    };
+  }
+
+  #applied(result: ApplyResult, hadFlags: boolean): void {
+    if (this.#closed) return;
+    const snapshot = this.#store.snapshot!;
+    this.#cacheFile
+      ?.save(snapshot)
+      .catch((error: unknown) => this.#log.warn(`switchyard: could not write the cache file (${String(error)})`));
+    this.#markReady();
+    if (hadFlags && result.changedFlags.length > 0) {
+      this.#log.debug(`switchyard: revision ${snapshot.revision}, changed: ${result.changedFlags.join(', ')}`);
+      this.#events.emit('change', { flags: result.changedFlags });
+    }
+  }
+
+  #contact(): void {
+    if (this.#closed) return;
+    this.#armStaleTimer();
+    this.#isStale = false;
+    if (this.#degraded && this.#isReady && this.#confirmed) {
+      this.#degraded = false;
+      this.#log.info('switchyard: back in contact with the server');
+      this.#events.emit('ready');
+    }
+  }
+
+  #failed(error: Error, conclusive: boolean): void {
+    if (this.#closed) return;
+    this.#log.debug(`switchyard: ${error.message}`);
+    this.#degraded = true;
+    this.#events.emit('error', error);
+    if (conclusive && !this.#isReady) void this.#fallBack();
+  }
+
+  /** The server cannot be reached at start-up: serve the cache file (if newer) or the bootstrap. */
+  async #fallBack(): Promise<void> {
+    if (this.#fellBack) return;
+    this.#fellBack = true;
+    if (this.#cacheFile) {
+      const cached = await this.#cacheFile.load();
+      // A server snapshot may have arrived meanwhile; the store keeps the newer revision anyway.
+      if (cached !== undefined && !this.#confirmed) {
+        const status = this.#store.applyPut(cached).status;
+        if (status === 'applied') this.#log.info(`switchyard: serving the cache file ${this.#cacheFile.path}`);
+        else if (status === 'invalid') this.#log.warn(`switchyard: ignored the cache file ${this.#cacheFile.path}`);
+      }
+    }
+    if (this.#store.snapshot) this.#markReady();
+    else if (this.#sources.length === 0) {
+      this.#settleReady(new Error('Switchyard: no url, no redis, and no usable bootstrap or cache file'));
+    }
+  }
+
+  #readyTimedOut(timeoutMs: number): void {
+    if (this.#isReady || this.#closed) return;
+    if (this.#store.snapshot) return this.#markReady();
+    void this.#fallBack().then(() => {
+      if (!this.#isReady) this.#settleReady(new Error(`Switchyard: no flags after ${timeoutMs} ms`));
+    });
+  }
+
+  #markReady(): void {
+    if (this.#isReady || this.#closed) return;
+    this.#isReady = true;
+    this.#degraded = false;
+    clearTimeout(this.#readyTimer);
+    this.#settleReady();
+    this.#events.emit('ready');
+  }
+
+  #armStaleTimer(): void {
+    clearTimeout(this.#staleTimer);
+    this.#staleTimer = setTimeout(() => {
+      if (this.#closed || this.#isStale) return;
+      this.#isStale = true;
+      this.#degraded = true;
+      this.#log.warn(`switchyard: no contact with the server for ${this.#staleAfterMs} ms; serving the last snapshot`);
+      this.#events.emit('stale');
+    }, this.#staleAfterMs);
+    this.#staleTimer.unref();
+  }
+}
+
+/**
+ * Creates a client and starts syncing. Await `ready()` before relying on answers.
+ *
+ * @example
+ * const client = createClient({ url: 'http://flags.internal:4242', sdkKey: process.env.SWITCHYARD_SDK_KEY! });
+ * await client.ready();
+ * if (client.isEnabled('new-checkout', { userId: 'u-42', country: 'NO' })) { … }
+ */
+export function createClient(options: NodeClientOptions): SwitchyardClient {
+  return new SwitchyardClient(options);
+}

@@ -1,0 +1,22 @@
+/**
+ * `@switchyard/sdk-node`: Switchyard feature flags in Node.js, evaluated locally and synchronously.
+ * See README.md; the OpenFeature server provider is at `@switchyard/sdk-node/openfeature`.
+ */
+export { createClient, SwitchyardClient } from './client.js';
+export type { Logger } from './logger.js';
+export { DEFAULT_VARIANT_KEY, type UsageReport } from './usage-counter.js';
+export type {
+  ChangeEvent,
+  ClientErrorCode,
+  ClientEvents,
+  EvaluationContext,
+  EvaluationDetails,
+  FlagType,
+  JsonValue,
+  MetricsOptions,
+  NodeClientOptions,
+  Reason,
+  RedisOptions,
+  Snapshot,
+  VariantResult,
+} from './types.js';

@@ -1,0 +1,122 @@
+import type {
+  ErrorCode,
+  EvaluationContext,
+  EvaluationResult,
+  FlagType,
+  JsonValue,
+  Reason,
+  Snapshot,
+} from '@switchyard/core';
+import type { Logger } from './logger.js';
+
+export type { EvaluationContext, FlagType, JsonValue, Reason, Snapshot };
+
+/** Direct Redis mode: follow the server's Redis instead of (or besides) its HTTP endpoints. */
+export interface RedisOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379`: the one the flag servers use (`REDIS_URL`). */
+  url: string;
+  /**
+   * Project and environment to follow. Default: those of the first snapshot the client holds
+   * (bootstrap, cache file or server), which is enough when a bootstrap or cache file exists.
+   */
+  projectKey?: string;
+  environmentKey?: string;
+  /**
+   * Pub/sub is at-most-once, so the snapshot key is also read this often, in ms. Default 30 000.
+   */
+  pollIntervalMs?: number;
+}
+
+/** Usage metrics: per flag and variant evaluation counts, sent to the server in the background. */
+export interface MetricsOptions {
+  /** Flush period, in ms. Default 60 000. */
+  flushIntervalMs?: number;
+  /**
+   * Most distinct (flag, variant) pairs held between flushes; evaluations of further pairs are
+   * dropped and counted (`droppedEvaluations`), so memory stays bounded whatever the traffic.
+   * Default 10 000.
+   */
+  maxKeys?: number;
+}
+
+/** Options of {@link createClient}. */
+export interface NodeClientOptions {
+  /** Base URL of the Switchyard server, e.g. `http://flags.internal:4242`. */
+  url?: string;
+  /** A server token (`sy_server_…`), bound to one environment. */
+  sdkKey: string;
+  /**
+   * A snapshot to start from without any network: the object, or the path of a JSON file holding
+   * one (e.g. `GET /api/v1/sdk/snapshot` saved at build time). See README "Start-up order".
+   */
+  bootstrap?: Snapshot | string;
+  /**
+   * File where the last good snapshot from the server is kept (written atomically), and read at
+   * start-up when the server cannot be reached.
+   */
+  cacheFile?: string;
+  /** Receive updates over the SSE stream; `false` = poll only. Default `true`. */
+  streaming?: boolean;
+  /** Polling period while the stream is down (or `streaming: false`), in ms. Default 30 000. */
+  pollIntervalMs?: number;
+  /** Bounds of the reconnect backoff (exponential, full jitter), in ms. Default 1 000 – 30 000. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /**
+   * A stream silent this long (the server sends a heartbeat every 15 s) is taken for dead and
+   * reconnected, in ms. Default 35 000 (two missed heartbeats).
+   */
+  heartbeatTimeoutMs?: number;
+  /** Time limit of one snapshot request, in ms. Default 10 000. */
+  requestTimeoutMs?: number;
+  /**
+   * After this long without any contact with the server (or Redis) the client emits `stale`; it
+   * keeps serving the last snapshot. In ms. Default 60 000.
+   */
+  staleAfterMs?: number;
+  /** `ready()` rejects when the client has no flags at all after this long, in ms. Default 10 000. */
+  readyTimeoutMs?: number;
+  /** Direct Redis mode (needs the optional `ioredis` package). */
+  redis?: RedisOptions;
+  /** Usage metrics to `POST /api/v1/sdk/metrics`; `false` disables them. Default on (with a `url`). */
+  metrics?: MetricsOptions | false;
+  /** Where the client logs; default: nowhere. */
+  logger?: Logger;
+  /** `fetch` implementation. Default the global one. */
+  fetch?: typeof fetch;
+}
+
+/** Error code of a result: core's codes, plus `PROVIDER_NOT_READY` when the client has no flags yet. */
+export type ClientErrorCode = ErrorCode | 'PROVIDER_NOT_READY';
+
+/** The outcome of one evaluation (frozen; may be shared between calls). */
+export interface EvaluationDetails<T = JsonValue> extends Omit<EvaluationResult<T>, 'errorCode'> {
+  errorCode?: ClientErrorCode;
+}
+
+/** What `getVariant` returns: the variant served (absent on errors) and its value. */
+export interface VariantResult<T = JsonValue> {
+  variant: string | undefined;
+  value: T;
+}
+
+/** Payload of the `change` event. */
+export interface ChangeEvent {
+  /** Keys (sorted) of the flags whose definition changed, so whose answers may have. */
+  flags: string[];
+}
+
+/**
+ * Events of the client:
+ * - `ready`: the client has flags (from the server, or bootstrap / cache file when the server is
+ *   unreachable), and again each time it is back in contact after `stale` or an `error`;
+ * - `change`: flags changed;
+ * - `stale`: no contact with the server for `staleAfterMs`; the flags held may be out of date;
+ * - `error`: a network or payload error (the client keeps serving what it has and retries).
+ */
+export interface ClientEvents {
+  ready: void;
+  change: ChangeEvent;
+  stale: void;
+  error: Error;
+}
