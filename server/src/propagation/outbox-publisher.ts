@@ -1,3 +1,4 @@
+import type { ChangeEvent } from '../changes/index.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ChangeBus } from './bus.js';
 import type { ChangeMessage } from './change-message.js';
@@ -43,6 +44,8 @@ export class OutboxPublisher {
   #again = false;
   #stopped = false;
   #pollTimer: NodeJS.Timeout | undefined;
+  /** Environment id → keys (keys never change once created). */
+  readonly #keys = new Map<string, { projectKey: string; environmentKey: string }>();
   #pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(prisma: PrismaClient, bus: ChangeBus, options: OutboxPublisherOptions = {}) {
@@ -75,6 +78,48 @@ export class OutboxPublisher {
     this.#running = this.#loop().finally(() => {
       this.#running = undefined;
     });
+  }
+
+  /**
+   * The fast path for a change this replica just committed: publishes it right away (no outbox
+   * transaction, no advisory lock) and marks its rows published. Messages of one environment
+   * published this way by two replicas may cross on the wire; receivers reload from Postgres on
+   * any newer revision, so order does not matter to them. When this fails, the drain does it.
+   */
+  async announce(event: ChangeEvent): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      const messages: ChangeMessage[] = [];
+      for (const { environmentId, revision } of event.revisions) {
+        const keys = await this.#keysOf(environmentId);
+        if (keys) messages.push({ ...keys, revision, changed: { flags: event.flags, segments: event.segments } });
+      }
+      await this.#bus.publish(messages);
+      this.#onPublished(messages.length, 0);
+      for (const { environmentId, revision } of event.revisions) {
+        await this.#prisma.$executeRaw`
+          UPDATE change_outbox SET published_at = now()
+          WHERE environment_id = ${environmentId}::uuid AND revision = ${revision} AND published_at IS NULL`;
+      }
+    } catch (error) {
+      this.#onError(error);
+      this.wake();
+    }
+  }
+
+  async #keysOf(environmentId: string): Promise<{ projectKey: string; environmentKey: string } | undefined> {
+    let keys = this.#keys.get(environmentId);
+    if (!keys) {
+      const row = await this.#prisma.environment.findUnique({
+        where: { id: environmentId },
+        select: { key: true, project: { select: { key: true } } },
+      });
+      if (!row) return undefined;
+      keys = { projectKey: row.project.key, environmentKey: row.key };
+      if (this.#keys.size > 10_000) this.#keys.clear();
+      this.#keys.set(environmentId, keys);
+    }
+    return keys;
   }
 
   /** Drains until nothing is left (or the bus fails); resolves when done. For tests and shutdown. */

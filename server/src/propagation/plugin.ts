@@ -71,7 +71,7 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       bus.onResubscribed(() => void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error))),
       app.changes.onChange((event) => {
         feeds.onLocalChange(event);
-        publisher.wake();
+        void publisher.announce(event);
       }),
     ];
 

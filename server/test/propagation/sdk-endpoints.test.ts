@@ -1,6 +1,7 @@
 import { toClientSnapshot, type Snapshot, type SnapshotPatch } from '@switchyard/core';
 import { snapshotSchema } from '@switchyard/core/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnvironmentFlags } from '../../src/features/flags/store.js';
 import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
@@ -169,6 +170,41 @@ describe('SDK endpoints (embedded bus)', () => {
     }
     expect(serverOnly.size).toBeGreaterThan(0);
     expect(canonicalSnapshot(client.snapshot!)).toBe(canonicalSnapshot(toClientSnapshot(await databaseSnapshot())));
+  });
+
+  it("builds the snapshot's flags exactly as core's loadEnvironmentFlags does, with outbox hints", async () => {
+    await server.api.request('POST', '/projects/shop/flags', {
+      key: 'salted',
+      name: 'salted',
+      type: 'string',
+      variants: [
+        { key: 'a', value: 'A' },
+        { key: 'b', value: 'B', name: 'Bee' },
+      ],
+      salt: 'pepper',
+      clientSide: true,
+    });
+    await server.db.prisma.segment.create({
+      data: {
+        projectId: (await server.db.prisma.project.findFirstOrThrow({ where: { key: 'shop' } })).id,
+        key: 'beta-users',
+        name: 'Beta users',
+        conditions: [{ attribute: 'plan', operator: 'in', values: ['beta'] }],
+      },
+    });
+    const built = (await buildSnapshot(server.db.prisma, environmentId, 2))!;
+    expect(built.snapshot.flags).toEqual(await loadEnvironmentFlags(server.db.prisma, environmentId));
+    expect(JSON.stringify(built.snapshot.flags)).toBe(
+      JSON.stringify(await loadEnvironmentFlags(server.db.prisma, environmentId)),
+    );
+    expect(built.snapshot.segments).toEqual([
+      { key: 'beta-users', conditions: [{ attribute: 'plan', operator: 'in', values: ['beta'] }] },
+    ]);
+    expect(built.hints.map((hint) => hint.revision)).toEqual(
+      Array.from({ length: built.snapshot.revision - 2 }, (_, index) => index + 3),
+    );
+    expect(built.hints.at(-1)!.flags).toEqual(['salted']);
+    expect(await buildSnapshot(server.db.prisma, '00000000-0000-0000-0000-000000000000')).toBeNull();
   });
 
   it('serves Prometheus metrics without a token', async () => {

@@ -167,7 +167,9 @@ export class EnvironmentFeed {
     do {
       this.#again = false;
       await this.#refreshOnce();
-    } while (this.#again && !this.#gone);
+      // Announcements of revisions the reload already got (the bus echoing a local commit) need no
+      // second reload.
+    } while (this.#again && !this.#gone && (!this.#state || this.#known > this.#state.revision));
   }
 
   async #refreshOnce(): Promise<void> {

@@ -1,6 +1,7 @@
 import { SCHEMA_VERSION, type Condition, type Segment, type Snapshot } from '@switchyard/core';
+import type { FlagRow } from '../flags/store.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { loadEnvironmentFlags } from '../flags/store.js';
+import { configStateOf, toCoreFlag } from '../flags/store.js';
 
 /** The keys one revision changed, from its `change_outbox` row. */
 export interface RevisionHint {
@@ -19,10 +20,36 @@ export interface BuiltSnapshot {
   hints: RevisionHint[];
 }
 
+interface SnapshotRow {
+  project_key: string;
+  environment_key: string;
+  revision: number;
+  flags: FlagJson[];
+  segments: { key: string; conditions: unknown }[];
+  hints: { revision: number; changed: { flags?: string[]; segments?: string[] } | null; created_at: string }[];
+}
+
+/** A `flags` row joined with its `flag_configs` row, as json_build_object gives it. */
+interface FlagJson {
+  key: string;
+  type: FlagRow['type'];
+  variants: unknown;
+  salt: string | null;
+  clientSide: boolean;
+  enabled: boolean;
+  offVariant: string;
+  defaultServe: unknown;
+  rules: unknown;
+  prerequisites: unknown;
+  version: number;
+}
+
 /**
- * Reads the snapshot of `environmentId` (archived flags excluded; segments of the project ordered by
- * key) in one REPEATABLE READ transaction, so the revision and the contents are the same moment.
- * With `sinceRevision`, also the outbox rows after it (the keys each later revision changed).
+ * Reads the snapshot of `environmentId` (archived flags and flags without a configuration in the
+ * environment excluded, flags and segments ordered by key, like `loadEnvironmentFlags`) and, with
+ * `sinceRevision`, the outbox hints of the later revisions. ONE statement: Postgres evaluates it
+ * against one MVCC snapshot, so revision, contents and hints are the same moment without a
+ * transaction (and it is a single round trip, which matters on the propagation path).
  * Null when the environment does not exist (any more).
  */
 export async function buildSnapshot(
@@ -30,53 +57,52 @@ export async function buildSnapshot(
   environmentId: string,
   sinceRevision?: number,
 ): Promise<BuiltSnapshot | null> {
-  return prisma.$transaction(
-    async (tx) => {
-      const environment = await tx.environment.findUnique({
-        where: { id: environmentId },
-        select: { key: true, revision: true, projectId: true, project: { select: { key: true } } },
-      });
-      if (!environment) return null;
-      const [flags, segmentRows, hintRows] = await Promise.all([
-        loadEnvironmentFlags(tx, environmentId),
-        tx.segment.findMany({
-          where: { projectId: environment.projectId },
-          select: { key: true, conditions: true },
-          orderBy: { key: 'asc' },
-        }),
-        sinceRevision === undefined || sinceRevision >= environment.revision
-          ? Promise.resolve([])
-          : tx.changeOutbox.findMany({
-              where: { environmentId, revision: { gt: sinceRevision, lte: environment.revision } },
-              select: { revision: true, changed: true, createdAt: true },
-              orderBy: { revision: 'asc' },
-            }),
-      ]);
-      const segments: Segment[] = segmentRows.map((row) => ({
-        key: row.key,
-        conditions: row.conditions as unknown as Condition[],
-      }));
-      const snapshot: Snapshot = {
-        schemaVersion: SCHEMA_VERSION,
-        projectKey: environment.project.key,
-        environmentKey: environment.key,
-        revision: environment.revision,
-        flags,
-        segments,
-      };
-      const hints = hintRows.map((row): RevisionHint => {
-        const changed = (row.changed ?? {}) as { flags?: string[]; segments?: string[] };
-        return {
-          revision: row.revision,
-          flags: changed.flags ?? [],
-          segments: changed.segments ?? [],
-          committedAt: row.createdAt,
-        };
-      });
-      return { environmentId, snapshot, hints };
-    },
-    { isolationLevel: 'RepeatableRead' },
+  const since = sinceRevision ?? 2_147_483_647;
+  const rows = await prisma.$queryRaw<SnapshotRow[]>`
+    SELECT p.key AS project_key, e.key AS environment_key, e.revision,
+      COALESCE((
+        SELECT json_agg(json_build_object(
+            'key', f.key, 'type', f.type, 'variants', f.variants, 'salt', f.salt, 'clientSide', f.client_side,
+            'enabled', c.enabled, 'offVariant', c.off_variant, 'defaultServe', c.default_serve,
+            'rules', c.rules, 'prerequisites', c.prerequisites, 'version', c.version)
+          ORDER BY f.key)
+        FROM flag_configs c JOIN flags f ON f.id = c.flag_id
+        WHERE c.environment_id = e.id AND f.archived_at IS NULL), '[]'::json) AS flags,
+      COALESCE((
+        SELECT json_agg(json_build_object('key', s.key, 'conditions', s.conditions) ORDER BY s.key)
+        FROM segments s WHERE s.project_id = e.project_id), '[]'::json) AS segments,
+      COALESCE((
+        SELECT json_agg(json_build_object('revision', o.revision, 'changed', o.changed, 'created_at', o.created_at)
+          ORDER BY o.revision)
+        FROM change_outbox o
+        WHERE o.environment_id = e.id AND o.revision > ${since} AND o.revision <= e.revision), '[]'::json) AS hints
+    FROM environments e JOIN projects p ON p.id = e.project_id
+    WHERE e.id = ${environmentId}::uuid`;
+  const row = rows[0];
+  if (!row) return null;
+  const snapshot: Snapshot = {
+    schemaVersion: SCHEMA_VERSION,
+    projectKey: row.project_key,
+    environmentKey: row.environment_key,
+    revision: Number(row.revision),
+    // Through core's mapping, so the wire shape is the one loadEnvironmentFlags gives.
+    flags: row.flags.map((flag) =>
+      toCoreFlag(flag as unknown as FlagRow, {
+        ...configStateOf(flag as unknown as Parameters<typeof configStateOf>[0]),
+        version: flag.version,
+      }),
+    ),
+    segments: row.segments.map((segment): Segment => ({ key: segment.key, conditions: segment.conditions as Condition[] })),
+  };
+  const hints = row.hints.map(
+    (hint): RevisionHint => ({
+      revision: hint.revision,
+      flags: hint.changed?.flags ?? [],
+      segments: hint.changed?.segments ?? [],
+      committedAt: new Date(hint.created_at),
+    }),
   );
+  return { environmentId, snapshot, hints };
 }
 
 /** The current revision of each environment (missing ids were deleted). */

@@ -1,0 +1,238 @@
+/**
+ * Propagation benchmark (`npm run bench:propagation`): two server processes (server/dist/main.js)
+ * on one Postgres database and one Redis, STREAMS SSE streams split over them, TOGGLES flag
+ * toggles written through process A, one every SPACING_MS. For every toggle and stream: the time
+ * from the write's HTTP response (as the writer saw it) to the stream receiving that revision.
+ * Also the RSS each server process gains per idle stream.
+ *
+ * Environment: STREAMS (1000), TOGGLES (200), SPACING_MS (50), PG_URL (postgresql://postgres@127.0.0.1:5432/postgres),
+ * REDIS_URL (unset: a private redis-server on a free port).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const STREAMS = Number(process.env.STREAMS ?? 1000);
+const TOGGLES = Number(process.env.TOGGLES ?? 200);
+const SPACING_MS = Number(process.env.SPACING_MS ?? 50);
+const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+const cleanups = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function onMaintenance(sql) {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function startRedis() {
+  if (process.env.REDIS_URL) return process.env.REDIS_URL;
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  cleanups.push(() => child.kill('SIGKILL'));
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.end(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (up) return `redis://127.0.0.1:${port}`;
+    await sleep(50);
+  }
+  throw new Error('redis-server did not start');
+}
+
+async function startServer(env) {
+  const port = await freePort();
+  const output = [];
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: serverDir,
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SWITCHYARD_SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk) => output.push(String(chunk)));
+  child.stderr.on('data', (chunk) => output.push(String(chunk)));
+  cleanups.push(() => child.kill('SIGKILL'));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output.join('')}`);
+    const ready = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { child, baseUrl };
+    await sleep(100);
+  }
+  throw new Error(`server did not start: ${output.join('')}`);
+}
+
+function rssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
+}
+
+async function api(baseUrl, token, method, path, body) {
+  const response = await fetch(`${baseUrl}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Opens one SSE stream; calls onRevision(revision, nowMs) for every event id. Resolves on the first event. */
+function openStream(baseUrl, token, onRevision) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      `${baseUrl}/api/v1/sdk/stream`,
+      { headers: { authorization: `Bearer ${token}` }, agent: false },
+      (response) => {
+        if (response.statusCode !== 200) return reject(new Error(`stream: ${response.statusCode}`));
+        response.setEncoding('utf8');
+        let buffer = '';
+        let first = true;
+        response.on('data', (chunk) => {
+          const now = performance.now();
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) !== -1) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const id = /^id: (\d+)$/m.exec(block);
+            if (id) onRevision(Number(id[1]), now);
+            if (first && id) {
+              first = false;
+              resolve(request);
+            }
+          }
+        });
+        response.on('error', () => {});
+      },
+    );
+    request.on('error', reject);
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main() {
+  const dbName = `sy_bench_${randomBytes(6).toString('hex')}`;
+  await onMaintenance(`CREATE DATABASE ${dbName}`);
+  cleanups.push(() => onMaintenance(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+  const url = new URL(PG_URL);
+  url.pathname = `/${dbName}`;
+  const redisUrl = await startRedis();
+  const adminToken = `bench-admin-${randomBytes(12).toString('hex')}`;
+  const env = { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, SWITCHYARD_ADMIN_TOKEN: adminToken };
+  const a = await startServer(env);
+  const b = await startServer(env);
+
+  await api(a.baseUrl, adminToken, 'POST', '/projects', { key: 'bench', name: 'bench' });
+  await api(a.baseUrl, adminToken, 'POST', '/projects/bench/environments', { key: 'prod', name: 'prod' });
+  for (let i = 0; i < 20; i++) {
+    await api(a.baseUrl, adminToken, 'POST', '/projects/bench/flags', { key: `flag-${i}`, name: `flag ${i}`, type: 'boolean' });
+  }
+  const { secret: token } = await api(a.baseUrl, adminToken, 'POST', '/tokens', {
+    name: 'bench', kind: 'server', project: 'bench', environment: 'prod',
+  });
+  const { revision: startRevision } = await api(a.baseUrl, adminToken, 'GET', '/projects/bench/environments/prod');
+
+  await sleep(500);
+  const rssBefore = [rssBytes(a.child.pid), rssBytes(b.child.pid)];
+  // received[revision] = array of receipt times (one per stream)
+  const received = new Map();
+  const onRevision = (revision, now) => {
+    let list = received.get(revision);
+    if (!list) received.set(revision, (list = []));
+    list.push(now);
+  };
+  const requests = [];
+  const connectStart = performance.now();
+  for (let i = 0; i < STREAMS; i += 50) {
+    const batch = [];
+    for (let j = i; j < Math.min(STREAMS, i + 50); j++) batch.push(openStream(j % 2 === 0 ? a.baseUrl : b.baseUrl, token, onRevision));
+    requests.push(...(await Promise.all(batch)));
+  }
+  const connectMs = performance.now() - connectStart;
+  await sleep(2_000);
+  const rssAfter = [rssBytes(a.child.pid), rssBytes(b.child.pid)];
+
+  const responded = new Map();
+  let next = performance.now();
+  for (let i = 0; i < TOGGLES; i++) {
+    next += SPACING_MS;
+    await api(a.baseUrl, adminToken, 'POST', `/projects/bench/flags/flag-${i % 20}/environments/prod/${i % 40 < 20 ? 'on' : 'off'}`, {});
+    responded.set(startRevision + i + 1, performance.now());
+    const wait = next - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
+  const finalRevision = startRevision + TOGGLES;
+  const deadline = performance.now() + 30_000;
+  while ((received.get(finalRevision)?.length ?? 0) < STREAMS && performance.now() < deadline) await sleep(100);
+
+  const latencies = [];
+  let missing = 0;
+  let early = 0;
+  for (const [revision, at] of responded) {
+    const times = received.get(revision) ?? [];
+    missing += STREAMS - times.length;
+    for (const time of times) {
+      const latency = time - at;
+      if (latency < 0) early++;
+      latencies.push(Math.max(0, latency));
+    }
+  }
+  latencies.sort((x, y) => x - y);
+  const metrics = await fetch(`${b.baseUrl}/metrics`).then((r) => r.text());
+  const lag = /switchyard_propagation_lag_seconds_sum (\S+)\nswitchyard_propagation_lag_seconds_count (\S+)/.exec(metrics);
+  const result = {
+    streams: STREAMS,
+    toggles: TOGGLES,
+    spacingMs: SPACING_MS,
+    connectAllMs: Math.round(connectMs),
+    deliveries: latencies.length,
+    missing,
+    pushedBeforeWriteResponse: early,
+    latencyMs: {
+      p50: +percentile(latencies, 50).toFixed(2),
+      p99: +percentile(latencies, 99).toFixed(2),
+      max: +latencies[latencies.length - 1].toFixed(2),
+    },
+    serverBMeanCommitToPushMs: lag ? +((Number(lag[1]) / Number(lag[2])) * 1000).toFixed(2) : null,
+    rssPerIdleStreamBytes: rssAfter.map((after, index) => Math.round((after - rssBefore[index]) / (STREAMS / 2))),
+    loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  for (const request of requests) request.destroy();
+}
+
+try {
+  await main();
+} finally {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+}
