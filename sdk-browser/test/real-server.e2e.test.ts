@@ -78,12 +78,19 @@ describe.skipIf(!runnable)('browser SDK against the real server in headless Chro
     await page.goto(site.url);
     await page.waitForSelector('#flag[data-state="on"]', { timeout: 10_000 });
 
-    await api('POST', `${flagPath}/off`, {});
-    await page.waitForSelector('#flag[data-state="off"]', { timeout: 1_000 });
-    await api('POST', `${flagPath}/on`, {});
-    await page.waitForSelector('#flag[data-state="on"]', { timeout: 1_000 });
-    await api('POST', `${flagPath}/kill`, { reason: 'e2e: checkout errors' });
-    await page.waitForSelector('#flag[data-state="off"]', { timeout: 1_000 });
+    // Each REST change must reach the page within a second (time from the API call's start).
+    const latencies: number[] = [];
+    for (const [action, body, state] of [
+      ['off', {}, 'off'],
+      ['on', {}, 'on'],
+      ['kill', { reason: 'e2e: checkout errors' }, 'off'],
+    ] as const) {
+      const start = Date.now();
+      await api('POST', `${flagPath}/${action}`, body);
+      await page.waitForSelector(`#flag[data-state="${state}"]`, { timeout: 1_000 });
+      latencies.push(Date.now() - start);
+    }
+    console.info(`REST change → page re-rendered (off, on, kill): ${latencies.join(', ')} ms`);
     await page.screenshot({ path: `${artifacts}sdk-browser-real-server-killed.png` });
 
     await t.app.close();
