@@ -19,13 +19,16 @@ import {
 import { ChangeNotifier } from './changes/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
+import { auditRoutes } from './features/audit/routes.js';
 import { flagConfigRoutes } from './features/flag-config/routes.js';
 import { flagsRoutes } from './features/flags/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
+import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
+import { usageRoutes } from './features/usage/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
@@ -41,7 +44,10 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   projectsRoutes,
   flagsRoutes,
   flagConfigRoutes,
+  segmentsRoutes,
+  auditRoutes,
   sdkRoutes,
+  usageRoutes,
 ];
 
 export const API_PREFIX = '/api/v1';

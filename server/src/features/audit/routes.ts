@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { adminErrorResponses } from '../../http/schemas.js';
+import { auditPageSchema, auditQuerySchema, projectAuditParamsSchema, projectAuditQuerySchema } from './schemas.js';
+import { AuditService } from './service.js';
+
+const QUERY_DESCRIPTION =
+  'Newest first. Filters (all optional, combined with AND): `flag` (changes to the flag and its ' +
+  'configurations), `actor` (token name), `action` (e.g. `segment.updated`), `from` (inclusive) and `to` ' +
+  '(exclusive) as ISO-8601 date-times. Page with `limit` (1-200, default 50) and `cursor` (the previous ' +
+  "page's `nextCursor`).";
+
+/** The audit log, read-only (admin only): GET /audit and GET /projects/:project/audit. */
+export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = new AuditService({ prisma: app.db.prisma });
+  const tags = ['audit'];
+  const admin = { auth: 'admin' } as const;
+
+  app.get(
+    '/audit',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: 'Query the audit log',
+        description: `${QUERY_DESCRIPTION} \`project\` (key) narrows to one project.`,
+        querystring: auditQuerySchema,
+        response: { 200: auditPageSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.query(request.query),
+  );
+
+  app.get(
+    '/projects/:project/audit',
+    {
+      config: admin,
+      schema: {
+        tags,
+        summary: "Query one project's audit log",
+        description: `${QUERY_DESCRIPTION} Same as GET /audit?project=<project>.`,
+        params: projectAuditParamsSchema,
+        querystring: projectAuditQuerySchema,
+        response: { 200: auditPageSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => service.query({ ...request.query, project: request.params.project }),
+  );
+};
