@@ -28,7 +28,6 @@ import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
-import { usageRoutes } from './features/usage/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
@@ -47,7 +46,6 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   segmentsRoutes,
   auditRoutes,
   sdkRoutes,
-  usageRoutes,
 ];
 
 export const API_PREFIX = '/api/v1';
