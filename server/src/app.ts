@@ -28,6 +28,7 @@ import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
+import { usageRoutes } from './features/usage/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
@@ -46,6 +47,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   segmentsRoutes,
   auditRoutes,
   sdkRoutes,
+  usageRoutes,
 ];
 
 export const API_PREFIX = '/api/v1';

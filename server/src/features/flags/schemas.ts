@@ -76,11 +76,15 @@ export const flagEnvironmentSummarySchema = z.object({
   killed: z.boolean(),
 });
 
+/** When SDKs last reported evaluating the flag (usage metrics, any environment); null = never. */
+const lastEvaluatedAtSchema = timestampSchema.nullable().describe('Last evaluation SDKs reported, any environment');
+
 export const flagDetailResponseSchema = flagResponseSchema.extend({
+  lastEvaluatedAt: lastEvaluatedAtSchema,
   environments: z.array(flagEnvironmentSummarySchema),
 });
 
 export const flagListResponseSchema = z.object({
-  items: z.array(flagResponseSchema),
+  items: z.array(flagResponseSchema.extend({ lastEvaluatedAt: lastEvaluatedAtSchema })),
   nextCursor: z.string().nullable(),
 });

@@ -21,6 +21,7 @@ import {
   toCoreFlag,
   variantsOf,
 } from './store.js';
+import { lastEvaluatedByFlag } from '../usage/store.js';
 import { variantReferences } from './variant-references.js';
 
 /** Variants of a boolean flag created without any. */
@@ -143,8 +144,10 @@ export class FlagService {
     const project = await requireProject(this.deps.prisma, projectKey);
     const flag = await requireFlag(this.deps.prisma, project.id, flagKey);
     const configs = await listFlagConfigs(this.deps.prisma, flag.id);
+    const usage = await lastEvaluatedByFlag(this.deps.prisma, [flag.id]);
     return {
       ...toFlagResponse(flag),
+      lastEvaluatedAt: usage.get(flag.id)?.toISOString() ?? null,
       environments: configs
         .map((config) => ({
           environment: config.environment.key,
@@ -156,7 +159,10 @@ export class FlagService {
     };
   }
 
-  async list(projectKey: string, query: ListFlagsQuery): Promise<{ items: FlagResponse[]; nextCursor: string | null }> {
+  async list(
+    projectKey: string,
+    query: ListFlagsQuery,
+  ): Promise<{ items: (FlagResponse & { lastEvaluatedAt: string | null })[]; nextCursor: string | null }> {
     if (query.cursor !== undefined && query.offset !== undefined) {
       throw badRequest('Use either cursor or offset, not both', {
         issues: [{ path: 'querystring.offset', message: 'cannot be combined with cursor' }],
@@ -175,7 +181,15 @@ export class FlagService {
       ...(afterKey === undefined ? {} : { afterKey }),
     });
     const last = rows.at(-1);
-    return { items: rows.map(toFlagResponse), nextCursor: hasMore && last ? encodeCursor(last.key) : null };
+    const usage = await lastEvaluatedByFlag(
+      this.deps.prisma,
+      rows.map((row) => row.id),
+    );
+    const items = rows.map((row) => ({
+      ...toFlagResponse(row),
+      lastEvaluatedAt: usage.get(row.id)?.toISOString() ?? null,
+    }));
+    return { items, nextCursor: hasMore && last ? encodeCursor(last.key) : null };
   }
 
   async update(projectKey: string, flagKey: string, body: UpdateFlagBody, actor: string): Promise<FlagResponse> {

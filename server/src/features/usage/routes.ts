@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { notFound } from '../../http/errors.js';
+import { errorBodySchema } from '../../http/schemas.js';
+import { sdkPrincipal } from '../sdk/sdk-principal.js';
+import { metricsBodySchema, metricsResponseSchema } from './schemas.js';
+import { UsageService } from './service.js';
+
+/**
+ * POST /sdk/metrics (server or client token): SDKs report how often they evaluated each flag and
+ * variant. Stored per environment, flag, variant and hour; the flags API shows `lastEvaluatedAt`.
+ */
+export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = new UsageService(app.db.prisma);
+
+  app.post(
+    '/sdk/metrics',
+    {
+      config: { auth: 'sdk' },
+      schema: {
+        tags: ['sdk'],
+        summary: 'Report flag evaluation counts (usage metrics)',
+        description:
+          'Counts per flag key and variant key ("" = the caller\'s default was returned) over [start, end]. ' +
+          'Added to the hour the window started in. Unknown flag keys are ignored and listed in the answer.',
+        body: metricsBodySchema,
+        response: {
+          202: metricsResponseSchema,
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = sdkPrincipal(request);
+      const projectId = principal.projectId ?? (await projectOf(app, principal.environmentId));
+      const outcome = await service.record(projectId, principal.environmentId, request.body);
+      return reply.code(202).send(outcome);
+    },
+  );
+};
+
+async function projectOf(app: Parameters<FastifyPluginAsyncZod>[0], environmentId: string): Promise<string> {
+  const environment = await app.db.prisma.environment.findUnique({
+    where: { id: environmentId },
+    select: { projectId: true },
+  });
+  if (!environment) throw notFound("This token's environment no longer exists");
+  return environment.projectId;
+}

@@ -1,0 +1,73 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+const HOUR_MS = 3_600_000;
+
+/** One (flag, variant) count of a report, the flag resolved to its id. */
+export interface UsageRow {
+  flagId: string;
+  variant: string;
+  count: number;
+}
+
+/** Start of the UTC hour `time` falls in. */
+export function hourOf(time: Date): Date {
+  return new Date(Math.floor(time.getTime() / HOUR_MS) * HOUR_MS);
+}
+
+/**
+ * Adds `rows` into the environment's counts of `hour` in one statement (INSERT … ON CONFLICT DO
+ * UPDATE count = count + n), so concurrent reports from many SDK instances never lose a count.
+ * Rows are written in a fixed order so two concurrent reports lock shared rows in the same order
+ * (no deadlock).
+ */
+export async function addUsage(
+  prisma: PrismaClient,
+  environmentId: string,
+  hour: Date,
+  lastEvaluatedAt: Date,
+  rows: UsageRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const sorted = [...rows].sort((a, b) =>
+    a.flagId === b.flagId ? (a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0) : a.flagId < b.flagId ? -1 : 1,
+  );
+  await prisma.$executeRaw`
+    INSERT INTO flag_usage (environment_id, flag_id, variant, hour, count, last_evaluated_at)
+    SELECT ${environmentId}::uuid, t.flag_id, t.variant, ${hour}::timestamptz, t.count, ${lastEvaluatedAt}::timestamptz
+    FROM unnest(
+      ${sorted.map((row) => row.flagId)}::uuid[],
+      ${sorted.map((row) => row.variant)}::text[],
+      ${sorted.map((row) => String(row.count))}::bigint[]
+    ) WITH ORDINALITY AS t(flag_id, variant, count, position)
+    ORDER BY t.position
+    ON CONFLICT (environment_id, flag_id, variant, hour) DO UPDATE
+      SET count = flag_usage.count + EXCLUDED.count,
+          last_evaluated_at = GREATEST(flag_usage.last_evaluated_at, EXCLUDED.last_evaluated_at)`;
+}
+
+/** When each of `flagIds` was last evaluated in any environment (flags never evaluated are absent). */
+export async function lastEvaluatedByFlag(prisma: PrismaClient, flagIds: string[]): Promise<Map<string, Date>> {
+  if (flagIds.length === 0) return new Map();
+  const groups = await prisma.flagUsage.groupBy({
+    by: ['flagId'],
+    where: { flagId: { in: flagIds } },
+    _max: { lastEvaluatedAt: true },
+  });
+  const result = new Map<string, Date>();
+  for (const group of groups) if (group._max.lastEvaluatedAt) result.set(group.flagId, group._max.lastEvaluatedAt);
+  return result;
+}
+
+/** When one flag was last evaluated, per environment id. */
+export async function lastEvaluatedByEnvironment(prisma: PrismaClient, flagId: string): Promise<Map<string, Date>> {
+  const groups = await prisma.flagUsage.groupBy({
+    by: ['environmentId'],
+    where: { flagId },
+    _max: { lastEvaluatedAt: true },
+  });
+  const result = new Map<string, Date>();
+  for (const group of groups) {
+    if (group._max.lastEvaluatedAt) result.set(group.environmentId, group._max.lastEvaluatedAt);
+  }
+  return result;
+}
