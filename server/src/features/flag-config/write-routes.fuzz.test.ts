@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { OPERATORS } from '@switchyard/core/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { checkWrite, conditionArbitrary, type WriteMethod } from '../../../test/helpers/fuzz.js';
 
 /**
  * Fuzzes every write route of flags and flag-config with generated bodies (valid, nearly valid
@@ -12,41 +12,9 @@ const NUM_RUNS = 200;
 const P = '/api/v1/projects/fuzz';
 const FLAGS = ['alpha', 'beta', 'gamma'];
 
-/** Everything a write could touch, as one string: flags, configs, audit, revisions, outbox. */
-async function dump(): Promise<string> {
-  const rows = await t.db.prisma.$queryRaw<{ dump: string }[]>`
-    SELECT concat_ws('|',
-      (SELECT md5(coalesce(json_agg(f ORDER BY f.id)::text, '')) FROM flags f),
-      (SELECT md5(coalesce(json_agg(c ORDER BY c.flag_id, c.environment_id)::text, '')) FROM flag_configs c),
-      (SELECT count(*)::text || ':' || coalesce(max(id), 0)::text FROM audit_events),
-      (SELECT string_agg(key || '=' || revision, ',' ORDER BY key) FROM environments),
-      (SELECT count(*)::text FROM change_outbox)
-    ) AS dump`;
-  return rows[0]!.dump;
-}
-
-type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Sends the request; asserts no 5xx, and no change at all when it was rejected. */
-async function check(method: Method, url: string, payload: unknown, headers: Record<string, string> = {}) {
-  const before = await dump();
-  const response = await t.app.inject({
-    method,
-    url,
-    headers: {
-      ...t.adminHeaders,
-      ...headers,
-      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
-  });
-  expect(response.statusCode, `${method} ${url} ${JSON.stringify(payload)} → ${response.body}`).toBeLessThan(500);
-  if (response.statusCode >= 400) {
-    expect(response.json()).toHaveProperty('error');
-    expect(await dump(), `${method} ${url} ${JSON.stringify(payload)} changed the database`).toBe(before);
-  }
-  return response;
-}
+/** Sends the request; asserts no 5xx, and no change at all when it was rejected (see checkWrite). */
+const check = (method: WriteMethod, url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  checkWrite(t, method, url, payload, headers);
 
 // ---- generators -------------------------------------------------------------------------------
 
@@ -65,28 +33,11 @@ const serve = fc.oneof(
     ],
   }),
 );
-const conditionValue = fc.oneof(
-  fc.string(),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constantFrom('(a+)+$', '[', '^a.*b$', '2024-01-01', '1.2.3', '10.0.0.0/8', '(?=x)', '\\1'),
-);
-const condition = fc.record(
-  {
-    attribute: fc.oneof(fc.constantFrom('userId', 'email', 'country'), fc.string()),
-    operator: fc.oneof(fc.constantFrom(...OPERATORS), fc.string()),
-    values: fc.array(conditionValue, { maxLength: 3 }),
-    negate: fc.boolean(),
-    caseInsensitive: fc.boolean(),
-  },
-  { requiredKeys: ['attribute', 'operator', 'values'] },
-);
 const rule = fc.record(
   {
     id: fc.constantFrom('r1', 'r2', ''),
     description: fc.string(),
-    conditions: fc.array(condition, { maxLength: 2 }),
+    conditions: fc.array(conditionArbitrary, { maxLength: 2 }),
     segments: fc.subarray(['seg', 'ghost']),
     rollout: fc.record({ percentage: fc.oneof(fc.integer({ min: -5, max: 10005 }), fc.double()) }),
     serve,

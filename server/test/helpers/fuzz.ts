@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { OPERATORS } from '@switchyard/core/schema';
+import { expect } from 'vitest';
+import type { TestApp } from './app.js';
+
+/**
+ * Shared pieces of the write-route fuzz tests: a fingerprint of everything a write could touch,
+ * a request check (no 5xx; a rejected request changes nothing), and generators of core conditions.
+ */
+
+/** Everything a write could touch, as one string: flags, configs, segments, audit, revisions, outbox. */
+export async function databaseFingerprint(t: TestApp): Promise<string> {
+  const rows = await t.db.prisma.$queryRaw<{ dump: string }[]>`
+    SELECT concat_ws('|',
+      (SELECT md5(coalesce(json_agg(f ORDER BY f.id)::text, '')) FROM flags f),
+      (SELECT md5(coalesce(json_agg(c ORDER BY c.flag_id, c.environment_id)::text, '')) FROM flag_configs c),
+      (SELECT md5(coalesce(json_agg(s ORDER BY s.id)::text, '')) FROM segments s),
+      (SELECT count(*)::text || ':' || coalesce(max(id), 0)::text FROM audit_events),
+      (SELECT string_agg(key || '=' || revision, ',' ORDER BY key) FROM environments),
+      (SELECT count(*)::text FROM change_outbox)
+    ) AS dump`;
+  return rows[0]!.dump;
+}
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Sends an admin request with a JSON body (none when `payload` is undefined); asserts it is not
+ * a 5xx, that an error has the `{ error, … }` shape, and that a rejected request left the
+ * database exactly as it was.
+ */
+export async function checkWrite(
+  t: TestApp,
+  method: WriteMethod,
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+) {
+  const before = await databaseFingerprint(t);
+  const response = await t.app.inject({
+    method,
+    url,
+    headers: {
+      ...t.adminHeaders,
+      ...headers,
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+  });
+  expect(response.statusCode, `${method} ${url} ${JSON.stringify(payload)} → ${response.body}`).toBeLessThan(500);
+  if (response.statusCode >= 400) {
+    expect(response.json()).toHaveProperty('error');
+    expect(await databaseFingerprint(t), `${method} ${url} ${JSON.stringify(payload)} changed the database`).toBe(
+      before,
+    );
+  }
+  return response;
+}
+
+/** Condition values: any primitive, plus strings that are (un)safe regexes, dates, semvers, CIDRs. */
+export const conditionValueArbitrary = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constantFrom('(a+)+$', '[', '^a.*b$', '2024-01-01', '1.2.3', '10.0.0.0/8', '(?=x)', '\\1'),
+);
+
+/** Conditions that are often almost valid: real operators and attributes, values of any type. */
+export const conditionArbitrary = fc.record(
+  {
+    attribute: fc.oneof(fc.constantFrom('userId', 'email', 'country'), fc.string()),
+    operator: fc.oneof(fc.constantFrom(...OPERATORS), fc.string()),
+    values: fc.array(conditionValueArbitrary, { maxLength: 3 }),
+    negate: fc.boolean(),
+    caseInsensitive: fc.boolean(),
+  },
+  { requiredKeys: ['attribute', 'operator', 'values'] },
+);
