@@ -49,9 +49,13 @@ async function onMaintenance(sql) {
 async function startRedis() {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   cleanups.push(() => child.kill('SIGKILL'));
   for (let i = 0; i < 100; i++) {
     const up = await new Promise((resolve) => {
@@ -70,7 +74,14 @@ async function startServer(env) {
   const output = [];
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: serverDir,
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SWITCHYARD_SEED_DEMO: 'false', ...env },
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SWITCHYARD_SEED_DEMO: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk) => output.push(String(chunk)));
@@ -79,7 +90,10 @@ async function startServer(env) {
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${output.join('')}`);
-    const ready = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${baseUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { child, baseUrl };
     await sleep(100);
   }
@@ -155,14 +169,30 @@ async function main() {
   await api(a.baseUrl, adminToken, 'POST', '/projects', { key: 'bench', name: 'bench' });
   await api(a.baseUrl, adminToken, 'POST', '/projects/bench/environments', { key: 'prod', name: 'prod' });
   for (let i = 0; i < 20; i++) {
-    await api(a.baseUrl, adminToken, 'POST', '/projects/bench/flags', { key: `flag-${i}`, name: `flag ${i}`, type: 'boolean' });
+    await api(a.baseUrl, adminToken, 'POST', '/projects/bench/flags', {
+      key: `flag-${i}`,
+      name: `flag ${i}`,
+      type: 'boolean',
+    });
   }
   const { secret: token } = await api(a.baseUrl, adminToken, 'POST', '/tokens', {
-    name: 'bench', kind: 'server', project: 'bench', environment: 'prod',
+    name: 'bench',
+    kind: 'server',
+    project: 'bench',
+    environment: 'prod',
   });
   const { revision: startRevision } = await api(a.baseUrl, adminToken, 'GET', '/projects/bench/environments/prod');
 
-  await sleep(500);
+  // Warm both processes up (Prisma, JIT, the snapshot feed) before measuring what streams cost.
+  for (const server of [a, b]) {
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${server.baseUrl}/api/v1/sdk/snapshot`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.text(),
+      );
+      await api(server.baseUrl, adminToken, 'GET', '/projects/bench/flags');
+    }
+  }
+  await sleep(1_000);
   const rssBefore = [rssBytes(a.child.pid), rssBytes(b.child.pid)];
   // received[revision] = array of receipt times (one per stream)
   const received = new Map();
@@ -175,7 +205,8 @@ async function main() {
   const connectStart = performance.now();
   for (let i = 0; i < STREAMS; i += 50) {
     const batch = [];
-    for (let j = i; j < Math.min(STREAMS, i + 50); j++) batch.push(openStream(j % 2 === 0 ? a.baseUrl : b.baseUrl, token, onRevision));
+    for (let j = i; j < Math.min(STREAMS, i + 50); j++)
+      batch.push(openStream(j % 2 === 0 ? a.baseUrl : b.baseUrl, token, onRevision));
     requests.push(...(await Promise.all(batch)));
   }
   const connectMs = performance.now() - connectStart;
@@ -186,7 +217,13 @@ async function main() {
   let next = performance.now();
   for (let i = 0; i < TOGGLES; i++) {
     next += SPACING_MS;
-    await api(a.baseUrl, adminToken, 'POST', `/projects/bench/flags/flag-${i % 20}/environments/prod/${i % 40 < 20 ? 'on' : 'off'}`, {});
+    await api(
+      a.baseUrl,
+      adminToken,
+      'POST',
+      `/projects/bench/flags/flag-${i % 20}/environments/prod/${i % 40 < 20 ? 'on' : 'off'}`,
+      {},
+    );
     responded.set(startRevision + i + 1, performance.now());
     const wait = next - performance.now();
     if (wait > 0) await sleep(wait);
@@ -209,7 +246,9 @@ async function main() {
   }
   latencies.sort((x, y) => x - y);
   const metrics = await fetch(`${b.baseUrl}/metrics`).then((r) => r.text());
-  const lag = /switchyard_propagation_lag_seconds_sum (\S+)\nswitchyard_propagation_lag_seconds_count (\S+)/.exec(metrics);
+  const lag = /switchyard_propagation_lag_seconds_sum (\S+)\nswitchyard_propagation_lag_seconds_count (\S+)/.exec(
+    metrics,
+  );
   const result = {
     streams: STREAMS,
     toggles: TOGGLES,

@@ -12,7 +12,11 @@ describe('propagation across server processes', () => {
   let clientToken: string;
   const streams: SseClient[] = [];
   const open = async (serverIndex: number, token: string, reconnect = true) => {
-    const client = new SseClient({ url: `${cluster.servers[serverIndex]!.baseUrl}/api/v1/sdk/stream`, token, reconnect });
+    const client = new SseClient({
+      url: `${cluster.servers[serverIndex]!.baseUrl}/api/v1/sdk/stream`,
+      token,
+      reconnect,
+    });
     streams.push(client);
     await client.connect();
     await client.waitFor(() => client.snapshot !== undefined);

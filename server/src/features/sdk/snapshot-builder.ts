@@ -92,16 +92,17 @@ export async function buildSnapshot(
         version: flag.version,
       }),
     ),
-    segments: row.segments.map((segment): Segment => ({ key: segment.key, conditions: segment.conditions as Condition[] })),
+    segments: row.segments.map((segment): Segment => ({
+      key: segment.key,
+      conditions: segment.conditions as Condition[],
+    })),
   };
-  const hints = row.hints.map(
-    (hint): RevisionHint => ({
-      revision: hint.revision,
-      flags: hint.changed?.flags ?? [],
-      segments: hint.changed?.segments ?? [],
-      committedAt: new Date(hint.created_at),
-    }),
-  );
+  const hints = row.hints.map((hint): RevisionHint => ({
+    revision: hint.revision,
+    flags: hint.changed?.flags ?? [],
+    segments: hint.changed?.segments ?? [],
+    committedAt: new Date(hint.created_at),
+  }));
   return { environmentId, snapshot, hints };
 }
 

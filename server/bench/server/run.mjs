@@ -1,0 +1,215 @@
+/**
+ * Server benchmark (`npm run bench:server`): the built server (dist/main.js) as a child process in
+ * Postgres mode, on a fresh database it creates and drops.
+ *
+ * - toggle latency: TOGGLES sequential POST …/on and …/off, alternately, over keep-alive HTTP;
+ * - GET /api/v1/sdk/snapshot with FLAGS flags (each a rule with a condition and a rollout): req/s
+ *   for the full body and for 304 (If-None-Match), autocannon, CONNECTIONS connections, DURATION_S each;
+ * - cold start: COLD_STARTS spawns of `node dist/main.js` on the migrated database, time until
+ *   /readyz answers 200, and VmRSS one second after.
+ *
+ * Prints a table beside Unleash 8.2 measured on this machine and the targets; writes results.json.
+ * Environment overrides: PG_URL, FLAGS (200), TOGGLES (500), DURATION_S (10), CONNECTIONS (50),
+ * COLD_STARTS (5).
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { closeClient, expectStatus, request } from './http-client.mjs';
+import { createBenchDatabase, memoryOf, startServer } from './server-process.mjs';
+import { median, percentile } from './stats.mjs';
+import { printTable, UNLEASH, TARGETS } from './report.mjs';
+
+const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const FLAGS = Number(process.env.FLAGS ?? 200);
+const TOGGLES = Number(process.env.TOGGLES ?? 500);
+const DURATION_S = Number(process.env.DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const COLD_STARTS = Number(process.env.COLD_STARTS ?? 5);
+const WARMUP_TOGGLES = 20;
+const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const loadAverage = () => os.loadavg().map((value) => round(value));
+
+/** Runs `worker(i)` for i in [0, count) with `parallel` in flight. */
+async function inParallel(count, parallel, worker) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < count) await worker(next++);
+    }),
+  );
+}
+
+/** Project `bench`, environment `prod`, FLAGS flags with a rule (condition + rollout), a toggle flag, a server token. */
+async function seed(baseUrl, adminToken) {
+  const admin = { token: adminToken };
+  await expectStatus(201, baseUrl, 'POST', '/api/v1/projects', { ...admin, body: { key: 'bench', name: 'bench' } });
+  await expectStatus(201, baseUrl, 'POST', '/api/v1/projects/bench/environments', {
+    ...admin,
+    body: { key: 'prod', name: 'prod' },
+  });
+  const keys = [...Array.from({ length: FLAGS }, (_, i) => `flag-${String(i).padStart(3, '0')}`), 'toggle'];
+  await inParallel(keys.length, 4, async (i) => {
+    const key = keys[i];
+    await expectStatus(201, baseUrl, 'POST', '/api/v1/projects/bench/flags', {
+      ...admin,
+      body: { key, name: key, type: 'boolean' },
+    });
+    const path = `/api/v1/projects/bench/flags/${key}/environments/prod`;
+    const current = await expectStatus(200, baseUrl, 'GET', path, admin);
+    await expectStatus(200, baseUrl, 'PUT', path, {
+      ...admin,
+      headers: { 'if-match': current.headers.etag },
+      body: {
+        enabled: true,
+        offVariant: 'off',
+        defaultServe: { variant: 'off' },
+        rules: [
+          {
+            id: 'nordics',
+            conditions: [{ attribute: 'country', operator: 'in', values: ['NO', 'SE', 'DK'] }],
+            segments: [],
+            rollout: { percentage: (i * 37) % 10001 },
+            serve: { variant: 'on' },
+          },
+        ],
+        prerequisites: [],
+      },
+    });
+  });
+  const token = await expectStatus(201, baseUrl, 'POST', '/api/v1/tokens', {
+    ...admin,
+    body: { name: 'bench sdk', kind: 'server', project: 'bench', environment: 'prod' },
+  });
+  return token.body.secret;
+}
+
+/** Sequential on/off toggles of one flag; returns the per-request times in ms (after a warm-up). */
+async function measureToggles(baseUrl, adminToken) {
+  const path = '/api/v1/projects/bench/flags/toggle/environments/prod';
+  const times = [];
+  for (let i = 0; i < WARMUP_TOGGLES + TOGGLES; i++) {
+    const started = performance.now();
+    const response = await request(baseUrl, 'POST', `${path}/${i % 2 === 0 ? 'off' : 'on'}`, { token: adminToken });
+    const elapsed = performance.now() - started;
+    if (response.status !== 200) throw new Error(`toggle ${i}: ${response.status} ${JSON.stringify(response.body)}`);
+    if (i >= WARMUP_TOGGLES) times.push(elapsed);
+  }
+  return times;
+}
+
+/** autocannon on GET /sdk/snapshot; checks every answer had `expectedStatus`. */
+async function measureSnapshot(baseUrl, sdkToken, { expectedStatus, ifNoneMatch }) {
+  const headers = { authorization: `Bearer ${sdkToken}`, ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) };
+  const options = { url: `${baseUrl}/api/v1/sdk/snapshot`, connections: CONNECTIONS, headers };
+  await autocannon({ ...options, duration: 2 }); // warm-up, discarded
+  const result = await autocannon({ ...options, duration: DURATION_S });
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
+  const unexpected = Object.keys(statuses).filter((code) => Number(code) !== expectedStatus);
+  if (unexpected.length > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`snapshot ${expectedStatus}: statuses ${JSON.stringify(statuses)}, errors ${result.errors}`);
+  }
+  return {
+    requestsPerSecond: round(result.requests.average, 0),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    bytesPerSecond: round(result.throughput.average, 0),
+    requests: result.requests.total,
+    statuses,
+  };
+}
+
+async function main() {
+  const database = await createBenchDatabase(PG_URL);
+  const adminToken = `bench_admin_${randomBytes(16).toString('hex')}`;
+  const env = { DATABASE_URL: database.url, SWITCHYARD_ADMIN_TOKEN: adminToken };
+  const load = { start: loadAverage() };
+  let server;
+  try {
+    process.stderr.write(`database ${database.name}; starting the server (migrations)…\n`);
+    server = await startServer(env);
+    process.stderr.write(`seeding ${FLAGS} flags…\n`);
+    const sdkToken = await seed(server.baseUrl, adminToken);
+
+    const snapshot = await expectStatus(200, server.baseUrl, 'GET', '/api/v1/sdk/snapshot', { token: sdkToken });
+    const flagsWithRule = snapshot.body.flags.filter((f) => f.rules[0]?.conditions.length === 1 && f.rules[0].rollout);
+    if (flagsWithRule.length !== FLAGS + 1) throw new Error(`snapshot has ${flagsWithRule.length} flags with a rule`);
+    const snapshotBytes = Buffer.byteLength(JSON.stringify(snapshot.body));
+
+    process.stderr.write(`${TOGGLES} toggles…\n`);
+    load.toggles = loadAverage();
+    const toggleTimes = await measureToggles(server.baseUrl, adminToken);
+    const toggle = {
+      count: toggleTimes.length,
+      p50Ms: round(percentile(toggleTimes, 50)),
+      p99Ms: round(percentile(toggleTimes, 99)),
+      maxMs: round(Math.max(...toggleTimes)),
+      meanMs: round(toggleTimes.reduce((a, b) => a + b, 0) / toggleTimes.length),
+    };
+
+    process.stderr.write(`snapshot, full body, ${DURATION_S} s…\n`);
+    load.snapshotFull = loadAverage();
+    const full = await measureSnapshot(server.baseUrl, sdkToken, { expectedStatus: 200 });
+    process.stderr.write(`snapshot, 304, ${DURATION_S} s…\n`);
+    load.snapshot304 = loadAverage();
+    // The toggles moved the revision on: ask for the current ETag.
+    const current = await expectStatus(200, server.baseUrl, 'GET', '/api/v1/sdk/snapshot', { token: sdkToken });
+    const notModified = await measureSnapshot(server.baseUrl, sdkToken, {
+      expectedStatus: 304,
+      ifNoneMatch: current.headers.etag,
+    });
+    const afterLoad = memoryOf(server.pid);
+    await server.stop();
+    server = undefined;
+
+    process.stderr.write(`${COLD_STARTS} cold starts…\n`);
+    load.coldStart = loadAverage();
+    const starts = [];
+    for (let i = 0; i < COLD_STARTS; i++) {
+      server = await startServer(env);
+      await sleep(1000);
+      starts.push({ readyMs: round(server.readyMs, 0), ...memoryOf(server.pid) });
+      await server.stop();
+      server = undefined;
+    }
+    load.end = loadAverage();
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverage: load },
+      settings: {
+        flags: FLAGS,
+        toggles: TOGGLES,
+        durationS: DURATION_S,
+        connections: CONNECTIONS,
+        coldStarts: COLD_STARTS,
+      },
+      snapshotBytes,
+      toggle,
+      snapshotFull: full,
+      snapshot304: notModified,
+      coldStart: {
+        medianReadyMs: median(starts.map((s) => s.readyMs)),
+        medianRssMb: round(median(starts.map((s) => s.rssMb)), 1),
+        runs: starts.map((s) => ({ readyMs: s.readyMs, rssMb: round(s.rssMb, 1), peakRssMb: round(s.peakRssMb, 1) })),
+      },
+      rssAfterLoadMb: round(afterLoad.rssMb, 1),
+      unleash: UNLEASH,
+      targets: TARGETS,
+    };
+    writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+    printTable(results);
+    process.stdout.write(`\nresults written to ${resultsPath}\n`);
+  } finally {
+    await server?.stop().catch(() => {});
+    closeClient();
+    await database.drop();
+  }
+}
+
+await main();

@@ -1,0 +1,142 @@
+import { applyPatch, toClientSnapshot, type Flag, type Snapshot } from '@switchyard/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { clientPatches, patchesBetween } from './patches.js';
+import type { RevisionHint } from './snapshot-builder.js';
+
+const FLAG_KEYS = ['a', 'b', 'c', 'd'];
+const SEGMENT_KEYS = ['s1', 's2'];
+
+function flag(key: string, enabled: boolean, clientSide: boolean, segment: string | undefined, version: number): Flag {
+  return {
+    key,
+    type: 'boolean',
+    variants: [
+      { key: 'on', value: true },
+      { key: 'off', value: false },
+    ],
+    enabled,
+    offVariant: 'off',
+    defaultServe: { variant: 'on' },
+    rules: segment ? [{ id: 'r1', conditions: [], segments: [segment], serve: { variant: 'on' } }] : [],
+    prerequisites: [],
+    version,
+    clientSide,
+  };
+}
+
+/** One change: a flag set (or deleted when `flag` is null), or a segment's conditions changed. */
+const changeArb = fc.oneof(
+  fc.record({
+    kind: fc.constant('flag' as const),
+    key: fc.constantFrom(...FLAG_KEYS),
+    present: fc.boolean(),
+    enabled: fc.boolean(),
+    clientSide: fc.boolean(),
+    segment: fc.option(fc.constantFrom(...SEGMENT_KEYS), { nil: undefined }),
+  }),
+  fc.record({ kind: fc.constant('segment' as const), key: fc.constantFrom(...SEGMENT_KEYS), value: fc.string() }),
+);
+
+/** Snapshots s0..sN and the hint of every revision, as the database and the outbox would have them. */
+function history(changes: fc.infer<typeof changeArb>[][]): { snapshots: Snapshot[]; hints: RevisionHint[] } {
+  let current: Snapshot = {
+    schemaVersion: 1,
+    projectKey: 'p',
+    environmentKey: 'e',
+    revision: 0,
+    flags: [flag('a', true, true, 's1', 1), flag('b', false, false, undefined, 1)],
+    segments: SEGMENT_KEYS.map((key) => ({ key, conditions: [] })),
+  };
+  const snapshots = [current];
+  const hints: RevisionHint[] = [];
+  for (const [index, batch] of changes.entries()) {
+    const flags = new Map(current.flags.map((item) => [item.key, item]));
+    const segments = new Map(current.segments.map((item) => [item.key, item]));
+    const hint: RevisionHint = { revision: index + 1, flags: [], segments: [], committedAt: new Date() };
+    for (const change of batch) {
+      if (change.kind === 'flag') {
+        if (change.present)
+          flags.set(change.key, flag(change.key, change.enabled, change.clientSide, change.segment, index + 2));
+        else flags.delete(change.key);
+        hint.flags.push(change.key);
+      } else {
+        segments.set(change.key, {
+          key: change.key,
+          conditions: [{ attribute: 'x', operator: 'in', values: [change.value] }],
+        });
+        hint.segments.push(change.key);
+      }
+    }
+    current = {
+      ...current,
+      revision: index + 1,
+      flags: [...flags.values()].sort((x, y) => x.key.localeCompare(y.key)),
+      segments: [...segments.values()].sort((x, y) => x.key.localeCompare(y.key)),
+    };
+    snapshots.push(current);
+    hints.push(hint);
+  }
+  return { snapshots, hints };
+}
+
+function canonical(snapshot: Snapshot): string {
+  return JSON.stringify({
+    ...snapshot,
+    flags: [...snapshot.flags].sort((x, y) => x.key.localeCompare(y.key)),
+    segments: [...snapshot.segments].sort((x, y) => x.key.localeCompare(y.key)),
+  });
+}
+
+describe('patchesBetween', () => {
+  it('gives one patch per revision that takes any state in between to the target', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(changeArb, { maxLength: 3 }), { minLength: 1, maxLength: 8 }),
+        fc.nat(),
+        (changes, pick) => {
+          const { snapshots, hints } = history(changes);
+          const target = snapshots.at(-1)!;
+          const base = snapshots[pick % snapshots.length]!;
+          const patches = patchesBetween(
+            base,
+            target,
+            hints.filter((hint) => hint.revision > base.revision),
+          )!;
+          expect(patches.map((patch) => patch.revision)).toEqual(
+            Array.from({ length: target.revision - base.revision }, (_, index) => base.revision + index + 1),
+          );
+          // From every true intermediate state (another replica's put, an SDK resuming here), and
+          // through the mixed states of applying the patches one by one, the end is the target.
+          for (const start of snapshots.slice(base.revision)) {
+            let state = start;
+            for (const patch of patches) if (patch.revision > start.revision) state = applyPatch(state, patch);
+            expect(canonical(state)).toBe(canonical(target));
+          }
+          // Client view, from the base (a stream connected before the changes).
+          const client = clientPatches(patches, toClientSnapshot(base), toClientSnapshot(target));
+          let clientState = toClientSnapshot(base);
+          for (const patch of client) clientState = applyPatch(clientState, patch);
+          expect(canonical(clientState)).toBe(canonical(toClientSnapshot(target)));
+          for (const patch of client) for (const sent of patch.flags) expect(sent.clientSide).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('returns null when a revision has no hint (pruned outbox), so streams get a put', () => {
+    const { snapshots, hints } = history([[], [], []]);
+    expect(patchesBetween(snapshots[0]!, snapshots[3]!, [hints[0]!, hints[2]!])).toBeNull();
+  });
+
+  it('adds keys that changed without a hint to the last patch', () => {
+    const { snapshots } = history([[]]);
+    const changed: Snapshot = { ...snapshots[1]!, revision: 2, flags: [flag('a', false, true, undefined, 9)] };
+    const patches = patchesBetween(snapshots[1]!, changed, [
+      { revision: 2, flags: [], segments: [], committedAt: new Date() },
+    ])!;
+    expect(patches[0]!.flags.map((item) => item.key)).toEqual(['a']);
+    expect(patches[0]!.deletedFlags).toEqual(['b']);
+  });
+});
