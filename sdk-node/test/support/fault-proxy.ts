@@ -20,6 +20,8 @@ export class FaultProxy {
   mode: FaultMode = 'pass';
   /** Requests seen, per path (without the query). */
   readonly requests = new Map<string, number>();
+  /** The Last-Event-ID header of every stream request, in order. */
+  readonly lastEventIds: (string | undefined)[] = [];
   readonly #target: URL;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
@@ -73,7 +75,9 @@ export class FaultProxy {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
     this.requests.set(path, (this.requests.get(path) ?? 0) + 1);
+    if (process.env.PROXY_DEBUG) console.log(Date.now() % 100000, this.mode, path, req.headers['last-event-id'], req.headers['if-none-match']);
     const isStream = path.endsWith('/sdk/stream');
+    if (isStream) this.lastEventIds.push(req.headers['last-event-id'] as string | undefined);
     if (this.mode === 'error') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal"}');
     if (this.mode === 'garbage') {
       if (isStream) {
