@@ -20,12 +20,21 @@ const at = readme.indexOf(MARKER);
 if (at < 0) throw new Error(`${readmePath} has no ${MARKER} marker`);
 
 const { machine, config } = report;
+const load = [machine.loadAverageAtStart[0], machine.loadAverageAtEnd[0]];
+const busy = Math.max(...load) > machine.cores;
 const section = [
   MARKER,
   '',
   `Measured ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpu} (${machine.cores} cores), ` +
     `Node ${machine.node}, ${config.runs} processes per measurement${config.quick ? ' (quick mode)' : ''}, ` +
     `${report.durationSeconds} s in all.`,
+  ...(busy
+    ? [
+        '',
+        `The machine was busy during this run (load average ${Math.max(...load)} on ${machine.cores} cores, ` +
+          'from other work): wall times are inflated and noisy; CPU times and the ratios are the steadier numbers.',
+      ]
+    : []),
   '',
   '```',
   renderReport(report),
