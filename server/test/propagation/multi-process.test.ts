@@ -1,3 +1,5 @@
+import type { Snapshot } from '@switchyard/core';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
@@ -56,6 +58,19 @@ describe('propagation across server processes', () => {
     expect(onB.snapshot!.flags.find((flag) => flag.key === 'beta')!.enabled).toBe(true);
     expect(onB.events.filter((event) => event.event === 'patch').map((event) => event.id)).toEqual([String(start + 1)]);
     await expectConverged([onB]);
+    // The shared snapshot cache holds the same snapshot.
+    const redis = new Redis(cluster.redis.url);
+    try {
+      const expected = canonicalSnapshot(await cluster.databaseSnapshot('prod'));
+      await expect
+        .poll(async () => {
+          const cached = await redis.get('switchyard:snapshot:shop:prod');
+          return cached === null ? null : canonicalSnapshot(JSON.parse(cached) as Snapshot);
+        })
+        .toBe(expected);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('converges every stream after Redis is stopped mid-run and restarted', async () => {

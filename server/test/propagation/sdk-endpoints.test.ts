@@ -3,6 +3,8 @@ import { snapshotSchema } from '@switchyard/core/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironmentFlags } from '../../src/features/flags/store.js';
 import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { MemoryBus } from '../../src/propagation/memory-bus.js';
+import { OutboxPublisher } from '../../src/propagation/outbox-publisher.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 
@@ -205,6 +207,34 @@ describe('SDK endpoints (embedded bus)', () => {
     );
     expect(built.hints.at(-1)!.flags).toEqual(['salted']);
     expect(await buildSnapshot(server.db.prisma, '00000000-0000-0000-0000-000000000000')).toBeNull();
+  });
+
+  it('drops snapshot feeds nobody streams or asked for lately, keeps the others', async () => {
+    await server.api.createEnvironment('shop', 'staging');
+    const stagingToken = await server.api.createToken('server', 'shop', 'staging');
+    expect((await server.api.snapshot(stagingToken)).status).toBe(200);
+    const { feeds } = server.app.propagation;
+    const before = feeds.size;
+    await feeds.checkAll('check', 0);
+    expect(feeds.size).toBe(before - 1); // staging went; prod has streams
+    expect((await server.api.snapshot(stagingToken)).status).toBe(200); // and comes back on demand
+    expect(feeds.size).toBe(before);
+  });
+
+  it('prunes published outbox rows past the retention, never unpublished ones', async () => {
+    await server.app.propagation.publisher.drain();
+    const environment = await server.db.prisma.environment.findFirstOrThrow({ where: { key: 'prod' } });
+    await server.db.prisma.changeOutbox.create({
+      data: { environmentId: environment.id, revision: 1_000_000, changed: { flags: [], segments: [] } },
+    });
+    const published = await server.db.prisma.changeOutbox.count({ where: { publishedAt: { not: null } } });
+    expect(published).toBeGreaterThan(0);
+    const pruner = new OutboxPublisher(server.db.prisma, new MemoryBus(), { retentionMs: 0 });
+    expect(await pruner.prune()).toBe(published);
+    expect(await server.db.prisma.changeOutbox.findMany({ select: { revision: true } })).toEqual([
+      { revision: 1_000_000 },
+    ]);
+    await server.db.prisma.changeOutbox.deleteMany({ where: { revision: 1_000_000 } });
   });
 
   it('serves Prometheus metrics without a token', async () => {

@@ -64,6 +64,8 @@ export class EnvironmentFeed {
   #again = false;
   #gone = false;
   #ring: FeedEvent[] = [];
+  /** When an SDK last asked for this environment (ms since epoch), for evicting idle feeds. */
+  lastUsedAt = Date.now();
   readonly #connections = new Set<SseConnection>();
 
   constructor(environmentId: string, deps: FeedDeps) {
@@ -89,6 +91,7 @@ export class EnvironmentFeed {
    * environment does not exist.
    */
   async ready(): Promise<FeedState | undefined> {
+    this.lastUsedAt = Date.now();
     if (!this.#gone && (!this.#state || this.#known > this.#state.revision)) await this.refresh();
     if (!this.#gone && !this.#state) await this.refresh(); // the first load failed and was retried
     return this.#gone ? undefined : this.#state;

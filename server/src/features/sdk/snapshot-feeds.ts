@@ -60,10 +60,7 @@ export class SnapshotFeeds {
           for (const [keys, entry] of this.#byKeys) if (entry === known) this.#byKeys.delete(keys);
           this.#byKeys.set(keysOf(known.projectKey!, known.environmentKey!), known);
         },
-        onGone: (gone) => {
-          if (this.#feeds.get(gone.environmentId) === gone) this.#feeds.delete(gone.environmentId);
-          for (const [keys, entry] of this.#byKeys) if (entry === gone) this.#byKeys.delete(keys);
-        },
+        onGone: (gone) => this.#forget(gone),
       });
       this.#feeds.set(environmentId, feed);
     }
@@ -82,8 +79,16 @@ export class SnapshotFeeds {
       this.#feeds.get(environmentId)?.notice(revision, 'local');
   }
 
-  /** Compares every feed with Postgres and reloads the ones behind (safety timer, bus reconnect). */
-  async checkAll(cause: NoticeCause = 'check'): Promise<void> {
+  /**
+   * Compares every feed with Postgres and reloads the ones behind (safety timer, bus reconnect).
+   * Feeds without streams that nobody asked for in `idleMs` are dropped first (they would otherwise
+   * be rebuilt on every change for nobody).
+   */
+  async checkAll(cause: NoticeCause = 'check', idleMs = 10 * 60_000): Promise<void> {
+    const now = Date.now();
+    for (const feed of [...this.#feeds.values()]) {
+      if (feed.connections.size === 0 && now - feed.lastUsedAt > idleMs) this.#forget(feed);
+    }
     const feeds = [...this.#feeds.values()].filter((feed) => feed.state !== undefined);
     if (feeds.length === 0) return;
     const revisions = await readRevisions(
@@ -96,6 +101,16 @@ export class SnapshotFeeds {
         void feed.refresh().catch(this.#options.onError); // deleted: the reload finds out
       else feed.notice(revision, cause);
     }
+  }
+
+  #forget(feed: EnvironmentFeed): void {
+    if (this.#feeds.get(feed.environmentId) === feed) this.#feeds.delete(feed.environmentId);
+    for (const [keys, entry] of this.#byKeys) if (entry === feed) this.#byKeys.delete(keys);
+  }
+
+  /** Environments this replica keeps a snapshot of. */
+  get size(): number {
+    return this.#feeds.size;
   }
 
   /** Sends a heartbeat comment on every stream. */
