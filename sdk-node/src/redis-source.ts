@@ -34,6 +34,7 @@ export class RedisSource implements Source {
   #subscribedTo: string | undefined;
   #pollTimer: ReturnType<typeof setInterval> | undefined;
   #catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+  #wakeCatchUp: (() => void) | undefined;
   #reading: Promise<void> | undefined;
   #readAgain = false;
   /** Highest revision announced on the channel. */
@@ -60,6 +61,7 @@ export class RedisSource implements Source {
     this.#closed = true;
     clearInterval(this.#pollTimer);
     clearTimeout(this.#catchUpTimer);
+    this.#wakeCatchUp?.();
     this.#subscriber?.disconnect();
     this.#commands?.disconnect();
     await this.#reading?.catch(() => {});
@@ -157,9 +159,11 @@ export class RedisSource implements Source {
     const held = this.#hooks.confirmedRevision() ?? -1;
     if (held < this.#announced && attempt < CATCH_UP_DELAYS_MS.length) {
       await new Promise<void>((resolve) => {
+        this.#wakeCatchUp = resolve;
         this.#catchUpTimer = setTimeout(resolve, CATCH_UP_DELAYS_MS[attempt]);
         this.#catchUpTimer.unref();
       });
+      this.#wakeCatchUp = undefined;
       if (!this.#closed) await this.#readOnce(attempt + 1);
     }
   }

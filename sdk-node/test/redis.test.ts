@@ -1,0 +1,95 @@
+import type { Snapshot } from '@switchyard/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changesChannel, snapshotKey } from '../../server/src/propagation/change-message.js';
+import { createClient, type ChangeEvent, type SwitchyardClient } from '../src/index.js';
+import { seedFlags, startTestServer, type TestServer } from './support/server.js';
+import { nextEvent, waitFor } from './support/wait.js';
+
+const REDIS_URL = process.env['SWITCHYARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+// Direct Redis mode against real Redis and a real server using it (REDIS_URL), then with the
+// server stopped. The channel and key names are the server's own (imported from its source).
+describe('direct Redis mode', () => {
+  let t: TestServer | undefined;
+  let redis: Redis;
+  let project: string;
+  let environment: string;
+  const clients: SwitchyardClient[] = [];
+  const redisClient = () => {
+    const c = createClient({
+      sdkKey: 'sy_server_unused-in-redis-mode',
+      redis: { url: REDIS_URL, projectKey: project, environmentKey: environment, pollIntervalMs: 60_000 },
+    });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    t = await startTestServer({ config: { redisUrl: REDIS_URL } });
+    project = t.project;
+    environment = t.environment;
+    await seedFlags(t);
+    // A replica keeps the snapshot in Redis for the environments its SDKs use: have one use it.
+    await fetch(`${t.url}/api/v1/sdk/snapshot`, { headers: { authorization: `Bearer ${t.serverToken}` } });
+    await waitFor(async () => (await redis.exists(snapshotKey(project, environment))) === 1, 'the snapshot in Redis');
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await t?.close();
+    await redis.del(snapshotKey(project, environment));
+    redis.disconnect();
+  });
+
+  it('loads the snapshot from Redis and follows changes announced on the channel, without HTTP', async () => {
+    const c = redisClient();
+    await c.ready();
+    expect(c.getValue('max-items', 0, {})).toBe(50);
+    const changed = nextEvent<ChangeEvent>((listener) => c.on('change', listener), 'change over Redis');
+    await t!.toggle('max-items', false);
+    expect((await changed).flags).toEqual(['max-items']);
+    expect(c.getValue('max-items', 0, {})).toBe(5);
+  });
+
+  it('keeps serving and updating with the server stopped', async () => {
+    const c = redisClient();
+    await c.ready();
+    await t!.close();
+    t = undefined;
+
+    // A fresh process starts while no flag server runs: the snapshot in Redis is enough.
+    const late = redisClient();
+    await late.ready();
+    expect(late.getValue('max-items', 0, {})).toBe(5);
+
+    // Another replica (elsewhere) publishes a change: both clients follow it.
+    const stored = JSON.parse((await redis.get(snapshotKey(project, environment)))!) as Snapshot;
+    const next: Snapshot = {
+      ...stored,
+      revision: stored.revision + 1,
+      flags: stored.flags.map((flag) => (flag.key === 'max-items' ? { ...flag, offVariant: 'high' } : flag)),
+    };
+    await redis.set(snapshotKey(project, environment), JSON.stringify(next));
+    const message = { projectKey: project, environmentKey: environment, revision: next.revision, changed: { flags: ['max-items'], segments: [] } };
+    await redis.publish(changesChannel(project, environment), JSON.stringify(message));
+    await waitFor(() => c.revision === next.revision && late.revision === next.revision, 'the new revision');
+    expect(c.getValue('max-items', 0, {})).toBe(50);
+    expect(late.getValue('max-items', 0, {})).toBe(50);
+  });
+
+  it('reads the key again when a message announces a revision Redis does not hold yet', async () => {
+    const c = redisClient();
+    await c.ready();
+    const stored = JSON.parse((await redis.get(snapshotKey(project, environment)))!) as Snapshot;
+    const next: Snapshot = { ...stored, revision: stored.revision + 1 };
+    // The announcement comes first; the snapshot is stored a moment later (as a rebuilding replica does).
+    await redis.publish(
+      changesChannel(project, environment),
+      JSON.stringify({ projectKey: project, environmentKey: environment, revision: next.revision, changed: { flags: [], segments: [] } }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await redis.set(snapshotKey(project, environment), JSON.stringify(next));
+    await waitFor(() => c.revision === next.revision, 'the late snapshot');
+  });
+});
