@@ -39,7 +39,15 @@ function newestMtime(dir: string): number {
  */
 export function ensureServerBuilt(): void {
   const stale = !existsSync(distMain) || statSync(distMain).mtimeMs < newestMtime(join(serverDir, 'src'));
-  if (stale) execFileSync('npm', ['run', 'build'], { cwd: serverDir, stdio: 'inherit' });
+  if (!stale) return;
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: serverDir, stdio: 'inherit' });
+  } catch (error) {
+    // In a shared checkout another workspace may not compile at this moment; a dist that exists
+    // is better than no test run (the root `npm test` builds everything first anyway).
+    if (!existsSync(distMain)) throw error;
+    process.stderr.write('ensureServerBuilt: build failed, testing the existing server/dist\n');
+  }
 }
 
 export interface ServerProcessOptions {
