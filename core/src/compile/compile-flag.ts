@@ -2,151 +2,98 @@ import { isAscii } from '../hash/utf8.js';
 import type { Flag, JsonValue, Rule, Serve } from '../model/flag.js';
 import type { EvaluationResult, Reason } from '../model/result.js';
 import { compileCondition } from '../operators/compile-condition.js';
-import type {
-  CompiledFlag,
-  CompiledPrerequisite,
-  CompiledRule,
-  CompiledSegment,
-  CompiledServe,
-  ServedResult,
-} from './compiled-types.js';
+import type { CompiledFlag, CompiledRule, CompiledServe, ContextTest, ServedResult } from './compiled-types.js';
 import { frozenJsonCopy } from './freeze.js';
 
-const FULL_ROLLOUT = 10000;
-const PREREQUISITE_ERROR_MESSAGE = 'prerequisite missing, cyclic or in error';
+/** A missing segment: the rule referencing it never matches. */
+const NEVER: ContextTest = () => false;
 
-function listOf<T>(value: readonly T[] | undefined): readonly T[] {
-  return Array.isArray(value) ? value : [];
-}
+/** An array field of a snapshot that bypassed validation may be anything: treat non-arrays as empty. */
+export const listOf = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
 
-type ResultOf = (variant: string, reason: Reason, ruleId?: string) => ServedResult;
-
-/**
- * The factory of one flag's frozen result objects, one per (variant, reason, ruleId). Variant
- * values are deep-frozen copies so a caller cannot change what the next evaluation returns.
- */
-function resultFactory(flag: Flag): ResultOf {
+/** Compiles one flag against the snapshot's compiled segments (each a list of condition tests). */
+export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly ContextTest[]>): CompiledFlag {
+  // Variant values are deep-frozen copies so a caller cannot change what the next evaluation returns.
   const values = new Map<string, JsonValue>();
   for (const variant of listOf(flag.variants)) {
     if (!values.has(variant.key)) values.set(variant.key, frozenJsonCopy(variant.value));
   }
-  return (variant, reason, ruleId) => {
-    if (!values.has(variant)) return undefined;
+  /** The frozen result object of one (variant, reason, ruleId), or `undefined` for an unknown variant. */
+  const resultOf = (variant: string, reason: Reason, ruleId?: string): ServedResult => {
+    if (!values.has(variant)) return;
     const result: EvaluationResult = { value: values.get(variant)!, variant, reason };
     if (ruleId !== undefined) result.ruleId = ruleId;
-    if (reason === 'ERROR') {
+    if (reason == 'ERROR') {
       result.errorCode = 'GENERAL';
-      result.errorMessage = PREREQUISITE_ERROR_MESSAGE;
+      result.errorMessage = 'prerequisite missing, cyclic or in error';
     }
     return Object.freeze(result);
   };
-}
 
-function compileServe(serve: Serve, results: ResultOf, reason: Reason, ruleId?: string): CompiledServe {
-  if (serve !== null && typeof serve === 'object' && 'split' in serve && Array.isArray(serve.split)) {
+  const compileServe = (serve: Serve, reason: Reason, ruleId?: string): CompiledServe => {
+    const split = (serve as { split?: unknown })?.split;
+    if (!Array.isArray(split)) {
+      return {
+        result_: resultOf((serve as { variant?: string })?.variant!, reason, ruleId),
+        thresholds_: undefined,
+        results_: undefined,
+        stickiness_: undefined,
+      };
+    }
     const thresholds: number[] = [];
-    const shareResults: ServedResult[] = [];
+    const results: ServedResult[] = [];
     let cumulative = 0;
-    let absentUnitResult: ServedResult;
-    let absentUnitChosen = false;
-    for (const share of serve.split) {
+    let absent: ServedResult;
+    let absentChosen = false;
+    for (const share of split as { variant: string; weight: number }[]) {
       const weight = Number.isFinite(share.weight) && share.weight > 0 ? share.weight : 0;
-      cumulative += weight;
-      const result = results(share.variant, 'SPLIT', ruleId);
-      thresholds.push(cumulative);
-      shareResults.push(result);
-      if (weight > 0 && !absentUnitChosen) {
-        absentUnitChosen = true;
-        absentUnitResult = result;
+      const result = resultOf(share.variant, 'SPLIT', ruleId);
+      thresholds.push((cumulative += weight));
+      results.push(result);
+      if (weight > 0 && !absentChosen) {
+        absentChosen = true;
+        absent = result;
       }
     }
+    const stickiness = (serve as { stickiness?: unknown }).stickiness;
     return {
-      isSplit: true,
-      result: undefined,
-      thresholds,
-      results: shareResults,
-      absentUnitResult,
-      stickiness: typeof serve.stickiness === 'string' ? serve.stickiness : undefined,
+      result_: absent,
+      thresholds_: thresholds,
+      results_: results,
+      stickiness_: typeof stickiness == 'string' ? stickiness : undefined,
     };
-  }
-  const variant = serve !== null && typeof serve === 'object' && 'variant' in serve ? serve.variant : undefined;
-  return {
-    isSplit: false,
-    result: typeof variant === 'string' ? results(variant, reason, ruleId) : undefined,
-    thresholds: [],
-    results: [],
-    absentUnitResult: undefined,
-    stickiness: undefined,
   };
-}
 
-function compileRule(rule: Rule, results: ResultOf, segments: ReadonlyMap<string, CompiledSegment>): CompiledRule {
-  const id = String(rule.id);
-  const ruleSegments: CompiledSegment[] = [];
-  let missingSegment = false;
-  for (const key of listOf(rule.segments)) {
-    const segment = segments.get(key);
-    if (segment === undefined) missingSegment = true;
-    else ruleSegments.push(segment);
-  }
-  const rollout = rule.rollout;
-  let rolloutPercentage = FULL_ROLLOUT;
-  let rolloutStickiness: string | undefined;
-  if (rollout !== undefined && rollout !== null) {
-    // A malformed percentage includes nobody rather than everybody.
-    rolloutPercentage = Number.isFinite(rollout.percentage) ? rollout.percentage : 0;
-    rolloutStickiness = typeof rollout.stickiness === 'string' ? rollout.stickiness : undefined;
-  }
-  const conditions = listOf(rule.conditions).map(compileCondition);
-  return {
-    id,
-    conditions,
-    segments: ruleSegments,
-    targetsEveryone: conditions.length === 0 && ruleSegments.length === 0 && !missingSegment,
-    missingSegment,
-    rolloutPercentage,
-    rolloutStickiness,
-    serve: compileServe(rule.serve, results, 'TARGETING_MATCH', id),
+  const compileRule = (rule: Rule): CompiledRule => {
+    const id = String(rule.id);
+    const tests = listOf(rule.conditions).map(compileCondition);
+    for (const key of listOf(rule.segments)) tests.push(...(segments.get(key) ?? [NEVER]));
+    const rollout = rule.rollout;
+    return {
+      id_: id,
+      tests_: tests,
+      // A malformed percentage includes nobody rather than everybody.
+      percentage_: rollout == null ? 10000 : Number.isFinite(rollout.percentage) ? rollout.percentage : 0,
+      stickiness_: typeof rollout?.stickiness == 'string' ? rollout.stickiness : undefined,
+      serve_: compileServe(rule.serve, 'TARGETING_MATCH', id),
+    };
   };
-}
 
-/** Compiles one flag against the snapshot's compiled segments. */
-export function compileFlag(flag: Flag, segments: ReadonlyMap<string, CompiledSegment>): CompiledFlag {
-  const results = resultFactory(flag);
-  const rules = listOf(flag.rules).map((rule) => compileRule(rule, results, segments));
-  const prerequisites: CompiledPrerequisite[] = listOf(flag.prerequisites).map((prerequisite) => ({
-    flagKey: String(prerequisite.flagKey),
-    variants: new Set(listOf(prerequisite.variants)),
-  }));
-  const salt = typeof flag.salt === 'string' ? flag.salt : flag.key;
-  const hashPrefix = `${salt}:`;
+  const rules = listOf(flag.rules).map(compileRule);
+  const prefix = `${typeof flag.salt == 'string' ? flag.salt : flag.key}:`;
   return {
-    key: flag.key,
-    type: flag.type,
-    hashPrefix,
-    hashPrefixAscii: isAscii(hashPrefix),
-    enabled: flag.enabled === true,
-    rules,
-    fallthrough: compileServe(flag.defaultServe, results, rules.length === 0 ? 'STATIC' : 'DEFAULT'),
-    prerequisites,
-    offResult: results(flag.offVariant, 'DISABLED'),
-    prerequisiteFailedResult: results(flag.offVariant, 'PREREQUISITE_FAILED'),
-    prerequisiteErrorResult: results(flag.offVariant, 'ERROR'),
+    type_: flag.type,
+    prefix_: prefix,
+    ascii_: isAscii(prefix),
+    enabled_: flag.enabled === true,
+    rules_: rules,
+    fallthrough_: compileServe(flag.defaultServe, rules.length ? 'DEFAULT' : 'STATIC'),
+    prerequisites_: listOf(flag.prerequisites).map((prerequisite) => ({
+      key_: String(prerequisite.flagKey),
+      variants_: new Set(listOf(prerequisite.variants)),
+    })),
+    off_: resultOf(flag.offVariant, 'DISABLED'),
+    failed_: resultOf(flag.offVariant, 'PREREQUISITE_FAILED'),
+    error_: resultOf(flag.offVariant, 'ERROR'),
   };
-}
-
-/** Stand-in for a flag that could not be compiled: every evaluation returns the default (GENERAL). */
-export function brokenFlag(key: string, type: Flag['type']): CompiledFlag {
-  const empty: Flag = {
-    key,
-    type,
-    variants: [],
-    enabled: true,
-    offVariant: '',
-    defaultServe: { variant: '' },
-    rules: [],
-    prerequisites: [],
-    version: 0,
-  };
-  return compileFlag(empty, new Map());
 }

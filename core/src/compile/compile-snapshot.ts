@@ -1,7 +1,7 @@
-import type { Snapshot } from '../model/flag.js';
+import type { Flag, Snapshot } from '../model/flag.js';
 import { compileCondition } from '../operators/compile-condition.js';
-import { brokenFlag, compileFlag } from './compile-flag.js';
-import type { CompiledFlag, CompiledSegment } from './compiled-types.js';
+import { compileFlag, listOf } from './compile-flag.js';
+import type { CompiledFlag, ContextTest } from './compiled-types.js';
 
 /** A snapshot prepared for evaluation. Build it once per snapshot with `compileSnapshot`. */
 export interface CompiledSnapshot {
@@ -14,29 +14,25 @@ export interface CompiledSnapshot {
   flagKeys(): string[];
 }
 
-/** Implementation behind `CompiledSnapshot`; the evaluator reads `flags` directly. */
+/** Implementation behind `CompiledSnapshot`; the evaluator reads `flags_` directly. */
 export class CompiledSnapshotImpl implements CompiledSnapshot {
   readonly revision: number;
 
   constructor(
     readonly snapshot: Snapshot,
     /** @internal */
-    readonly flags: ReadonlyMap<string, CompiledFlag>,
+    readonly flags_: ReadonlyMap<string, CompiledFlag>,
   ) {
     this.revision = snapshot?.revision;
   }
 
   has(flagKey: string): boolean {
-    return this.flags.has(flagKey);
+    return this.flags_.has(flagKey);
   }
 
   flagKeys(): string[] {
-    return [...this.flags.keys()];
+    return [...this.flags_.keys()];
   }
-}
-
-function listOf<T>(value: readonly T[] | undefined): readonly T[] {
-  return Array.isArray(value) ? value : [];
 }
 
 /**
@@ -45,21 +41,23 @@ function listOf<T>(value: readonly T[] | undefined): readonly T[] {
  * the caller's default with error GENERAL. Later duplicates of a key replace earlier ones.
  */
 export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
-  const segments = new Map<string, CompiledSegment>();
+  const segments = new Map<string, readonly ContextTest[]>();
   for (const segment of listOf(snapshot?.segments)) {
     try {
-      segments.set(segment.key, { conditions: listOf(segment.conditions).map(compileCondition) });
+      segments.set(segment.key, listOf(segment.conditions).map(compileCondition));
     } catch {
       // A segment that cannot be compiled is treated as missing: rules referencing it never match.
     }
   }
   const flags = new Map<string, CompiledFlag>();
   for (const flag of listOf(snapshot?.flags)) {
-    if (flag === null || typeof flag !== 'object' || typeof flag.key !== 'string') continue;
+    const key = flag?.key;
+    if (typeof key != 'string') continue;
     try {
-      flags.set(flag.key, compileFlag(flag, segments));
+      flags.set(key, compileFlag(flag, segments));
     } catch {
-      flags.set(flag.key, brokenFlag(flag.key, flag.type));
+      // Stand-in for a flag that cannot be compiled: no variants, so every evaluation returns the default (GENERAL).
+      flags.set(key, compileFlag({ key, type: flag.type } as Flag, segments));
     }
   }
   return new CompiledSnapshotImpl(snapshot, flags);

@@ -1,68 +1,61 @@
-import type { FlagType } from '../model/flag.js';
+import type { EvaluationContext, FlagType } from '../model/flag.js';
 import type { EvaluationResult } from '../model/result.js';
-import type { CompiledCondition } from '../operators/compile-condition.js';
 
 /**
  * Internal, precompiled form of a snapshot. Everything an evaluation needs is resolved here once:
  * variant lookups, segment references, parsed operator values and the frozen result objects that
  * evaluations hand out. `undefined` where a result is expected means "the variant does not exist":
  * the evaluation then returns the caller's default with error GENERAL.
+ *
+ * Internal property names end in `_`: the browser build mangles exactly those (esbuild
+ * `mangleProps: /_$/`), so they must never be wire or public names.
  */
 
 /** A pre-allocated, frozen result, or `undefined` for a variant that is not in the flag. */
 export type ServedResult = EvaluationResult | undefined;
 
-export interface CompiledSegment {
-  readonly conditions: readonly CompiledCondition[];
-}
+/** A compiled condition (or a missing segment): whether it holds for a context. */
+export type ContextTest = (context: EvaluationContext) => boolean;
 
 /** What a rule or the fallthrough serves. One shape for both kinds keeps the hot path monomorphic. */
 export interface CompiledServe {
-  readonly isSplit: boolean;
-  /** The result of a single-variant serve. */
-  readonly result: ServedResult;
-  /** Split: cumulative weights; share `i` is chosen when `thresholds[i] > variantBucket`. */
-  readonly thresholds: readonly number[];
-  /** Split: the result of each share. */
-  readonly results: readonly ServedResult[];
-  /** Split: the result served to a unit that is absent (first share with a weight > 0). */
-  readonly absentUnitResult: ServedResult;
-  readonly stickiness: string | undefined;
+  /** A single variant's result, or for a split the result of an absent unit (first share with weight > 0). */
+  readonly result_: ServedResult;
+  /** Split only: cumulative weights; share `i` is chosen when `thresholds_[i] > variantBucket`. */
+  readonly thresholds_: readonly number[] | undefined;
+  /** Split only: the result of each share. */
+  readonly results_: readonly ServedResult[] | undefined;
+  readonly stickiness_: string | undefined;
 }
 
 export interface CompiledRule {
-  readonly id: string;
-  readonly conditions: readonly CompiledCondition[];
-  readonly segments: readonly CompiledSegment[];
-  /** No conditions and no segments: the rule targets everyone (skips matching on the hot path). */
-  readonly targetsEveryone: boolean;
-  /** A referenced segment is not in the snapshot: the rule never matches. */
-  readonly missingSegment: boolean;
+  readonly id_: string;
+  /** The rule's conditions followed by those of its segments (a missing segment is a test that fails). */
+  readonly tests_: readonly ContextTest[];
   /** Basis points; 10000 when the rule has no rollout. */
-  readonly rolloutPercentage: number;
-  readonly rolloutStickiness: string | undefined;
-  readonly serve: CompiledServe;
+  readonly percentage_: number;
+  readonly stickiness_: string | undefined;
+  readonly serve_: CompiledServe;
 }
 
 export interface CompiledPrerequisite {
-  readonly flagKey: string;
-  readonly variants: ReadonlySet<string>;
+  readonly key_: string;
+  readonly variants_: ReadonlySet<string>;
 }
 
 export interface CompiledFlag {
-  readonly key: string;
-  readonly type: FlagType;
+  readonly type_: FlagType;
   /** `salt + ':'`, the constant head of every hash input of this flag. */
-  readonly hashPrefix: string;
-  readonly hashPrefixAscii: boolean;
-  readonly enabled: boolean;
-  readonly rules: readonly CompiledRule[];
-  readonly fallthrough: CompiledServe;
-  readonly prerequisites: readonly CompiledPrerequisite[];
+  readonly prefix_: string;
+  readonly ascii_: boolean;
+  readonly enabled_: boolean;
+  readonly rules_: readonly CompiledRule[];
+  readonly fallthrough_: CompiledServe;
+  readonly prerequisites_: readonly CompiledPrerequisite[];
   /** Off variant, reason DISABLED. */
-  readonly offResult: ServedResult;
+  readonly off_: ServedResult;
   /** Off variant, reason PREREQUISITE_FAILED. */
-  readonly prerequisiteFailedResult: ServedResult;
+  readonly failed_: ServedResult;
   /** Off variant, reason ERROR / GENERAL (missing parent, cycle, parent in error). */
-  readonly prerequisiteErrorResult: ServedResult;
+  readonly error_: ServedResult;
 }

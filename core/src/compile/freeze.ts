@@ -6,9 +6,11 @@ import type { JsonValue } from '../model/flag.js';
  * change what the next evaluation returns).
  */
 export function frozenJsonCopy(value: JsonValue): JsonValue {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return Object.freeze(value.map(frozenJsonCopy)) as JsonValue;
-  const copy: { [key: string]: JsonValue } = {};
-  for (const key of Object.keys(value)) copy[key] = frozenJsonCopy(value[key]!);
-  return Object.freeze(copy);
+  return value !== null && typeof value == 'object'
+    ? (Object.freeze(
+        Array.isArray(value)
+          ? value.map(frozenJsonCopy)
+          : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenJsonCopy(item)])),
+      ) as JsonValue)
+    : value;
 }

@@ -5,7 +5,8 @@ import { resolveFlag } from './resolve-flag.js';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
 
-function errorResult<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {
+/** The caller's default with reason ERROR (frozen). */
+export function errorResult<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {
   return Object.freeze({ value, reason: 'ERROR', errorCode, errorMessage });
 }
 
@@ -27,14 +28,16 @@ export function evaluate<T>(
   expectedType?: FlagType,
 ): EvaluationResult<T | JsonValue> {
   try {
-    const flags = (compiled as CompiledSnapshotImpl).flags;
+    const flags = (compiled as CompiledSnapshotImpl).flags_;
     const flag = flags.get(flagKey);
-    if (flag === undefined) return errorResult(defaultValue, 'FLAG_NOT_FOUND', `flag "${flagKey}" not found`);
-    if (expectedType != null && expectedType !== flag.type) {
-      return errorResult(defaultValue, 'TYPE_MISMATCH', `flag "${flagKey}" is ${flag.type}, not ${expectedType}`);
+    if (!flag) return errorResult(defaultValue, 'FLAG_NOT_FOUND', `flag "${flagKey}" not found`);
+    if (expectedType != null && expectedType != flag.type_) {
+      return errorResult(defaultValue, 'TYPE_MISMATCH', `flag "${flagKey}" is ${flag.type_}, not ${expectedType}`);
     }
-    const served = resolveFlag(flags, flag, context ?? EMPTY_CONTEXT);
-    return served ?? errorResult(defaultValue, 'GENERAL', `flag "${flagKey}" serves a variant it does not define`);
+    return (
+      resolveFlag(flags, flag, context ?? EMPTY_CONTEXT) ??
+      errorResult(defaultValue, 'GENERAL', `flag "${flagKey}" serves a variant it does not define`)
+    );
   } catch (error) {
     return errorResult(defaultValue, 'GENERAL', `evaluation failed: ${String(error)}`);
   }
@@ -55,12 +58,11 @@ export function isEnabled(
   defaultValue = false,
 ): boolean {
   try {
-    const flags = (compiled as CompiledSnapshotImpl).flags;
+    const flags = (compiled as CompiledSnapshotImpl).flags_;
     const flag = flags.get(flagKey);
-    if (flag === undefined || flag.type !== 'boolean') return defaultValue;
-    const served = resolveFlag(flags, flag, context ?? EMPTY_CONTEXT);
-    const value = served === undefined ? defaultValue : served.value;
-    return typeof value === 'boolean' ? value : defaultValue;
+    if (flag?.type_ != 'boolean') return defaultValue;
+    const value = resolveFlag(flags, flag, context ?? EMPTY_CONTEXT)?.value;
+    return typeof value == 'boolean' ? value : defaultValue;
   } catch {
     return defaultValue;
   }

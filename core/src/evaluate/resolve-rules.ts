@@ -3,41 +3,42 @@ import { ROLLOUT_SEED, VARIANT_SEED, rolloutBucketOfHash, variantBucketOfHash } 
 import { murmur3Prefixed } from '../hash/murmur3.js';
 import type { EvaluationContext } from '../model/flag.js';
 import { unitOf } from './context.js';
-import { ruleTargets } from './match.js';
 
-const FULL_ROLLOUT = 10000;
-
-/** Picks a split share by variant bucket; an absent unit gets the first share with a weight > 0. */
-function serveSplit(flag: CompiledFlag, serve: CompiledServe, context: EvaluationContext): ServedResult {
-  const unit = unitOf(context, serve.stickiness);
-  if (unit === undefined) return serve.absentUnitResult;
-  const bucket = variantBucketOfHash(murmur3Prefixed(flag.hashPrefix, flag.hashPrefixAscii, unit, VARIANT_SEED));
-  const thresholds = serve.thresholds;
+/** A single variant's result, or a split share picked by variant bucket (absent unit: see CompiledServe). */
+function serve(flag: CompiledFlag, compiled: CompiledServe, context: EvaluationContext): ServedResult {
+  const thresholds = compiled.thresholds_;
+  if (thresholds === undefined) return compiled.result_;
+  const unit = unitOf(context, compiled.stickiness_);
+  if (unit === undefined) return compiled.result_;
+  const bucket = variantBucketOfHash(murmur3Prefixed(flag.prefix_, flag.ascii_, unit, VARIANT_SEED));
   for (let i = 0; i < thresholds.length; i++) {
-    if (thresholds[i]! > bucket) return serve.results[i];
+    if (thresholds[i]! > bucket) return compiled.results_![i];
   }
   return undefined; // weights sum to less than 10000: a snapshot that bypassed validation
 }
 
 /**
- * Steps 5 and 6 of the spec: the first rule whose targeting matches and whose rollout includes the
- * unit serves; otherwise the fallthrough does. Assumes the flag is enabled and its prerequisites passed.
+ * Steps 5 and 6 of the spec: the first rule whose targeting (conditions and segments) matches and
+ * whose rollout includes the unit serves; otherwise the fallthrough does. Assumes the flag is
+ * enabled and its prerequisites passed.
  */
 export function resolveRules(flag: CompiledFlag, context: EvaluationContext): ServedResult {
-  const rules = flag.rules;
-  for (let i = 0; i < rules.length; i++) {
+  const rules = flag.rules_;
+  next: for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    if (!rule.targetsEveryone && !ruleTargets(rule, context)) continue;
-    const percentage = rule.rolloutPercentage;
-    if (percentage < FULL_ROLLOUT) {
-      const unit = unitOf(context, rule.rolloutStickiness);
-      if (unit === undefined) continue;
-      const hash = murmur3Prefixed(flag.hashPrefix, flag.hashPrefixAscii, unit, ROLLOUT_SEED);
-      if (rolloutBucketOfHash(hash) >= percentage) continue;
+    const tests = rule.tests_;
+    for (let j = 0; j < tests.length; j++) if (!tests[j]!(context)) continue next;
+    const percentage = rule.percentage_;
+    if (percentage < 10000) {
+      const unit = unitOf(context, rule.stickiness_);
+      if (
+        unit === undefined ||
+        rolloutBucketOfHash(murmur3Prefixed(flag.prefix_, flag.ascii_, unit, ROLLOUT_SEED)) >= percentage
+      ) {
+        continue;
+      }
     }
-    const serve = rule.serve;
-    return serve.isSplit ? serveSplit(flag, serve, context) : serve.result;
+    return serve(flag, rule.serve_, context);
   }
-  const fallthrough = flag.fallthrough;
-  return fallthrough.isSplit ? serveSplit(flag, fallthrough, context) : fallthrough.result;
+  return serve(flag, flag.fallthrough_, context);
 }

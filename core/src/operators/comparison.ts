@@ -1,41 +1,45 @@
-import type { Condition } from '../model/flag.js';
-import type { AttributeTest } from './attribute-test.js';
-
-/** What each operator suffix requires of `compare(attribute, value)`. */
-const ORDER_TESTS: Record<string, (order: number) => boolean> = {
-  eq: (order) => order === 0,
-  gt: (order) => order > 0,
-  gte: (order) => order >= 0,
-  lt: (order) => order < 0,
-  lte: (order) => order <= 0,
-  before: (order) => order < 0,
-  after: (order) => order > 0,
-};
+import { toInstant } from '../parse/date.js';
+import { compareSemver, parseSemver } from '../parse/semver.js';
+import type { AttributeTest } from './compile-condition.js';
 
 /**
- * The shared shape of the ordered operators (`num_*`, `date_*`, `semver_*`): values are parsed once
- * (unparseable ones ignored), the attribute on each test (unparseable = wrong type, never matches),
- * and the operator holds when the comparison with at least one value has the required order.
+ * Which orders of `compare(attribute, value)` each operator suffix accepts, as a bit mask:
+ * 1 = less, 2 = equal, 4 = greater.
  */
-export function compileComparison<T>(
-  condition: Condition,
-  parse: (value: unknown) => T | undefined,
-  compare: (attribute: T, value: T) => number,
-): AttributeTest {
-  const values: T[] = [];
-  for (const value of condition.values) {
-    const parsed = parse(value);
-    if (parsed !== undefined) values.push(parsed);
-  }
-  const operator = condition.operator;
-  const suffix = operator.slice(operator.indexOf('_') + 1);
-  // An unknown suffix is an unknown operator: the wrong type for every attribute, never a match.
-  if (!Object.hasOwn(ORDER_TESTS, suffix)) return () => undefined;
-  const orderHolds = ORDER_TESTS[suffix]!;
+const ORDERS: Record<string, number> = { eq: 2, gt: 4, gte: 6, lt: 1, lte: 3, before: 1, after: 4 };
+
+const finiteNumber = (value: unknown) => (typeof value == 'number' && Number.isFinite(value) ? value : undefined);
+const difference = (a: number, b: number) => a - b;
+
+/**
+ * The ordered operators: `num_*` (finite numbers; numeric strings are the wrong type), `date_*`
+ * (instants in epoch ms: spec date strings or finite numbers) and `semver_*` (strict semver 2.0
+ * precedence). Values are parsed once (unparseable ones ignored), the attribute on each test
+ * (unparseable = wrong type, never matches), and the operator holds when the comparison with at
+ * least one value has an accepted order. Any other operator is unknown: it never matches.
+ */
+export function compileComparison(operator: string, values: readonly unknown[]): AttributeTest {
+  const split = operator.indexOf('_');
+  const family = operator.slice(0, split);
+  const suffix = operator.slice(split + 1);
+  const [parse, compare] = (
+    family == 'num'
+      ? [finiteNumber, difference]
+      : family == 'date'
+        ? [toInstant, difference]
+        : family == 'semver'
+          ? [parseSemver, compareSemver]
+          : []
+  ) as [((value: unknown) => unknown) | undefined, (a: unknown, b: unknown) => number];
+  if (!parse || !Object.hasOwn(ORDERS, suffix)) return () => undefined;
+  const accepted = ORDERS[suffix]!;
+  const parsed = values.map(parse).filter((value) => value !== undefined);
   return (attribute) => {
-    const parsed = parse(attribute);
-    if (parsed === undefined) return undefined;
-    for (let i = 0; i < values.length; i++) if (orderHolds(compare(parsed, values[i]!))) return true;
-    return false;
+    const value = parse(attribute);
+    if (value === undefined) return undefined;
+    return parsed.some((other) => {
+      const order = compare(value, other);
+      return (accepted & (order < 0 ? 1 : order > 0 ? 4 : 2)) > 0;
+    });
   };
 }

@@ -1,47 +1,56 @@
+import type { ContextTest } from '../compile/compiled-types.js';
+import { readAttribute } from '../evaluate/context.js';
 import type { Condition } from '../model/flag.js';
-import type { AttributeTest } from './attribute-test.js';
-import { compileCidrOperator } from './cidr.js';
-import { compileDateOperator } from './date.js';
-import { compileMembershipOperator } from './membership.js';
-import { compileNumberOperator } from './number.js';
-import { compileRegexOperator } from './regex.js';
-import { compileSemverOperator } from './semver.js';
-import { compileSubstringOperator } from './string.js';
+import { compileCidr } from './cidr.js';
+import { compileComparison } from './comparison.js';
+import { compileMembership } from './membership.js';
+import { compileRegex, compileSubstring } from './string.js';
 
-/** A condition ready for evaluation: its values are parsed and its operator resolved once. */
-export interface CompiledCondition {
-  readonly attribute: string;
-  /** For `exists` this is unused; see `isExists`. */
-  readonly test: AttributeTest;
-  readonly negate: boolean;
-  readonly isExists: boolean;
-}
+/**
+ * The compiled form of one operator with its values: decides whether the operator holds for a
+ * present attribute. Returns `undefined` when the attribute has a type the operator does not accept:
+ * such a condition never matches, negated or not (spec: "Conditions").
+ */
+export type AttributeTest = (attribute: unknown) => boolean | undefined;
 
-/** An operator this version does not know: every attribute is of the wrong type. */
-const unknownOperator: AttributeTest = () => undefined;
-
-/** Operators are dispatched by family (prefix) to keep the browser bundle small. */
-function compileTest(condition: Condition): AttributeTest {
-  const operator = String(condition.operator);
-  if (operator === 'in' || operator === 'not_in') return compileMembershipOperator(condition);
-  if (operator === 'contains' || operator === 'starts_with' || operator === 'ends_with') {
-    return compileSubstringOperator(condition);
+function compileTest(operator: string, values: readonly unknown[], fold: boolean): AttributeTest {
+  switch (operator) {
+    case 'in':
+    case 'not_in':
+      return compileMembership(operator == 'in', values, fold);
+    case 'contains':
+      return compileSubstring('includes', values, fold);
+    case 'starts_with':
+      return compileSubstring('startsWith', values, fold);
+    case 'ends_with':
+      return compileSubstring('endsWith', values, fold);
+    case 'regex':
+      return compileRegex(values, fold);
+    case 'cidr':
+      return compileCidr(values);
   }
-  if (operator === 'regex') return compileRegexOperator(condition);
-  if (operator === 'cidr') return compileCidrOperator(condition);
-  if (operator.startsWith('num_')) return compileNumberOperator(condition);
-  if (operator.startsWith('date_')) return compileDateOperator(condition);
-  if (operator.startsWith('semver_')) return compileSemverOperator(condition);
-  return unknownOperator;
+  return compileComparison(operator, values);
 }
 
-/** Compiles a condition; malformed input compiles to a condition that never matches. */
-export function compileCondition(condition: Condition): CompiledCondition {
-  const values = Array.isArray(condition.values) ? condition.values : [];
-  return {
-    attribute: String(condition.attribute),
-    test: compileTest({ ...condition, values }),
-    negate: condition.negate === true,
-    isExists: condition.operator === 'exists',
+/**
+ * Compiles a condition to a test of the context. Absent (missing or `null`) or wrong-typed
+ * attributes never match, whatever `negate` says; `exists` is the one operator that sees absent
+ * attributes (present = not missing and not `null`, so `negate` means "absent"; values ignored).
+ * Malformed input compiles to a condition that never matches.
+ */
+export function compileCondition(condition: Condition): ContextTest {
+  const attribute = String(condition.attribute);
+  const negate = condition.negate === true;
+  if (condition.operator == 'exists') return (context) => (readAttribute(context, attribute) != null) != negate;
+  const test = compileTest(
+    String(condition.operator),
+    Array.isArray(condition.values) ? condition.values : [],
+    condition.caseInsensitive === true,
+  );
+  return (context) => {
+    const attributeValue = readAttribute(context, attribute);
+    if (attributeValue == null) return false;
+    const holds = test(attributeValue);
+    return holds !== undefined && holds != negate;
   };
 }

@@ -1,38 +1,22 @@
-import type { Condition } from '../model/flag.js';
-import type { AttributeTest } from './attribute-test.js';
-import { testStringOrArray } from './string.js';
+import type { AttributeTest } from './compile-condition.js';
+import { anyString } from './string.js';
 
 /**
  * `in` / `not_in`: the attribute (string, string[], number or boolean) equals a value of the same
- * type. Values are split by type into Sets once, so a test is one hash lookup.
+ * type. One Set holds every value (a Set never equates values of different types), so a test is one
+ * hash lookup. With `caseInsensitive`, string values are lower-cased once here.
  */
-export function compileMembershipOperator(condition: Condition): AttributeTest {
-  const fold = condition.caseInsensitive === true;
-  const strings = new Set<string>();
-  const numbers = new Set<number>();
-  let hasTrue = false;
-  let hasFalse = false;
-  for (const value of condition.values) {
-    if (typeof value === 'string') strings.add(fold ? value.toLowerCase() : value);
-    else if (typeof value === 'number') {
-      if (!Number.isNaN(value)) numbers.add(value);
-    } else if (value === true) hasTrue = true;
-    else if (value === false) hasFalse = true;
-  }
-  const stringIn = fold ? (text: string) => strings.has(text.toLowerCase()) : (text: string) => strings.has(text);
-  const isIn: AttributeTest = (attribute) => {
-    switch (typeof attribute) {
-      case 'number':
-        return numbers.has(attribute);
-      case 'boolean':
-        return attribute ? hasTrue : hasFalse;
-      default:
-        return testStringOrArray(attribute, stringIn);
-    }
-  };
-  if (condition.operator === 'in') return isIn;
-  return (attribute) => {
-    const result = isIn(attribute);
-    return result === undefined ? undefined : !result;
-  };
+export function compileMembership(isIn: boolean, values: readonly unknown[], fold: boolean): AttributeTest {
+  const set = new Set(values.map((value) => (fold && typeof value == 'string' ? value.toLowerCase() : value)));
+  const has = fold ? (text: string) => set.has(text.toLowerCase()) : (text: string) => set.has(text);
+  const test: AttributeTest = (attribute) =>
+    typeof attribute == 'number' || typeof attribute == 'boolean'
+      ? attribute === attribute && set.has(attribute) // NaN is never a member
+      : anyString(attribute, has);
+  return isIn
+    ? test
+    : (attribute) => {
+        const holds = test(attribute);
+        return holds === undefined ? holds : !holds;
+      };
 }

@@ -1,37 +1,49 @@
-import type { Condition } from '../model/flag.js';
-import type { AttributeTest } from './attribute-test.js';
+import type { AttributeTest } from './compile-condition.js';
 
 /**
- * String operators on a string or string[] attribute. With `caseInsensitive`, values are lower-cased
- * once here and the attribute once per test. A string[] attribute holds when any element does.
+ * String operators on a string or string[] attribute; values of other types are ignored. A string[]
+ * attribute holds when any element does.
  */
 
-type StringPredicate = (attribute: string) => boolean;
-
 /** Applies `predicate` to a string attribute or to each string element of a string[] attribute. */
-export function testStringOrArray(attribute: unknown, predicate: StringPredicate): boolean | undefined {
-  if (typeof attribute === 'string') return predicate(attribute);
+export function anyString(attribute: unknown, predicate: (text: string) => boolean): boolean | undefined {
+  if (typeof attribute == 'string') return predicate(attribute);
   if (!Array.isArray(attribute)) return undefined;
   for (let i = 0; i < attribute.length; i++) {
     const element: unknown = attribute[i];
-    if (typeof element === 'string' && predicate(element)) return true;
+    if (typeof element == 'string' && predicate(element)) return true;
   }
   return false;
 }
 
-/** `contains` / `starts_with` / `ends_with`; non-string values are ignored. */
-export function compileSubstringOperator(condition: Condition): AttributeTest {
-  const fold = condition.caseInsensitive === true;
-  const values: string[] = [];
-  for (const value of condition.values) {
-    if (typeof value === 'string') values.push(fold ? value.toLowerCase() : value);
+const stringsOf = (values: readonly unknown[]) => values.filter((value) => typeof value == 'string');
+
+/**
+ * `contains` / `starts_with` / `ends_with` (`method` is the matching String method). With
+ * `caseInsensitive`, values are lower-cased once here and the attribute once per test.
+ */
+export function compileSubstring(
+  method: 'includes' | 'startsWith' | 'endsWith',
+  values: readonly unknown[],
+  fold: boolean,
+): AttributeTest {
+  const wanted = stringsOf(values).map((value) => (fold ? value.toLowerCase() : value));
+  return (attribute) =>
+    anyString(attribute, (text) => {
+      if (fold) text = text.toLowerCase();
+      return wanted.some((value) => text[method](value));
+    });
+}
+
+/** `regex`: some pattern (unanchored, `i` when case-insensitive) finds a match; invalid patterns are ignored. */
+export function compileRegex(values: readonly unknown[], fold: boolean): AttributeTest {
+  const patterns: RegExp[] = [];
+  for (const value of stringsOf(values)) {
+    try {
+      patterns.push(new RegExp(value, fold ? 'i' : ''));
+    } catch {
+      // An invalid pattern never matches.
+    }
   }
-  const operator = condition.operator;
-  const method = operator === 'contains' ? 'includes' : operator === 'starts_with' ? 'startsWith' : 'endsWith';
-  const predicate: StringPredicate = (attribute) => {
-    const text = fold ? attribute.toLowerCase() : attribute;
-    for (let i = 0; i < values.length; i++) if (text[method](values[i]!)) return true;
-    return false;
-  };
-  return (attribute) => testStringOrArray(attribute, predicate);
+  return (attribute) => anyString(attribute, (text) => patterns.some((pattern) => pattern.test(text)));
 }

@@ -3,73 +3,76 @@
  * (4 or 16 bytes); IPv4 and IPv6 are kept apart (no IPv4-mapped equivalence), as the spec requires.
  */
 
-const IPV4_PART = /^(0|[1-9]\d{0,2})$/;
+/** A decimal 0..999 without leading zeros: an IPv4 part (checked < 256 after) or a prefix length. */
+const DECIMAL = /^(0|[1-9]\d{0,2})$/;
 const IPV6_GROUP = /^[\da-f]{1,4}$/i;
-const IPV4_TAIL = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/;
-const PREFIX_LENGTH = /^(0|[1-9]\d{0,2})$/;
 
 /** A parsed address: 4 bytes (IPv4) or 16 bytes (IPv6). */
 export type IpBytes = readonly number[];
 
 /** A network: address bytes plus the number of leading bits that must match. */
 export interface IpNetwork {
-  readonly bytes: IpBytes;
-  readonly prefixLength: number;
+  readonly bytes_: IpBytes;
+  readonly bits_: number;
 }
 
 /** Parses a dotted-quad IPv4 address (no leading zeros). */
-export function parseIpv4(text: string): number[] | undefined {
+function parseIpv4(text: string): number[] | undefined {
   const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((part) => IPV4_PART.test(part) && +part < 256)) return undefined;
-  return parts.map(Number);
+  return parts.length == 4 && parts.every((part) => DECIMAL.test(part) && +part < 256) ? parts.map(Number) : undefined;
 }
 
-/** Parses an RFC 4291 text IPv6 address (`::` compression and dotted IPv4 tail allowed, no zone). */
-export function parseIpv6(text: string): number[] | undefined {
-  const tail = IPV4_TAIL.exec(text);
-  if (tail !== null) {
-    // Rewrite the dotted tail as two hex groups and parse the rest as usual.
-    const v4 = parseIpv4(tail[2]!);
-    if (v4 === undefined) return undefined;
-    text = tail[1]! + ((v4[0]! << 8) | v4[1]!).toString(16) + ':' + ((v4[2]! << 8) | v4[3]!).toString(16);
-  }
-  const halves = text.split('::');
-  const head = halves[0] ? halves[0].split(':') : [];
-  const rest = halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - rest.length;
-  // With `::` at least one group is elided; without it there must be exactly eight.
-  if (halves.length > 2 || (halves.length === 2 ? missing < 1 : missing !== 0)) return undefined;
+/**
+ * Bytes of the colon-separated groups of one side of `::`; the last group of the address may be
+ * a dotted IPv4 tail.
+ */
+function groupBytes(part: string, last: boolean): number[] | undefined {
+  const groups = part ? part.split(':') : [];
   const bytes: number[] = [];
-  for (const group of [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...rest]) {
-    if (!IPV6_GROUP.test(group)) return undefined;
-    const word = parseInt(group, 16);
-    bytes.push(word >> 8, word & 0xff);
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i]!;
+    const tail = last && i == groups.length - 1 && group.includes('.') ? parseIpv4(group) : undefined;
+    if (tail) bytes.push(...tail);
+    else if (IPV6_GROUP.test(group)) bytes.push(parseInt(group, 16) >> 8, parseInt(group, 16) & 255);
+    else return undefined;
   }
   return bytes;
 }
 
-/** Parses an IPv4 or IPv6 address. */
-export function parseIp(text: string): IpBytes | undefined {
-  return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
+/** Parses an RFC 4291 text IPv6 address (`::` compression and dotted IPv4 tail allowed, no zone). */
+function parseIpv6(text: string): number[] | undefined {
+  const halves = text.split('::');
+  const compressed = halves.length == 2;
+  const head = groupBytes(halves[0]!, !compressed);
+  const tail = compressed ? groupBytes(halves[1]!, true) : [];
+  if (halves.length > 2 || !head || !tail) return undefined;
+  const missing = 16 - head.length - tail.length;
+  // With `::` at least one group (two bytes) is elided; without it there must be exactly sixteen bytes.
+  return (compressed ? missing > 1 : !missing) ? [...head, ...Array<number>(missing).fill(0), ...tail] : undefined;
 }
 
-/** Parses `addr/len` or a bare address (a single-host network). */
-export function parseCidr(text: string): IpNetwork | undefined {
-  const [address = '', length, extra] = text.split('/');
+/** Parses an IPv4 or IPv6 address; `undefined` for anything else (including non-strings). */
+export function parseIp(text: unknown): IpBytes | undefined {
+  return typeof text != 'string' ? undefined : text.includes(':') ? parseIpv6(text) : parseIpv4(text);
+}
+
+/** Parses `addr/len` or a bare address (a single-host network); `undefined` for anything else. */
+export function parseCidr(text: unknown): IpNetwork | undefined {
+  if (typeof text != 'string') return undefined;
+  const [address, length, extra] = text.split('/');
   const bytes = parseIp(address);
-  if (bytes === undefined || extra !== undefined) return undefined;
-  const bits = bytes.length * 8;
-  if (length === undefined) return { bytes, prefixLength: bits };
-  return PREFIX_LENGTH.test(length) && +length <= bits ? { bytes, prefixLength: +length } : undefined;
+  if (!bytes || extra !== undefined) return undefined;
+  const bits = length === undefined ? bytes.length * 8 : DECIMAL.test(length) ? +length : Infinity;
+  return bits <= bytes.length * 8 ? { bytes_: bytes, bits_: bits } : undefined;
 }
 
-/** True when `address` lies inside `network` (same family, first `prefixLength` bits equal). */
+/** True when `address` lies inside `network` (same family, first `bits_` bits equal). */
 export function networkContains(network: IpNetwork, address: IpBytes): boolean {
-  const bytes = network.bytes;
-  if (bytes.length !== address.length) return false;
-  for (let i = 0, bits = network.prefixLength; bits > 0; i++, bits -= 8) {
-    const mask = (0xff << (8 - Math.min(bits, 8))) & 0xff;
-    if ((bytes[i]! ^ address[i]!) & mask) return false;
+  const bytes = network.bytes_;
+  if (bytes.length != address.length) return false;
+  // The xor of two bytes is < 256, so the high bits of the shifted mask do not matter.
+  for (let i = 0, bits = network.bits_; bits > 0; i++, bits -= 8) {
+    if ((bytes[i]! ^ address[i]!) & (0xff00 >> Math.min(bits, 8))) return false;
   }
   return true;
 }

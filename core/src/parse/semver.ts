@@ -5,51 +5,43 @@
 
 /** The official semver.org pattern (no leading `v`, no leading zeros in numeric identifiers). */
 const SEMVER_PATTERN =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][\da-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][\da-zA-Z-]*))*))?(?:\+[\da-zA-Z-]+(?:\.[\da-zA-Z-]+)*)?$/;
 
 const NUMERIC = /^\d+$/;
 
-/** A parsed version; build metadata is dropped since it does not affect precedence. */
-export interface SemVer {
-  /** MAJOR, MINOR, PATCH as digit strings. */
-  readonly core: readonly string[];
-  /** Pre-release identifiers; empty for a release. */
-  readonly prerelease: readonly string[];
+/**
+ * A parsed version: MAJOR, MINOR, PATCH as digit strings, then the pre-release identifiers (none for
+ * a release). Build metadata is dropped since it does not affect precedence.
+ */
+export type SemVer = readonly string[];
+
+/** Parses a strict semver 2.0 string; `undefined` for anything else (including non-strings). */
+export function parseSemver(text: unknown): SemVer | undefined {
+  const m = typeof text == 'string' ? SEMVER_PATTERN.exec(text) : null;
+  return m ? [m[1]!, m[2]!, m[3]!, ...(m[4] ? m[4].split('.') : [])] : undefined;
 }
 
-/** Parses a strict semver 2.0 string, or returns `undefined`. */
-export function parseSemver(text: string): SemVer | undefined {
-  const m = SEMVER_PATTERN.exec(text);
-  return m === null ? undefined : { core: m.slice(1, 4) as string[], prerelease: m[4]?.split('.') ?? [] };
-}
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Digit strings without leading zeros compare by length, then lexically. */
-function compareDigits(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** §11.4: numeric identifiers compare numerically and rank below alphanumeric ones. */
+/**
+ * §11.4: numeric identifiers compare numerically (digit strings without leading zeros: by length,
+ * then lexically) and rank below alphanumeric ones, which compare lexically.
+ */
 function compareIdentifiers(a: string, b: string): number {
   const aNumeric = NUMERIC.test(a);
   const bNumeric = NUMERIC.test(b);
-  if (aNumeric && bNumeric) return compareDigits(a, b);
-  if (aNumeric !== bNumeric) return aNumeric ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (aNumeric != bNumeric) return aNumeric ? -1 : 1;
+  return (aNumeric && a.length - b.length) || compareText(a, b);
 }
 
 /** Precedence of `a` relative to `b`: negative, zero or positive. */
 export function compareSemver(a: SemVer, b: SemVer): number {
-  for (let i = 0; i < 3; i++) {
-    const order = compareDigits(a.core[i]!, b.core[i]!);
-    if (order !== 0) return order;
+  let i = 0;
+  for (; i < a.length && i < b.length; i++) {
+    const order = compareIdentifiers(a[i]!, b[i]!);
+    if (order) return order;
+    // A release (nothing after PATCH) ranks above any of its pre-releases.
+    if (i == 2 && (a.length == 3 || b.length == 3)) return b.length - a.length;
   }
-  const aPre = a.prerelease;
-  const bPre = b.prerelease;
-  // A release ranks above any of its pre-releases.
-  if (aPre.length === 0 || bPre.length === 0) return bPre.length - aPre.length;
-  for (let i = 0; i < aPre.length && i < bPre.length; i++) {
-    const order = compareIdentifiers(aPre[i]!, bPre[i]!);
-    if (order !== 0) return order;
-  }
-  return aPre.length - bPre.length;
+  return a.length - b.length;
 }

@@ -114,9 +114,9 @@ describe('IP parsing', () => {
   ])('rejects %s', (text) => expect(parseIp(text)).toBeUndefined());
 
   it('parses CIDRs and rejects bad prefix lengths', () => {
-    expect(parseCidr('10.0.0.0/8')).toEqual({ bytes: [10, 0, 0, 0], prefixLength: 8 });
-    expect(parseCidr('10.0.0.1')?.prefixLength).toBe(32);
-    expect(parseCidr('::1')?.prefixLength).toBe(128);
+    expect(parseCidr('10.0.0.0/8')).toEqual({ bytes_: [10, 0, 0, 0], bits_: 8 });
+    expect(parseCidr('10.0.0.1')?.bits_).toBe(32);
+    expect(parseCidr('::1')?.bits_).toBe(128);
     expect(parseCidr('10.0.0.0/33')).toBeUndefined();
     expect(parseCidr('::/129')).toBeUndefined();
     expect(parseCidr('10.0.0.0/')).toBeUndefined();
