@@ -10,7 +10,11 @@
  *
  * Prints a table beside Unleash 8.2 measured on this machine and the targets; writes results.json.
  * Environment overrides: PG_URL, FLAGS (200), TOGGLES (500), DURATION_S (10), CONNECTIONS (50),
- * COLD_STARTS (5).
+ * COLD_STARTS (5), SERVER_DIR (the server workspace whose dist/main.js runs; default this one).
+ *
+ * PROFILE=toggles|full|304|start: instead, run only that phase on a server started with --cpu-prof
+ * (profile written to PROFILE_DIR, default /tmp/switchyard-bench-profile, when the server stops);
+ * results.json is left alone.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -18,7 +22,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { closeClient, expectStatus, request } from './http-client.mjs';
-import { createBenchDatabase, memoryOf, startServer } from './server-process.mjs';
+import { cpuMsOf, createBenchDatabase, memoryOf, startServer } from './server-process.mjs';
 import { median, percentile } from './stats.mjs';
 import { printTable, UNLEASH, TARGETS } from './report.mjs';
 
@@ -28,6 +32,8 @@ const TOGGLES = Number(process.env.TOGGLES ?? 500);
 const DURATION_S = Number(process.env.DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const COLD_STARTS = Number(process.env.COLD_STARTS ?? 5);
+const PROFILE = process.env.PROFILE;
+const PROFILE_DIR = process.env.PROFILE_DIR ?? '/tmp/switchyard-bench-profile';
 const WARMUP_TOGGLES = 20;
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
 
@@ -90,25 +96,29 @@ async function seed(baseUrl, adminToken) {
 }
 
 /** Sequential on/off toggles of one flag; returns the per-request times in ms (after a warm-up). */
-async function measureToggles(baseUrl, adminToken) {
+async function measureToggles(baseUrl, adminToken, pid) {
   const path = '/api/v1/projects/bench/flags/toggle/environments/prod';
   const times = [];
+  let cpuBefore = 0;
   for (let i = 0; i < WARMUP_TOGGLES + TOGGLES; i++) {
+    if (i === WARMUP_TOGGLES) cpuBefore = cpuMsOf(pid);
     const started = performance.now();
     const response = await request(baseUrl, 'POST', `${path}/${i % 2 === 0 ? 'off' : 'on'}`, { token: adminToken });
     const elapsed = performance.now() - started;
     if (response.status !== 200) throw new Error(`toggle ${i}: ${response.status} ${JSON.stringify(response.body)}`);
     if (i >= WARMUP_TOGGLES) times.push(elapsed);
   }
-  return times;
+  return { times, serverCpuMsPerToggle: (cpuMsOf(pid) - cpuBefore) / TOGGLES };
 }
 
 /** autocannon on GET /sdk/snapshot; checks every answer had `expectedStatus`. */
-async function measureSnapshot(baseUrl, sdkToken, { expectedStatus, ifNoneMatch }) {
+async function measureSnapshot(baseUrl, sdkToken, pid, { expectedStatus, ifNoneMatch }) {
   const headers = { authorization: `Bearer ${sdkToken}`, ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) };
   const options = { url: `${baseUrl}/api/v1/sdk/snapshot`, connections: CONNECTIONS, headers };
   await autocannon({ ...options, duration: 2 }); // warm-up, discarded
+  const cpuBefore = cpuMsOf(pid);
   const result = await autocannon({ ...options, duration: DURATION_S });
+  const serverCpuMs = cpuMsOf(pid) - cpuBefore;
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
   const unexpected = Object.keys(statuses).filter((code) => Number(code) !== expectedStatus);
   if (unexpected.length > 0 || result.errors > 0 || result.timeouts > 0) {
@@ -120,8 +130,34 @@ async function measureSnapshot(baseUrl, sdkToken, { expectedStatus, ifNoneMatch 
     latencyP99Ms: result.latency.p99,
     bytesPerSecond: round(result.throughput.average, 0),
     requests: result.requests.total,
+    // What one fully used core would serve: requests per second of the server's own CPU time.
+    requestsPerServerCpuSecond: round((result.requests.total * 1000) / serverCpuMs, 0),
+    serverCpuShare: round(serverCpuMs / (DURATION_S * 1000), 2),
     statuses,
   };
+}
+
+/** PROFILE mode: restart the server under --cpu-prof, run one phase, stop it (which writes the profile). */
+async function profilePhase(server, env, adminToken, sdkToken) {
+  await server.stop();
+  const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
+  const profiled = await startServer(env, { nodeArgs });
+  try {
+    process.stderr.write(`profiling ${PROFILE} (pid ${profiled.pid})…\n`);
+    if (PROFILE === 'toggles') await measureToggles(profiled.baseUrl, adminToken, profiled.pid);
+    else if (PROFILE === 'full')
+      await measureSnapshot(profiled.baseUrl, sdkToken, profiled.pid, { expectedStatus: 200 });
+    else if (PROFILE === '304') {
+      const current = await expectStatus(200, profiled.baseUrl, 'GET', '/api/v1/sdk/snapshot', { token: sdkToken });
+      await measureSnapshot(profiled.baseUrl, sdkToken, profiled.pid, {
+        expectedStatus: 304,
+        ifNoneMatch: current.headers.etag,
+      });
+    } else if (PROFILE !== 'start') throw new Error(`PROFILE must be toggles, full, 304 or start; got ${PROFILE}`);
+  } finally {
+    await profiled.stop();
+  }
+  process.stdout.write(`profile of pid ${profiled.pid} written to ${PROFILE_DIR}\n`);
 }
 
 async function main() {
@@ -140,26 +176,32 @@ async function main() {
     const flagsWithRule = snapshot.body.flags.filter((f) => f.rules[0]?.conditions.length === 1 && f.rules[0].rollout);
     if (flagsWithRule.length !== FLAGS + 1) throw new Error(`snapshot has ${flagsWithRule.length} flags with a rule`);
     const snapshotBytes = Buffer.byteLength(JSON.stringify(snapshot.body));
+    if (PROFILE) {
+      await profilePhase(server, env, adminToken, sdkToken);
+      server = undefined;
+      return;
+    }
 
     process.stderr.write(`${TOGGLES} toggles…\n`);
     load.toggles = loadAverage();
-    const toggleTimes = await measureToggles(server.baseUrl, adminToken);
+    const { times: toggleTimes, serverCpuMsPerToggle } = await measureToggles(server.baseUrl, adminToken, server.pid);
     const toggle = {
       count: toggleTimes.length,
       p50Ms: round(percentile(toggleTimes, 50)),
       p99Ms: round(percentile(toggleTimes, 99)),
       maxMs: round(Math.max(...toggleTimes)),
       meanMs: round(toggleTimes.reduce((a, b) => a + b, 0) / toggleTimes.length),
+      serverCpuMsPerToggle: round(serverCpuMsPerToggle),
     };
 
     process.stderr.write(`snapshot, full body, ${DURATION_S} s…\n`);
     load.snapshotFull = loadAverage();
-    const full = await measureSnapshot(server.baseUrl, sdkToken, { expectedStatus: 200 });
+    const full = await measureSnapshot(server.baseUrl, sdkToken, server.pid, { expectedStatus: 200 });
     process.stderr.write(`snapshot, 304, ${DURATION_S} s…\n`);
     load.snapshot304 = loadAverage();
     // The toggles moved the revision on: ask for the current ETag.
     const current = await expectStatus(200, server.baseUrl, 'GET', '/api/v1/sdk/snapshot', { token: sdkToken });
-    const notModified = await measureSnapshot(server.baseUrl, sdkToken, {
+    const notModified = await measureSnapshot(server.baseUrl, sdkToken, server.pid, {
       expectedStatus: 304,
       ifNoneMatch: current.headers.etag,
     });
@@ -173,7 +215,11 @@ async function main() {
     for (let i = 0; i < COLD_STARTS; i++) {
       server = await startServer(env);
       await sleep(1000);
-      starts.push({ readyMs: round(server.readyMs, 0), ...memoryOf(server.pid) });
+      starts.push({
+        readyMs: round(server.readyMs, 0),
+        readyCpuMs: round(server.readyCpuMs, 0),
+        ...memoryOf(server.pid),
+      });
       await server.stop();
       server = undefined;
     }
@@ -195,8 +241,14 @@ async function main() {
       snapshot304: notModified,
       coldStart: {
         medianReadyMs: median(starts.map((s) => s.readyMs)),
+        medianReadyCpuMs: median(starts.map((s) => s.readyCpuMs)),
         medianRssMb: round(median(starts.map((s) => s.rssMb)), 1),
-        runs: starts.map((s) => ({ readyMs: s.readyMs, rssMb: round(s.rssMb, 1), peakRssMb: round(s.peakRssMb, 1) })),
+        runs: starts.map((s) => ({
+          readyMs: s.readyMs,
+          readyCpuMs: s.readyCpuMs,
+          rssMb: round(s.rssMb, 1),
+          peakRssMb: round(s.peakRssMb, 1),
+        })),
       },
       rssAfterLoadMb: round(afterLoad.rssMb, 1),
       unleash: UNLEASH,

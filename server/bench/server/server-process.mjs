@@ -6,11 +6,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-export const mainPath = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** The server workspace to run: this one, or SERVER_DIR (e.g. a clean build of another checkout). */
+const serverDir = process.env.SERVER_DIR ?? fileURLToPath(new URL('../..', import.meta.url));
+export const mainPath = join(serverDir, 'dist', 'main.js');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,15 +59,30 @@ export function memoryOf(pid) {
 }
 
 /**
- * Spawns `node dist/main.js` with `env` on a free port and resolves once GET /readyz answers 200,
- * polling every 5 ms. `readyMs` is the time from just before spawn() to that 200: what an
- * orchestrator waits before sending traffic.
+ * CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat. Unlike wall time
+ * it barely depends on how loaded the machine is, so it says what the work costs on an idle core.
  */
-export async function startServer(env, { timeoutMs = 60_000 } = {}) {
+export function cpuMsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: 100 on every Linux architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Spawns `node dist/main.js` with `env` on a free port and resolves once GET /readyz answers 200,
+ * polling every 5 ms (`nodeArgs` go before the script, e.g. --cpu-prof). `readyMs` is the time from just before spawn() to that 200: what an
+ * orchestrator waits before sending traffic; `readyCpuMs` the CPU time the process used until then.
+ */
+export async function startServer(env, { timeoutMs = 60_000, nodeArgs = [] } = {}) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [mainPath], {
+  const child = spawn(process.execPath, [...nodeArgs, mainPath], {
     cwd: serverDir,
     env: {
       PATH: process.env.PATH,
@@ -92,7 +109,9 @@ export async function startServer(env, { timeoutMs = 60_000 } = {}) {
     );
     if (ready) {
       const readyMs = performance.now() - started;
+      const readyCpuMs = cpuMsOf(child.pid);
       return {
+        readyCpuMs,
         pid: child.pid,
         baseUrl,
         readyMs,
