@@ -124,7 +124,10 @@ export class SwitchyardClient {
       void this.#fallBack();
     } else {
       this.#armStaleTimer();
-      this.#readyTimer = setTimeout(() => this.#readyTimedOut(options.readyTimeoutMs ?? 10_000), options.readyTimeoutMs ?? 10_000);
+      this.#readyTimer = setTimeout(
+        () => this.#readyTimedOut(options.readyTimeoutMs ?? 10_000),
+        options.readyTimeoutMs ?? 10_000,
+      );
       this.#readyTimer.unref();
     }
   }

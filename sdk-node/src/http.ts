@@ -62,5 +62,6 @@ export async function postJson(settings: HttpSettings, path: string, body: unkno
     signal: AbortSignal.timeout(settings.requestTimeoutMs),
   });
   await response.body?.cancel().catch(() => {});
-  if (!response.ok) throw new ServerResponseError(`Switchyard: POST ${path} failed (${response.status})`, response.status);
+  if (!response.ok)
+    throw new ServerResponseError(`Switchyard: POST ${path} failed (${response.status})`, response.status);
 }

@@ -15,7 +15,10 @@ export function readBootstrap(bootstrap: Snapshot | string | undefined): { value
   try {
     return { value: JSON.parse(readFileSync(bootstrap, 'utf8')) };
   } catch (error) {
-    return { value: undefined, error: new Error(`Switchyard: cannot read bootstrap file ${bootstrap}: ${message(error)}`) };
+    return {
+      value: undefined,
+      error: new Error(`Switchyard: cannot read bootstrap file ${bootstrap}: ${message(error)}`),
+    };
   }
 }
 

@@ -49,8 +49,12 @@ export class SwitchyardProvider implements Provider {
   /** Takes client options or a client you created (then `onClose` closes it too). */
   constructor(clientOrOptions: SwitchyardClient | NodeClientOptions) {
     this.client = 'evaluate' in clientOrOptions ? clientOrOptions : createClient(clientOrOptions);
-    this.client.on('change', ({ flags }) => this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: flags }));
-    this.client.on('stale', () => this.events.emit(ProviderEvents.Stale, { message: 'no contact with the flag server' }));
+    this.client.on('change', ({ flags }) =>
+      this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: flags }),
+    );
+    this.client.on('stale', () =>
+      this.events.emit(ProviderEvents.Stale, { message: 'no contact with the flag server' }),
+    );
     this.client.on('error', (error) => this.events.emit(ProviderEvents.Error, { message: error.message }));
     // The SDK emits the first READY itself when initialize() resolves; later ones mean "recovered".
     this.client.on('ready', () => {
@@ -67,15 +71,27 @@ export class SwitchyardProvider implements Provider {
     await this.client.close();
   }
 
-  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: OpenFeatureContext): Promise<ResolutionDetails<boolean>> {
+  resolveBooleanEvaluation(
+    flagKey: string,
+    defaultValue: boolean,
+    context: OpenFeatureContext,
+  ): Promise<ResolutionDetails<boolean>> {
     return Promise.resolve(this.#resolve(flagKey, defaultValue, context, 'boolean'));
   }
 
-  resolveStringEvaluation(flagKey: string, defaultValue: string, context: OpenFeatureContext): Promise<ResolutionDetails<string>> {
+  resolveStringEvaluation(
+    flagKey: string,
+    defaultValue: string,
+    context: OpenFeatureContext,
+  ): Promise<ResolutionDetails<string>> {
     return Promise.resolve(this.#resolve(flagKey, defaultValue, context, 'string'));
   }
 
-  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: OpenFeatureContext): Promise<ResolutionDetails<number>> {
+  resolveNumberEvaluation(
+    flagKey: string,
+    defaultValue: number,
+    context: OpenFeatureContext,
+  ): Promise<ResolutionDetails<number>> {
     return Promise.resolve(this.#resolve(flagKey, defaultValue, context, 'number'));
   }
 

@@ -1,4 +1,4 @@
-import type { Redis as RedisClient } from 'ioredis';
+import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
 import { announcedRevision, changesChannel, snapshotKey } from './redis-keys.js';
 import type { Source, SourceHooks } from './sources.js';
@@ -68,7 +68,7 @@ export class RedisSource implements Source {
   }
 
   async #open(): Promise<void> {
-    let Redis: typeof import('ioredis').Redis;
+    let Redis: new (url: string, options: RedisOptions) => RedisClient;
     try {
       ({ Redis } = await import('ioredis'));
     } catch {

@@ -37,7 +37,11 @@ describe('client against a real server', () => {
       ruleId: 'nordics',
     });
     expect(c.getValue('max-items', 10, nordic)).toBe(50);
-    expect(c.allFlags(nordic)).toEqual({ 'new-checkout': false, 'checkout-copy': 'Complete your order', 'max-items': 50 });
+    expect(c.allFlags(nordic)).toEqual({
+      'new-checkout': false,
+      'checkout-copy': 'Complete your order',
+      'max-items': 50,
+    });
   });
 
   it('never throws: unknown flags, wrong types and a client without flags give the default with an error code', async () => {
@@ -52,7 +56,12 @@ describe('client against a real server', () => {
     expect(c.isEnabled('new-checkout', null as never)).toBe(false);
     expect(c.evaluate('checkout-copy', { country: 42 as never }).variant).toBe('control');
 
-    const unreachable = createClient({ url: 'http://127.0.0.1:9', sdkKey: 'sy_server_x', metrics: false, readyTimeoutMs: 200 });
+    const unreachable = createClient({
+      url: 'http://127.0.0.1:9',
+      sdkKey: 'sy_server_x',
+      metrics: false,
+      readyTimeoutMs: 200,
+    });
     clients.push(unreachable);
     expect(unreachable.isEnabled('new-checkout', {}, true)).toBe(true);
     expect(unreachable.evaluate('new-checkout', {}, false)).toMatchObject({
@@ -72,7 +81,11 @@ describe('client against a real server', () => {
     await t.toggle('new-checkout', true);
     expect((await changed).flags).toEqual(['new-checkout']);
     expect(c.isEnabled('new-checkout', { userId: 'u-1' })).toBe(true);
-    expect(c.evaluate('new-checkout', { userId: 'u-1' })).toMatchObject({ value: true, variant: 'on', reason: 'STATIC' });
+    expect(c.evaluate('new-checkout', { userId: 'u-1' })).toMatchObject({
+      value: true,
+      variant: 'on',
+      reason: 'STATIC',
+    });
     expect(changes.flatMap((event) => event.flags)).toEqual(['new-checkout']);
   });
 

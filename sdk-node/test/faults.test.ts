@@ -57,7 +57,9 @@ describe('client under faults', () => {
     const bootstrap: Snapshot = {
       ...live,
       revision: 1,
-      flags: live.flags.map((flag) => (flag.key === 'new-checkout' ? { ...flag, enabled: true, defaultServe: { variant: 'on' } } : flag)),
+      flags: live.flags.map((flag) =>
+        flag.key === 'new-checkout' ? { ...flag, enabled: true, defaultServe: { variant: 'on' } } : flag,
+      ),
     };
     const file = join(dir, 'bootstrap.json');
     writeFileSync(file, JSON.stringify(bootstrap));

@@ -28,7 +28,12 @@ describe('OpenFeature server provider', () => {
       pollIntervalMs: 100,
     });
     const client = OpenFeature.getClient(domain);
-    for (const type of [ProviderEvents.Ready, ProviderEvents.ConfigurationChanged, ProviderEvents.Stale, ProviderEvents.Error]) {
+    for (const type of [
+      ProviderEvents.Ready,
+      ProviderEvents.ConfigurationChanged,
+      ProviderEvents.Stale,
+      ProviderEvents.Error,
+    ]) {
       client.addHandler(type, (details) => events.push({ type, details }));
     }
     await OpenFeature.setProviderAndWait(domain, provider);
@@ -102,7 +107,9 @@ describe('OpenFeature server provider', () => {
     );
     const changed = events.slice(seen).find((event) => event.type === ProviderEvents.ConfigurationChanged)!;
     expect(changed.details?.flagsChanged).toEqual(['new-checkout']);
-    expect(await OpenFeature.getClient(domain).getBooleanValue('new-checkout', false, { targetingKey: 'u' })).toBe(true);
+    expect(await OpenFeature.getClient(domain).getBooleanValue('new-checkout', false, { targetingKey: 'u' })).toBe(
+      true,
+    );
   });
 
   it('emits ERROR and STALE when the server is lost, keeps answering, and READY when it is back', async () => {

@@ -71,7 +71,12 @@ describe('direct Redis mode', () => {
       flags: stored.flags.map((flag) => (flag.key === 'max-items' ? { ...flag, offVariant: 'high' } : flag)),
     };
     await redis.set(snapshotKey(project, environment), JSON.stringify(next));
-    const message = { projectKey: project, environmentKey: environment, revision: next.revision, changed: { flags: ['max-items'], segments: [] } };
+    const message = {
+      projectKey: project,
+      environmentKey: environment,
+      revision: next.revision,
+      changed: { flags: ['max-items'], segments: [] },
+    };
     await redis.publish(changesChannel(project, environment), JSON.stringify(message));
     await waitFor(() => c.revision === next.revision && late.revision === next.revision, 'the new revision');
     expect(c.getValue('max-items', 0, {})).toBe(50);
@@ -86,7 +91,12 @@ describe('direct Redis mode', () => {
     // The announcement comes first; the snapshot is stored a moment later (as a rebuilding replica does).
     await redis.publish(
       changesChannel(project, environment),
-      JSON.stringify({ projectKey: project, environmentKey: environment, revision: next.revision, changed: { flags: [], segments: [] } }),
+      JSON.stringify({
+        projectKey: project,
+        environmentKey: environment,
+        revision: next.revision,
+        changed: { flags: [], segments: [] },
+      }),
     );
     await new Promise((resolve) => setTimeout(resolve, 120));
     await redis.set(snapshotKey(project, environment), JSON.stringify(next));

@@ -32,7 +32,7 @@ describe('spec vectors through createClient({ bootstrap }).evaluate', () => {
           const { flagKey, context, defaultValue, expectedType } = caseArguments(testCase);
           const ctx = context as EvaluationContext;
           const result = client.evaluate(flagKey, ctx, defaultValue, expectedType);
-          expect(comparableResult(result)).toEqual(testCase.expected);
+          expect(comparableResult(result as Parameters<typeof comparableResult>[0])).toEqual(testCase.expected);
           // The other entry points agree with evaluate.
           if (expectedType === 'boolean' || (expectedType === undefined && typeof defaultValue === 'boolean')) {
             const fallback = typeof defaultValue === 'boolean' ? defaultValue : false;

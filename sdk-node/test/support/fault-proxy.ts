@@ -75,10 +75,12 @@ export class FaultProxy {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
     this.requests.set(path, (this.requests.get(path) ?? 0) + 1);
-    if (process.env.PROXY_DEBUG) console.log(Date.now() % 100000, this.mode, path, req.headers['last-event-id'], req.headers['if-none-match']);
+    if (process.env.PROXY_DEBUG)
+      console.log(Date.now() % 100000, this.mode, path, req.headers['last-event-id'], req.headers['if-none-match']);
     const isStream = path.endsWith('/sdk/stream');
     if (isStream) this.lastEventIds.push(req.headers['last-event-id'] as string | undefined);
-    if (this.mode === 'error') return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal"}');
+    if (this.mode === 'error')
+      return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal"}');
     if (this.mode === 'garbage') {
       if (isStream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });

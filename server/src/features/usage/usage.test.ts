@@ -18,7 +18,12 @@ async function api(method: 'GET' | 'POST', url: string, payload?: unknown, token
 }
 
 async function token(kind: 'server' | 'client', project: string, environment: string): Promise<string> {
-  const created = await api('POST', '/tokens', { name: `${kind}-${project}-${environment}`, kind, project, environment });
+  const created = await api('POST', '/tokens', {
+    name: `${kind}-${project}-${environment}`,
+    kind,
+    project,
+    environment,
+  });
   expect(created.status).toBe(201);
   return created.body.secret as string;
 }
@@ -35,7 +40,9 @@ async function usageRows() {
       hour: row.hour.toISOString(),
       count: Number(row.count),
     }))
-    .sort((a, b) => `${a.environment}${a.flag}${a.variant}${a.hour}`.localeCompare(`${b.environment}${b.flag}${b.variant}${b.hour}`));
+    .sort((a, b) =>
+      `${a.environment}${a.flag}${a.variant}${a.hour}`.localeCompare(`${b.environment}${b.flag}${b.variant}${b.hour}`),
+    );
 }
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
@@ -89,7 +96,12 @@ describe('POST /sdk/metrics', () => {
     const report = { start: start.toISOString(), end: new Date(start.getTime() + 60_000).toISOString() };
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        api('POST', '/sdk/metrics', { ...report, flags: { banner: { on: 2, off: 1 }, unused: { on: 1 } } }, serverToken),
+        api(
+          'POST',
+          '/sdk/metrics',
+          { ...report, flags: { banner: { on: 2, off: 1 }, unused: { on: 1 } } },
+          serverToken,
+        ),
       ),
     );
     expect(results.every((result) => result.status === 202)).toBe(true);
@@ -117,7 +129,11 @@ describe('POST /sdk/metrics', () => {
       expect(JSON.stringify(response.body)).toMatch(message);
     }
     expect((await api('POST', '/sdk/metrics', { start: now, end: now, flags: {} })).status).toBe(403);
-    const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/sdk/metrics', payload: { start: now, end: now, flags: {} } });
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/sdk/metrics',
+      payload: { start: now, end: now, flags: {} },
+    });
     expect(anonymous.statusCode).toBe(401);
   });
 });
@@ -135,7 +151,10 @@ describe('lastEvaluatedAt in the flags API', () => {
     expect(detail.body.lastEvaluatedAt).toBe(end.toISOString());
     const list = await api('GET', '/projects/shop/flags');
     const byKey = Object.fromEntries(
-      (list.body.items as { key: string; lastEvaluatedAt: string | null }[]).map((item) => [item.key, item.lastEvaluatedAt]),
+      (list.body.items as { key: string; lastEvaluatedAt: string | null }[]).map((item) => [
+        item.key,
+        item.lastEvaluatedAt,
+      ]),
     );
     expect(byKey.checkout).toBe(end.toISOString());
     // banner's only report was in 2026-01-01 10:06 (concurrency test): older than checkout's.
