@@ -19,9 +19,9 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
     if (!values.has(variant.key)) values.set(variant.key, frozenJsonCopy(variant.value));
   }
   /** The frozen result object of one (variant, reason, ruleId), or `undefined` for an unknown variant. */
-  const resultOf = (variant: string, reason: Reason, ruleId?: string): ServedResult => {
-    if (!values.has(variant)) return;
-    const result: EvaluationResult = { value: values.get(variant)!, variant, reason };
+  const resultOf = (variant: unknown, reason: Reason, ruleId?: string): ServedResult => {
+    if (!values.has(variant as string)) return;
+    const result: EvaluationResult = { value: values.get(variant as string)!, variant: variant as string, reason };
     if (ruleId !== undefined) result.ruleId = ruleId;
     if (reason == 'ERROR') {
       result.errorCode = 'GENERAL';
@@ -34,7 +34,7 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
     const split = (serve as { split?: unknown })?.split;
     if (!Array.isArray(split)) {
       return {
-        result_: resultOf((serve as { variant?: string })?.variant!, reason, ruleId),
+        result_: resultOf((serve as { variant?: unknown })?.variant, reason, ruleId),
         thresholds_: undefined,
         results_: undefined,
         stickiness_: undefined,
