@@ -29,7 +29,7 @@ export class ServerMetrics {
 
   readonly gapsRepaired = new Counter({
     name: 'switchyard_propagation_gaps_repaired_total',
-    help: 'Times a replica found its snapshot behind Postgres without a message (missed message, Redis reconnect, safety timer)',
+    help: 'Reloads caused by a revision gap: cause=gap (a message skipped revisions; also when replicas publish concurrently), resubscribe (Redis came back), check (the safety timer found the snapshot behind)',
     labelNames: ['cause'] as const,
     registers: [this.registry],
   });
@@ -40,17 +40,20 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  /** Commit of a change (its outbox row) until its patch was written to this replica's streams. */
+  /**
+   * From a change's transaction (its outbox row's created_at, taken just before commit) until its
+   * patch was written to this replica's streams. Includes the write transaction's own duration.
+   */
   readonly propagationLag = new Histogram({
     name: 'switchyard_propagation_lag_seconds',
-    help: 'Time from a change being committed to its patch being pushed to SDK streams on this replica',
+    help: "Time from a change's transaction (outbox created_at) to its patch being pushed to SDK streams on this replica",
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
 
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
-    help: 'HTTP request duration (SSE streams are counted when they end)',
+    help: 'HTTP request duration (SSE streams are not counted: their response never completes)',
     labelNames: ['method', 'route', 'status_code'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
