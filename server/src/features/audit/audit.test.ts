@@ -32,7 +32,9 @@ async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: str
 }
 
 async function audit(query: Record<string, string | number> = {}, path = '/audit'): Promise<AuditPage> {
-  const search = new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)]));
+  const search = new URLSearchParams(
+    Object.entries(query).map(([key, value]): [string, string] => [key, String(value)]),
+  );
   const response = await api('GET', `${path}?${search}`);
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body as AuditPage;

@@ -76,7 +76,7 @@ beforeAll(async () => {
     method: 'PUT',
     url,
     headers: { ...t.adminHeaders, 'if-match': current.headers.etag as string },
-    payload: { ...current.json(), rules },
+    payload: { ...current.json<object>(), rules },
   });
   expect(put.statusCode).toBe(200);
 });
