@@ -34,12 +34,6 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  readonly outboxPending = new Gauge({
-    name: 'switchyard_outbox_unpublished',
-    help: 'Outbox rows left unpublished after the last drain (non-zero while the bus is down)',
-    registers: [this.registry],
-  });
-
   /**
    * From a change's transaction (its outbox row's created_at, taken just before commit) until its
    * patch was written to this replica's streams. Includes the write transaction's own duration.

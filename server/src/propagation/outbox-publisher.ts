@@ -12,7 +12,7 @@ export interface OutboxPublisherOptions {
   retentionMs?: number;
   /** How often old rows are pruned. */
   pruneIntervalMs?: number;
-  onPublished?: (count: number, pending: number) => void;
+  onPublished?: (count: number) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -38,7 +38,7 @@ export class OutboxPublisher {
   readonly #batchSize: number;
   readonly #retentionMs: number;
   readonly #pruneIntervalMs: number;
-  readonly #onPublished: (count: number, pending: number) => void;
+  readonly #onPublished: (count: number) => void;
   readonly #onError: (error: unknown) => void;
   #running: Promise<void> | undefined;
   #again = false;
@@ -95,7 +95,7 @@ export class OutboxPublisher {
         if (keys) messages.push({ ...keys, revision, changed: { flags: event.flags, segments: event.segments } });
       }
       await this.#bus.publish(messages);
-      this.#onPublished(messages.length, 0);
+      this.#onPublished(messages.length);
       for (const { environmentId, revision } of event.revisions) {
         await this.#prisma.$executeRaw`
           UPDATE change_outbox SET published_at = now()
@@ -176,7 +176,7 @@ export class OutboxPublisher {
       },
       { timeout: 15_000, maxWait: 15_000 },
     );
-    if (published > 0) this.#onPublished(published, pending);
+    if (published > 0) this.#onPublished(published);
     return pending > 0;
   }
 }
