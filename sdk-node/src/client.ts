@@ -3,6 +3,7 @@ import {
   isEnabled as isEnabledCompiled,
   type EvaluationContext,
   type FlagType,
+  type CompiledSnapshot,
   type JsonValue,
   type Snapshot,
 } from '@switchyard/core';
@@ -29,6 +30,8 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  */
 export class SwitchyardClient {
   readonly #store = new SnapshotStore();
+  /** `#store.compiled`, mirrored after every store update: the evaluation hot path reads a field. */
+  #compiled: CompiledSnapshot | undefined;
   readonly #log: Required<Logger>;
   readonly #events: Emitter<ClientEvents>;
   readonly #sources: Source[] = [];
@@ -68,6 +71,7 @@ export class SwitchyardClient {
     if (bootstrap.value !== undefined && this.#store.applyPut(bootstrap.value).status === 'invalid') {
       this.#log.warn('switchyard: ignored the bootstrap: it is not a snapshot');
     }
+    this.#compiled = this.#store.compiled;
     this.#cacheFile = options.cacheFile ? new SnapshotFile(options.cacheFile) : undefined;
 
     const http: HttpSettings | undefined = url
@@ -161,12 +165,12 @@ export class SwitchyardClient {
    * flag is unknown, not a boolean, or the client has no flags yet. Synchronous; never throws.
    */
   isEnabled(flagKey: string, context: EvaluationContext = EMPTY_CONTEXT, defaultValue = false): boolean {
-    const compiled = this.#store.compiled;
+    const compiled = this.#compiled;
     if (compiled === undefined) return defaultValue;
     const usage = this.#usage;
     if (usage === undefined) return isEnabledCompiled(compiled, flagKey, context, defaultValue);
     const result = evaluateCompiled(compiled, flagKey, context, defaultValue, 'boolean');
-    if (result.errorCode !== 'FLAG_NOT_FOUND') usage.record(flagKey, result.variant);
+    if (result.errorCode !== 'FLAG_NOT_FOUND') usage.recordResult(flagKey, result);
     const value = result.value;
     return typeof value === 'boolean' ? value : defaultValue;
   }
@@ -200,12 +204,12 @@ export class SwitchyardClient {
     defaultValue: T = null as T,
     expectedType?: FlagType,
   ): EvaluationDetails<T | JsonValue> {
-    const compiled = this.#store.compiled;
+    const compiled = this.#compiled;
     if (compiled === undefined) {
       return defaultResult(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: the client has no flags yet');
     }
     const result = evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
-    if (result.errorCode !== 'FLAG_NOT_FOUND') this.#usage?.record(flagKey, result.variant);
+    if (result.errorCode !== 'FLAG_NOT_FOUND') this.#usage?.recordResult(flagKey, result);
     return result;
   }
 
@@ -214,7 +218,7 @@ export class SwitchyardClient {
    * bootstrap })` takes this map). Not counted in usage metrics: it would make every flag look used.
    */
   allFlags(context: EvaluationContext = EMPTY_CONTEXT): Record<string, JsonValue> {
-    const compiled = this.#store.compiled;
+    const compiled = this.#compiled;
     const all: Record<string, JsonValue> = {};
     if (!compiled) return all;
     for (const key of compiled.flagKeys()) all[key] = evaluateCompiled(compiled, key, context, null).value;
@@ -253,6 +257,7 @@ export class SwitchyardClient {
       put: (snapshot, { allowOlder }) => {
         const hadFlags = this.#store.snapshot !== undefined;
         const result = this.#store.applyPut(snapshot, { allowOlder });
+        this.#compiled = this.#store.compiled;
         if (result.status === 'applied') {
           this.#confirmed = true;
           this.#applied(result, hadFlags);
@@ -262,6 +267,7 @@ export class SwitchyardClient {
       },
       patch: (patch) => {
         const result = this.#store.applyPatch(patch);
+        this.#compiled = this.#store.compiled;
         if (result.status === 'applied') this.#applied(result, true);
         return result.status;
       },
@@ -312,6 +318,7 @@ export class SwitchyardClient {
       // A server snapshot may have arrived meanwhile; the store keeps the newer revision anyway.
       if (cached !== undefined && !this.#confirmed) {
         const status = this.#store.applyPut(cached).status;
+        this.#compiled = this.#store.compiled;
         if (status === 'applied') this.#log.info(`switchyard: serving the cache file ${this.#cacheFile.path}`);
         else if (status === 'invalid') this.#log.warn(`switchyard: ignored the cache file ${this.#cacheFile.path}`);
       }

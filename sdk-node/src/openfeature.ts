@@ -32,7 +32,8 @@ export function toSwitchyardContext(context: OpenFeatureContext = {}): Evaluatio
  * OpenFeature server provider backed by a Switchyard {@link SwitchyardClient}. Reasons and error
  * codes are OpenFeature's (plus Switchyard's `DISABLED` and `PREREQUISITE_FAILED` reasons); flag
  * metadata carries `ruleId` (when a rule matched) and the snapshot `revision`. Events: READY,
- * CONFIGURATION_CHANGED with `flagsChanged`, STALE, ERROR (and READY again on recovery).
+ * CONFIGURATION_CHANGED with `flagsChanged`, STALE, ERROR (once per outage) and READY again on
+ * recovery.
  *
  * @example
  * await OpenFeature.setProviderAndWait(new SwitchyardProvider({ url, sdkKey }));
@@ -45,6 +46,7 @@ export class SwitchyardProvider implements Provider {
   /** The underlying client (for `allFlags`, `on`, …). */
   readonly client: SwitchyardClient;
   #initialized = false;
+  #failing = false;
 
   /** Takes client options or a client you created (then `onClose` closes it too). */
   constructor(clientOrOptions: SwitchyardClient | NodeClientOptions) {
@@ -55,9 +57,16 @@ export class SwitchyardProvider implements Provider {
     this.client.on('stale', () =>
       this.events.emit(ProviderEvents.Stale, { message: 'no contact with the flag server' }),
     );
-    this.client.on('error', (error) => this.events.emit(ProviderEvents.Error, { message: error.message }));
+    // One ERROR per outage: retries fail every poll, and each ERROR would pull the status back
+    // from STALE to ERROR.
+    this.client.on('error', (error) => {
+      if (this.#failing) return;
+      this.#failing = true;
+      this.events.emit(ProviderEvents.Error, { message: error.message });
+    });
     // The SDK emits the first READY itself when initialize() resolves; later ones mean "recovered".
     this.client.on('ready', () => {
+      this.#failing = false;
       if (this.#initialized) this.events.emit(ProviderEvents.Ready);
     });
   }
