@@ -5,222 +5,219 @@ import {
   type FlagType,
   type JsonValue,
 } from '@switchyard/core';
-import { Emitter, SnapshotStore, isSnapshot, type Listener } from '@switchyard/core/sync';
-import { SnapshotCache, defaultStorage } from './cache.js';
-import { Connection } from './connection.js';
-import { defaultResult, evaluateValue, typeOfDefault } from './evaluation.js';
-import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
+import { Emitter, SnapshotStore, type Listener } from '@switchyard/core/sync';
+import { connect } from './connection.js';
+import type { BrowserClientOptions, ClientErrorCode, ClientEvents, EvaluationDetails } from './types.js';
+
+/** The caller's default with reason ERROR; what every failed evaluation returns. */
+const failure = <T>(value: T, errorCode: ClientErrorCode, errorMessage: string): EvaluationDetails<T> =>
+  Object.freeze({ value, reason: 'ERROR', errorCode, errorMessage });
+
+/** The flag type a default value asks for: its JSON type (`json` for objects and arrays), or none for `null`. */
+function typeOfDefault(value: unknown): FlagType | undefined {
+  const type = typeof value;
+  return type == 'boolean' || type == 'string' || type == 'number'
+    ? type
+    : type == 'object' && value !== null
+      ? 'json'
+      : undefined;
+}
+
+/** `getValue`'s overloads: the default's type is the type of the answer. */
+interface GetValue {
+  (flagKey: string, defaultValue: boolean): boolean;
+  (flagKey: string, defaultValue: string): string;
+  (flagKey: string, defaultValue: number): number;
+  <T extends JsonValue>(flagKey: string, defaultValue: T): T;
+}
 
 /**
  * A Switchyard client for browsers. Flags are evaluated locally and synchronously by the core
  * evaluator against the snapshot the server sends to client tokens; updates arrive over SSE.
  * Evaluation methods never throw: on any problem they return the caller's default with a reason.
  * Create one with {@link createBrowserClient}.
+ *
+ * The members are closures over the client's state, created by the constructor (they minify far
+ * smaller than methods reading private fields), so they also work detached: `const { isEnabled } = client`.
  */
 export class BrowserClient {
-  readonly #store = new SnapshotStore();
-  readonly #events = new Emitter<ClientEvents>((error) =>
-    // An application listener threw: surface it as an uncaught error without breaking the client.
-    setTimeout(() => {
-      throw error;
-    }),
-  );
-  readonly #cache: SnapshotCache;
-  readonly #connection: Connection | undefined;
-  readonly #readyPromise: Promise<void>;
-  #settleReady!: (error?: Error) => void;
-  #context: EvaluationContext;
-  /** Bootstrap value map; used until the server confirms a snapshot. */
-  #values: Readonly<Record<string, JsonValue>> | undefined;
-  #isReady = false;
-  #isStale = false;
-
-  constructor(options: BrowserClientOptions) {
-    const url = options.url.replace(/\/+$/, '');
-    this.#context = options.context ?? {};
-    this.#readyPromise = new Promise((resolve, reject) => {
-      this.#settleReady = (error) => (error ? reject(error) : resolve());
-    });
-    this.#readyPromise.catch(() => {}); // rejection is reported to whoever awaits ready(), not as unhandled
-    this.#cache = new SnapshotCache(
-      options.storage === null ? undefined : (options.storage ?? defaultStorage()),
-      url,
-      options.clientKey,
-    );
-    this.#store.applyPut(this.#cache.load());
-    const { bootstrap } = options;
-    // Of the cache and a bootstrap snapshot, the newer revision wins.
-    if (isSnapshot(bootstrap)) this.#store.applyPut(bootstrap);
-    else if (bootstrap && typeof bootstrap === 'object' && !('schemaVersion' in bootstrap && 'flags' in bootstrap)) {
-      this.#values = bootstrap;
-    }
-    const hasBootstrap = this.#values !== undefined || isSnapshot(bootstrap);
-
-    if (!options.offline) {
-      this.#connection = new Connection(
-        this.#store,
-        {
-          url,
-          clientKey: options.clientKey,
-          streaming: options.streaming ?? true,
-          pollIntervalMs: options.pollIntervalMs ?? 30_000,
-          hiddenPauseMs: options.hiddenPauseMs ?? 300_000,
-          reconnectMinMs: options.reconnectMinMs ?? 1_000,
-          reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
-          fetch: options.fetch,
-          EventSource: options.EventSource ?? globalThis.EventSource,
-        },
-        { synced: (changed) => this.#synced(changed), failed: (error, conclusive) => this.#failed(error, conclusive) },
-      );
-      this.#connection.start();
-    }
-    // Deferred so that listeners added right after creation see the first `ready`.
-    void Promise.resolve().then(() => {
-      if (hasBootstrap || (options.offline && this.#hasFlags())) this.#markReady();
-      else if (options.offline) this.#settleReady(new Error('Switchyard: offline client without bootstrap or cache'));
-    });
-  }
-
   /** Resolves once the client has flags; rejects if the first connection fails with nothing to serve. */
-  ready(): Promise<void> {
-    return this.#readyPromise;
-  }
-
-  /** `true` when `flagKey` is a boolean flag serving `true`; `defaultValue` on unknown flags or errors. */
-  isEnabled(flagKey: string, defaultValue = false): boolean {
-    const compiled = this.#values ? undefined : this.#store.compiled;
-    if (compiled) return isEnabledCompiled(compiled, flagKey, this.#context, defaultValue);
-    const value = this.evaluate(flagKey, defaultValue, 'boolean').value;
-    return typeof value === 'boolean' ? value : defaultValue;
-  }
-
+  declare readonly ready: () => Promise<void>;
+  /** `true` when `flagKey` is a boolean flag serving `true`; `defaultValue` (default `false`) on unknown flags or errors. */
+  declare readonly isEnabled: (flagKey: string, defaultValue?: boolean) => boolean;
   /**
    * The flag's value, or `defaultValue` when the flag is unknown, fails, or is not of the default's
    * type (a `boolean`, `string` or `number` default asks for that flag type; an object or array asks
    * for `json`; `null` accepts any type). For a `json` flag holding a primitive, use {@link evaluate}.
    */
-  getValue(flagKey: string, defaultValue: boolean): boolean;
-  getValue(flagKey: string, defaultValue: string): string;
-  getValue(flagKey: string, defaultValue: number): number;
-  getValue<T extends JsonValue>(flagKey: string, defaultValue: T): T;
-  getValue<T extends JsonValue>(flagKey: string, defaultValue: T): T {
-    return this.evaluate(flagKey, defaultValue, typeOfDefault(defaultValue)).value as T;
-  }
-
+  declare readonly getValue: GetValue;
   /** Key of the variant served (e.g. `control` / `treatment`), or `defaultVariant` on failure. */
-  getVariant(flagKey: string, defaultVariant?: string): string | undefined {
-    return this.evaluate(flagKey).variant ?? defaultVariant;
-  }
-
-  /** Full evaluation details: value, variant, reason, rule, error code. */
-  evaluate<T = JsonValue>(
+  declare readonly getVariant: (flagKey: string, defaultVariant?: string) => string | undefined;
+  /** Full evaluation details: value, variant, reason, rule, error code. The default value defaults to `null`. */
+  declare readonly evaluate: <T = JsonValue>(
     flagKey: string,
-    defaultValue: T = null as T,
+    defaultValue?: T,
     expectedType?: FlagType,
-  ): EvaluationDetails<T | JsonValue> {
-    if (this.#values) return evaluateValue(this.#values, flagKey, defaultValue, expectedType);
-    const compiled = this.#store.compiled;
-    if (compiled) return evaluateCompiled(compiled, flagKey, this.#context, defaultValue, expectedType);
-    return defaultResult(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: no flags loaded yet');
-  }
-
+  ) => EvaluationDetails<T | JsonValue>;
   /** Values of every flag for the current context. */
-  allFlags(): Record<string, JsonValue> {
-    const all: Record<string, JsonValue> = {};
-    for (const key of this.#flagKeys()) all[key] = this.evaluate(key).value;
-    return all;
-  }
-
+  declare readonly allFlags: () => Record<string, JsonValue>;
   /** The current evaluation context. */
-  getContext(): EvaluationContext {
-    return this.#context;
-  }
-
+  declare readonly getContext: () => EvaluationContext;
   /**
    * Switches to a new context (e.g. after login). Evaluation is local, so this needs no network;
    * emits `change` for the flags whose value differs for the new context.
    */
-  async identify(context: EvaluationContext): Promise<void> {
-    this.#emitChanges(() => (this.#context = context ?? {}));
-  }
-
+  declare readonly identify: (context: EvaluationContext) => Promise<void>;
   /** Subscribes to an event; returns a function that unsubscribes. */
-  on<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>): () => void {
-    return this.#events.on(event, listener);
-  }
-
+  declare readonly on: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => () => void;
   /** Unsubscribes a listener added with {@link on}. */
-  off<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>): void {
-    this.#events.off(event, listener);
-  }
-
+  declare readonly off: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => void;
   /** Stops all network activity and timers. Evaluation keeps working on the last flags. */
-  close(): void {
-    this.#connection?.close();
-    this.#events.clear();
-  }
+  declare readonly close: () => void;
 
-  #hasFlags(): boolean {
-    return this.#values !== undefined || this.#store.compiled !== undefined;
-  }
-
-  #flagKeys(): string[] {
-    return this.#values ? Object.keys(this.#values) : (this.#store.compiled?.flagKeys() ?? []);
-  }
-
-  /** Each flag's value for the current context, as comparable JSON text. */
-  #answers(): Map<string, string> {
-    return new Map(this.#flagKeys().map((key) => [key, JSON.stringify(this.evaluate(key).value)]));
-  }
-
-  /** Runs `update` and emits `change` for every flag whose value it changed. */
-  #emitChanges(update: () => void): void {
-    const before = this.#answers();
-    update();
-    const after = this.#answers();
-    const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
-      (key) => before.get(key) !== after.get(key),
+  constructor(options: BrowserClientOptions) {
+    const url = options.url.replace(/\/+$/, '');
+    const store = new SnapshotStore();
+    // An application listener threw: surface it as an uncaught error without breaking the client.
+    const events = new Emitter<ClientEvents>((error) =>
+      setTimeout(() => {
+        throw error;
+      }),
     );
-    if (changed.length > 0) this.#events.emit('change', { flags: changed.sort() });
-  }
+    const { bootstrap, offline } = options;
+    let context = options.context ?? {};
+    /** Bootstrap value map; used until the server confirms a snapshot. */
+    let values: Readonly<Record<string, JsonValue>> | undefined;
+    let isReady = false;
+    let isStale = false;
+    let settleReady!: (error?: Error) => void;
+    const readyPromise = new Promise<void>((resolve, reject) => {
+      settleReady = (error) => (error ? reject(error) : resolve());
+    });
+    readyPromise.catch(() => {}); // rejection is reported to whoever awaits ready(), not as unhandled
 
-  #synced(changedFlags: string[]): void {
-    const snapshot = this.#store.snapshot;
-    if (!snapshot) return;
-    if (this.#values) {
-      // The server's snapshot supersedes the bootstrap values: report every answer that moved.
-      this.#emitChanges(() => (this.#values = undefined));
-    } else if (changedFlags.length > 0) {
-      this.#events.emit('change', { flags: changedFlags });
+    // The last snapshot is kept in storage (per server URL and key) so a reload while offline still
+    // renders the right flags. Storage may be missing or throw (Safari private mode, sandboxed
+    // iframes, quota): the cache is best-effort and never fails the client.
+    let storage = options.storage;
+    const cacheKey = `switchyard:${url}:${options.clientKey}`;
+    try {
+      if (storage === undefined) storage = localStorage; // `null` = no cache
+      store.applyPut(JSON.parse(storage?.getItem(cacheKey) ?? 'null'));
+    } catch {
+      // No usable storage or cache: start empty.
     }
-    this.#cache.save(snapshot);
-    if (!this.#isReady) this.#markReady();
-    else if (this.#isStale) {
-      this.#isStale = false;
-      this.#events.emit('ready');
-    }
-  }
 
-  #failed(error: Error, conclusive: boolean): void {
-    this.#events.emit('error', error);
-    if (!this.#isReady) {
-      // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
-      if (!conclusive) return;
-      // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
-      if (this.#hasFlags()) this.#markReady();
-      else return this.#settleReady(error);
+    // Of the cache and a bootstrap snapshot, the newer revision wins. Anything else that is an
+    // object and not snapshot-shaped is a value map.
+    let hasBootstrap = store.applyPut(bootstrap).status != 'invalid';
+    if (!hasBootstrap && typeof bootstrap == 'object' && bootstrap && !('schemaVersion' in bootstrap && 'flags' in bootstrap)) {
+      values = bootstrap;
+      hasBootstrap = true;
     }
-    if (!this.#isStale) {
-      this.#isStale = true;
-      this.#events.emit('stale');
-    }
-  }
 
-  #markReady(): void {
-    if (this.#isReady) return;
-    this.#isReady = true;
-    this.#settleReady();
-    this.#events.emit('ready');
+    const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
+      if (values) {
+        // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
+        // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
+        if (!Object.hasOwn(values, flagKey)) return failure(defaultValue, 'FLAG_NOT_FOUND', `flag "${flagKey}" not found`);
+        const value = values[flagKey]!;
+        return expectedType && expectedType != 'json' && typeof value != expectedType
+          ? failure(defaultValue, 'TYPE_MISMATCH', `flag "${flagKey}" is not a ${expectedType}`)
+          : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
+      }
+      const compiled = store.compiled;
+      return compiled
+        ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
+        : failure(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: no flags loaded yet');
+    };
+    const flagKeys = () => (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? []));
+    const hasFlags = () => !!(values || store.compiled);
+    /** Each flag's value for the current context, as comparable JSON text. */
+    const answers = () => new Map(flagKeys().map((key) => [key, JSON.stringify(evaluate(key).value)]));
+    /** Runs `update` and emits `change` for every flag whose value it changed. */
+    const emitChanges = (update: () => void) => {
+      const before = answers();
+      update();
+      const after = answers();
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+        (key) => before.get(key) !== after.get(key),
+      );
+      if (changed.length) events.emit('change', { flags: changed.sort() });
+    };
+    /** First `ready`, or `ready` again after `stale`. */
+    const markReady = () => {
+      if (isReady && !isStale) return;
+      if (!isReady) settleReady();
+      isReady = true;
+      isStale = false;
+      events.emit('ready');
+    };
+
+    const close = offline
+      ? undefined
+      : connect(store, url, options, {
+          synced(changedFlags) {
+            const snapshot = store.snapshot;
+            if (!snapshot) return;
+            if (values) {
+              // The server's snapshot supersedes the bootstrap values: report every answer that moved.
+              emitChanges(() => (values = undefined));
+            } else if (changedFlags.length) {
+              events.emit('change', { flags: changedFlags });
+            }
+            try {
+              storage?.setItem(cacheKey, JSON.stringify(snapshot));
+            } catch {
+              // Quota or disabled storage: the cache is an optimisation only.
+            }
+            markReady();
+          },
+          failed(error, conclusive) {
+            events.emit('error', error);
+            if (!isReady) {
+              // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
+              if (!conclusive) return;
+              // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
+              if (!hasFlags()) return settleReady(error);
+              markReady();
+            }
+            if (!isStale) {
+              isStale = true;
+              events.emit('stale');
+            }
+          },
+        });
+    // Deferred so that listeners added right after creation see the first `ready`.
+    void Promise.resolve().then(() => {
+      if (hasBootstrap || (offline && hasFlags())) markReady();
+      else if (offline) settleReady(new Error('Switchyard: offline client without bootstrap or cache'));
+    });
+
+    Object.assign(this, {
+      ready: () => readyPromise,
+      isEnabled(flagKey: string, defaultValue = false) {
+        const compiled = values ? undefined : store.compiled;
+        if (compiled) return isEnabledCompiled(compiled, flagKey, context, defaultValue);
+        const value = evaluate(flagKey, defaultValue, 'boolean').value;
+        return typeof value == 'boolean' ? value : defaultValue;
+      },
+      getValue: ((flagKey: string, defaultValue: JsonValue) =>
+        evaluate(flagKey, defaultValue, typeOfDefault(defaultValue)).value) as GetValue,
+      getVariant: (flagKey: string, defaultVariant?: string) => evaluate(flagKey).variant ?? defaultVariant,
+      evaluate,
+      allFlags: () => Object.fromEntries(flagKeys().map((key) => [key, evaluate(key).value])),
+      getContext: () => context,
+      async identify(next: EvaluationContext) {
+        emitChanges(() => (context = next ?? {}));
+      },
+      on: events.on.bind(events),
+      off: events.off.bind(events),
+      close() {
+        close?.();
+        events.clear();
+      },
+    } satisfies BrowserClient);
   }
 }
 

@@ -13,7 +13,7 @@ export type Listener<Events extends EventMap, K extends keyof Events> = (payload
  * `onListenerError`; SDKs pass one that reports it (core has no console or timers to do so itself).
  */
 export class Emitter<Events extends EventMap> {
-  readonly #listeners: { [K in keyof Events]?: Set<Listener<Events, K>> } = {};
+  #listeners: { [K in keyof Events]?: Set<Listener<Events, K>> } = {};
 
   readonly #onListenerError: (error: unknown) => void;
 
@@ -33,13 +33,10 @@ export class Emitter<Events extends EventMap> {
   }
 
   /** Calls every listener of `event` with `payload`, in registration order. */
-  emit<K extends keyof Events>(event: K, ...args: EventArgs<Events, K>): void {
-    const set = this.#listeners[event];
-    if (!set) return;
-    const payload = args[0] as Events[K];
-    for (const listener of [...set]) {
+  emit<K extends keyof Events>(event: K, ...[payload]: EventArgs<Events, K>): void {
+    for (const listener of [...(this.#listeners[event] ?? [])]) {
       try {
-        listener(payload);
+        listener(payload as Events[K]);
       } catch (error) {
         this.#onListenerError(error);
       }
@@ -53,6 +50,6 @@ export class Emitter<Events extends EventMap> {
 
   /** Removes every listener of every event. */
   clear(): void {
-    for (const key of Object.keys(this.#listeners)) delete this.#listeners[key as keyof Events];
+    this.#listeners = {};
   }
 }

@@ -1,7 +1,7 @@
-import { applyPatch, compileSnapshot } from '../index.js';
-import type { CompiledSnapshot } from '../index.js';
+import { compileSnapshot, type CompiledSnapshot } from '../compile/compile-snapshot.js';
 import type { Snapshot } from '../model/flag.js';
-import { changedFlagKeys } from './changed-flags.js';
+import { applyPatch } from '../snapshot/apply-patch.js';
+import { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
 import { isSnapshot, isSnapshotPatch } from './wire-guards.js';
 
 /**
@@ -10,8 +10,8 @@ import { isSnapshot, isSnapshotPatch } from './wire-guards.js';
  * - `stale`: it is not newer than what the store holds, so it was ignored;
  * - `gap`: a patch for a later revision than the next one (or with no snapshot to patch): the
  *   caller must fetch the full snapshot;
- * - `invalid`: the payload is not a snapshot/patch of a schema version this SDK understands, or it
- *   could not be compiled; the store is unchanged.
+ * - `invalid`: the payload is not a snapshot/patch of a schema version this SDK understands; the
+ *   store is unchanged. (Compiling never fails: odd flags evaluate to the caller's default.)
  */
 export type ApplyStatus = 'applied' | 'stale' | 'gap' | 'invalid';
 
@@ -32,11 +32,7 @@ export interface PutOptions {
   allowOlder?: boolean;
 }
 
-const NOTHING_CHANGED: readonly string[] = Object.freeze([]);
-
-function result(status: ApplyStatus, changedFlags: readonly string[] = NOTHING_CHANGED): ApplyResult {
-  return { status, changedFlags: [...changedFlags] };
-}
+const result = (status: ApplyStatus, changedFlags: string[] = []): ApplyResult => ({ status, changedFlags });
 
 /**
  * The current snapshot of an SDK and its compiled form, updated by whole snapshots (`put`) and by
@@ -45,7 +41,7 @@ function result(status: ApplyStatus, changedFlags: readonly string[] = NOTHING_C
  */
 export class SnapshotStore {
   #current: Snapshot | undefined;
-  #compiledSnapshot: CompiledSnapshot | undefined;
+  #compiled: CompiledSnapshot | undefined;
 
   constructor(initial?: Snapshot) {
     if (initial) this.applyPut(initial);
@@ -58,7 +54,7 @@ export class SnapshotStore {
 
   /** The compiled form of {@link snapshot}, ready for `evaluate`. */
   get compiled(): CompiledSnapshot | undefined {
-    return this.#compiledSnapshot;
+    return this.#compiled;
   }
 
   /** Revision held, or `undefined` when empty. */
@@ -68,44 +64,27 @@ export class SnapshotStore {
 
   /** Replaces the snapshot with `snapshot` (unless it is older and `allowOlder` is not set). */
   applyPut(snapshot: unknown, options: PutOptions = {}): ApplyResult {
-    if (!isSnapshot(snapshot)) return result('invalid');
     const before = this.#current;
+    if (!isSnapshot(snapshot)) return result('invalid');
     if (before && snapshot.revision < before.revision && !options.allowOlder) return result('stale');
-    if (!this.#install(snapshot)) return result('invalid');
-    return result('applied', changedFlagKeys(before, snapshot));
+    return this.#install(before, snapshot);
   }
 
   /** Applies `patch` when it is the next revision; see {@link ApplyStatus}. */
   applyPatch(patch: unknown): ApplyResult {
-    if (!isSnapshotPatch(patch)) return result('invalid');
     const before = this.#current;
-    if (!before) return result('gap');
+    if (!isSnapshotPatch(patch)) return result('invalid');
+    if (!before || patch.revision > before.revision + 1) return result('gap');
     if (patch.revision <= before.revision) return result('stale');
-    if (patch.revision > before.revision + 1) return result('gap');
-    let after: Snapshot;
-    try {
-      after = applyPatch(before, patch);
-    } catch {
-      return result('invalid');
-    }
-    if (!this.#install(after)) return result('invalid');
-    const touched = {
+    return this.#install(before, applyPatch(before, patch), {
       flags: [...patch.flags.map((flag) => flag.key), ...patch.deletedFlags],
       segments: [...patch.segments.map((segment) => segment.key), ...patch.deletedSegments],
-    };
-    return result('applied', changedFlagKeys(before, after, touched));
+    });
   }
 
-  /** Compiles and installs `snapshot`; false (store untouched) when it cannot be compiled. */
-  #install(snapshot: Snapshot): boolean {
-    let compiled: CompiledSnapshot;
-    try {
-      compiled = compileSnapshot(snapshot);
-    } catch {
-      return false;
-    }
-    this.#current = snapshot;
-    this.#compiledSnapshot = compiled;
-    return true;
+  #install(before: Snapshot | undefined, after: Snapshot, touched?: DefinitionChanges): ApplyResult {
+    this.#compiled = compileSnapshot(after);
+    this.#current = after;
+    return result('applied', changedFlagKeys(before, after, touched));
   }
 }

@@ -8,44 +8,32 @@ import { SCHEMA_VERSION, type Snapshot, type SnapshotPatch } from '../model/flag
  * which the browser bundle does not carry.
  */
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Fields = Record<string, unknown>;
 
-function isRevision(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
+const isRecord = (value: unknown): value is Fields =>
+  typeof value == 'object' && value !== null && !Array.isArray(value);
 
-function areKeyed(value: unknown): boolean {
-  return Array.isArray(value) && value.every((item) => isRecord(item) && typeof item.key === 'string');
-}
+const isListOf = (value: unknown, isItem: (item: unknown) => boolean) => Array.isArray(value) && value.every(isItem);
 
-function areStrings(value: unknown): boolean {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
+const isKeyed = (item: unknown) => isRecord(item) && typeof item.key == 'string';
+
+const isString = (item: unknown) => typeof item == 'string';
+
+/** What snapshots and patches share: this schema version, a revision, keyed flags and segments. */
+const isVersioned = (value: unknown): value is Fields =>
+  isRecord(value) &&
+  value.schemaVersion === SCHEMA_VERSION &&
+  Number.isSafeInteger(value.revision) &&
+  (value.revision as number) >= 0 &&
+  isListOf(value.flags, isKeyed) &&
+  isListOf(value.segments, isKeyed);
 
 /** True when `value` looks like a {@link Snapshot} of the schema version this code understands. */
 export function isSnapshot(value: unknown): value is Snapshot {
-  return (
-    isRecord(value) &&
-    value.schemaVersion === SCHEMA_VERSION &&
-    isRevision(value.revision) &&
-    typeof value.projectKey === 'string' &&
-    typeof value.environmentKey === 'string' &&
-    areKeyed(value.flags) &&
-    areKeyed(value.segments)
-  );
+  return isVersioned(value) && isString(value.projectKey) && isString(value.environmentKey);
 }
 
 /** True when `value` looks like a {@link SnapshotPatch} of the schema version this code understands. */
 export function isSnapshotPatch(value: unknown): value is SnapshotPatch {
-  return (
-    isRecord(value) &&
-    value.schemaVersion === SCHEMA_VERSION &&
-    isRevision(value.revision) &&
-    areKeyed(value.flags) &&
-    areKeyed(value.segments) &&
-    areStrings(value.deletedFlags) &&
-    areStrings(value.deletedSegments)
-  );
+  return isVersioned(value) && isListOf(value.deletedFlags, isString) && isListOf(value.deletedSegments, isString);
 }
