@@ -196,17 +196,17 @@ async function main() {
   const rssBefore = [rssBytes(a.child.pid), rssBytes(b.child.pid)];
   // received[revision] = array of receipt times (one per stream)
   const received = new Map();
-  const onRevision = (revision, now) => {
+  const onRevisionOf = (server) => (revision, now) => {
     let list = received.get(revision);
     if (!list) received.set(revision, (list = []));
-    list.push(now);
+    list.push({ now, server });
   };
   const requests = [];
   const connectStart = performance.now();
   for (let i = 0; i < STREAMS; i += 50) {
     const batch = [];
     for (let j = i; j < Math.min(STREAMS, i + 50); j++)
-      batch.push(openStream(j % 2 === 0 ? a.baseUrl : b.baseUrl, token, onRevision));
+      batch.push(openStream(j % 2 === 0 ? a.baseUrl : b.baseUrl, token, onRevisionOf(j % 2 === 0 ? 'A' : 'B')));
     requests.push(...(await Promise.all(batch)));
   }
   const connectMs = performance.now() - connectStart;
@@ -233,18 +233,24 @@ async function main() {
   while ((received.get(finalRevision)?.length ?? 0) < STREAMS && performance.now() < deadline) await sleep(100);
 
   const latencies = [];
+  const byServer = { A: [], B: [] };
   let missing = 0;
   let early = 0;
   for (const [revision, at] of responded) {
     const times = received.get(revision) ?? [];
     missing += STREAMS - times.length;
-    for (const time of times) {
-      const latency = time - at;
+    for (const { now, server } of times) {
+      const latency = now - at;
       if (latency < 0) early++;
       latencies.push(Math.max(0, latency));
+      byServer[server].push(Math.max(0, latency));
     }
   }
   latencies.sort((x, y) => x - y);
+  const summary = (list) => {
+    list.sort((x, y) => x - y);
+    return { p50: +percentile(list, 50).toFixed(2), p99: +percentile(list, 99).toFixed(2) };
+  };
   const metrics = await fetch(`${b.baseUrl}/metrics`).then((r) => r.text());
   const lag = /switchyard_propagation_lag_seconds_sum (\S+)\nswitchyard_propagation_lag_seconds_count (\S+)/.exec(
     metrics,
@@ -262,6 +268,7 @@ async function main() {
       p99: +percentile(latencies, 99).toFixed(2),
       max: +latencies[latencies.length - 1].toFixed(2),
     },
+    latencyMsByServer: { writer: summary(byServer.A), other: summary(byServer.B) },
     serverBMeanCommitToPushMs: lag ? +((Number(lag[1]) / Number(lag[2])) * 1000).toFixed(2) : null,
     rssPerIdleStreamBytes: rssAfter.map((after, index) => Math.round((after - rssBefore[index]) / (STREAMS / 2))),
     loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
