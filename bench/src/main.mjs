@@ -143,6 +143,7 @@ for (const scenario of scenarioInfo) {
       nsPerCall: median(runsOf.map((r) => r.nsPerCall)),
       runsNsPerCall: runsOf.map((r) => r.nsPerCall),
       cpuNsPerCall: median(runsOf.map((r) => r.cpuNsPerCall)),
+      runsCpuNsPerCall: runsOf.map((r) => r.cpuNsPerCall),
       onShare,
       sane,
     };
@@ -155,7 +156,7 @@ for (const scenario of scenarioInfo) {
   for (const row of rows) {
     if (switchyard && row !== switchyard) {
       row.switchyardRatio = pairedRatio(switchyard, row, 'runsNsPerCall');
-      row.switchyardCpuRatio = switchyard.cpuNsPerCall / row.cpuNsPerCall;
+      row.switchyardCpuRatio = pairedRatio(switchyard, row, 'runsCpuNsPerCall');
     }
     results.push(row);
   }
@@ -167,7 +168,7 @@ for (const id of FLOOR_TARGET.scenarios) {
   const floor = results.find((r) => r.scenario === id && r.lib === 'floor');
   if (!switchyard || !floor) continue;
   const ratioToFloor = pairedRatio(switchyard, floor, 'runsNsPerCall');
-  const cpuRatioToFloor = switchyard.cpuNsPerCall / floor.cpuNsPerCall;
+  const cpuRatioToFloor = pairedRatio(switchyard, floor, 'runsCpuNsPerCall');
   targets.push({
     scenario: id,
     limit: FLOOR_TARGET.limit,

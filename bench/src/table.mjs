@@ -69,8 +69,7 @@ export function renderReport(report) {
     `ns/call: wall time, median over ${report.config.runs} process(es) of each process's median pass ` +
       `(${report.config.contexts.toLocaleString('en-US')} distinct contexts per pass); cpu ns/call: the same ` +
       'with process CPU time.',
-    'Switchyard ÷ it: median over runs of the per-run ratio (wall); < 1 means Switchyard is faster. ' +
-      '(cpu): ratio of the CPU medians.',
+    'Switchyard ÷ it: median over runs of the per-run ratio (wall; (cpu): CPU time); < 1 means Switchyard is faster.',
     `load average ${report.machine.loadAverageAtStart.join(' ')} at start, ` +
       `${report.machine.loadAverageAtEnd.join(' ')} at end, on ${report.machine.cores} cores.`,
   );
