@@ -80,14 +80,6 @@ const PARAMS: Record<string, string> = {
 /** The admin token runs the handlers for real: it gets keys that do not exist, so nothing is deleted. */
 const ADMIN_PARAMS: Record<string, string> = { ...PARAMS, project: 'nowhere' };
 
-/**
- * Routes whose handler never answers when the caller is let in (a bug, reported): only their
- * rejections are checked in the matrix; the `it.fails` below turns red once they are fixed, so this
- * list gets emptied. HEAD on the SSE stream: Node sends no headers for a HEAD response until it
- * ends, and the stream never ends.
- */
-const HANGS_WHEN_ALLOWED = new Set(['HEAD /api/v1/sdk/stream']);
-
 interface CollectedRoute {
   method: string;
   url: string;
@@ -216,7 +208,6 @@ describe('authorization matrix', () => {
         const path = fill(url, caller === 'admin' ? ADMIN_PARAMS : PARAMS);
         const expected = EXPECTED[access][caller];
         checked++;
-        if (expected === 'allowed' && HANGS_WHEN_ALLOWED.has(`${method} ${url}`)) continue;
         const { status, body } = await call(method, path, caller);
         const unrouted = status === 404 && String((body as { message?: string })?.message).startsWith('No route');
         const ok =
@@ -235,8 +226,7 @@ describe('authorization matrix', () => {
     expect(checked).toBe(routes.length * CALLERS.length);
   }, 120_000);
 
-  it.fails('answers HEAD /api/v1/sdk/stream (known bug: it never sends its headers)', async () => {
-    expect([...HANGS_WHEN_ALLOWED]).toContain('HEAD /api/v1/sdk/stream');
+  it('answers HEAD /api/v1/sdk/stream with the stream headers instead of hanging', async () => {
     const response = await call('HEAD', '/api/v1/sdk/stream', 'server', 3000);
     expect(response.status).toBe(200);
   });

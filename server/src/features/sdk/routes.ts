@@ -83,6 +83,11 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      // Fastify serves HEAD through this handler too; a HEAD response is only sent when it ends,
+      // so answer it with the stream's headers instead of opening a stream that never ends.
+      if (request.method === 'HEAD') {
+        return reply.code(200).type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send();
+      }
       const principal = sdkPrincipal(request);
       const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
       const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
