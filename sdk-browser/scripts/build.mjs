@@ -8,7 +8,9 @@
 // - internal property names of core end in `_` (core/src/compile/compiled-types.ts) and are mangled
 //   (`mangleProps`); wire and public names never end in `_`;
 // - terser runs after esbuild (a few hundred bytes smaller than esbuild's minifier alone);
-// - murmurhash-js is CommonJS; see `murmurhashAsEsm`.
+// - murmurhash-js is CommonJS; see `murmurhashAsEsm`;
+// - evaluation error messages are terse (the flag key; the error code says what failed): see
+//   core/src/model/terse-errors.ts.
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +49,7 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   mangleProps: /_$/,
+  define: { 'globalThis.SWITCHYARD_TERSE_ERRORS': 'true' },
   plugins: [murmurhashAsEsm],
   write: false,
 };

@@ -1,10 +1,4 @@
-import {
-  evaluate as evaluateCompiled,
-  isEnabled as isEnabledCompiled,
-  type EvaluationContext,
-  type FlagType,
-  type JsonValue,
-} from '@switchyard/core';
+import { evaluate as evaluateCompiled, type EvaluationContext, type FlagType, type JsonValue } from '@switchyard/core';
 import { Emitter, SnapshotStore, type Listener } from '@switchyard/core/sync';
 import { connect } from './connection.js';
 import type { BrowserClientOptions, ClientErrorCode, ClientEvents, EvaluationDetails } from './types.js';
@@ -111,7 +105,12 @@ export class BrowserClient {
     // Of the cache and a bootstrap snapshot, the newer revision wins. Anything else that is an
     // object and not snapshot-shaped is a value map.
     let hasBootstrap = store.applyPut(bootstrap).status != 'invalid';
-    if (!hasBootstrap && typeof bootstrap == 'object' && bootstrap && !('schemaVersion' in bootstrap && 'flags' in bootstrap)) {
+    if (
+      !hasBootstrap &&
+      typeof bootstrap == 'object' &&
+      bootstrap &&
+      !('schemaVersion' in bootstrap && 'flags' in bootstrap)
+    ) {
       values = bootstrap;
       hasBootstrap = true;
     }
@@ -120,10 +119,11 @@ export class BrowserClient {
       if (values) {
         // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
         // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
-        if (!Object.hasOwn(values, flagKey)) return failure(defaultValue, 'FLAG_NOT_FOUND', `flag "${flagKey}" not found`);
+        // Error messages are terse, as core's are in this bundle: the flag key (the code says the rest).
+        if (!Object.hasOwn(values, flagKey)) return failure(defaultValue, 'FLAG_NOT_FOUND', flagKey);
         const value = values[flagKey]!;
         return expectedType && expectedType != 'json' && typeof value != expectedType
-          ? failure(defaultValue, 'TYPE_MISMATCH', `flag "${flagKey}" is not a ${expectedType}`)
+          ? failure(defaultValue, 'TYPE_MISMATCH', flagKey)
           : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
       }
       const compiled = store.compiled;
@@ -197,8 +197,7 @@ export class BrowserClient {
     Object.assign(this, {
       ready: () => readyPromise,
       isEnabled(flagKey: string, defaultValue = false) {
-        const compiled = values ? undefined : store.compiled;
-        if (compiled) return isEnabledCompiled(compiled, flagKey, context, defaultValue);
+        // As fast as core's isEnabled: results are pre-built, only errors allocate.
         const value = evaluate(flagKey, defaultValue, 'boolean').value;
         return typeof value == 'boolean' ? value : defaultValue;
       },

@@ -1,4 +1,4 @@
-import { backoffDelay, type ApplyResult, type SnapshotStore } from '@switchyard/core/sync';
+import { backoffDelay, type SnapshotStore } from '@switchyard/core/sync';
 import type { BrowserClientOptions } from './types.js';
 
 /** What the connection reports to its owner. */
@@ -10,14 +10,6 @@ export interface ConnectionHooks {
    * snapshot fetch is about to follow (a stream failure), true when that fetch failed too.
    */
   failed(error: Error, conclusive: boolean): void;
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -39,6 +31,7 @@ export function connect(
   const Source = (options.streaming ?? true) ? (options.EventSource ?? globalThis.EventSource) : undefined;
   const backoff = { minMs: options.reconnectMinMs ?? 1_000, maxMs: options.reconnectMaxMs ?? 30_000 };
   const doc = typeof document == 'undefined' ? undefined : document;
+  const problem = (message: string) => new Error('Switchyard: ' + message);
   let failures = 0; // consecutive stream failures, for the backoff
   let source: InstanceType<NonNullable<typeof Source>> | undefined;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -50,6 +43,26 @@ export function connect(
   let fetching = false;
 
   const endpoint = (name: string) => `${url}/api/v1/sdk/${name}?key=${encodeURIComponent(options.clientKey)}`;
+
+  /**
+   * Applies a `put` (a whole snapshot: from the stream or a fetch, the server's truth even if older)
+   * or a `patch` payload. Garbage fails the stream (or, without one, the fetch); a gap refetches.
+   */
+  const receive = (type: string, text: string): void => {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      // Not JSON: the store reports it invalid.
+    }
+    const { status, changedFlags } =
+      type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
+    if (status == 'gap') return void refresh();
+    if (status != 'invalid') return synced(changedFlags);
+    const error = problem('ignored an invalid payload from the server');
+    if (source) streamFailed(error);
+    else failed(error, true);
+  };
 
   /** Fetches the full snapshot (conditional on the revision held); failures go to `failed`. */
   const refresh = async (): Promise<void> => {
@@ -63,21 +76,13 @@ export function connect(
       });
       if (closed) return;
       if (response.status == 304) return synced([]);
-      if (!response.ok) throw new Error(`Switchyard: snapshot request failed (${response.status})`);
-      apply(store.applyPut(parse(await response.text()), { allowOlder: true }));
+      if (!response.ok) throw problem(`snapshot request failed (${response.status})`);
+      receive('put', await response.text());
     } catch (error) {
-      if (!closed) failed(error instanceof Error ? error : new Error(String(error)), true);
+      if (!closed) failed(error instanceof Error ? error : problem(String(error)), true);
     } finally {
       fetching = false;
     }
-  };
-
-  const apply = ({ status, changedFlags }: ApplyResult): void => {
-    if (status == 'gap') return void refresh();
-    if (status != 'invalid') return synced(changedFlags);
-    const error = new Error('Switchyard: ignored an invalid payload from the server');
-    if (source) streamFailed(error);
-    else failed(error, true);
   };
 
   /** Fetches now, then every `pollIntervalMs` until the stream is back. */
@@ -122,9 +127,8 @@ export function connect(
       // Already up to date: the server sends nothing, so the open itself says we are in sync.
       if (store.revision !== undefined) synced([]);
     };
-    stream.onerror = () => streamFailed(new Error('Switchyard: stream connection lost'));
-    stream.addEventListener('put', (event) => apply(store.applyPut(parse(event.data), { allowOlder: true })));
-    stream.addEventListener('patch', (event) => apply(store.applyPatch(parse(event.data))));
+    stream.onerror = () => streamFailed(problem('stream connection lost'));
+    for (const type of ['put', 'patch']) stream.addEventListener(type, (event) => receive(type, event.data));
   };
 
   const onVisibility = (): void => {

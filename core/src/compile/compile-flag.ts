@@ -1,6 +1,7 @@
 import { isAscii } from '../hash/utf8.js';
 import type { Flag, JsonValue, Rule, Serve } from '../model/flag.js';
 import type { EvaluationResult, Reason } from '../model/result.js';
+import { TERSE_ERRORS } from '../model/terse-errors.js';
 import { compileCondition } from '../operators/compile-condition.js';
 import type { CompiledFlag, CompiledRule, CompiledServe, ContextTest, ServedResult } from './compiled-types.js';
 import { frozenJsonCopy } from './freeze.js';
@@ -25,7 +26,7 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
     if (ruleId !== undefined) result.ruleId = ruleId;
     if (reason == 'ERROR') {
       result.errorCode = 'GENERAL';
-      result.errorMessage = 'prerequisite missing, cyclic or in error';
+      result.errorMessage = TERSE_ERRORS ? flag.key : 'prerequisite missing, cyclic or in error';
     }
     return Object.freeze(result);
   };

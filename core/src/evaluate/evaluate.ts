@@ -1,12 +1,13 @@
 import type { CompiledSnapshot, CompiledSnapshotImpl } from '../compile/compile-snapshot.js';
 import type { EvaluationContext, FlagType, JsonValue } from '../model/flag.js';
 import type { ErrorCode, EvaluationResult } from '../model/result.js';
+import { TERSE_ERRORS } from '../model/terse-errors.js';
 import { resolveFlag } from './resolve-flag.js';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
 
-/** The caller's default with reason ERROR (frozen). */
-export function errorResult<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {
+/** A frozen result holding the caller's default with reason ERROR: what failed evaluations return. */
+function errorResult<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {
   return Object.freeze({ value, reason: 'ERROR', errorCode, errorMessage });
 }
 
@@ -30,16 +31,26 @@ export function evaluate<T>(
   try {
     const flags = (compiled as CompiledSnapshotImpl).flags_;
     const flag = flags.get(flagKey);
-    if (!flag) return errorResult(defaultValue, 'FLAG_NOT_FOUND', `flag "${flagKey}" not found`);
+    if (!flag) {
+      return errorResult(defaultValue, 'FLAG_NOT_FOUND', TERSE_ERRORS ? flagKey : `flag "${flagKey}" not found`);
+    }
     if (expectedType != null && expectedType != flag.type_) {
-      return errorResult(defaultValue, 'TYPE_MISMATCH', `flag "${flagKey}" is ${flag.type_}, not ${expectedType}`);
+      return errorResult(
+        defaultValue,
+        'TYPE_MISMATCH',
+        TERSE_ERRORS ? flagKey : `flag "${flagKey}" is ${flag.type_}, not ${expectedType}`,
+      );
     }
     return (
       resolveFlag(flags, flag, context ?? EMPTY_CONTEXT) ??
-      errorResult(defaultValue, 'GENERAL', `flag "${flagKey}" serves a variant it does not define`)
+      errorResult(
+        defaultValue,
+        'GENERAL',
+        TERSE_ERRORS ? flagKey : `flag "${flagKey}" serves a variant it does not define`,
+      )
     );
   } catch (error) {
-    return errorResult(defaultValue, 'GENERAL', `evaluation failed: ${String(error)}`);
+    return errorResult(defaultValue, 'GENERAL', TERSE_ERRORS ? String(error) : `evaluation failed: ${String(error)}`);
   }
 }
 

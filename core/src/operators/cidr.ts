@@ -1,4 +1,4 @@
-import { networkContains, parseCidr, parseIp, type IpNetwork } from '../parse/ip.js';
+import { parseCidr, parseIp } from '../parse/ip.js';
 import type { AttributeTest } from './compile-condition.js';
 
 /**
@@ -6,9 +6,9 @@ import type { AttributeTest } from './compile-condition.js';
  * address is the wrong type; unparseable networks are ignored.
  */
 export function compileCidr(values: readonly unknown[]): AttributeTest {
-  const networks = values.map(parseCidr).filter((network): network is IpNetwork => network !== undefined);
+  const networks = values.map(parseCidr).filter((network) => network !== undefined);
   return (attribute) => {
     const address = parseIp(attribute);
-    return address && networks.some((network) => networkContains(network, address));
+    return address === undefined ? undefined : networks.some((network) => address.startsWith(network));
   };
 }
