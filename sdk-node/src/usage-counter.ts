@@ -42,7 +42,7 @@ export class UsageCounter {
    * Counts one evaluation whose result is `result`. Results carrying a variant are shared objects
    * (see `#served`); error results are fresh objects, so they are counted by key instead.
    */
-  recordResult(flagKey: string, result: { readonly variant?: string }): void {
+  recordResult(flagKey: string, result: { readonly variant?: string; readonly reason: string }): void {
     if (result.variant === undefined) return this.add(flagKey, DEFAULT_VARIANT_KEY, 1);
     const counter = this.#served.get(result);
     if (counter !== undefined) {
