@@ -86,7 +86,10 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       // Fastify serves HEAD through this handler too; a HEAD response is only sent when it ends,
       // so answer it with the stream's headers instead of opening a stream that never ends.
       if (request.method === 'HEAD') {
-        return reply.code(200).type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache').send();
+        reply.hijack();
+        reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+        reply.raw.end();
+        return;
       }
       const principal = sdkPrincipal(request);
       const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
@@ -108,6 +111,9 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
+      // A resume that is already up to date writes nothing at first; without this, Node would hold
+      // the headers back and the client could not tell the stream is open until the first ping.
+      response.flushHeaders();
       if (!feed.attach(response, view, lastEventId)) response.end();
     },
   );
