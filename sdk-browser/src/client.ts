@@ -129,7 +129,7 @@ export class BrowserClient {
       const compiled = store.compiled;
       return compiled
         ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
-        : failure(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: no flags loaded yet');
+        : failure(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: no flags yet');
     };
     const flagKeys = () => (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? []));
     const hasFlags = () => !!(values || store.compiled);
@@ -191,7 +191,7 @@ export class BrowserClient {
     // Deferred so that listeners added right after creation see the first `ready`.
     void Promise.resolve().then(() => {
       if (hasBootstrap || (offline && hasFlags())) markReady();
-      else if (offline) settleReady(new Error('Switchyard: offline client without bootstrap or cache'));
+      else if (offline) settleReady(new Error('Switchyard: offline, no bootstrap or cache'));
     });
 
     Object.assign(this, {

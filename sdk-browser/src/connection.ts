@@ -59,7 +59,7 @@ export function connect(
       type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
     if (status == 'gap') return void refresh();
     if (status != 'invalid') return synced(changedFlags);
-    const error = problem('ignored an invalid payload from the server');
+    const error = problem('invalid payload ignored');
     if (source) streamFailed(error);
     else failed(error, true);
   };
@@ -127,7 +127,7 @@ export function connect(
       // Already up to date: the server sends nothing, so the open itself says we are in sync.
       if (store.revision !== undefined) synced([]);
     };
-    stream.onerror = () => streamFailed(problem('stream connection lost'));
+    stream.onerror = () => streamFailed(problem('stream lost'));
     for (const type of ['put', 'patch']) stream.addEventListener(type, (event) => receive(type, event.data));
   };
 

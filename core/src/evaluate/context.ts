@@ -20,7 +20,11 @@ export function readAttribute(context: EvaluationContext, name: string): unknown
  * strings, numbers or booleans, so no own-property check is needed.
  */
 const unitValue = (value: unknown): string | undefined =>
-  typeof value == 'string' ? value || undefined : typeof value == 'number' || typeof value == 'boolean' ? String(value) : undefined;
+  typeof value == 'string'
+    ? value || undefined
+    : typeof value == 'number' || typeof value == 'boolean'
+      ? String(value)
+      : undefined;
 
 /** The hashing unit: `stickiness` when given, else `userId` falling back to `sessionId`. */
 export function unitOf(context: EvaluationContext, stickiness: string | undefined): string | undefined {

@@ -39,7 +39,10 @@ function ipv6Bits(text: string): string | undefined {
   if (halves.length > 2 || (halves.length == 2 ? missing < 1 : missing)) return undefined;
   const all = [...groups[0]!, ...Array<string>(missing).fill('0'), ...(groups[1] ?? [])];
   return all.every((group) => IPV6_GROUP.test(group))
-    ? all.map((group) => bitsOf(parseInt(group, 16), 16)).join('').slice(0, 128 - tail.length) + tail
+    ? all
+        .map((group) => bitsOf(parseInt(group, 16), 16))
+        .join('')
+        .slice(0, 128 - tail.length) + tail
     : undefined;
 }
 

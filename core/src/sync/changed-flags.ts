@@ -34,7 +34,7 @@ export function changedFlagKeys(
   const changedSegments = changedOf('segments');
   // Users of changed segments and dependents of changed flags, to a fixpoint (chains are short;
   // cycles stop on their own).
-  for (let grew = changed.size + changedSegments.size > 0; grew; ) {
+  for (let grew = changed.size + changedSegments.size > 0; grew;) {
     grew = false;
     for (const flag of after.flags) {
       if (
