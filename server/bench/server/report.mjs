@@ -84,6 +84,12 @@ export function printTable(results) {
     `snapshot latency p50/p99: full ${results.snapshotFull.latencyP50Ms}/${results.snapshotFull.latencyP99Ms} ms, 304 ${results.snapshot304.latencyP50Ms}/${results.snapshot304.latencyP99Ms} ms`,
   );
   out.push(
+    `server CPU time (less load-dependent than wall time): ${results.toggle.serverCpuMsPerToggle} ms per toggle; snapshot ` +
+      `${results.snapshotFull.requestsPerServerCpuSecond} full / ${results.snapshot304.requestsPerServerCpuSecond} 304 ` +
+      `requests per CPU-second (the server got ${results.snapshotFull.serverCpuShare} / ${results.snapshot304.serverCpuShare} ` +
+      `of a core); ${results.coldStart.medianReadyCpuMs} ms of CPU until ready (median)`,
+  );
+  out.push(
     `RSS after the load runs: ${results.rssAfterLoadMb} MB; cold starts: ${results.coldStart.runs.map((r) => `${r.readyMs} ms/${r.rssMb} MB`).join(', ')}`,
   );
   out.push(`machine: ${results.machine.cpus} CPUs (${results.machine.cpuModel}), Node ${results.machine.node}`);

@@ -22,7 +22,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { closeClient, expectStatus, request } from './http-client.mjs';
-import { cpuMsOf, createBenchDatabase, memoryOf, startServer } from './server-process.mjs';
+import { cpuMsOf, createBenchDatabase, mainPath, memoryOf, startServer } from './server-process.mjs';
 import { median, percentile } from './stats.mjs';
 import { printTable, UNLEASH, TARGETS } from './report.mjs';
 
@@ -234,6 +234,7 @@ async function main() {
         durationS: DURATION_S,
         connections: CONNECTIONS,
         coldStarts: COLD_STARTS,
+        server: mainPath,
       },
       snapshotBytes,
       toggle,
