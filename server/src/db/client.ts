@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
@@ -78,11 +77,14 @@ async function openEmbedded(dataDir: string, migrationFiles: MigrationFilesLoade
   const unlock = lockDataDir(dataDir);
   let pglite: PGlite;
   try {
+    // Loaded only in embedded mode: Postgres-mode starts skip its (and its adapter's) load time and memory.
+    const { PGlite } = await import('@electric-sql/pglite');
     pglite = await PGlite.create({ dataDir });
   } catch (error) {
     unlock();
     throw error;
   }
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const session = pgliteSession(pglite);
   // PGlite is a single session, where an advisory lock is re-entrant; chain runs instead.

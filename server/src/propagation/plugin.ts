@@ -8,7 +8,6 @@ import { ServerMetrics } from './metrics.js';
 import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from './options.js';
 import { OutboxPublisher } from './outbox-publisher.js';
 import { PeriodicTask } from './periodic-task.js';
-import { RedisBus } from './redis-bus.js';
 
 /** What the propagation plugin adds to the app (`app.propagation`). */
 export interface Propagation {
@@ -42,8 +41,10 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
     const options: PropagationOptions = { ...DEFAULT_PROPAGATION_OPTIONS, ...overrides };
     const metrics = new ServerMetrics();
     const logError = throttledLogger(app, 10_000);
-    const bus: ChangeBus = app.config.redisUrl
-      ? new RedisBus({ url: app.config.redisUrl, onError: (error) => logError('redis', error) })
+    // ioredis is loaded only when used: it costs ~0.25 s of CPU and ~25 MB of RSS at start.
+    const redisUrl = app.config.redisUrl;
+    const bus: ChangeBus = redisUrl
+      ? new (await import('./redis-bus.js')).RedisBus({ url: redisUrl, onError: (error) => logError('redis', error) })
       : new MemoryBus();
     const feeds = new SnapshotFeeds({
       prisma: app.db.prisma,
