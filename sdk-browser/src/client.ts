@@ -157,7 +157,7 @@ export class BrowserClient {
     const close = offline
       ? undefined
       : connect(store, url, options, {
-          synced(changedFlags) {
+          synced_(changedFlags) {
             const snapshot = store.snapshot;
             if (!snapshot) return;
             if (values) {
@@ -173,7 +173,7 @@ export class BrowserClient {
             }
             markReady();
           },
-          failed(error, conclusive) {
+          failed_(error, conclusive) {
             events.emit('error', error);
             if (!isReady) {
               // Wait for the snapshot fetch that follows a stream failure before judging the first contact.

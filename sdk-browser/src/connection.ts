@@ -1,15 +1,15 @@
 import { backoffDelay, type SnapshotStore } from '@switchyard/core/sync';
 import type { BrowserClientOptions } from './types.js';
 
-/** What the connection reports to its owner. */
+/** What the connection reports to its owner (members end in `_`: internal, mangled by the build). */
 export interface ConnectionHooks {
   /** The store is in sync with the server; `changedFlags` lists what the last update changed. */
-  synced(changedFlags: string[]): void;
+  synced_(changedFlags: string[]): void;
   /**
    * The stream broke, a fetch failed, or the server sent garbage. `conclusive` is false when a
    * snapshot fetch is about to follow (a stream failure), true when that fetch failed too.
    */
-  failed(error: Error, conclusive: boolean): void;
+  failed_(error: Error, conclusive: boolean): void;
 }
 
 /**
@@ -26,11 +26,11 @@ export function connect(
   store: SnapshotStore,
   url: string,
   options: BrowserClientOptions,
-  { synced, failed }: ConnectionHooks,
+  { synced_, failed_ }: ConnectionHooks,
 ): () => void {
   const Source = (options.streaming ?? true) ? (options.EventSource ?? globalThis.EventSource) : undefined;
   const backoff = { minMs: options.reconnectMinMs ?? 1_000, maxMs: options.reconnectMaxMs ?? 30_000 };
-  const doc = typeof document == 'undefined' ? undefined : document;
+  const doc = globalThis.document as Document | undefined;
   const problem = (message: string) => new Error('Switchyard: ' + message);
   let failures = 0; // consecutive stream failures, for the backoff
   let source: InstanceType<NonNullable<typeof Source>> | undefined;
@@ -58,13 +58,13 @@ export function connect(
     const { status, changedFlags } =
       type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
     if (status == 'gap') return void refresh();
-    if (status != 'invalid') return synced(changedFlags);
+    if (status != 'invalid') return synced_(changedFlags);
     const error = problem('invalid payload ignored');
     if (source) streamFailed(error);
-    else failed(error, true);
+    else failed_(error, true);
   };
 
-  /** Fetches the full snapshot (conditional on the revision held); failures go to `failed`. */
+  /** Fetches the full snapshot (conditional on the revision held); failures go to `failed_`. */
   const refresh = async (): Promise<void> => {
     if (fetching) return;
     fetching = true;
@@ -75,11 +75,11 @@ export function connect(
         cache: 'no-store',
       });
       if (closed) return;
-      if (response.status == 304) return synced([]);
+      if (response.status == 304) return synced_([]);
       if (!response.ok) throw problem(`snapshot request failed (${response.status})`);
       receive('put', await response.text());
     } catch (error) {
-      if (!closed) failed(error instanceof Error ? error : problem(String(error)), true);
+      if (!closed) failed_(error instanceof Error ? error : problem(String(error)), true);
     } finally {
       fetching = false;
     }
@@ -109,7 +109,7 @@ export function connect(
   /** Drops the stream; retries it with backoff and polls meanwhile. */
   const streamFailed = (error: Error): void => {
     disconnect();
-    failed(error, false);
+    failed_(error, false);
     if (closed || paused) return;
     reconnectTimer = setTimeout(open, backoffDelay(failures++, backoff));
     poll();
@@ -125,7 +125,7 @@ export function connect(
       failures = 0;
       stopPolling();
       // Already up to date: the server sends nothing, so the open itself says we are in sync.
-      if (store.revision !== undefined) synced([]);
+      if (store.revision !== undefined) synced_([]);
     };
     stream.onerror = () => streamFailed(problem('stream lost'));
     for (const type of ['put', 'patch']) stream.addEventListener(type, (event) => receive(type, event.data));
