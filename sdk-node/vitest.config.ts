@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@switchyard\/core\/schema$/, replacement: `${coreSrc}/schema/index.ts` },
       { find: /^@switchyard\/core\/sync$/, replacement: `${coreSrc}/sync/index.ts` },
+      { find: /^@switchyard\/core\/client-api$/, replacement: `${coreSrc}/client-api/index.ts` },
       { find: /^@switchyard\/core$/, replacement: `${coreSrc}/index.ts` },
     ],
   },

@@ -1,12 +1,4 @@
-import type {
-  ErrorCode,
-  EvaluationContext,
-  EvaluationResult,
-  FlagType,
-  JsonValue,
-  Reason,
-  Snapshot,
-} from '@switchyard/core';
+import type { EvaluationContext, FlagType, JsonValue, Snapshot } from '@switchyard/core';
 
 export type { EvaluationContext, FlagType, JsonValue, Snapshot };
 
@@ -57,35 +49,11 @@ export interface BrowserClientOptions {
   EventSource?: new (url: string) => EventSourceLike;
 }
 
-/** Reason of a result: core's reasons, plus `CACHED` for a value taken from a bootstrap value map. */
-export type ClientReason = Reason | 'CACHED';
-
-/** Error code of a result: core's codes, plus `PROVIDER_NOT_READY` when the client has no flags yet. */
-export type ClientErrorCode = ErrorCode | 'PROVIDER_NOT_READY';
-
-/** The outcome of one evaluation (frozen; may be shared between calls). */
-export interface EvaluationDetails<T = JsonValue> extends Omit<EvaluationResult<T>, 'reason' | 'errorCode'> {
-  reason: ClientReason;
-  errorCode?: ClientErrorCode;
-}
-
-/** Payload of the `change` event. */
-export interface ChangeEvent {
-  /** Keys (sorted) of the flags whose definition changed (server update) or whose answer changed (`identify`). */
-  flags: string[];
-}
-
-/**
- * Events of the client:
- * - `ready`: the client has flags (bootstrap, server, or the cache when the server is unreachable),
- *   and again each time it is back in sync after `stale`;
- * - `change`: flags changed;
- * - `stale`: the connection to the server was lost; the flags held may be out of date;
- * - `error`: a network or payload error (the client keeps serving what it has and retries).
- */
-export interface ClientEvents {
-  ready: void;
-  change: ChangeEvent;
-  stale: void;
-  error: Error;
-}
+// Result and event types are the ones both SDKs share (types only: nothing is added to the bundle).
+export type {
+  ChangeEvent,
+  ClientErrorCode,
+  ClientEvents,
+  ClientReason,
+  EvaluationDetails,
+} from '@switchyard/core/client-api';

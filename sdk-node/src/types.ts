@@ -1,12 +1,5 @@
-import type {
-  ErrorCode,
-  EvaluationContext,
-  EvaluationResult,
-  FlagType,
-  JsonValue,
-  Reason,
-  Snapshot,
-} from '@switchyard/core';
+import type { EvaluationContext, FlagType, JsonValue, Reason, Snapshot } from '@switchyard/core';
+import type { EvaluationDetails as ClientEvaluationDetails } from '@switchyard/core/client-api';
 import type { Logger } from './logger.js';
 
 export type { EvaluationContext, FlagType, JsonValue, Reason, Snapshot };
@@ -86,37 +79,7 @@ export interface NodeClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Error code of a result: core's codes, plus `PROVIDER_NOT_READY` when the client has no flags yet. */
-export type ClientErrorCode = ErrorCode | 'PROVIDER_NOT_READY';
+export type { ChangeEvent, ClientErrorCode, ClientEvents, VariantResult } from '@switchyard/core/client-api';
 
-/** The outcome of one evaluation (frozen; may be shared between calls). */
-export interface EvaluationDetails<T = JsonValue> extends Omit<EvaluationResult<T>, 'errorCode'> {
-  errorCode?: ClientErrorCode;
-}
-
-/** What `getVariant` returns: the variant served (absent on errors) and its value. */
-export interface VariantResult<T = JsonValue> {
-  variant: string | undefined;
-  value: T;
-}
-
-/** Payload of the `change` event. */
-export interface ChangeEvent {
-  /** Keys (sorted) of the flags whose definition changed, so whose answers may have. */
-  flags: string[];
-}
-
-/**
- * Events of the client:
- * - `ready`: the client has flags (from the server, or bootstrap / cache file when the server is
- *   unreachable), and again each time it is back in contact after `stale` or an `error`;
- * - `change`: flags changed;
- * - `stale`: no contact with the server for `staleAfterMs`; the flags held may be out of date;
- * - `error`: a network or payload error (the client keeps serving what it has and retries).
- */
-export interface ClientEvents {
-  ready: void;
-  change: ChangeEvent;
-  stale: void;
-  error: Error;
-}
+/** The outcome of one evaluation (frozen; may be shared between calls). No `CACHED` reason here: there is no bootstrap value map. */
+export type EvaluationDetails<T = JsonValue> = ClientEvaluationDetails<T, Reason>;

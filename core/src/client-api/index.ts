@@ -1,0 +1,13 @@
+/**
+ * `@switchyard/core/client-api`: what both SDK clients share beyond the evaluator: their public
+ * result and event types, and the OpenFeature mapping of their providers (context, resolution,
+ * events) with OpenFeature's values as plain strings, so core depends on no OpenFeature package.
+ */
+export type {
+  ChangeEvent,
+  ClientErrorCode,
+  ClientEvents,
+  ClientReason,
+  EvaluationDetails,
+  VariantResult,
+} from './types.js';
