@@ -11,3 +11,16 @@ export type {
   EvaluationDetails,
   VariantResult,
 } from './types.js';
+export {
+  forwardClientEvents,
+  toResolution,
+  toSwitchyardContext,
+  type ClientEventSource,
+  type OpenFeatureContextLike,
+  type OpenFeatureErrorCode,
+  type OpenFeatureEventDetails,
+  type OpenFeatureProviderEvent,
+  type OpenFeatureResolution,
+  type ProviderEventForwarder,
+  type ProviderEventOptions,
+} from './openfeature.js';
