@@ -1,40 +1,14 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Flag, Snapshot, SnapshotPatch } from '@switchyard/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { booleanFlag, patchOf, snapshotOf } from '../../core/test/fixtures.js';
 import { createClient, type ChangeEvent, type SwitchyardClient } from '../src/index.js';
 import { nextEvent, waitFor } from './support/wait.js';
 
 // Protocol corner cases the real server does not produce on demand, played by a scripted stub.
-const flag = (key: string, on: boolean): Flag => ({
-  key,
-  type: 'boolean',
-  variants: [
-    { key: 'on', value: true },
-    { key: 'off', value: false },
-  ],
-  enabled: true,
-  offVariant: 'off',
-  defaultServe: { variant: on ? 'on' : 'off' },
-  rules: [],
-  prerequisites: [],
-  version: 1,
-});
-const snapshot = (revision: number, flags: Flag[]): Snapshot => ({
-  schemaVersion: 1,
-  projectKey: 'p',
-  environmentKey: 'e',
-  revision,
-  flags,
-  segments: [],
-});
-const patch = (revision: number, flags: Flag[]): SnapshotPatch => ({
-  schemaVersion: 1,
-  revision,
-  flags,
-  deletedFlags: [],
-  segments: [],
-  deletedSegments: [],
-});
+const flag = (key: string, on: boolean): Flag => booleanFlag({ key, defaultServe: { variant: on ? 'on' : 'off' } });
+const snapshot = (revision: number, flags: Flag[]): Snapshot => snapshotOf(flags, [], revision);
+const patch = (revision: number, flags: Flag[]): SnapshotPatch => patchOf(revision, { flags });
 
 describe('protocol corner cases (scripted server)', () => {
   let server: Server | undefined;

@@ -1,23 +1,9 @@
 import type { Flag, Snapshot, SnapshotPatch } from '@switchyard/core';
+import { onFlag, patchOf, snapshotOf } from '../../../core/test/fixtures.js';
 
-/** A boolean flag, on for everyone unless `enabled: false`. */
+/** A client-side boolean flag, on for everyone unless `enabled: false`. */
 export function booleanFlag(key: string, overrides: Partial<Flag> = {}): Flag {
-  return {
-    key,
-    type: 'boolean',
-    variants: [
-      { key: 'on', value: true },
-      { key: 'off', value: false },
-    ],
-    enabled: true,
-    offVariant: 'off',
-    defaultServe: { variant: 'on' },
-    rules: [],
-    prerequisites: [],
-    version: 1,
-    clientSide: true,
-    ...overrides,
-  };
+  return onFlag(key, { clientSide: true, ...overrides });
 }
 
 /** A string flag serving `pro` to users with plan "pro", `basic` otherwise. */
@@ -62,9 +48,9 @@ export function numberFlag(key: string, value: number): Flag {
 }
 
 export function snapshot(revision: number, flags: Flag[]): Snapshot {
-  return { schemaVersion: 1, projectKey: 'shop', environmentKey: 'prod', revision, flags, segments: [] };
+  return snapshotOf(flags, [], revision, { projectKey: 'shop', environmentKey: 'prod' });
 }
 
 export function patch(revision: number, flags: Flag[], deletedFlags: string[] = []): SnapshotPatch {
-  return { schemaVersion: 1, revision, flags, deletedFlags, segments: [], deletedSegments: [] };
+  return patchOf(revision, { flags, deletedFlags });
 }
