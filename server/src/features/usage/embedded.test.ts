@@ -1,36 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp, type App } from '../../app.js';
-import { loadConfig } from '../../config.js';
-import { openDatabase, type Database } from '../../db/index.js';
-import { ensureAdminToken } from '../tokens/bootstrap.js';
+import { createEmbeddedTestApp, type EmbeddedTestApp } from '../../../test/helpers/embedded.js';
 
 /** The quick start runs on embedded PGlite: the metrics upsert (unnest of arrays) must work there too. */
-let app: App;
-let db: Database;
-let dataDir: string;
-let headers: { authorization: string };
+let embedded: EmbeddedTestApp;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'sy-usage-'));
-  const config = loadConfig({ SWITCHYARD_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  db = await openDatabase({ dataDir });
-  await db.migrate();
-  app = await buildApp({ db, config, logger: false });
-  await app.ready();
-  const token = await ensureAdminToken({ prisma: db.prisma, notifier: app.changes });
-  if (token.outcome !== 'generated') throw new Error('expected a generated admin token');
-  headers = { authorization: `Bearer ${token.secret}` };
+  embedded = await createEmbeddedTestApp('sy-usage-');
 }, 180_000);
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => embedded?.close());
 
 it('stores usage reports and shows lastEvaluatedAt on embedded PGlite', async () => {
+  const { app, db, adminHeaders: headers } = embedded;
   const call = async (method: 'GET' | 'POST', url: string, payload?: object, auth = headers) => {
     const response = await app.inject({ method, url: `/api/v1${url}`, headers: auth, ...(payload ? { payload } : {}) });
     return { status: response.statusCode, body: response.json() };
