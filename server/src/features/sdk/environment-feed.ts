@@ -3,7 +3,7 @@ import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
 import { clientPatches, patchesBetween } from './patches.js';
-import type { BuiltSnapshot } from './snapshot-builder.js';
+import type { BuiltSnapshot, ChangedEntries } from './snapshot-builder.js';
 import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
 
 /** One environment's current snapshot on this replica, in both views, with ready-to-send frames. */
@@ -34,6 +34,8 @@ export interface EnvironmentMeta {
 
 export interface FeedDeps {
   build(environmentId: string, sinceRevision?: number): Promise<BuiltSnapshot | null>;
+  /** Only the entries the outbox hints after `sinceRevision` name (see `buildChangedEntries`). */
+  buildChanged(environmentId: string, sinceRevision: number): Promise<ChangedEntries | null>;
   describe(environmentId: string): Promise<EnvironmentMeta | null>;
   cache: SnapshotCacheStore | undefined;
   metrics: ServerMetrics;
@@ -62,6 +64,8 @@ export class EnvironmentFeed {
   #known = 0;
   #refreshing: Promise<void> | undefined;
   #again = false;
+  /** The next reload reads the whole environment (a gap, a reconnect, the safety timer). */
+  #full = false;
   #gone = false;
   #ring: FeedEvent[] = [];
   /** When an SDK last asked for this environment (ms since epoch), for evicting idle feeds. */
@@ -104,6 +108,7 @@ export class EnvironmentFeed {
     if (!this.#state || revision <= this.#state.revision) return;
     if (cause === 'check' || cause === 'resubscribe' || (cause === 'message' && revision > expected)) {
       this.#deps.metrics.gapsRepaired.inc({ cause: cause === 'message' ? 'gap' : cause });
+      this.#full = true;
     }
     void this.refresh().catch(this.#deps.onError);
   }
@@ -178,6 +183,20 @@ export class EnvironmentFeed {
   async #refreshOnce(): Promise<void> {
     const base = this.#state;
     if (!base && (await this.#loadFromCache())) return;
+    if (base && !this.#full) {
+      // The usual case, one announced change: read only what the outbox says changed.
+      const changed = await this.#deps.buildChanged(this.environmentId, base.revision);
+      if (!changed) {
+        this.#markGone();
+        return;
+      }
+      const built = mergeChanged(base.snapshot, changed);
+      if (built) {
+        this.#apply(base, built);
+        return;
+      }
+    }
+    this.#full = false;
     const built = await this.#deps.build(this.environmentId, base?.revision);
     if (!built) {
       this.#markGone();
@@ -307,4 +326,59 @@ export class EnvironmentFeed {
     this.closeAll();
     this.#deps.onGone(this);
   }
+}
+
+/**
+ * `base` with the entries of `changed` applied, as `buildSnapshot` would give it at
+ * `changed.revision`; null when that cannot be told from the changed entries alone, so the caller
+ * reloads everything: a revision without a hint (pruned) or with an empty one (a write path that
+ * named no keys), the revision going back, renamed keys, or an entry that is new to the snapshot
+ * (its place in the key order is Postgres's collation, which only the full read applies).
+ */
+export function mergeChanged(base: Snapshot, changed: ChangedEntries): BuiltSnapshot | null {
+  if (changed.revision < base.revision) return null;
+  if (changed.projectKey !== base.projectKey || changed.environmentKey !== base.environmentKey) return null;
+  const byRevision = new Map(changed.hints.map((hint) => [hint.revision, hint]));
+  for (let revision = base.revision + 1; revision <= changed.revision; revision++) {
+    const hint = byRevision.get(revision);
+    if (!hint || (hint.flags.length === 0 && hint.segments.length === 0)) return null;
+  }
+  const flags = replaceEntries(
+    base.flags,
+    changed.hints.flatMap((hint) => hint.flags),
+    changed.flags,
+  );
+  const segments = replaceEntries(
+    base.segments,
+    changed.hints.flatMap((hint) => hint.segments),
+    changed.segments,
+  );
+  if (!flags || !segments) return null;
+  return {
+    environmentId: changed.environmentId,
+    snapshot: { ...base, revision: changed.revision, flags, segments },
+    hints: changed.hints,
+  };
+}
+
+/** `items` with every `keys` entry replaced by its `current` value or dropped; null if one is new. */
+function replaceEntries<T extends { key: string }>(
+  items: readonly T[],
+  keys: readonly string[],
+  current: readonly T[],
+): T[] | null {
+  if (keys.length === 0) return items as T[];
+  const named = new Set(keys);
+  const next = new Map(current.map((item) => [item.key, item]));
+  const result: T[] = [];
+  for (const item of items) {
+    if (!named.has(item.key)) {
+      result.push(item);
+      continue;
+    }
+    const replacement = next.get(item.key);
+    next.delete(item.key);
+    if (replacement) result.push(replacement);
+  }
+  return next.size === 0 ? result : null;
 }

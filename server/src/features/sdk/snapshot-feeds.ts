@@ -4,7 +4,7 @@ import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ChangeMessage } from '../../propagation/change-message.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
 import { EnvironmentFeed, type NoticeCause } from './environment-feed.js';
-import { buildSnapshot, readRevisions } from './snapshot-builder.js';
+import { buildChangedEntries, buildSnapshot, readRevisions } from './snapshot-builder.js';
 import { HEARTBEAT_FRAME } from './sse-connection.js';
 
 export interface SnapshotFeedsOptions {
@@ -44,6 +44,7 @@ export class SnapshotFeeds {
       const { prisma, cache, metrics, ringSize, maxBufferedBytes, onError } = this.#options;
       feed = new EnvironmentFeed(environmentId, {
         build: (id, since) => buildSnapshot(prisma, id, since),
+        buildChanged: (id, since) => buildChangedEntries(prisma, id, since),
         describe: async (id) => {
           const row = await prisma.environment.findUnique({
             where: { id },
