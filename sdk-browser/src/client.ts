@@ -133,15 +133,15 @@ export class BrowserClient {
     };
     const flagKeys = () => (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? []));
     const hasFlags = () => !!(values || store.compiled);
-    /** Each flag's value for the current context, as comparable JSON text. */
-    const answers = () => new Map(flagKeys().map((key) => [key, JSON.stringify(evaluate(key).value)]));
-    /** Runs `update` and emits `change` for every flag whose value it changed. */
+    /** Values of every flag for the current context. */
+    const allFlags = () => Object.fromEntries(flagKeys().map((key) => [key, evaluate(key).value]));
+    /** Runs `update` and emits `change` for every flag whose value it changed (compared as JSON). */
     const emitChanges = (update: () => void) => {
-      const before = answers();
+      const before = allFlags();
       update();
-      const after = answers();
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
-        (key) => before.get(key) !== after.get(key),
+      const after = allFlags();
+      const changed = Object.keys({ ...before, ...after }).filter(
+        (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
       );
       if (changed.length) events.emit('change', { flags: changed.sort() });
     };
@@ -205,7 +205,7 @@ export class BrowserClient {
         evaluate(flagKey, defaultValue, typeOfDefault(defaultValue)).value) as GetValue,
       getVariant: (flagKey: string, defaultVariant?: string) => evaluate(flagKey).variant ?? defaultVariant,
       evaluate,
-      allFlags: () => Object.fromEntries(flagKeys().map((key) => [key, evaluate(key).value])),
+      allFlags,
       getContext: () => context,
       async identify(next: EvaluationContext) {
         emitChanges(() => (context = next ?? {}));

@@ -14,25 +14,10 @@ export interface CompiledSnapshot {
   flagKeys(): string[];
 }
 
-/** Implementation behind `CompiledSnapshot`; the evaluator reads `flags_` directly. */
-export class CompiledSnapshotImpl implements CompiledSnapshot {
-  readonly revision: number;
-
-  constructor(
-    readonly snapshot: Snapshot,
-    /** @internal */
-    readonly flags_: ReadonlyMap<string, CompiledFlag>,
-  ) {
-    this.revision = snapshot?.revision;
-  }
-
-  has(flagKey: string): boolean {
-    return this.flags_.has(flagKey);
-  }
-
-  flagKeys(): string[] {
-    return [...this.flags_.keys()];
-  }
+/** What `compileSnapshot` returns: a plain object (smaller in the browser bundle than a class); the evaluator reads `flags_`. */
+export interface CompiledSnapshotImpl extends CompiledSnapshot {
+  /** @internal */
+  readonly flags_: ReadonlyMap<string, CompiledFlag>;
 }
 
 /**
@@ -60,5 +45,12 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
       flags.set(key, compileFlag({ key, type: flag.type } as Flag, segments));
     }
   }
-  return new CompiledSnapshotImpl(snapshot, flags);
+  const compiled: CompiledSnapshotImpl = {
+    snapshot,
+    revision: snapshot?.revision,
+    flags_: flags,
+    has: (flagKey) => flags.has(flagKey),
+    flagKeys: () => [...flags.keys()],
+  };
+  return compiled;
 }
