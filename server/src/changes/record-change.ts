@@ -51,50 +51,50 @@ export interface RecordedChange {
  * order so two writers touching the same set cannot deadlock.
  */
 export async function recordChange(tx: Prisma.TransactionClient, input: ChangeInput): Promise<RecordedChange> {
-  const audit = await tx.auditEvent.create({
-    data: {
-      projectId: input.projectId,
-      actor: input.actor,
-      action: input.action,
-      targetType: input.targetType,
-      targetKey: input.targetKey,
-      environment: input.environment ?? null,
-      ...(input.before === undefined ? {} : { before: toJson(input.before) }),
-      ...(input.after === undefined ? {} : { after: toJson(input.after) }),
-      reason: input.reason ?? null,
-    },
-    select: { id: true },
-  });
-
   const flags = unique(input.affects?.flags ?? []);
   const segments = unique(input.affects?.segments ?? []);
   const environmentIds = unique(input.affects?.environmentIds ?? []).sort();
-  const revisions: EnvironmentRevision[] = [];
-  for (const environmentId of environmentIds) {
-    const environment = await tx.environment.update({
-      where: { id: environmentId },
-      data: { revision: { increment: 1 } },
-      select: { revision: true },
-    });
-    revisions.push({ environmentId, revision: environment.revision });
+  if (environmentIds.length > 1) {
+    // Row locks in id order, so two writers touching the same environments cannot deadlock (the
+    // UPDATE below locks in whatever order its plan visits the rows).
+    await tx.$queryRaw`
+      SELECT id FROM environments WHERE id = ANY(${environmentIds}::uuid[]) ORDER BY id FOR UPDATE`;
   }
-  if (revisions.length > 0) {
-    await tx.changeOutbox.createMany({
-      data: revisions.map(({ environmentId, revision }) => ({
-        environmentId,
-        revision,
-        changed: { flags, segments },
-      })),
-    });
+  // One round trip: audit row, revision bumps (UPDATE … RETURNING: the row lock serializes writers)
+  // and one outbox row per bumped environment.
+  const rows = await tx.$queryRaw<{ audit_id: bigint; revisions: EnvironmentRevision[] }[]>`
+    WITH audit AS (
+      INSERT INTO audit_events (project_id, actor, action, target_type, target_key, environment, before, after, reason)
+      VALUES (${input.projectId}::uuid, ${input.actor}, ${input.action}, ${input.targetType}, ${input.targetKey},
+        ${input.environment ?? null}, ${jsonText(input.before)}::jsonb, ${jsonText(input.after)}::jsonb,
+        ${input.reason ?? null})
+      RETURNING id
+    ), bumped AS (
+      UPDATE environments SET revision = revision + 1, updated_at = now()
+      WHERE id = ANY(${environmentIds}::uuid[])
+      RETURNING id, revision
+    ), outbox AS (
+      INSERT INTO change_outbox (environment_id, revision, changed)
+      SELECT id, revision, ${JSON.stringify({ flags, segments })}::jsonb FROM bumped
+    )
+    SELECT (SELECT id FROM audit) AS audit_id,
+      COALESCE((SELECT json_agg(json_build_object('environmentId', id, 'revision', revision)) FROM bumped),
+        '[]'::json) AS revisions`;
+  const row = rows[0]!;
+  const revisions = row.revisions
+    .map(({ environmentId, revision }) => ({ environmentId, revision: Number(revision) }))
+    .sort((a, b) => (a.environmentId < b.environmentId ? -1 : a.environmentId > b.environmentId ? 1 : 0));
+  if (revisions.length !== environmentIds.length) {
+    // Prisma's update threw P2025 for a missing environment; keep failing the change the same way.
+    throw new Error(`recordChange: environment not found (${environmentIds.join(', ')})`);
   }
-  return { auditId: audit.id, revisions, flags, segments };
+  return { auditId: BigInt(row.audit_id), revisions, flags, segments };
 }
 
-/** A JSON copy of `value` that Prisma accepts: Dates as ISO strings, bigints as strings. */
-function toJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(
-    JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'null',
-  ) as Prisma.InputJsonValue;
+/** JSON text of `value` for a jsonb parameter (null when absent): Dates as ISO strings, bigints as strings. */
+function jsonText(value: unknown): string | null {
+  if (value === undefined) return null;
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'null';
 }
 
 function unique(values: readonly string[]): string[] {

@@ -10,7 +10,7 @@ import { requireEnvironment, requireProject } from '../projects/store.js';
 import type { ConfigBody, ConfigResponse } from './schemas.js';
 import type { ConfigWrite } from './store.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { findConfig, lockConfigs, writeConfig } from './store.js';
+import { findConfig, lockAndReadConfig, lockConfigs, writeConfig } from './store.js';
 import { validateConfig } from './validate.js';
 
 /** The API (and audit) view of a configuration row. */
@@ -167,8 +167,7 @@ export class FlagConfigService {
     return this.#queue.run(found.id, () =>
       inChangeTransaction(this.deps, async (tx, record) => {
         const flag = await lockAndReadFlag(tx, found, 'share');
-        await lockConfigs(tx, flag.id, environment.id);
-        const current = await findConfig(tx, flag.id, environment.id);
+        const current = await lockAndReadConfig(tx, flag.id, environment.id);
         if (!current) throw missingConfig(flag.key, environment.key);
         return applyWrite(tx, record, { actor, project, flag, environment, current, spec });
       }),

@@ -23,6 +23,23 @@ export async function lockConfigs(tx: Prisma.TransactionClient, flagId: string, 
   }
 }
 
+/**
+ * `lockConfigs` for one environment and `findConfig` in one statement: the row, read under its
+ * FOR UPDATE lock. Null when the flag has no configuration there.
+ */
+export async function lockAndReadConfig(
+  tx: Prisma.TransactionClient,
+  flagId: string,
+  environmentId: string,
+): Promise<FlagConfigRow | null> {
+  const rows = await tx.$queryRaw<FlagConfigRow[]>`
+    SELECT flag_id AS "flagId", environment_id AS "environmentId", enabled, off_variant AS "offVariant",
+      default_serve AS "defaultServe", rules, prerequisites, version, killed_from AS "killedFrom",
+      kill_reason AS "killReason", updated_at AS "updatedAt"
+    FROM flag_configs WHERE flag_id = ${flagId}::uuid AND environment_id = ${environmentId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
 /** What a write sets: the configuration, and the kill bookkeeping (null = not killed). */
