@@ -1,5 +1,5 @@
 import { Prisma } from '../../generated/prisma/client.js';
-import type { ConfigState, FlagConfigRow } from '../flags/store.js';
+import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
 
 export function findConfig(
   tx: Prisma.TransactionClient,
@@ -21,6 +21,20 @@ export async function lockConfigs(tx: Prisma.TransactionClient, flagId: string, 
   } else {
     await tx.$queryRaw`SELECT 1 FROM flag_configs WHERE flag_id = ${flagId}::uuid AND environment_id = ${environmentId}::uuid FOR UPDATE`;
   }
+}
+
+/**
+ * `lockAndReadFlag(tx, flag, 'share')` in one statement: the flag row, read under its FOR SHARE lock
+ * (configuration writes take it so a definition change cannot remove a variant they reference).
+ * Null when the flag was deleted meanwhile.
+ */
+export async function lockAndReadFlagForShare(tx: Prisma.TransactionClient, flagId: string): Promise<FlagRow | null> {
+  const rows = await tx.$queryRaw<FlagRow[]>`
+    SELECT id, project_id AS "projectId", key, name, description, type::text AS type, variants, tags,
+      client_side AS "clientSide", salt, archived_at AS "archivedAt", created_at AS "createdAt",
+      updated_at AS "updatedAt"
+    FROM flags WHERE id = ${flagId}::uuid FOR SHARE`;
+  return rows[0] ?? null;
 }
 
 /**
