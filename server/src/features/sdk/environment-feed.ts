@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
@@ -11,8 +12,12 @@ export interface FeedState {
   revision: number;
   snapshot: Snapshot;
   client: Snapshot;
-  /** Snapshot JSON per view (the /sdk/snapshot bodies). */
+  /** Snapshot JSON per view (the shared cache stores the server one). */
   json: Record<StreamView, string>;
+  /** The /sdk/snapshot bodies per view, encoded once (no 80 KB UTF-8 encode per request). */
+  body: Record<StreamView, Buffer>;
+  /** The gzip of `body[view]`, made on the first request that accepts gzip and kept for the revision. */
+  gzip(view: StreamView): Buffer;
   /** `put` frames per view. */
   put: Record<StreamView, string>;
 }
@@ -294,11 +299,15 @@ export class EnvironmentFeed {
 
   #install(snapshot: Snapshot, client: Snapshot, serverJson = JSON.stringify(snapshot)): void {
     const clientJson = JSON.stringify(client);
+    const body = { server: Buffer.from(serverJson), client: Buffer.from(clientJson) };
+    const gzipped: Partial<Record<StreamView, Buffer>> = {};
     this.#state = {
       revision: snapshot.revision,
       snapshot,
       client,
       json: { server: serverJson, client: clientJson },
+      body,
+      gzip: (view) => (gzipped[view] ??= gzipSync(body[view])),
       put: {
         server: sseEvent('put', snapshot.revision, serverJson),
         client: sseEvent('put', snapshot.revision, clientJson),
