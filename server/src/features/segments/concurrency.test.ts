@@ -32,17 +32,20 @@ describe('segment deletion racing configuration writes', () => {
       const urls = FLAGS.map((flag) => `${P}/flags/${flag}/environments/production`);
       const currents = await Promise.all(urls.map((url) => inject('GET', url)));
       const rules = [{ id: 'r', conditions: [], segments: [segment], serve: { variant: 'on' } }];
-      // The delay lets either side go first across rounds.
-      const delay = (round % 5) * 3;
+      // Across rounds either side gets a head start of 0-12 ms, so both orders (and near-ties) happen
+      // whatever the machine's speed.
+      const head = (round % 5) * 3;
+      const putDelay = round % 2 === 0 ? head : 0;
+      const deleteDelay = round % 2 === 0 ? 0 : head;
+      const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       const writes = await Promise.all([
         ...urls.map(async (url, index) => {
           const current = currents[index]!;
           const body = { ...current.json(), rules };
+          await after(putDelay);
           return (await inject('PUT', url, body, { 'if-match': current.headers.etag as string })).statusCode;
         }),
-        new Promise((resolve) => setTimeout(resolve, delay)).then(
-          async () => (await inject('DELETE', `${P}/segments/${segment}`)).statusCode,
-        ),
+        after(deleteDelay).then(async () => (await inject('DELETE', `${P}/segments/${segment}`)).statusCode),
       ]);
       const deleted = writes.at(-1);
       const configured = writes.slice(0, -1);
