@@ -4,5 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['*/vitest.config.ts'],
+    reporters: ['default', './scripts/plain-summary-reporter.ts'],
   },
 });
