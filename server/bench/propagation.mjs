@@ -13,38 +13,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { createBenchDatabase, freePort, memoryOf, startServer } from './server/server-process.mjs';
 
 const STREAMS = Number(process.env.STREAMS ?? 1000);
 const TOGGLES = Number(process.env.TOGGLES ?? 200);
 const SPACING_MS = Number(process.env.SPACING_MS ?? 50);
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const cleanups = [];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function onMaintenance(sql) {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function startRedis() {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
@@ -69,41 +46,8 @@ async function startRedis() {
   throw new Error('redis-server did not start');
 }
 
-async function startServer(env) {
-  const port = await freePort();
-  const output = [];
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: serverDir,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SWITCHYARD_SEED_DEMO: 'false',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr.on('data', (chunk) => output.push(String(chunk)));
-  cleanups.push(() => child.kill('SIGKILL'));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output.join('')}`);
-    const ready = await fetch(`${baseUrl}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { child, baseUrl };
-    await sleep(100);
-  }
-  throw new Error(`server did not start: ${output.join('')}`);
-}
-
-function rssBytes(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
-}
+/** RSS in bytes. */
+const rssBytes = (pid) => memoryOf(pid).rssMb * 1024 * 1024;
 
 async function api(baseUrl, token, method, path, body) {
   const response = await fetch(`${baseUrl}/api/v1${path}`, {
@@ -155,16 +99,15 @@ function percentile(sorted, p) {
 }
 
 async function main() {
-  const dbName = `sy_bench_${randomBytes(6).toString('hex')}`;
-  await onMaintenance(`CREATE DATABASE ${dbName}`);
-  cleanups.push(() => onMaintenance(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
-  const url = new URL(PG_URL);
-  url.pathname = `/${dbName}`;
+  const database = await createBenchDatabase(PG_URL);
+  cleanups.push(() => database.drop());
   const redisUrl = await startRedis();
   const adminToken = `bench-admin-${randomBytes(12).toString('hex')}`;
-  const env = { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, SWITCHYARD_ADMIN_TOKEN: adminToken };
+  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, SWITCHYARD_ADMIN_TOKEN: adminToken };
   const a = await startServer(env);
+  cleanups.push(() => a.stop());
   const b = await startServer(env);
+  cleanups.push(() => b.stop());
 
   await api(a.baseUrl, adminToken, 'POST', '/projects', { key: 'bench', name: 'bench' });
   await api(a.baseUrl, adminToken, 'POST', '/projects/bench/environments', { key: 'prod', name: 'prod' });
@@ -193,7 +136,7 @@ async function main() {
     }
   }
   await sleep(1_000);
-  const rssBefore = [rssBytes(a.child.pid), rssBytes(b.child.pid)];
+  const rssBefore = [rssBytes(a.pid), rssBytes(b.pid)];
   // received[revision] = array of receipt times (one per stream)
   const received = new Map();
   const onRevisionOf = (server) => (revision, now) => {
@@ -211,7 +154,7 @@ async function main() {
   }
   const connectMs = performance.now() - connectStart;
   await sleep(2_000);
-  const rssAfter = [rssBytes(a.child.pid), rssBytes(b.child.pid)];
+  const rssAfter = [rssBytes(a.pid), rssBytes(b.pid)];
 
   const responded = new Map();
   let next = performance.now();
