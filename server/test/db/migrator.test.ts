@@ -5,20 +5,11 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { defaultMigrationsDir, migrationChecksum, readMigrationFiles } from '../../src/db/migration-files.js';
-import { MigrationError, PRISMA_MIGRATE_LOCK_KEY } from '../../src/db/migrator.js';
+import { MigrationError, PRISMA_MIGRATE_LOCK_KEY, type MigrationRecord } from '../../src/db/migrator.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { prismaMigrateDeploy } from './prisma-schema-engine.js';
 
-interface Row {
-  id: string;
-  checksum: string;
-  finished_at: Date | null;
-  migration_name: string;
-  logs: string | null;
-  rolled_back_at: Date | null;
-  started_at: Date;
-  applied_steps_count: number;
-}
+type Row = MigrationRecord;
 
 /** Opens a database on a fresh Postgres database; everything opened is closed after each test. */
 const cleanups: (() => Promise<void>)[] = [];
