@@ -7,7 +7,7 @@ import {
   type JsonValue,
   type Snapshot,
 } from '@switchyard/core';
-import { Emitter, SnapshotStore, type ApplyResult, type Listener } from '@switchyard/core/sync';
+import { Emitter, SnapshotStore, changedFlagKeys, type ApplyResult, type Listener } from '@switchyard/core/sync';
 import { defaultResult, typeOfDefault } from './evaluation.js';
 import { HttpSource } from './http-source.js';
 import type { HttpSettings } from './http.js';
@@ -29,7 +29,7 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * Create one with {@link createClient}; one per process and token is enough.
  */
 export class SwitchyardClient {
-  readonly #store = new SnapshotStore();
+  readonly #store = new SnapshotStore(changedFlagKeys);
   /** `#store.compiled`, mirrored after every store update: the evaluation hot path reads a field. */
   #compiled: CompiledSnapshot | undefined;
   readonly #log: Required<Logger>;
