@@ -135,11 +135,12 @@ export class BrowserClient {
     const hasFlags = () => !!(values || store.compiled);
     /** Values of every flag for the current context. */
     const allFlags = () => Object.fromEntries(flagKeys().map((key) => [key, evaluate(key).value]));
-    /** Runs `update` and emits `change` for every flag whose value it changed (compared as JSON). */
-    const emitChanges = (update: () => void) => {
-      const before = allFlags();
-      update();
-      const after = allFlags();
+    /** Values of every flag as last reported: `change` lists the flags whose value differs from them. */
+    let reported = allFlags();
+    /** Emits `change` for every flag whose value (compared as JSON) moved since the last report. */
+    const reportChanges = () => {
+      const before = reported;
+      const after = (reported = allFlags());
       const changed = Object.keys({ ...before, ...after }).filter(
         (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
       );
@@ -157,15 +158,13 @@ export class BrowserClient {
     const close = offline
       ? undefined
       : connect(store, url, options, {
-          synced_(changedFlags) {
+          synced_() {
             const snapshot = store.snapshot;
             if (!snapshot) return;
-            if (values) {
-              // The server's snapshot supersedes the bootstrap values: report every answer that moved.
-              emitChanges(() => (values = undefined));
-            } else if (changedFlags.length) {
-              events.emit('change', { flags: changedFlags });
-            }
+            // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
+            // answers, not by definitions: an edit that does not move them is not a `change`.
+            values = undefined;
+            reportChanges();
             try {
               storage?.setItem(cacheKey, JSON.stringify(snapshot));
             } catch {
@@ -208,7 +207,8 @@ export class BrowserClient {
       allFlags,
       getContext: () => context,
       async identify(next: EvaluationContext) {
-        emitChanges(() => (context = next ?? {}));
+        context = next ?? {};
+        reportChanges();
       },
       on: events.on.bind(events),
       off: events.off.bind(events),

@@ -3,8 +3,8 @@ import type { BrowserClientOptions } from './types.js';
 
 /** What the connection reports to its owner (members end in `_`: internal, mangled by the build). */
 export interface ConnectionHooks {
-  /** The store is in sync with the server; `changedFlags` lists what the last update changed. */
-  synced_(changedFlags: string[]): void;
+  /** The store is in sync with the server (it may or may not have just changed). */
+  synced_(): void;
   /**
    * The stream broke, a fetch failed, or the server sent garbage. `conclusive` is false when a
    * snapshot fetch is about to follow (a stream failure), true when that fetch failed too.
@@ -55,10 +55,9 @@ export function connect(
     } catch {
       // Not JSON: the store reports it invalid.
     }
-    const { status, changedFlags } =
-      type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
+    const { status } = type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
     if (status == 'gap') return void refresh();
-    if (status != 'invalid') return synced_(changedFlags);
+    if (status != 'invalid') return synced_();
     const error = problem('invalid payload ignored');
     if (source) streamFailed(error);
     else failed_(error, true);
@@ -75,7 +74,7 @@ export function connect(
         cache: 'no-store',
       });
       if (closed) return;
-      if (response.status == 304) return synced_([]);
+      if (response.status == 304) return synced_();
       if (!response.ok) throw problem(`snapshot request failed (${response.status})`);
       receive('put', await response.text());
     } catch (error) {
@@ -125,7 +124,7 @@ export function connect(
       failures = 0;
       stopPolling();
       // Already up to date: the server sends nothing, so the open itself says we are in sync.
-      if (store.revision !== undefined) synced_([]);
+      if (store.revision !== undefined) synced_();
     };
     stream.onerror = () => streamFailed(problem('stream lost'));
     for (const type of ['put', 'patch']) stream.addEventListener(type, (event) => receive(type, event.data));

@@ -1,37 +1,31 @@
-import type { Snapshot } from '../model/flag.js';
+import type { Snapshot, SnapshotPatch } from '../model/flag.js';
 
-/** Keys of the flags and segments whose stored definition differs between two snapshots. */
-export interface DefinitionChanges {
-  flags: Iterable<string>;
-  segments: Iterable<string>;
-}
+/** What a patch touched: the only definitions that can differ between the snapshots around it. */
+export type DefinitionChanges = Pick<SnapshotPatch, 'flags' | 'segments' | 'deletedFlags' | 'deletedSegments'>;
 
 /**
  * Keys (sorted) of the flags whose evaluation may differ between `before` and `after`: flags
  * added, removed or redefined, flags whose rules use a segment that changed, and, transitively,
- * flags whose prerequisites changed. Only `candidates` are compared, so a patch costs a diff of
- * what it touches plus a pass over the flags for dependents; omit them to compare everything.
+ * flags whose prerequisites changed. Given the `patch` that led from `before` to `after`, only what
+ * it touches is compared, so a patch costs a diff of what it touches plus a pass over the flags
+ * for dependents; omit it to compare everything.
  */
-export function changedFlagKeys(
-  before: Snapshot | undefined,
-  after: Snapshot,
-  candidates?: DefinitionChanges,
-): string[] {
-  /** Keys (of `candidates`, or of both snapshots) whose definition differs. */
-  const changedOf = (kind: 'flags' | 'segments'): Set<string> => {
+export function changedFlagKeys(before: Snapshot | undefined, after: Snapshot, patch?: DefinitionChanges): string[] {
+  /** Keys (of what `patch` touched, or of both snapshots) whose definition differs. */
+  const changedOf = (kind: 'flags' | 'segments', deleted: 'deletedFlags' | 'deletedSegments'): Set<string> => {
     const byKey = (snapshot: Snapshot | undefined) => new Map((snapshot?.[kind] ?? []).map((item) => [item.key, item]));
     const old = byKey(before);
     const now = byKey(after);
     // Both come from the same server serializer, so key order is stable and JSON text equality is
     // definition equality.
     return new Set(
-      [...(candidates?.[kind] ?? [...old.keys(), ...now.keys()])].filter(
+      (patch ? [...patch[kind].map((item) => item.key), ...patch[deleted]] : [...old.keys(), ...now.keys()]).filter(
         (key) => old.get(key) !== now.get(key) && JSON.stringify(old.get(key)) !== JSON.stringify(now.get(key)),
       ),
     );
   };
-  const changed = changedOf('flags');
-  const changedSegments = changedOf('segments');
+  const changed = changedOf('flags', 'deletedFlags');
+  const changedSegments = changedOf('segments', 'deletedSegments');
   // Users of changed segments and dependents of changed flags, to a fixpoint (chains are short;
   // cycles stop on their own).
   for (let grew = changed.size + changedSegments.size > 0; grew;) {

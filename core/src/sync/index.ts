@@ -6,5 +6,11 @@
 export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
 export { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
 export { Emitter, type EventArgs, type EventMap, type Listener } from './emitter.js';
-export { SnapshotStore, type ApplyResult, type ApplyStatus, type PutOptions } from './snapshot-store.js';
+export {
+  SnapshotStore,
+  type ApplyResult,
+  type ApplyStatus,
+  type ChangeDetector,
+  type PutOptions,
+} from './snapshot-store.js';
 export { isSnapshot, isSnapshotPatch } from './wire-guards.js';

@@ -1,7 +1,7 @@
 import { compileSnapshot, type CompiledSnapshot } from '../compile/compile-snapshot.js';
 import type { Snapshot } from '../model/flag.js';
 import { applyPatch } from '../snapshot/apply-patch.js';
-import { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
+import type { changedFlagKeys, DefinitionChanges } from './changed-flags.js';
 import { isSnapshot, isSnapshotPatch } from './wire-guards.js';
 
 /**
@@ -18,7 +18,10 @@ export type ApplyStatus = 'applied' | 'stale' | 'gap' | 'invalid';
 /** Outcome of {@link SnapshotStore.applyPut} / {@link SnapshotStore.applyPatch}. */
 export interface ApplyResult {
   status: ApplyStatus;
-  /** Keys (sorted) of flags whose evaluation may have changed; empty unless `applied`. */
+  /**
+   * Keys (sorted) of flags whose evaluation may have changed, as the store's change detector sees
+   * them; empty unless `applied`, and always empty for a store made without a detector.
+   */
   changedFlags: string[];
 }
 
@@ -32,18 +35,27 @@ export interface PutOptions {
   allowOlder?: boolean;
 }
 
+/** Compares two snapshots; {@link changedFlagKeys} is the one SDKs use. */
+export type ChangeDetector = typeof changedFlagKeys;
+
 const result = (status: ApplyStatus, changedFlags: string[] = []): ApplyResult => ({ status, changedFlags });
 
 /**
  * The current snapshot of an SDK and its compiled form, updated by whole snapshots (`put`) and by
  * patches following the revision rules of the SDK protocol: a patch with revision R applies to
  * revision R-1; older is stale; newer is a gap. Pure and synchronous: transports live in the SDKs.
+ *
+ * Pass `changedFlagKeys` as `detectChanges` to get the keys of changed definitions with each
+ * update. It is a parameter, not built in, so that a client that reports changes another way
+ * (the browser SDK compares values for its one user) does not carry it in its bundle.
  */
 export class SnapshotStore {
   #current: Snapshot | undefined;
   #compiled: CompiledSnapshot | undefined;
+  readonly #detectChanges: ChangeDetector | undefined;
 
-  constructor(initial?: Snapshot) {
+  constructor(detectChanges?: ChangeDetector, initial?: Snapshot) {
+    this.#detectChanges = detectChanges;
     if (initial) this.applyPut(initial);
   }
 
@@ -76,15 +88,12 @@ export class SnapshotStore {
     if (!isSnapshotPatch(patch)) return result('invalid');
     if (!before || patch.revision > before.revision + 1) return result('gap');
     if (patch.revision <= before.revision) return result('stale');
-    return this.#install(before, applyPatch(before, patch), {
-      flags: [...patch.flags.map((flag) => flag.key), ...patch.deletedFlags],
-      segments: [...patch.segments.map((segment) => segment.key), ...patch.deletedSegments],
-    });
+    return this.#install(before, applyPatch(before, patch), patch);
   }
 
   #install(before: Snapshot | undefined, after: Snapshot, touched?: DefinitionChanges): ApplyResult {
     this.#compiled = compileSnapshot(after);
     this.#current = after;
-    return result('applied', changedFlagKeys(before, after, touched));
+    return result('applied', this.#detectChanges?.(before, after, touched));
   }
 }

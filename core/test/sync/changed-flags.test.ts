@@ -34,9 +34,11 @@ describe('changedFlagKeys', () => {
     expect(changedFlagKeys(before, after)).toEqual(['child', 'grandchild', 'parent']);
   });
 
-  it('compares only the given candidates', () => {
+  it('compares only what the given patch touched', () => {
     const before = snapshot(1, [booleanFlag('a'), booleanFlag('b')]);
     const after = snapshot(2, [booleanFlag('a', { version: 2 }), booleanFlag('b', { version: 2 })]);
-    expect(changedFlagKeys(before, after, { flags: ['b'], segments: [] })).toEqual(['b']);
+    const touched = { flags: [booleanFlag('b', { version: 2 })], segments: [], deletedFlags: [], deletedSegments: [] };
+    expect(changedFlagKeys(before, after, touched)).toEqual(['b']);
+    expect(changedFlagKeys(before, after, { ...touched, flags: [], deletedFlags: ['a'] })).toEqual(['a']);
   });
 });
