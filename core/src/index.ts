@@ -5,7 +5,7 @@
 export * from './model/flag.js';
 export type * from './model/result.js';
 export { compileSnapshot, type CompiledSnapshot } from './compile/compile-snapshot.js';
-export { evaluate, isEnabled } from './evaluate/evaluate.js';
+export { errorResult, evaluate, isEnabled } from './evaluate/evaluate.js';
 export { applyPatch } from './snapshot/apply-patch.js';
 export { toClientSnapshot } from './snapshot/client-snapshot.js';
 export { murmur3Utf8 } from './hash/murmur3.js';

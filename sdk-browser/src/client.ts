@@ -1,21 +1,14 @@
-import { evaluate as evaluateCompiled, type EvaluationContext, type FlagType, type JsonValue } from '@switchyard/core';
+import {
+  errorResult,
+  evaluate as evaluateCompiled,
+  type EvaluationContext,
+  type FlagType,
+  type JsonValue,
+} from '@switchyard/core';
+import { typeOfDefault } from '@switchyard/core/client-api';
 import { Emitter, SnapshotStore, type Listener } from '@switchyard/core/sync';
 import { connect } from './connection.js';
-import type { BrowserClientOptions, ClientErrorCode, ClientEvents, EvaluationDetails } from './types.js';
-
-/** The caller's default with reason ERROR; what every failed evaluation returns. */
-const failure = <T>(value: T, errorCode: ClientErrorCode, errorMessage: string): EvaluationDetails<T> =>
-  Object.freeze({ value, reason: 'ERROR', errorCode, errorMessage });
-
-/** The flag type a default value asks for: its JSON type (`json` for objects and arrays), or none for `null`. */
-function typeOfDefault(value: unknown): FlagType | undefined {
-  const type = typeof value;
-  return type == 'boolean' || type == 'string' || type == 'number'
-    ? type
-    : type == 'object' && value !== null
-      ? 'json'
-      : undefined;
-}
+import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
 
 /** `getValue`'s overloads: the default's type is the type of the answer. */
 interface GetValue {
@@ -82,11 +75,13 @@ export class BrowserClient {
     let context = options.context ?? {};
     /** Bootstrap value map; used until the server confirms a snapshot. */
     let values: Readonly<Record<string, JsonValue>> | undefined;
-    let isReady = false;
-    let isStale = false;
-    let settleReady!: (error?: Error) => void;
+    /** 0: not ready yet; 1: ready; 2: stale (ready, but the last contact with the server failed). */
+    let state = 0;
+    let resolveReady!: () => void;
+    let rejectReady!: (error: Error) => void;
     const readyPromise = new Promise<void>((resolve, reject) => {
-      settleReady = (error) => (error ? reject(error) : resolve());
+      resolveReady = resolve;
+      rejectReady = reject;
     });
     readyPromise.catch(() => {}); // rejection is reported to whoever awaits ready(), not as unhandled
 
@@ -116,25 +111,28 @@ export class BrowserClient {
     }
 
     const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
-      if (values) {
-        // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
-        // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
-        // Error messages are terse, as core's are in this bundle: the flag key (the code says the rest).
-        if (!Object.hasOwn(values, flagKey)) return failure(defaultValue, 'FLAG_NOT_FOUND', flagKey);
-        const value = values[flagKey]!;
-        return expectedType && expectedType != 'json' && typeof value != expectedType
-          ? failure(defaultValue, 'TYPE_MISMATCH', flagKey)
-          : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
-      }
       const compiled = store.compiled;
-      return compiled
-        ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
-        : failure(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: no flags yet');
+      if (!values) {
+        return compiled
+          ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
+          : errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
+      }
+      // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
+      // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
+      // Error messages are terse, as core's are in this bundle: the flag key (the code says the rest).
+      const value = values[flagKey]!;
+      return !Object.hasOwn(values, flagKey)
+        ? errorResult(defaultValue, 'FLAG_NOT_FOUND', flagKey)
+        : expectedType && expectedType != 'json' && typeof value != expectedType
+          ? errorResult(defaultValue, 'TYPE_MISMATCH', flagKey)
+          : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
     };
-    const flagKeys = () => (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? []));
     const hasFlags = () => !!(values || store.compiled);
     /** Values of every flag for the current context. */
-    const allFlags = () => Object.fromEntries(flagKeys().map((key) => [key, evaluate(key).value]));
+    const allFlags = () =>
+      Object.fromEntries(
+        (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? [])).map((key) => [key, evaluate(key).value]),
+      );
     /** Values of every flag as last reported: `change` lists the flags whose value differs from them. */
     let reported = allFlags();
     /** Emits `change` for every flag whose value (compared as JSON) moved since the last report. */
@@ -148,25 +146,23 @@ export class BrowserClient {
     };
     /** First `ready`, or `ready` again after `stale`. */
     const markReady = () => {
-      if (isReady && !isStale) return;
-      if (!isReady) settleReady();
-      isReady = true;
-      isStale = false;
-      events.emit('ready');
+      if (state != 1) {
+        resolveReady();
+        state = 1;
+        events.emit('ready');
+      }
     };
 
     const close = offline
       ? undefined
       : connect(store, url, options, {
           synced_() {
-            const snapshot = store.snapshot;
-            if (!snapshot) return;
             // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
             // answers, not by definitions: an edit that does not move them is not a `change`.
             values = undefined;
             reportChanges();
             try {
-              storage?.setItem(cacheKey, JSON.stringify(snapshot));
+              storage?.setItem(cacheKey, JSON.stringify(store.snapshot));
             } catch {
               // Quota or disabled storage: the cache is an optimisation only.
             }
@@ -174,24 +170,25 @@ export class BrowserClient {
           },
           failed_(error, conclusive) {
             events.emit('error', error);
-            if (!isReady) {
+            if (!state) {
               // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
               if (!conclusive) return;
               // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
-              if (!hasFlags()) return settleReady(error);
+              if (!hasFlags()) return rejectReady(error);
               markReady();
             }
-            if (!isStale) {
-              isStale = true;
+            if (state == 1) {
+              state = 2;
               events.emit('stale');
             }
           },
         });
     // Deferred so that listeners added right after creation see the first `ready`.
-    void Promise.resolve().then(() => {
-      if (hasBootstrap || (offline && hasFlags())) markReady();
-      else if (offline) settleReady(new Error('Switchyard: offline, no bootstrap or cache'));
-    });
+    void Promise.resolve().then(() =>
+      hasBootstrap || (offline && hasFlags())
+        ? markReady()
+        : offline && rejectReady(new Error('Switchyard: offline, no bootstrap or cache')),
+    );
 
     Object.assign(this, {
       ready: () => readyPromise,

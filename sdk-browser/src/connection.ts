@@ -14,9 +14,10 @@ export interface ConnectionHooks {
 
 /**
  * Keeps a {@link SnapshotStore} in sync with the server at `url` (no trailing slash): an EventSource
- * on `/api/v1/sdk/stream` (reconnecting with backoff and resuming from the last revision), polling
- * `/api/v1/sdk/snapshot` while the stream is down or unavailable, and a pause while the page is
- * hidden for long. Returns the function that closes it.
+ * on `/api/v1/sdk/stream`, reconnecting with backoff and resuming from the last revision; while the
+ * stream is down, a fetch of `/api/v1/sdk/snapshot` before each attempt (so a stream that keeps
+ * failing still gets updates, at the pace of the backoff); without streaming, a poll every
+ * `pollIntervalMs`; and a pause while the page is hidden for long. Returns the function that closes it.
  *
  * EventSource cannot send headers, so the client key travels as `?key=` and the last revision as
  * `?lastEventId=`. We close the EventSource on every error and reconnect ourselves (the browser's
@@ -34,12 +35,12 @@ export function connect(
   const problem = (message: string) => new Error('Switchyard: ' + message);
   let failures = 0; // consecutive stream failures, for the backoff
   let source: InstanceType<NonNullable<typeof Source>> | undefined;
-  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  let pollTimer: ReturnType<typeof setInterval> | undefined;
+  /** The next stream attempt (or, without streaming, the next poll). */
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let hiddenTimer: ReturnType<typeof setTimeout> | undefined;
   let paused = false;
   let closed = false;
-  /** A snapshot fetch is in flight; polls and gap refetches do not stack up behind a slow server. */
+  /** A snapshot fetch is in flight; fetches do not stack up behind a slow server. */
   let fetching = false;
 
   const endpoint = (name: string) => `${url}/api/v1/sdk/${name}?key=${encodeURIComponent(options.clientKey)}`;
@@ -58,12 +59,15 @@ export function connect(
     const { status } = type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
     if (status == 'gap') return void refresh();
     if (status != 'invalid') return synced_();
-    const error = problem('invalid payload ignored');
+    const error = problem('invalid payload');
     if (source) streamFailed(error);
     else failed_(error, true);
   };
 
-  /** Fetches the full snapshot (conditional on the revision held); failures go to `failed_`. */
+  /**
+   * Fetches the full snapshot (conditional on the revision held); failures go to `failed_`. The
+   * server marks snapshots `no-cache`, and a request with `If-None-Match` bypasses the HTTP cache.
+   */
   const refresh = async (): Promise<void> => {
     if (fetching) return;
     fetching = true;
@@ -71,11 +75,10 @@ export function connect(
     try {
       const response = await (options.fetch ?? fetch)(endpoint('snapshot'), {
         headers: revision === undefined ? {} : { 'If-None-Match': `"${revision}"` },
-        cache: 'no-store',
       });
       if (closed) return;
       if (response.status == 304) return synced_();
-      if (!response.ok) throw problem(`snapshot request failed (${response.status})`);
+      if (!response.ok) throw problem('snapshot HTTP ' + response.status);
       receive('put', await response.text());
     } catch (error) {
       if (!closed) failed_(error instanceof Error ? error : problem(String(error)), true);
@@ -84,45 +87,33 @@ export function connect(
     }
   };
 
-  /** Fetches now, then every `pollIntervalMs` until the stream is back. */
-  const poll = (): void => {
+  /** Fetches the snapshot now and opens the stream (or polls again) after `delay` ms. */
+  const fetchThenOpenIn = (delay: number): void => {
     void refresh();
-    pollTimer ??= setInterval(refresh, options.pollIntervalMs ?? 30_000);
+    timer = setTimeout(open, delay);
   };
 
-  const stopPolling = (): void => {
-    clearInterval(pollTimer);
-    pollTimer = undefined;
-  };
-
+  /** Closes the stream (a closed EventSource dispatches nothing more) and cancels the next attempt. */
   const disconnect = (): void => {
-    if (source) {
-      source.onerror = source.onopen = null;
-      source.close();
-      source = undefined;
-    }
-    clearTimeout(reconnectTimer);
-    stopPolling();
+    source?.close();
+    source = undefined;
+    clearTimeout(timer);
   };
 
-  /** Drops the stream; retries it with backoff and polls meanwhile. */
   const streamFailed = (error: Error): void => {
     disconnect();
     failed_(error, false);
-    if (closed || paused) return;
-    reconnectTimer = setTimeout(open, backoffDelay(failures++, backoff));
-    poll();
+    if (!closed && !paused) fetchThenOpenIn(backoffDelay(failures++, backoff));
   };
 
   const open = (): void => {
-    if (!Source) return poll();
+    if (!Source) return fetchThenOpenIn(options.pollIntervalMs ?? 30_000);
     const revision = store.revision;
     const stream = (source = new Source(
       endpoint('stream') + (revision === undefined ? '' : `&lastEventId=${revision}`),
     ));
     stream.onopen = () => {
       failures = 0;
-      stopPolling();
       // Already up to date: the server sends nothing, so the open itself says we are in sync.
       if (store.revision !== undefined) synced_();
     };

@@ -11,6 +11,7 @@ export type {
   EvaluationDetails,
   VariantResult,
 } from './types.js';
+export { typeOfDefault } from './default-type.js';
 export {
   forwardClientEvents,
   toResolution,

@@ -6,8 +6,15 @@ import { resolveFlag } from './resolve-flag.js';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
 
-/** A frozen result holding the caller's default with reason ERROR: what failed evaluations return. */
-function errorResult<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {
+/**
+ * A frozen result holding the caller's default with reason ERROR: what failed evaluations return.
+ * Exported for the SDKs, whose own failures (e.g. no flags yet) have codes beyond core's.
+ */
+export function errorResult<T, C extends string = ErrorCode>(
+  value: T,
+  errorCode: C,
+  errorMessage: string,
+): Readonly<Omit<EvaluationResult<T>, 'errorCode'> & { errorCode: C }> {
   return Object.freeze({ value, reason: 'ERROR', errorCode, errorMessage });
 }
 
