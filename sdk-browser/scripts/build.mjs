@@ -66,8 +66,18 @@ async function bundle(options, { module }) {
   await Promise.all([writeFile(outfile, minified.code), writeFile(`${outfile}.map`, minified.map)]);
 }
 
+/**
+ * The client bundles also mangle these members of core's sync API: public for core's other users,
+ * internal here (nothing outside the bundle sees the store or the compiled snapshot). Not used for
+ * the OpenFeature entry, which calls other packages' objects and must keep every name.
+ */
+const clientMangleProps = /_$|^(applyPut|applyPatch|allowOlder|changedFlags|compiled|flagKeys|minMs|maxMs)$/;
+
 await Promise.all([
-  bundle({ entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/index.js' }, { module: true }),
+  bundle(
+    { entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/index.js', mangleProps: clientMangleProps },
+    { module: true },
+  ),
   bundle(
     {
       entryPoints: ['src/openfeature.ts'],
@@ -78,7 +88,13 @@ await Promise.all([
     { module: true },
   ),
   bundle(
-    { entryPoints: ['src/index.ts'], format: 'iife', globalName: 'Switchyard', outfile: 'dist/switchyard.min.js' },
+    {
+      entryPoints: ['src/index.ts'],
+      format: 'iife',
+      globalName: 'Switchyard',
+      outfile: 'dist/switchyard.min.js',
+      mangleProps: clientMangleProps,
+    },
     { module: false },
   ),
 ]);

@@ -24,197 +24,43 @@ interface GetValue {
  * Evaluation methods never throw: on any problem they return the caller's default with a reason.
  * Create one with {@link createBrowserClient}.
  *
- * The members are closures over the client's state, created by the constructor (they minify far
- * smaller than methods reading private fields), so they also work detached: `const { isEnabled } = client`.
+ * The members are closures over the client's state (they minify far smaller than a class's
+ * methods reading private fields), so they also work detached: `const { isEnabled } = client`.
  */
-export class BrowserClient {
+export interface BrowserClient {
   /** Resolves once the client has flags; rejects if the first connection fails with nothing to serve. */
-  declare readonly ready: () => Promise<void>;
+  readonly ready: () => Promise<void>;
   /** `true` when `flagKey` is a boolean flag serving `true`; `defaultValue` (default `false`) on unknown flags or errors. */
-  declare readonly isEnabled: (flagKey: string, defaultValue?: boolean) => boolean;
+  readonly isEnabled: (flagKey: string, defaultValue?: boolean) => boolean;
   /**
    * The flag's value, or `defaultValue` when the flag is unknown, fails, or is not of the default's
    * type (a `boolean`, `string` or `number` default asks for that flag type; an object or array asks
    * for `json`; `null` accepts any type). For a `json` flag holding a primitive, use {@link evaluate}.
    */
-  declare readonly getValue: GetValue;
+  readonly getValue: GetValue;
   /** Key of the variant served (e.g. `control` / `treatment`), or `defaultVariant` on failure. */
-  declare readonly getVariant: (flagKey: string, defaultVariant?: string) => string | undefined;
+  readonly getVariant: (flagKey: string, defaultVariant?: string) => string | undefined;
   /** Full evaluation details: value, variant, reason, rule, error code. The default value defaults to `null`. */
-  declare readonly evaluate: <T = JsonValue>(
+  readonly evaluate: <T = JsonValue>(
     flagKey: string,
     defaultValue?: T,
     expectedType?: FlagType,
   ) => EvaluationDetails<T | JsonValue>;
   /** Values of every flag for the current context. */
-  declare readonly allFlags: () => Record<string, JsonValue>;
+  readonly allFlags: () => Record<string, JsonValue>;
   /** The current evaluation context. */
-  declare readonly getContext: () => EvaluationContext;
+  readonly getContext: () => EvaluationContext;
   /**
    * Switches to a new context (e.g. after login). Evaluation is local, so this needs no network;
    * emits `change` for the flags whose value differs for the new context.
    */
-  declare readonly identify: (context: EvaluationContext) => Promise<void>;
+  readonly identify: (context: EvaluationContext) => Promise<void>;
   /** Subscribes to an event; returns a function that unsubscribes. */
-  declare readonly on: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => () => void;
+  readonly on: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => () => void;
   /** Unsubscribes a listener added with {@link on}. */
-  declare readonly off: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => void;
+  readonly off: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => void;
   /** Stops all network activity and timers. Evaluation keeps working on the last flags. */
-  declare readonly close: () => void;
-
-  constructor(options: BrowserClientOptions) {
-    const url = options.url.replace(/\/+$/, '');
-    const store = new SnapshotStore();
-    // An application listener threw: surface it as an uncaught error without breaking the client.
-    const events = new Emitter<ClientEvents>((error) =>
-      setTimeout(() => {
-        throw error;
-      }),
-    );
-    const { bootstrap, offline } = options;
-    let context = options.context ?? {};
-    /** Bootstrap value map; used until the server confirms a snapshot. */
-    let values: Readonly<Record<string, JsonValue>> | undefined;
-    /** 0: not ready yet; 1: ready; 2: stale (ready, but the last contact with the server failed). */
-    let state = 0;
-    let resolveReady!: () => void;
-    let rejectReady!: (error: Error) => void;
-    const readyPromise = new Promise<void>((resolve, reject) => {
-      resolveReady = resolve;
-      rejectReady = reject;
-    });
-    readyPromise.catch(() => {}); // rejection is reported to whoever awaits ready(), not as unhandled
-
-    // The last snapshot is kept in storage (per server URL and key) so a reload while offline still
-    // renders the right flags. Storage may be missing or throw (Safari private mode, sandboxed
-    // iframes, quota): the cache is best-effort and never fails the client.
-    let storage = options.storage;
-    const cacheKey = `switchyard:${url}:${options.clientKey}`;
-    try {
-      if (storage === undefined) storage = localStorage; // `null` = no cache
-      store.applyPut(JSON.parse(storage?.getItem(cacheKey) ?? 'null'));
-    } catch {
-      // No usable storage or cache: start empty.
-    }
-
-    // Of the cache and a bootstrap snapshot, the newer revision wins. Anything else that is an
-    // object and not snapshot-shaped is a value map.
-    let hasBootstrap = store.applyPut(bootstrap).status != 'invalid';
-    if (
-      !hasBootstrap &&
-      typeof bootstrap == 'object' &&
-      bootstrap &&
-      !('schemaVersion' in bootstrap && 'flags' in bootstrap)
-    ) {
-      values = bootstrap;
-      hasBootstrap = true;
-    }
-
-    const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
-      const compiled = store.compiled;
-      if (!values) {
-        return compiled
-          ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
-          : errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
-      }
-      // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
-      // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
-      // Error messages are terse, as core's are in this bundle: the flag key (the code says the rest).
-      const value = values[flagKey]!;
-      return !Object.hasOwn(values, flagKey)
-        ? errorResult(defaultValue, 'FLAG_NOT_FOUND', flagKey)
-        : expectedType && expectedType != 'json' && typeof value != expectedType
-          ? errorResult(defaultValue, 'TYPE_MISMATCH', flagKey)
-          : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
-    };
-    const hasFlags = () => !!(values || store.compiled);
-    /** Values of every flag for the current context. */
-    const allFlags = () =>
-      Object.fromEntries(
-        (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? [])).map((key) => [key, evaluate(key).value]),
-      );
-    /** Values of every flag as last reported: `change` lists the flags whose value differs from them. */
-    let reported = allFlags();
-    /** Emits `change` for every flag whose value (compared as JSON) moved since the last report. */
-    const reportChanges = () => {
-      const before = reported;
-      const after = (reported = allFlags());
-      const changed = Object.keys({ ...before, ...after }).filter(
-        (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
-      );
-      if (changed.length) events.emit('change', { flags: changed.sort() });
-    };
-    /** First `ready`, or `ready` again after `stale`. */
-    const markReady = () => {
-      if (state != 1) {
-        resolveReady();
-        state = 1;
-        events.emit('ready');
-      }
-    };
-
-    const close = offline
-      ? undefined
-      : connect(store, url, options, {
-          synced_() {
-            // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
-            // answers, not by definitions: an edit that does not move them is not a `change`.
-            values = undefined;
-            reportChanges();
-            try {
-              storage?.setItem(cacheKey, JSON.stringify(store.snapshot));
-            } catch {
-              // Quota or disabled storage: the cache is an optimisation only.
-            }
-            markReady();
-          },
-          failed_(error, conclusive) {
-            events.emit('error', error);
-            if (!state) {
-              // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
-              if (!conclusive) return;
-              // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
-              if (!hasFlags()) return rejectReady(error);
-              markReady();
-            }
-            if (state == 1) {
-              state = 2;
-              events.emit('stale');
-            }
-          },
-        });
-    // Deferred so that listeners added right after creation see the first `ready`.
-    void Promise.resolve().then(() =>
-      hasBootstrap || (offline && hasFlags())
-        ? markReady()
-        : offline && rejectReady(new Error('Switchyard: offline, no bootstrap or cache')),
-    );
-
-    Object.assign(this, {
-      ready: () => readyPromise,
-      isEnabled(flagKey: string, defaultValue = false) {
-        // As fast as core's isEnabled: results are pre-built, only errors allocate.
-        const value = evaluate(flagKey, defaultValue, 'boolean').value;
-        return typeof value == 'boolean' ? value : defaultValue;
-      },
-      getValue: ((flagKey: string, defaultValue: JsonValue) =>
-        evaluate(flagKey, defaultValue, typeOfDefault(defaultValue)).value) as GetValue,
-      getVariant: (flagKey: string, defaultVariant?: string) => evaluate(flagKey).variant ?? defaultVariant,
-      evaluate,
-      allFlags,
-      getContext: () => context,
-      async identify(next: EvaluationContext) {
-        context = next ?? {};
-        reportChanges();
-      },
-      on: events.on.bind(events),
-      off: events.off.bind(events),
-      close() {
-        close?.();
-        events.clear();
-      },
-    } satisfies BrowserClient);
-  }
+  readonly close: () => void;
 }
 
 /**
@@ -226,5 +72,155 @@ export class BrowserClient {
  * if (client.isEnabled('new-checkout')) renderNewCheckout();
  */
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
-  return new BrowserClient(options);
+  const url = options.url.replace(/\/+$/, '');
+  const store = new SnapshotStore();
+  // An application listener threw: surface it as an uncaught error without breaking the client.
+  const events = new Emitter<ClientEvents>((error) =>
+    setTimeout(() => {
+      throw error;
+    }),
+  );
+  const { bootstrap, offline } = options;
+  let context = options.context ?? {};
+  /** Bootstrap value map; used until the server confirms a snapshot. */
+  let values: Readonly<Record<string, JsonValue>> | undefined;
+  /** 0: not ready yet; 1: ready; 2: stale (ready, but the last contact with the server failed). */
+  let state = 0;
+  let resolveReady!: () => void;
+  let rejectReady!: (error: Error) => void;
+  const readyPromise = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  readyPromise.catch(() => {}); // rejection is reported to whoever awaits ready(), not as unhandled
+
+  // The last snapshot is kept in storage (per server URL and key) so a reload while offline still
+  // renders the right flags. Storage may be missing or throw (Safari private mode, sandboxed
+  // iframes, quota): the cache is best-effort and never fails the client.
+  let storage = options.storage;
+  const cacheKey = `switchyard:${url}:${options.clientKey}`;
+  try {
+    if (storage === undefined) storage = localStorage; // `null` = no cache
+    store.applyPut(JSON.parse(storage?.getItem(cacheKey) ?? 'null'));
+  } catch {
+    // No usable storage or cache: start empty.
+  }
+
+  // Of the cache and a bootstrap snapshot, the newer revision wins. Anything else that is an
+  // object and not snapshot-shaped is a value map.
+  let hasBootstrap = store.applyPut(bootstrap).status != 'invalid';
+  if (
+    !hasBootstrap &&
+    typeof bootstrap == 'object' &&
+    bootstrap &&
+    !('schemaVersion' in bootstrap && 'flags' in bootstrap)
+  ) {
+    values = bootstrap;
+    hasBootstrap = true;
+  }
+
+  const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
+    const compiled = store.compiled;
+    if (!values) {
+      return compiled
+        ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
+        : errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
+    }
+    // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
+    // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
+    // Error messages are terse, as core's are in this bundle: the flag key (the code says the rest).
+    const value = values[flagKey]!;
+    return !Object.hasOwn(values, flagKey)
+      ? errorResult(defaultValue, 'FLAG_NOT_FOUND', flagKey)
+      : expectedType && expectedType != 'json' && typeof value != expectedType
+        ? errorResult(defaultValue, 'TYPE_MISMATCH', flagKey)
+        : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
+  };
+  const hasFlags = () => !!(values || store.compiled);
+  /** Values of every flag for the current context. */
+  const allFlags = () =>
+    Object.fromEntries(
+      (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? [])).map((key) => [key, evaluate(key).value]),
+    );
+  /** Values of every flag as last reported: `change` lists the flags whose value differs from them. */
+  let reported = allFlags();
+  /** Emits `change` for every flag whose value (compared as JSON) moved since the last report. */
+  const reportChanges = () => {
+    const before = reported;
+    const after = (reported = allFlags());
+    const changed = Object.keys({ ...before, ...after }).filter(
+      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    );
+    if (changed.length) events.emit('change', { flags: changed.sort() });
+  };
+  /** First `ready`, or `ready` again after `stale`. */
+  const markReady = () => {
+    if (state != 1) {
+      resolveReady();
+      state = 1;
+      events.emit('ready');
+    }
+  };
+
+  const close = offline
+    ? undefined
+    : connect(store, url, options, {
+        synced_() {
+          // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
+          // answers, not by definitions: an edit that does not move them is not a `change`.
+          values = undefined;
+          reportChanges();
+          try {
+            storage?.setItem(cacheKey, JSON.stringify(store.snapshot));
+          } catch {
+            // Quota or disabled storage: the cache is an optimisation only.
+          }
+          markReady();
+        },
+        failed_(error, conclusive) {
+          events.emit('error', error);
+          if (!state) {
+            // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
+            if (!conclusive) return;
+            // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
+            if (!hasFlags()) return rejectReady(error);
+            markReady();
+          }
+          if (state == 1) {
+            state = 2;
+            events.emit('stale');
+          }
+        },
+      });
+  // Deferred so that listeners added right after creation see the first `ready`.
+  void Promise.resolve().then(() =>
+    hasBootstrap || (offline && hasFlags())
+      ? markReady()
+      : offline && rejectReady(new Error('Switchyard: offline, no bootstrap or cache')),
+  );
+
+  return {
+    ready: () => readyPromise,
+    isEnabled(flagKey: string, defaultValue = false) {
+      // As fast as core's isEnabled: results are pre-built, only errors allocate.
+      const value = evaluate(flagKey, defaultValue, 'boolean').value;
+      return typeof value == 'boolean' ? value : defaultValue;
+    },
+    getValue: ((flagKey: string, defaultValue: JsonValue) =>
+      evaluate(flagKey, defaultValue, typeOfDefault(defaultValue)).value) as GetValue,
+    getVariant: (flagKey: string, defaultVariant?: string) => evaluate(flagKey).variant ?? defaultVariant,
+    evaluate,
+    allFlags,
+    getContext: () => context,
+    async identify(next: EvaluationContext) {
+      context = next ?? {};
+      reportChanges();
+    },
+    on: events.on.bind(events),
+    off: events.off.bind(events),
+    close() {
+      close?.();
+      events.clear();
+    },
+  };
 }

@@ -2,7 +2,7 @@
  * `@switchyard/sdk-browser`: Switchyard feature flags in the browser, evaluated locally.
  * See README.md; the OpenFeature provider is at `@switchyard/sdk-browser/openfeature`.
  */
-export { BrowserClient, createBrowserClient } from './client.js';
+export { createBrowserClient, type BrowserClient } from './client.js';
 export type {
   Bootstrap,
   BrowserClientOptions,

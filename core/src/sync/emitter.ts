@@ -43,11 +43,6 @@ export class Emitter<Events extends EventMap> {
     }
   }
 
-  /** Number of listeners of `event`. */
-  listenerCount(event: keyof Events): number {
-    return this.#listeners[event]?.size ?? 0;
-  }
-
   /** Removes every listener of every event. */
   clear(): void {
     this.#listeners = {};

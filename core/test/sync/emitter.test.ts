@@ -29,7 +29,6 @@ describe('Emitter', () => {
     emitter.off('ready', listener);
     emitter.emit('ready');
     expect(calls).toBe(1);
-    expect(emitter.listenerCount('ready')).toBe(0);
   });
 
   it('keeps calling the other listeners when one throws, and reports the error', () => {
@@ -60,9 +59,12 @@ describe('Emitter', () => {
 
   it('clear() removes everything', () => {
     const emitter = new Emitter<Events>();
-    emitter.on('ready', () => {});
-    emitter.on('change', () => {});
+    let calls = 0;
+    emitter.on('ready', () => calls++);
+    emitter.on('change', () => calls++);
     emitter.clear();
-    expect(emitter.listenerCount('ready') + emitter.listenerCount('change')).toBe(0);
+    emitter.emit('ready');
+    emitter.emit('change', { flags: [] });
+    expect(calls).toBe(0);
   });
 });
