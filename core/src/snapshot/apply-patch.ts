@@ -28,9 +28,7 @@ function mergeByKey<T extends { key: string }>(
 export function applyPatch(snapshot: Snapshot, patch: SnapshotPatch): Snapshot {
   if (patch.revision <= snapshot.revision) return snapshot;
   return {
-    schemaVersion: snapshot.schemaVersion,
-    projectKey: snapshot.projectKey,
-    environmentKey: snapshot.environmentKey,
+    ...snapshot,
     revision: patch.revision,
     flags: mergeByKey(snapshot.flags, patch.flags, patch.deletedFlags),
     segments: mergeByKey(snapshot.segments, patch.segments, patch.deletedSegments),
