@@ -50,7 +50,7 @@ const result = (status: ApplyStatus, changedFlags: string[] = []): ApplyResult =
  * (the browser SDK compares values for its one user) does not carry it in its bundle.
  */
 export class SnapshotStore {
-  #current: Snapshot | undefined;
+  /** The snapshot held and its compiled form (`compiled.snapshot`), or `undefined` when empty. */
   #compiled: CompiledSnapshot | undefined;
   readonly #detectChanges: ChangeDetector | undefined;
 
@@ -61,7 +61,7 @@ export class SnapshotStore {
 
   /** The snapshot held, if any. */
   get snapshot(): Snapshot | undefined {
-    return this.#current;
+    return this.#compiled?.snapshot;
   }
 
   /** The compiled form of {@link snapshot}, ready for `evaluate`. */
@@ -71,20 +71,20 @@ export class SnapshotStore {
 
   /** Revision held, or `undefined` when empty. */
   get revision(): number | undefined {
-    return this.#current?.revision;
+    return this.#compiled?.revision;
   }
 
   /** Replaces the snapshot with `snapshot` (unless it is older and `allowOlder` is not set). */
-  applyPut(snapshot: unknown, options: PutOptions = {}): ApplyResult {
-    const before = this.#current;
+  applyPut(snapshot: unknown, options?: PutOptions): ApplyResult {
+    const before = this.snapshot;
     if (!isSnapshot(snapshot)) return result('invalid');
-    if (before && snapshot.revision < before.revision && !options.allowOlder) return result('stale');
+    if (before && snapshot.revision < before.revision && !options?.allowOlder) return result('stale');
     return this.#install(before, snapshot);
   }
 
   /** Applies `patch` when it is the next revision; see {@link ApplyStatus}. */
   applyPatch(patch: unknown): ApplyResult {
-    const before = this.#current;
+    const before = this.snapshot;
     if (!isSnapshotPatch(patch)) return result('invalid');
     if (!before || patch.revision > before.revision + 1) return result('gap');
     if (patch.revision <= before.revision) return result('stale');
@@ -93,7 +93,6 @@ export class SnapshotStore {
 
   #install(before: Snapshot | undefined, after: Snapshot, touched?: DefinitionChanges): ApplyResult {
     this.#compiled = compileSnapshot(after);
-    this.#current = after;
     return result('applied', this.#detectChanges?.(before, after, touched));
   }
 }
