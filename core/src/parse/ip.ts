@@ -21,29 +21,27 @@ function ipv4Bits(text: string): string | undefined {
     : undefined;
 }
 
-/** Bits of an RFC 4291 text IPv6 address (`::` compression and dotted IPv4 tail allowed, no zone). */
+/**
+ * Bits of an RFC 4291 text IPv6 address (`::` compression and a dotted IPv4 tail allowed, no zone).
+ * Each half around `::` becomes its groups' bits (a dotted IPv4 address may end the last half: 32
+ * bits), an invalid group an `x`; the zeros `::` stands for (at least one group) join the halves.
+ */
 function ipv6Bits(text: string): string | undefined {
-  let tail = '';
-  // A dotted IPv4 tail stands for the last two groups.
-  const dotted = /:([\d.]+)$/.exec(text);
-  if (dotted?.[1]!.includes('.')) {
-    const bits = ipv4Bits(dotted[1]!);
-    if (!bits) return undefined;
-    tail = bits;
-    text = text.slice(0, dotted.index + 1) + '0:0';
-  }
   const halves = text.split('::');
-  const groups = halves.map((half) => (half ? half.split(':') : []));
-  const missing = 8 - groups.flat().length;
-  // With `::` at least one group is elided; without it there must be exactly eight.
-  if (halves.length > 2 || (halves.length == 2 ? missing < 1 : missing)) return undefined;
-  const all = [...groups[0]!, ...Array<string>(missing).fill('0'), ...(groups[1] ?? [])];
-  return all.every((group) => IPV6_GROUP.test(group))
-    ? all
-        .map((group) => bitsOf(parseInt(group, 16), 16))
-        .join('')
-        .slice(0, 128 - tail.length) + tail
-    : undefined;
+  const last = halves.length - 1;
+  const bits = halves.map((half, h) =>
+    (half ? half.split(':') : [])
+      .map((group, g, groups) =>
+        IPV6_GROUP.test(group)
+          ? bitsOf(parseInt(group, 16), 16)
+          : (h == last && g == groups.length - 1 && ipv4Bits(group)) || 'x',
+      )
+      .join(''),
+  );
+  const missing = 128 - bits.join('').length;
+  return last > 1 || bits.join('').includes('x') || (last ? missing < 16 : missing)
+    ? undefined
+    : bits.join('0'.repeat(missing));
 }
 
 /** Parses an IPv4 or IPv6 address; `undefined` for anything else (including non-strings). */
