@@ -1,4 +1,4 @@
-import { backoffDelay, type SnapshotStore } from '@switchyard/core/sync';
+import type { SnapshotStore } from '@switchyard/core/sync';
 import type { BrowserClientOptions } from './types.js';
 
 /** What the connection reports to its owner (members end in `_`: internal, mangled by the build). */
@@ -30,7 +30,6 @@ export function connect(
   { synced_, failed_ }: ConnectionHooks,
 ): () => void {
   const Source = (options.streaming ?? true) ? (options.EventSource ?? globalThis.EventSource) : undefined;
-  const backoff = { minMs: options.reconnectMinMs ?? 1_000, maxMs: options.reconnectMaxMs ?? 30_000 };
   const doc = globalThis.document as Document | undefined;
   const problem = (message: string) => new Error('Switchyard: ' + message);
   let failures = 0; // consecutive stream failures, for the backoff
@@ -38,8 +37,8 @@ export function connect(
   /** The next stream attempt (or, without streaming, the next poll). */
   let timer: ReturnType<typeof setTimeout> | undefined;
   let hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Hidden for long, or closed: no stream and no retries. */
   let paused = false;
-  let closed = false;
   /** A snapshot fetch is in flight; fetches do not stack up behind a slow server. */
   let fetching = false;
 
@@ -76,12 +75,12 @@ export function connect(
       const response = await (options.fetch ?? fetch)(endpoint('snapshot'), {
         headers: revision === undefined ? {} : { 'If-None-Match': `"${revision}"` },
       });
-      if (closed) return;
+      // A fetch that completes after close() still updates the store: harmless, and no new request follows.
       if (response.status == 304) return synced_();
       if (!response.ok) throw problem('snapshot HTTP ' + response.status);
       receive('put', await response.text());
     } catch (error) {
-      if (!closed) failed_(error instanceof Error ? error : problem(String(error)), true);
+      failed_(error instanceof Error ? error : problem(String(error)), true);
     } finally {
       fetching = false;
     }
@@ -103,7 +102,12 @@ export function connect(
   const streamFailed = (error: Error): void => {
     disconnect();
     failed_(error, false);
-    if (!closed && !paused) fetchThenOpenIn(backoffDelay(failures++, backoff));
+    // Exponential backoff with full jitter (as core's backoffDelay, inlined for size).
+    if (!paused) {
+      fetchThenOpenIn(
+        Math.random() * Math.min(options.reconnectMaxMs ?? 30_000, (options.reconnectMinMs ?? 1_000) * 2 ** failures++),
+      );
+    }
   };
 
   const open = (): void => {
@@ -128,7 +132,7 @@ export function connect(
         paused = true;
         disconnect();
       }, options.hiddenPauseMs ?? 300_000);
-    } else if (paused && !closed) {
+    } else if (paused) {
       paused = false;
       open();
     }
@@ -137,7 +141,7 @@ export function connect(
   doc?.addEventListener('visibilitychange', onVisibility);
   open();
   return () => {
-    closed = true;
+    paused = true;
     disconnect();
     doc?.removeEventListener('visibilitychange', onVisibility);
     clearTimeout(hiddenTimer);
