@@ -10,30 +10,30 @@ import { SCHEMA_VERSION, type Snapshot, type SnapshotPatch } from '../model/flag
 
 type Fields = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Fields =>
-  typeof value == 'object' && value !== null && !Array.isArray(value);
-
 const isListOf = (value: unknown, isItem: (item: unknown) => boolean) => Array.isArray(value) && value.every(isItem);
 
-const isKeyed = (item: unknown) => isRecord(item) && typeof item.key == 'string';
+// JSON cannot give a primitive or an array a `key` or `schemaVersion` property: reading one off
+// anything that is not `null` or `undefined` is a safe object test here.
+const isKeyed = (item: unknown) => typeof (item as Fields | undefined)?.key == 'string';
 
 const isString = (item: unknown) => typeof item == 'string';
 
 /** What snapshots and patches share: this schema version, a revision, keyed flags and segments. */
-const isVersioned = (value: unknown): value is Fields =>
-  isRecord(value) &&
-  value.schemaVersion === SCHEMA_VERSION &&
-  Number.isSafeInteger(value.revision) &&
-  (value.revision as number) >= 0 &&
-  isListOf(value.flags, isKeyed) &&
-  isListOf(value.segments, isKeyed);
+const isVersioned = (fields: Fields | undefined) =>
+  fields?.schemaVersion === SCHEMA_VERSION &&
+  Number.isSafeInteger(fields.revision) &&
+  (fields.revision as number) >= 0 &&
+  isListOf(fields.flags, isKeyed) &&
+  isListOf(fields.segments, isKeyed);
 
 /** True when `value` looks like a {@link Snapshot} of the schema version this code understands. */
 export function isSnapshot(value: unknown): value is Snapshot {
-  return isVersioned(value) && isString(value.projectKey) && isString(value.environmentKey);
+  const fields = value as Fields | undefined;
+  return isVersioned(fields) && isString(fields!.projectKey) && isString(fields!.environmentKey);
 }
 
 /** True when `value` looks like a {@link SnapshotPatch} of the schema version this code understands. */
 export function isSnapshotPatch(value: unknown): value is SnapshotPatch {
-  return isVersioned(value) && isListOf(value.deletedFlags, isString) && isListOf(value.deletedSegments, isString);
+  const fields = value as Fields | undefined;
+  return isVersioned(fields) && isListOf(fields!.deletedFlags, isString) && isListOf(fields!.deletedSegments, isString);
 }
