@@ -6,6 +6,7 @@ export * from './model/flag.js';
 export type * from './model/result.js';
 export { compileSnapshot, type CompiledSnapshot } from './compile/compile-snapshot.js';
 export { errorResult, evaluate, isEnabled } from './evaluate/evaluate.js';
+export { findFlag, serveFlag, type FlagHandle } from './evaluate/serve-flag.js';
 export { applyPatch } from './snapshot/apply-patch.js';
 export { toClientSnapshot } from './snapshot/client-snapshot.js';
 export { murmur3Utf8 } from './hash/murmur3.js';

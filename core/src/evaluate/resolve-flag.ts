@@ -5,16 +5,31 @@ import { resolveRules } from './resolve-rules.js';
 /**
  * Evaluates an existing flag (spec steps 3 to 6). `undefined` = serve the default with GENERAL.
  *
- * Prerequisites are evaluated depth-first with an explicit stack instead of recursion, so neither a
- * cycle nor a very long chain can overflow the call stack; a parent that is already on the stack is
- * a cycle (ERROR / GENERAL).
+ * Kept this small so that optimising compilers inline it, with the rule walk, into every caller
+ * (V8 caps the bytecode it inlines per function); flags with prerequisites take the separate path.
  */
 export function resolveFlag(
   flags: ReadonlyMap<string, CompiledFlag>,
   root: CompiledFlag,
   context: EvaluationContext,
 ): ServedResult {
-  if (!root.prerequisites_.length) return root.enabled_ ? resolveRules(root, context) : root.off_;
+  return root.prerequisites_.length
+    ? resolveChain(flags, root, context)
+    : root.enabled_
+      ? resolveRules(root, context)
+      : root.off_;
+}
+
+/**
+ * {@link resolveFlag} for a flag with prerequisites. They are evaluated depth-first with an explicit
+ * stack instead of recursion, so neither a cycle nor a very long chain can overflow the call stack;
+ * a parent that is already on the stack is a cycle (ERROR / GENERAL).
+ */
+function resolveChain(
+  flags: ReadonlyMap<string, CompiledFlag>,
+  root: CompiledFlag,
+  context: EvaluationContext,
+): ServedResult {
   const chain = [root];
   const next = [0]; // per frame: index of the prerequisite to look at next
   // Chains are short: scan them. Past 16 frames a Set keeps very deep chains linear.
