@@ -44,6 +44,15 @@ export async function inChangeTransaction<T>(
     // one environment's row lock into failures; waiting a little longer is what a writer wants.
     TRANSACTION_LIMITS,
   );
+  announceRecorded(deps.notifier, recorded);
+  return result;
+}
+
+/**
+ * Tells `notifier` about committed changes: every affected environment once, at its latest
+ * revision, with the flags and segments of all of them. Call it only after the commit.
+ */
+export function announceRecorded(notifier: ChangeNotifier, recorded: readonly RecordedChange[]): void {
   const latest = new Map<string, number>();
   for (const { environmentId, revision } of recorded.flatMap((change) => change.revisions)) {
     latest.set(environmentId, Math.max(revision, latest.get(environmentId) ?? 0));
@@ -53,12 +62,11 @@ export async function inChangeTransaction<T>(
       environmentId,
       revision,
     }));
-    deps.notifier.notify({
+    notifier.notify({
       environmentIds: revisions.map((entry) => entry.environmentId),
       revisions,
       flags: [...new Set(recorded.flatMap((change) => change.flags))],
       segments: [...new Set(recorded.flatMap((change) => change.segments))],
     });
   }
-  return result;
 }

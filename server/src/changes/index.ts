@@ -1,3 +1,9 @@
 export { ChangeNotifier, type ChangeEvent, type ChangeListener, type EnvironmentRevision } from './notifier.js';
 export { recordChange, type ChangeAffects, type ChangeInput, type RecordedChange } from './record-change.js';
-export { inChangeTransaction, type ChangeDeps, type RecordFn } from './change-transaction.js';
+export {
+  recordChangeCtes,
+  type GuardedChangeInput,
+  type RecordChangeColumns,
+  type RecordChangeCtes,
+} from './record-change-ctes.js';
+export { announceRecorded, inChangeTransaction, type ChangeDeps, type RecordFn } from './change-transaction.js';

@@ -51,9 +51,7 @@ export interface RecordedChange {
  * order so two writers touching the same set cannot deadlock.
  */
 export async function recordChange(tx: Prisma.TransactionClient, input: ChangeInput): Promise<RecordedChange> {
-  const flags = unique(input.affects?.flags ?? []);
-  const segments = unique(input.affects?.segments ?? []);
-  const environmentIds = unique(input.affects?.environmentIds ?? []).sort();
+  const { environmentIds, flags, segments } = sortedAffects(input.affects);
   if (environmentIds.length > 1) {
     // Row locks in id order, so two writers touching the same environments cannot deadlock (the
     // UPDATE below locks in whatever order its plan visits the rows).
@@ -91,8 +89,17 @@ export async function recordChange(tx: Prisma.TransactionClient, input: ChangeIn
   return { auditId: BigInt(row.audit_id), revisions, flags, segments };
 }
 
+/** `affects` without duplicates, environments in id order (the order their rows are locked in). */
+export function sortedAffects(affects: ChangeAffects | undefined): Required<ChangeAffects> {
+  return {
+    environmentIds: unique(affects?.environmentIds ?? []).sort(),
+    flags: unique(affects?.flags ?? []),
+    segments: unique(affects?.segments ?? []),
+  };
+}
+
 /** JSON text of `value` for a jsonb parameter (null when absent): Dates as ISO strings, bigints as strings. */
-function jsonText(value: unknown): string | null {
+export function jsonText(value: unknown): string | null {
   if (value === undefined) return null;
   return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'null';
 }
