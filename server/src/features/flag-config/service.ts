@@ -1,17 +1,19 @@
 import type { ChangeDeps, RecordFn } from '../../changes/index.js';
-import { inChangeTransaction } from '../../changes/index.js';
+import { announceRecorded, inChangeTransaction } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { conflict, HttpError, notFound, preconditionFailed } from '../../http/errors.js';
 import { lockAndReadFlag, requireFlag } from '../flags/service.js';
 import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
 import { configStateOf, killedFromOf, listFlagConfigs } from '../flags/store.js';
 import type { EnvironmentRow, ProjectRow } from '../projects/store.js';
-import { requireEnvironment, requireProject } from '../projects/store.js';
+import { requireProject } from '../projects/store.js';
 import type { ConfigBody, ConfigResponse } from './schemas.js';
 import type { ConfigWrite } from './store.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { findConfig, lockAndReadConfig, lockAndReadFlagForShare, lockConfigs, writeConfig } from './store.js';
-import { validateConfig } from './validate.js';
+import { readTarget, type ConfigTarget } from './target.js';
+import { needsLockedReads, validateConfig } from './validate.js';
+import { writeConfigIfCurrent, type WriteRecord } from './write-statement.js';
 
 /** The API (and audit) view of a configuration row. */
 export function toConfigResponse(row: FlagConfigRow, environmentKey: string): ConfigResponse {
@@ -44,10 +46,13 @@ function plain(state: ConfigState): ConfigWrite {
 
 /**
  * Per-environment flag configuration: replace (with If-Match), on/off, rule rollout, kill and
- * restore. Every write runs in one transaction that locks the flag row FOR SHARE (definition
- * changes take it FOR UPDATE), then the configuration row(s) FOR UPDATE, reads them, writes with a
- * version bump and records the change (which locks the environment rows last). Any write but
- * kill/restore ends a kill (restore is then a 409).
+ * restore. A one-environment write is read in one statement and written in another that lands
+ * only if the flag and configuration rows are still the versions read (taking the flag row FOR
+ * SHARE, the configuration row and then the environment row for the revision bump). When they are
+ * not, and for every-environment writes, the write runs in one transaction that locks the flag row
+ * FOR SHARE (definition changes take it FOR UPDATE), then the configuration row(s) FOR UPDATE,
+ * reads them, writes with a version bump and records the change (which locks the environment rows
+ * last). Any write but kill/restore ends a kill (restore is then a 409).
  */
 export class FlagConfigService {
   /** Configuration writes of one flag run one at a time in this process (see KeyedQueue). */
@@ -56,10 +61,9 @@ export class FlagConfigService {
   constructor(private readonly deps: ChangeDeps) {}
 
   async get(projectKey: string, flagKey: string, environmentKey: string): Promise<ConfigResponse> {
-    const { flag, environment } = await this.#resolve(projectKey, flagKey, environmentKey);
-    const row = await findConfig(this.deps.prisma, flag.id, environment.id);
-    if (!row) throw missingConfig(flag.key, environment.key);
-    return toConfigResponse(row, environment.key);
+    const { flag, environment, config } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
+    if (!config) throw missingConfig(flag.key, environment.key);
+    return toConfigResponse(config, environment.key);
   }
 
   /** PUT: replaces the whole configuration if it is still at `expectedVersion`. */
@@ -149,18 +153,13 @@ export class FlagConfigService {
     return this.#writeAll(projectKey, flagKey, actor, (row) => row.killedFrom !== null, restoreSpec(reason));
   }
 
-  async #resolve(projectKey: string, flagKey: string, environmentKey: string) {
-    const project = await requireProject(this.deps.prisma, projectKey);
-    // Two independent reads at once (one round trip of wait instead of two); the flag's 404 wins.
-    const [flag, environment] = await Promise.allSettled([
-      requireFlag(this.deps.prisma, project.id, flagKey),
-      requireEnvironment(this.deps.prisma, project, environmentKey),
-    ]);
-    if (flag.status === 'rejected') throw flag.reason;
-    if (environment.status === 'rejected') throw environment.reason;
-    return { project, flag: flag.value, environment: environment.value };
-  }
-
+  /**
+   * One environment: read everything in one statement, then write with one statement that lands
+   * only if nothing changed since (see `writeConfigIfCurrent`) — two round trips, no interactive
+   * transaction. When something did change (another instance wrote), or when validating needs
+   * other rows read under lock (prerequisites, segments), the write runs in a transaction that
+   * locks the flag and the configuration first.
+   */
   async #writeOne(
     projectKey: string,
     flagKey: string,
@@ -168,16 +167,50 @@ export class FlagConfigService {
     actor: string,
     spec: WriteSpec,
   ): Promise<ConfigResponse> {
-    const { project, flag: found, environment } = await this.#resolve(projectKey, flagKey, environmentKey);
-    return this.#queue.run(found.id, () =>
-      inChangeTransaction(this.deps, async (tx, record) => {
+    return this.#queue.run(queueKey(projectKey, flagKey), async () => {
+      const target = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
+      const { project, flag: found, environment } = target;
+      if (!target.config) throw missingConfig(found.key, environment.key);
+      const written = await this.#writeIfCurrent(target, target.config, actor, spec);
+      if (written) return written;
+      return inChangeTransaction(this.deps, async (tx, record) => {
         const flag = await lockAndReadFlagForShare(tx, found.id);
         if (!flag) throw notFound(`Flag '${found.key}' not found`);
         const current = await lockAndReadConfig(tx, flag.id, environment.id);
         if (!current) throw missingConfig(flag.key, environment.key);
         return applyWrite(tx, record, { actor, project, flag, environment, current, spec });
-      }),
-    );
+      });
+    });
+  }
+
+  /**
+   * The write as one statement, computed from the rows `readTarget` saw. Errors (412, 400, 404 for
+   * an unknown rule, 409) are answered from those rows: they were current when read. Undefined when
+   * the statement found the flag or the configuration changed (nothing was written), or when the
+   * validation needs rows read under lock.
+   */
+  async #writeIfCurrent(
+    target: ConfigTarget,
+    current: FlagConfigRow,
+    actor: string,
+    spec: WriteSpec,
+  ): Promise<ConfigResponse | undefined> {
+    const { project, flag, environment } = target;
+    const write = computeWrite({ flag, environment, current, spec });
+    if (spec.validate && needsLockedReads(write.state)) return undefined;
+    await checkWrite(this.deps.prisma, { flag, environment, spec, write });
+    const base = {
+      flagId: flag.id,
+      flagXmin: flag.xmin,
+      environmentId: environment.id,
+      environmentKey: environment.key,
+      version: current.version,
+    };
+    const record = changeRecord({ actor, project, flag, environment, current, spec });
+    const result = await writeConfigIfCurrent(this.deps.prisma, base, write, record);
+    if (!result) return undefined;
+    announceRecorded(this.deps.notifier, [result.recorded]);
+    return toConfigResponse(result.row, environment.key);
   }
 
   async #writeAll(
@@ -189,7 +222,7 @@ export class FlagConfigService {
   ): Promise<ConfigResponse[]> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
-    return this.#queue.run(found.id, () =>
+    return this.#queue.run(queueKey(projectKey, flagKey), () =>
       inChangeTransaction(this.deps, async (tx, record) => {
         const flag = await lockAndReadFlag(tx, found, 'share');
         await lockConfigs(tx, flag.id);
@@ -239,34 +272,61 @@ function missingConfig(flagKey: string, environmentKey: string): HttpError {
   return notFound(`Flag '${flagKey}' has no configuration in environment '${environmentKey}'`);
 }
 
-/** Checks, writes and records one configuration change inside the caller's transaction. */
-async function applyWrite(
-  tx: Prisma.TransactionClient,
-  record: RecordFn,
-  input: {
-    actor: string;
-    project: ProjectRow;
-    flag: FlagRow;
-    environment: Pick<EnvironmentRow, 'id' | 'key'>;
-    current: FlagConfigRow;
-    spec: WriteSpec;
-  },
-): Promise<ConfigResponse> {
-  const { actor, project, flag, environment, current, spec } = input;
+/** A one-environment write: what it applies to and what it does. */
+interface WriteInput {
+  actor: string;
+  project: Pick<ProjectRow, 'id'>;
+  flag: FlagRow;
+  environment: Pick<EnvironmentRow, 'id' | 'key'>;
+  current: FlagConfigRow;
+  spec: WriteSpec;
+}
+
+/** The new configuration, after the If-Match check (412). */
+function computeWrite({ flag, environment, current, spec }: Omit<WriteInput, 'actor' | 'project'>): ConfigWrite {
   if (spec.expectedVersion !== undefined && current.version !== spec.expectedVersion) {
     throw staleVersion(flag.key, environment.key, spec.expectedVersion, current.version);
   }
-  const write = spec.next(current);
-  if (spec.validate) {
-    try {
-      await validateConfig(tx, { flag, environmentId: environment.id, config: write.state });
-    } catch (error) {
-      if (spec.invalidStatus === 409 && error instanceof HttpError && error.statusCode === 400) {
-        throw conflict(`Cannot restore: the saved configuration is no longer valid (${error.message})`, error.details);
-      }
-      throw error;
+  return spec.next(current);
+}
+
+/** Validates the new configuration when the spec asks for it (400, or 409 for a restore). */
+async function checkWrite(
+  tx: Prisma.TransactionClient,
+  { flag, environment, spec, write }: Pick<WriteInput, 'flag' | 'environment' | 'spec'> & { write: ConfigWrite },
+): Promise<void> {
+  if (!spec.validate) return;
+  try {
+    await validateConfig(tx, { flag, environmentId: environment.id, config: write.state });
+  } catch (error) {
+    if (spec.invalidStatus === 409 && error instanceof HttpError && error.statusCode === 400) {
+      throw conflict(`Cannot restore: the saved configuration is no longer valid (${error.message})`, error.details);
     }
+    throw error;
   }
+}
+
+/** The audit record of a write (its `after` is the written row). */
+function changeRecord({ actor, project, flag, environment, current, spec }: WriteInput): WriteRecord {
+  return {
+    actor,
+    projectId: project.id,
+    action: spec.action,
+    targetType: 'flag_config',
+    targetKey: flag.key,
+    environment: environment.key,
+    before: toConfigResponse(current, environment.key),
+    reason: spec.reason ?? null,
+    // Archived flags are in no snapshot: their configuration changes move no revision.
+    ...(flag.archivedAt === null ? { affects: { environmentIds: [environment.id], flags: [flag.key] } } : {}),
+  };
+}
+
+/** Checks, writes and records one configuration change inside the caller's transaction. */
+async function applyWrite(tx: Prisma.TransactionClient, record: RecordFn, input: WriteInput): Promise<ConfigResponse> {
+  const { flag, environment, current, spec } = input;
+  const write = computeWrite(input);
+  await checkWrite(tx, { flag, environment, spec, write });
   const key = { flagId: flag.id, environmentId: environment.id };
   const updated = await writeConfig(tx, key, write, spec.expectedVersion);
   if (!updated) {
@@ -275,20 +335,13 @@ async function applyWrite(
     throw staleVersion(flag.key, environment.key, spec.expectedVersion ?? current.version, latest?.version);
   }
   const after = toConfigResponse(updated, environment.key);
-  await record({
-    actor,
-    projectId: project.id,
-    action: spec.action,
-    targetType: 'flag_config',
-    targetKey: flag.key,
-    environment: environment.key,
-    before: toConfigResponse(current, environment.key),
-    after,
-    reason: spec.reason ?? null,
-    // Archived flags are in no snapshot: their configuration changes move no revision.
-    ...(flag.archivedAt === null ? { affects: { environmentIds: [environment.id], flags: [flag.key] } } : {}),
-  });
+  await record({ ...changeRecord(input), after });
   return after;
+}
+
+/** The KeyedQueue key of a flag's configuration writes. */
+function queueKey(projectKey: string, flagKey: string): string {
+  return `${projectKey}\u0000${flagKey}`;
 }
 
 function staleVersion(flagKey: string, environmentKey: string, expected: number, actual: number | undefined) {

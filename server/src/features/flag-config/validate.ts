@@ -27,6 +27,14 @@ export async function validateConfig(
   }
 }
 
+/**
+ * True when validating `config` reads other rows (prerequisite flags, segments), which must be
+ * read and locked in the writing transaction. Otherwise the check depends only on the flag row.
+ */
+export function needsLockedReads(config: ConfigState): boolean {
+  return config.prerequisites.length > 0 || config.rules.some((rule) => rule.segments.length > 0);
+}
+
 async function prerequisiteIssues(
   tx: Prisma.TransactionClient,
   flag: FlagRow,
