@@ -33,6 +33,8 @@ const DURATION_S = Number(process.env.DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const COLD_STARTS = Number(process.env.COLD_STARTS ?? 5);
 const PROFILE = process.env.PROFILE;
+const ONLY = process.env.ONLY;
+if (ONLY !== undefined && ONLY !== 'toggles') throw new Error(`ONLY must be toggles; got ${ONLY}`);
 const PROFILE_DIR = process.env.PROFILE_DIR ?? '/tmp/switchyard-bench-profile';
 const WARMUP_TOGGLES = 20;
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -193,6 +195,11 @@ async function main() {
       meanMs: round(toggleTimes.reduce((a, b) => a + b, 0) / toggleTimes.length),
       serverCpuMsPerToggle: round(serverCpuMsPerToggle),
     };
+    if (ONLY === 'toggles') {
+      // A quick A/B of the write path: one JSON line, results.json left alone.
+      process.stdout.write(`${JSON.stringify({ server: mainPath, loadAverage: load.toggles, toggle })}\n`);
+      return;
+    }
 
     process.stderr.write(`snapshot, full body, ${DURATION_S} s…\n`);
     load.snapshotFull = loadAverage();
