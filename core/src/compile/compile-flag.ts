@@ -1,4 +1,3 @@
-import { isAscii } from '../hash/utf8.js';
 import type { Flag, JsonValue, Rule, Serve } from '../model/flag.js';
 import type { EvaluationResult, Reason } from '../model/result.js';
 import { TERSE_ERRORS } from '../model/terse-errors.js';
@@ -85,7 +84,6 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
   return {
     type_: flag.type,
     prefix_: prefix,
-    ascii_: isAscii(prefix),
     enabled_: flag.enabled === true,
     rules_: rules,
     fallthrough_: compileServe(flag.defaultServe, rules.length ? 'DEFAULT' : 'STATIC'),

@@ -47,7 +47,6 @@ export interface CompiledFlag {
   readonly type_: FlagType;
   /** `salt + ':'`, the constant head of every hash input of this flag. */
   readonly prefix_: string;
-  readonly ascii_: boolean;
   readonly enabled_: boolean;
   readonly rules_: readonly CompiledRule[];
   readonly fallthrough_: CompiledServe;

@@ -1,5 +1,4 @@
-import { murmur3Prefixed } from './murmur3.js';
-import { isAscii } from './utf8.js';
+import { murmur3Utf8 } from './murmur3.js';
 
 /** Seed of the rollout hash (spec: "Rollout bucket"). */
 export const ROLLOUT_SEED = 0;
@@ -20,10 +19,10 @@ export function variantBucketOfHash(hash: number): number {
 
 /** Rollout bucket of `unit` for a flag salted with `salt`, in `[0, 10000)`. */
 export function rolloutBucket(salt: string, unit: string): number {
-  return rolloutBucketOfHash(murmur3Prefixed(salt + ':', isAscii(salt), unit, ROLLOUT_SEED));
+  return rolloutBucketOfHash(murmur3Utf8(`${salt}:${unit}`, ROLLOUT_SEED));
 }
 
 /** Variant (split) bucket of `unit` for a flag salted with `salt`, in `[0, 10000)`. */
 export function variantBucket(salt: string, unit: string): number {
-  return variantBucketOfHash(murmur3Prefixed(salt + ':', isAscii(salt), unit, VARIANT_SEED));
+  return variantBucketOfHash(murmur3Utf8(`${salt}:${unit}`, VARIANT_SEED));
 }

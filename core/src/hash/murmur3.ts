@@ -8,12 +8,3 @@ import { isAscii, utf8ByteString } from './utf8.js';
 export function murmur3Utf8(text: string, seed: number): number {
   return murmurhash3(isAscii(text) ? text : utf8ByteString(text), seed);
 }
-
-/**
- * Hashes `prefix + unit` where `prefix` is known (at compile time) to be ASCII or not; only the
- * unit is scanned on the hot path.
- */
-export function murmur3Prefixed(prefix: string, prefixAscii: boolean, unit: string, seed: number): number {
-  const text = prefix + unit;
-  return murmurhash3(prefixAscii && isAscii(unit) ? text : utf8ByteString(text), seed);
-}

@@ -1,6 +1,6 @@
 /**
  * The browser build's stand-in for core's `hash/murmur3.js` (see scripts/build.mjs): the same
- * functions with the same results — MurmurHash3 x86 32-bit of the UTF-8 bytes — in fewer bytes.
+ * function with the same results — MurmurHash3 x86 32-bit of the UTF-8 bytes — in fewer bytes.
  * Core hashes ASCII strings without re-encoding them and calls murmurhash-js, which spells every
  * 32-bit multiply as two 16-bit halves for engines without `Math.imul`; here every input goes
  * through `TextEncoder` (one small allocation per hashed evaluation) and `Math.imul` does the
@@ -11,9 +11,9 @@
 
 let encoder: TextEncoder | undefined;
 
-/** MurmurHash3 x86 32-bit of `prefix + unit` as UTF-8; `prefixAscii` (core's shortcut) is not needed. */
-export function murmur3Prefixed(prefix: string, prefixAscii: boolean, unit: string, seed: number): number {
-  const key = (encoder ??= new TextEncoder()).encode(prefix + unit);
+/** MurmurHash3 x86 32-bit of the UTF-8 bytes of `text`, as an unsigned 32-bit integer. */
+export function murmur3Utf8(text: string, seed: number): number {
+  const key = (encoder ??= new TextEncoder()).encode(text);
   const mix = (k: number) => Math.imul(((k = Math.imul(k, 0xcc9e2d51)) << 15) | (k >>> 17), 0x1b873593);
   const tail = key.length & 3;
   const end = key.length - tail;
@@ -29,6 +29,3 @@ export function murmur3Prefixed(prefix: string, prefixAscii: boolean, unit: stri
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
-
-/** MurmurHash3 x86 32-bit of the UTF-8 bytes of `text`. */
-export const murmur3Utf8 = (text: string, seed: number): number => murmur3Prefixed('', true, text, seed);
