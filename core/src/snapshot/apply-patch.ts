@@ -1,23 +1,18 @@
 import type { Snapshot, SnapshotPatch } from '../model/flag.js';
 
-/** Replaces items by key in place, appends new ones, then drops deleted keys (deletion wins). */
+/**
+ * Replaces items by key in place, appends new ones, then drops deleted keys (deletion wins). A Map
+ * does the ordering: `set` on a key it holds keeps that key's position.
+ */
 function mergeByKey<T extends { key: string }>(
   current: readonly T[],
   upserts: readonly T[],
   deleted: readonly string[],
 ): T[] {
-  const replacements = new Map<string, T>();
-  for (const item of upserts) replacements.set(item.key, item);
-  const gone = new Set(deleted);
-  const merged: T[] = [];
-  for (const item of current) {
-    if (gone.has(item.key)) continue;
-    const replacement = replacements.get(item.key);
-    merged.push(replacement ?? item);
-    replacements.delete(item.key);
-  }
-  for (const item of replacements.values()) if (!gone.has(item.key)) merged.push(item);
-  return merged;
+  const byKey = new Map(current.map((item) => [item.key, item]));
+  for (const item of upserts) byKey.set(item.key, item);
+  for (const key of deleted) byKey.delete(key);
+  return [...byKey.values()];
 }
 
 /**
