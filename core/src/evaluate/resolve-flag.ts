@@ -23,46 +23,45 @@ export function resolveFlag(
 /**
  * {@link resolveFlag} for a flag with prerequisites. They are evaluated depth-first with an explicit
  * stack instead of recursion, so neither a cycle nor a very long chain can overflow the call stack;
- * a parent that is already on the stack is a cycle (ERROR / GENERAL).
+ * a parent that is already being evaluated is a cycle (ERROR / GENERAL).
  */
 function resolveChain(
   flags: ReadonlyMap<string, CompiledFlag>,
   root: CompiledFlag,
   context: EvaluationContext,
 ): ServedResult {
-  const chain = [root];
-  const next = [0]; // per frame: index of the prerequisite to look at next
-  // Chains are short: scan them. Past 16 frames a Set keeps very deep chains linear.
-  let onChain: Set<CompiledFlag> | undefined;
+  /** Flags waiting for a prerequisite's result, each with that prerequisite's index. */
+  const waiting: [CompiledFlag, number][] = [];
+  /** `flag` and the flags waiting: meeting one of them again is a cycle. */
+  const evaluating = new Set([root]);
+  let flag = root;
+  let index = 0; // of the prerequisite of `flag` to look at next
   let result: ServedResult;
-  let parentDone = false; // `result` is the result of the top frame's prerequisite `next[top]`
   for (;;) {
-    const top = chain.length - 1;
-    const flag = chain[top]!;
-    if (parentDone) {
-      parentDone = false;
-      if (result === undefined || result.reason == 'ERROR') result = flag.error_;
-      else if (flag.prerequisites_[next[top]!]!.variants_.has(result.variant!)) {
-        next[top]!++;
-        continue;
-      } else result = flag.failed_;
-    } else if (!flag.enabled_) result = flag.off_;
-    else if (next[top]! < flag.prerequisites_.length) {
-      const parent = flags.get(flag.prerequisites_[next[top]!]!.key_);
-      if (parent === undefined || (onChain ? onChain.has(parent) : chain.includes(parent))) result = flag.error_;
-      else {
-        chain.push(parent);
-        next.push(0);
-        if (onChain) onChain.add(parent);
-        else if (chain.length > 16) onChain = new Set(chain);
+    const prerequisite = flag.prerequisites_[index];
+    if (!flag.enabled_) result = flag.off_;
+    else if (prerequisite) {
+      const parent = flags.get(prerequisite.key_);
+      if (parent && !evaluating.has(parent)) {
+        waiting.push([flag, index]);
+        evaluating.add((flag = parent));
+        index = 0;
         continue;
       }
+      result = flag.error_;
     } else result = resolveRules(flag, context);
-    // `flag` has its result: hand it to the frame below.
-    chain.pop();
-    next.pop();
-    onChain?.delete(flag);
-    if (!chain.length) return result;
-    parentDone = true;
+    // `result` is final for `flag`: hand it to the flags waiting for it, until one can go on.
+    for (;;) {
+      evaluating.delete(flag);
+      const frame = waiting.pop();
+      if (!frame) return result;
+      [flag, index] = frame;
+      if (result === undefined || result.reason == 'ERROR') result = flag.error_;
+      else if (!flag.prerequisites_[index]!.variants_.has(result.variant!)) result = flag.failed_;
+      else {
+        index++;
+        break;
+      }
+    }
   }
 }
