@@ -1,5 +1,5 @@
 import type { Flag, JsonValue, Rule, Serve } from '../model/flag.js';
-import type { EvaluationResult, Reason } from '../model/result.js';
+import type { Reason } from '../model/result.js';
 import { TERSE_ERRORS } from '../model/terse-errors.js';
 import { compileCondition } from '../operators/compile-condition.js';
 import type { CompiledFlag, CompiledRule, CompiledServe, ContextTest, ServedResult } from './compiled-types.js';
@@ -19,16 +19,19 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
     if (!values.has(variant.key)) values.set(variant.key, frozenJsonCopy(variant.value));
   }
   /** The frozen result object of one (variant, reason, ruleId), or `undefined` for an unknown variant. */
-  const resultOf = (variant: unknown, reason: Reason, ruleId?: string): ServedResult => {
-    if (!values.has(variant as string)) return;
-    const result: EvaluationResult = { value: values.get(variant as string)!, variant: variant as string, reason };
-    if (ruleId !== undefined) result.ruleId = ruleId;
-    if (reason == 'ERROR') {
-      result.errorCode = 'GENERAL';
-      result.errorMessage = TERSE_ERRORS ? flag.key : 'prerequisite missing, cyclic or in error';
-    }
-    return Object.freeze(result);
-  };
+  const resultOf = (variant: unknown, reason: Reason, ruleId?: string): ServedResult =>
+    values.has(variant as string)
+      ? Object.freeze({
+          value: values.get(variant as string)!,
+          variant: variant as string,
+          reason,
+          ...(ruleId !== undefined && { ruleId }),
+          ...(reason == 'ERROR' && {
+            errorCode: 'GENERAL' as const,
+            errorMessage: TERSE_ERRORS ? flag.key : 'prerequisite missing, cyclic or in error',
+          }),
+        })
+      : undefined;
 
   const compileServe = (serve: Serve, reason: Reason, ruleId?: string): CompiledServe => {
     const split = (serve as { split?: unknown })?.split;
@@ -44,16 +47,12 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
     const results: ServedResult[] = [];
     let cumulative = 0;
     let absent: ServedResult;
-    let absentChosen = false;
     for (const share of split as { variant: string; weight: number }[]) {
       const weight = Number.isFinite(share.weight) && share.weight > 0 ? share.weight : 0;
       const result = resultOf(share.variant, 'SPLIT', ruleId);
+      if (weight > 0 && !cumulative) absent = result; // the first share with a weight
       thresholds.push((cumulative += weight));
       results.push(result);
-      if (weight > 0 && !absentChosen) {
-        absentChosen = true;
-        absent = result;
-      }
     }
     const stickiness = (serve as { stickiness?: unknown }).stickiness;
     return {
