@@ -8,8 +8,6 @@ export interface CompiledSnapshot {
   /** The snapshot this was compiled from (not copied; do not mutate it). */
   readonly snapshot: Snapshot;
   readonly revision: number;
-  /** Whether the snapshot has a flag with this key. */
-  has(flagKey: string): boolean;
   /** Keys of all flags, in snapshot order. */
   flagKeys(): string[];
 }
@@ -49,7 +47,6 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     snapshot,
     revision: snapshot?.revision,
     flags_: flags,
-    has: (flagKey) => flags.has(flagKey),
     flagKeys: () => [...flags.keys()],
   };
   return compiled;
