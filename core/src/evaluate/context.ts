@@ -7,10 +7,8 @@ import type { EvaluationContext } from '../model/flag.js';
  */
 export function readAttribute(context: EvaluationContext, name: string): unknown {
   const value: unknown = context[name];
-  return typeof value == 'function' || (typeof value == 'object' && value !== null && !Array.isArray(value))
-    ? Object.hasOwn(context, name)
-      ? value
-      : undefined
+  return (typeof value == 'object' || typeof value == 'function') && value !== null && !Object.hasOwn(context, name)
+    ? undefined
     : value;
 }
 
