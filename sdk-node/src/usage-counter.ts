@@ -1,3 +1,5 @@
+import { findFlag, type CompiledSnapshot, type EvaluationResult, type FlagHandle } from '@switchyard/core';
+
 /** Variant key under which evaluations that returned the caller's default are counted. */
 export const DEFAULT_VARIANT_KEY = '';
 
@@ -8,63 +10,108 @@ export interface UsageReport {
   flags: Record<string, Record<string, number>>;
 }
 
+/** What {@link FlagUsage.result} holds before the flag served anything: no result is this object. */
+const NOTHING: EvaluationResult = Object.freeze({ value: null, reason: 'ERROR' });
+
+/** How often one more result of a flag was served (see {@link FlagUsage.more}). */
+export class ResultCount {
+  readonly result: EvaluationResult | undefined;
+  count = 1;
+  readonly next: ResultCount | undefined;
+
+  constructor(result: EvaluationResult | undefined, next: ResultCount | undefined) {
+    this.result = result;
+    this.next = next;
+  }
+}
+
 /**
- * Evaluation counts per flag and variant since the last {@link take}, in memory. Recording a served
- * result is one identity map lookup and an increment, with no allocation once seen. At most
- * `maxKeys` distinct keys (served result objects, or (flag, variant) pairs for errors) are held:
- * evaluations of new keys beyond that are dropped and counted, so memory stays bounded whatever
- * the traffic.
+ * One flag of the counter's current snapshot, as evaluation uses it: the core handle to evaluate it
+ * with, and the results it served with how often. Core returns one shared, frozen result object per
+ * flag, variant and reason of a compiled snapshot, so a flag serves a handful of them: the first
+ * is counted in place, the others in a short list. `undefined` stands for the caller's default.
+ */
+export class FlagUsage {
+  readonly key: string;
+  /** The snapshot the flag is of, and the flag's core handle in it. */
+  readonly compiled: CompiledSnapshot;
+  readonly handle: FlagHandle;
+  /** The first result served since the last fold, and how often it was. */
+  result: EvaluationResult | undefined = NOTHING;
+  count = 0;
+  /** The other results served. */
+  more: ResultCount | undefined = undefined;
+
+  constructor(key: string, compiled: CompiledSnapshot, handle: FlagHandle) {
+    this.key = key;
+    this.compiled = compiled;
+    this.handle = handle;
+  }
+}
+
+/**
+ * Evaluation counts per flag and variant since the last {@link take}, in memory, and the table the
+ * client looks flags up in when metrics are on: one map lookup per evaluation finds both the flag
+ * and its counters. Counting a served result is then an identity scan of a few slots and an
+ * increment, with no allocation once seen. At most `maxKeys` keys (result slots, or (flag, variant)
+ * pairs) are held: evaluations of new keys beyond that are dropped and counted, so memory stays
+ * bounded whatever the traffic.
  */
 export class UsageCounter {
   readonly #maxKeys: number;
-  #flags = new Map<string, Map<string, number>>();
+  #compiled: CompiledSnapshot | undefined;
   /**
-   * Counts of served results, keyed by the result object itself. Core returns one shared, frozen
-   * result object per flag, variant and reason of a compiled snapshot, so this is one identity-hash
-   * lookup and an increment per evaluation: the hot path. Folded into `#flags` by {@link take}.
+   * Flags of the current snapshot evaluated since the last fold, by key (unknown keys are not
+   * counted). The client reads it on every evaluation, so it is one map for the counter's lifetime.
    */
-  #served = new Map<object, { flagKey: string; variant: string; count: number }>();
+  readonly flags: Map<string, FlagUsage>;
+  /** Counts folded out of {@link flags} (at {@link take}, on a new snapshot) or {@link add}ed. */
+  #pairs = new Map<string, Map<string, number>>();
   #keys = 0;
   #startedAt = Date.now();
   /** Evaluations not counted because the key cap was reached (since creation). */
   dropped = 0;
 
-  constructor(maxKeys: number) {
+  /** `flags`: the map to keep {@link flags} in (the client holds it in a field of its own). */
+  constructor(maxKeys: number, flags = new Map<string, FlagUsage>()) {
     this.#maxKeys = maxKeys;
-  }
-
-  /** Counts one evaluation of `flagKey` that served `variant` (`undefined` = the caller's default). */
-  record(flagKey: string, variant: string | undefined): void {
-    this.add(flagKey, variant ?? DEFAULT_VARIANT_KEY, 1);
+    this.flags = flags;
   }
 
   /**
-   * Counts one evaluation whose result is `result`. Results carrying a variant are shared objects
-   * (see `#served`); error results are fresh objects, so they are counted by key instead.
+   * Moves to another compiled snapshot (the client calls this whenever its snapshot changes): its
+   * flags get new handles and result objects, so what was counted so far is kept as pairs.
    */
-  recordResult(flagKey: string, result: { readonly variant?: string; readonly reason: string }): void {
-    if (result.variant === undefined) return this.add(flagKey, DEFAULT_VARIANT_KEY, 1);
-    const counter = this.#served.get(result);
-    if (counter !== undefined) {
-      counter.count++;
-    } else if (this.#keys < this.#maxKeys) {
-      this.#keys++;
-      this.#served.set(result, { flagKey, variant: result.variant, count: 1 });
-    } else {
-      this.dropped++;
-    }
+  bind(compiled: CompiledSnapshot | undefined): void {
+    if (compiled === this.#compiled) return;
+    this.#fold();
+    this.#compiled = compiled;
+  }
+
+  /**
+   * The flag `flagKey` of the current snapshot, or `undefined` when there is none (not counted).
+   * Evaluation reads {@link flags} first and calls this for a flag it does not hold yet.
+   */
+  flag(flagKey: string): FlagUsage | undefined {
+    return this.flags.get(flagKey) ?? this.#track(flagKey);
+  }
+
+  /** Counts one evaluation of `usage`'s flag that served `result` (`undefined`: the caller's default). */
+  count(usage: FlagUsage, result: EvaluationResult | undefined): void {
+    if (usage.result === result) usage.count++;
+    else this.#countMore(usage, result);
   }
 
   /** Adds `count` evaluations of a pair (also used to put back a report that could not be sent). */
   add(flagKey: string, variant: string, count: number): void {
-    let variants = this.#flags.get(flagKey);
+    let variants = this.#pairs.get(flagKey);
     if (variants === undefined) {
       if (this.#keys >= this.#maxKeys) {
         this.dropped += count;
         return;
       }
       variants = new Map();
-      this.#flags.set(flagKey, variants);
+      this.#pairs.set(flagKey, variants);
     }
     const current = variants.get(variant);
     if (current !== undefined) {
@@ -77,29 +124,22 @@ export class UsageCounter {
     }
   }
 
-  /** Distinct (flag, variant) pairs held. */
+  /** Distinct keys held (result slots and pairs). */
   get size(): number {
     return this.#keys;
   }
 
   /** The counts since the last call (undefined when there are none), and a fresh period. */
   take(now = Date.now()): UsageReport | undefined {
-    const flags = this.#flags;
-    const served = this.#served;
+    this.#fold();
+    const pairs = this.#pairs;
     const start = this.#startedAt;
-    this.#flags = new Map();
-    this.#served = new Map();
+    this.#pairs = new Map();
     this.#keys = 0;
     this.#startedAt = now;
-    // Pairs were capped as they were counted; several result objects (rules, reasons) may share one.
-    for (const { flagKey, variant, count } of served.values()) {
-      let variants = flags.get(flagKey);
-      if (variants === undefined) flags.set(flagKey, (variants = new Map()));
-      variants.set(variant, (variants.get(variant) ?? 0) + count);
-    }
-    if (flags.size === 0) return undefined;
+    if (pairs.size === 0) return undefined;
     const report: UsageReport = { start: new Date(start).toISOString(), end: new Date(now).toISOString(), flags: {} };
-    for (const [flagKey, variants] of flags) report.flags[flagKey] = Object.fromEntries(variants);
+    for (const [flagKey, variants] of pairs) report.flags[flagKey] = Object.fromEntries(variants);
     return report;
   }
 
@@ -110,5 +150,56 @@ export class UsageCounter {
     for (const [flagKey, variants] of Object.entries(report.flags)) {
       for (const [variant, count] of Object.entries(variants)) this.add(flagKey, variant, count);
     }
+  }
+
+  /** {@link count} for a result other than the flag's first (kept apart: `count` is inlined). */
+  #countMore(usage: FlagUsage, result: EvaluationResult | undefined): void {
+    for (let counted = usage.more; counted !== undefined; counted = counted.next) {
+      if (counted.result === result) {
+        counted.count++;
+        return;
+      }
+    }
+    if (this.#keys >= this.#maxKeys) {
+      this.dropped++;
+    } else if (usage.result === NOTHING) {
+      this.#keys++;
+      usage.result = result;
+      usage.count = 1;
+    } else {
+      this.#keys++;
+      usage.more = new ResultCount(result, usage.more);
+    }
+  }
+
+  #track(flagKey: string): FlagUsage | undefined {
+    const compiled = this.#compiled;
+    const handle = compiled && findFlag(compiled, flagKey);
+    if (handle === undefined) return undefined;
+    const usage = new FlagUsage(flagKey, compiled!, handle);
+    this.flags.set(flagKey, usage);
+    return usage;
+  }
+
+  /** Folds the flags' result counts into pairs (several results, e.g. per rule, may share a variant). */
+  #fold(): void {
+    if (this.flags.size === 0) return;
+    const pairs = this.#pairs;
+    const add = (flagKey: string, result: EvaluationResult | undefined, count: number) => {
+      let variants = pairs.get(flagKey);
+      if (variants === undefined) pairs.set(flagKey, (variants = new Map()));
+      const variant = result?.variant ?? DEFAULT_VARIANT_KEY;
+      variants.set(variant, (variants.get(variant) ?? 0) + count);
+    };
+    for (const usage of this.flags.values()) {
+      if (usage.result !== NOTHING) add(usage.key, usage.result, usage.count);
+      for (let counted = usage.more; counted !== undefined; counted = counted.next) {
+        add(usage.key, counted.result, counted.count);
+      }
+    }
+    this.flags.clear();
+    // Results were capped as they were counted; merged into pairs, they may now be fewer keys.
+    this.#keys = 0;
+    for (const variants of pairs.values()) this.#keys += variants.size;
   }
 }

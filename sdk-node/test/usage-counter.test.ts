@@ -1,39 +1,147 @@
+import { compileSnapshot, serveFlag, type EvaluationContext, type EvaluationResult } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
+import { booleanFlag, onFlag, snapshotOf } from '../../core/test/fixtures.js';
+import { createClient } from '../src/client.js';
 import { UsageCounter } from '../src/usage-counter.js';
+
+/** A snapshot where `a` serves `on` by rule r1 to `country: NO` and `off` otherwise; `b` serves `on`. */
+const snapshot = (revision = 1) =>
+  snapshotOf(
+    [
+      booleanFlag({
+        key: 'a',
+        rules: [
+          {
+            id: 'r1',
+            conditions: [{ attribute: 'country', operator: 'in', values: ['NO'] }],
+            segments: [],
+            serve: { variant: 'on' },
+          },
+        ],
+      }),
+      onFlag('b'),
+    ],
+    [],
+    revision,
+  );
+
+/** Evaluates `flagKey` through the counter's table and counts it, as the client does. */
+function evaluateCounted(counter: UsageCounter, flagKey: string, context = {}): EvaluationResult | undefined {
+  const flag = counter.flag(flagKey);
+  if (flag === undefined) return undefined;
+  const result = serveFlag(flag.compiled, flag.handle, context, 'boolean');
+  counter.count(flag, result);
+  return result;
+}
 
 describe('UsageCounter', () => {
   it('counts served results and defaults per flag and variant, and starts afresh after take()', () => {
     const counter = new UsageCounter(100);
-    const onByRule = Object.freeze({ value: true, variant: 'on', reason: 'TARGETING_MATCH', ruleId: 'r1' });
-    const onByDefault = Object.freeze({ value: true, variant: 'on', reason: 'DEFAULT' });
-    for (let i = 0; i < 3; i++) counter.recordResult('a', onByRule);
-    counter.recordResult('a', onByDefault);
-    counter.recordResult('a', Object.freeze({ value: false, reason: 'ERROR', errorCode: 'TYPE_MISMATCH' }));
-    counter.record('b', 'x');
+    counter.bind(compileSnapshot(snapshot()));
+    for (let i = 0; i < 3; i++) evaluateCounted(counter, 'a', { country: 'NO' });
+    evaluateCounted(counter, 'a', { country: 'SE' });
+    evaluateCounted(counter, 'b');
+    counter.count(counter.flag('b')!, undefined); // the caller's default
+    expect(counter.flag('ghost')).toBeUndefined(); // unknown flags are not counted
+    counter.add('c', 'x', 2);
     const report = counter.take(Date.parse('2026-01-01T00:01:00Z'))!;
-    expect(report.flags).toEqual({ a: { on: 4, '': 1 }, b: { x: 1 } });
+    expect(report.flags).toEqual({ a: { on: 3, off: 1 }, b: { on: 1, '': 1 }, c: { x: 2 } });
     expect(report.end).toBe('2026-01-01T00:01:00.000Z');
     expect(counter.take()).toBeUndefined();
+    evaluateCounted(counter, 'b');
+    expect(counter.take()!.flags).toEqual({ b: { on: 1 } });
+  });
+
+  it('merges results of one variant (several rules, reasons) and keeps counts across snapshot changes', () => {
+    const counter = new UsageCounter(100);
+    counter.bind(compileSnapshot(snapshot(1)));
+    evaluateCounted(counter, 'a', { country: 'NO' }); // on, TARGETING_MATCH
+    evaluateCounted(counter, 'a', { country: 'DE' }); // off, DEFAULT
+    counter.bind(compileSnapshot(snapshot(2))); // new result objects from here on
+    evaluateCounted(counter, 'a', { country: 'NO' });
+    evaluateCounted(counter, 'b');
+    counter.bind(undefined); // no flags at all: nothing is counted
+    expect(evaluateCounted(counter, 'a')).toBeUndefined();
+    expect(counter.take()!.flags).toEqual({ a: { on: 2, off: 1 }, b: { on: 1 } });
   });
 
   it('holds at most maxKeys keys and counts what it drops', () => {
     const counter = new UsageCounter(2);
-    const results = ['v1', 'v2', 'v3'].map((variant) => Object.freeze({ value: variant, variant, reason: 'STATIC' }));
-    for (const result of results) for (let i = 0; i < 10; i++) counter.recordResult('f', result);
-    counter.record('g', 'v');
+    counter.bind(compileSnapshot(snapshot()));
+    for (let i = 0; i < 10; i++) evaluateCounted(counter, 'a', { country: 'NO' });
+    for (let i = 0; i < 10; i++) evaluateCounted(counter, 'a', { country: 'SE' });
+    for (let i = 0; i < 10; i++) evaluateCounted(counter, 'b');
+    counter.add('g', 'v', 1);
     expect(counter.size).toBe(2);
     expect(counter.dropped).toBe(11);
-    expect(counter.take()!.flags).toEqual({ f: { v1: 10, v2: 10 } });
+    expect(counter.take()!.flags).toEqual({ a: { on: 10, off: 10 } });
   });
 
   it('puts an unsent report back into the next one', () => {
     const counter = new UsageCounter(10);
-    counter.record('a', 'on');
+    counter.bind(compileSnapshot(snapshot()));
+    evaluateCounted(counter, 'b');
     const unsent = counter.take()!;
-    counter.record('a', 'on');
+    evaluateCounted(counter, 'b');
     counter.restore(unsent);
     const next = counter.take()!;
-    expect(next.flags).toEqual({ a: { on: 2 } });
+    expect(next.flags).toEqual({ b: { on: 2 } });
     expect(next.start).toBe(unsent.start);
+  });
+});
+
+describe('client usage counting', () => {
+  it('counts isEnabled, getValue and evaluate per variant; errors as the default; unknown flags not at all', async () => {
+    const sent: unknown[] = [];
+    const client = createClient({
+      url: 'http://127.0.0.1:9',
+      sdkKey: 'sy_server_test',
+      bootstrap: snapshot(),
+      streaming: false,
+      pollIntervalMs: 3_600_000,
+      // Snapshot requests fail (the bootstrap is served); metrics are recorded.
+      fetch: async (url, init) => {
+        if (!String(url).endsWith('/metrics')) throw new Error('offline');
+        sent.push(JSON.parse(String(init?.body)));
+        return new Response(null, { status: 202 });
+      },
+      metrics: { flushIntervalMs: 3_600_000 },
+    });
+    await client.ready();
+    expect(client.isEnabled('a', { country: 'NO' })).toBe(true);
+    expect(client.isEnabled('a', { country: 'SE' })).toBe(false);
+    expect(client.isEnabled('b')).toBe(true);
+    expect(client.getValue('b', 'x')).toBe('x'); // type mismatch: the default, counted as ''
+    expect(client.evaluate('b', {}, 'x', 'string')).toMatchObject({ errorCode: 'TYPE_MISMATCH', value: 'x' });
+    expect(client.evaluate('a', { country: 'NO' })).toMatchObject({ variant: 'on', reason: 'TARGETING_MATCH' });
+    expect(client.isEnabled('ghost', {}, true)).toBe(true);
+    expect(client.evaluate('ghost')).toMatchObject({ errorCode: 'FLAG_NOT_FOUND' });
+    await client.close();
+    expect(sent).toHaveLength(1);
+    expect((sent[0] as { flags: unknown }).flags).toEqual({ a: { on: 2, off: 1 }, b: { on: 1, '': 2 } });
+  });
+
+  it('isEnabled never throws: a context that throws gives the default, and is counted as such', async () => {
+    const client = createClient({
+      url: 'http://127.0.0.1:9',
+      sdkKey: 'sy_server_test',
+      bootstrap: snapshot(),
+      streaming: false,
+      pollIntervalMs: 3_600_000,
+      fetch: async () => Promise.reject(new Error('offline')),
+      metrics: { flushIntervalMs: 3_600_000 },
+    });
+    await client.ready();
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+      },
+    );
+    expect(client.isEnabled('a', hostile, true)).toBe(true);
+    expect(client.isEnabled('a', null as unknown as EvaluationContext)).toBe(false);
+    await client.close();
   });
 });

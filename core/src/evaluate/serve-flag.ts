@@ -3,6 +3,7 @@ import type { CompiledFlag } from '../compile/compiled-types.js';
 import type { EvaluationContext, FlagType } from '../model/flag.js';
 import type { EvaluationResult } from '../model/result.js';
 import { resolveFlag } from './resolve-flag.js';
+import { resolveRules } from './resolve-rules.js';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
 
@@ -35,7 +36,11 @@ export function serveFlag(
   try {
     const compiledFlag = flag as unknown as CompiledFlag;
     if (expectedType != null && expectedType != compiledFlag.type_) return undefined;
-    return resolveFlag((compiled as CompiledSnapshotImpl).flags_, compiledFlag, context ?? EMPTY_CONTEXT);
+    // resolveFlag, with the snapshot's flag map read only where prerequisites need it.
+    if (compiledFlag.prerequisites_.length) {
+      return resolveFlag((compiled as CompiledSnapshotImpl).flags_, compiledFlag, context ?? EMPTY_CONTEXT);
+    }
+    return compiledFlag.enabled_ ? resolveRules(compiledFlag, context ?? EMPTY_CONTEXT) : compiledFlag.off_;
   } catch {
     return undefined;
   }
