@@ -2,6 +2,8 @@
  * The server's entry point (`npm start`): config → database → migrations → demo seed → admin
  * token → HTTP. Prints where it listens and, when it just made one, the admin token.
  */
+// First: V8 flags must be set before the first WebAssembly compile (Prisma's query compiler).
+import './v8-tuning.js';
 import type { App } from './app.js';
 import { ChangeNotifier } from './changes/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
