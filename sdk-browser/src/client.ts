@@ -74,12 +74,8 @@ export interface BrowserClient {
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
   const url = options.url.replace(/\/+$/, '');
   const store = new SnapshotStore();
-  // An application listener threw: surface it as an uncaught error without breaking the client.
-  const events = new Emitter<ClientEvents>((error) =>
-    setTimeout(() => {
-      throw error;
-    }),
-  );
+  // An application listener threw: report it (as an unhandled rejection) without breaking the client.
+  const events = new Emitter<ClientEvents>((error) => Promise.reject(error));
   const { bootstrap, offline } = options;
   let context = options.context ?? {};
   /** Bootstrap value map; used until the server confirms a snapshot. */
@@ -193,10 +189,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         },
       });
   // Deferred so that listeners added right after creation see the first `ready`.
-  void Promise.resolve().then(() =>
+  queueMicrotask(() =>
     hasBootstrap || (offline && hasFlags())
       ? markReady()
-      : offline && rejectReady(new Error('Switchyard: offline, no bootstrap or cache')),
+      : offline && rejectReady(new Error('Switchyard: offline, no flags')),
   );
 
   return {
