@@ -6,7 +6,7 @@ import {
   type JsonValue,
 } from '@switchyard/core';
 import { typeOfDefault } from '@switchyard/core/client-api';
-import { Emitter, SnapshotStore, type Listener } from '@switchyard/core/sync';
+import { createEmitter, createSnapshotStore, type Listener } from '@switchyard/core/sync';
 import { connect } from './connection.js';
 import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
 
@@ -73,9 +73,9 @@ export interface BrowserClient {
  */
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
   const url = options.url.replace(/\/+$/, '');
-  const store = new SnapshotStore();
+  const store = createSnapshotStore();
   // An application listener threw: report it (as an unhandled rejection) without breaking the client.
-  const events = new Emitter<ClientEvents>((error) => Promise.reject(error));
+  const events = createEmitter<ClientEvents>((error) => Promise.reject(error));
   const { bootstrap, offline } = options;
   let context = options.context ?? {};
   /** Bootstrap value map; used until the server confirms a snapshot. */
@@ -212,8 +212,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       context = next ?? {};
       reportChanges();
     },
-    on: events.on.bind(events),
-    off: events.off.bind(events),
+    on: events.on,
+    off: events.off,
     close() {
       close?.();
       events.clear();

@@ -10,7 +10,11 @@ const bootstrap = snapshot(1, [booleanFlag('a'), booleanFlag('b', { enabled: fal
 
 describe('built artifacts', () => {
   it('the IIFE defines the global Switchyard with a working client, with no module system or Node globals', () => {
-    const sandbox: Record<string, unknown> = { Promise, Object, JSON, Map, Set, Error, Math, Number, String, Array };
+    // The page globals the client uses (web platform APIs, none of them Node's).
+    const sandbox: Record<string, unknown> = {
+      ...{ Promise, Object, JSON, Map, Set, Error, Math, Number, String, Array },
+      ...{ queueMicrotask, TextEncoder },
+    };
     runInNewContext(readFileSync(dist('switchyard.min.js'), 'utf8'), sandbox);
     const Switchyard = sandbox.Switchyard as typeof ClientModule;
     const client = Switchyard.createBrowserClient({ url: 'http://x', clientKey: 'k', offline: true, bootstrap });

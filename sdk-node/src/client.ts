@@ -8,7 +8,14 @@ import {
   type JsonValue,
   type Snapshot,
 } from '@switchyard/core';
-import { Emitter, SnapshotStore, changedFlagKeys, type ApplyResult, type Listener } from '@switchyard/core/sync';
+import {
+  changedFlagKeys,
+  createEmitter,
+  createSnapshotStore,
+  type ApplyResult,
+  type Emitter,
+  type Listener,
+} from '@switchyard/core/sync';
 import { defaultResult, typeOfDefault } from './evaluation.js';
 import { HttpSource } from './http-source.js';
 import type { HttpSettings } from './http.js';
@@ -30,7 +37,7 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * Create one with {@link createClient}; one per process and token is enough.
  */
 export class SwitchyardClient {
-  readonly #store = new SnapshotStore(changedFlagKeys);
+  readonly #store = createSnapshotStore(changedFlagKeys);
   /**
    * `#store.compiled`, mirrored after every store update (see {@link #syncCompiled}): the evaluation
    * hot path reads a field.
@@ -64,7 +71,9 @@ export class SwitchyardClient {
 
   constructor(options: NodeClientOptions) {
     this.#log = safeLogger(options.logger);
-    this.#events = new Emitter<ClientEvents>((error) => this.#log.error('switchyard: an event listener threw', error));
+    this.#events = createEmitter<ClientEvents>((error) =>
+      this.#log.error('switchyard: an event listener threw', error),
+    );
     this.#staleAfterMs = options.staleAfterMs ?? 60_000;
     this.#readyPromise = new Promise<void>((resolve, reject) => {
       this.#settleReady = (error) => (error ? reject(error) : resolve());

@@ -1,9 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * V8 settings for the server process, applied when this module is evaluated: main.ts imports it
- * first, before any WebAssembly module is compiled. (`node --flag` would do the same, but the
- * server is started as plain `node dist/main.js` by `npm start`, the Docker image and orchestrators.)
+ * V8 settings for the server process, applied when this module is evaluated: server.ts (the entry)
+ * imports it first, before any WebAssembly module is compiled. (`node --flag` would do the same,
+ * but the server is started as plain `node dist/main.js`, the bundle of server.ts, by `npm start`,
+ * the Docker image and orchestrators.)
  *
  * Prisma 7 compiles queries to plans in WebAssembly (its ~3.4 MB query compiler). V8 first runs
  * WASM functions as baseline code (Liftoff) and recompiles the ones that have run for a while with

@@ -11,40 +11,43 @@ export type Listener<Events extends EventMap, K extends keyof Events> = (payload
  * A tiny typed event emitter. A listener that throws does not stop the others nor the emitter's
  * caller: SDK state changes must never be aborted by application code. The error goes to
  * `onListenerError`; SDKs pass one that reports it (core has no console or timers to do so itself).
+ * Create one with {@link createEmitter}; its members work detached (`const { on } = emitter`).
  */
-export class Emitter<Events extends EventMap> {
-  #listeners: { [K in keyof Events]?: Set<Listener<Events, K>> } = {};
-
-  readonly #onListenerError: (error: unknown) => void;
-
-  constructor(onListenerError: (error: unknown) => void = () => {}) {
-    this.#onListenerError = onListenerError;
-  }
-
+export interface Emitter<Events extends EventMap> {
   /** Adds `listener` for `event`; returns a function that removes it. */
-  on<K extends keyof Events>(event: K, listener: Listener<Events, K>): () => void {
-    (this.#listeners[event] ??= new Set()).add(listener);
-    return () => this.off(event, listener);
-  }
-
+  on<K extends keyof Events>(event: K, listener: Listener<Events, K>): () => void;
   /** Removes `listener` from `event` (no-op when it is not registered). */
-  off<K extends keyof Events>(event: K, listener: Listener<Events, K>): void {
-    this.#listeners[event]?.delete(listener);
-  }
-
+  off<K extends keyof Events>(event: K, listener: Listener<Events, K>): void;
   /** Calls every listener of `event` with `payload`, in registration order. */
-  emit<K extends keyof Events>(event: K, ...[payload]: EventArgs<Events, K>): void {
-    for (const listener of [...(this.#listeners[event] ?? [])]) {
-      try {
-        listener(payload as Events[K]);
-      } catch (error) {
-        this.#onListenerError(error);
-      }
-    }
-  }
-
+  emit<K extends keyof Events>(event: K, ...[payload]: EventArgs<Events, K>): void;
   /** Removes every listener of every event. */
-  clear(): void {
-    this.#listeners = {};
-  }
+  clear(): void;
+}
+
+/** Creates an {@link Emitter}. (Closures, not a class: they minify smaller in the browser bundle.) */
+export function createEmitter<Events extends EventMap>(
+  onListenerError: (error: unknown) => void = () => {},
+): Emitter<Events> {
+  let listeners: { [K in keyof Events]?: Set<Listener<Events, K>> } = {};
+  const off: Emitter<Events>['off'] = (event, listener) => void listeners[event]?.delete(listener);
+  return {
+    on(event, listener) {
+      (listeners[event] ??= new Set()).add(listener);
+      return () => off(event, listener);
+    },
+    off,
+    emit(event, ...[payload]) {
+      // A copy: listeners may remove themselves (or others) while they are called.
+      for (const listener of [...(listeners[event] ?? [])]) {
+        try {
+          listener(payload as Events[typeof event]);
+        } catch (error) {
+          onListenerError(error);
+        }
+      }
+    },
+    clear() {
+      listeners = {};
+    },
+  };
 }

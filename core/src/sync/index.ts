@@ -5,9 +5,10 @@
  */
 export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
 export { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
-export { Emitter, type EventArgs, type EventMap, type Listener } from './emitter.js';
+export { createEmitter, type Emitter, type EventArgs, type EventMap, type Listener } from './emitter.js';
 export {
-  SnapshotStore,
+  createSnapshotStore,
+  type SnapshotStore,
   type ApplyResult,
   type ApplyStatus,
   type ChangeDetector,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from '../../src/sync/index.js';
+import { createEmitter } from '../../src/sync/index.js';
 
 interface Events {
   change: { flags: string[] };
@@ -8,7 +8,7 @@ interface Events {
 
 describe('Emitter', () => {
   it('delivers payloads to listeners in registration order', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = createEmitter<Events>();
     const seen: string[] = [];
     emitter.on('change', ({ flags }) => seen.push(`a:${flags.join()}`));
     emitter.on('change', ({ flags }) => seen.push(`b:${flags.join()}`));
@@ -18,7 +18,7 @@ describe('Emitter', () => {
   });
 
   it('unsubscribes through the returned function and through off()', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = createEmitter<Events>();
     let calls = 0;
     const listener = () => calls++;
     const unsubscribe = emitter.on('ready', listener);
@@ -33,7 +33,7 @@ describe('Emitter', () => {
 
   it('keeps calling the other listeners when one throws, and reports the error', () => {
     const errors: unknown[] = [];
-    const emitter = new Emitter<Events>((error) => errors.push(error));
+    const emitter = createEmitter<Events>((error) => errors.push(error));
     let reached = false;
     emitter.on('ready', () => {
       throw new Error('app bug');
@@ -45,7 +45,7 @@ describe('Emitter', () => {
   });
 
   it('tolerates a listener removing itself while the event is being emitted', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = createEmitter<Events>();
     const seen: string[] = [];
     const first = emitter.on('ready', () => {
       seen.push('first');
@@ -58,7 +58,7 @@ describe('Emitter', () => {
   });
 
   it('clear() removes everything', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = createEmitter<Events>();
     let calls = 0;
     emitter.on('ready', () => calls++);
     emitter.on('change', () => calls++);

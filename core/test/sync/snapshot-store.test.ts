@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/index.js';
-import { SnapshotStore, changedFlagKeys } from '../../src/sync/index.js';
+import { changedFlagKeys, createSnapshotStore, type SnapshotStore } from '../../src/sync/index.js';
 import { booleanFlag, patch, snapshot } from './fixtures.js';
 
 function storeAt(revision: number): SnapshotStore {
-  return new SnapshotStore(changedFlagKeys, snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
+  return createSnapshotStore(changedFlagKeys, snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
 }
 
 describe('SnapshotStore', () => {
   it('starts empty, and a put installs a compiled snapshot', () => {
-    const store = new SnapshotStore(changedFlagKeys);
+    const store = createSnapshotStore(changedFlagKeys);
     expect(store.revision).toBeUndefined();
     const result = store.applyPut(snapshot(3, [booleanFlag('checkout')]));
     expect(result).toEqual({ status: 'applied', changedFlags: ['checkout'] });
@@ -54,7 +54,7 @@ describe('SnapshotStore', () => {
     const store = storeAt(5);
     expect(store.applyPatch(patch(7, { deletedFlags: ['checkout'] })).status).toBe('gap');
     expect(store.revision).toBe(5);
-    expect(new SnapshotStore(changedFlagKeys).applyPatch(patch(1)).status).toBe('gap');
+    expect(createSnapshotStore(changedFlagKeys).applyPatch(patch(1)).status).toBe('gap');
   });
 
   it('refuses an older put unless allowOlder is set', () => {
@@ -103,7 +103,7 @@ describe('SnapshotStore', () => {
   it('propagates segment changes of a patch to the flags that use them', () => {
     const segment = { key: 'beta', conditions: [] };
     const rule = { id: 'r', conditions: [], segments: ['beta'], serve: { variant: 'off' } };
-    const store = new SnapshotStore(
+    const store = createSnapshotStore(
       changedFlagKeys,
       snapshot(1, [booleanFlag('gated', { rules: [rule] }), booleanFlag('x')], [segment]),
     );
@@ -112,7 +112,7 @@ describe('SnapshotStore', () => {
   });
 
   it('reports no changed flags without a change detector, and still applies updates', () => {
-    const store = new SnapshotStore(undefined, snapshot(1, [booleanFlag('checkout')]));
+    const store = createSnapshotStore(undefined, snapshot(1, [booleanFlag('checkout')]));
     expect(store.applyPatch(patch(2, { deletedFlags: ['checkout'] }))).toEqual({ status: 'applied', changedFlags: [] });
     expect(store.compiled?.flagKeys().includes('checkout')).toBe(false);
   });

@@ -14,11 +14,17 @@ export interface MigrationFile {
 }
 
 /**
- * The committed migrations folder. Resolved from this file's location, so it is the same from
- * server/src (tests), server/dist (node) and /app/server/dist (Docker image): three levels up is
- * the repository (or image) root, which holds prisma/.
+ * The committed migrations folder, prisma/migrations at the repository (or image) root. Resolved
+ * from this module's location: server/src/db (tests) or server/dist/db (`node dist/server.js`), or
+ * server/dist itself when this module is part of the bundle dist/main.js (scripts/bundle.mjs).
  */
-export const defaultMigrationsDir = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+export const defaultMigrationsDir = fileURLToPath(new URL('../prisma/migrations', serverDir(import.meta.url)));
+
+/** The server workspace folder (server/, or /app/server in the image) of a module URL in it. */
+function serverDir(moduleUrl: string): URL {
+  const folder = new URL('.', moduleUrl);
+  return new URL(folder.pathname.endsWith('/db/') ? '../../' : '../', folder);
+}
 
 /** Prisma's checksum of a migration script: SHA-256 of its bytes, lowercase hex. */
 export function migrationChecksum(sql: Buffer | string): string {

@@ -1,6 +1,7 @@
 /**
- * The server's entry point (`npm start`): config → database → migrations → demo seed → admin
- * token → HTTP. Prints where it listens and, when it just made one, the admin token.
+ * The server's entry point: config → database → migrations → demo seed → admin token → HTTP.
+ * Prints where it listens and, when it just made one, the admin token. `npm start` runs its
+ * bundle, dist/main.js (scripts/bundle.mjs); `node dist/server.js` runs it unbundled.
  */
 // First: V8 flags must be set before the first WebAssembly compile (Prisma's query compiler).
 import './v8-tuning.js';
