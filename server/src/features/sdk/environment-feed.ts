@@ -7,19 +7,29 @@ import { clientPatches, patchesBetween } from './patches.js';
 import type { BuiltSnapshot, ChangedEntries } from './snapshot-builder.js';
 import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
 
-/** One environment's current snapshot on this replica, in both views, with ready-to-send frames. */
+/**
+ * One environment's current snapshot on this replica, in both views, with ready-to-send encodings.
+ * Each encoding is made on first use and kept for the revision: a revision nobody fetches whole
+ * (a burst of writes, streams that only need patches) costs no serialization of the snapshot.
+ */
 export interface FeedState {
   revision: number;
   snapshot: Snapshot;
   client: Snapshot;
-  /** Snapshot JSON per view (the shared cache stores the server one). */
-  json: Record<StreamView, string>;
-  /** The /sdk/snapshot bodies per view, encoded once (no 80 KB UTF-8 encode per request). */
-  body: Record<StreamView, Buffer>;
-  /** The gzip of `body[view]`, made on the first request that accepts gzip and kept for the revision. */
+  /** Snapshot JSON of a view (the shared cache stores the server one). */
+  json(view: StreamView): string;
+  /** The /sdk/snapshot body of a view, encoded once (no 80 KB UTF-8 encode per request). */
+  body(view: StreamView): Buffer;
+  /** The gzip of `body(view)`. */
   gzip(view: StreamView): Buffer;
-  /** `put` frames per view. */
-  put: Record<StreamView, string>;
+  /** The `put` frame of a view. */
+  put(view: StreamView): string;
+}
+
+/** `make(view)` run at most once per view. */
+function perView<T>(make: (view: StreamView) => T): (view: StreamView) => T {
+  const made: Partial<Record<StreamView, T>> = {};
+  return (view) => (made[view] ??= make(view));
 }
 
 /** The patch of one revision, as frames per view. */
@@ -154,7 +164,7 @@ export class EnvironmentFeed {
         if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
       }
     } else {
-      connection.send(state.revision, state.put[view]);
+      connection.send(state.revision, state.put(view));
     }
     return connection;
   }
@@ -274,7 +284,7 @@ export class EnvironmentFeed {
     const state = this.#state!;
     for (const connection of this.#connections) {
       if (connection.revision < first - 1) {
-        connection.send(state.revision, state.put[connection.view]);
+        connection.send(state.revision, state.put(connection.view));
         continue;
       }
       for (const event of events) {
@@ -294,24 +304,22 @@ export class EnvironmentFeed {
     this.#install(snapshot, toClientSnapshot(snapshot));
     this.#ring = [];
     const state = this.#state!;
-    for (const connection of this.#connections) connection.send(state.revision, state.put[connection.view]);
+    for (const connection of this.#connections) connection.send(state.revision, state.put(connection.view));
   }
 
-  #install(snapshot: Snapshot, client: Snapshot, serverJson = JSON.stringify(snapshot)): void {
-    const clientJson = JSON.stringify(client);
-    const body = { server: Buffer.from(serverJson), client: Buffer.from(clientJson) };
-    const gzipped: Partial<Record<StreamView, Buffer>> = {};
+  #install(snapshot: Snapshot, client: Snapshot, serverJson?: string): void {
+    const json = perView((view) =>
+      view === 'server' ? (serverJson ?? JSON.stringify(snapshot)) : JSON.stringify(client),
+    );
+    const body = perView((view) => Buffer.from(json(view)));
     this.#state = {
       revision: snapshot.revision,
       snapshot,
       client,
-      json: { server: serverJson, client: clientJson },
+      json,
       body,
-      gzip: (view) => (gzipped[view] ??= gzipSync(body[view])),
-      put: {
-        server: sseEvent('put', snapshot.revision, serverJson),
-        client: sseEvent('put', snapshot.revision, clientJson),
-      },
+      gzip: perView((view) => gzipSync(body(view))),
+      put: perView((view) => sseEvent('put', snapshot.revision, json(view))),
     };
     if (snapshot.revision > this.#known) this.#known = snapshot.revision;
   }
@@ -320,7 +328,7 @@ export class EnvironmentFeed {
     const state = this.#state;
     const cache = this.#deps.cache;
     if (!state || !cache) return;
-    void cache.set(state.snapshot.projectKey, state.snapshot.environmentKey, state.revision, state.json.server);
+    void cache.set(state.snapshot.projectKey, state.snapshot.environmentKey, state.revision, state.json('server'));
   }
 
   #learnKeys(projectKey: string, environmentKey: string): void {

@@ -68,7 +68,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       if (acceptsGzip(request.headers['accept-encoding'])) {
         return reply.header('content-encoding', 'gzip').send(state.gzip(view));
       }
-      return reply.send(state.body[view]);
+      return reply.send(state.body(view));
     },
   );
 
