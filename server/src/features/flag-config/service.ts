@@ -12,6 +12,7 @@ import type { ConfigWrite } from './store.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { findConfig, lockAndReadConfig, lockAndReadFlagForShare, lockConfigs, writeConfig } from './store.js';
 import { readTarget, type ConfigTarget } from './target.js';
+import { TargetCache } from './target-cache.js';
 import { needsLockedReads, validateConfig } from './validate.js';
 import { writeConfigIfCurrent, type WriteRecord } from './write-statement.js';
 
@@ -57,6 +58,8 @@ function plain(state: ConfigState): ConfigWrite {
 export class FlagConfigService {
   /** Configuration writes of one flag run one at a time in this process (see KeyedQueue). */
   readonly #queue = new KeyedQueue();
+  /** The rows each target's last one-statement write left (see TargetCache). */
+  readonly #targets = new TargetCache();
 
   constructor(private readonly deps: ChangeDeps) {}
 
@@ -154,11 +157,12 @@ export class FlagConfigService {
   }
 
   /**
-   * One environment: read everything in one statement, then write with one statement that lands
-   * only if nothing changed since (see `writeConfigIfCurrent`) — two round trips, no interactive
-   * transaction. When something did change (another instance wrote), or when validating needs
-   * other rows read under lock (prerequisites, segments), the write runs in a transaction that
-   * locks the flag and the configuration first.
+   * One environment, usually in ONE statement: the write is computed from the rows the previous
+   * write of this target left (cached), and lands only if they are still current (see
+   * `writeConfigIfCurrent`). Without a cached entry, or when it was stale, the rows are read first
+   * (one more statement) and the write tried again. When that misses too (another instance wrote),
+   * or when validating needs other rows read under lock (prerequisites, segments), the write runs
+   * in a transaction that locks the flag and the configuration first.
    */
   async #writeOne(
     projectKey: string,
@@ -168,10 +172,21 @@ export class FlagConfigService {
     spec: WriteSpec,
   ): Promise<ConfigResponse> {
     return this.#queue.run(queueKey(projectKey, flagKey), async () => {
+      const key = TargetCache.keyOf(projectKey, flagKey, environmentKey);
+      const cached = this.#targets.get(key);
+      if (cached) {
+        const written = await this.#writeIfCurrent(key, cached, actor, spec).catch((error: unknown) => {
+          // An answer computed from rows that may be stale (412, 400, …): read them and decide again.
+          if (error instanceof HttpError) return undefined;
+          throw error;
+        });
+        if (written) return written;
+        this.#targets.delete(key);
+      }
       const target = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
       const { project, flag: found, environment } = target;
       if (!target.config) throw missingConfig(found.key, environment.key);
-      const written = await this.#writeIfCurrent(target, target.config, actor, spec);
+      const written = await this.#writeIfCurrent(key, target, actor, spec);
       if (written) return written;
       return inChangeTransaction(this.deps, async (tx, record) => {
         const flag = await lockAndReadFlagForShare(tx, found.id);
@@ -184,18 +199,19 @@ export class FlagConfigService {
   }
 
   /**
-   * The write as one statement, computed from the rows `readTarget` saw. Errors (412, 400, 404 for
-   * an unknown rule, 409) are answered from those rows: they were current when read. Undefined when
-   * the statement found the flag or the configuration changed (nothing was written), or when the
-   * validation needs rows read under lock.
+   * The write as one statement, computed from `target` (read just now, or cached). Errors (412,
+   * 400, 404 for an unknown rule, 409) are answered from those rows. Undefined when the statement
+   * found the flag or the configuration changed (nothing was written), or when the validation needs
+   * rows read under lock. On success the rows written are cached for the next write of the target.
    */
   async #writeIfCurrent(
+    key: string,
     target: ConfigTarget,
-    current: FlagConfigRow,
     actor: string,
     spec: WriteSpec,
   ): Promise<ConfigResponse | undefined> {
-    const { project, flag, environment } = target;
+    const { project, flag, environment, config: current } = target;
+    if (!current) return undefined;
     const write = computeWrite({ flag, environment, current, spec });
     if (spec.validate && needsLockedReads(write.state)) return undefined;
     await checkWrite(this.deps.prisma, { flag, environment, spec, write });
@@ -209,7 +225,12 @@ export class FlagConfigService {
     const record = changeRecord({ actor, project, flag, environment, current, spec });
     const result = await writeConfigIfCurrent(this.deps.prisma, base, write, record);
     if (!result) return undefined;
-    announceRecorded(this.deps.notifier, [result.recorded]);
+    this.#targets.set(key, { ...target, config: result.row });
+    // Committed. Snapshot reloads and publishing start once the response is on its way (the I/O
+    // that brought this result ends before immediates run); a request sent after reading the
+    // response still finds the revision announced, so this replica serves its own writes.
+    const { recorded } = result;
+    setImmediate(() => announceRecorded(this.deps.notifier, [recorded]));
     return toConfigResponse(result.row, environment.key);
   }
 

@@ -185,3 +185,47 @@ describe('concurrent one-environment writes', () => {
     expect((rejected.reason as { statusCode: number }).statusCode).toBe(412);
   });
 });
+
+describe('the cached target of the previous write', () => {
+  const service = () => new FlagConfigService({ prisma: t.db.prisma, notifier: t.app.changes });
+
+  it('is re-read when another instance wrote since: the write lands on the current version', async () => {
+    const [mine, theirs] = [service(), service()];
+    const first = await mine.setEnabled('w', 'b', 'prod', true, {}, 'mine'); // caches the target
+    const other = await theirs.setEnabled('w', 'b', 'prod', false, {}, 'theirs');
+    expect(other.version).toBe(first.version + 1);
+    const next = await mine.setEnabled('w', 'b', 'prod', true, { reason: 'after theirs' }, 'mine');
+    expect(next.version).toBe(first.version + 2);
+    const audit = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { reason: 'after theirs' } });
+    expect(audit.before).toEqual(other);
+    expect(audit.after).toEqual(next);
+  });
+
+  it('never answers 412 from a stale entry: If-Match of the version another instance wrote is accepted', async () => {
+    const [mine, theirs] = [service(), service()];
+    const cachedAt = await mine.setEnabled('w', 'b', 'prod', true, {}, 'mine');
+    const other = await theirs.setEnabled('w', 'b', 'prod', false, {}, 'theirs');
+    const next = await mine.setEnabled('w', 'b', 'prod', true, { expectedVersion: other.version }, 'mine');
+    expect(next).toMatchObject({ enabled: true, version: other.version + 1 });
+    // And a version that is really stale is still refused.
+    await expect(
+      mine.setEnabled('w', 'b', 'prod', false, { expectedVersion: cachedAt.version }, 'mine'),
+    ).rejects.toMatchObject({ statusCode: 412 });
+  });
+
+  it('is re-read after a definition change, and gives the 404 once the flag is gone', async () => {
+    const mine = service();
+    await api('POST', '/projects/w/flags', { key: 'gone', name: 'gone', type: 'boolean' });
+    await mine.setEnabled('w', 'gone', 'prod', true, {}, 'mine');
+    await api('PATCH', '/projects/w/flags/gone', { description: 'edited' });
+    expect((await mine.setEnabled('w', 'gone', 'prod', false, {}, 'mine')).enabled).toBe(false);
+    await api('POST', '/projects/w/flags/gone/archive');
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/projects/w/flags/gone',
+      headers: t.adminHeaders,
+    });
+    expect(deleted.statusCode).toBe(204);
+    await expect(mine.setEnabled('w', 'gone', 'prod', true, {}, 'mine')).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
