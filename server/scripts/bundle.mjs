@@ -22,10 +22,13 @@ const WASM_BASE64_MODULE = '@prisma/client/runtime/query_compiler_fast_bg.postgr
 
 /**
  * Left as ordinary imports from node_modules: packages that find files next to their own code
- * (PGlite's WASM and data files, swagger-ui's static assets) and packages only some setups load
- * (PGlite without DATABASE_URL, ioredis with REDIS_URL, pg-native never).
+ * (PGlite's WASM and data files, swagger-ui's static assets) and optional ones (pg-native). Only
+ * packages the server imports dynamically (PGlite) or at start anyway (swagger-ui) may be listed:
+ * esbuild hoists a static import of an external package to the top of the bundle, so one imported
+ * by a lazily loaded module (ioredis, by propagation/redis-bus.ts) would load at every start.
+ * Bundled, ioredis's code is only parsed until REDIS_URL makes the server load redis-bus.
  */
-const EXTERNAL = ['@electric-sql/pglite', 'pglite-prisma-adapter', 'ioredis', '@fastify/swagger-ui', 'pg-native'];
+const EXTERNAL = ['@electric-sql/pglite', 'pglite-prisma-adapter', '@fastify/swagger-ui', 'pg-native'];
 
 /** The generated client's loader, as `prisma generate` (prisma-client, moduleFormat esm) writes it. */
 const GENERATED_LOADER =
