@@ -104,7 +104,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
 
   // Of the cache and a bootstrap snapshot, the newer revision wins. Anything else that is an
   // object and not snapshot-shaped is a value map.
-  let hasBootstrap = store.applyPut(bootstrap).status != 'invalid';
+  let hasBootstrap = store.applyPut(bootstrap) != 'invalid';
   if (
     !hasBootstrap &&
     typeof bootstrap == 'object' &&

@@ -55,7 +55,7 @@ export function connect(
     } catch {
       // Not JSON: the store reports it invalid.
     }
-    const { status } = type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
+    const status = type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
     if (status == 'gap') return void refresh();
     if (status != 'invalid') return synced_();
     const error = problem('invalid payload');

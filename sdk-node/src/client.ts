@@ -12,7 +12,6 @@ import {
   changedFlagKeys,
   createEmitter,
   createSnapshotStore,
-  type ApplyResult,
   type Emitter,
   type Listener,
 } from '@switchyard/core/sync';
@@ -86,7 +85,7 @@ export class SwitchyardClient {
 
     const bootstrap = readBootstrap(options.bootstrap);
     if (bootstrap.error) this.#log.warn(bootstrap.error.message);
-    if (bootstrap.value !== undefined && this.#store.applyPut(bootstrap.value).status === 'invalid') {
+    if (bootstrap.value !== undefined && this.#store.applyPut(bootstrap.value) === 'invalid') {
       this.#log.warn('switchyard: ignored the bootstrap: it is not a snapshot');
     }
     this.#cacheFile = options.cacheFile ? new SnapshotFile(options.cacheFile) : undefined;
@@ -284,20 +283,20 @@ export class SwitchyardClient {
     return {
       put: (snapshot, { allowOlder }) => {
         const hadFlags = this.#store.snapshot !== undefined;
-        const result = this.#store.applyPut(snapshot, { allowOlder });
+        const status = this.#store.applyPut(snapshot, { allowOlder });
         this.#syncCompiled();
-        if (result.status === 'applied') {
+        if (status === 'applied') {
           this.#confirmed = true;
-          this.#applied(result, hadFlags);
+          this.#applied(hadFlags);
           this.#redis?.nudge();
         }
-        return result.status;
+        return status;
       },
       patch: (patch) => {
-        const result = this.#store.applyPatch(patch);
+        const status = this.#store.applyPatch(patch);
         this.#syncCompiled();
-        if (result.status === 'applied') this.#applied(result, true);
-        return result.status;
+        if (status === 'applied') this.#applied(true);
+        return status;
       },
       confirmedRevision: () => (this.#confirmed ? this.#store.revision : undefined),
       contact: () => this.#contact(),
@@ -311,16 +310,17 @@ export class SwitchyardClient {
     this.#usage?.bind(this.#compiled);
   }
 
-  #applied(result: ApplyResult, hadFlags: boolean): void {
+  #applied(hadFlags: boolean): void {
     if (this.#closed) return;
     const snapshot = this.#store.snapshot!;
     this.#cacheFile
       ?.save(snapshot)
       .catch((error: unknown) => this.#log.warn(`switchyard: could not write the cache file (${String(error)})`));
     this.#markReady();
-    if (hadFlags && result.changedFlags.length > 0) {
-      this.#log.debug(`switchyard: revision ${snapshot.revision}, changed: ${result.changedFlags.join(', ')}`);
-      this.#events.emit('change', { flags: result.changedFlags });
+    const changedFlags = this.#store.changedFlags;
+    if (hadFlags && changedFlags.length > 0) {
+      this.#log.debug(`switchyard: revision ${snapshot.revision}, changed: ${changedFlags.join(', ')}`);
+      this.#events.emit('change', { flags: changedFlags });
     }
   }
 
@@ -351,7 +351,7 @@ export class SwitchyardClient {
       const cached = await this.#cacheFile.load();
       // A server snapshot may have arrived meanwhile; the store keeps the newer revision anyway.
       if (cached !== undefined && !this.#confirmed) {
-        const status = this.#store.applyPut(cached).status;
+        const status = this.#store.applyPut(cached);
         this.#syncCompiled();
         if (status === 'applied') this.#log.info(`switchyard: serving the cache file ${this.#cacheFile.path}`);
         else if (status === 'invalid') this.#log.warn(`switchyard: ignored the cache file ${this.#cacheFile.path}`);

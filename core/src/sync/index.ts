@@ -9,7 +9,6 @@ export { createEmitter, type Emitter, type EventArgs, type EventMap, type Listen
 export {
   createSnapshotStore,
   type SnapshotStore,
-  type ApplyResult,
   type ApplyStatus,
   type ChangeDetector,
   type PutOptions,

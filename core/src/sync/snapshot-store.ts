@@ -15,16 +15,6 @@ import { isSnapshot, isSnapshotPatch } from './wire-guards.js';
  */
 export type ApplyStatus = 'applied' | 'stale' | 'gap' | 'invalid';
 
-/** Outcome of {@link SnapshotStore.applyPut} / {@link SnapshotStore.applyPatch}. */
-export interface ApplyResult {
-  status: ApplyStatus;
-  /**
-   * Keys (sorted) of flags whose evaluation may have changed, as the store's change detector sees
-   * them; empty unless `applied`, and always empty for a store made without a detector.
-   */
-  changedFlags: string[];
-}
-
 /** Options of {@link SnapshotStore.applyPut}. */
 export interface PutOptions {
   /**
@@ -37,8 +27,6 @@ export interface PutOptions {
 
 /** Compares two snapshots; {@link changedFlagKeys} is the one SDKs use. */
 export type ChangeDetector = typeof changedFlagKeys;
-
-const result = (status: ApplyStatus, changedFlags: string[] = []): ApplyResult => ({ status, changedFlags });
 
 /**
  * The current snapshot of an SDK and its compiled form, updated by whole snapshots (`put`) and by
@@ -56,10 +44,15 @@ export interface SnapshotStore {
   readonly compiled: CompiledSnapshot | undefined;
   /** Revision held, or `undefined` when empty. */
   readonly revision: number | undefined;
+  /**
+   * Keys (sorted) of the flags whose evaluation the last applied update may have changed, as the
+   * store's change detector sees them; always empty for a store made without a detector.
+   */
+  readonly changedFlags: string[];
   /** Replaces the snapshot with `snapshot` (unless it is older and `allowOlder` is not set). */
-  applyPut(snapshot: unknown, options?: PutOptions): ApplyResult;
+  applyPut(snapshot: unknown, options?: PutOptions): ApplyStatus;
   /** Applies `patch` when it is the next revision; see {@link ApplyStatus}. */
-  applyPatch(patch: unknown): ApplyResult;
+  applyPatch(patch: unknown): ApplyStatus;
 }
 
 /**
@@ -69,9 +62,11 @@ export interface SnapshotStore {
 export function createSnapshotStore(detectChanges?: ChangeDetector, initial?: Snapshot): SnapshotStore {
   /** The snapshot held and its compiled form (`compiled.snapshot`), or `undefined` when empty. */
   let compiled: CompiledSnapshot | undefined;
-  const install = (before: Snapshot | undefined, after: Snapshot, patch?: DefinitionChanges): ApplyResult => {
+  let changedFlags: string[] = [];
+  const install = (before: Snapshot | undefined, after: Snapshot, patch?: DefinitionChanges): ApplyStatus => {
     compiled = compileSnapshot(after);
-    return result('applied', detectChanges?.(before, after, patch));
+    changedFlags = detectChanges?.(before, after, patch) ?? [];
+    return 'applied';
   };
   const store: SnapshotStore = {
     get snapshot() {
@@ -83,17 +78,20 @@ export function createSnapshotStore(detectChanges?: ChangeDetector, initial?: Sn
     get revision() {
       return compiled?.revision;
     },
+    get changedFlags() {
+      return changedFlags;
+    },
     applyPut(snapshot, options) {
       const before = compiled?.snapshot;
-      if (!isSnapshot(snapshot)) return result('invalid');
-      if (before && snapshot.revision < before.revision && !options?.allowOlder) return result('stale');
+      if (!isSnapshot(snapshot)) return 'invalid';
+      if (before && snapshot.revision < before.revision && !options?.allowOlder) return 'stale';
       return install(before, snapshot);
     },
     applyPatch(patch) {
       const before = compiled?.snapshot;
-      if (!isSnapshotPatch(patch)) return result('invalid');
-      if (!before || patch.revision > before.revision + 1) return result('gap');
-      if (patch.revision <= before.revision) return result('stale');
+      if (!isSnapshotPatch(patch)) return 'invalid';
+      if (!before || patch.revision > before.revision + 1) return 'gap';
+      if (patch.revision <= before.revision) return 'stale';
       return install(before, applyPatch(before, patch), patch);
     },
   };

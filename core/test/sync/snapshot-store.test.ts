@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/index.js';
-import { changedFlagKeys, createSnapshotStore, type SnapshotStore } from '../../src/sync/index.js';
+import { changedFlagKeys, createSnapshotStore, type ApplyStatus, type SnapshotStore } from '../../src/sync/index.js';
 import { booleanFlag, patch, snapshot } from './fixtures.js';
 
 function storeAt(revision: number): SnapshotStore {
   return createSnapshotStore(changedFlagKeys, snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
 }
 
+/** An update's status with the changed flags the store reports after it. */
+const outcome = (store: SnapshotStore, status: ApplyStatus) => ({ status, changedFlags: store.changedFlags });
+
 describe('SnapshotStore', () => {
   it('starts empty, and a put installs a compiled snapshot', () => {
     const store = createSnapshotStore(changedFlagKeys);
     expect(store.revision).toBeUndefined();
-    const result = store.applyPut(snapshot(3, [booleanFlag('checkout')]));
+    const result = outcome(store, store.applyPut(snapshot(3, [booleanFlag('checkout')])));
     expect(result).toEqual({ status: 'applied', changedFlags: ['checkout'] });
     expect(store.revision).toBe(3);
     expect(store.compiled?.revision).toBe(3);
@@ -20,8 +23,11 @@ describe('SnapshotStore', () => {
 
   it('applies the next revision and reports what changed', () => {
     const store = storeAt(5);
-    const result = store.applyPatch(
-      patch(6, { flags: [booleanFlag('checkout', { enabled: false, version: 2 })], deletedFlags: ['banner'] }),
+    const result = outcome(
+      store,
+      store.applyPatch(
+        patch(6, { flags: [booleanFlag('checkout', { enabled: false, version: 2 })], deletedFlags: ['banner'] }),
+      ),
     );
     expect(result).toEqual({ status: 'applied', changedFlags: ['banner', 'checkout'] });
     expect(store.revision).toBe(6);
@@ -31,7 +37,7 @@ describe('SnapshotStore', () => {
 
   it('reports an applied patch that changes nothing with no changed flags', () => {
     const store = storeAt(5);
-    expect(store.applyPatch(patch(6, { flags: [booleanFlag('checkout')] }))).toEqual({
+    expect(outcome(store, store.applyPatch(patch(6, { flags: [booleanFlag('checkout')] })))).toEqual({
       status: 'applied',
       changedFlags: [],
     });
@@ -42,26 +48,23 @@ describe('SnapshotStore', () => {
     const store = storeAt(5);
     const before = store.compiled;
     for (const revision of [5, 4, 0]) {
-      expect(store.applyPatch(patch(revision, { deletedFlags: ['checkout'] }))).toEqual({
-        status: 'stale',
-        changedFlags: [],
-      });
+      expect(store.applyPatch(patch(revision, { deletedFlags: ['checkout'] }))).toBe('stale');
     }
     expect(store.compiled).toBe(before);
   });
 
   it('reports a gap for a patch beyond the next revision, or with nothing to patch', () => {
     const store = storeAt(5);
-    expect(store.applyPatch(patch(7, { deletedFlags: ['checkout'] })).status).toBe('gap');
+    expect(store.applyPatch(patch(7, { deletedFlags: ['checkout'] }))).toBe('gap');
     expect(store.revision).toBe(5);
-    expect(createSnapshotStore(changedFlagKeys).applyPatch(patch(1)).status).toBe('gap');
+    expect(createSnapshotStore(changedFlagKeys).applyPatch(patch(1))).toBe('gap');
   });
 
   it('refuses an older put unless allowOlder is set', () => {
     const store = storeAt(5);
-    expect(store.applyPut(snapshot(4, [])).status).toBe('stale');
+    expect(store.applyPut(snapshot(4, []))).toBe('stale');
     expect(store.revision).toBe(5);
-    expect(store.applyPut(snapshot(4, []), { allowOlder: true })).toEqual({
+    expect(outcome(store, store.applyPut(snapshot(4, []), { allowOlder: true }))).toEqual({
       status: 'applied',
       changedFlags: ['banner', 'checkout'],
     });
@@ -70,7 +73,7 @@ describe('SnapshotStore', () => {
 
   it('accepts a put at the same revision and reports no change when identical', () => {
     const store = storeAt(5);
-    expect(store.applyPut(snapshot(5, [booleanFlag('checkout'), booleanFlag('banner')]))).toEqual({
+    expect(outcome(store, store.applyPut(snapshot(5, [booleanFlag('checkout'), booleanFlag('banner')])))).toEqual({
       status: 'applied',
       changedFlags: [],
     });
@@ -89,13 +92,13 @@ describe('SnapshotStore', () => {
       { ...snapshot(6, []), flags: [{ nokey: true }] },
       { ...snapshot(6, []), segments: undefined },
     ];
-    for (const payload of garbage) expect(store.applyPut(payload).status).toBe('invalid');
+    for (const payload of garbage) expect(store.applyPut(payload)).toBe('invalid');
     const badPatches: unknown[] = [
       { ...patch(6), deletedFlags: [1] },
       { ...patch(6), flags: 'x' },
       { ...patch(6), schemaVersion: 0 },
     ];
-    for (const payload of badPatches) expect(store.applyPatch(payload).status).toBe('invalid');
+    for (const payload of badPatches) expect(store.applyPatch(payload)).toBe('invalid');
     expect(store.revision).toBe(5);
     expect(store.compiled?.flagKeys().sort()).toEqual(['banner', 'checkout']);
   });
@@ -107,13 +110,16 @@ describe('SnapshotStore', () => {
       changedFlagKeys,
       snapshot(1, [booleanFlag('gated', { rules: [rule] }), booleanFlag('x')], [segment]),
     );
-    const changed = store.applyPatch(patch(2, { deletedSegments: ['beta'] }));
+    const changed = outcome(store, store.applyPatch(patch(2, { deletedSegments: ['beta'] })));
     expect(changed).toEqual({ status: 'applied', changedFlags: ['gated'] });
   });
 
   it('reports no changed flags without a change detector, and still applies updates', () => {
     const store = createSnapshotStore(undefined, snapshot(1, [booleanFlag('checkout')]));
-    expect(store.applyPatch(patch(2, { deletedFlags: ['checkout'] }))).toEqual({ status: 'applied', changedFlags: [] });
+    expect(outcome(store, store.applyPatch(patch(2, { deletedFlags: ['checkout'] })))).toEqual({
+      status: 'applied',
+      changedFlags: [],
+    });
     expect(store.compiled?.flagKeys().includes('checkout')).toBe(false);
   });
 });
