@@ -167,7 +167,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           values = undefined;
           reportChanges();
           try {
-            storage?.setItem(cacheKey, JSON.stringify(store.snapshot));
+            storage?.setItem(cacheKey, JSON.stringify(store.compiled!.snapshot));
           } catch {
             // Quota or disabled storage: the cache is an optimisation only.
           }

@@ -70,7 +70,7 @@ export function connect(
   const refresh = async (): Promise<void> => {
     if (fetching) return;
     fetching = true;
-    const revision = store.revision;
+    const revision = store.compiled?.revision;
     try {
       const response = await (options.fetch ?? fetch)(endpoint('snapshot'), {
         headers: revision === undefined ? {} : { 'If-None-Match': `"${revision}"` },
@@ -112,14 +112,14 @@ export function connect(
 
   const open = (): void => {
     if (!Source) return fetchThenOpenIn(options.pollIntervalMs ?? 30_000);
-    const revision = store.revision;
+    const revision = store.compiled?.revision;
     const stream = (source = new Source(
       endpoint('stream') + (revision === undefined ? '' : `&lastEventId=${revision}`),
     ));
     stream.onopen = () => {
       failures = 0;
       // Already up to date: the server sends nothing, so the open itself says we are in sync.
-      if (store.revision !== undefined) synced_();
+      if (store.compiled?.revision !== undefined) synced_();
     };
     stream.onerror = () => streamFailed(problem('stream lost'));
     for (const type of ['put', 'patch']) stream.addEventListener(type, (event) => receive(type, event.data));

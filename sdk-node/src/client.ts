@@ -122,7 +122,7 @@ export class SwitchyardClient {
           url: options.redis.url,
           pollIntervalMs: options.redis.pollIntervalMs ?? 30_000,
           keys: () => {
-            const held = this.#store.snapshot;
+            const held = this.#store.compiled?.snapshot;
             const project = projectKey ?? held?.projectKey;
             const environment = environmentKey ?? held?.environmentKey;
             return project && environment ? { projectKey: project, environmentKey: environment } : undefined;
@@ -164,12 +164,12 @@ export class SwitchyardClient {
 
   /** Revision of the snapshot held, or `undefined` when the client has none. */
   get revision(): number | undefined {
-    return this.#store.revision;
+    return this.#store.compiled?.revision;
   }
 
   /** The snapshot held (for diagnostics and for saving a bootstrap file). */
   get snapshot(): Snapshot | undefined {
-    return this.#store.snapshot;
+    return this.#store.compiled?.snapshot;
   }
 
   /** Evaluations not counted in usage metrics because their key cap was reached. */
@@ -282,7 +282,7 @@ export class SwitchyardClient {
   #hooks(): SourceHooks {
     return {
       put: (snapshot, { allowOlder }) => {
-        const hadFlags = this.#store.snapshot !== undefined;
+        const hadFlags = this.#store.compiled?.snapshot !== undefined;
         const status = this.#store.applyPut(snapshot, { allowOlder });
         this.#syncCompiled();
         if (status === 'applied') {
@@ -298,7 +298,7 @@ export class SwitchyardClient {
         if (status === 'applied') this.#applied(true);
         return status;
       },
-      confirmedRevision: () => (this.#confirmed ? this.#store.revision : undefined),
+      confirmedRevision: () => (this.#confirmed ? this.#store.compiled?.revision : undefined),
       contact: () => this.#contact(),
       failed: (error, conclusive) => this.#failed(error, conclusive),
     };
@@ -312,7 +312,7 @@ export class SwitchyardClient {
 
   #applied(hadFlags: boolean): void {
     if (this.#closed) return;
-    const snapshot = this.#store.snapshot!;
+    const snapshot = this.#store.compiled!.snapshot;
     this.#cacheFile
       ?.save(snapshot)
       .catch((error: unknown) => this.#log.warn(`switchyard: could not write the cache file (${String(error)})`));
@@ -357,7 +357,7 @@ export class SwitchyardClient {
         else if (status === 'invalid') this.#log.warn(`switchyard: ignored the cache file ${this.#cacheFile.path}`);
       }
     }
-    if (this.#store.snapshot) this.#markReady();
+    if (this.#store.compiled?.snapshot) this.#markReady();
     else if (this.#sources.length === 0) {
       this.#settleReady(new Error('Switchyard: no url, no redis, and no usable bootstrap or cache file'));
     }
@@ -365,7 +365,7 @@ export class SwitchyardClient {
 
   #readyTimedOut(timeoutMs: number): void {
     if (this.#isReady || this.#closed) return;
-    if (this.#store.snapshot) return this.#markReady();
+    if (this.#store.compiled?.snapshot) return this.#markReady();
     void this.#fallBack().then(() => {
       if (!this.#isReady) this.#settleReady(new Error(`Switchyard: no flags after ${timeoutMs} ms`));
     });

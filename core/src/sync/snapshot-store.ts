@@ -38,12 +38,11 @@ export type ChangeDetector = typeof changedFlagKeys;
  * (the browser SDK compares values for its one user) does not carry it in its bundle.
  */
 export interface SnapshotStore {
-  /** The snapshot held, if any. */
-  readonly snapshot: Snapshot | undefined;
-  /** The compiled form of {@link snapshot}, ready for `evaluate`. */
+  /**
+   * The snapshot held in compiled form, ready for `evaluate` (`compiled.snapshot` is the snapshot,
+   * `compiled.revision` its revision), or `undefined` when empty.
+   */
   readonly compiled: CompiledSnapshot | undefined;
-  /** Revision held, or `undefined` when empty. */
-  readonly revision: number | undefined;
   /**
    * Keys (sorted) of the flags whose evaluation the last applied update may have changed, as the
    * store's change detector sees them; always empty for a store made without a detector.
@@ -69,14 +68,8 @@ export function createSnapshotStore(detectChanges?: ChangeDetector, initial?: Sn
     return 'applied';
   };
   const store: SnapshotStore = {
-    get snapshot() {
-      return compiled?.snapshot;
-    },
     get compiled() {
       return compiled;
-    },
-    get revision() {
-      return compiled?.revision;
     },
     get changedFlags() {
       return changedFlags;

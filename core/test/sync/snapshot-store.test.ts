@@ -13,10 +13,10 @@ const outcome = (store: SnapshotStore, status: ApplyStatus) => ({ status, change
 describe('SnapshotStore', () => {
   it('starts empty, and a put installs a compiled snapshot', () => {
     const store = createSnapshotStore(changedFlagKeys);
-    expect(store.revision).toBeUndefined();
+    expect(store.compiled?.revision).toBeUndefined();
     const result = outcome(store, store.applyPut(snapshot(3, [booleanFlag('checkout')])));
     expect(result).toEqual({ status: 'applied', changedFlags: ['checkout'] });
-    expect(store.revision).toBe(3);
+    expect(store.compiled?.revision).toBe(3);
     expect(store.compiled?.revision).toBe(3);
     expect(evaluate(store.compiled!, 'checkout', {}, false).value).toBe(true);
   });
@@ -30,7 +30,7 @@ describe('SnapshotStore', () => {
       ),
     );
     expect(result).toEqual({ status: 'applied', changedFlags: ['banner', 'checkout'] });
-    expect(store.revision).toBe(6);
+    expect(store.compiled?.revision).toBe(6);
     expect(store.compiled?.flagKeys().includes('banner')).toBe(false);
     expect(evaluate(store.compiled!, 'checkout', {}, true)).toMatchObject({ value: false, reason: 'DISABLED' });
   });
@@ -41,7 +41,7 @@ describe('SnapshotStore', () => {
       status: 'applied',
       changedFlags: [],
     });
-    expect(store.revision).toBe(6);
+    expect(store.compiled?.revision).toBe(6);
   });
 
   it('ignores patches at or below the current revision (stale)', () => {
@@ -56,19 +56,19 @@ describe('SnapshotStore', () => {
   it('reports a gap for a patch beyond the next revision, or with nothing to patch', () => {
     const store = storeAt(5);
     expect(store.applyPatch(patch(7, { deletedFlags: ['checkout'] }))).toBe('gap');
-    expect(store.revision).toBe(5);
+    expect(store.compiled?.revision).toBe(5);
     expect(createSnapshotStore(changedFlagKeys).applyPatch(patch(1))).toBe('gap');
   });
 
   it('refuses an older put unless allowOlder is set', () => {
     const store = storeAt(5);
     expect(store.applyPut(snapshot(4, []))).toBe('stale');
-    expect(store.revision).toBe(5);
+    expect(store.compiled?.revision).toBe(5);
     expect(outcome(store, store.applyPut(snapshot(4, []), { allowOlder: true }))).toEqual({
       status: 'applied',
       changedFlags: ['banner', 'checkout'],
     });
-    expect(store.revision).toBe(4);
+    expect(store.compiled?.revision).toBe(4);
   });
 
   it('accepts a put at the same revision and reports no change when identical', () => {
@@ -99,7 +99,7 @@ describe('SnapshotStore', () => {
       { ...patch(6), schemaVersion: 0 },
     ];
     for (const payload of badPatches) expect(store.applyPatch(payload)).toBe('invalid');
-    expect(store.revision).toBe(5);
+    expect(store.compiled?.revision).toBe(5);
     expect(store.compiled?.flagKeys().sort()).toEqual(['banner', 'checkout']);
   });
 
