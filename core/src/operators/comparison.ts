@@ -19,9 +19,8 @@ const difference = (a: number, b: number) => a - b;
  * least one value has an accepted order. Any other operator is unknown: it never matches.
  */
 export function compileComparison(operator: string, values: readonly unknown[]): AttributeTest {
-  const split = operator.indexOf('_');
-  const family = operator.slice(0, split);
-  const suffix = operator.slice(split + 1);
+  // `family_suffix`, split at the first `_`.
+  const [, family, suffix] = /^([^_]*)_(.*)$/.exec(operator) ?? [];
   const [parse, compare] = (
     family == 'num'
       ? [finiteNumber, difference]
@@ -31,8 +30,8 @@ export function compileComparison(operator: string, values: readonly unknown[]):
           ? [parseSemver, compareSemver]
           : []
   ) as [((value: unknown) => unknown) | undefined, (a: unknown, b: unknown) => number];
-  if (!parse || !Object.hasOwn(ORDERS, suffix)) return () => undefined;
-  const accepted = ORDERS[suffix]!;
+  if (!parse || !Object.hasOwn(ORDERS, suffix!)) return () => undefined;
+  const accepted = ORDERS[suffix!]!;
   const parsed = values.map(parse).filter((value) => value !== undefined);
   return (attribute) => {
     const value = parse(attribute);

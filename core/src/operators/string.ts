@@ -7,13 +7,11 @@ import type { AttributeTest } from './compile-condition.js';
 
 /** Applies `predicate` to a string attribute or to each string element of a string[] attribute. */
 export function anyString(attribute: unknown, predicate: (text: string) => boolean): boolean | undefined {
-  if (typeof attribute == 'string') return predicate(attribute);
-  if (!Array.isArray(attribute)) return undefined;
-  for (let i = 0; i < attribute.length; i++) {
-    const element: unknown = attribute[i];
-    if (typeof element == 'string' && predicate(element)) return true;
-  }
-  return false;
+  return typeof attribute == 'string'
+    ? predicate(attribute)
+    : Array.isArray(attribute)
+      ? attribute.some((element: unknown) => typeof element == 'string' && predicate(element))
+      : undefined;
 }
 
 const stringsOf = (values: readonly unknown[]) => values.filter((value) => typeof value == 'string');
