@@ -4,12 +4,10 @@ import { TERSE_ERRORS } from '../model/terse-errors.js';
 import { compileCondition } from '../operators/compile-condition.js';
 import type { CompiledFlag, CompiledRule, CompiledServe, ContextTest, ServedResult } from './compiled-types.js';
 import { frozenJsonCopy } from './freeze.js';
+import { listOf } from './list-of.js';
 
 /** A missing segment: the rule referencing it never matches. */
 const NEVER: ContextTest = () => false;
-
-/** An array field of a snapshot that bypassed validation may be anything: treat non-arrays as empty. */
-export const listOf = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
 
 /** Compiles one flag against the snapshot's compiled segments (each a list of condition tests). */
 export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly ContextTest[]>): CompiledFlag {

@@ -1,7 +1,8 @@
 import type { Flag, Snapshot } from '../model/flag.js';
 import { compileCondition } from '../operators/compile-condition.js';
-import { compileFlag, listOf } from './compile-flag.js';
+import { compileFlag } from './compile-flag.js';
 import type { CompiledFlag, ContextTest } from './compiled-types.js';
+import { listOf } from './list-of.js';
 
 /** A snapshot prepared for evaluation. Build it once per snapshot with `compileSnapshot`. */
 export interface CompiledSnapshot {

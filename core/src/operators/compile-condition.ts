@@ -1,4 +1,5 @@
 import type { ContextTest } from '../compile/compiled-types.js';
+import { listOf } from '../compile/list-of.js';
 import { readAttribute } from '../evaluate/context.js';
 import type { Condition } from '../model/flag.js';
 import { compileCidr } from './cidr.js';
@@ -42,11 +43,7 @@ export function compileCondition(condition: Condition): ContextTest {
   const attribute = String(condition.attribute);
   const negate = condition.negate === true;
   if (condition.operator == 'exists') return (context) => (readAttribute(context, attribute) != null) != negate;
-  const test = compileTest(
-    String(condition.operator),
-    Array.isArray(condition.values) ? condition.values : [],
-    condition.caseInsensitive === true,
-  );
+  const test = compileTest(String(condition.operator), listOf(condition.values), condition.caseInsensitive === true);
   return (context) => {
     const attributeValue = readAttribute(context, attribute);
     if (attributeValue == null) return false;
