@@ -18,7 +18,7 @@ function compileTest(operator: string, values: readonly unknown[], fold: boolean
   switch (operator) {
     case 'in':
     case 'not_in':
-      return compileMembership(operator == 'in', values, fold);
+      return compileMembership(values, fold);
     case 'contains':
       return compileSubstring('includes', values, fold);
     case 'starts_with':
@@ -41,7 +41,8 @@ function compileTest(operator: string, values: readonly unknown[], fold: boolean
  */
 export function compileCondition(condition: Condition): ContextTest {
   const attribute = String(condition.attribute);
-  const negate = condition.negate === true;
+  // `not_in` is `in` negated: a wrong-typed attribute still never matches.
+  const negate = (condition.negate === true) != (condition.operator == 'not_in');
   if (condition.operator == 'exists') return (context) => (readAttribute(context, attribute) != null) != negate;
   const test = compileTest(String(condition.operator), listOf(condition.values), condition.caseInsensitive === true);
   return (context) => {
