@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import type { ChangeNotifier, EnvironmentRevision } from './notifier.js';
+import type { ChangeEntries, ChangeNotifier, EnvironmentRevision } from './notifier.js';
 import { recordChange, type ChangeInput, type RecordedChange } from './record-change.js';
 
 /** How long a change may wait for a connection, and run in all, before it fails with 503. */
@@ -50,9 +50,15 @@ export async function inChangeTransaction<T>(
 
 /**
  * Tells `notifier` about committed changes: every affected environment once, at its latest
- * revision, with the flags and segments of all of them. Call it only after the commit.
+ * revision, with the flags and segments of all of them. Call it only after the commit. `entries`
+ * (see `ChangeEvent.entries`) may only be given with a single change.
  */
-export function announceRecorded(notifier: ChangeNotifier, recorded: readonly RecordedChange[]): void {
+export function announceRecorded(
+  notifier: ChangeNotifier,
+  recorded: readonly RecordedChange[],
+  entries?: ChangeEntries,
+): void {
+  if (entries && recorded.length !== 1) throw new Error('announceRecorded: entries belong to exactly one change');
   const latest = new Map<string, number>();
   for (const { environmentId, revision } of recorded.flatMap((change) => change.revisions)) {
     latest.set(environmentId, Math.max(revision, latest.get(environmentId) ?? 0));
@@ -67,6 +73,7 @@ export function announceRecorded(notifier: ChangeNotifier, recorded: readonly Re
       revisions,
       flags: [...new Set(recorded.flatMap((change) => change.flags))],
       segments: [...new Set(recorded.flatMap((change) => change.segments))],
+      ...(entries ? { entries } : {}),
     });
   }
 }

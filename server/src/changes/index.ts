@@ -1,4 +1,10 @@
-export { ChangeNotifier, type ChangeEvent, type ChangeListener, type EnvironmentRevision } from './notifier.js';
+export {
+  ChangeNotifier,
+  type ChangeEntries,
+  type ChangeEvent,
+  type ChangeListener,
+  type EnvironmentRevision,
+} from './notifier.js';
 export { recordChange, type ChangeAffects, type ChangeInput, type RecordedChange } from './record-change.js';
 export {
   recordChangeCtes,

@@ -1,3 +1,5 @@
+import type { Flag, Segment } from '@switchyard/core';
+
 /** What changed, announced after the change's transaction committed. */
 export interface ChangeEvent {
   /** Environments whose snapshot changed. */
@@ -8,6 +10,18 @@ export interface ChangeEvent {
   flags: string[];
   /** Keys of segments whose snapshot entry changed. */
   segments: string[];
+  /**
+   * The new snapshot entries of `flags` and `segments` (a key without an entry left the snapshot),
+   * when the writer has them. Only for an event of ONE change (each environment moved by exactly
+   * one revision): a snapshot cache at the revision before can apply them without a database read.
+   */
+  entries?: ChangeEntries;
+}
+
+/** Snapshot entries as of a change (see `ChangeEvent.entries`). */
+export interface ChangeEntries {
+  flags: Flag[];
+  segments: Segment[];
 }
 
 export interface EnvironmentRevision {

@@ -4,7 +4,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { conflict, HttpError, notFound, preconditionFailed } from '../../http/errors.js';
 import { lockAndReadFlag, requireFlag } from '../flags/service.js';
 import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
-import { configStateOf, killedFromOf, listFlagConfigs } from '../flags/store.js';
+import { configStateOf, killedFromOf, listFlagConfigs, toCoreFlag } from '../flags/store.js';
 import type { EnvironmentRow, ProjectRow } from '../projects/store.js';
 import { requireProject } from '../projects/store.js';
 import type { ConfigBody, ConfigResponse } from './schemas.js';
@@ -229,8 +229,14 @@ export class FlagConfigService {
     // Committed. Snapshot reloads and publishing start once the response is on its way (the I/O
     // that brought this result ends before immediates run); a request sent after reading the
     // response still finds the revision announced, so this replica serves its own writes.
+    // The flag's new snapshot entry goes with it: this replica's snapshot cache applies it without
+    // reading it back. (An archived flag is in no snapshot and its changes move no revision.)
     const { recorded } = result;
-    setImmediate(() => announceRecorded(this.deps.notifier, [recorded]));
+    const entries =
+      flag.archivedAt === null
+        ? { flags: [toCoreFlag(flag, { ...configStateOf(result.row), version: result.row.version })], segments: [] }
+        : undefined;
+    setImmediate(() => announceRecorded(this.deps.notifier, [recorded], entries));
     return toConfigResponse(result.row, environment.key);
   }
 

@@ -4,7 +4,7 @@ import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
 import { clientPatches, patchesBetween } from './patches.js';
-import type { BuiltSnapshot, ChangedEntries } from './snapshot-builder.js';
+import type { BuiltSnapshot, ChangedEntries, RevisionHint } from './snapshot-builder.js';
 import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
 
 /**
@@ -126,6 +126,34 @@ export class EnvironmentFeed {
       this.#full = true;
     }
     void this.refresh().catch(this.#deps.onError);
+  }
+
+  /**
+   * A change this replica committed, with its new entries: applied in place when the state is at
+   * the revision just before and no reload is running or due (no database read); otherwise the
+   * same as `notice(revision, 'local')`.
+   */
+  noticeLocal(revision: number, change: Pick<ChangedEntries, 'flags' | 'segments'> & { hint: RevisionHint }): void {
+    const base = this.#state;
+    if (base && !this.#refreshing && !this.#full && !this.#gone && revision === base.revision + 1) {
+      const { projectKey, environmentKey } = base.snapshot;
+      const built = mergeChanged(base.snapshot, {
+        environmentId: this.environmentId,
+        projectKey,
+        environmentKey,
+        revision,
+        hints: [change.hint],
+        flags: change.flags,
+        segments: change.segments,
+      });
+      if (built) {
+        this.#apply(base, built);
+        // Revisions announced meanwhile (other writers) still need a reload.
+        if (this.#known > revision) void this.refresh().catch(this.#deps.onError);
+        return;
+      }
+    }
+    this.notice(revision, 'local');
   }
 
   /** Reloads from Postgres; calls during a reload are coalesced into one more reload after it. */

@@ -74,10 +74,21 @@ export class SnapshotFeeds {
     this.#byKeys.get(keysOf(message.projectKey, message.environmentKey))?.notice(message.revision, 'message');
   }
 
-  /** A change committed by this replica: reload right away, without waiting for the bus. */
+  /**
+   * A change committed by this replica: apply the entries it brings, or reload right away, without
+   * waiting for the bus.
+   */
   onLocalChange(event: ChangeEvent): void {
-    for (const { environmentId, revision } of event.revisions)
-      this.#feeds.get(environmentId)?.notice(revision, 'local');
+    const { entries } = event;
+    const committedAt = new Date();
+    for (const { environmentId, revision } of event.revisions) {
+      const feed = this.#feeds.get(environmentId);
+      if (!feed) continue;
+      if (entries) {
+        const hint = { revision, flags: event.flags, segments: event.segments, committedAt };
+        feed.noticeLocal(revision, { hint, flags: entries.flags, segments: entries.segments });
+      } else feed.notice(revision, 'local');
+    }
   }
 
   /**
