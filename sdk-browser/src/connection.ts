@@ -19,8 +19,8 @@ export interface ConnectionHooks {
  * failing still gets updates, at the pace of the backoff); without streaming, a poll every
  * `pollIntervalMs`; and a pause while the page is hidden for long. Returns the function that closes it.
  *
- * EventSource cannot send headers, so the client key travels as `?key=` and the last revision as
- * `?lastEventId=`. We close the EventSource on every error and reconnect ourselves (the browser's
+ * EventSource cannot send headers, so the stream gets the client key as `?key=` (the one endpoint
+ * that accepts it) and the last revision as `?lastEventId=`; fetches send `Authorization`. We close the EventSource on every error and reconnect ourselves (the browser's
  * own retry would resend `Last-Event-ID`, but gives up for good on an HTTP error and ignores backoff).
  */
 export function connect(
@@ -42,7 +42,7 @@ export function connect(
   /** A snapshot fetch is in flight; fetches do not stack up behind a slow server. */
   let fetching = false;
 
-  const endpoint = (name: string) => `${url}/api/v1/sdk/${name}?key=${encodeURIComponent(options.clientKey)}`;
+  const endpoint = `${url}/api/v1/sdk/`;
 
   /**
    * Applies a `put` (a whole snapshot: from the stream or a fetch, the server's truth even if older)
@@ -72,8 +72,11 @@ export function connect(
     fetching = true;
     const revision = store.compiled?.revision;
     try {
-      const response = await (options.fetch ?? fetch)(endpoint('snapshot'), {
-        headers: revision === undefined ? {} : { 'If-None-Match': `"${revision}"` },
+      const response = await (options.fetch ?? fetch)(endpoint + 'snapshot', {
+        headers: {
+          Authorization: 'Bearer ' + options.clientKey,
+          ...(revision !== undefined && { 'If-None-Match': `"${revision}"` }),
+        },
       });
       // A fetch that completes after close() still updates the store: harmless, and no new request follows.
       if (response.status == 304) return synced_();
@@ -114,7 +117,8 @@ export function connect(
     if (!Source) return fetchThenOpenIn(options.pollIntervalMs ?? 30_000);
     const revision = store.compiled?.revision;
     const stream = (source = new Source(
-      endpoint('stream') + (revision === undefined ? '' : `&lastEventId=${revision}`),
+      // Client keys are `sy_client_` + base64url: nothing in them needs escaping in a URL.
+      `${endpoint}stream?key=${options.clientKey}` + (revision === undefined ? '' : `&lastEventId=${revision}`),
     ));
     stream.onopen = () => {
       failures = 0;

@@ -46,7 +46,7 @@ describe('browser client over a real SSE server', () => {
     const sdk = client(server, { context: { userId: 'u-42', plan: 'pro' } });
     expect(sdk.evaluate('new-checkout', false)).toMatchObject({ value: false, errorCode: 'PROVIDER_NOT_READY' });
     await sdk.ready();
-    expect(streamRequests(server)[0]).toMatchObject({ key: KEY, lastEventId: null });
+    expect(streamRequests(server)[0]).toMatchObject({ key: KEY, keyInUrl: true, lastEventId: null });
     expect(sdk.isEnabled('new-checkout')).toBe(true);
     expect(sdk.getValue('checkout-copy', 'x')).toBe('Upgrade your cart');
     expect(sdk.getVariant('checkout-copy')).toBe('pro');
@@ -134,6 +134,8 @@ describe('browser client over a real SSE server', () => {
     expect(streamRequests(server)).toHaveLength(0);
     expect(snapshotRequests(server)[0]!.ifNoneMatch).toBeUndefined();
     expect(snapshotRequests(server)[2]!.ifNoneMatch).toBe('"1"');
+    // The key goes in the Authorization header: only the stream endpoint takes `?key=`.
+    expect(snapshotRequests(server).every((request) => request.key === KEY && !request.keyInUrl)).toBe(true);
   });
 
   it('identify emits change only for flags whose answer changed', async () => {

@@ -6,6 +6,8 @@ import { applyPatch, type Snapshot, type SnapshotPatch } from '@switchyard/core'
 export interface SeenRequest {
   path: string;
   key: string | null;
+  /** The request carried `?key=` (only the stream should). */
+  keyInUrl: boolean;
   lastEventId: string | null;
   ifNoneMatch: string | undefined;
 }
@@ -89,7 +91,7 @@ export class ProtocolServer {
     const url = new URL(req.url ?? '/', this.url);
     // Pages may come from another origin (as they do in production): allow it, as the real server must.
     res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', 'if-none-match');
+    res.setHeader('access-control-allow-headers', 'authorization, if-none-match');
     res.setHeader('access-control-expose-headers', 'etag');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const page = this.pages.get(url.pathname);
@@ -97,10 +99,15 @@ export class ProtocolServer {
       res.writeHead(200, { 'content-type': page[0], 'cache-control': 'no-store' });
       return void res.end(page[1]);
     }
-    const key = url.searchParams.get('key');
+    // As the real server: the stream takes the key as `?key=` (EventSource sends no headers), every
+    // other endpoint only as `Authorization: Bearer`.
+    const key =
+      url.pathname === '/api/v1/sdk/stream'
+        ? url.searchParams.get('key')
+        : (req.headers.authorization?.replace(/^Bearer /, '') ?? null);
     const lastEventId = url.searchParams.get('lastEventId');
     const ifNoneMatch = req.headers['if-none-match'];
-    this.requests.push({ path: url.pathname, key, lastEventId, ifNoneMatch });
+    this.requests.push({ path: url.pathname, key, keyInUrl: url.searchParams.has('key'), lastEventId, ifNoneMatch });
     if (url.pathname !== '/api/v1/sdk/snapshot' && url.pathname !== '/api/v1/sdk/stream') {
       return void res.writeHead(404).end();
     }

@@ -66,14 +66,22 @@ describe('SDK endpoints (embedded bus)', () => {
     expect(changed.headers.get('etag')).toBe(`"${snapshot.revision + 1}"`);
   });
 
-  it('gives client tokens only clientSide flags, also via ?key=, and refuses server tokens in the URL', async () => {
+  it('gives client tokens only clientSide flags; ?key= only on the stream, and only for client tokens', async () => {
     const viaHeader = await server.api.snapshot(clientToken);
     expect((viaHeader.body as Snapshot).flags.map((flag) => flag.key)).toEqual(['checkout']);
-    const viaQuery = await fetch(`${server.baseUrl}/api/v1/sdk/snapshot?key=${clientToken}`);
-    expect(viaQuery.status).toBe(200);
-    expect(((await viaQuery.json()) as Snapshot).flags.map((flag) => flag.key)).toEqual(['checkout']);
+    // fetch can send headers: the snapshot endpoint does not take the key from the URL.
+    const snapshotViaQuery = await fetch(`${server.baseUrl}/api/v1/sdk/snapshot?key=${clientToken}`);
+    expect(snapshotViaQuery.status).toBe(401);
+    expect(((await snapshotViaQuery.json()) as { message: string }).message).toMatch(/sdk\/stream only/);
+    // EventSource cannot: the stream does.
+    const controller = new AbortController();
+    const streamViaQuery = await fetch(`${server.baseUrl}/api/v1/sdk/stream?key=${clientToken}`, {
+      signal: controller.signal,
+    });
+    expect(streamViaQuery.status).toBe(200);
+    controller.abort();
 
-    const serverInUrl = await fetch(`${server.baseUrl}/api/v1/sdk/snapshot?key=${serverToken}`);
+    const serverInUrl = await fetch(`${server.baseUrl}/api/v1/sdk/stream?key=${serverToken}`);
     expect(serverInUrl.status).toBe(401);
     expect(((await serverInUrl.json()) as { message: string }).message).toMatch(/client tokens only/);
     const none = await fetch(`${server.baseUrl}/api/v1/sdk/snapshot`);

@@ -5,21 +5,27 @@ import type { Principal } from '../../http/auth.js';
 /** Client tokens look like this; only they may travel in the URL (`?key=`). */
 const CLIENT_TOKEN_PREFIX = 'sy_client_';
 const SDK_PATH_PREFIX = '/api/v1/sdk/';
+/** The one endpoint that takes `?key=`: browsers' EventSource cannot send headers; fetch can. */
+const STREAM_PATH = '/api/v1/sdk/stream';
 
 const viaQueryKey = new WeakSet<FastifyRequest>();
 
 /**
- * Browsers' EventSource cannot send headers, so the SDK endpoints also take a client token as
- * `?key=<token>`. Registered at the root, before the API's auth hook: it moves such a key into the
- * Authorization header, so the regular auth checks it. Only values shaped like client tokens are
- * moved (a server token in a URL ends up in logs and browser history); `sdkPrincipal` then checks
- * the token really is a client token.
+ * Browsers' EventSource cannot send headers, so the stream endpoint also takes a client token as
+ * `?key=<token>`; every other endpoint wants `Authorization: Bearer` (a key in a URL ends up in
+ * logs and histories, so only where there is no other way). Registered at the root, before the
+ * API's auth hook: it moves such a key into the Authorization header, so the regular auth checks
+ * it. Only values shaped like client tokens are moved; `sdkPrincipal` then checks the token really
+ * is a client token.
  */
 export function registerSdkQueryKey(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith(SDK_PATH_PREFIX) || request.headers.authorization !== undefined) return;
     const key = (request.query as Record<string, unknown> | undefined)?.['key'];
     if (typeof key !== 'string' || key === '') return;
+    if (request.url.split('?')[0] !== STREAM_PATH) {
+      throw unauthorized(`?key= is accepted by ${STREAM_PATH} only; send "Authorization: Bearer <token>"`);
+    }
     if (!key.startsWith(CLIENT_TOKEN_PREFIX)) {
       throw unauthorized('?key= takes client tokens only; send other tokens as "Authorization: Bearer <token>"');
     }
