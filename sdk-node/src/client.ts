@@ -22,7 +22,7 @@ import { readBootstrap, SnapshotFile } from './local-files.js';
 import { safeLogger, type Logger } from './logger.js';
 import { RedisSource } from './redis-source.js';
 import type { Source, SourceHooks } from './sources.js';
-import type { ClientEvents, EvaluationDetails, NodeClientOptions, VariantResult } from './types.js';
+import type { AllFlagsOptions, ClientEvents, EvaluationDetails, NodeClientOptions, VariantResult } from './types.js';
 import { UsageCounter, type FlagUsage } from './usage-counter.js';
 import { UsageReporter } from './usage-reporter.js';
 
@@ -241,14 +241,19 @@ export class SwitchyardClient {
   }
 
   /**
-   * Every flag's value for `context`, e.g. to bootstrap a browser page (`createBrowserClient({
-   * bootstrap })` takes this map). Not counted in usage metrics: it would make every flag look used.
+   * Every flag's value for `context`. To bootstrap a browser page (`createBrowserClient({ bootstrap })`
+   * takes this map) pass `{ clientSideOnly: true }`: the page then holds only what a client token
+   * could fetch anyway, not server-only flags. Not counted in usage metrics: it would make every
+   * flag look used.
    */
-  allFlags(context: EvaluationContext = EMPTY_CONTEXT): Record<string, JsonValue> {
+  allFlags(context: EvaluationContext = EMPTY_CONTEXT, options: AllFlagsOptions = {}): Record<string, JsonValue> {
     const compiled = this.#compiled;
     const all: Record<string, JsonValue> = {};
     if (!compiled) return all;
-    for (const key of compiled.flagKeys()) all[key] = evaluateCompiled(compiled, key, context, null).value;
+    const keys = options.clientSideOnly
+      ? compiled.snapshot.flags.filter((flag) => flag.clientSide === true).map((flag) => flag.key)
+      : compiled.flagKeys();
+    for (const key of keys) all[key] = evaluateCompiled(compiled, key, context, null).value;
     return all;
   }
 

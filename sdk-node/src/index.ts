@@ -6,6 +6,7 @@ export { createClient, SwitchyardClient } from './client.js';
 export type { Logger } from './logger.js';
 export { DEFAULT_VARIANT_KEY, type UsageReport } from './usage-counter.js';
 export type {
+  AllFlagsOptions,
   ChangeEvent,
   ClientErrorCode,
   ClientEvents,

@@ -21,6 +21,15 @@ export interface RedisOptions {
 }
 
 /** Usage metrics: per flag and variant evaluation counts, sent to the server in the background. */
+/** Options of `allFlags`. */
+export interface AllFlagsOptions {
+  /**
+   * Only the flags marked `clientSide` (what a browser's client token receives). Use it whenever the
+   * result goes into a web page, e.g. as the browser SDK's `bootstrap`. Default `false`.
+   */
+  clientSideOnly?: boolean;
+}
+
 export interface MetricsOptions {
   /** Flush period, in ms. Default 60 000. */
   flushIntervalMs?: number;
