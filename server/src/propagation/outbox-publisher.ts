@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../changes/index.js';
+import type { ChangeEvent, EnvironmentRevision } from '../changes/index.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ChangeBus } from './bus.js';
 import type { ChangeMessage } from './change-message.js';
@@ -15,6 +15,9 @@ export interface OutboxPublisherOptions {
   onPublished?: (count: number) => void;
   onError?: (error: unknown) => void;
 }
+
+/** How long `announce` waits before marking what it published (rows of a burst are marked together). */
+const MARK_DELAY_MS = 20;
 
 interface OutboxRow {
   id: bigint;
@@ -47,6 +50,10 @@ export class OutboxPublisher {
   /** Environment id → keys (keys never change once created). */
   readonly #keys = new Map<string, { projectKey: string; environmentKey: string }>();
   #pruneTimer: NodeJS.Timeout | undefined;
+  /** Published by `announce`, not marked yet (see #markPublished). */
+  readonly #toMark: EnvironmentRevision[] = [];
+  #markTimer: NodeJS.Timeout | undefined;
+  #marking: Promise<void> = Promise.resolve();
 
   constructor(prisma: PrismaClient, bus: ChangeBus, options: OutboxPublisherOptions = {}) {
     this.#prisma = prisma;
@@ -82,7 +89,7 @@ export class OutboxPublisher {
 
   /**
    * The fast path for a change this replica just committed: publishes it right away (no outbox
-   * transaction, no advisory lock) and marks its rows published. Messages of one environment
+   * transaction, no advisory lock) and marks its rows published (batched: see #markPublished). Messages of one environment
    * published this way by two replicas may cross on the wire; receivers reload from Postgres on
    * any newer revision, so order does not matter to them. When this fails, the drain does it.
    */
@@ -96,11 +103,42 @@ export class OutboxPublisher {
       }
       await this.#bus.publish(messages);
       this.#onPublished(messages.length);
-      for (const { environmentId, revision } of event.revisions) {
-        await this.#prisma.$executeRaw`
-          UPDATE change_outbox SET published_at = now()
-          WHERE environment_id = ${environmentId}::uuid AND revision = ${revision} AND published_at IS NULL`;
-      }
+    } catch (error) {
+      this.#onError(error);
+      this.wake();
+      return;
+    }
+    // Marked a little later, many at once: one UPDATE per burst of changes instead of one per change.
+    this.#toMark.push(...event.revisions);
+    if (this.#markTimer) return;
+    this.#markTimer = setTimeout(() => {
+      this.#markTimer = undefined;
+      void this.#markPublished();
+    }, MARK_DELAY_MS);
+    this.#markTimer.unref();
+  }
+
+  /**
+   * Marks the rows `announce` published. Until then the drain would publish them again (harmless:
+   * receivers reload on a newer revision only), so the drain runs this first. When it fails, the
+   * rows stay unpublished and the drain publishes them again.
+   */
+  #markPublished(): Promise<void> {
+    // One marking at a time: a drain waiting for this one must not see its rows still unmarked.
+    this.#marking = this.#marking.then(() => this.#markNow());
+    return this.#marking;
+  }
+
+  async #markNow(): Promise<void> {
+    const rows = this.#toMark.splice(0);
+    if (rows.length === 0) return;
+    try {
+      await this.#prisma.$executeRaw`
+        UPDATE change_outbox o SET published_at = now()
+        FROM unnest(${rows.map((row) => row.environmentId)}::uuid[], ${rows.map((row) => row.revision)}::int[])
+          AS marked(environment_id, revision)
+        WHERE o.environment_id = marked.environment_id AND o.revision = marked.revision
+          AND o.published_at IS NULL`;
     } catch (error) {
       this.#onError(error);
       this.wake();
@@ -139,12 +177,16 @@ export class OutboxPublisher {
     this.#stopped = true;
     clearInterval(this.#pollTimer);
     clearInterval(this.#pruneTimer);
+    clearTimeout(this.#markTimer);
+    this.#markTimer = undefined;
     await this.#running;
+    await this.#markPublished();
   }
 
   async #loop(): Promise<void> {
     do {
       this.#again = false;
+      await this.#markPublished();
       try {
         let more = true;
         while (more && !this.#stopped) more = await this.#drainBatch();
