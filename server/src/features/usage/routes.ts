@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
 import { sdkPrincipal } from '../sdk/sdk-principal.js';
-import { metricsBodySchema, metricsResponseSchema } from './schemas.js';
+import { METRICS_BODY_LIMIT, metricsBodySchema, metricsResponseSchema } from './schemas.js';
 import { UsageService } from './service.js';
 
 /**
@@ -16,12 +16,15 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     '/sdk/metrics',
     {
       config: { auth: 'sdk' },
+      bodyLimit: METRICS_BODY_LIMIT,
       schema: {
         tags: ['sdk'],
         summary: 'Report flag evaluation counts (usage metrics)',
         description:
           'Counts per flag key and variant key ("" = the caller\'s default was returned) over [start, end]. ' +
-          'Added to the hour the window started in. Unknown flag keys are ignored and listed in the answer.',
+          'Added to the hour the window started in (at most 24 hours back). Counts of a variant the flag does ' +
+          'not define are added to its "" bucket. Unknown flag keys are ignored and listed in the answer; for a ' +
+          'client token, flags that are not client-side count as unknown. Bodies are limited to 2 MiB (413).',
         body: metricsBodySchema,
         response: {
           202: metricsResponseSchema,
@@ -29,13 +32,17 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
           401: errorBodySchema,
           403: errorBodySchema,
           404: errorBodySchema,
+          413: errorBodySchema,
         },
       },
     },
     async (request, reply) => {
       const principal = sdkPrincipal(request);
       const projectId = principal.projectId ?? (await projectOf(app, principal.environmentId));
-      const outcome = await service.record(projectId, principal.environmentId, request.body);
+      const outcome = await service.record(
+        { projectId, environmentId: principal.environmentId, clientSideOnly: principal.kind !== 'server' },
+        request.body,
+      );
       return reply.code(202).send(outcome);
     },
   );

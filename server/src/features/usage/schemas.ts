@@ -4,8 +4,24 @@ import { z } from 'zod';
 export const MAX_REPORT_FLAGS = 10_000;
 /** Most variants per flag in one report (flags have at most 100, plus "" for defaults). */
 export const MAX_REPORT_VARIANTS = 101;
+/**
+ * Largest count one report may give a (flag, variant): a trillion evaluations, i.e. over 11
+ * million a second for a whole day, far above what one SDK instance counts between flushes. The
+ * stored sums saturate at bigint's maximum (store.ts), so no sequence of reports can overflow.
+ */
+export const MAX_REPORT_COUNT = 1_000_000_000_000;
+/**
+ * Largest request body (bytes). A report at the SDKs' default cap of 10,000 (flag, variant) pairs
+ * with 63-character flag keys and 26-character variant keys is over 1 MiB (fastify's default), so
+ * that is too tight; much more would only cost parsing time (client keys are public).
+ */
+export const METRICS_BODY_LIMIT = 2 * 1024 * 1024;
 
-const countSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const countSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_REPORT_COUNT, `must be at most ${MAX_REPORT_COUNT} (one report's count of a flag and variant)`);
 const flagCountsSchema = z
   .record(z.string().max(200), countSchema)
   .refine((variants) => Object.keys(variants).length <= MAX_REPORT_VARIANTS, {
@@ -31,9 +47,14 @@ export const metricsBodySchema = z
     message: 'must not be before start',
     path: ['end'],
   });
+
 export type MetricsBody = z.infer<typeof metricsBodySchema>;
 
 export const metricsResponseSchema = z.object({
   accepted: z.number().int().describe('(flag, variant) counts stored'),
-  unknownFlags: z.array(z.string()).describe('Flag keys not in the project (their counts are dropped)'),
+  unknownFlags: z
+    .array(z.string())
+    .describe(
+      'Flag keys whose counts were dropped: not in the project (for a client token: not a client-side flag of it)',
+    ),
 });

@@ -1,10 +1,28 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { badRequest } from '../../http/errors.js';
+import { KEY_PATTERN } from '../../http/schemas.js';
 import type { MetricsBody } from './schemas.js';
 import { addUsage, hourOf, type UsageRow } from './store.js';
 
 /** How far in the future a report's end may be (SDK clocks drift). */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * How far back a report may be counted: an older start counts in the hour this long before now.
+ * SDKs keep a report they could not send and merge it into the next, keeping its start, so after
+ * an outage a start may be old; without a bound, a (public) client key could add rows for every
+ * hour since 1970.
+ */
+export const MAX_REPORT_AGE_MS = 24 * 3_600_000;
+/** Variant key of evaluations that served no variant the flag defines (see {@link UsageService}). */
+export const DEFAULT_BUCKET = '';
+
+/** Who reports: the environment of an SDK token, and whether it is a client (public) token. */
+export interface ReportScope {
+  projectId: string;
+  environmentId: string;
+  /** Client tokens may only report the flags their snapshot shows: client-side, not archived. */
+  clientSideOnly: boolean;
+}
 
 /** What became of a report. */
 export interface MetricsOutcome {
@@ -14,12 +32,21 @@ export interface MetricsOutcome {
 
 /**
  * Usage metrics from SDKs: evaluation counts per environment, flag, variant and hour. A report
- * counts in the hour its window started in; `lastEvaluatedAt` is its end (never later than now).
+ * counts in the hour its window started in (at most {@link MAX_REPORT_AGE_MS} back);
+ * `lastEvaluatedAt` is its end (never later than now).
+ *
+ * What gets stored is bounded by what the project defines, whatever the reports say:
+ * - counts of a variant the flag does not define go to its default bucket `""` (with the
+ *   evaluations that returned the caller's default): an SDK may still hold a variant that was
+ *   since removed or renamed, and its evaluations should keep counting for the flag; made-up
+ *   variant strings thus never become rows;
+ * - flags the reporter may not see are dropped and listed in `unknownFlags` exactly like flags
+ *   that do not exist, so a client token learns nothing about server-only flags.
  */
 export class UsageService {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async record(projectId: string, environmentId: string, body: MetricsBody, now = new Date()): Promise<MetricsOutcome> {
+  async record(scope: ReportScope, body: MetricsBody, now = new Date()): Promise<MetricsOutcome> {
     const start = new Date(body.start);
     const end = new Date(body.end);
     if (end.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
@@ -27,20 +54,60 @@ export class UsageService {
         issues: [{ path: 'body.end', message: 'is more than 5 minutes in the future' }],
       });
     }
-    const keys = Object.keys(body.flags);
-    const flags =
-      keys.length === 0
-        ? []
-        : await this.prisma.flag.findMany({ where: { projectId, key: { in: keys } }, select: { id: true, key: true } });
-    const ids = new Map(flags.map((flag) => [flag.key, flag.id]));
-    const rows: UsageRow[] = [];
+    const flags = await this.#reportableFlags(scope, Object.keys(body.flags));
+    const counts = new Map<string, UsageRow>();
+    const add = (flagId: string, variant: string, count: number) => {
+      const key = `${flagId}\n${variant}`;
+      const row = counts.get(key);
+      if (row) row.count += count;
+      else counts.set(key, { flagId, variant, count });
+    };
+    const unknownFlags: string[] = [];
     for (const [flagKey, variants] of Object.entries(body.flags)) {
-      const flagId = ids.get(flagKey);
-      if (flagId === undefined) continue;
-      for (const [variant, count] of Object.entries(variants)) if (count > 0) rows.push({ flagId, variant, count });
+      const flag = flags.get(flagKey);
+      if (flag === undefined) {
+        unknownFlags.push(flagKey);
+        continue;
+      }
+      for (const [variant, count] of Object.entries(variants)) {
+        if (count > 0) add(flag.id, flag.variants.has(variant) ? variant : DEFAULT_BUCKET, count);
+      }
     }
+    const rows = [...counts.values()];
+    const oldest = now.getTime() - MAX_REPORT_AGE_MS;
+    const hour = hourOf(start.getTime() < oldest ? new Date(oldest) : start);
     const lastEvaluatedAt = end.getTime() > now.getTime() ? now : end;
-    await addUsage(this.prisma, environmentId, hourOf(start), lastEvaluatedAt, rows);
-    return { accepted: rows.length, unknownFlags: keys.filter((key) => !ids.has(key)).sort() };
+    await addUsage(this.prisma, scope.environmentId, hour, lastEvaluatedAt, rows);
+    return { accepted: rows.length, unknownFlags: unknownFlags.sort() };
   }
+
+  /** The flags among `keys` that the scope may report, by key, with the variant keys each defines. */
+  async #reportableFlags(
+    scope: ReportScope,
+    keys: string[],
+  ): Promise<Map<string, { id: string; variants: Set<string> }>> {
+    // A key that is not a key's shape cannot exist (and a NUL in it would make Postgres fail).
+    const candidates = keys.filter((key) => KEY_PATTERN.test(key));
+    if (candidates.length === 0) return new Map();
+    const rows = await this.prisma.flag.findMany({
+      where: {
+        projectId: scope.projectId,
+        key: { in: candidates },
+        ...(scope.clientSideOnly ? { clientSide: true, archivedAt: null } : {}),
+      },
+      select: { id: true, key: true, variants: true },
+    });
+    return new Map(rows.map((row) => [row.key, { id: row.id, variants: variantKeys(row.variants) }]));
+  }
+}
+
+/** The keys of a flag's `variants` column (core `Variant[]`). */
+function variantKeys(variants: unknown): Set<string> {
+  const keys = new Set<string>();
+  if (!Array.isArray(variants)) return keys;
+  for (const variant of variants) {
+    const key = (variant as { key?: unknown } | null)?.key;
+    if (typeof key === 'string') keys.add(key);
+  }
+  return keys;
 }

@@ -1,6 +1,8 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 const HOUR_MS = 3_600_000;
+/** bigint's maximum: stored counts saturate there instead of failing every later report of the row. */
+const MAX_STORED_COUNT = '9223372036854775807';
 
 /** One (flag, variant) count of a report, the flag resolved to its id. */
 export interface UsageRow {
@@ -18,7 +20,8 @@ export function hourOf(time: Date): Date {
  * Adds `rows` into the environment's counts of `hour` in one statement (INSERT … ON CONFLICT DO
  * UPDATE count = count + n), so concurrent reports from many SDK instances never lose a count.
  * Rows are written in a fixed order so two concurrent reports lock shared rows in the same order
- * (no deadlock).
+ * (no deadlock). `rows` must not repeat a (flag, variant): one statement cannot update a row twice.
+ * Sums saturate at bigint's maximum (computed in numeric, which cannot overflow).
  */
 export async function addUsage(
   prisma: PrismaClient,
@@ -41,7 +44,7 @@ export async function addUsage(
     ) WITH ORDINALITY AS t(flag_id, variant, count, position)
     ORDER BY t.position
     ON CONFLICT (environment_id, flag_id, variant, hour) DO UPDATE
-      SET count = flag_usage.count + EXCLUDED.count,
+      SET count = LEAST(flag_usage.count::numeric + EXCLUDED.count, ${MAX_STORED_COUNT}::numeric)::bigint,
           last_evaluated_at = GREATEST(flag_usage.last_evaluated_at, EXCLUDED.last_evaluated_at)`;
 }
 

@@ -46,6 +46,17 @@ async function usageRows() {
 }
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+/** A report window of one minute starting `minutes` past the hour `hoursAgo` hours back. */
+function windowAt(hoursAgo: number, minutes = 5) {
+  const start = new Date(hourOf(minutesAgo(hoursAgo * 60)).getTime() + minutes * 60_000);
+  return { start: start.toISOString(), end: new Date(start.getTime() + 60_000).toISOString() };
+}
+const COLOR_VARIANTS = [
+  { key: 'red', value: 'red' },
+  { key: 'blue', value: 'blue' },
+];
+/** Window of the concurrency test, whose end is `unused`'s lastEvaluatedAt. */
+const concurrentWindow = windowAt(3);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -53,9 +64,15 @@ beforeAll(async () => {
   await api('POST', '/projects', { key: 'blog', name: 'Blog' });
   for (const key of ['production', 'staging']) await api('POST', '/projects/shop/environments', { key, name: key });
   await api('POST', '/projects/blog/environments', { key: 'production', name: 'production' });
-  for (const key of ['checkout', 'banner', 'unused']) {
-    await api('POST', '/projects/shop/flags', { key, name: key, type: 'boolean' });
+  for (const key of ['checkout', 'banner', 'unused', 'retired']) {
+    const clientSide = key === 'banner' || key === 'retired';
+    expect((await api('POST', '/projects/shop/flags', { key, name: key, type: 'boolean', clientSide })).status).toBe(
+      201,
+    );
   }
+  const colors = { key: 'colors', name: 'colors', type: 'string', clientSide: true, variants: COLOR_VARIANTS };
+  expect((await api('POST', '/projects/shop/flags', colors)).status).toBe(201);
+  expect((await api('POST', '/projects/shop/flags/retired/archive')).status).toBe(200);
   await api('POST', '/projects/blog/flags', { key: 'checkout', name: 'checkout', type: 'boolean' });
   serverToken = await token('server', 'shop', 'production');
   clientToken = await token('client', 'shop', 'staging');
@@ -77,8 +94,15 @@ describe('POST /sdk/metrics', () => {
       serverToken,
     );
     expect(second).toEqual({ status: 202, body: { accepted: 2, unknownFlags: ['ghost'] } });
-    // A client token counts in its own environment; a token of another project touches its own flags.
-    await api('POST', '/sdk/metrics', { ...report, flags: { checkout: { on: 7 } } }, clientToken);
+    // A client token counts client-side flags in its own environment; a token of another project
+    // touches its own flags.
+    const client = await api(
+      'POST',
+      '/sdk/metrics',
+      { ...report, flags: { checkout: { on: 7 }, banner: { on: 7 } } },
+      clientToken,
+    );
+    expect(client).toEqual({ status: 202, body: { accepted: 1, unknownFlags: ['checkout'] } });
     await api('POST', '/sdk/metrics', { ...report, flags: { checkout: { on: 100 } } }, otherToken);
 
     const hour = hourOf(start).toISOString();
@@ -87,13 +111,12 @@ describe('POST /sdk/metrics', () => {
       { environment: 'production', flag: 'checkout', variant: '', hour, count: 5 },
       { environment: 'production', flag: 'checkout', variant: 'off', hour, count: 1 },
       { environment: 'production', flag: 'checkout', variant: 'on', hour, count: 5 },
-      { environment: 'staging', flag: 'checkout', variant: 'on', hour, count: 7 },
+      { environment: 'staging', flag: 'banner', variant: 'on', hour, count: 7 },
     ]);
   });
 
   it('loses no count under concurrent reports of the same rows', async () => {
-    const start = new Date(Date.UTC(2026, 0, 1, 10, 5));
-    const report = { start: start.toISOString(), end: new Date(start.getTime() + 60_000).toISOString() };
+    const report = concurrentWindow;
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         api(
@@ -105,7 +128,8 @@ describe('POST /sdk/metrics', () => {
       ),
     );
     expect(results.every((result) => result.status === 202)).toBe(true);
-    const rows = (await usageRows()).filter((row) => row.hour === '2026-01-01T10:00:00.000Z');
+    const hour = hourOf(new Date(report.start)).toISOString();
+    const rows = (await usageRows()).filter((row) => row.hour === hour);
     expect(rows.map((row) => [row.flag, row.variant, row.count])).toEqual([
       ['banner', 'off', 20],
       ['banner', 'on', 40],
@@ -157,8 +181,8 @@ describe('lastEvaluatedAt in the flags API', () => {
       ]),
     );
     expect(byKey.checkout).toBe(end.toISOString());
-    // banner's only report was in 2026-01-01 10:06 (concurrency test): older than checkout's.
-    expect(byKey.banner).toBe('2026-01-01T10:06:00.000Z');
+    // unused's only report ended 3 hours ago (concurrency test): older than checkout's.
+    expect(byKey.unused).toBe(concurrentWindow.end);
     const blog = await api('GET', '/projects/blog/flags/checkout');
     expect(blog.body.lastEvaluatedAt).not.toBeNull();
     await api('POST', '/projects/shop/flags', { key: 'fresh', name: 'fresh', type: 'boolean' });

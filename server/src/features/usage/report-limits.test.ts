@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { MAX_REPORT_COUNT, MAX_REPORT_FLAGS, MAX_REPORT_VARIANTS } from './schemas.js';
+import { MAX_REPORT_AGE_MS } from './service.js';
+import { hourOf } from './store.js';
+
+/**
+ * What POST /sdk/metrics will store whatever a reporter sends: client keys are public, so reports
+ * must not grow the table beyond the project's flags and variants, nor tell a client token which
+ * server-only flags exist, nor fail (5xx) on extreme values.
+ */
+let t: TestApp;
+let serverToken: string;
+let clientToken: string;
+
+const BIGINT_MAX = 9223372036854775807n;
+
+async function report(flags: unknown, token: string, window: { start: string; end: string } = recentWindow()) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/sdk/metrics',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    payload: JSON.stringify({ ...window, flags }),
+  });
+  return { status: response.statusCode, body: response.json() };
+}
+
+function recentWindow() {
+  const end = new Date(Date.now() - 1_000);
+  return { start: new Date(end.getTime() - 60_000).toISOString(), end: end.toISOString() };
+}
+
+/** The stored rows of one environment and flag: `{ variant: count }` summed over hours. */
+async function countsOf(environment: string, flag: string): Promise<Record<string, number>> {
+  const rows = await t.db.prisma.flagUsage.findMany({
+    where: { environment: { key: environment }, flag: { key: flag } },
+  });
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.variant] = (counts[row.variant] ?? 0) + Number(row.count);
+  return counts;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const admin = async (url: string, payload?: object) => {
+    const response = await t.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: t.adminHeaders, payload });
+    expect(response.statusCode, response.body).toBeLessThan(300);
+    return response.json();
+  };
+  await admin('/projects', { key: 'shop', name: 'Shop' });
+  for (const key of ['production', 'web']) await admin('/projects/shop/environments', { key, name: key });
+  const colors = [
+    { key: 'red', value: 'red' },
+    { key: 'blue', value: 'blue' },
+  ];
+  await admin('/projects/shop/flags', { key: 'colors', name: 'c', type: 'string', variants: colors, clientSide: true });
+  await admin('/projects/shop/flags', { key: 'public', name: 'p', type: 'boolean', clientSide: true });
+  await admin('/projects/shop/flags', { key: 'internal', name: 'i', type: 'boolean' });
+  await admin('/projects/shop/flags', { key: 'retired', name: 'r', type: 'boolean', clientSide: true });
+  await admin('/projects/shop/flags/retired/archive');
+  const create = (kind: string, environment: string) =>
+    admin('/tokens', { name: kind, kind, project: 'shop', environment }) as Promise<{ secret: string }>;
+  serverToken = (await create('server', 'production')).secret;
+  clientToken = (await create('client', 'web')).secret;
+});
+afterAll(async () => t?.close());
+
+describe('variants the flag does not define', () => {
+  it('are counted in the flag\'s "" bucket, so made-up variants never become rows', async () => {
+    const window = recentWindow(); // one hour for every report here
+    const made = { red: 1, green: 2, '': 3, blue: 0, RED: 4, ['x'.repeat(200)]: 5 };
+    expect(await report({ colors: made }, serverToken, window)).toEqual({
+      status: 202,
+      body: { accepted: 2, unknownFlags: [] },
+    });
+    expect(await countsOf('production', 'colors')).toEqual({ '': 14, red: 1 });
+
+    // However many distinct strings a (public) client key sends, the flag keeps at most its
+    // variants plus "" per hour.
+    for (let batch = 0; batch < 5; batch++) {
+      const variants = Object.fromEntries(
+        Array.from({ length: MAX_REPORT_VARIANTS }, (_, i) => [`v-${batch}-${i}`, 1]),
+      );
+      expect((await report({ colors: variants }, clientToken, window)).status).toBe(202);
+    }
+    expect(await countsOf('web', 'colors')).toEqual({ '': 5 * MAX_REPORT_VARIANTS });
+    expect(await t.db.prisma.flagUsage.count({ where: { flag: { key: 'colors' } } })).toBe(3);
+  });
+});
+
+describe('client tokens', () => {
+  it('only count client-side flags of their environment, and answer as if the others did not exist', async () => {
+    const answer = await report(
+      { internal: { on: 1 }, ghost: { on: 1 }, retired: { on: 1 }, public: { on: 2, off: 1 } },
+      clientToken,
+    );
+    expect(answer).toEqual({ status: 202, body: { accepted: 2, unknownFlags: ['ghost', 'internal', 'retired'] } });
+    expect(await countsOf('web', 'public')).toEqual({ on: 2, off: 1 });
+    expect(await countsOf('web', 'internal')).toEqual({});
+    expect(await countsOf('web', 'retired')).toEqual({});
+    // Byte for byte the same answer for a server-only flag as for a flag that does not exist.
+    const serverOnly = await report({ internal: { on: 1 } }, clientToken);
+    const missing = await report({ ghost: { on: 1 } }, clientToken);
+    expect(JSON.stringify(serverOnly.body).replace('internal', 'ghost')).toBe(JSON.stringify(missing.body));
+    expect(serverOnly.status).toBe(missing.status);
+  });
+
+  it('leave server tokens reporting every flag of their project', async () => {
+    const answer = await report({ internal: { on: 1 }, public: { off: 1 }, retired: { on: 1 } }, serverToken);
+    expect(answer).toEqual({ status: 202, body: { accepted: 3, unknownFlags: [] } });
+    expect(await countsOf('production', 'internal')).toEqual({ on: 1 });
+  });
+});
+
+describe('bounds', () => {
+  it('counts a report that started long ago in the oldest hour kept, not in its own', async () => {
+    const before = hourOf(new Date(Date.now() - MAX_REPORT_AGE_MS)).getTime();
+    const start = new Date(Date.UTC(2000, 0, 1));
+    const end = new Date(Date.now() - 2 * MAX_REPORT_AGE_MS);
+    const answer = await report({ public: { on: 1 } }, serverToken, {
+      start: start.toISOString(),
+      end: end.toISOString(),
+    });
+    expect(answer.status).toBe(202);
+    const after = hourOf(new Date(Date.now() - MAX_REPORT_AGE_MS)).getTime();
+    const rows = await t.db.prisma.flagUsage.findMany({
+      where: { environment: { key: 'production' }, flag: { key: 'public' }, variant: 'on' },
+    });
+    expect(rows).toHaveLength(1);
+    expect([before, after]).toContain(rows[0]!.hour.getTime());
+    expect(rows[0]!.lastEvaluatedAt.toISOString()).toBe(end.toISOString());
+  });
+
+  it('saturates a stored count at the largest bigint instead of failing every later report', async () => {
+    expect((await report({ colors: { blue: 1 } }, serverToken)).status).toBe(202);
+    await t.db.prisma.flagUsage.updateMany({
+      where: { flag: { key: 'colors' }, variant: 'blue' },
+      data: { count: BIGINT_MAX - 10n },
+    });
+    for (let i = 0; i < 2; i++) {
+      expect(await report({ colors: { blue: MAX_REPORT_COUNT, red: 1 } }, serverToken)).toEqual({
+        status: 202,
+        body: { accepted: 2, unknownFlags: [] },
+      });
+    }
+    const blue = await t.db.prisma.flagUsage.findMany({ where: { flag: { key: 'colors' }, variant: 'blue' } });
+    expect(blue.map((row) => row.count)).toEqual([BIGINT_MAX]);
+  });
+
+  it('answers oversized reports with a 4xx that says which limit', async () => {
+    const tooManyFlags = Object.fromEntries(Array.from({ length: MAX_REPORT_FLAGS + 1 }, (_, i) => [`f${i}`, {}]));
+    const tooManyVariants = {
+      colors: Object.fromEntries(Array.from({ length: MAX_REPORT_VARIANTS + 1 }, (_, i) => [`v${i}`, 1])),
+    };
+    const cases: [unknown, number, RegExp][] = [
+      [{ colors: { red: MAX_REPORT_COUNT + 1 } }, 400, /at most 1000000000000/],
+      [{ colors: { red: Number.MAX_SAFE_INTEGER + 2 } }, 400, /body\.flags\.colors\.red/],
+      [tooManyFlags, 400, /at most 10000 flags per report/],
+      [tooManyVariants, 400, /at most 101 variants per flag/],
+      [{ ['f'.repeat(201)]: { on: 1 } }, 400, /flags/],
+      [{ colors: { ['v'.repeat(201)]: 1 } }, 400, /flags/],
+      [{ pad: { on: 1 }, padding: 'x'.repeat(2 * 1024 * 1024) }, 413, /too large/],
+    ];
+    const before = await t.db.prisma.flagUsage.findMany({ orderBy: [{ flagId: 'asc' }, { variant: 'asc' }] });
+    for (const [flags, status, message] of cases) {
+      const answer = await report(flags, serverToken);
+      expect(answer.status).toBe(status);
+      expect(JSON.stringify(answer.body)).toMatch(message);
+    }
+    const after = await t.db.prisma.flagUsage.findMany({ orderBy: [{ flagId: 'asc' }, { variant: 'asc' }] });
+    expect(after).toEqual(before);
+  });
+
+  it('takes what an SDK sends at its default cap (10,000 pairs), long keys and all: over 1 MiB', async () => {
+    const flags = Object.fromEntries(
+      Array.from({ length: MAX_REPORT_FLAGS }, (_, i) => [
+        `${'k'.repeat(56)}-${String(i).padStart(6, '0')}`,
+        { 'treatment-checkout-v2-blue': 999_999_999_999 },
+      ]),
+    );
+    expect(JSON.stringify({ ...recentWindow(), flags }).length).toBeGreaterThan(1024 * 1024);
+    const answer = await report(flags, serverToken);
+    expect(answer.status).toBe(202);
+    expect(answer.body.unknownFlags).toHaveLength(MAX_REPORT_FLAGS);
+  });
+
+  it('treats flag keys that no flag can have (NUL, upper case, spaces) as unknown', async () => {
+    const flags = { 'pub\u0000lic': { on: 1 }, PUBLIC: { on: 1 }, 'a b': { on: 1 }, '\ud800': { on: 1 } };
+    const answer = await report(flags, clientToken);
+    expect(answer.status).toBe(202);
+    expect(answer.body.accepted).toBe(0);
+    expect([...answer.body.unknownFlags].sort()).toEqual(Object.keys(flags).sort());
+  });
+});
