@@ -1,0 +1,181 @@
+import { toClientSnapshot, type Snapshot } from '@switchyard/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { startListeningApp, type ListeningApp } from './support/listening-app.js';
+import { freePort, RedisProcess } from './support/processes.js';
+import { startReplica, until, type Replica } from './support/replica.js';
+import { canonicalSnapshot, SseClient } from './support/sse-client.js';
+
+const GAPS = 'switchyard_propagation_gaps_repaired_total';
+const RECEIVED = 'switchyard_changes_received_total';
+
+/**
+ * Gap repair on a replica that hears of changes only through Redis. The writer is a replica on the
+ * same database with an in-process bus: its commits reach Postgres (revision, outbox row) but never
+ * Redis, so the test alone decides which change messages the receiver gets, and in what order, by
+ * publishing them on the environment's channel itself. The receiver's safety timer and outbox poll
+ * are set to an hour, so nothing but the messages (or the Redis reconnect) makes it reload.
+ */
+describe('gap repair from change messages', () => {
+  let redis: RedisProcess;
+  let publisher: Redis;
+  let writer: ListeningApp;
+  let receiver: Replica;
+  let serverToken: string;
+  let clientToken: string;
+  let environmentId: string;
+  const streams: SseClient[] = [];
+
+  const revision = () => writer.api.revision('shop', 'prod');
+  const databaseSnapshot = async () => (await buildSnapshot(writer.db.prisma, environmentId))!.snapshot;
+  /** A change message as a replica publishes it (the literal channel name is the protocol's). */
+  const announce = (revisionNumber: number, flags: string[]) =>
+    publisher.publish(
+      'switchyard:changes:shop:prod',
+      JSON.stringify({
+        projectKey: 'shop',
+        environmentKey: 'prod',
+        revision: revisionNumber,
+        changed: { flags, segments: [] },
+      }),
+    );
+  const open = async (token: string) => {
+    const client = new SseClient({ url: `${receiver.baseUrl}/api/v1/sdk/stream`, token });
+    streams.push(client);
+    await client.connect();
+    await client.waitFor(() => client.snapshot !== undefined, 10_000, 'the put');
+    return client;
+  };
+  const patchIds = (client: SseClient) =>
+    client.events.filter((event) => event.event === 'patch').map((event) => Number(event.id));
+  /** The stream holds exactly what the database has now (client streams: the client view). */
+  const expectCurrent = async (client: SseClient, view: 'server' | 'client' = 'server') => {
+    const expected = await databaseSnapshot();
+    await client.waitForRevision(expected.revision);
+    expect(canonicalSnapshot(client.snapshot!)).toBe(
+      canonicalSnapshot(view === 'server' ? expected : toClientSnapshot(expected)),
+    );
+    expect(client.violations).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    redis = new RedisProcess(await freePort());
+    await redis.start();
+    publisher = new Redis(redis.url);
+    publisher.on('error', () => {}); // while the test's Redis is stopped
+    writer = await startListeningApp();
+    const { api } = writer;
+    await api.createProject('shop');
+    await api.createEnvironment('shop', 'prod');
+    serverToken = await api.createToken('server', 'shop', 'prod');
+    clientToken = await api.createToken('client', 'shop', 'prod');
+    await api.createFlag('shop', 'checkout', { clientSide: true });
+    await api.createFlag('shop', 'ledger');
+    environmentId = (await writer.db.prisma.environment.findFirstOrThrow({ where: { key: 'prod' } })).id;
+    // Every outbox row published (to the writer's own bus): the receiver's publisher finds none.
+    await writer.app.propagation.publisher.drain();
+    receiver = await startReplica({
+      database: writer.database,
+      redisUrl: redis.url,
+      propagation: { convergenceIntervalMs: 3_600_000, outboxPollMs: 3_600_000 },
+    });
+    // Messages published before the receiver's PSUBSCRIBE went through would be lost.
+    await until(async () => Number(await publisher.pubsub('NUMPAT')) === 1, "the receiver's subscription");
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const client of streams) client.close();
+    await receiver?.close();
+    await writer?.close();
+    publisher?.disconnect();
+    await redis?.stop();
+  });
+
+  it('the writer is detached from Redis: its commits reach the receiver only as the test announces them', () => {
+    expect(writer.app.propagation.bus.kind).toBe('memory');
+    expect(receiver.app.propagation.bus.kind).toBe('redis');
+    expect(receiver.app.propagation.options.convergenceIntervalMs).toBe(3_600_000);
+  });
+
+  it('applies the next revision without counting a gap, reloads everything when one was skipped', async () => {
+    const stream = await open(serverToken);
+    const clientStream = await open(clientToken);
+    const start = stream.revision!;
+    expect(start).toBe(await revision());
+
+    // In order: N+1 after N is no gap.
+    await writer.api.toggle('shop', 'ledger', 'prod', true);
+    expect(await revision()).toBe(start + 1);
+    await announce(start + 1, ['ledger']);
+    await expectCurrent(stream);
+    expect(await receiver.counter(GAPS, { cause: 'gap' })).toBe(0);
+
+    // N+1's message is dropped: two commits, only the second is announced.
+    await writer.api.toggle('shop', 'checkout', 'prod', true);
+    await writer.api.toggle('shop', 'ledger', 'prod', false);
+    expect(await revision()).toBe(start + 3);
+    await announce(start + 3, ['ledger']);
+    await expectCurrent(stream);
+    await expectCurrent(clientStream, 'client');
+    // Each missed revision still arrives as its own patch, in order, so SDKs keep the R-1 → R rule.
+    expect(patchIds(stream)).toEqual([start + 1, start + 2, start + 3]);
+    expect(stream.snapshot!.flags.find((flag) => flag.key === 'checkout')!.enabled).toBe(true);
+    expect(patchIds(clientStream)).toEqual([start + 1, start + 2, start + 3]);
+    expect(clientStream.snapshot!.flags.map((flag) => flag.key)).toEqual(['checkout']);
+    expect(await receiver.counter(GAPS, { cause: 'gap' })).toBe(1);
+    expect(await receiver.counter(GAPS, { cause: 'check' })).toBe(0);
+    expect(await receiver.counter(GAPS, { cause: 'resubscribe' })).toBe(0);
+    expect(await receiver.counter(RECEIVED)).toBe(2);
+
+    // The reload also refreshed the shared snapshot cache other replicas start from.
+    const expected = canonicalSnapshot(await databaseSnapshot());
+    await expect
+      .poll(async () => {
+        const cached = await publisher.get('switchyard:snapshot:shop:prod');
+        return cached === null ? null : canonicalSnapshot(JSON.parse(cached) as Snapshot);
+      })
+      .toBe(expected);
+  });
+
+  it('ignores a message that arrives after a newer one was applied (out of order)', async () => {
+    const stream = await open(serverToken);
+    const start = stream.revision!;
+    const gapsBefore = await receiver.counter(GAPS, { cause: 'gap' });
+    const receivedBefore = await receiver.counter(RECEIVED);
+
+    await writer.api.toggle('shop', 'ledger', 'prod', true);
+    await writer.api.toggle('shop', 'checkout', 'prod', false);
+    // N+2 first: a gap, repaired by a full reload.
+    await announce(start + 2, ['checkout']);
+    await expectCurrent(stream);
+    // N+1 late: already applied, so nothing is sent and nothing is counted.
+    await announce(start + 1, ['ledger']);
+    // N+3 in order. Pub/sub keeps one publisher's order on a channel, so once N+3 is on the
+    // stream, the late N+1 has been handled.
+    await writer.api.toggle('shop', 'ledger', 'prod', false);
+    await announce(start + 3, ['ledger']);
+    await expectCurrent(stream);
+
+    expect(patchIds(stream)).toEqual([start + 1, start + 2, start + 3]);
+    expect(await receiver.counter(RECEIVED)).toBe(receivedBefore + 3);
+    expect(await receiver.counter(GAPS, { cause: 'gap' })).toBe(gapsBefore + 1);
+    expect(await receiver.counter(GAPS, { cause: 'check' })).toBe(0);
+  });
+
+  it('reloads after the Redis subscription comes back from an outage (cause resubscribe)', async () => {
+    const stream = await open(serverToken);
+    const start = stream.revision!;
+    const before = await receiver.counter(GAPS, { cause: 'resubscribe' });
+
+    await redis.stop();
+    await writer.api.toggle('shop', 'checkout', 'prod', true);
+    await writer.api.toggle('shop', 'ledger', 'prod', true);
+    await redis.start();
+    // Nobody announces these two commits: the receiver reloads because its subscription was down.
+    await expectCurrent(stream);
+    expect(patchIds(stream)).toEqual([start + 1, start + 2]);
+    expect(await receiver.counter(GAPS, { cause: 'resubscribe' })).toBe(before + 1);
+    expect(await receiver.counter(GAPS, { cause: 'check' })).toBe(0);
+  });
+});
