@@ -1,6 +1,6 @@
 /*
  * Names the flag server uses in Redis (server/src/propagation/change-message.ts; the protocol is in
- * notes/sdk-protocol.md). Duplicated on purpose: the SDK must not depend on the server package.
+ * spec/sdk-protocol.md). Duplicated on purpose: the SDK must not depend on the server package.
  */
 
 /** Channel on which every committed change of one environment is announced. */

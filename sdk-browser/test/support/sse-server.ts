@@ -13,7 +13,7 @@ export interface SeenRequest {
 }
 
 /**
- * A real HTTP server speaking the SDK protocol (docs: notes/sdk-protocol.md) from memory:
+ * A real HTTP server speaking the SDK protocol (docs: spec/sdk-protocol.md) from memory:
  * `/api/v1/sdk/snapshot` with ETag / 304 and `/api/v1/sdk/stream` with put / patch events and
  * `lastEventId` resume. Knobs let tests break it (HTTP errors, garbage, dropped connections), and
  * `pages` serves static files so a browser can load a page from the same origin.

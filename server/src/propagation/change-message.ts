@@ -1,6 +1,6 @@
 /**
  * The message announcing a committed change of one environment's snapshot, as published on
- * `switchyard:changes:<projectKey>:<environmentKey>` (see notes/sdk-protocol.md). Receivers treat it
+ * `switchyard:changes:<projectKey>:<environmentKey>` (see spec/sdk-protocol.md). Receivers treat it
  * as a hint: they read the snapshot itself from Postgres (or the snapshot cache).
  */
 export interface ChangeMessage {
