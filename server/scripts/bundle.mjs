@@ -8,7 +8,8 @@
 // unloaded, so that string and its source stayed in the heap for the life of the process (~14 MB
 // of RSS with the decoded copy). The bundle reads the compiler from a binary .wasm file written
 // here instead (see patchQueryCompilerLoader).
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
@@ -21,14 +22,40 @@ const WASM_FILE = 'query-compiler.postgresql.wasm';
 const WASM_BASE64_MODULE = '@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs';
 
 /**
- * Left as ordinary imports from node_modules: packages that find files next to their own code
- * (PGlite's WASM and data files, swagger-ui's static assets) and optional ones (pg-native). Only
- * packages the server imports dynamically (PGlite) or at start anyway (swagger-ui) may be listed:
- * esbuild hoists a static import of an external package to the top of the bundle, so one imported
- * by a lazily loaded module (ioredis, by propagation/redis-bus.ts) would load at every start.
- * Bundled, ioredis's code is only parsed until REDIS_URL makes the server load redis-bus.
+ * Left as ordinary imports from node_modules: PGlite (it finds its WASM and data files next to its
+ * own code) and optional packages (pg-native). Only packages the server imports dynamically may be
+ * listed: esbuild hoists a static import of an external package to the top of the bundle, so one
+ * imported by a lazily loaded module (ioredis, by propagation/redis-bus.ts) would load at every
+ * start. Bundled, ioredis's code is only parsed until REDIS_URL makes the server load redis-bus.
  */
-const EXTERNAL = ['@electric-sql/pglite', 'pglite-prisma-adapter', '@fastify/swagger-ui', 'pg-native'];
+const EXTERNAL = ['@electric-sql/pglite', 'pglite-prisma-adapter', 'pg-native'];
+
+/**
+ * @fastify/swagger-ui serves files from its own folder (`__dirname`); loaded from node_modules it
+ * cost ~70 ms of CPU at every start (~40 CommonJS files: @fastify/static, glob, send, …). Bundled,
+ * its modules get their real folder from Node's resolution at run time: node_modules still holds
+ * the package and its static files, which are not bundled.
+ */
+const swaggerUiDirname = {
+  name: 'swagger-ui-dirname',
+  setup(esbuild) {
+    const packageRoot = dirname(require.resolve('@fastify/swagger-ui'));
+    esbuild.onLoad({ filter: /[\\/]node_modules[\\/]@fastify[\\/]swagger-ui[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const folder = relative(packageRoot, dirname(args.path)).split(sep).join('/');
+      const declaration =
+        'var __dirname = require("node:path").join(require("node:path").dirname(' +
+        `require.resolve("@fastify/swagger-ui")), ${JSON.stringify(folder)});\n`;
+      // After "use strict", which must stay the first statement.
+      const strict = /^(['"])use strict\1;?\n?/.exec(source)?.[0] ?? '';
+      return {
+        contents: strict + declaration + source.slice(strict.length),
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
 
 /** The generated client's loader, as `prisma generate` (prisma-client, moduleFormat esm) writes it. */
 const GENERATED_LOADER =
@@ -43,7 +70,6 @@ const patchQueryCompilerLoader = {
   name: 'prisma-query-compiler-file',
   setup(esbuild) {
     esbuild.onLoad({ filter: /[\\/]dist[\\/]generated[\\/]prisma[\\/]internal[\\/]class\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
       const source = await readFile(args.path, 'utf8');
       if (!GENERATED_LOADER.test(source)) {
         throw new Error(`${args.path}: Prisma's query compiler loader changed; update scripts/bundle.mjs`);
@@ -66,7 +92,6 @@ const pgNodeSockets = {
   name: 'pg-node-sockets',
   setup(esbuild) {
     esbuild.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
       const source = await readFile(args.path, 'utf8');
       const probe = 'if (isCloudflareRuntime()) {';
       if (source.split(probe).length !== 2) {
@@ -92,7 +117,7 @@ await build({
   format: 'esm',
   target: 'node20',
   external: EXTERNAL,
-  plugins: [patchQueryCompilerLoader, pgNodeSockets],
+  plugins: [patchQueryCompilerLoader, pgNodeSockets, swaggerUiDirname],
   // Bundled CommonJS packages call require() for Node built-ins and optional packages.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
