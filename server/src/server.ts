@@ -22,25 +22,25 @@ async function main(): Promise<void> {
   // Load the HTTP stack (fastify, swagger, every feature) while the database opens: both take a while.
   const appModule = import('./app.js');
   try {
-    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    if (config.migrateOnStart) await db.migrate();
-    else if (!(await db.isMigrated())) {
-      throw new Error(
-        'the database schema is not up to date and SWITCHYARD_MIGRATE_ON_START=false; run `npm run db:migrate -w server`',
-      );
-    }
+    const database = (db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+    // The migration mostly waits for the database: build the app meanwhile (buildApp sends no
+    // query; the app's own database work, such as outbox polling, starts in onReady, at listen).
     const changes = new ChangeNotifier((error) => app?.log.error({ err: error }, 'change listener failed'));
-    const deps = { prisma: db.prisma, notifier: changes };
-    const { buildApp } = await appModule;
-    const [built, { seeded, bootstrap }] = await Promise.all([
-      buildApp({ db, config, changes, propagation: loadPropagationOptions() }),
+    const deps = { prisma: database.prisma, notifier: changes };
+    const bootstrapping = (config.migrateOnStart ? database.migrate() : checkMigrated(database)).then(async () => {
       // In this order: the seed only runs on a database with no history, and the token is history.
-      (async () => {
-        const seeded = config.seedDemo ? await seedDemo(deps) : false;
-        return { seeded, bootstrap: await ensureAdminToken(deps, config.adminToken) };
-      })(),
-    ]);
-    app = built;
+      const seeded = config.seedDemo ? await seedDemo(deps) : false;
+      return { seeded, bootstrap: await ensureAdminToken(deps, config.adminToken) };
+    });
+    const building = appModule.then(({ buildApp }) =>
+      buildApp({ db: database, config, changes, propagation: loadPropagationOptions() }),
+    );
+    const [booted, built] = await Promise.allSettled([bootstrapping, building]);
+    if (built.status === 'fulfilled') app = built.value;
+    if (booted.status === 'rejected') throw booted.reason;
+    if (built.status === 'rejected') throw built.reason;
+    const { seeded, bootstrap } = booted.value;
+    app = built.value;
     await app.listen({ port: config.port, host: config.host });
     handleSignals(app, db);
     printBanner(app, db, config, { seeded, bootstrap, startMs: performance.now() - startedAt });
@@ -49,6 +49,14 @@ async function main(): Promise<void> {
     await app?.close().catch(() => {});
     await db?.close().catch(() => {});
     process.exit(1);
+  }
+}
+
+async function checkMigrated(db: Database): Promise<void> {
+  if (!(await db.isMigrated())) {
+    throw new Error(
+      'the database schema is not up to date and SWITCHYARD_MIGRATE_ON_START=false; run `npm run db:migrate -w server`',
+    );
   }
 }
 
