@@ -7,6 +7,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { isMigrated, migrate, type MigrateResult } from './migrator.js';
+import { preparedStatementName } from './prepared-statements.js';
 import { pgliteSession, pgSession, type SqlQueryable } from './sql-session.js';
 
 export interface OpenDatabaseOptions {
@@ -49,7 +50,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 type MigrationFilesLoader = () => Promise<MigrationFile[]>;
 
 function openPostgres(connectionString: string, migrationFiles: MigrationFilesLoader): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  const adapter = new PrismaPg({ connectionString }, { statementNameGenerator: preparedStatementName });
+  const prisma = new PrismaClient({ adapter });
   return {
     prisma,
     mode: 'postgres',

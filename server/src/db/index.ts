@@ -1,3 +1,4 @@
 export { openDatabase, type Database, type OpenDatabaseOptions } from './client.js';
 export { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
 export { MigrationError, type MigrateResult } from './migrator.js';
+export { PREPARE } from './prepared-statements.js';

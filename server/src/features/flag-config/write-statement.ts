@@ -5,6 +5,7 @@ import {
   type RecordedChange,
 } from '../../changes/index.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { PREPARE } from '../../db/index.js';
 import type { FlagConfigRow } from '../flags/store.js';
 import type { ConfigWrite } from './store.js';
 
@@ -48,7 +49,8 @@ export async function writeConfigIfCurrent(
     'killed', written."killedFrom" IS NOT NULL, 'killReason', written."killReason")`;
   const change = recordChangeCtes('written', { ...record, afterSql: after });
   const { state, killedFrom, killReason } = write;
-  const rows = await prisma.$queryRaw<(FlagConfigRow & RecordChangeColumns)[]>`
+  // The same text every time (one environment): prepared once per connection, see PREPARE.
+  const rows = await prisma.$queryRaw<(FlagConfigRow & RecordChangeColumns)[]>`${Prisma.raw(PREPARE)}
     WITH flag AS (
       SELECT id FROM flags WHERE id = ${base.flagId}::uuid AND xmin = ${base.flagXmin}::xid FOR SHARE
     ), written AS (
