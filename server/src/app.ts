@@ -52,6 +52,19 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
 
 export const API_PREFIX = '/api/v1';
 
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+/**
+ * zod validates and serializes every route (buildApp also sets the compilers the way the type
+ * provider documents). Given as the factories too, they keep fastify from loading its default
+ * compilers (Ajv, fast-json-stringify) at start only to replace them. fastify types the factories
+ * for JSON schemas; at run time they receive the routes' zod schemas.
+ */
+const ZOD_COMPILERS = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as CompilersFactory;
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The database (Prisma client + lifecycle). */
@@ -90,6 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger: options.logger ?? { level: config.logLevel },
     // Per-request log lines cost more than SDK requests themselves; keep them for debugging.
     logController: new LogController({ disableRequestLogging: !verbose }),
+    schemaController: { compilersFactory: ZOD_COMPILERS },
   }).withTypeProvider<ZodTypeProvider>();
   installContentTypes(app);
 
