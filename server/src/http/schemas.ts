@@ -10,11 +10,18 @@ export const keySchema = z
   .regex(KEY_PATTERN, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit')
   .describe('Immutable slug: ^[a-z0-9][a-z0-9-_]{0,62}$');
 
-/** A key in a URL path. Looser than `keySchema` so that a key that cannot exist is a 404, not a 400. */
-export const pathKeySchema = z.string().min(1).max(200);
+/** Postgres text cannot hold U+0000: such a value would fail in the database (a 500), not here. */
+const hasNoNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
 
-export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
-export const descriptionSchema = z.string().max(2000);
+/**
+ * A key in a URL path. Looser than `keySchema` so that a key that cannot exist is a 404, not a 400
+ * (except a NUL, which no query can even look for).
+ */
+export const pathKeySchema = z.string().min(1).max(200).refine(hasNoNul, NUL_MESSAGE);
+
+export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NUL_MESSAGE);
+export const descriptionSchema = z.string().max(2000).refine(hasNoNul, NUL_MESSAGE);
 
 /** Timestamps go out as ISO-8601 strings. */
 export const timestampSchema = z.iso.datetime();

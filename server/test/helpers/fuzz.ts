@@ -8,7 +8,12 @@ import type { TestApp } from './app.js';
  * a request check (no 5xx; a rejected request changes nothing), and generators of core conditions.
  */
 
-/** Everything a write could touch, as one string: flags, configs, segments, audit, revisions, outbox. */
+/**
+ * Everything a write could touch, as one string: flags, configs, segments, audit, revisions, outbox,
+ * projects, environments, tokens and usage counts. Columns that change in the background, outside
+ * any request's write, are left out: tokens' `last_used_at` (recorded after the answer) and the
+ * outbox's `published_at` (only its row count is taken).
+ */
 export async function databaseFingerprint(t: TestApp): Promise<string> {
   const rows = await t.db.prisma.$queryRaw<{ dump: string }[]>`
     SELECT concat_ws('|',
@@ -17,7 +22,15 @@ export async function databaseFingerprint(t: TestApp): Promise<string> {
       (SELECT md5(coalesce(json_agg(s ORDER BY s.id)::text, '')) FROM segments s),
       (SELECT count(*)::text || ':' || coalesce(max(id), 0)::text FROM audit_events),
       (SELECT string_agg(key || '=' || revision, ',' ORDER BY key) FROM environments),
-      (SELECT count(*)::text FROM change_outbox)
+      (SELECT count(*)::text FROM change_outbox),
+      (SELECT md5(coalesce(json_agg(p ORDER BY p.id)::text, '')) FROM projects p),
+      (SELECT md5(coalesce(json_agg(e ORDER BY e.id)::text, '')) FROM environments e),
+      (SELECT md5(coalesce(json_agg(json_build_object(
+          'id', k.id, 'name', k.name, 'kind', k.kind, 'hash', k.hash, 'prefix', k.prefix, 'project', k.project_id,
+          'environment', k.environment_id, 'created', k.created_at, 'revoked', k.revoked_at) ORDER BY k.id)::text, ''))
+        FROM api_tokens k),
+      (SELECT md5(coalesce(json_agg(u ORDER BY u.environment_id, u.flag_id, u.variant, u.hour)::text, ''))
+        FROM flag_usage u)
     ) AS dump`;
   return rows[0]!.dump;
 }
@@ -77,3 +90,25 @@ export const conditionArbitrary = fc.record(
   },
   { requiredKeys: ['attribute', 'operator', 'values'] },
 );
+
+/**
+ * Strings as a careless or hostile client sends them: printable ASCII, control characters (NUL
+ * among them, which Postgres text cannot hold), any code point, a lone surrogate, a long one.
+ */
+export const anyString = fc.oneof(fc.string(), fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'binary' }), {
+  weight: 2,
+  arbitrary: fc.constantFrom('\u0000', 'a\u0000b', '\ud800', ' ', 'x'.repeat(300)),
+});
+
+/**
+ * `value` as one URL path segment or query value: its UTF-8 bytes (a lone surrogate as U+FFFD),
+ * all but unreserved characters percent-encoded, so any generated string can be a parameter.
+ */
+export function urlPart(value: string): string {
+  let encoded = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    encoded += /[A-Za-z0-9_.~-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return encoded;
+}
