@@ -81,6 +81,25 @@ describe('projects', () => {
     expect((await call('PATCH', '/projects/strict', { key: 'renamed' })).status).toBe(400);
   });
 
+  it('refuses a NUL in names, descriptions and path keys with 400 (Postgres text cannot hold it)', async () => {
+    await call('POST', '/projects', { key: 'nul', name: 'Nul' });
+    await call('POST', '/projects/nul/environments', { key: 'dev', name: 'Dev' });
+    for (const [method, url, payload, path] of [
+      ['POST', '/projects', { key: 'nul2', name: 'a\u0000b' }, 'body.name'],
+      ['POST', '/projects', { key: 'nul2', name: 'x', description: '\u0000' }, 'body.description'],
+      ['PATCH', '/projects/nul', { name: '\u0000' }, 'body.name'],
+      ['PATCH', '/projects/nul%00', { name: 'x' }, 'params.project'],
+      ['DELETE', '/projects/nul%00', undefined, 'params.project'],
+      ['POST', '/projects/nul/environments', { key: 'e', name: 'e\u0000' }, 'body.name'],
+      ['PATCH', '/projects/nul/environments/dev', { name: '\u0000' }, 'body.name'],
+      ['DELETE', '/projects/nul/environments/dev%00', undefined, 'params.environment'],
+    ] as const) {
+      const response = await call(method, url, payload);
+      expect(response.status, `${method} ${url}`).toBe(400);
+      expect(response.body!.message).toBe(`Invalid request: ${path}: must not contain NUL (\\u0000) characters`);
+    }
+  });
+
   it('answers 404 for unknown projects', async () => {
     for (const [method, url, payload] of [
       ['GET', '/projects/ghost', undefined],
