@@ -15,6 +15,9 @@
  * PROFILE=toggles|full|304|start: instead, run only that phase on a server started with --cpu-prof
  * (profile written to PROFILE_DIR, default /tmp/switchyard-bench-profile, when the server stops);
  * results.json is left alone.
+ *
+ * ONLY=toggles|start: run just that phase (start: no seeding, COLD_STARTS cold starts) and print
+ * one JSON line; results.json is left alone.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -34,7 +37,9 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const COLD_STARTS = Number(process.env.COLD_STARTS ?? 5);
 const PROFILE = process.env.PROFILE;
 const ONLY = process.env.ONLY;
-if (ONLY !== undefined && ONLY !== 'toggles') throw new Error(`ONLY must be toggles; got ${ONLY}`);
+if (ONLY !== undefined && ONLY !== 'toggles' && ONLY !== 'start') {
+  throw new Error(`ONLY must be toggles or start; got ${ONLY}`);
+}
 const PROFILE_DIR = process.env.PROFILE_DIR ?? '/tmp/switchyard-bench-profile';
 const WARMUP_TOGGLES = 20;
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -162,6 +167,32 @@ async function profilePhase(server, env, adminToken, sdkToken) {
   process.stdout.write(`profile of pid ${profiled.pid} written to ${PROFILE_DIR}\n`);
 }
 
+/** COLD_STARTS spawns on the migrated database: time and CPU to the first 200 from /readyz, RSS 1 s later. */
+async function measureColdStarts(env) {
+  process.stderr.write(`${COLD_STARTS} cold starts…\n`);
+  const starts = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const server = await startServer(env);
+    try {
+      await sleep(1000);
+      starts.push({ readyMs: server.readyMs, readyCpuMs: server.readyCpuMs, ...memoryOf(server.pid) });
+    } finally {
+      await server.stop();
+    }
+  }
+  return {
+    medianReadyMs: round(median(starts.map((s) => s.readyMs)), 0),
+    medianReadyCpuMs: round(median(starts.map((s) => s.readyCpuMs)), 0),
+    medianRssMb: round(median(starts.map((s) => s.rssMb)), 1),
+    runs: starts.map((s) => ({
+      readyMs: round(s.readyMs, 0),
+      readyCpuMs: round(s.readyCpuMs, 0),
+      rssMb: round(s.rssMb, 1),
+      peakRssMb: round(s.peakRssMb, 1),
+    })),
+  };
+}
+
 async function main() {
   const database = await createBenchDatabase(PG_URL);
   const adminToken = `bench_admin_${randomBytes(16).toString('hex')}`;
@@ -171,6 +202,17 @@ async function main() {
   try {
     process.stderr.write(`database ${database.name}; starting the server (migrations)…\n`);
     server = await startServer(env);
+    if (ONLY === 'start') {
+      // A quick A/B of startup: one JSON line, results.json left alone.
+      await server.stop();
+      server = undefined;
+      const started = loadAverage();
+      const coldStart = await measureColdStarts(env);
+      process.stdout.write(
+        `${JSON.stringify({ server: mainPath, loadAverage: [started, loadAverage()], coldStart })}\n`,
+      );
+      return;
+    }
     process.stderr.write(`seeding ${FLAGS} flags…\n`);
     const sdkToken = await seed(server.baseUrl, adminToken);
 
@@ -216,20 +258,8 @@ async function main() {
     await server.stop();
     server = undefined;
 
-    process.stderr.write(`${COLD_STARTS} cold starts…\n`);
     load.coldStart = loadAverage();
-    const starts = [];
-    for (let i = 0; i < COLD_STARTS; i++) {
-      server = await startServer(env);
-      await sleep(1000);
-      starts.push({
-        readyMs: round(server.readyMs, 0),
-        readyCpuMs: round(server.readyCpuMs, 0),
-        ...memoryOf(server.pid),
-      });
-      await server.stop();
-      server = undefined;
-    }
+    const coldStart = await measureColdStarts(env);
     load.end = loadAverage();
 
     const results = {
@@ -247,17 +277,7 @@ async function main() {
       toggle,
       snapshotFull: full,
       snapshot304: notModified,
-      coldStart: {
-        medianReadyMs: median(starts.map((s) => s.readyMs)),
-        medianReadyCpuMs: median(starts.map((s) => s.readyCpuMs)),
-        medianRssMb: round(median(starts.map((s) => s.rssMb)), 1),
-        runs: starts.map((s) => ({
-          readyMs: s.readyMs,
-          readyCpuMs: s.readyCpuMs,
-          rssMb: round(s.rssMb, 1),
-          peakRssMb: round(s.peakRssMb, 1),
-        })),
-      },
+      coldStart,
       rssAfterLoadMb: round(afterLoad.rssMb, 1),
       unleash: UNLEASH,
       targets: TARGETS,
