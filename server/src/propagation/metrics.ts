@@ -29,7 +29,7 @@ export class ServerMetrics {
 
   readonly gapsRepaired = new Counter({
     name: 'switchyard_propagation_gaps_repaired_total',
-    help: 'Reloads caused by a revision gap: cause=gap (a message skipped revisions; also when replicas publish concurrently), resubscribe (Redis came back), check (the safety timer found the snapshot behind)',
+    help: 'Reloads caused by a revision gap, counted when they reveal a revision the replica had not heard of: cause=gap (a message skipped revisions; also when replicas publish concurrently), resubscribe (Redis came back), check (the safety timer found a revision no message announced)',
     labelNames: ['cause'] as const,
     registers: [this.registry],
   });

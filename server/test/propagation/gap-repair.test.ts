@@ -1,5 +1,6 @@
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
@@ -177,5 +178,53 @@ describe('gap repair from change messages', () => {
     expect(patchIds(stream)).toEqual([start + 1, start + 2]);
     expect(await receiver.counter(GAPS, { cause: 'resubscribe' })).toBe(before + 1);
     expect(await receiver.counter(GAPS, { cause: 'check' })).toBe(0);
+  });
+
+  // The timer runs checkAll; here the test runs it, so it decides how many checks a reload spans.
+  it('counts a check as a repair only when it finds a revision the replica did not know of', async () => {
+    const stream = await open(serverToken);
+    const start = stream.revision!;
+    const { feeds } = receiver.app.propagation;
+    const held = () => feeds.feed(environmentId).state!.revision;
+    const checks = () => receiver.counter(GAPS, { cause: 'check' });
+    const checksBefore = await checks();
+    const gapsBefore = await receiver.counter(GAPS, { cause: 'gap' });
+    // A reload reads `segments`, the revision check only `environments`: while this transaction
+    // holds `segments` exclusively, reloads wait, i.e. a reload slower than any number of checks.
+    const blocker = new pg.Client({ connectionString: writer.database.url });
+    await blocker.connect();
+    const blockReloads = async () => {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE segments IN ACCESS EXCLUSIVE MODE');
+    };
+    try {
+      // A revision nobody announced: the first check finds it; the ones during its reload do not.
+      await writer.api.toggle('shop', 'ledger', 'prod', true);
+      await blockReloads();
+      for (let run = 0; run < 3; run++) await feeds.checkAll('check');
+      expect(held()).toBe(start); // still reloading
+      expect(await checks()).toBe(checksBefore + 1);
+      await blocker.query('COMMIT');
+      await expectCurrent(stream);
+      expect(await checks()).toBe(checksBefore + 1);
+
+      // A check that comes while a message's reload runs finds nothing new either.
+      const receivedBefore = await receiver.counter(RECEIVED);
+      await writer.api.toggle('shop', 'ledger', 'prod', false);
+      await blockReloads();
+      await announce(start + 2, ['ledger']);
+      await until(async () => (await receiver.counter(RECEIVED)) === receivedBefore + 1, 'the message');
+      await feeds.checkAll('check');
+      expect(held()).toBe(start + 1);
+      expect(await checks()).toBe(checksBefore + 1);
+      await blocker.query('COMMIT');
+      await expectCurrent(stream);
+      expect(patchIds(stream)).toEqual([start + 1, start + 2]);
+      expect(await checks()).toBe(checksBefore + 1);
+      expect(await receiver.counter(GAPS, { cause: 'gap' })).toBe(gapsBefore);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => {});
+      await blocker.end();
+    }
   });
 });

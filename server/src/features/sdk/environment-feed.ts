@@ -116,12 +116,24 @@ export class EnvironmentFeed {
     return this.#gone ? undefined : this.#state;
   }
 
-  /** Announces that `revision` exists; reloads when it is newer than the state. */
+  /** Highest revision this feed knows to exist: its state's, or a newer one it is reloading to. */
+  get knownRevision(): number {
+    return Math.max(this.#known, this.#state?.revision ?? 0);
+  }
+
+  /**
+   * Announces that `revision` exists; reloads when it is newer than the state. A gap, check or
+   * resubscribe is counted as a repair (and reloads everything) only when it reveals a revision
+   * newer than every one known so far: a check that finds the state behind while a reload towards
+   * that revision is still running (started by a message, or by an earlier check) repairs nothing.
+   */
   notice(revision: number, cause: NoticeCause): void {
-    const expected = Math.max(this.#known, this.#state?.revision ?? 0) + 1;
+    const known = this.knownRevision;
     if (revision > this.#known) this.#known = revision;
     if (!this.#state || revision <= this.#state.revision) return;
-    if (cause === 'check' || cause === 'resubscribe' || (cause === 'message' && revision > expected)) {
+    const repair =
+      cause === 'message' ? revision > known + 1 : (cause === 'check' || cause === 'resubscribe') && revision > known;
+    if (repair) {
       this.#deps.metrics.gapsRepaired.inc({ cause: cause === 'message' ? 'gap' : cause });
       this.#full = true;
     }
@@ -292,7 +304,6 @@ export class EnvironmentFeed {
     if (!patches) {
       // The database went back (restore) or the outbox no longer has the hints: whole snapshots.
       this.#reset(snapshot);
-      this.#writeCache();
       return;
     }
     const client = toClientSnapshot(snapshot);
@@ -333,6 +344,7 @@ export class EnvironmentFeed {
     this.#ring = [];
     const state = this.#state!;
     for (const connection of this.#connections) connection.send(state.revision, state.put(connection.view));
+    this.#writeCache();
   }
 
   #install(snapshot: Snapshot, client: Snapshot, serverJson?: string): void {
