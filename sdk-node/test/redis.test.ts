@@ -103,3 +103,47 @@ describe('direct Redis mode', () => {
     await waitFor(() => c.revision === next.revision, 'the late snapshot');
   });
 });
+
+// A replica writes the snapshot key for environments it holds (SDK streams, recent snapshot
+// requests), and the replica that publishes a change writes it for all others: a client with
+// `redis` alone keeps following changes after every replica dropped its environment as idle.
+describe('direct Redis mode, environment no replica holds', () => {
+  let t: TestServer | undefined;
+  let redis: Redis;
+  let client: SwitchyardClient | undefined;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    t = await startTestServer({ config: { redisUrl: REDIS_URL } });
+    await seedFlags(t);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await t?.close();
+    await redis.del(snapshotKey(t!.project, t!.environment));
+    redis.disconnect();
+  });
+
+  it('follows a change made after the only replica dropped the environment', async () => {
+    const { project, environment } = t!;
+    await fetch(`${t!.url}/api/v1/sdk/snapshot`, { headers: { authorization: `Bearer ${t!.serverToken}` } });
+    // What the safety timer does after 10 idle minutes, with a 0 ms idle limit instead.
+    const { feeds } = t!.server.app.propagation;
+    await waitFor(async () => {
+      await feeds.checkAll('check', 0);
+      return feeds.size === 0;
+    }, 'the idle environment dropped');
+
+    client = createClient({
+      sdkKey: 'sy_server_unused-in-redis-mode',
+      redis: { url: REDIS_URL, projectKey: project, environmentKey: environment, pollIntervalMs: 60_000 },
+    });
+    await client.ready();
+    expect(client.getValue('max-items', 0, {})).toBe(50);
+    const changed = nextEvent<ChangeEvent>((listener) => client!.on('change', listener), 'change over Redis');
+    await t!.toggle('max-items', false);
+    expect((await changed).flags).toEqual(['max-items']);
+    expect(client.getValue('max-items', 0, {})).toBe(5);
+    expect(feeds.size).toBe(0); // nobody held it meanwhile
+  });
+});

@@ -13,6 +13,11 @@ export interface OutboxPublisherOptions {
   /** How often old rows are pruned. */
   pruneIntervalMs?: number;
   onPublished?: (count: number) => void;
+  /**
+   * The revisions whose messages the bus just accepted (from `announce` or a drain; the same
+   * revision may come twice). One replica gets each: the one that published it.
+   */
+  onDelivered?: (revisions: readonly EnvironmentRevision[]) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -21,6 +26,7 @@ const MARK_DELAY_MS = 20;
 
 interface OutboxRow {
   id: bigint;
+  environment_id: string;
   revision: number;
   changed: { flags?: string[]; segments?: string[] } | null;
   environment_key: string;
@@ -42,6 +48,7 @@ export class OutboxPublisher {
   readonly #retentionMs: number;
   readonly #pruneIntervalMs: number;
   readonly #onPublished: (count: number) => void;
+  readonly #onDelivered: (revisions: readonly EnvironmentRevision[]) => void;
   readonly #onError: (error: unknown) => void;
   #running: Promise<void> | undefined;
   #again = false;
@@ -63,6 +70,7 @@ export class OutboxPublisher {
     this.#retentionMs = options.retentionMs ?? 60 * 60_000;
     this.#pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
     this.#onPublished = options.onPublished ?? (() => {});
+    this.#onDelivered = options.onDelivered ?? (() => {});
     this.#onError = options.onError ?? (() => {});
   }
 
@@ -97,12 +105,16 @@ export class OutboxPublisher {
     if (this.#stopped) return;
     try {
       const messages: ChangeMessage[] = [];
+      const delivered: EnvironmentRevision[] = [];
       for (const { environmentId, revision } of event.revisions) {
         const keys = await this.#keysOf(environmentId);
-        if (keys) messages.push({ ...keys, revision, changed: { flags: event.flags, segments: event.segments } });
+        if (!keys) continue;
+        messages.push({ ...keys, revision, changed: { flags: event.flags, segments: event.segments } });
+        delivered.push({ environmentId, revision });
       }
       await this.#bus.publish(messages);
       this.#onPublished(messages.length);
+      if (delivered.length > 0) this.#onDelivered(delivered);
     } catch (error) {
       this.#onError(error);
       this.wake();
@@ -199,26 +211,31 @@ export class OutboxPublisher {
 
   /** Publishes one batch; true when a full batch went out (more may wait). */
   async #drainBatch(): Promise<boolean> {
-    const { published, pending } = await this.#prisma.$transaction(
+    const { published, pending, delivered } = await this.#prisma.$transaction(
       async (tx) => {
         await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('switchyard:change_outbox'))::text AS locked`;
         const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT o.id, o.revision, o.changed, e.key AS environment_key, p.key AS project_key
+          SELECT o.id, o.environment_id::text AS environment_id, o.revision, o.changed, e.key AS environment_key, p.key AS project_key
           FROM change_outbox o
           JOIN environments e ON e.id = o.environment_id
           JOIN projects p ON p.id = e.project_id
           WHERE o.published_at IS NULL
           ORDER BY o.id
           LIMIT ${this.#batchSize}`;
-        if (rows.length === 0) return { published: 0, pending: 0 };
+        if (rows.length === 0) return { published: 0, pending: 0, delivered: [] };
         await this.#bus.publish(rows.map(toMessage));
         const ids = rows.map((row) => row.id.toString());
         await tx.$executeRaw`UPDATE change_outbox SET published_at = now() WHERE id = ANY(${ids}::bigint[])`;
-        return { published: rows.length, pending: rows.length === this.#batchSize ? 1 : 0 };
+        return {
+          published: rows.length,
+          pending: rows.length === this.#batchSize ? 1 : 0,
+          delivered: rows.map((row) => ({ environmentId: row.environment_id, revision: row.revision })),
+        };
       },
       { timeout: 15_000, maxWait: 15_000 },
     );
     if (published > 0) this.#onPublished(published);
+    if (delivered.length > 0) this.#onDelivered(delivered);
     return pending > 0;
   }
 }

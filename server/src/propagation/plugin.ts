@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { registerSdkQueryKey } from '../features/sdk/sdk-principal.js';
+import { buildSnapshot } from '../features/sdk/snapshot-builder.js';
 import { SnapshotFeeds } from '../features/sdk/snapshot-feeds.js';
+import { SnapshotKeyWriter } from '../features/sdk/snapshot-key-writer.js';
 import type { ChangeBus } from './bus.js';
 import { MemoryBus } from './memory-bus.js';
 import { ServerMetrics } from './metrics.js';
@@ -54,10 +56,22 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       maxBufferedBytes: options.maxBufferedBytes,
       onError: (error) => logError('snapshot', error),
     });
+    // Direct-Redis SDKs read only the snapshot key: the replica that publishes a change also brings
+    // the key to it, even for an environment no replica holds (embedded mode has no key).
+    const snapshots = bus.snapshots;
+    const keyWriter =
+      snapshots &&
+      new SnapshotKeyWriter({
+        build: (environmentId) => buildSnapshot(app.db.prisma, environmentId),
+        cache: snapshots,
+        holdsKeyAt: (environmentId, revision) => feeds.holdsKeyAt(environmentId, revision),
+        onError: (error) => logError('snapshot', error),
+      });
     const publisher = new OutboxPublisher(app.db.prisma, bus, {
       pollIntervalMs: options.outboxPollMs,
       retentionMs: options.outboxRetentionMs,
       onPublished: (count) => metrics.messagesPublished.inc(count),
+      onDelivered: keyWriter && ((revisions) => void keyWriter.store(revisions)),
       onError: (error) => logError('outbox', error),
     });
     const convergence = new PeriodicTask(
@@ -91,6 +105,7 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       convergence.stop();
       heartbeat.stop();
       await publisher.stop();
+      await keyWriter?.idle();
       await bus.close();
     });
 

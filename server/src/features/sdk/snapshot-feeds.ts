@@ -99,7 +99,10 @@ export class SnapshotFeeds {
   async checkAll(cause: NoticeCause = 'check', idleMs = 10 * 60_000): Promise<void> {
     const now = Date.now();
     for (const feed of [...this.#feeds.values()]) {
-      if (feed.connections.size === 0 && now - feed.lastUsedAt > idleMs) this.#forget(feed);
+      // A feed still behind keeps its place until it caught up: its reload is what brings the
+      // shared snapshot key to that revision (see `holdsKeyAt`).
+      const behind = feed.state !== undefined && feed.knownRevision > feed.state.revision;
+      if (feed.connections.size === 0 && now - feed.lastUsedAt > idleMs && !behind) this.#forget(feed);
     }
     const feeds = [...this.#feeds.values()].filter((feed) => feed.state !== undefined);
     if (feeds.length === 0) return;
@@ -113,6 +116,16 @@ export class SnapshotFeeds {
         void feed.refresh().catch(this.#options.onError); // deleted: the reload finds out
       else feed.notice(revision, cause);
     }
+  }
+
+  /**
+   * True when this replica's feed of the environment is at `revision` or reloading to it: every
+   * snapshot a feed builds goes to the shared snapshot key, so nobody else need write the key for
+   * that revision (see `SnapshotKeyWriter`).
+   */
+  holdsKeyAt(environmentId: string, revision: number): boolean {
+    const feed = this.#feeds.get(environmentId);
+    return feed !== undefined && feed.state !== undefined && !feed.gone && feed.knownRevision >= revision;
   }
 
   #forget(feed: EnvironmentFeed): void {
