@@ -192,3 +192,70 @@ describe('bounds', () => {
     expect([...answer.body.unknownFlags].sort()).toEqual(Object.keys(flags).sort());
   });
 });
+
+describe('rows that vanish while a report is counted', () => {
+  it("answers 404 when the token's environment was deleted behind the token cache (another replica)", async () => {
+    const admin = { authorization: t.adminHeaders.authorization };
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/projects/shop/environments',
+      headers: admin,
+      payload: { key: 'doomed', name: 'd' },
+    });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: admin,
+      payload: { name: 'doomed', kind: 'server', project: 'shop', environment: 'doomed' },
+    });
+    const secret = created.json<{ secret: string }>().secret;
+    expect((await report({ public: { on: 1 } }, secret)).status).toBe(202);
+    // Straight in the database: this app's token cache still trusts the token for a few seconds.
+    await t.db.prisma.environment.deleteMany({ where: { key: 'doomed' } });
+    expect(await report({ public: { on: 1 } }, secret)).toEqual({
+      status: 404,
+      body: { error: 'not_found', message: "This token's environment no longer exists" },
+    });
+  });
+
+  it('counts the report again when a flag was deleted between resolving its keys and writing', async () => {
+    const window = recentWindow();
+    // The insert fails as it does when a reported flag is deleted just before it, `times` times.
+    const vanishing = async (times: number) => {
+      await t.db.prisma.$executeRawUnsafe('CREATE SEQUENCE vanish_count');
+      await t.db.prisma.$executeRawUnsafe(`
+        CREATE FUNCTION vanish() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF nextval('vanish_count') <= ${times} THEN
+            RAISE EXCEPTION 'flag gone' USING ERRCODE = '23503', CONSTRAINT = 'flag_usage_flag_id_fkey';
+          END IF;
+          RETURN NEW;
+        END $$`);
+      await t.db.prisma.$executeRawUnsafe(
+        'CREATE TRIGGER vanish BEFORE INSERT ON flag_usage FOR EACH ROW EXECUTE FUNCTION vanish()',
+      );
+    };
+    const cleanUp = async () => {
+      await t.db.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS vanish ON flag_usage');
+      await t.db.prisma.$executeRawUnsafe('DROP FUNCTION IF EXISTS vanish()');
+      await t.db.prisma.$executeRawUnsafe('DROP SEQUENCE IF EXISTS vanish_count');
+    };
+    const before = await countsOf('production', 'internal');
+    try {
+      await vanishing(1);
+      expect(await report({ internal: { off: 1 } }, serverToken, window)).toEqual({
+        status: 202,
+        body: { accepted: 1, unknownFlags: [] },
+      });
+      expect(await countsOf('production', 'internal')).toEqual({ ...before, off: (before['off'] ?? 0) + 1 });
+      await cleanUp();
+      await vanishing(2);
+      const again = await report({ internal: { off: 1 } }, serverToken, window);
+      expect(again.status).toBe(503);
+      expect(again.body.message).toMatch(/Retry/);
+      expect(await countsOf('production', 'internal')).toEqual({ ...before, off: (before['off'] ?? 0) + 1 });
+    } finally {
+      await cleanUp();
+    }
+  });
+});

@@ -33,6 +33,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
           403: errorBodySchema,
           404: errorBodySchema,
           413: errorBodySchema,
+          503: errorBodySchema,
         },
       },
     },

@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { badRequest } from '../../http/errors.js';
+import { badRequest, HttpError, notFound } from '../../http/errors.js';
 import { KEY_PATTERN } from '../../http/schemas.js';
 import type { MetricsBody } from './schemas.js';
-import { addUsage, hourOf, type UsageRow } from './store.js';
+import { addUsage, hourOf, vanishedReference, type UsageRow } from './store.js';
 
 /** How far in the future a report's end may be (SDK clocks drift). */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -46,7 +46,8 @@ export interface MetricsOutcome {
 export class UsageService {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async record(scope: ReportScope, body: MetricsBody, now = new Date()): Promise<MetricsOutcome> {
+  /** Stores `body`'s counts (`retried`: internal, after a flag vanished during the first try). */
+  async record(scope: ReportScope, body: MetricsBody, now = new Date(), retried = false): Promise<MetricsOutcome> {
     const start = new Date(body.start);
     const end = new Date(body.end);
     if (end.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
@@ -77,7 +78,18 @@ export class UsageService {
     const oldest = now.getTime() - MAX_REPORT_AGE_MS;
     const hour = hourOf(start.getTime() < oldest ? new Date(oldest) : start);
     const lastEvaluatedAt = end.getTime() > now.getTime() ? now : end;
-    await addUsage(this.prisma, scope.environmentId, hour, lastEvaluatedAt, rows);
+    try {
+      await addUsage(this.prisma, scope.environmentId, hour, lastEvaluatedAt, rows);
+    } catch (error) {
+      const vanished = vanishedReference(error);
+      if (vanished === 'environment') throw notFound("This token's environment no longer exists");
+      if (vanished === 'flag') {
+        // A reported flag was deleted meanwhile: once more, and it is an unknown flag.
+        if (!retried) return this.record(scope, body, now, true);
+        throw new HttpError(503, 'Flags were deleted while the report was counted; nothing was stored. Retry.');
+      }
+      throw error;
+    }
     return { accepted: rows.length, unknownFlags: unknownFlags.sort() };
   }
 

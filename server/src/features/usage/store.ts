@@ -74,3 +74,18 @@ export async function lastEvaluatedByEnvironment(prisma: PrismaClient, flagId: s
   }
   return result;
 }
+
+/**
+ * Which row `error` found gone, when it is a foreign-key violation of `addUsage`: the environment
+ * (deleted while its token was still cached, on this replica or another) or a flag (deleted
+ * between resolving the report's keys and writing). Undefined for any other error.
+ */
+export function vanishedReference(error: unknown): 'environment' | 'flag' | undefined {
+  const meta = (error as { meta?: unknown } | null)?.meta;
+  if (!(error instanceof Error) || meta === undefined) return undefined;
+  const text = JSON.stringify(meta);
+  if (!text.includes('23503') && !text.includes('ForeignKeyConstraintViolation')) return undefined;
+  if (text.includes('flag_usage_environment_id_fkey')) return 'environment';
+  if (text.includes('flag_usage_flag_id_fkey')) return 'flag';
+  return undefined;
+}
