@@ -68,7 +68,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Requires If-Match: "<version>" (428 without, 412 when stale). The configuration is validated as a ' +
           "whole with the flag's variants and type; prerequisites must be live flags of the project without " +
-          'cycles, segments must exist. Ends a kill (restore is then a 409).',
+          'cycles (and client-side ones when the flag is client-side: browsers receive only those), segments ' +
+          'must exist. Ends a kill (restore is then a 409).',
         params: configParamsSchema,
         headers: ifMatchHeadersSchema,
         body: configBodySchema,

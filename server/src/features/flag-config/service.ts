@@ -35,6 +35,12 @@ interface WriteSpec {
   expectedVersion?: number | undefined;
   /** Check the new configuration (400, or `invalidStatus`, when it is not valid). */
   validate: boolean;
+  /**
+   * The write sets the prerequisites (a PUT): a client-side flag's must be client-side too. The
+   * other writes keep the ones the row has (a kill saves them, restore brings them back), so they
+   * cannot add a server-only parent (and rows saved before the rule can still be switched off).
+   */
+  setsPrerequisites?: boolean;
   invalidStatus?: 400 | 409;
   /** The new configuration from the current row (may throw, e.g. 404 for an unknown rule). */
   next: (current: FlagConfigRow) => ConfigWrite;
@@ -82,6 +88,7 @@ export class FlagConfigService {
       action: 'flag_config.updated',
       expectedVersion,
       validate: true,
+      setsPrerequisites: true,
       next: () => plain(body),
     });
   }
@@ -324,7 +331,8 @@ async function checkWrite(
 ): Promise<void> {
   if (!spec.validate) return;
   try {
-    await validateConfig(tx, { flag, environmentId: environment.id, config: write.state });
+    const clientSideParents = spec.setsPrerequisites === true;
+    await validateConfig(tx, { flag, environmentId: environment.id, config: write.state, clientSideParents });
   } catch (error) {
     if (spec.invalidStatus === 409 && error instanceof HttpError && error.statusCode === 400) {
       throw conflict(`Cannot restore: the saved configuration is no longer valid (${error.message})`, error.details);

@@ -9,17 +9,18 @@ import { toCoreFlag, variantsOf } from '../flags/store.js';
  * Checks a configuration for one environment as a whole: as a core flag (variant references,
  * weights, regexes, … via core's `flagSchema`, with the flag's type and variants), prerequisites
  * (existing, live flags of the project, not itself, listing variants the parent has, no cycle in
- * this environment) and segments (existing in the project). Throws a 400 listing every problem,
- * each with its path in the request body.
+ * this environment, and, with `clientSideParents`, client-side when the flag is: see
+ * flags/client-side-prerequisites.ts) and segments (existing in the project). Throws a 400 listing
+ * every problem, each with its path in the request body.
  */
 export async function validateConfig(
   tx: Prisma.TransactionClient,
-  input: { flag: FlagRow; environmentId: string; config: ConfigState },
+  input: { flag: FlagRow; environmentId: string; config: ConfigState; clientSideParents?: boolean },
 ): Promise<void> {
   const { flag, environmentId, config } = input;
   const parsed = flagSchema.safeParse(toCoreFlag(flag, { ...config, version: 1 }));
   const issues: ValidationIssue[] = parsed.success ? [] : zodIssues(parsed.error, 'body');
-  issues.push(...(await prerequisiteIssues(tx, flag, environmentId, config)));
+  issues.push(...(await prerequisiteIssues(tx, flag, environmentId, config, input.clientSideParents === true)));
   issues.push(...(await segmentIssues(tx, flag.projectId, config)));
   if (issues.length > 0) {
     const first = issues[0]!;
@@ -40,10 +41,12 @@ async function prerequisiteIssues(
   flag: FlagRow,
   environmentId: string,
   config: ConfigState,
+  clientSideParents: boolean,
 ): Promise<ValidationIssue[]> {
   if (config.prerequisites.length === 0) return [];
   const keys = [...new Set(config.prerequisites.map((prerequisite) => prerequisite.flagKey))];
-  // Parents cannot be archived or lose variants (both take their row FOR UPDATE) until we commit.
+  // Parents cannot be archived, lose variants or stop being client-side (all take their row FOR
+  // UPDATE) until we commit; the caller holds `flag` FOR SHARE, so it cannot become client-side.
   await tx.$queryRaw`SELECT id FROM flags WHERE project_id = ${flag.projectId}::uuid AND key = ANY(${keys}::text[]) ORDER BY id FOR SHARE`;
   const parents = await tx.flag.findMany({ where: { projectId: flag.projectId, key: { in: keys } } });
   const parentsByKey = new Map(parents.map((parent) => [parent.key, parent]));
@@ -68,6 +71,15 @@ async function prerequisiteIssues(
     if (parent.archivedAt !== null) {
       issues.push({ path: `${path}.flagKey`, message: `flag '${prerequisite.flagKey}' is archived` });
       return;
+    }
+    if (clientSideParents && flag.clientSide && !parent.clientSide) {
+      issues.push({
+        path: `${path}.flagKey`,
+        message:
+          `flag '${prerequisite.flagKey}' is not client-side, so browsers would never receive it and would ` +
+          `evaluate client-side flag '${flag.key}' to its off variant; make '${prerequisite.flagKey}' ` +
+          `client-side first, or '${flag.key}' server-only`,
+      });
     }
     const parentVariants = new Set(variantsOf(parent).map((variant) => variant.key));
     prerequisite.variants.forEach((variant, variantIndex) => {

@@ -81,7 +81,10 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Update a flag definition',
         description:
           'Name, description, tags, clientSide, variants. Removing a variant that a configuration or ' +
-          "another flag's prerequisite still uses is a 409 naming where.",
+          "another flag's prerequisite still uses is a 409 naming where. A client-side flag's prerequisites " +
+          'must be client-side (browsers receive only those): making a flag client-side while a prerequisite ' +
+          'of it (any environment) is not, or server-only while a live client-side flag lists it as a ' +
+          'prerequisite, is a 409 listing them (`details.prerequisites` / `details.dependents`).',
         params: flagParamsSchema,
         body: updateFlagBodySchema,
         response: { 200: flagResponseSchema, ...adminErrorResponses },
@@ -113,6 +116,9 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Unarchive a flag (it comes back to SDK snapshots)',
+        description:
+          '409 when not archived, or for a client-side flag with a prerequisite that is not client-side ' +
+          '(`details.prerequisites`).',
         params: flagParamsSchema,
         response: { 200: flagResponseSchema, ...adminErrorResponses },
       },

@@ -22,6 +22,11 @@ import {
   variantsOf,
 } from './store.js';
 import { lastEvaluatedByFlag } from '../usage/store.js';
+import {
+  assertNoClientSideDependents,
+  assertParentsClientSide,
+  lockFlagWithParents,
+} from './client-side-prerequisites.js';
 import { variantReferences } from './variant-references.js';
 
 /** Variants of a boolean flag created without any. */
@@ -197,8 +202,15 @@ export class FlagService {
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
     if (body.variants) assertValidVariants(found, body.variants);
     const row = await inChangeTransaction(this.deps, async (tx, record) => {
-      const flag = await lockAndReadFlag(tx, found, 'update');
+      // Making it client-side checks its prerequisites: those are locked too (see lockFlagWithParents).
+      const flag =
+        body.clientSide === true ? await lockFlagWithParents(tx, found) : await lockAndReadFlag(tx, found, 'update');
       if (body.variants) await assertVariantsUnreferenced(tx, flag, body.variants);
+      // Archived flags are in no snapshot; unarchiving a client-side flag checks its prerequisites.
+      if (flag.archivedAt === null && body.clientSide !== undefined && body.clientSide !== flag.clientSide) {
+        if (body.clientSide) await assertParentsClientSide(tx, flag, 'make');
+        else await assertNoClientSideDependents(tx, flag);
+      }
       const updated = await tx.flag.update({
         where: { id: flag.id },
         data: {
@@ -231,6 +243,7 @@ export class FlagService {
     return this.#setArchived(projectKey, flagKey, true, actor);
   }
 
+  /** Brings the flag back to SDK snapshots; a client-side flag only if its prerequisites are client-side. */
   async unarchive(projectKey: string, flagKey: string, actor: string): Promise<FlagResponse> {
     return this.#setArchived(projectKey, flagKey, false, actor);
   }
@@ -239,10 +252,11 @@ export class FlagService {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
     const row = await inChangeTransaction(this.deps, async (tx, record) => {
-      const flag = await lockAndReadFlag(tx, found, 'update');
+      const flag = archive ? await lockAndReadFlag(tx, found, 'update') : await lockFlagWithParents(tx, found);
       if ((flag.archivedAt !== null) === archive) {
         throw conflict(`Flag '${flag.key}' is ${archive ? 'already' : 'not'} archived`);
       }
+      if (!archive && flag.clientSide) await assertParentsClientSide(tx, flag, 'unarchive');
       if (archive) {
         const dependents = await findDependentConfigs(tx, project.id, flag.key, { liveOnly: true });
         if (dependents.length > 0) {

@@ -101,17 +101,22 @@ export async function listFlagConfigs(
 
 /**
  * Configurations of other flags of the project that list `flagKey` as a prerequisite
- * (`liveOnly`: only those of non-archived flags).
+ * (`liveOnly`: only those of non-archived flags; `clientSideOnly`: only those of client-side flags).
  */
 export async function findDependentConfigs(
   db: DbClient,
   projectId: string,
   flagKey: string,
-  options: { liveOnly?: boolean } = {},
+  options: { liveOnly?: boolean; clientSideOnly?: boolean } = {},
 ): Promise<{ flagKey: string; environmentKey: string; prerequisites: Prerequisite[] }[]> {
   const rows = await db.flagConfig.findMany({
     where: {
-      flag: { projectId, key: { not: flagKey }, ...(options.liveOnly ? { archivedAt: null } : {}) },
+      flag: {
+        projectId,
+        key: { not: flagKey },
+        ...(options.liveOnly ? { archivedAt: null } : {}),
+        ...(options.clientSideOnly ? { clientSide: true } : {}),
+      },
       prerequisites: { array_contains: [{ flagKey }] },
     },
     select: { prerequisites: true, flag: { select: { key: true } }, environment: { select: { key: true } } },
