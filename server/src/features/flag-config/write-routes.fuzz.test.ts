@@ -5,16 +5,37 @@ import { checkWrite, conditionArbitrary, type WriteMethod } from '../../../test/
 
 /**
  * Fuzzes every write route of flags and flag-config with generated bodies (valid, nearly valid
- * and arbitrary JSON): never a 5xx, and a rejected request leaves the database exactly as it was.
+ * and arbitrary JSON): never a 5xx, a rejected request leaves the database exactly as it was, and
+ * no sequence of accepted ones gives a client-side flag a server-only prerequisite.
  */
 let t: TestApp;
 const NUM_RUNS = 200;
 const P = '/api/v1/projects/fuzz';
 const FLAGS = ['alpha', 'beta', 'gamma'];
 
-/** Sends the request; asserts no 5xx, and no change at all when it was rejected (see checkWrite). */
-const check = (method: WriteMethod, url: string, payload: unknown, headers: Record<string, string> = {}) =>
-  checkWrite(t, method, url, payload, headers);
+/**
+ * Sends the request; asserts no 5xx, no change at all when it was rejected (see checkWrite), and
+ * that no live client-side flag is left listing a flag that is not client-side as a prerequisite
+ * (browsers would not get the parent; see flags/client-side-prerequisites.ts).
+ */
+const check = async (method: WriteMethod, url: string, payload: unknown, headers: Record<string, string> = {}) => {
+  const response = await checkWrite(t, method, url, payload, headers);
+  expect(await clientSideViolations(), `${method} ${url} ${JSON.stringify(payload)}`).toEqual([]);
+  return response;
+};
+
+/** `child → parent (environment)` for every live client-side flag with a server-only prerequisite. */
+async function clientSideViolations(): Promise<string[]> {
+  const rows = await t.db.prisma.$queryRaw<{ violation: string }[]>`
+    SELECT child.key || ' → ' || parent.key || ' (' || e.key || ')' AS violation
+    FROM flags child
+    JOIN flag_configs c ON c.flag_id = child.id
+    JOIN environments e ON e.id = c.environment_id
+    CROSS JOIN LATERAL jsonb_array_elements(c.prerequisites) AS prerequisite(value)
+    JOIN flags parent ON parent.project_id = child.project_id AND parent.key = prerequisite.value->>'flagKey'
+    WHERE child.client_side AND child.archived_at IS NULL AND NOT parent.client_side`;
+  return rows.map((row) => row.violation);
+}
 
 // ---- generators -------------------------------------------------------------------------------
 
@@ -173,7 +194,13 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const runs = { numRuns: NUM_RUNS };
-const validExample = { enabled: true, offVariant: 'off', defaultServe: { variant: 'on' }, rules: [], prerequisites: [] };
+const validExample = {
+  enabled: true,
+  offVariant: 'off',
+  defaultServe: { variant: 'on' },
+  rules: [],
+  prerequisites: [],
+};
 
 describe('fuzzed write routes: no 5xx, nothing written on rejection', () => {
   it('POST /flags', async () => {
@@ -261,6 +288,40 @@ describe('fuzzed write routes: no 5xx, nothing written on rejection', () => {
         },
       ),
       runs,
+    );
+  }, 300_000);
+
+  it('sequences of clientSide changes, prerequisite PUTs, archive and unarchive', async () => {
+    // The writes that could break the client-side rule only together, in random orders.
+    const operation = fc.oneof(
+      fc.record({ kind: fc.constant('clientSide' as const), flag: flagKey, clientSide: fc.boolean() }),
+      fc.record({
+        kind: fc.constant('prerequisites' as const),
+        flag: flagKey,
+        env: fc.constantFrom('production', 'staging'),
+        parents: fc.subarray(FLAGS, { maxLength: 2 }),
+      }),
+      fc.record({ kind: fc.constantFrom('archive' as const, 'unarchive' as const), flag: flagKey }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 12 }), async (operations) => {
+        for (const op of operations) {
+          if (op.kind === 'clientSide') {
+            await check('PATCH', `${P}/flags/${op.flag}`, { clientSide: op.clientSide });
+          } else if (op.kind === 'prerequisites') {
+            const url = `${P}/flags/${op.flag}/environments/${op.env}`;
+            const current = await t.app.inject({ method: 'GET', url, headers: t.adminHeaders });
+            if (current.statusCode !== 200) continue;
+            const { enabled, offVariant, defaultServe, rules } = current.json();
+            const prerequisites = op.parents.map((parent) => ({ flagKey: parent, variants: ['on'] }));
+            const body = { enabled, offVariant, defaultServe, rules, prerequisites };
+            await check('PUT', url, body, { 'if-match': String(current.headers.etag) });
+          } else {
+            await check('POST', `${P}/flags/${op.flag}/${op.kind}`, undefined);
+          }
+        }
+      }),
+      { numRuns: 100 },
     );
   }, 300_000);
 
