@@ -33,6 +33,7 @@ import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
 import { installContentTypes } from './http/content-types.js';
+import { installNulGuard } from './http/nul-guard.js';
 import { installErrorHandlers } from './http/errors.js';
 
 /**
@@ -106,6 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     schemaController: { compilersFactory: ZOD_COMPILERS },
   }).withTypeProvider<ZodTypeProvider>();
   installContentTypes(app);
+  installNulGuard(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { refuseNulInJson } from './nul-guard.js';
 
 /**
  * The API speaks JSON only:
@@ -7,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
  * - an empty body with `Content-Type: application/json` is no body at all, not an error: many
  *   HTTP clients send that header on every request, DELETE included. Routes that need a body
  *   still answer 400 through their schema.
+ * - a NUL in any string of the body is a 400 (see nul-guard.ts).
  * Everything else is fastify's own JSON parser (prototype-poisoning protection included).
  */
 export function installContentTypes(app: FastifyInstance): void {
@@ -16,6 +18,14 @@ export function installContentTypes(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, done);
+    parseJson(request, text, (error, value) => {
+      if (error) return done(error);
+      try {
+        refuseNulInJson(text, value);
+      } catch (refusal) {
+        return done(refusal as Error);
+      }
+      done(null, value);
+    });
   });
 }
