@@ -3,6 +3,7 @@ import type { Reason } from '../model/result.js';
 import { TERSE_ERRORS } from '../model/terse-errors.js';
 import { compileCondition } from '../operators/compile-condition.js';
 import type { CompiledFlag, CompiledRule, CompiledServe, ContextTest, ServedResult } from './compiled-types.js';
+import { isAsciiPrefix } from '../hash/murmur3.js';
 import { frozenJsonCopy } from './freeze.js';
 import { listOf } from './list-of.js';
 
@@ -81,6 +82,7 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
   return {
     type_: flag.type,
     prefix_: prefix,
+    ascii_: isAsciiPrefix(prefix),
     enabled_: flag.enabled === true,
     rules_: rules,
     fallthrough_: compileServe(flag.defaultServe, rules.length ? 'DEFAULT' : 'STATIC'),

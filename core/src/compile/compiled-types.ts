@@ -47,6 +47,8 @@ export interface CompiledFlag {
   readonly type_: FlagType;
   /** `salt + ':'`, the constant head of every hash input of this flag. */
   readonly prefix_: string;
+  /** `isAsciiPrefix(prefix_)`: hashing may skip UTF-8 encoding the prefix. */
+  readonly ascii_: boolean;
   readonly enabled_: boolean;
   readonly rules_: readonly CompiledRule[];
   readonly fallthrough_: CompiledServe;

@@ -1,6 +1,6 @@
 import type { CompiledFlag, CompiledServe, ServedResult } from '../compile/compiled-types.js';
 import { ROLLOUT_SEED, VARIANT_SEED, rolloutBucketOfHash, variantBucketOfHash } from '../hash/buckets.js';
-import { murmur3Utf8 } from '../hash/murmur3.js';
+import { murmur3Prefixed } from '../hash/murmur3.js';
 import type { EvaluationContext } from '../model/flag.js';
 import { unitOf } from './context.js';
 
@@ -10,7 +10,7 @@ function serve(flag: CompiledFlag, compiled: CompiledServe, context: EvaluationC
   if (thresholds === undefined) return compiled.result_;
   const unit = unitOf(context, compiled.stickiness_);
   if (unit === undefined) return compiled.result_;
-  const bucket = variantBucketOfHash(murmur3Utf8(flag.prefix_ + unit, VARIANT_SEED));
+  const bucket = variantBucketOfHash(murmur3Prefixed(flag.prefix_, flag.ascii_, unit, VARIANT_SEED));
   for (let i = 0; i < thresholds.length; i++) {
     if (thresholds[i]! > bucket) return compiled.results_![i];
   }
@@ -31,7 +31,10 @@ export function resolveRules(flag: CompiledFlag, context: EvaluationContext): Se
     const percentage = rule.percentage_;
     if (percentage < 10000) {
       const unit = unitOf(context, rule.stickiness_);
-      if (unit === undefined || rolloutBucketOfHash(murmur3Utf8(flag.prefix_ + unit, ROLLOUT_SEED)) >= percentage) {
+      if (
+        unit === undefined ||
+        rolloutBucketOfHash(murmur3Prefixed(flag.prefix_, flag.ascii_, unit, ROLLOUT_SEED)) >= percentage
+      ) {
         continue;
       }
     }

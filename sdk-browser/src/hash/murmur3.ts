@@ -29,3 +29,10 @@ export function murmur3Utf8(text: string, seed: number): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
+
+/** The browser hashes every input through `TextEncoder`: no prefix takes core's ASCII shortcut. */
+export const isAsciiPrefix = (): boolean => false;
+
+/** MurmurHash3 of `prefix + unit` as UTF-8 (core's signature; the ASCII hint is not needed here). */
+export const murmur3Prefixed = (prefix: string, prefixAscii: boolean, unit: string, seed: number): number =>
+  murmur3Utf8(prefix + unit, seed);
