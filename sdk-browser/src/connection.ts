@@ -80,7 +80,7 @@ export function connect(
       });
       // A fetch that completes after close() still updates the store: harmless, and no new request follows.
       if (response.status == 304) return synced_();
-      if (!response.ok) throw problem('snapshot HTTP ' + response.status);
+      if (!response.ok) throw problem('HTTP ' + response.status);
       receive('put', await response.text());
     } catch (error) {
       failed_(error instanceof Error ? error : problem(String(error)), true);
