@@ -1,4 +1,5 @@
 import {
+  errorResult,
   evaluate as evaluateCompiled,
   isEnabled as isEnabledCompiled,
   serveFlag,
@@ -15,7 +16,7 @@ import {
   type Emitter,
   type Listener,
 } from '@switchyard/core/sync';
-import { defaultResult, typeOfDefault } from './evaluation.js';
+import { typeOfDefault } from '@switchyard/core/client-api';
 import { HttpSource } from './http-source.js';
 import type { HttpSettings } from './http.js';
 import { readBootstrap, SnapshotFile } from './local-files.js';
@@ -228,7 +229,7 @@ export class SwitchyardClient {
   ): EvaluationDetails<T | JsonValue> {
     const compiled = this.#compiled;
     if (compiled === undefined) {
-      return defaultResult(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: the client has no flags yet');
+      return errorResult(defaultValue, 'PROVIDER_NOT_READY', 'Switchyard: the client has no flags yet');
     }
     const usage = this.#usage;
     const flag = usage?.flag(flagKey);
