@@ -291,7 +291,7 @@ describe('fuzzed write routes: no 5xx, nothing written on rejection', () => {
     );
   }, 300_000);
 
-  it('sequences of clientSide changes, prerequisite PUTs, archive and unarchive', async () => {
+  it('sequences of clientSide changes, prerequisite PUTs, archive, unarchive, delete and create', async () => {
     // The writes that could break the client-side rule only together, in random orders.
     const operation = fc.oneof(
       fc.record({ kind: fc.constant('clientSide' as const), flag: flagKey, clientSide: fc.boolean() }),
@@ -302,6 +302,9 @@ describe('fuzzed write routes: no 5xx, nothing written on rejection', () => {
         parents: fc.subarray(FLAGS, { maxLength: 2 }),
       }),
       fc.record({ kind: fc.constantFrom('archive' as const, 'unarchive' as const), flag: flagKey }),
+      // Deleted (archived flags only) and created again under the same key, either way.
+      fc.record({ kind: fc.constant('delete' as const), flag: flagKey }),
+      fc.record({ kind: fc.constant('create' as const), flag: flagKey, clientSide: fc.boolean() }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 12 }), async (operations) => {
@@ -316,6 +319,15 @@ describe('fuzzed write routes: no 5xx, nothing written on rejection', () => {
             const prerequisites = op.parents.map((parent) => ({ flagKey: parent, variants: ['on'] }));
             const body = { enabled, offVariant, defaultServe, rules, prerequisites };
             await check('PUT', url, body, { 'if-match': String(current.headers.etag) });
+          } else if (op.kind === 'delete') {
+            await check('DELETE', `${P}/flags/${op.flag}`, undefined);
+          } else if (op.kind === 'create') {
+            await check('POST', `${P}/flags`, {
+              key: op.flag,
+              name: op.flag,
+              type: 'boolean',
+              clientSide: op.clientSide,
+            });
           } else {
             await check('POST', `${P}/flags/${op.flag}/${op.kind}`, undefined);
           }

@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 let t: TestApp;
 const FLAGS = '/projects/web/flags';
 
-async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown, headers = {}) {
+async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers = {}) {
   const response = await t.app.inject({
     method,
     url: `/api/v1${url}`,
@@ -176,6 +176,29 @@ describe('archived flags', () => {
     );
     expect(response.body.details).toEqual({ prerequisites: [{ flag: 'billing', environment: 'production' }] });
     expect(await databaseState()).toEqual(before);
+  });
+
+  it('an archived parent cannot be made server-only while a live client-side flag lists it', async () => {
+    // Unarchiving the parent would bring it back to the snapshot without it being client-side.
+    await createFlag('locale', true);
+    await createFlag('rtl', true);
+    expect((await setPrerequisites('rtl', 'staging', ['locale'])).status).toBe(200);
+    expect((await api('POST', `${FLAGS}/rtl/archive`)).status).toBe(200);
+    expect((await api('POST', `${FLAGS}/locale/archive`)).status).toBe(200);
+    expect((await api('POST', `${FLAGS}/rtl/unarchive`)).status).toBe(200);
+    const response = await api('PATCH', `${FLAGS}/locale`, { clientSide: false });
+    expect(response.status).toBe(409);
+    expect(response.body.details).toEqual({ dependents: [{ flag: 'rtl', environment: 'staging' }] });
+  });
+
+  it('a deleted parent cannot come back server-only under its key', async () => {
+    // rtl (live, client-side) lists locale, archived just above; deleting locale is allowed.
+    expect((await api('DELETE', `${FLAGS}/locale`)).status).toBe(204);
+    const response = await api('POST', FLAGS, { key: 'locale', name: 'Locale', type: 'boolean' });
+    expect(response.status).toBe(409);
+    expect(response.body.message).toMatch(/^Flag 'locale' must be created client-side: client-side 'rtl' in staging/);
+    expect(response.body.details).toEqual({ dependents: [{ flag: 'rtl', environment: 'staging' }] });
+    await createFlag('locale', true);
   });
 
   it('archived client-side flags do not keep a parent client-side; unarchiving then checks again', async () => {

@@ -5,7 +5,7 @@ import { findDependentConfigs, listFlagConfigs } from './store.js';
 
 /*
  * The rule: a live client-side flag lists only client-side flags as prerequisites, in every
- * environment. Browsers (client tokens) receive client-side flags only (core's `toClientSnapshot`),
+ * environment (archived ones too: unarchiving one would bring it back as it is). Browsers (client tokens) receive client-side flags only (core's `toClientSnapshot`),
  * so a server-only parent never reaches them and the browser SDK would evaluate the child to its
  * off variant (reason ERROR) while server SDKs give the real answer: the same user, two answers.
  *
@@ -15,7 +15,8 @@ import { findDependentConfigs, listFlagConfigs } from './store.js';
  *   child FOR SHARE and the parents FOR SHARE;
  * - making a flag client-side, or unarchiving a client-side flag (409): `lockFlagWithParents`
  *   holds the flag FOR UPDATE and its parents FOR SHARE;
- * - making a flag server-only (409): the flag FOR UPDATE (as every definition change takes it).
+ * - making a flag server-only, archived or not (409): the flag FOR UPDATE (as every definition
+ *   change takes it).
  * Each pair of these conflicts on the parent's row (SHARE vs UPDATE) or on the child's, so the
  * second waits for the first to commit and then sees its result.
  */
@@ -95,17 +96,27 @@ export async function assertParentsClientSide(
 }
 
 /**
- * 409 when a live client-side flag lists `flag` as a prerequisite in some environment (the flag
- * is about to stop being client-side). Call it with the flag locked FOR UPDATE: new dependents
- * (configuration writes, flags made client-side or unarchived) take it FOR SHARE, so none appear.
+ * 409 when a live client-side flag lists `flag` as a prerequisite in some environment: the flag is
+ * about to stop being client-side, or to be created server-only under a key such a flag lists
+ * (possible once the parent it meant was archived, then deleted). Call it with the flag locked
+ * FOR UPDATE: new dependents (configuration writes, flags made client-side or unarchived) take it
+ * FOR SHARE, so none appear.
  */
-export async function assertNoClientSideDependents(tx: Prisma.TransactionClient, flag: FlagRow): Promise<void> {
+export async function assertNoClientSideDependents(
+  tx: Prisma.TransactionClient,
+  flag: Pick<FlagRow, 'projectId' | 'key'>,
+  action: 'make-server-only' | 'create',
+): Promise<void> {
   const dependents = await findDependentConfigs(tx, flag.projectId, flag.key, { liveOnly: true, clientSideOnly: true });
   if (dependents.length === 0) return;
-  const where = dependents.map((dependent) => `'${dependent.flagKey}' in ${dependent.environmentKey}`);
+  const where = dependents.map((dependent) => `'${dependent.flagKey}' in ${dependent.environmentKey}`).join(', ');
+  const what =
+    action === 'make-server-only'
+      ? `Flag '${flag.key}' cannot stop being client-side: it is a prerequisite of client-side ${where}`
+      : `Flag '${flag.key}' must be created client-side: client-side ${where} list${dependents.length > 1 ? '' : 's'} ` +
+        'it as a prerequisite';
   throw conflict(
-    `Flag '${flag.key}' cannot stop being client-side: it is a prerequisite of client-side ` +
-      `${where.join(', ')}, which browsers would then evaluate to their off variant. ` +
+    `${what}, which browsers would then evaluate to their off variant. ` +
       'Remove the prerequisite, or make those flags server-only first',
     {
       dependents: dependents.map(({ flagKey, environmentKey }) => ({ flag: flagKey, environment: environmentKey })),

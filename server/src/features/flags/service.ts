@@ -106,6 +106,7 @@ export class FlagService {
       if (await findFlag(tx, project.id, body.key)) {
         throw conflict(`Flag '${body.key}' already exists in project '${project.key}'`);
       }
+      if (!body.clientSide) await assertNoClientSideDependents(tx, { projectId: project.id, key: body.key }, 'create');
       const created = await tx.flag.create({
         data: {
           projectId: project.id,
@@ -206,10 +207,13 @@ export class FlagService {
       const flag =
         body.clientSide === true ? await lockFlagWithParents(tx, found) : await lockAndReadFlag(tx, found, 'update');
       if (body.variants) await assertVariantsUnreferenced(tx, flag, body.variants);
-      // Archived flags are in no snapshot; unarchiving a client-side flag checks its prerequisites.
-      if (flag.archivedAt === null && body.clientSide !== undefined && body.clientSide !== flag.clientSide) {
-        if (body.clientSide) await assertParentsClientSide(tx, flag, 'make');
-        else await assertNoClientSideDependents(tx, flag);
+      // An archived flag is in no snapshot: unarchiving it checks its prerequisites. An archived
+      // parent still counts: unarchiving it would bring it back to its live dependents' snapshots.
+      if (body.clientSide === true && !flag.clientSide && flag.archivedAt === null) {
+        await assertParentsClientSide(tx, flag, 'make');
+      }
+      if (body.clientSide === false && flag.clientSide) {
+        await assertNoClientSideDependents(tx, flag, 'make-server-only');
       }
       const updated = await tx.flag.update({
         where: { id: flag.id },
