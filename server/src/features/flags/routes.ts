@@ -29,7 +29,8 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create a flag',
         description:
           'Boolean flags get variants on=true / off=false unless given. The flag gets a disabled default ' +
-          'configuration in every environment of the project.',
+          'configuration in every environment of the project. 409 when the key exists, or for a server-only ' +
+          'flag whose key a live client-side flag lists as a prerequisite (`details.dependents`).',
         params: projectParamsSchema,
         body: createFlagBodySchema,
         response: { 201: flagResponseSchema, ...adminErrorResponses },
@@ -83,7 +84,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
           'Name, description, tags, clientSide, variants. Removing a variant that a configuration or ' +
           "another flag's prerequisite still uses is a 409 naming where. A client-side flag's prerequisites " +
           'must be client-side (browsers receive only those): making a flag client-side while a prerequisite ' +
-          'of it (any environment) is not, or server-only while a live client-side flag lists it as a ' +
+          'of it (any environment) is not, or server-only (archived or not) while a live client-side flag lists it as a ' +
           'prerequisite, is a 409 listing them (`details.prerequisites` / `details.dependents`).',
         params: flagParamsSchema,
         body: updateFlagBodySchema,
