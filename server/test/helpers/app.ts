@@ -4,6 +4,15 @@ import { openDatabase, type Database } from '../../src/db/index.js';
 import { ensureAdminToken } from '../../src/features/tokens/bootstrap.js';
 import { createTestDatabase } from './db.js';
 
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ApiResponse {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests check responses field by field
+  body: any;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
 export interface TestApp {
   /** The app, ready for `app.inject` (not listening). */
   app: App;
@@ -13,6 +22,11 @@ export interface TestApp {
   config: Config;
   /** `{ authorization: 'Bearer <adminToken>' }`, for `app.inject({ headers })`. */
   adminHeaders: { authorization: string };
+  /**
+   * An admin request to `/api/v1<url>` (a JSON body when `payload` is given; `headers` added to the
+   * admin token): the status, the parsed body (`undefined` when empty) and the response headers.
+   */
+  api(method: ApiMethod, url: string, payload?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   /** Closes the app and the database, then drops the database. */
   close(): Promise<void>;
 }
@@ -31,12 +45,26 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     await app.ready();
     const bootstrap = await ensureAdminToken({ prisma: db.prisma, notifier: app.changes });
     if (bootstrap.outcome !== 'generated') throw new Error('createTestApp: expected a generated admin token');
+    const adminHeaders = { authorization: `Bearer ${bootstrap.secret}` };
     return {
       app,
       db,
       config,
       adminToken: bootstrap.secret,
-      adminHeaders: { authorization: `Bearer ${bootstrap.secret}` },
+      adminHeaders,
+      async api(method, url, payload, headers = {}) {
+        const response = await app.inject({
+          method,
+          url: `/api/v1${url}`,
+          headers: { ...adminHeaders, ...headers },
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+        return {
+          status: response.statusCode,
+          body: response.body ? response.json() : undefined,
+          headers: response.headers,
+        };
+      },
       async close() {
         await app.close();
         await db.close();

@@ -21,15 +21,8 @@ interface AuditPage {
   nextCursor: string | null;
 }
 
-async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers = {}) {
-  const response = await t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { ...t.adminHeaders, ...headers },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : undefined };
-}
+/** An admin API request: see TestApp.api. */
+const api = (...args: Parameters<TestApp['api']>) => t.api(...args);
 
 async function audit(query: Record<string, string | number> = {}, path = '/audit'): Promise<AuditPage> {
   const search = new URLSearchParams(

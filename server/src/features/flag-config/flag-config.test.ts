@@ -4,15 +4,8 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 let t: TestApp;
 const BASE = '/projects/acme/flags';
 
-async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers = {}) {
-  const response = await t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { ...t.adminHeaders, ...headers },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : undefined, headers: response.headers };
-}
+/** An admin API request: see TestApp.api. */
+const api = (...args: Parameters<TestApp['api']>) => t.api(...args);
 
 const configUrl = (flag: string, env = 'production') => `${BASE}/${flag}/environments/${env}`;
 

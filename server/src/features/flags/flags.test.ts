@@ -4,15 +4,8 @@ import { loadEnvironmentFlags } from './store.js';
 
 let t: TestApp;
 
-async function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers = {}) {
-  const response = await t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { ...t.adminHeaders, ...headers },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : undefined, headers: response.headers };
-}
+/** An admin API request: see TestApp.api. */
+const api = (...args: Parameters<TestApp['api']>) => t.api(...args);
 
 async function environmentId(project: string, environment: string): Promise<string> {
   const row = await t.db.prisma.environment.findFirstOrThrow({

@@ -5,16 +5,8 @@ let t: TestApp;
 const SEGMENTS = '/projects/acme/segments';
 const ENVIRONMENTS = ['production', 'staging'];
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-async function api(method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) {
-  const response = await t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { ...t.adminHeaders, ...headers },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : undefined, headers: response.headers };
-}
+/** An admin API request: see TestApp.api. */
+const api = (...args: Parameters<TestApp['api']>) => t.api(...args);
 
 async function revisions(project = 'acme'): Promise<Record<string, number>> {
   const rows = await t.db.prisma.environment.findMany({
