@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
-import { startListeningApp, type ListeningApp } from './support/listening-app.js';
+import type { ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
-import { startReplica, until, type Replica } from './support/replica.js';
+import { startReplica, startShopWriter, until, type Replica } from './support/replica.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
 const GAPS = 'switchyard_propagation_gaps_repaired_total';
@@ -65,17 +65,7 @@ describe('gap repair from change messages', () => {
     await redis.start();
     publisher = new Redis(redis.url);
     publisher.on('error', () => {}); // while the test's Redis is stopped
-    writer = await startListeningApp();
-    const { api } = writer;
-    await api.createProject('shop');
-    await api.createEnvironment('shop', 'prod');
-    serverToken = await api.createToken('server', 'shop', 'prod');
-    clientToken = await api.createToken('client', 'shop', 'prod');
-    await api.createFlag('shop', 'checkout', { clientSide: true });
-    await api.createFlag('shop', 'ledger');
-    environmentId = (await writer.db.prisma.environment.findFirstOrThrow({ where: { key: 'prod' } })).id;
-    // Every outbox row published (to the writer's own bus): the receiver's publisher finds none.
-    await writer.app.propagation.publisher.drain();
+    ({ writer, serverToken, clientToken, environmentId } = await startShopWriter());
     receiver = await startReplica({
       database: writer.database,
       redisUrl: redis.url,

@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
 import { DEFAULT_PROPAGATION_OPTIONS, loadPropagationOptions } from '../../src/propagation/options.js';
-import { startListeningApp, type ListeningApp } from './support/listening-app.js';
+import type { ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
-import { startReplica, until, type Replica } from './support/replica.js';
+import { startReplica, startShopWriter, until, type Replica } from './support/replica.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
 const GAPS = 'switchyard_propagation_gaps_repaired_total';
@@ -48,16 +48,7 @@ describe('safety timer', () => {
   beforeAll(async () => {
     redis = new RedisProcess(await freePort());
     await redis.start();
-    writer = await startListeningApp();
-    const { api } = writer;
-    await api.createProject('shop');
-    await api.createEnvironment('shop', 'prod');
-    serverToken = await api.createToken('server', 'shop', 'prod');
-    clientToken = await api.createToken('client', 'shop', 'prod');
-    await api.createFlag('shop', 'checkout', { clientSide: true });
-    await api.createFlag('shop', 'ledger');
-    environmentId = (await writer.db.prisma.environment.findFirstOrThrow({ where: { key: 'prod' } })).id;
-    await writer.app.propagation.publisher.drain(); // nothing left for the receiver's publisher
+    ({ writer, serverToken, clientToken, environmentId } = await startShopWriter());
     receiver = await startReplica({
       database: writer.database,
       redisUrl: redis.url,

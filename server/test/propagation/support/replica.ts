@@ -3,6 +3,7 @@ import { loadConfig } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/db/index.js';
 import type { PropagationOptions } from '../../../src/propagation/options.js';
 import type { TestDatabase } from '../../helpers/db.js';
+import { startListeningApp, type ListeningApp } from './listening-app.js';
 
 export interface Replica {
   app: App;
@@ -72,4 +73,34 @@ export async function until(check: () => Promise<boolean>, what: string, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** What {@link startShopWriter} sets up. */
+export interface ShopWriter {
+  writer: ListeningApp;
+  serverToken: string;
+  clientToken: string;
+  /** Database id of `shop/prod`. */
+  environmentId: string;
+}
+
+/**
+ * The world of the gap-repair and safety-timer tests: a writer on its own in-process bus (its
+ * commits reach Postgres, and another replica only as a test announces them), project `shop` with
+ * environment `prod`, a server and a client token, a client-side flag `checkout` and a server-only
+ * `ledger`, and every outbox row already published (to the writer's own bus), so a receiver's
+ * publisher finds none.
+ */
+export async function startShopWriter(): Promise<ShopWriter> {
+  const writer = await startListeningApp();
+  const { api } = writer;
+  await api.createProject('shop');
+  await api.createEnvironment('shop', 'prod');
+  const serverToken = await api.createToken('server', 'shop', 'prod');
+  const clientToken = await api.createToken('client', 'shop', 'prod');
+  await api.createFlag('shop', 'checkout', { clientSide: true });
+  await api.createFlag('shop', 'ledger');
+  const environmentId = (await writer.db.prisma.environment.findFirstOrThrow({ where: { key: 'prod' } })).id;
+  await writer.app.propagation.publisher.drain();
+  return { writer, serverToken, clientToken, environmentId };
 }
