@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { clientSideViolations } from '../../../test/helpers/client-side-violations.js';
 import { checkWrite, conditionArbitrary, type WriteMethod } from '../../../test/helpers/fuzz.js';
 
 /**
@@ -20,22 +21,12 @@ const FLAGS = ['alpha', 'beta', 'gamma'];
  */
 const check = async (method: WriteMethod, url: string, payload: unknown, headers: Record<string, string> = {}) => {
   const response = await checkWrite(t, method, url, payload, headers);
-  expect(await clientSideViolations(), `${method} ${url} ${JSON.stringify(payload)}`).toEqual([]);
+  expect(await violationsNow(), `${method} ${url} ${JSON.stringify(payload)}`).toEqual([]);
   return response;
 };
 
 /** `child → parent (environment)` for every live client-side flag with a server-only prerequisite. */
-async function clientSideViolations(): Promise<string[]> {
-  const rows = await t.db.prisma.$queryRaw<{ violation: string }[]>`
-    SELECT child.key || ' → ' || parent.key || ' (' || e.key || ')' AS violation
-    FROM flags child
-    JOIN flag_configs c ON c.flag_id = child.id
-    JOIN environments e ON e.id = c.environment_id
-    CROSS JOIN LATERAL jsonb_array_elements(c.prerequisites) AS prerequisite(value)
-    JOIN flags parent ON parent.project_id = child.project_id AND parent.key = prerequisite.value->>'flagKey'
-    WHERE child.client_side AND child.archived_at IS NULL AND NOT parent.client_side`;
-  return rows.map((row) => row.violation);
-}
+const violationsNow = () => clientSideViolations(t.db);
 
 // ---- generators -------------------------------------------------------------------------------
 

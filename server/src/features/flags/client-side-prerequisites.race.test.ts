@@ -11,6 +11,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { clientSideViolations } from '../../../test/helpers/client-side-violations.js';
 
 let t: TestApp;
 const FLAGS = '/projects/race/flags';
@@ -79,17 +80,7 @@ async function interleaved(first: () => Promise<Answer>, second: () => Promise<A
 }
 
 /** Whether live client-side `childKey` lists a flag that is not client-side, as `child → parent (env)`. */
-async function violations(childKey: string): Promise<string[]> {
-  const rows = await t.db.prisma.$queryRaw<{ violation: string }[]>`
-    SELECT child.key || ' → ' || parent.key || ' (' || e.key || ')' AS violation
-    FROM flags child
-    JOIN flag_configs c ON c.flag_id = child.id
-    JOIN environments e ON e.id = c.environment_id
-    CROSS JOIN LATERAL jsonb_array_elements(c.prerequisites) AS prerequisite(value)
-    JOIN flags parent ON parent.project_id = child.project_id AND parent.key = prerequisite.value->>'flagKey'
-    WHERE child.key = ${childKey} AND child.client_side AND child.archived_at IS NULL AND NOT parent.client_side`;
-  return rows.map((row) => row.violation);
-}
+const violations = (childKey: string) => clientSideViolations(t.db, childKey);
 
 beforeAll(async () => {
   t = await createTestApp();
