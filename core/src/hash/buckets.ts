@@ -1,4 +1,4 @@
-import { murmur3Utf8 } from './murmur3.js';
+import { isAsciiPrefix, murmur3Prefixed } from './murmur3.js';
 
 /** Seed of the rollout hash (spec: "Rollout bucket"). */
 export const ROLLOUT_SEED = 0;
@@ -17,12 +17,18 @@ export function variantBucketOfHash(hash: number): number {
   return (hash % 1000) * 10 + (((hash / 1000) >>> 0) % 10);
 }
 
+/** The hash of `unit` for a flag salted with `salt`, as the evaluator computes it (resolve-rules.ts). */
+function flagHash(salt: string, unit: string, seed: number): number {
+  const prefix = `${salt}:`;
+  return murmur3Prefixed(prefix, isAsciiPrefix(prefix), unit, seed);
+}
+
 /** Rollout bucket of `unit` for a flag salted with `salt`, in `[0, 10000)`. */
 export function rolloutBucket(salt: string, unit: string): number {
-  return rolloutBucketOfHash(murmur3Utf8(`${salt}:${unit}`, ROLLOUT_SEED));
+  return rolloutBucketOfHash(flagHash(salt, unit, ROLLOUT_SEED));
 }
 
 /** Variant (split) bucket of `unit` for a flag salted with `salt`, in `[0, 10000)`. */
 export function variantBucket(salt: string, unit: string): number {
-  return variantBucketOfHash(murmur3Utf8(`${salt}:${unit}`, VARIANT_SEED));
+  return variantBucketOfHash(flagHash(salt, unit, VARIANT_SEED));
 }
