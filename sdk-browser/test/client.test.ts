@@ -1,6 +1,6 @@
-import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBrowserClient, type BrowserClient, type BrowserClientOptions } from '../src/index.js';
+import { fastClientOptions } from './support/options.js';
 import { booleanFlag, numberFlag, patch, planCopyFlag, snapshot } from './support/flags.js';
 import { ProtocolServer } from './support/sse-server.js';
 import { MemoryStorage, nextEvent, waitFor } from './support/wait.js';
@@ -24,13 +24,7 @@ async function startServer(revision = 1): Promise<ProtocolServer> {
 
 function client(server: ProtocolServer | string, options: Partial<BrowserClientOptions> = {}): BrowserClient {
   const created = createBrowserClient({
-    url: typeof server === 'string' ? server : server.url,
-    clientKey: KEY,
-    EventSource,
-    storage: null,
-    reconnectMinMs: 20,
-    reconnectMaxMs: 100,
-    pollIntervalMs: 50,
+    ...fastClientOptions(typeof server === 'string' ? server : server.url, KEY),
     ...options,
   });
   cleanups.push(() => created.close());

@@ -1,7 +1,7 @@
 import { OpenFeature, ProviderEvents, type EventDetails } from '@openfeature/web-sdk';
-import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SwitchyardWebProvider, toSwitchyardContext } from '../src/openfeature.js';
+import { fastClientOptions } from './support/options.js';
 import { booleanFlag, numberFlag, patch, planCopyFlag, snapshot } from './support/flags.js';
 import { ProtocolServer } from './support/sse-server.js';
 import { waitFor } from './support/wait.js';
@@ -20,15 +20,7 @@ async function setUp(): Promise<SwitchyardWebProvider> {
     KEY,
   );
   await server.start();
-  const provider = new SwitchyardWebProvider({
-    url: server.url,
-    clientKey: KEY,
-    EventSource,
-    storage: null,
-    reconnectMinMs: 20,
-    reconnectMaxMs: 100,
-    pollIntervalMs: 50,
-  });
+  const provider = new SwitchyardWebProvider(fastClientOptions(server.url, KEY));
   await OpenFeature.setProviderAndWait(provider, { targetingKey: 'u-42', plan: 'basic' });
   return provider;
 }
