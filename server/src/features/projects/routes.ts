@@ -17,7 +17,12 @@ import { ProjectsService } from './service.js';
 
 /** /projects and /projects/:project/environments (admin only). */
 export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const service = new ProjectsService({ prisma: app.db.prisma, notifier: app.changes, authenticator: app.tokenAuth });
+  const service = new ProjectsService({
+    prisma: app.db.prisma,
+    notifier: app.changes,
+    authenticator: app.tokenAuth,
+    revocations: app.propagation.revocations,
+  });
   const tags = ['projects'];
   const admin = { auth: 'admin' } as const;
 

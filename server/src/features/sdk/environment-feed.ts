@@ -188,13 +188,20 @@ export class EnvironmentFeed {
   /**
    * Starts streaming to `response`: a `put`, or with `lastEventId` the patches after it when the
    * ring still has them (nothing when it is current). Call right after `ready()` resolved.
+   * `tokenId` is the token it was opened with (see `closeWhere`).
    */
-  attach(response: ServerResponse, view: StreamView, lastEventId: number | undefined): SseConnection | undefined {
+  attach(
+    response: ServerResponse,
+    view: StreamView,
+    lastEventId: number | undefined,
+    tokenId: string,
+  ): SseConnection | undefined {
     const state = this.#state;
     if (!state || this.#gone) return undefined;
     const labels = { project: this.projectKey ?? '', environment: this.environmentKey ?? '', kind: view };
     const metrics = this.#deps.metrics;
     const connection = new SseConnection(response, view, -1, {
+      tokenId,
       maxBufferedBytes: this.#deps.maxBufferedBytes,
       onClose: () => {
         this.#connections.delete(connection);
@@ -222,6 +229,17 @@ export class EnvironmentFeed {
   /** Ends every stream (shutdown). */
   closeAll(): void {
     for (const connection of [...this.#connections]) connection.close('server');
+  }
+
+  /** Ends the streams opened with one of `tokenIds` (revoked); returns how many. */
+  closeTokens(tokenIds: ReadonlySet<string>): number {
+    let closed = 0;
+    for (const connection of [...this.#connections]) {
+      if (!tokenIds.has(connection.tokenId)) continue;
+      connection.close('server');
+      closed++;
+    }
+    return closed;
   }
 
   #canResume(lastEventId: number, state: FeedState, view: StreamView): boolean {

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { badRequest, HttpError } from '../../http/errors.js';
+import { badRequest, HttpError, unauthorized } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
 import { sdkPrincipal } from './sdk-principal.js';
 import type { StreamView } from './sse-connection.js';
@@ -26,7 +26,7 @@ const sdkErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySc
 export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['sdk'];
   const sdk = { auth: 'sdk' } as const;
-  const { feeds } = app.propagation;
+  const { feeds, revocations } = app.propagation;
 
   async function currentFeed(environmentId: string, lastEventId?: number) {
     const feed = feeds.feed(environmentId);
@@ -100,6 +100,8 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
       const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
       const feed = await currentFeed(principal.environmentId, lastEventId);
+      // Verified before a revocation that arrived while the snapshot loaded: not a stream to open.
+      if (revocations.isRevoked(principal)) throw unauthorized('Unknown or revoked API token');
 
       reply.hijack();
       const response = reply.raw;
@@ -119,7 +121,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       // A resume that is already up to date writes nothing at first; without this, Node would hold
       // the headers back and the client could not tell the stream is open until the first ping.
       response.flushHeaders();
-      if (!feed.attach(response, view, lastEventId)) response.end();
+      if (!feed.attach(response, view, lastEventId, principal.tokenId)) response.end();
     },
   );
 };

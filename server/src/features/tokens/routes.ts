@@ -7,7 +7,12 @@ import { TokensService } from './service.js';
 
 /** /tokens (admin only). */
 export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
-  const service = new TokensService({ prisma: app.db.prisma, notifier: app.changes, authenticator: app.tokenAuth });
+  const service = new TokensService({
+    prisma: app.db.prisma,
+    notifier: app.changes,
+    authenticator: app.tokenAuth,
+    revocations: app.propagation.revocations,
+  });
   const tags = ['tokens'];
   const admin = { auth: 'admin' } as const;
 
