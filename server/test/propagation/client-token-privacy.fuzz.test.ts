@@ -16,7 +16,8 @@ import { canonicalSnapshot, SseClient } from './support/sse-client.js';
  *   database), nor possibly in between the writes of a burst (a flag made client-side, a segment
  *   such a flag used);
  * - a patch deletes only keys the stream holds, upserts only client-side flags and segments;
- * - the stream ends at exactly the client view of the database, like the snapshot endpoint.
+ * - the stream ends at exactly the client view of the database, like the snapshot endpoint;
+ * - a usage report answers for server-only flags exactly as for keys that never existed.
  */
 
 const FLAGS = ['pub-a', 'pub-b', 'secret-launch', 'secret-merger'] as const;
@@ -189,6 +190,20 @@ describe('client-token streams and snapshots', () => {
             expect(canonicalSnapshot(stream.snapshot!)).toBe(canonicalSnapshot(expected));
           }
           expect(leaks).toEqual([]);
+
+          // A usage report naming every flag: server-only, archived and deleted ones are unknown,
+          // exactly like a key that never existed.
+          const reported = [...FLAGS, 'never-existed'];
+          const now = new Date().toISOString();
+          const usage = await server.api.request<{ accepted: number; unknownFlags: string[] }>(
+            'POST',
+            '/sdk/metrics',
+            { start: now, end: now, flags: Object.fromEntries(reported.map((key) => [key, { on: 1 }])) },
+            clientToken,
+          );
+          const inView = new Set(expected.flags.map((flag) => flag.key));
+          expect(usage.unknownFlags).toEqual(reported.filter((key) => !inView.has(key)).sort());
+          expect(usage.accepted).toBe(inView.size);
         } finally {
           for (const stream of streams) stream.close();
         }
