@@ -37,8 +37,8 @@ type CommandsClient = Redis & {
 };
 
 /**
- * The bus of replicated deployments: Redis pub/sub on one channel per environment, plus the shared
- * snapshot cache. Two connections: one for commands (fails fast while Redis is down, so the outbox
+ * The bus of replicated deployments: Redis pub/sub on one channel per environment (and one for
+ * revocations), plus the shared snapshot cache. Two connections: one for commands (fails fast while Redis is down, so the outbox
  * keeps unpublished rows instead of an unbounded in-memory queue) and one subscribed to every
  * environment's channel (ioredis resubscribes after a reconnect; we then tell receivers to reload).
  */
