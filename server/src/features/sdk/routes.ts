@@ -82,7 +82,9 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           '`event: put` (whole snapshot) on connect, then `event: patch` per revision; the event id is the revision. ' +
           'With Last-Event-ID (or ?lastEventId) only the missed patches are sent when this server still has them, ' +
-          'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped.',
+          'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped, and ' +
+          'the streams of a token are ended when it is revoked or its environment deleted. Client tokens get ' +
+          'only their client view: patches never name a server-only flag or segment.',
         querystring: streamQuery,
         response: sdkErrors,
       },

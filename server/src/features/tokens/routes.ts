@@ -54,7 +54,9 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Revoke an API token',
-        description: 'Takes effect at once on this instance, within seconds on others. The last admin token stays.',
+        description:
+          'Takes effect at once on every instance (announced on the bus): the next request with the token is a 401 ' +
+          'and its open SDK streams end. The last admin token stays.',
         params: tokenIdParams,
         response: { 204: z.null().describe('Revoked'), ...adminErrorResponses },
       },
