@@ -3,15 +3,19 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
+import { AdminApi } from './support/api.js';
+import { freePort, RedisProcess } from './support/processes.js';
+import { startReplica, type Replica } from './support/replica.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
 /**
  * A client token is public: whatever a browser receives on its stream or from the snapshot
  * endpoint must name only flags and segments of its client view. Random sequences of writes (flag
  * creation, toggles, clientSide flips, archive/unarchive/delete, segment creation, edits, use and
- * deletion; some of them concurrent, so the replica catches up several revisions at once) run
- * while client streams listen, one of them resuming mid-way with Last-Event-ID; afterwards every
- * frame is checked:
+ * deletion; some of them concurrent) run on one replica while client streams listen there and on
+ * a second replica that hears of the writes on the bus (and may catch up several revisions at
+ * once); one more stream resumes mid-way on the second replica, with Last-Event-ID, from what the
+ * first sent. Afterwards every frame, and every snapshot the endpoint served, is checked:
  * - no name appears that was never in the client view: not after any write (read from the
  *   database), nor possibly in between the writes of a burst (a flag made client-side, a segment
  *   such a flag used);
@@ -56,15 +60,25 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 );
 
 describe('client-token streams and snapshots', () => {
+  let redis: RedisProcess;
+  /** Takes the writes. */
   let server: ListeningApp;
+  /** Hears of them on the bus, so it may catch up several revisions at once. */
+  let replica: Replica;
   let run = 0;
 
   beforeAll(async () => {
-    server = await startListeningApp({ propagation: { heartbeatMs: 60_000 } });
-  });
+    redis = new RedisProcess(await freePort());
+    await redis.start();
+    const propagation = { heartbeatMs: 60_000 };
+    server = await startListeningApp({ config: { redisUrl: redis.url }, propagation });
+    replica = await startReplica({ database: server.database, redisUrl: redis.url, propagation });
+  }, 120_000);
 
   afterAll(async () => {
+    await replica?.close();
     await server?.close();
+    await redis?.stop();
   });
 
   /** One write through the admin API; 4xx answers (a key that exists, a segment in use…) are fine. */
@@ -127,12 +141,11 @@ describe('client-token streams and snapshots', () => {
         ).id;
         const databaseView = async () =>
           toClientSnapshot((await buildSnapshot(server.db.prisma, environmentId))!.snapshot);
-        const url = `${server.baseUrl}/api/v1/sdk/stream`;
         const streams: SseClient[] = [];
         const heldAtStart = new Map<SseClient, Snapshot | undefined>();
         /** A stream; given `from` (what another stream holds), it resumes from there with Last-Event-ID. */
-        const open = async (from?: Snapshot) => {
-          const stream = new SseClient({ url, token: clientToken });
+        const open = async (baseUrl: string, from?: Snapshot) => {
+          const stream = new SseClient({ url: `${baseUrl}/api/v1/sdk/stream`, token: clientToken });
           stream.snapshot = from;
           heldAtStart.set(stream, from);
           streams.push(stream);
@@ -140,18 +153,23 @@ describe('client-token streams and snapshots', () => {
           return stream;
         };
         try {
-          const live = await open();
-          await live.waitFor(() => live.snapshot !== undefined, 10_000, 'the put');
+          const live = await open(server.baseUrl);
+          const elsewhere = await open(replica.baseUrl);
+          for (const stream of [live, elsewhere]) {
+            await stream.waitFor(() => stream.snapshot !== undefined, 10_000, 'the put');
+          }
           const visible = mayBecomeVisible(operations);
           const snapshotBodies: Snapshot[] = [];
           const resumeIndex = resumeAt % operations.length;
           for (const [index, step] of operations.entries()) {
-            if (index === resumeIndex) await open(live.snapshot);
+            // Resumes on the other replica from what the writer's replica sent.
+            if (index === resumeIndex) await open(replica.baseUrl, live.snapshot);
             await apply(project, step);
             const view = await databaseView();
             for (const flag of view.flags) visible.add(flag.key);
             for (const segment of view.segments) visible.add(segment.key);
             snapshotBodies.push((await server.api.snapshot(clientToken)).body as Snapshot);
+            snapshotBodies.push((await new AdminApi(replica.baseUrl, '').snapshot(clientToken)).body as Snapshot);
           }
           const expected = await databaseView();
           for (const stream of streams) await stream.waitForRevision(expected.revision);
