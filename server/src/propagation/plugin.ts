@@ -38,9 +38,9 @@ export interface PropagationPluginOptions {
  * Wires change propagation into the app (register at the root, before the API):
  * commits → outbox publisher → bus (Redis, or in-process without REDIS_URL) → every replica's
  * snapshot feeds → SDK streams; revocations (tokens revoked, environments deleted) → every
- * replica's verification cache and streams; plus the convergence timer, heartbeats, `?key=` for SDK routes,
- * Prometheus metrics at GET /metrics (public: Kubernetes scrapes it without a token) and the
- * `http_request_duration_seconds` histogram.
+ * replica's verification cache and streams; plus the convergence timer (which also re-checks the
+ * tokens of open streams), heartbeats, `?key=` for SDK routes, Prometheus metrics at GET /metrics
+ * (public: Kubernetes scrapes it without a token) and the `http_request_duration_seconds` histogram.
  */
 export const propagationPlugin = fp<PropagationPluginOptions>(
   async (app: FastifyInstance, { options: overrides }) => {

@@ -188,7 +188,7 @@ export class EnvironmentFeed {
   /**
    * Starts streaming to `response`: a `put`, or with `lastEventId` the patches after it when the
    * ring still has them (nothing when it is current). Call right after `ready()` resolved.
-   * `tokenId` is the token it was opened with (see `closeWhere`).
+   * `tokenId` is the token it was opened with (see `closeTokens`).
    */
   attach(
     response: ServerResponse,
