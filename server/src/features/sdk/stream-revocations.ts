@@ -41,6 +41,7 @@ export class StreamRevocations implements RevocationAnnouncer {
 
   /** Applies `message` on this replica, then publishes it to the others (failures logged, never thrown). */
   async announce(message: RevocationMessage): Promise<void> {
+    if (message.tokenIds.length === 0 && message.environmentIds.length === 0) return; // a project without environments
     this.apply(message);
     try {
       await this.#options.bus.publishRevocation(message);
