@@ -1,4 +1,5 @@
 import type { ChangeMessage } from './change-message.js';
+import type { RevocationListener, RevocationMessage } from './revocation-message.js';
 
 /** Called for every change message any replica published. */
 export type ChangeMessageListener = (message: ChangeMessage) => void;
@@ -15,6 +16,14 @@ export interface ChangeBus {
   publish(messages: readonly ChangeMessage[]): Promise<void>;
   /** Subscribes to every environment's messages; returns the unsubscribe function. */
   subscribe(listener: ChangeMessageListener): () => void;
+  /**
+   * Publishes a revocation (tokens revoked, environments deleted) to every replica, this one
+   * included; rejects when the bus is unavailable. At most once, like change messages: receivers
+   * also re-check their streams' tokens on a timer.
+   */
+  publishRevocation(message: RevocationMessage): Promise<void>;
+  /** Subscribes to every replica's revocations; returns the unsubscribe function. */
+  onRevocation(listener: RevocationListener): () => void;
   /**
    * Called after the subscription came back from an outage: messages may have been missed, so
    * receivers must reload from the database.

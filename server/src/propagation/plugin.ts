@@ -4,6 +4,7 @@ import { registerSdkQueryKey } from '../features/sdk/sdk-principal.js';
 import { buildSnapshot } from '../features/sdk/snapshot-builder.js';
 import { SnapshotFeeds } from '../features/sdk/snapshot-feeds.js';
 import { SnapshotKeyWriter } from '../features/sdk/snapshot-key-writer.js';
+import { StreamRevocations } from '../features/sdk/stream-revocations.js';
 import type { ChangeBus } from './bus.js';
 import { MemoryBus } from './memory-bus.js';
 import { ServerMetrics } from './metrics.js';
@@ -16,6 +17,8 @@ export interface Propagation {
   bus: ChangeBus;
   feeds: SnapshotFeeds;
   publisher: OutboxPublisher;
+  /** Token revocations and environment deletions: announced on the bus, they end streams everywhere. */
+  revocations: StreamRevocations;
   metrics: ServerMetrics;
   options: PropagationOptions;
 }
@@ -34,9 +37,10 @@ export interface PropagationPluginOptions {
 /**
  * Wires change propagation into the app (register at the root, before the API):
  * commits → outbox publisher → bus (Redis, or in-process without REDIS_URL) → every replica's
- * snapshot feeds → SDK streams; plus the convergence timer, heartbeats, `?key=` for SDK routes,
- * Prometheus metrics at GET /metrics (public: Kubernetes scrapes it without a token) and the
- * `http_request_duration_seconds` histogram.
+ * snapshot feeds → SDK streams; revocations (tokens revoked, environments deleted) → every
+ * replica's verification cache and streams; plus the convergence timer (which also re-checks the
+ * tokens of open streams), heartbeats, `?key=` for SDK routes, Prometheus metrics at GET /metrics
+ * (public: Kubernetes scrapes it without a token) and the `http_request_duration_seconds` histogram.
  */
 export const propagationPlugin = fp<PropagationPluginOptions>(
   async (app: FastifyInstance, { options: overrides }) => {
@@ -74,8 +78,16 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       onDelivered: keyWriter && ((revisions) => void keyWriter.store(revisions)),
       onError: (error) => logError('outbox', error),
     });
+    const revocations = new StreamRevocations({
+      prisma: app.db.prisma,
+      bus,
+      feeds,
+      cache: app.tokenAuth,
+      onError: (error) => logError('revocation', error),
+    });
+    // The safety timer also re-checks the tokens of open streams (a lost revocation message).
     const convergence = new PeriodicTask(
-      () => feeds.checkAll('check'),
+      () => Promise.all([feeds.checkAll('check'), revocations.checkStreams()]),
       options.convergenceIntervalMs,
       (error) => logError('convergence', error),
     );
@@ -83,14 +95,18 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
 
     const unsubscribe = [
       bus.subscribe((message) => feeds.onMessage(message)),
-      bus.onResubscribed(() => void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error))),
+      bus.onRevocation((message) => revocations.apply(message)),
+      bus.onResubscribed(() => {
+        void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error));
+        void revocations.checkStreams().catch((error) => logError('revocation', error));
+      }),
       app.changes.onChange((event) => {
         feeds.onLocalChange(event);
         void publisher.announce(event);
       }),
     ];
 
-    app.decorate('propagation', { bus, feeds, publisher, metrics, options });
+    app.decorate('propagation', { bus, feeds, publisher, revocations, metrics, options });
     registerSdkQueryKey(app);
 
     app.addHook('onReady', async () => {

@@ -7,6 +7,12 @@ import {
   snapshotKey,
   type ChangeMessage,
 } from './change-message.js';
+import {
+  parseRevocationMessage,
+  REVOCATIONS_CHANNEL,
+  type RevocationListener,
+  type RevocationMessage,
+} from './revocation-message.js';
 
 /** Stores the snapshot unless Redis holds a newer one (the first `"revision":` is the top-level one). */
 const SET_IF_NEWER = `
@@ -31,8 +37,8 @@ type CommandsClient = Redis & {
 };
 
 /**
- * The bus of replicated deployments: Redis pub/sub on one channel per environment, plus the shared
- * snapshot cache. Two connections: one for commands (fails fast while Redis is down, so the outbox
+ * The bus of replicated deployments: Redis pub/sub on one channel per environment (and one for
+ * revocations), plus the shared snapshot cache. Two connections: one for commands (fails fast while Redis is down, so the outbox
  * keeps unpublished rows instead of an unbounded in-memory queue) and one subscribed to every
  * environment's channel (ioredis resubscribes after a reconnect; we then tell receivers to reload).
  */
@@ -42,6 +48,7 @@ export class RedisBus implements ChangeBus {
   readonly #commands: CommandsClient;
   readonly #subscriber: Redis;
   readonly #listeners = new Set<ChangeMessageListener>();
+  readonly #revocationListeners = new Set<RevocationListener>();
   readonly #resubscribed = new Set<() => void>();
   #wasReady = false;
   #closed = false;
@@ -70,12 +77,19 @@ export class RedisBus implements ChangeBus {
       if (!message) return;
       for (const listener of this.#listeners) listener(message);
     });
+    this.#subscriber.on('message', (channel: string, text: string) => {
+      if (channel !== REVOCATIONS_CHANNEL) return;
+      const message = parseRevocationMessage(text);
+      if (!message) return;
+      for (const listener of this.#revocationListeners) listener(message);
+    });
     this.#subscriber.on('ready', () => {
       // ioredis re-sends PSUBSCRIBE before 'ready'; anything published while we were away is lost.
       if (this.#wasReady && !this.#closed) for (const listener of this.#resubscribed) listener();
       this.#wasReady = true;
     });
     void this.#subscriber.psubscribe(`${CHANGES_CHANNEL_PREFIX}*`).catch(onError);
+    void this.#subscriber.subscribe(REVOCATIONS_CHANNEL).catch(onError);
 
     const commands = this.#commands;
     this.snapshots = {
@@ -111,6 +125,16 @@ export class RedisBus implements ChangeBus {
     if (results.length !== messages.length) throw new Error('Redis pipeline did not run every PUBLISH');
   }
 
+  async publishRevocation(message: RevocationMessage): Promise<void> {
+    if (this.#commands.status !== 'ready') throw new Error(`Redis is not connected (${this.#commands.status})`);
+    await this.#commands.publish(REVOCATIONS_CHANNEL, JSON.stringify(message));
+  }
+
+  onRevocation(listener: RevocationListener): () => void {
+    this.#revocationListeners.add(listener);
+    return () => this.#revocationListeners.delete(listener);
+  }
+
   subscribe(listener: ChangeMessageListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -124,6 +148,7 @@ export class RedisBus implements ChangeBus {
   async close(): Promise<void> {
     this.#closed = true;
     this.#listeners.clear();
+    this.#revocationListeners.clear();
     this.#resubscribed.clear();
     this.#subscriber.disconnect();
     this.#commands.disconnect();

@@ -14,6 +14,7 @@ describe('slow consumers', () => {
     const response = stuckResponse();
     const closed: string[] = [];
     const connection = new SseConnection(response, 'server', 0, {
+      tokenId: 'token',
       maxBufferedBytes: 10_000,
       onClose: (reason) => closed.push(reason),
     });
@@ -39,6 +40,7 @@ describe('slow consumers', () => {
     });
     const closed: string[] = [];
     const connection = new SseConnection(reading as unknown as ServerResponse, 'client', 0, {
+      tokenId: 'token',
       maxBufferedBytes: 10_000,
       onClose: (reason) => closed.push(reason),
     });

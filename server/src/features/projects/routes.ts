@@ -17,7 +17,12 @@ import { ProjectsService } from './service.js';
 
 /** /projects and /projects/:project/environments (admin only). */
 export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const service = new ProjectsService({ prisma: app.db.prisma, notifier: app.changes, authenticator: app.tokenAuth });
+  const service = new ProjectsService({
+    prisma: app.db.prisma,
+    notifier: app.changes,
+    authenticator: app.tokenAuth,
+    revocations: app.propagation.revocations,
+  });
   const tags = ['projects'];
   const admin = { auth: 'admin' } as const;
 
@@ -85,7 +90,9 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Delete a project',
-        description: 'A project with flags or segments is only deleted with ?force=true (409 otherwise).',
+        description:
+          'A project with flags or segments is only deleted with ?force=true (409 otherwise). Its tokens go with ' +
+          'it: their SDK streams end on every instance.',
         params: projectParams,
         querystring: forceQuerySchema,
         response: { 204: z.null().describe('Deleted'), ...adminErrorResponses },
@@ -172,7 +179,9 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Delete an environment',
-        description: 'Refused with 409 while the project has flags, unless ?force=true.',
+        description:
+          'Refused with 409 while the project has flags, unless ?force=true. Its tokens go with it: their SDK ' +
+          'streams end on every instance.',
         params: environmentParams,
         querystring: forceQuerySchema,
         response: { 204: z.null().describe('Deleted'), ...adminErrorResponses },

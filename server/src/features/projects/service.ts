@@ -1,6 +1,7 @@
 import type { Variant } from '@switchyard/core';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import { conflict } from '../../http/errors.js';
+import type { RevocationAnnouncer } from '../../propagation/revocation-message.js';
 import type { TokenAuthenticator } from '../tokens/authenticator.js';
 import { defaultFlagConfig } from './default-flag-config.js';
 import type { EnvironmentView, ProjectDetailView, ProjectView } from './schemas.js';
@@ -10,6 +11,8 @@ import { environmentView, projectView } from './views.js';
 export interface ProjectsServiceDeps extends ChangeDeps {
   /** Deleting a project or environment deletes its tokens; cached verifications must go too. */
   authenticator?: TokenAuthenticator;
+  /** Ends the deleted environments' SDK streams and cached verifications on every replica. */
+  revocations?: RevocationAnnouncer;
 }
 
 /**
@@ -70,7 +73,7 @@ export class ProjectsService {
   }
 
   async deleteProject(actor: string, key: string, options: { force: boolean }): Promise<void> {
-    await inChangeTransaction(this.deps, async (tx, record) => {
+    const environmentIds = await inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, key);
       const contents = await store.countProjectContents(tx, project.id);
       if (!options.force && (contents.flags > 0 || contents.segments > 0)) {
@@ -90,8 +93,10 @@ export class ProjectsService {
         targetKey: key,
         before: { ...projectView(project), environments: environments.map((env) => env.key), ...contents },
       });
+      return environments.map((env) => env.id);
     });
     this.deps.authenticator?.invalidate();
+    await this.deps.revocations?.announce({ tokenIds: [], environmentIds });
   }
 
   async listEnvironments(projectKey: string): Promise<EnvironmentView[]> {
@@ -167,7 +172,7 @@ export class ProjectsService {
   }
 
   async deleteEnvironment(actor: string, projectKey: string, key: string, options: { force: boolean }): Promise<void> {
-    await inChangeTransaction(this.deps, async (tx, record) => {
+    const environmentId = await inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, projectKey);
       const environment = await store.requireEnvironment(tx, project, key);
       const { flags } = await store.countProjectContents(tx, project.id);
@@ -188,7 +193,9 @@ export class ProjectsService {
         environment: key,
         before: environmentView(environment),
       });
+      return environment.id;
     });
     this.deps.authenticator?.invalidate();
+    await this.deps.revocations?.announce({ tokenIds: [], environmentIds: [environmentId] });
   }
 }

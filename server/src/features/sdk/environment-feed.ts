@@ -35,6 +35,11 @@ function perView<T>(make: (view: StreamView) => T): (view: StreamView) => T {
 /** The patch of one revision, as frames per view. */
 interface FeedEvent {
   revision: number;
+  /**
+   * The revision the run of patches this one came in started from. Its client frame is right only
+   * for a stream at that revision or later in the run (see `clientPatches`).
+   */
+  base: number;
   frame: Record<StreamView, string>;
 }
 
@@ -183,13 +188,20 @@ export class EnvironmentFeed {
   /**
    * Starts streaming to `response`: a `put`, or with `lastEventId` the patches after it when the
    * ring still has them (nothing when it is current). Call right after `ready()` resolved.
+   * `tokenId` is the token it was opened with (see `closeTokens`).
    */
-  attach(response: ServerResponse, view: StreamView, lastEventId: number | undefined): SseConnection | undefined {
+  attach(
+    response: ServerResponse,
+    view: StreamView,
+    lastEventId: number | undefined,
+    tokenId: string,
+  ): SseConnection | undefined {
     const state = this.#state;
     if (!state || this.#gone) return undefined;
     const labels = { project: this.projectKey ?? '', environment: this.environmentKey ?? '', kind: view };
     const metrics = this.#deps.metrics;
     const connection = new SseConnection(response, view, -1, {
+      tokenId,
       maxBufferedBytes: this.#deps.maxBufferedBytes,
       onClose: () => {
         this.#connections.delete(connection);
@@ -198,7 +210,7 @@ export class EnvironmentFeed {
     });
     this.#connections.add(connection);
     metrics.streams.inc(labels);
-    if (lastEventId !== undefined && this.#canResume(lastEventId, state)) {
+    if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
       connection.revision = lastEventId;
       for (const event of this.#ring) {
         if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
@@ -219,11 +231,27 @@ export class EnvironmentFeed {
     for (const connection of [...this.#connections]) connection.close('server');
   }
 
-  #canResume(lastEventId: number, state: FeedState): boolean {
+  /** Ends the streams opened with one of `tokenIds` (revoked); returns how many. */
+  closeTokens(tokenIds: ReadonlySet<string>): number {
+    let closed = 0;
+    for (const connection of [...this.#connections]) {
+      if (!tokenIds.has(connection.tokenId)) continue;
+      connection.close('server');
+      closed++;
+    }
+    return closed;
+  }
+
+  #canResume(lastEventId: number, state: FeedState, view: StreamView): boolean {
     if (lastEventId === state.revision) return true;
     if (lastEventId > state.revision) return false;
     const oldest = this.#ring[0];
-    return oldest !== undefined && oldest.revision <= lastEventId + 1;
+    if (oldest === undefined || oldest.revision > lastEventId + 1) return false;
+    if (view === 'server') return true;
+    // A client view inside a run of patches this replica built at once (another replica's state)
+    // is unknown here: the run's client patches may miss a deletion it needs, so it gets a put.
+    const next = this.#ring.find((event) => event.revision === lastEventId + 1);
+    return next !== undefined && next.base === lastEventId;
   }
 
   async #loop(): Promise<void> {
@@ -310,6 +338,7 @@ export class EnvironmentFeed {
     const forClients = clientPatches(patches, base.client, client);
     const events: FeedEvent[] = patches.map((patch, index) => ({
       revision: patch.revision,
+      base: base.revision,
       frame: {
         server: sseEvent('patch', patch.revision, JSON.stringify(patch)),
         client: sseEvent('patch', patch.revision, JSON.stringify(forClients[index])),

@@ -119,6 +119,22 @@ describe('patchesBetween', () => {
           for (const patch of client) clientState = applyPatch(clientState, patch);
           expect(canonical(clientState)).toBe(canonical(toClientSnapshot(target)));
           for (const patch of client) for (const sent of patch.flags) expect(sent.clientSide).toBe(true);
+          // Nothing outside the client views at both ends is named, not even as a deletion.
+          const named = new Set(
+            [toClientSnapshot(base), toClientSnapshot(target)].flatMap((view) => [
+              ...view.flags.map((item) => item.key),
+              ...view.segments.map((item) => item.key),
+            ]),
+          );
+          for (const patch of client) {
+            const keys = [
+              ...patch.flags.map((item) => item.key),
+              ...patch.deletedFlags,
+              ...patch.segments.map((item) => item.key),
+              ...patch.deletedSegments,
+            ];
+            expect(keys.filter((key) => !named.has(key))).toEqual([]);
+          }
         },
       ),
       { numRuns: 500 },

@@ -40,10 +40,17 @@ export function patchesBetween(
 }
 
 /**
- * The client-token view of `patches` (which lead from `before` to `after`, server view): each
- * patch's flags filtered to what `toClientSnapshot(after)` holds (a flag that stopped being
- * clientSide, or was archived, becomes a deletion), the segments the kept flags reference added,
- * and segments that left the client view deleted.
+ * The client-token view of `patches` (which lead from `before` to `after`, server view), for a
+ * stream that holds `clientBefore` (the client view at `before`): each patch keeps only what the
+ * client view may know. A key is sent whole when `clientAfter` holds it (a flag that became
+ * client-side, or a segment a client-side flag now references, is added), deleted when only
+ * `clientBefore` held it (the stream knew it: a flag that stopped being clientSide, was archived or
+ * deleted, a segment no client-side flag uses any more), and otherwise left out: a server-only
+ * flag or segment is never named, not even as a deletion. A patch whose changes were all
+ * server-only is empty; it still advances the revision, as the protocol requires.
+ *
+ * Only correct for a stream at exactly `clientBefore` (or `clientAfter`): a client view in between
+ * is not known here, so a client stream resuming inside the run gets a put (see EnvironmentFeed).
  */
 export function clientPatches(
   patches: readonly SnapshotPatch[],
@@ -52,10 +59,14 @@ export function clientPatches(
 ): SnapshotPatch[] {
   const flags = byKey(clientAfter.flags);
   const segments = byKey(clientAfter.segments);
+  const knownFlags = new Set(clientBefore.flags.map((flag) => flag.key));
+  const knownSegments = new Set(clientBefore.segments.map((segment) => segment.key));
   const drift = {
     flags: changedKeys(clientBefore.flags, clientAfter.flags),
     segments: changedKeys(clientBefore.segments, clientAfter.segments),
   };
+  const visible = (keys: readonly string[], now: ReadonlyMap<string, unknown>, known: ReadonlySet<string>) =>
+    keys.filter((key) => now.has(key) || known.has(key));
   return patches.map((patch, index) => {
     const last = index === patches.length - 1;
     const flagKeys = [...patch.flags.map((flag) => flag.key), ...patch.deletedFlags];
@@ -65,8 +76,8 @@ export function clientPatches(
     }
     return patchOf(
       patch.revision,
-      last ? union(flagKeys, drift.flags) : unique(flagKeys),
-      last ? union(segmentKeys, drift.segments) : unique(segmentKeys),
+      visible(last ? union(flagKeys, drift.flags) : unique(flagKeys), flags, knownFlags),
+      visible(last ? union(segmentKeys, drift.segments) : unique(segmentKeys), segments, knownSegments),
       flags,
       segments,
     );

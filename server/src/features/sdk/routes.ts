@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { badRequest, HttpError } from '../../http/errors.js';
+import { badRequest, HttpError, unauthorized } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
 import { sdkPrincipal } from './sdk-principal.js';
 import type { StreamView } from './sse-connection.js';
@@ -26,7 +26,7 @@ const sdkErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySc
 export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['sdk'];
   const sdk = { auth: 'sdk' } as const;
-  const { feeds } = app.propagation;
+  const { feeds, revocations } = app.propagation;
 
   async function currentFeed(environmentId: string, lastEventId?: number) {
     const feed = feeds.feed(environmentId);
@@ -82,7 +82,9 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           '`event: put` (whole snapshot) on connect, then `event: patch` per revision; the event id is the revision. ' +
           'With Last-Event-ID (or ?lastEventId) only the missed patches are sent when this server still has them, ' +
-          'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped.',
+          'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped, and ' +
+          'the streams of a token are ended when it is revoked or its environment deleted. Client tokens get ' +
+          'only their client view: patches never name a server-only flag or segment.',
         querystring: streamQuery,
         response: sdkErrors,
       },
@@ -100,6 +102,8 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
       const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
       const feed = await currentFeed(principal.environmentId, lastEventId);
+      // Verified before a revocation that arrived while the snapshot loaded: not a stream to open.
+      if (revocations.isRevoked(principal)) throw unauthorized('Unknown or revoked API token');
 
       reply.hijack();
       const response = reply.raw;
@@ -119,7 +123,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       // A resume that is already up to date writes nothing at first; without this, Node would hold
       // the headers back and the client could not tell the stream is open until the first ping.
       response.flushHeaders();
-      if (!feed.attach(response, view, lastEventId)) response.end();
+      if (!feed.attach(response, view, lastEventId, principal.tokenId)) response.end();
     },
   );
 };

@@ -150,6 +150,31 @@ export class SnapshotFeeds {
     return count;
   }
 
+  /**
+   * Ends the streams of revoked tokens and of deleted environments (whose feeds then reload, find
+   * the environment gone and are dropped); returns how many streams it ended.
+   */
+  closeRevoked(revoked: { tokenIds: readonly string[]; environmentIds: readonly string[] }): number {
+    const tokenIds = new Set(revoked.tokenIds);
+    let closed = 0;
+    for (const feed of this.#feeds.values()) {
+      if (revoked.environmentIds.includes(feed.environmentId)) {
+        closed += feed.connections.size;
+        feed.closeAll();
+        void feed.refresh().catch(this.#options.onError);
+      } else if (tokenIds.size > 0) closed += feed.closeTokens(tokenIds);
+    }
+    return closed;
+  }
+
+  /** The tokens of every open stream (for re-checking them against the database). */
+  streamTokenIds(): Set<string> {
+    const tokenIds = new Set<string>();
+    for (const feed of this.#feeds.values())
+      for (const connection of feed.connections) tokenIds.add(connection.tokenId);
+    return tokenIds;
+  }
+
   /** Ends every stream (server shutdown). */
   closeAll(): void {
     for (const feed of this.#feeds.values()) feed.closeAll();

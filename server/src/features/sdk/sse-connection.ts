@@ -4,6 +4,8 @@ import type { ServerResponse } from 'node:http';
 export type StreamView = 'server' | 'client';
 
 export interface SseConnectionOptions {
+  /** The token the stream was opened with: its revocation ends the stream. */
+  tokenId: string;
   /** Bytes a connection may have queued (unsent) before it counts as a slow consumer and is dropped. */
   maxBufferedBytes: number;
   /** Called once when the connection ends, whoever ended it. */
@@ -19,6 +21,7 @@ export class SseConnection {
   /** Revision of the last event sent (what the SDK holds once it read everything). */
   revision: number;
   readonly view: StreamView;
+  readonly tokenId: string;
   readonly #response: ServerResponse;
   readonly #options: SseConnectionOptions;
   #closed = false;
@@ -26,6 +29,7 @@ export class SseConnection {
   constructor(response: ServerResponse, view: StreamView, revision: number, options: SseConnectionOptions) {
     this.#response = response;
     this.view = view;
+    this.tokenId = options.tokenId;
     this.revision = revision;
     this.#options = options;
     response.on('close', () => this.#end('client'));

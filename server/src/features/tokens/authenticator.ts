@@ -17,8 +17,9 @@ const MAX_CACHE_ENTRIES = 10_000;
 /**
  * Turns a presented secret into a `Principal` (or null). Verified tokens are cached for a few
  * seconds so hot SDK endpoints do not hit the database per request; `invalidate()` drops the cache
- * (called on revocation, and on deletions that cascade to tokens). Another instance's revocation
- * is seen after at most `cacheTtlMs`.
+ * (called on revocation, and on deletions that cascade to tokens); `evict()` drops single tokens
+ * when another replica announces a revocation. Without that announcement (a lost bus message),
+ * another instance's revocation is seen after at most `cacheTtlMs`.
  */
 export class TokenAuthenticator {
   readonly #prisma: PrismaClient;
@@ -29,6 +30,8 @@ export class TokenAuthenticator {
   readonly #cache = new Map<string, { principal: Principal; expiresAt: number }>();
   readonly #lastTouched = new Map<string, number>();
   readonly #pendingTouches = new Set<Promise<unknown>>();
+  /** Bumped by every eviction: a lookup that started before one must not cache what it read. */
+  #evictions = 0;
 
   constructor(prisma: PrismaClient, options: TokenAuthenticatorOptions = {}) {
     this.#prisma = prisma;
@@ -47,6 +50,7 @@ export class TokenAuthenticator {
       this.#touch(cached.principal.tokenId, now);
       return cached.principal;
     }
+    const evictions = this.#evictions;
     const row = await this.#prisma.apiToken.findUnique({ where: { hash } });
     // The lookup matched on the hash already; the constant-time comparison keeps it that way even
     // if the lookup ever becomes a prefix or case-insensitive match.
@@ -62,14 +66,32 @@ export class TokenAuthenticator {
       ...(row.environmentId === null ? {} : { environmentId: row.environmentId }),
     };
     if (this.#cache.size >= MAX_CACHE_ENTRIES) this.#cache.clear();
-    this.#cache.set(hash, { principal, expiresAt: now + this.#cacheTtlMs });
+    if (evictions === this.#evictions) this.#cache.set(hash, { principal, expiresAt: now + this.#cacheTtlMs });
     this.#touch(row.id, now);
     return principal;
   }
 
   /** Forgets every cached verification. */
   invalidate(): void {
+    this.#evictions++;
     this.#cache.clear();
+  }
+
+  /**
+   * Forgets the cached verifications of the given tokens and of every token bound to the given
+   * environments (revoked on another replica, or deleted with their environment or project), so
+   * their next request asks the database.
+   */
+  evict(revoked: { tokenIds?: readonly string[]; environmentIds?: readonly string[] }): void {
+    const tokenIds = new Set(revoked.tokenIds);
+    const environmentIds = new Set(revoked.environmentIds);
+    this.#evictions++;
+    for (const [hash, { principal }] of this.#cache) {
+      const environmentId = principal.environmentId;
+      if (tokenIds.has(principal.tokenId) || (environmentId !== undefined && environmentIds.has(environmentId))) {
+        this.#cache.delete(hash);
+      }
+    }
   }
 
   /** Waits for background `lastUsedAt` writes (call before closing the database). */

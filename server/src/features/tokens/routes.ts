@@ -7,7 +7,12 @@ import { TokensService } from './service.js';
 
 /** /tokens (admin only). */
 export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
-  const service = new TokensService({ prisma: app.db.prisma, notifier: app.changes, authenticator: app.tokenAuth });
+  const service = new TokensService({
+    prisma: app.db.prisma,
+    notifier: app.changes,
+    authenticator: app.tokenAuth,
+    revocations: app.propagation.revocations,
+  });
   const tags = ['tokens'];
   const admin = { auth: 'admin' } as const;
 
@@ -49,7 +54,9 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Revoke an API token',
-        description: 'Takes effect at once on this instance, within seconds on others. The last admin token stays.',
+        description:
+          'Takes effect at once on every instance (announced on the bus): the next request with the token is a 401 ' +
+          'and its open SDK streams end. The last admin token stays.',
         params: tokenIdParams,
         response: { 204: z.null().describe('Revoked'), ...adminErrorResponses },
       },

@@ -1,5 +1,6 @@
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import { conflict, notFound } from '../../http/errors.js';
+import type { RevocationAnnouncer } from '../../propagation/revocation-message.js';
 import * as projects from '../projects/store.js';
 import type { TokenAuthenticator } from './authenticator.js';
 import type { CreatedTokenView, CreateTokenInput, TokenView } from './schemas.js';
@@ -9,11 +10,14 @@ import { tokenView } from './views.js';
 
 export interface TokensServiceDeps extends ChangeDeps {
   authenticator: TokenAuthenticator;
+  /** Ends the revoked token's SDK streams and cached verifications on every replica. */
+  revocations?: RevocationAnnouncer;
 }
 
 /**
  * API tokens. Business rules: the secret is returned once and only its hash is stored; server and
- * client tokens are bound to one environment; revocation is immediate on this instance; the last
+ * client tokens are bound to one environment; revocation is immediate on every instance (announced
+ * on the bus; it also ends the token's SDK streams); the last
  * active admin token cannot be revoked (nobody could manage the server any more). Creations and
  * revocations are audited but move no revision (SDK snapshots do not contain tokens).
  */
@@ -77,5 +81,6 @@ export class TokensService {
       });
     });
     this.deps.authenticator.invalidate();
+    await this.deps.revocations?.announce({ tokenIds: [id], environmentIds: [] });
   }
 }

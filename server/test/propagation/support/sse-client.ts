@@ -28,6 +28,8 @@ export class SseClient {
   /** Protocol violations seen (a patch that did not follow the held revision). */
   readonly violations: string[] = [];
   connections = 0;
+  /** When the server last ended the stream (Date.now()); undefined while it is open. */
+  endedAt: number | undefined;
   #request: http.ClientRequest | undefined;
   #closed = false;
   #attempt = 0;
@@ -56,6 +58,7 @@ export class SseClient {
           return;
         }
         this.connections++;
+        this.endedAt = undefined;
         this.#attempt = 0;
         resolve();
         response.setEncoding('utf8');
@@ -69,7 +72,11 @@ export class SseClient {
             this.#onBlock(block);
           }
         });
-        response.on('close', () => this.#onEnd());
+        response.on('close', () => {
+          this.endedAt = Date.now();
+          this.#notify();
+          this.#onEnd();
+        });
         response.on('error', () => {});
       });
       request.on('error', (error) => {
@@ -94,6 +101,11 @@ export class SseClient {
       };
       this.#waiters.push({ predicate, resolve: done });
     });
+  }
+
+  /** Resolves when the stream has ended (the server closed it). */
+  waitForEnd(timeoutMs = 10_000): Promise<void> {
+    return this.waitFor(() => this.endedAt !== undefined, timeoutMs, 'the end of the stream');
   }
 
   waitForRevision(revision: number, timeoutMs = 10_000): Promise<void> {
