@@ -5,6 +5,7 @@ import { badRequest, HttpError } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
 import { sdkPrincipal } from './sdk-principal.js';
 import type { StreamView } from './sse-connection.js';
+import { StreamLimits } from './stream-limits.js';
 
 const sdkQuery = z.object({
   key: z.string().optional().describe('A client token, for clients that cannot send headers (EventSource)'),
@@ -27,6 +28,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['sdk'];
   const sdk = { auth: 'sdk' } as const;
   const { feeds } = app.propagation;
+  const streamLimits = new StreamLimits(app.config);
 
   async function currentFeed(environmentId: string, lastEventId?: number) {
     const feed = feeds.feed(environmentId);
@@ -82,7 +84,9 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           '`event: put` (whole snapshot) on connect, then `event: patch` per revision; the event id is the revision. ' +
           'With Last-Event-ID (or ?lastEventId) only the missed patches are sent when this server still has them, ' +
-          'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped.',
+          'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped. ' +
+          'A replica holding its maximum of streams answers 503, a client token over its streams per IP address 429, ' +
+          'both with Retry-After (SWITCHYARD_SSE_MAX_STREAMS, SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP).',
         querystring: streamQuery,
         response: sdkErrors,
       },
@@ -97,6 +101,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         return;
       }
       const principal = sdkPrincipal(request);
+      streamLimits.admit(principal, request.ip, reply);
       const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
       const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
       const feed = await currentFeed(principal.environmentId, lastEventId);
