@@ -9,8 +9,9 @@ import type { ErrorBody } from './errors.js';
  * - `requestTimeout`: the whole request (headers and body) must arrive within it, else 408 and the
  *   connection closes, so a body trickled at a byte every few seconds cannot keep a connection (and
  *   its descriptor) forever. It ends once the request is received: SSE responses, which stream for
- *   hours after a bodiless GET, are not affected. Headers get the same bound (Node's
- *   `headersTimeout` defaults to the smaller of 60 s and `requestTimeout`).
+ *   hours after a bodiless GET, are not affected. `headersTimeout` is set to the same value: Node
+ *   only enforces `requestTimeout` on a body when `headersTimeout` is not above it, and derives
+ *   its default from a `requestTimeout` given at construction, which fastify sets only later.
  * - Node checks those timeouts on a timer (30 s by default, which would add up to 30 s to every
  *   bound); here a tenth of the timeout, between 250 ms and 5 s.
  * - `trustProxy`: which proxies' `X-Forwarded-For` names the client (per-IP limits key on it).
@@ -21,7 +22,11 @@ export function serverOptions(
   const checkEvery = Math.min(5_000, Math.max(250, Math.floor(config.requestTimeoutMs / 10)));
   return {
     requestTimeout: config.requestTimeoutMs,
-    http: { connectionsCheckingInterval: checkEvery },
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: checkEvery,
+    },
     trustProxy: config.trustProxy,
     clientErrorHandler: answerClientError,
   };
