@@ -27,6 +27,13 @@ export class ServerMetrics {
   /** Open SSE streams per token kind (and per project and environment with detailed labels). */
   readonly streams: { inc(labels: StreamLabels): void; dec(labels: StreamLabels): void };
 
+  readonly streamsRefused = new Counter({
+    name: 'switchyard_sdk_streams_refused_total',
+    help: 'SDK streams refused by a limit: reason=replica_full (503, SWITCHYARD_SSE_MAX_STREAMS) or per_client_ip (429, SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly messagesPublished = new Counter({
     name: 'switchyard_changes_published_total',
     help: 'Change messages published on the bus by the outbox publisher',

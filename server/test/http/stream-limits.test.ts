@@ -94,6 +94,10 @@ describe('SDK stream limits', () => {
     });
     expect(snapshot.status).toBe(200);
 
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`, { signal: signal() })).text();
+    expect(metrics).toMatch(/^switchyard_sdk_streams_refused_total\{reason="replica_full"\} [2-9]/m);
+    expect(metrics).toMatch(/^switchyard_sdk_streams_refused_total\{reason="per_client_ip"\} [1-9]/m);
+
     open.pop()!.close();
     await eventually(async () => (await stream(serverToken)).status === 200);
   });

@@ -28,7 +28,10 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['sdk'];
   const sdk = { auth: 'sdk' } as const;
   const { feeds } = app.propagation;
-  const streamLimits = new StreamLimits(app.config);
+  const streamLimits = new StreamLimits({
+    ...app.config,
+    onRefused: (reason) => app.propagation.metrics.streamsRefused.inc({ reason }),
+  });
 
   async function currentFeed(environmentId: string, lastEventId?: number) {
     const feed = feeds.feed(environmentId);

@@ -7,6 +7,8 @@ export interface StreamLimitsOptions {
   maxStreams: number;
   /** Streams one client token may hold from one IP address; past it 429. */
   maxStreamsPerClientIp: number;
+  /** Called per refused stream (the `switchyard_sdk_streams_refused_total` metric). */
+  onRefused?: (reason: 'replica_full' | 'per_client_ip') => void;
   /** Jitter source for `Retry-After` on 503 (tests pin it). */
   random?: () => number;
 }
@@ -53,6 +55,7 @@ export class StreamLimits {
    */
   admit(principal: Principal, ip: string, reply: FastifyReply): void {
     if (this.#open >= this.#options.maxStreams) {
+      this.#options.onRefused?.('replica_full');
       const seconds = FULL_RETRY_AFTER_MIN_S + Math.floor(this.#random() * (FULL_RETRY_AFTER_SPREAD_S + 1));
       void reply.header('retry-after', String(seconds));
       throw new HttpError(
@@ -64,6 +67,7 @@ export class StreamLimits {
     if (key !== undefined) {
       const held = this.#perClientIp.get(key) ?? 0;
       if (held >= this.#options.maxStreamsPerClientIp) {
+        this.#options.onRefused?.('per_client_ip');
         void reply.header('retry-after', String(PER_CLIENT_RETRY_AFTER_S));
         throw new HttpError(
           429,
