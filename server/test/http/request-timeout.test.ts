@@ -50,7 +50,7 @@ function trickle(head: string, trickle: string, everyMs: number): Promise<Trickl
     socket.on('close', () => finish(true));
     socket.on('error', () => {});
     socket.on('connect', () => {
-      socket.write(head);
+      if (head !== '') socket.write(head); // even an empty write would start Node's headers timeout
       timer = setInterval(() => {
         if (sent < trickle.length && socket.writable) socket.write(trickle[sent++]!);
       }, everyMs);
@@ -80,6 +80,26 @@ describe('request timeout', () => {
     const result = await trickle('GET /healthz HTTP/1.1\r\n', 'X-Slow: ' + 'a'.repeat(200) + '\r\n\r\n', 200);
     expect(result.closedByServer).toBe(true);
     expect(result.response).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('closes a connection that sends nothing at all', async () => {
+    const result = await trickle('', '', 1_000);
+    expect(result.closedByServer).toBe(true);
+    expect(result.response).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('keeps an idle keep-alive connection for its next request past that bound', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    let response = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (response += chunk));
+    const request = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+    socket.write(request);
+    await new Promise((resolve) => setTimeout(resolve, 2 * REQUEST_TIMEOUT_MS));
+    socket.write(request);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    socket.destroy();
+    expect(response.match(/HTTP\/1\.1 200 /g)).toHaveLength(2);
   });
 
   it('does not cut an SDK stream that lasts longer than the request timeout', async () => {

@@ -1,3 +1,4 @@
+import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../../http/auth.js';
 import { HttpError } from '../../http/errors.js';
@@ -63,7 +64,8 @@ export class StreamLimits {
         `This server holds its maximum of ${this.#options.maxStreams} SDK streams; retry in ${seconds} s`,
       );
     }
-    const key = principal.kind === 'client' ? `${principal.tokenId} ${ip}` : undefined;
+    // IPv6 per /64 (what one subscriber gets), like the failed-authentication limit.
+    const key = principal.kind === 'client' ? `${principal.tokenId} ${normalizeIP(ip)}` : undefined;
     if (key !== undefined) {
       const held = this.#perClientIp.get(key) ?? 0;
       if (held >= this.#options.maxStreamsPerClientIp) {
