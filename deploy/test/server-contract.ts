@@ -72,6 +72,16 @@ export const ENV = {
   outboxRetentionMs: 'SWITCHYARD_OUTBOX_RETENTION_MS',
   sseResumeWindow: 'SWITCHYARD_SSE_RESUME_WINDOW',
   sseMaxBufferBytes: 'SWITCHYARD_SSE_MAX_BUFFER_BYTES',
+  // Abuse limits (server/src/config.ts): streams, slow requests, failed authentications.
+  /** Proxies whose X-Forwarded-For names the client; the per-IP limits key on it. */
+  trustProxy: 'SWITCHYARD_TRUST_PROXY',
+  sseMaxStreams: 'SWITCHYARD_SSE_MAX_STREAMS',
+  sseMaxStreamsPerClientIp: 'SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP',
+  requestTimeoutMs: 'SWITCHYARD_REQUEST_TIMEOUT_MS',
+  authFailureLimit: 'SWITCHYARD_AUTH_FAILURE_LIMIT',
+  authFailureWindowMs: 'SWITCHYARD_AUTH_FAILURE_WINDOW_MS',
+  /** Set: /metrics needs it as a bearer token (and labels streams by project/environment). */
+  metricsToken: 'SWITCHYARD_METRICS_TOKEN',
 } as const;
 
 /** Default SSE heartbeat: proxies' idle/read timeouts must be well above it. */
@@ -81,7 +91,7 @@ export const SSE_HEARTBEAT_MS = 15_000;
 export const ADMIN_TOKEN_MIN_LENGTH = 16;
 
 /** Variables that carry credentials: they come from Secrets, never from a ConfigMap or plain value. */
-export const SECRET_ENV = [ENV.databaseUrl, ENV.redisUrl, ENV.adminToken] as const;
+export const SECRET_ENV = [ENV.databaseUrl, ENV.redisUrl, ENV.adminToken, ENV.metricsToken] as const;
 
 /**
  * Assumed HTTP request metric exposed on /metrics (fastify request metrics via prom-client):

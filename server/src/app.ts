@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -32,6 +31,9 @@ import { usageRoutes } from './features/usage/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
+import { installAuthFailureLimit } from './http/auth-failure-limit.js';
+import { installCors } from './http/cors.js';
+import { serverOptions } from './http/server-options.js';
 import { installContentTypes } from './http/content-types.js';
 import { installNulGuard } from './http/nul-guard.js';
 import { installErrorHandlers } from './http/errors.js';
@@ -105,6 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Per-request log lines cost more than SDK requests themselves; keep them for debugging.
     logController: new LogController({ disableRequestLogging: !verbose }),
     schemaController: { compilersFactory: ZOD_COMPILERS },
+    ...serverOptions(config),
   }).withTypeProvider<ZodTypeProvider>();
   installContentTypes(app);
   installNulGuard(app);
@@ -124,9 +127,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.decorate('tokenAuth', tokenAuth);
   app.addHook('onClose', async () => tokenAuth.flush());
 
-  if (config.corsOrigins.length > 0) {
-    await app.register(cors, { origin: config.corsOrigins, exposedHeaders: ['ETag'] });
-  }
+  await installCors(app, config.corsOrigins);
+  const authFailures = await installAuthFailureLimit(app, config);
 
   await app.register(swagger, {
     openapi: {
@@ -154,7 +156,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(healthRoutes);
   await app.register(
     async (api) => {
-      registerAuth(api, tokenAuth);
+      registerAuth(api, tokenAuth, authFailures);
       for (const feature of API_FEATURES) await api.register(feature);
     },
     { prefix: API_PREFIX },

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, loadConfigOrExit } from './config.js';
 
 describe('loadConfig', () => {
   it('applies the defaults: embedded mode seeds the demo', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({}, 65_536)).toEqual({
       port: 4242,
       host: '0.0.0.0',
       databaseUrl: undefined,
@@ -14,7 +14,43 @@ describe('loadConfig', () => {
       seedDemo: true,
       corsOrigins: [],
       logLevel: 'info',
+      trustProxy: false,
+      maxStreams: 10_000,
+      maxStreamsPerClientIp: 50,
+      requestTimeoutMs: 30_000,
+      authFailureLimit: 100,
+      authFailureWindowMs: 60_000,
+      metricsToken: undefined,
     });
+  });
+
+  it('keeps the default stream limit at half the open-file limit when that is lower', () => {
+    expect(loadConfig({}, 1_024).maxStreams).toBe(512);
+    expect(loadConfig({}, undefined).maxStreams).toBe(10_000);
+    expect(loadConfig({ SWITCHYARD_SSE_MAX_STREAMS: '2000' }, 1_024).maxStreams).toBe(2_000);
+  });
+
+  it('reads the limits, the proxies to trust and the metrics token', () => {
+    expect(
+      loadConfig({
+        SWITCHYARD_TRUST_PROXY: 'loopback, 10.0.0.0/8',
+        SWITCHYARD_SSE_MAX_STREAMS: '300',
+        SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP: '5',
+        SWITCHYARD_REQUEST_TIMEOUT_MS: '5000',
+        SWITCHYARD_AUTH_FAILURE_LIMIT: '20',
+        SWITCHYARD_AUTH_FAILURE_WINDOW_MS: '10000',
+        SWITCHYARD_METRICS_TOKEN: 'prometheus-scrape-token',
+      }),
+    ).toMatchObject({
+      trustProxy: ['loopback', '10.0.0.0/8'],
+      maxStreams: 300,
+      maxStreamsPerClientIp: 5,
+      requestTimeoutMs: 5_000,
+      authFailureLimit: 20,
+      authFailureWindowMs: 10_000,
+      metricsToken: 'prometheus-scrape-token',
+    });
+    expect(loadConfig({ SWITCHYARD_TRUST_PROXY: 'TRUE' }).trustProxy).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -69,6 +105,12 @@ describe('loadConfig', () => {
     [{ SWITCHYARD_ADMIN_TOKEN: 'sy_client_abcdefghijklmnop' }, 'SWITCHYARD_ADMIN_TOKEN', 'must not look like'],
     [{ SWITCHYARD_MIGRATE_ON_START: 'maybe' }, 'SWITCHYARD_MIGRATE_ON_START', 'must be one of'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'must be one of'],
+    [{ SWITCHYARD_TRUST_PROXY: '2' }, 'SWITCHYARD_TRUST_PROXY', 'not a hop count'],
+    [{ SWITCHYARD_SSE_MAX_STREAMS: '0' }, 'SWITCHYARD_SSE_MAX_STREAMS', 'at least 1'],
+    [{ SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP: 'many' }, 'SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP', 'a number'],
+    [{ SWITCHYARD_REQUEST_TIMEOUT_MS: '10' }, 'SWITCHYARD_REQUEST_TIMEOUT_MS', 'at least 1000'],
+    [{ SWITCHYARD_AUTH_FAILURE_LIMIT: '-1' }, 'SWITCHYARD_AUTH_FAILURE_LIMIT', 'at least 1'],
+    [{ SWITCHYARD_METRICS_TOKEN: 'short' }, 'SWITCHYARD_METRICS_TOKEN', 'at least 16 characters'],
   ])('rejects %j naming the variable', (env, variable, fragment) => {
     let error: unknown;
     try {

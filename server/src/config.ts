@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Log levels pino accepts (plus `silent`). */
@@ -25,6 +26,28 @@ export interface Config {
   corsOrigins: string[];
   /** `LOG_LEVEL`, default info. */
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * Which proxies to believe about the client's address (`X-Forwarded-For`), as fastify's
+   * `trustProxy`. `SWITCHYARD_TRUST_PROXY`: `true`, `false` (default), or comma-separated
+   * addresses, CIDRs or `loopback`/`linklocal`/`uniquelocal` of the proxies in front. The per-IP
+   * limits below key on the address this yields.
+   */
+  trustProxy: boolean | string[];
+  /**
+   * SDK streams this replica holds at most; past it a new stream gets 503 + `Retry-After`.
+   * `SWITCHYARD_SSE_MAX_STREAMS`, default 10,000 or half the process's open-file limit if lower.
+   */
+  maxStreams: number;
+  /** Streams one client token may hold from one IP address (then 429). `SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP`, default 50. */
+  maxStreamsPerClientIp: number;
+  /** Time to receive a whole request, headers and body (then 408). `SWITCHYARD_REQUEST_TIMEOUT_MS`, default 30,000. */
+  requestTimeoutMs: number;
+  /** Failed authentications one IP may make per window before 429s. `SWITCHYARD_AUTH_FAILURE_LIMIT`, default 100. */
+  authFailureLimit: number;
+  /** The window of `authFailureLimit`. `SWITCHYARD_AUTH_FAILURE_WINDOW_MS`, default 60,000. */
+  authFailureWindowMs: number;
+  /** Bearer token GET /metrics requires, which also adds project/environment labels. `SWITCHYARD_METRICS_TOKEN`; unset = public, no keys. */
+  metricsToken: string | undefined;
 }
 
 /** Thrown by `loadConfig`; `message` is one line that names the offending variable. */
@@ -61,6 +84,22 @@ const booleanVar = z
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+const positiveInt = z.coerce.number().int().min(1);
+
+/** `true`/`false`, or a list of addresses/CIDRs/proxy-addr names (fastify's hop counts trust nothing). */
+const trustProxyVar = z
+  .string()
+  .trim()
+  .refine((value) => !/^\d+$/.test(value), 'must be true, false or a list of proxy addresses, not a hop count')
+  .transform((value): boolean | string[] => {
+    const lower = value.toLowerCase();
+    if (lower === 'true' || lower === 'false') return lower === 'true';
+    return value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  });
+
 const envSchema = z.object({
   PORT: optional(z.coerce.number().int().min(0).max(65535)),
   HOST: optional(z.string().min(1)),
@@ -72,13 +111,32 @@ const envSchema = z.object({
   SWITCHYARD_SEED_DEMO: optional(booleanVar),
   SWITCHYARD_CORS_ORIGINS: optional(z.string()),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
+  SWITCHYARD_TRUST_PROXY: optional(trustProxyVar),
+  SWITCHYARD_SSE_MAX_STREAMS: optional(positiveInt),
+  SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP: optional(positiveInt),
+  SWITCHYARD_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(1_000, 'must be at least 1000')),
+  SWITCHYARD_AUTH_FAILURE_LIMIT: optional(positiveInt),
+  SWITCHYARD_AUTH_FAILURE_WINDOW_MS: optional(z.coerce.number().int().min(1_000, 'must be at least 1000')),
+  SWITCHYARD_METRICS_TOKEN: optional(
+    z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  ),
 });
+
+/** Streams a replica holds at most unless configured: below the open-file limit, with room for the rest. */
+const DEFAULT_MAX_STREAMS = 10_000;
 
 /**
  * Reads the configuration from `env`. Throws a `ConfigError` whose message is one line naming the
  * first bad variable; `loadConfigOrExit` turns that into a printed line and exit code 1.
+ * `openFileLimit` (default: this process's soft limit) caps the default of `maxStreams`.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  openFileLimit: number | undefined = readOpenFileLimit(),
+): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -102,7 +160,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     logLevel: vars.LOG_LEVEL ?? 'info',
+    trustProxy: vars.SWITCHYARD_TRUST_PROXY ?? false,
+    maxStreams:
+      vars.SWITCHYARD_SSE_MAX_STREAMS ??
+      Math.max(1, Math.min(DEFAULT_MAX_STREAMS, Math.floor((openFileLimit ?? Infinity) / 2))),
+    maxStreamsPerClientIp: vars.SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP ?? 50,
+    requestTimeoutMs: vars.SWITCHYARD_REQUEST_TIMEOUT_MS ?? 30_000,
+    authFailureLimit: vars.SWITCHYARD_AUTH_FAILURE_LIMIT ?? 100,
+    authFailureWindowMs: vars.SWITCHYARD_AUTH_FAILURE_WINDOW_MS ?? 60_000,
+    metricsToken: vars.SWITCHYARD_METRICS_TOKEN,
   };
+}
+
+/**
+ * The soft limit on open files (`ulimit -n`) from /proc/self/limits; undefined where there is no
+ * such file (not Linux) or it says `unlimited`. Every SSE stream holds one descriptor.
+ */
+export function readOpenFileLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('Max open files'));
+    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+    return soft !== undefined && /^\d+$/.test(soft) ? Number(soft) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `loadConfig`, but a bad configuration prints one line to stderr and exits with code 1. */

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TokenAuthenticator } from '../features/tokens/authenticator.js';
 import type { TokenKind } from '../features/tokens/token-secret.js';
-import { forbidden, unauthorized } from './errors.js';
+import type { AuthFailureLimit } from './auth-failure-limit.js';
+import { forbidden, HttpError, unauthorized } from './errors.js';
 
 /** Who is calling: the token that authenticated the request. */
 export interface Principal {
@@ -37,9 +38,14 @@ declare module 'fastify' {
 /**
  * Adds authentication to `scope` and everything registered inside it: every route must declare
  * `config.auth` (a route without one fails at start-up, so an endpoint cannot be left open by
- * forgetting), and each request is checked before its body is even parsed.
+ * forgetting), and each request is checked before its body is even parsed. With `failures`, an
+ * address that fails too often gets 429s instead (see `installAuthFailureLimit`).
  */
-export function registerAuth(scope: FastifyInstance, authenticator: TokenAuthenticator): void {
+export function registerAuth(
+  scope: FastifyInstance,
+  authenticator: TokenAuthenticator,
+  failures?: AuthFailureLimit,
+): void {
   if (!scope.hasRequestDecorator('principal')) scope.decorateRequest('principal', null);
 
   scope.addHook('onRoute', (route) => {
@@ -51,12 +57,21 @@ export function registerAuth(scope: FastifyInstance, authenticator: TokenAuthent
     }
   });
 
-  scope.addHook('onRequest', async (request) => {
+  scope.addHook('onRequest', async (request, reply) => {
     const required = request.routeOptions.config.auth;
     if (required === 'public' || required === undefined) return;
-    const secret = bearerToken(request);
-    const principal = await authenticator.authenticate(secret);
-    if (!principal) throw unauthorized('Unknown or revoked API token');
+    failures?.refuseBlocked(request, reply);
+    let principal: Principal;
+    try {
+      const found = await authenticator.authenticate(bearerToken(request));
+      if (!found) throw unauthorized('Unknown or revoked API token');
+      principal = found;
+    } catch (error) {
+      if (failures && error instanceof HttpError && error.statusCode === 401) {
+        throw (await failures.recordFailure(request, reply)) ?? error;
+      }
+      throw error;
+    }
     if (required === 'admin' && principal.kind !== 'admin') {
       throw forbidden(`This endpoint needs an admin token; this is a ${principal.kind} token`);
     }

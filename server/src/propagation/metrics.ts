@@ -1,5 +1,22 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What a stream is counted under (project and environment keys only with detailed labels). */
+export interface StreamLabels {
+  project: string;
+  environment: string;
+  kind: string;
+}
+
+export interface ServerMetricsOptions {
+  /** Process metrics (CPU, memory, event loop); default true. */
+  defaultMetrics?: boolean;
+  /**
+   * Label streams with project and environment keys. Off by default: /metrics is public, and
+   * keys name customers and environments; on when /metrics needs `SWITCHYARD_METRICS_TOKEN`.
+   */
+  detailedLabels?: boolean;
+}
+
 /**
  * The server's Prometheus metrics, on a registry of its own (one per app, so tests can build
  * several apps in one process). Served at GET /metrics.
@@ -7,11 +24,13 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export class ServerMetrics {
   readonly registry = new Registry();
 
-  /** Open SSE streams per environment and token kind. */
-  readonly streams = new Gauge({
-    name: 'switchyard_sdk_streams',
-    help: 'Connected SDK streams',
-    labelNames: ['project', 'environment', 'kind'] as const,
+  /** Open SSE streams per token kind (and per project and environment with detailed labels). */
+  readonly streams: { inc(labels: StreamLabels): void; dec(labels: StreamLabels): void };
+
+  readonly streamsRefused = new Counter({
+    name: 'switchyard_sdk_streams_refused_total',
+    help: 'SDK streams refused by a limit: reason=replica_full (503, SWITCHYARD_SSE_MAX_STREAMS) or per_client_ip (429, SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP)',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
@@ -53,7 +72,18 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  constructor(options: ServerMetricsOptions = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    const detailed = options.detailedLabels ?? false;
+    const gauge = new Gauge({
+      name: 'switchyard_sdk_streams',
+      help: detailed
+        ? 'Connected SDK streams'
+        : 'Connected SDK streams (per project and environment with SWITCHYARD_METRICS_TOKEN)',
+      labelNames: detailed ? ['project', 'environment', 'kind'] : ['kind'],
+      registers: [this.registry],
+    });
+    const pick = (labels: StreamLabels) => (detailed ? { ...labels } : { kind: labels.kind });
+    this.streams = { inc: (labels) => gauge.inc(pick(labels)), dec: (labels) => gauge.dec(pick(labels)) };
   }
 }

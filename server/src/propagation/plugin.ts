@@ -7,6 +7,7 @@ import { SnapshotKeyWriter } from '../features/sdk/snapshot-key-writer.js';
 import { StreamRevocations } from '../features/sdk/stream-revocations.js';
 import type { ChangeBus } from './bus.js';
 import { MemoryBus } from './memory-bus.js';
+import { metricsTokenCheck } from './metrics-access.js';
 import { ServerMetrics } from './metrics.js';
 import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from './options.js';
 import { OutboxPublisher } from './outbox-publisher.js';
@@ -40,12 +41,14 @@ export interface PropagationPluginOptions {
  * snapshot feeds → SDK streams; revocations (tokens revoked, environments deleted) → every
  * replica's verification cache and streams; plus the convergence timer (which also re-checks the
  * tokens of open streams), heartbeats, `?key=` for SDK routes, Prometheus metrics at GET /metrics
- * (public: Kubernetes scrapes it without a token) and the `http_request_duration_seconds` histogram.
+ * (public, without project/environment keys, unless `SWITCHYARD_METRICS_TOKEN` is set: then it
+ * needs that token and labels streams by keys) and the `http_request_duration_seconds` histogram.
  */
 export const propagationPlugin = fp<PropagationPluginOptions>(
   async (app: FastifyInstance, { options: overrides }) => {
     const options: PropagationOptions = { ...DEFAULT_PROPAGATION_OPTIONS, ...overrides };
-    const metrics = new ServerMetrics();
+    const { metricsToken } = app.config;
+    const metrics = new ServerMetrics({ detailedLabels: metricsToken !== undefined });
     const logError = throttledLogger(app, 10_000);
     // ioredis is loaded only when used: it costs ~0.25 s of CPU and ~25 MB of RSS at start.
     const redisUrl = app.config.redisUrl;
@@ -141,10 +144,14 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       {
         config: { auth: 'public' },
         logLevel: 'warn',
+        ...(metricsToken === undefined ? {} : { onRequest: metricsTokenCheck(metricsToken) }),
         schema: {
           tags: ['metrics'],
           summary: 'Prometheus metrics (text format)',
-          description: 'Public, like the health probes: scraped without a token. Holds no flag data.',
+          description:
+            'Public by default, like the health probes, and then without project or environment keys. ' +
+            'With SWITCHYARD_METRICS_TOKEN set it needs `Authorization: Bearer <that token>` (else 401) and ' +
+            'labels streams by project and environment. Holds no flag data.',
         },
       },
       async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),

@@ -249,7 +249,7 @@ describe('SDK endpoints (embedded bus)', () => {
     const response = await fetch(`${server.baseUrl}/metrics`);
     expect(response.status).toBe(200);
     const text = await response.text();
-    expect(text).toMatch(/switchyard_sdk_streams\{project="shop",environment="prod",kind="server"\} [1-9]/);
+    expect(text).toMatch(/switchyard_sdk_streams\{kind="server"\} [1-9]/);
     expect(text).toMatch(
       /http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/projects",status_code="201"\} 1/,
     );

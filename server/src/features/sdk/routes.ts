@@ -5,6 +5,7 @@ import { badRequest, HttpError, unauthorized } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
 import { sdkPrincipal } from './sdk-principal.js';
 import type { StreamView } from './sse-connection.js';
+import { StreamLimits } from './stream-limits.js';
 
 const sdkQuery = z.object({
   key: z.string().optional().describe('A client token, for clients that cannot send headers (EventSource)'),
@@ -27,6 +28,10 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['sdk'];
   const sdk = { auth: 'sdk' } as const;
   const { feeds, revocations } = app.propagation;
+  const streamLimits = new StreamLimits({
+    ...app.config,
+    onRefused: (reason) => app.propagation.metrics.streamsRefused.inc({ reason }),
+  });
 
   async function currentFeed(environmentId: string, lastEventId?: number) {
     const feed = feeds.feed(environmentId);
@@ -84,7 +89,9 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
           'With Last-Event-ID (or ?lastEventId) only the missed patches are sent when this server still has them, ' +
           'else a put. A `: ping` comment comes every 15 s. Streams that do not read fast enough are dropped, and ' +
           'the streams of a token are ended when it is revoked or its environment deleted. Client tokens get ' +
-          'only their client view: patches never name a server-only flag or segment.',
+          'only their client view: patches never name a server-only flag or segment. ' +
+          'A replica holding its maximum of streams answers 503, a client token over its streams per IP address 429, ' +
+          'both with Retry-After (SWITCHYARD_SSE_MAX_STREAMS, SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP).',
         querystring: streamQuery,
         response: sdkErrors,
       },
@@ -99,6 +106,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         return;
       }
       const principal = sdkPrincipal(request);
+      streamLimits.admit(principal, request.ip, reply);
       const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
       const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
       const feed = await currentFeed(principal.environmentId, lastEventId);
