@@ -1,18 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TokenAuthenticator } from '../features/tokens/authenticator.js';
-import type { TokenKind } from '../features/tokens/token-secret.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
 import { forbidden, unauthorized } from './errors.js';
 
-/** Who is calling: the token that authenticated the request. */
-export interface Principal {
-  tokenId: string;
-  /** The token's name; audit events record it as the actor. */
-  name: string;
-  kind: TokenKind;
-  /** Server and client tokens belong to one environment of one project. */
-  projectId?: string;
-  environmentId?: string;
-}
+/** Who is calling (defined in auth/principal.ts; re-exported for the routes that import it here). */
+export type { Principal };
 
 /**
  * What a route requires, declared as `config: { auth: … }` on every route under /api/v1:
@@ -39,7 +31,7 @@ declare module 'fastify' {
  * `config.auth` (a route without one fails at start-up, so an endpoint cannot be left open by
  * forgetting), and each request is checked before its body is even parsed.
  */
-export function registerAuth(scope: FastifyInstance, authenticator: TokenAuthenticator): void {
+export function registerAuth(scope: FastifyInstance, authenticator: Authenticator): void {
   if (!scope.hasRequestDecorator('principal')) scope.decorateRequest('principal', null);
 
   scope.addHook('onRoute', (route) => {
@@ -57,10 +49,10 @@ export function registerAuth(scope: FastifyInstance, authenticator: TokenAuthent
     const secret = bearerToken(request);
     const principal = await authenticator.authenticate(secret);
     if (!principal) throw unauthorized('Unknown or revoked API token');
-    if (required === 'admin' && principal.kind !== 'admin') {
-      throw forbidden(`This endpoint needs an admin token; this is a ${principal.kind} token`);
+    if (required === 'admin' && principal.tokenKind !== 'admin') {
+      throw forbidden(`This endpoint needs an admin token; this is a ${principal.tokenKind} token`);
     }
-    if (required === 'sdk' && principal.kind === 'admin') {
+    if (required === 'sdk' && principal.tokenKind === 'admin') {
       throw forbidden('This endpoint needs a server or client token; this is an admin token');
     }
     request.principal = principal;

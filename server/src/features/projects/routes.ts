@@ -46,7 +46,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await service.createProject(requirePrincipal(request).name, request.body)),
+      reply.code(201).send(await service.createProject(requirePrincipal(request), request.body)),
   );
 
   app.get(
@@ -75,7 +75,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: projectView, ...adminErrorResponses },
       },
     },
-    async (request) => service.updateProject(requirePrincipal(request).name, request.params.project, request.body),
+    async (request) => service.updateProject(requirePrincipal(request), request.params.project, request.body),
   );
 
   app.delete(
@@ -92,7 +92,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.deleteProject(requirePrincipal(request).name, request.params.project, request.query);
+      await service.deleteProject(requirePrincipal(request), request.params.project, request.query);
       return reply.code(204).send(null);
     },
   );
@@ -127,7 +127,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       reply
         .code(201)
-        .send(await service.createEnvironment(requirePrincipal(request).name, request.params.project, request.body)),
+        .send(await service.createEnvironment(requirePrincipal(request), request.params.project, request.body)),
   );
 
   app.get(
@@ -158,7 +158,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       service.updateEnvironment(
-        requirePrincipal(request).name,
+        requirePrincipal(request),
         request.params.project,
         request.params.environment,
         request.body,
@@ -180,7 +180,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await service.deleteEnvironment(
-        requirePrincipal(request).name,
+        requirePrincipal(request),
         request.params.project,
         request.params.environment,
         request.query,

@@ -1,4 +1,5 @@
 import type { Variant } from '@switchyard/core';
+import type { Actor } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import { conflict } from '../../http/errors.js';
 import type { TokenAuthenticator } from '../tokens/authenticator.js';
@@ -30,7 +31,7 @@ export class ProjectsService {
     return { ...projectView(project), environments: environments.map(environmentView) };
   }
 
-  async createProject(actor: string, input: { key: string; name: string; description: string }): Promise<ProjectView> {
+  async createProject(actor: Actor, input: { key: string; name: string; description: string }): Promise<ProjectView> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       if (await store.findProject(tx, input.key)) throw conflict(`Project '${input.key}' already exists`);
       const project = await store.insertProject(tx, input);
@@ -47,11 +48,7 @@ export class ProjectsService {
     });
   }
 
-  async updateProject(
-    actor: string,
-    key: string,
-    input: { name?: string; description?: string },
-  ): Promise<ProjectView> {
+  async updateProject(actor: Actor, key: string, input: { name?: string; description?: string }): Promise<ProjectView> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       const before = await store.requireProject(tx, key);
       const after = await store.updateProject(tx, before.id, input);
@@ -69,7 +66,7 @@ export class ProjectsService {
     });
   }
 
-  async deleteProject(actor: string, key: string, options: { force: boolean }): Promise<void> {
+  async deleteProject(actor: Actor, key: string, options: { force: boolean }): Promise<void> {
     await inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, key);
       const contents = await store.countProjectContents(tx, project.id);
@@ -106,7 +103,7 @@ export class ProjectsService {
 
   /** Creates the environment and a default (disabled) configuration for every flag of the project. */
   async createEnvironment(
-    actor: string,
+    actor: Actor,
     projectKey: string,
     input: { key: string; name: string },
   ): Promise<EnvironmentView> {
@@ -143,7 +140,7 @@ export class ProjectsService {
   }
 
   async updateEnvironment(
-    actor: string,
+    actor: Actor,
     projectKey: string,
     key: string,
     input: { name: string },
@@ -166,7 +163,7 @@ export class ProjectsService {
     });
   }
 
-  async deleteEnvironment(actor: string, projectKey: string, key: string, options: { force: boolean }): Promise<void> {
+  async deleteEnvironment(actor: Actor, projectKey: string, key: string, options: { force: boolean }): Promise<void> {
     await inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, projectKey);
       const environment = await store.requireEnvironment(tx, project, key);

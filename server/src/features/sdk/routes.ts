@@ -58,7 +58,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = sdkPrincipal(request);
-      const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
+      const view: StreamView = principal.tokenKind === 'client' ? 'client' : 'server';
       const state = (await currentFeed(principal.environmentId)).state!;
       const etag = `"${state.revision}"`;
       void reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
@@ -97,7 +97,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         return;
       }
       const principal = sdkPrincipal(request);
-      const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
+      const view: StreamView = principal.tokenKind === 'client' ? 'client' : 'server';
       const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
       const feed = await currentFeed(principal.environmentId, lastEventId);
 

@@ -39,7 +39,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: createdTokenView, ...adminErrorResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.create(requirePrincipal(request).name, request.body)),
+    async (request, reply) => reply.code(201).send(await service.create(requirePrincipal(request), request.body)),
   );
 
   app.delete(
@@ -55,7 +55,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.revoke(requirePrincipal(request).name, request.params.id);
+      await service.revoke(requirePrincipal(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -161,7 +161,7 @@ describe('authentication', () => {
       const server = await createToken({ name: 'svc', kind: 'server', project: 'shop', environment: 'prod' });
       const ok = await scoped.inject({ method: 'GET', url: '/sdk', headers: bearer(server.secret!) });
       expect(ok.statusCode).toBe(200);
-      expect(ok.json()).toMatchObject({ tokenId: server.id, name: 'svc', kind: 'server' });
+      expect(ok.json()).toMatchObject({ kind: 'token', id: server.id, display: 'svc', tokenKind: 'server' });
       expect(ok.json<{ environmentId?: string }>().environmentId).toEqual(expect.any(String));
 
       const admin = await scoped.inject({ method: 'GET', url: '/sdk', headers: t.adminHeaders });
