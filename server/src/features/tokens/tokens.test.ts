@@ -309,6 +309,22 @@ describe('ensureAdminToken', () => {
     expect(await t.db.prisma.apiToken.count({ where: { hash } })).toBe(1);
   });
 
+  it('numbers the name of a newly configured token while the previous one is active', async () => {
+    // The previous tests stored two configured tokens, both still active: names stay unique.
+    const stored = await t.db.prisma.apiToken.findMany({
+      where: { name: { startsWith: 'admin (SWITCHYARD_ADMIN_TOKEN)' }, revokedAt: null },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(stored.map((token) => token.name)).toEqual([
+      'admin (SWITCHYARD_ADMIN_TOKEN)',
+      'admin (SWITCHYARD_ADMIN_TOKEN) 2',
+    ]);
+    const audit = await t.db.prisma.auditEvent.findMany({
+      where: { action: 'token.created', targetKey: stored[1]!.id },
+    });
+    expect(audit).toMatchObject([{ actor: 'system:bootstrap', actorKind: 'system', actorId: 'bootstrap' }]);
+  });
+
   it('does not resurrect a revoked configured token, and generates one if no admin is left', async () => {
     const configured = 'operator-chosen-admin-token';
     // Revoke every admin token straight in the database (the API keeps the last one).
