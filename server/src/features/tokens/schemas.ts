@@ -20,7 +20,8 @@ export const createTokenBody = z
     environment: keySchema.optional().describe('Environment key (server and client tokens)'),
   })
   .superRefine((body, ctx) => {
-    const reserved = reservedTokenNameReason(body.name);
+    // An empty name already has its issue (zod runs this refinement even then).
+    const reserved = body.name === '' ? null : reservedTokenNameReason(body.name);
     if (reserved !== null) ctx.addIssue({ code: 'custom', path: ['name'], message: reserved });
     if (body.kind === 'admin') {
       for (const field of ['project', 'environment'] as const) {

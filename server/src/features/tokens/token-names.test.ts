@@ -44,6 +44,14 @@ describe('POST /api/v1/tokens: reserved names', () => {
     expect(body.details?.issues?.[0]?.message).toMatch(/reserved/);
   });
 
+  it('refuses a name of invisible characters only', async () => {
+    const response = await create({ name: '\u200B\u00AD', kind: 'admin' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<ErrorBody>().details?.issues).toEqual([
+      { path: 'body.name', message: 'must have a visible character' },
+    ]);
+  });
+
   it('still accepts ordinary names that merely mention the words', async () => {
     for (const name of ['systems team', 'ci: system tests', 'admin', 'switchyard admin']) {
       const response = await create({ name, kind: 'admin' });

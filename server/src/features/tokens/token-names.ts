@@ -42,6 +42,7 @@ const GENERATED_ADMIN = tokenNameKey(GENERATED_ADMIN_TOKEN_NAME);
 
 /**
  * Why `name` may not be given to a token through the API, or null when it may:
+ * - a name of invisible characters only would show as nothing;
  * - `system:…` is the server's own namespace (the seed, the bootstrap, migrations);
  * - anything naming SWITCHYARD_ADMIN_TOKEN, or starting like the generated admin token's name, would pass for
  *   the admin tokens the server creates itself.
@@ -49,6 +50,7 @@ const GENERATED_ADMIN = tokenNameKey(GENERATED_ADMIN_TOKEN_NAME);
  */
 export function reservedTokenNameReason(name: string): string | null {
   const key = tokenNameKey(name);
+  if (key === '') return 'must have a visible character';
   if (compact(key).startsWith(SYSTEM_PREFIX)) return 'is reserved: names starting with "system:" are the server\'s own';
   // The bootstrap numbers its names when taken (`admin (generated) 2`): the prefix is reserved.
   if (lettersAndDigits(key).includes(ENV_ADMIN) || key.startsWith(GENERATED_ADMIN)) {
