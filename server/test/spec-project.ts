@@ -84,7 +84,13 @@ export async function writeSpecProject(
     });
   }
 
-  const tokenBody = { name: 'spec runner', kind: 'server', project: projectKey, environment: SPEC_ENVIRONMENT };
+  // Token names are unique among active tokens: one per spec project.
+  const tokenBody = {
+    name: `spec runner ${projectKey}`,
+    kind: 'server',
+    project: projectKey,
+    environment: SPEC_ENVIRONMENT,
+  };
   const token = expectStatus(await call('POST', '/tokens', tokenBody), 201, 'create server token');
   const secret = (token.body as { secret: string }).secret;
   const snapshot = await app.inject({

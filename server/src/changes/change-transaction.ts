@@ -23,7 +23,7 @@ export interface ChangeDeps {
  * @example
  * const project = await inChangeTransaction(deps, async (tx, record) => {
  *   const created = await tx.project.create({ data });
- *   await record({ actor, projectId: created.id, action: 'project.created', targetType: 'project',
+ *   await record({ actor: principal, projectId: created.id, action: 'project.created', targetType: 'project',
  *     targetKey: created.key, after: created });
  *   return created;
  * });

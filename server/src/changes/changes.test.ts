@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testActor } from '../../test/helpers/actor.js';
 import { createTestApp, type TestApp } from '../../test/helpers/app.js';
 import { inChangeTransaction } from './change-transaction.js';
 import { ChangeNotifier, type ChangeEvent } from './notifier.js';
@@ -25,7 +26,7 @@ describe('recordChange', () => {
     const [devBefore, prodBefore] = [await revisionOf(devId), await revisionOf(prodId)];
     const change = await t.db.prisma.$transaction((tx) =>
       recordChange(tx, {
-        actor: 'alice',
+        actor: testActor('alice'),
         projectId,
         action: 'flag.updated',
         targetType: 'flag',
@@ -47,6 +48,8 @@ describe('recordChange', () => {
     const audit = await t.db.prisma.auditEvent.findUniqueOrThrow({ where: { id: change.auditId } });
     expect(audit).toMatchObject({
       actor: 'alice',
+      actorKind: 'token',
+      actorId: 'alice',
       projectId,
       action: 'flag.updated',
       targetType: 'flag',
@@ -69,7 +72,7 @@ describe('recordChange', () => {
     const before = await revisionOf(devId);
     const change = await t.db.prisma.$transaction((tx) =>
       recordChange(tx, {
-        actor: 'alice',
+        actor: testActor('alice'),
         projectId: null,
         action: 'token.created',
         targetType: 'token',
@@ -90,7 +93,7 @@ describe('recordChange', () => {
       Array.from({ length: writers }, (_, index) =>
         t.db.prisma.$transaction((tx) =>
           recordChange(tx, {
-            actor: `writer-${index}`,
+            actor: testActor(`writer-${index}`),
             projectId,
             action: 'flag.updated',
             targetType: 'flag',
@@ -117,7 +120,7 @@ describe('inChangeTransaction', () => {
     try {
       const before = await revisionOf(devId);
       const value = await inChangeTransaction({ prisma: t.db.prisma, notifier: t.app.changes }, async (_tx, record) => {
-        const base = { actor: 'bob', projectId, action: 'flag.updated', targetType: 'flag' };
+        const base = { actor: testActor('bob'), projectId, action: 'flag.updated', targetType: 'flag' };
         await record({ ...base, targetKey: 'a', affects: { environmentIds: [devId], flags: ['a'] } });
         await record({ ...base, targetKey: 'b', affects: { environmentIds: [devId], flags: ['b'], segments: ['s'] } });
         expect(events).toEqual([]); // nothing announced before commit
@@ -145,7 +148,7 @@ describe('inChangeTransaction', () => {
     await expect(
       inChangeTransaction({ prisma: t.db.prisma, notifier: t.app.changes }, async (_tx, record) => {
         await record({
-          actor: 'bob',
+          actor: testActor('bob'),
           projectId,
           action: 'flag.updated',
           targetType: 'flag',

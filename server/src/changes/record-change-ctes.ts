@@ -48,8 +48,10 @@ export function recordChangeCtes(guard: string, input: GuardedChangeInput): Reco
       ? Prisma.sql`id IN (SELECT id FROM change_locked)`
       : Prisma.sql`id = ANY(${environmentIds}::uuid[]) AND ${changed}`;
   const ctes = Prisma.sql`change_audit AS (
-      INSERT INTO audit_events (project_id, actor, action, target_type, target_key, environment, before, after, reason)
-      SELECT ${input.projectId}::uuid, ${input.actor}, ${input.action}, ${input.targetType}, ${input.targetKey},
+      INSERT INTO audit_events (project_id, actor, actor_kind, actor_id, action, target_type, target_key, environment,
+        before, after, reason)
+      SELECT ${input.projectId}::uuid, ${input.actor.display}, ${input.actor.kind}::actor_kind, ${input.actor.id},
+        ${input.action}, ${input.targetType}, ${input.targetKey},
         ${input.environment ?? null}, ${jsonText(input.before)}::jsonb, ${input.afterSql}, ${input.reason ?? null}
       FROM ${from}
       RETURNING id

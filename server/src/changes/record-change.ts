@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/principal.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { EnvironmentRevision } from './notifier.js';
 
@@ -13,8 +14,11 @@ export interface ChangeAffects {
 
 /** One audited change. */
 export interface ChangeInput {
-  /** Token name of whoever made the change (`system:…` for the server itself). */
-  actor: string;
+  /**
+   * Who made the change: a token (a request's principal), or the server itself
+   * (`systemPrincipal(…)`). Recorded by kind and id, with the display text beside them.
+   */
+  actor: Actor;
   /** null for changes outside any project (e.g. admin tokens). */
   projectId: string | null;
   /** `<target type>.<past participle>`, e.g. `project.created`, `flag_config.killed`. */
@@ -62,8 +66,10 @@ export async function recordChange(tx: Prisma.TransactionClient, input: ChangeIn
   // and one outbox row per bumped environment.
   const rows = await tx.$queryRaw<{ audit_id: bigint; revisions: EnvironmentRevision[] }[]>`
     WITH audit AS (
-      INSERT INTO audit_events (project_id, actor, action, target_type, target_key, environment, before, after, reason)
-      VALUES (${input.projectId}::uuid, ${input.actor}, ${input.action}, ${input.targetType}, ${input.targetKey},
+      INSERT INTO audit_events (project_id, actor, actor_kind, actor_id, action, target_type, target_key, environment,
+        before, after, reason)
+      VALUES (${input.projectId}::uuid, ${input.actor.display}, ${input.actor.kind}::actor_kind, ${input.actor.id},
+        ${input.action}, ${input.targetType}, ${input.targetKey},
         ${input.environment ?? null}, ${jsonText(input.before)}::jsonb, ${jsonText(input.after)}::jsonb,
         ${input.reason ?? null})
       RETURNING id

@@ -1,19 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TokenAuthenticator } from '../features/tokens/authenticator.js';
-import type { TokenKind } from '../features/tokens/token-secret.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
 import type { AuthFailureLimit } from './auth-failure-limit.js';
 import { forbidden, HttpError, unauthorized } from './errors.js';
 
-/** Who is calling: the token that authenticated the request. */
-export interface Principal {
-  tokenId: string;
-  /** The token's name; audit events record it as the actor. */
-  name: string;
-  kind: TokenKind;
-  /** Server and client tokens belong to one environment of one project. */
-  projectId?: string;
-  environmentId?: string;
-}
+/** Who is calling (defined in auth/principal.ts; re-exported for the routes that import it here). */
+export type { Principal };
 
 /**
  * What a route requires, declared as `config: { auth: … }` on every route under /api/v1:
@@ -41,11 +33,7 @@ declare module 'fastify' {
  * forgetting), and each request is checked before its body is even parsed. With `failures`, an
  * address that fails too often gets 429s instead (see `installAuthFailureLimit`).
  */
-export function registerAuth(
-  scope: FastifyInstance,
-  authenticator: TokenAuthenticator,
-  failures?: AuthFailureLimit,
-): void {
+export function registerAuth(scope: FastifyInstance, authenticator: Authenticator, failures?: AuthFailureLimit): void {
   if (!scope.hasRequestDecorator('principal')) scope.decorateRequest('principal', null);
 
   scope.addHook('onRoute', (route) => {
@@ -72,10 +60,10 @@ export function registerAuth(
       }
       throw error;
     }
-    if (required === 'admin' && principal.kind !== 'admin') {
-      throw forbidden(`This endpoint needs an admin token; this is a ${principal.kind} token`);
+    if (required === 'admin' && principal.tokenKind !== 'admin') {
+      throw forbidden(`This endpoint needs an admin token; this is a ${principal.tokenKind} token`);
     }
-    if (required === 'sdk' && principal.kind === 'admin') {
+    if (required === 'sdk' && principal.tokenKind === 'admin') {
       throw forbidden('This endpoint needs a server or client token; this is an admin token');
     }
     request.principal = principal;

@@ -115,7 +115,7 @@ describe('seedDemo', () => {
   });
 
   it('audits everything it wrote and moves the revisions accordingly', async () => {
-    const audit = await db.prisma.auditEvent.findMany({ where: { actor: SEED_ACTOR }, orderBy: { id: 'asc' } });
+    const audit = await db.prisma.auditEvent.findMany({ where: { actor: 'system:seed' }, orderBy: { id: 'asc' } });
     expect(audit.map((event) => event.action)).toEqual([
       'project.created',
       'environment.created',
@@ -130,5 +130,12 @@ describe('seedDemo', () => {
         environment.revision,
       );
     }
+  });
+
+  it('records its changes as the system, never as a token', async () => {
+    const principals = await db.prisma.$queryRaw<{ actor_kind: string; actor_id: string; count: bigint }[]>`
+      SELECT actor_kind::text AS actor_kind, actor_id, count(*) AS count FROM audit_events GROUP BY 1, 2`;
+    expect(principals).toEqual([{ actor_kind: 'system', actor_id: 'seed', count: BigInt(3 + DEMO_FLAGS.length) }]);
+    expect(SEED_ACTOR).toEqual({ kind: 'system', id: 'seed', display: 'system:seed' });
   });
 });

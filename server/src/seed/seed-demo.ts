@@ -1,9 +1,11 @@
 import { flagSchema } from '@switchyard/core/schema';
+import { systemPrincipal } from '../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../changes/index.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { DEMO_ENVIRONMENTS, DEMO_FLAGS, DEMO_PROJECT, demoCoreFlag } from './demo-data.js';
 
-export const SEED_ACTOR = 'system:seed';
+/** The seed's changes are the system's (kind `system`, id `seed`), never a token's. */
+export const SEED_ACTOR = systemPrincipal('seed');
 
 /** Prisma's JSON input type; core's interfaces are plain JSON but lack an index signature. */
 const json = (value: unknown) => value as Prisma.InputJsonValue;

@@ -40,10 +40,25 @@ export function definePrismaBehaviourTests({ db, isolation }: PrismaBehaviourOpt
     expect(read.updatedAt.getTime()).toBe(flag.updatedAt.getTime());
 
     const first = await prisma.auditEvent.create({
-      data: { actor: 'test', action: 'flag.created', targetType: 'flag', targetKey: 'f', after: { a: 1 } },
+      data: {
+        actor: 'test',
+        actorKind: 'system',
+        actorId: 'test',
+        action: 'flag.created',
+        targetType: 'flag',
+        targetKey: 'f',
+        after: { a: 1 },
+      },
     });
     const second = await prisma.auditEvent.create({
-      data: { actor: 'test', action: 'flag.updated', targetType: 'flag', targetKey: 'f' },
+      data: {
+        actor: 'test',
+        actorKind: 'system',
+        actorId: 'test',
+        action: 'flag.updated',
+        targetType: 'flag',
+        targetKey: 'f',
+      },
     });
     expect(typeof first.id).toBe('bigint');
     expect(second.id).toBe(first.id + 1n);

@@ -52,8 +52,15 @@ describe('revocation on the bus', () => {
   let b: Replica;
   const propagation = { convergenceIntervalMs: 3_600_000 };
 
+  // Active token names are unique: number them.
+  let tokens = 0;
   const createToken = (kind: 'server' | 'client', project: string, environment: string) =>
-    a.api.request<Token>('POST', '/tokens', { name: `${kind}-${project}-${environment}`, kind, project, environment });
+    a.api.request<Token>('POST', '/tokens', {
+      name: `${kind}-${project}-${environment}-${++tokens}`,
+      kind,
+      project,
+      environment,
+    });
 
   beforeAll(async () => {
     redis = new RedisProcess(await freePort());

@@ -3,11 +3,13 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 
 let t: TestApp;
 let aliceHeaders: { authorization: string };
+let aliceId: string;
 
 interface AuditItem {
   id: string;
   time: string;
   actor: string;
+  principal: { kind: string; id: string | null; display: string };
   action: string;
   project: string | null;
   target: { type: string; key: string };
@@ -58,6 +60,7 @@ beforeAll(async () => {
   t = await createTestApp();
   const alice = await api('POST', '/tokens', { name: 'alice', kind: 'admin' });
   aliceHeaders = { authorization: `Bearer ${alice.body.secret as string}` };
+  aliceId = alice.body.id as string;
   for (const project of ['shop', 'blog']) {
     expect((await api('POST', '/projects', { key: project, name: project })).status).toBe(201);
     await api('POST', `/projects/${project}/environments`, { key: 'production', name: 'Production' });
@@ -87,6 +90,7 @@ describe('GET /audit', () => {
       id: expect.stringMatching(/^\d+$/),
       time: expect.any(String),
       actor: 'alice',
+      principal: { kind: 'token', id: aliceId, display: 'alice' },
       action: 'flag_config.killed',
       project: 'shop',
       target: { type: 'flag_config', key: 'checkout' },
@@ -149,6 +153,8 @@ describe('GET /audit', () => {
         data: {
           projectId: project.id,
           actor: 'clock',
+          actorKind: 'system',
+          actorId: 'clock',
           action: 'test.ticked',
           targetType: 'test',
           targetKey: `tick-${index}`,
@@ -195,6 +201,8 @@ describe('GET /audit', () => {
       data: Array.from({ length: 60 }, (_, index) => ({
         projectId: project.id,
         actor: 'bulk',
+        actorKind: 'system' as const,
+        actorId: 'bulk',
         action: 'test.bulk',
         targetType: 'test',
         targetKey: `bulk-${index}`,

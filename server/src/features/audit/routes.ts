@@ -5,9 +5,12 @@ import { AuditService } from './service.js';
 
 const QUERY_DESCRIPTION =
   'Newest first. Filters (all optional, combined with AND): `flag` (changes to the flag and its ' +
-  'configurations), `actor` (token name), `action` (e.g. `segment.updated`), `from` (inclusive) and `to` ' +
+  'configurations), `actorKind` and `actorId` (who made the change: e.g. `token` and a token id, or ' +
+  '`system`), `actor` (display name, e.g. a token name: names can repeat, ids cannot), `action` (e.g. ' +
+  '`segment.updated`), `from` (inclusive) and `to` ' +
   '(exclusive) as ISO-8601 date-times. Page with `limit` (1-200, default 50) and `cursor` (the previous ' +
-  "page's `nextCursor`).";
+  "page's `nextCursor`). Each event names its `principal` `{ kind, id, display }`; `actor` is the same " +
+  'display text, kept for compatibility.';
 
 /** The audit log, read-only (admin only): GET /audit and GET /projects/:project/audit. */
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRINCIPAL_KINDS } from '../../auth/principal.js';
 import { keySchema, pathKeySchema, timestampSchema } from '../../http/schemas.js';
 
 export const MAX_AUDIT_LIMIT = 200;
@@ -13,7 +14,17 @@ const instantSchema = z.iso
 
 const filterFields = {
   flag: keySchema.optional().describe('Flag key: changes to the flag and to its configurations'),
-  actor: z.string().min(1).max(200).optional().describe('Token name of whoever made the change'),
+  actor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("Display name of whoever made the change (a token's name, `system:<task>`); prefer actorId"),
+  actorKind: z
+    .enum([...PRINCIPAL_KINDS, 'unknown'])
+    .optional()
+    .describe('Kind of principal that made the change: token, system, user, or unknown (old events)'),
+  actorId: z.string().min(1).max(200).optional().describe("The principal's id, e.g. a token id"),
   action: z.string().min(1).max(100).optional().describe('e.g. segment.updated, flag_config.killed'),
   from: instantSchema.optional().describe('Only changes at or after this time'),
   to: instantSchema.optional().describe('Only changes before this time'),
@@ -43,11 +54,29 @@ export const projectAuditQuerySchema = z.object(filterFields).refine(orderedRang
 
 export const projectAuditParamsSchema = z.object({ project: pathKeySchema });
 
+export const principalSchema = z
+  .object({
+    kind: z
+      .enum([...PRINCIPAL_KINDS, 'unknown'])
+      .describe(
+        '`token`: an API token (id = token id); `system`: the server itself (id = its task: `seed`, ' +
+          '`bootstrap`, `migration`); `unknown`: an event recorded before principals were, whose token ' +
+          'could not be told apart',
+      ),
+    id: z.string().nullable().describe('Identifies the principal within its kind; null only for `unknown`'),
+    display: z.string().describe('For people; names can repeat over time, ids cannot'),
+  })
+  .describe('Who made the change')
+  .meta({ id: 'Principal' });
+
 export const auditEventSchema = z
   .object({
     id: z.string().describe('Increasing; a 64-bit integer as a string'),
     time: timestampSchema,
-    actor: z.string(),
+    actor: z
+      .string()
+      .describe("Display name of whoever made the change, as it was then (a token's name); see principal"),
+    principal: principalSchema,
     action: z.string(),
     project: z.string().nullable().describe('Project key; null outside projects or for deleted projects'),
     target: z.object({ type: z.string(), key: z.string() }),

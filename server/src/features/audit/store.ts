@@ -1,4 +1,4 @@
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { ActorKind, Prisma } from '../../generated/prisma/client.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -7,6 +7,8 @@ export interface AuditFilter {
   projectId?: string | undefined;
   flagKey?: string | undefined;
   actor?: string | undefined;
+  actorKind?: ActorKind | undefined;
+  actorId?: string | undefined;
   action?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -28,6 +30,8 @@ export function listAuditEvents(tx: Tx, filter: AuditFilter, limit: number): Pro
     where.targetKey = filter.flagKey;
   }
   if (filter.actor !== undefined) where.actor = filter.actor;
+  if (filter.actorKind !== undefined) where.actorKind = filter.actorKind;
+  if (filter.actorId !== undefined) where.actorId = filter.actorId;
   if (filter.action !== undefined) where.action = filter.action;
   if (filter.from !== undefined || filter.to !== undefined) {
     where.createdAt = {

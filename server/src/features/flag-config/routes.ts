@@ -79,7 +79,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { project, flag, environment } = request.params;
       const expectedVersion = requireIfMatch(request.headers['if-match']);
-      const actor = requirePrincipal(request).name;
+      const actor = requirePrincipal(request);
       const config = await service.replace(project, flag, environment, expectedVersion, request.body, actor);
       return sendConfig(reply, config);
     },
@@ -103,7 +103,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       async (request, reply) => {
         const { project, flag, environment } = request.params;
         const options = { expectedVersion: parseIfMatch(request.headers['if-match']), reason: request.body?.reason };
-        const actor = requirePrincipal(request).name;
+        const actor = requirePrincipal(request);
         const config = await service.setEnabled(project, flag, environment, enabled, options, actor);
         return sendConfig(reply, config);
       },
@@ -129,7 +129,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { project, flag, environment, ruleId } = request.params;
       const options = { expectedVersion: parseIfMatch(request.headers['if-match']), reason: request.body.reason };
-      const actor = requirePrincipal(request).name;
+      const actor = requirePrincipal(request);
       const config = await service.setRollout(
         project,
         flag,
@@ -160,7 +160,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { project, flag, environment } = request.params;
-      const actor = requirePrincipal(request).name;
+      const actor = requirePrincipal(request);
       const config = await service.kill(project, flag, environment, request.body.reason, actor);
       return sendConfig(reply, config);
     },
@@ -181,7 +181,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { project, flag, environment } = request.params;
-      const actor = requirePrincipal(request).name;
+      const actor = requirePrincipal(request);
       const config = await service.restore(project, flag, environment, request.body?.reason, actor);
       return sendConfig(reply, config);
     },
@@ -201,7 +201,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { project, flag } = request.params;
-      return { items: await service.killAll(project, flag, request.body.reason, requirePrincipal(request).name) };
+      return { items: await service.killAll(project, flag, request.body.reason, requirePrincipal(request)) };
     },
   );
 
@@ -220,7 +220,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { project, flag } = request.params;
-      return { items: await service.restoreAll(project, flag, request.body?.reason, requirePrincipal(request).name) };
+      return { items: await service.restoreAll(project, flag, request.body?.reason, requirePrincipal(request)) };
     },
   );
 };

@@ -1,3 +1,4 @@
+import type { Actor } from '../../auth/principal.js';
 import type { ChangeDeps, RecordFn } from '../../changes/index.js';
 import { announceRecorded, inChangeTransaction } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -82,7 +83,7 @@ export class FlagConfigService {
     environmentKey: string,
     expectedVersion: number,
     body: ConfigBody,
-    actor: string,
+    actor: Actor,
   ): Promise<ConfigResponse> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
       action: 'flag_config.updated',
@@ -100,7 +101,7 @@ export class FlagConfigService {
     environmentKey: string,
     enabled: boolean,
     options: { expectedVersion?: number | undefined; reason?: string | undefined },
-    actor: string,
+    actor: Actor,
   ): Promise<ConfigResponse> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
       action: enabled ? 'flag_config.enabled' : 'flag_config.disabled',
@@ -118,7 +119,7 @@ export class FlagConfigService {
     ruleId: string,
     percentage: number,
     options: { expectedVersion?: number | undefined; reason?: string | undefined },
-    actor: string,
+    actor: Actor,
   ): Promise<ConfigResponse> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
       action: 'flag_config.rollout_changed',
@@ -138,28 +139,22 @@ export class FlagConfigService {
   }
 
   /** Kill switch for one environment: off now, whatever the version; the configuration before is kept. */
-  async kill(projectKey: string, flagKey: string, environmentKey: string, reason: string, actor: string) {
+  async kill(projectKey: string, flagKey: string, environmentKey: string, reason: string, actor: Actor) {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, killSpec(reason));
   }
 
   /** Kill switch for every environment, in one transaction. */
-  async killAll(projectKey: string, flagKey: string, reason: string, actor: string): Promise<ConfigResponse[]> {
+  async killAll(projectKey: string, flagKey: string, reason: string, actor: Actor): Promise<ConfigResponse[]> {
     return this.#writeAll(projectKey, flagKey, actor, () => true, killSpec(reason));
   }
 
   /** Brings back the configuration from before the kill; 409 when the flag is not killed there. */
-  async restore(
-    projectKey: string,
-    flagKey: string,
-    environmentKey: string,
-    reason: string | undefined,
-    actor: string,
-  ) {
+  async restore(projectKey: string, flagKey: string, environmentKey: string, reason: string | undefined, actor: Actor) {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, restoreSpec(reason));
   }
 
   /** Restores every environment where the flag is killed; 409 when it is killed nowhere. */
-  async restoreAll(projectKey: string, flagKey: string, reason: string | undefined, actor: string) {
+  async restoreAll(projectKey: string, flagKey: string, reason: string | undefined, actor: Actor) {
     return this.#writeAll(projectKey, flagKey, actor, (row) => row.killedFrom !== null, restoreSpec(reason));
   }
 
@@ -175,7 +170,7 @@ export class FlagConfigService {
     projectKey: string,
     flagKey: string,
     environmentKey: string,
-    actor: string,
+    actor: Actor,
     spec: WriteSpec,
   ): Promise<ConfigResponse> {
     return this.#queue.run(queueKey(projectKey, flagKey), async () => {
@@ -214,7 +209,7 @@ export class FlagConfigService {
   async #writeIfCurrent(
     key: string,
     target: ConfigTarget,
-    actor: string,
+    actor: Actor,
     spec: WriteSpec,
   ): Promise<ConfigResponse | undefined> {
     const { project, flag, environment, config: current } = target;
@@ -250,7 +245,7 @@ export class FlagConfigService {
   async #writeAll(
     projectKey: string,
     flagKey: string,
-    actor: string,
+    actor: Actor,
     applies: (row: FlagConfigRow) => boolean,
     spec: WriteSpec,
   ): Promise<ConfigResponse[]> {
@@ -308,7 +303,7 @@ function missingConfig(flagKey: string, environmentKey: string): HttpError {
 
 /** A one-environment write: what it applies to and what it does. */
 interface WriteInput {
-  actor: string;
+  actor: Actor;
   project: Pick<ProjectRow, 'id'>;
   flag: FlagRow;
   environment: Pick<EnvironmentRow, 'id' | 'key'>;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testActor } from '../../../test/helpers/actor.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { FlagConfigService, toConfigResponse } from './service.js';
 import { readTarget, type ConfigTarget } from './target.js';
@@ -45,7 +46,7 @@ const enable = (found: ConfigTarget) => ({
 });
 
 const recordOf = (found: ConfigTarget) => ({
-  actor: 'tester',
+  actor: testActor('tester'),
   projectId: found.project.id,
   action: 'flag_config.enabled',
   targetType: 'flag_config',
@@ -86,6 +87,8 @@ describe('writeConfigIfCurrent', () => {
     const audit = await t.db.prisma.auditEvent.findUniqueOrThrow({ where: { id: result!.recorded.auditId } });
     expect(audit).toMatchObject({
       actor: 'tester',
+      actorKind: 'token',
+      actorId: 'tester',
       projectId: found.project.id,
       action: 'flag_config.enabled',
       targetType: 'flag_config',
@@ -110,7 +113,7 @@ describe('writeConfigIfCurrent', () => {
       'prod',
       false,
       {},
-      'someone else',
+      testActor('someone else'),
     );
     const before = await footprint(stale);
     expect(await writeConfigIfCurrent(t.db.prisma, baseOf(stale), enable(stale), recordOf(stale))).toBeNull();
@@ -149,7 +152,7 @@ describe('concurrent one-environment writes', () => {
     const count = 40;
     const results = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        services[i % 2]!.setEnabled('w', 'a', 'prod', i % 3 === 0, { reason: `r${i}` }, `writer-${i}`),
+        services[i % 2]!.setEnabled('w', 'a', 'prod', i % 3 === 0, { reason: `r${i}` }, testActor(`writer-${i}`)),
       ),
     );
     const after = await footprint(found);
@@ -177,7 +180,7 @@ describe('concurrent one-environment writes', () => {
     const { config } = await target('a');
     const outcomes = await Promise.allSettled(
       services.map((service, i) =>
-        service.setEnabled('w', 'a', 'prod', i === 0, { expectedVersion: config!.version }, `if-match-${i}`),
+        service.setEnabled('w', 'a', 'prod', i === 0, { expectedVersion: config!.version }, testActor(`if-match-${i}`)),
       ),
     );
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -191,10 +194,10 @@ describe('the cached target of the previous write', () => {
 
   it('is re-read when another instance wrote since: the write lands on the current version', async () => {
     const [mine, theirs] = [service(), service()];
-    const first = await mine.setEnabled('w', 'b', 'prod', true, {}, 'mine'); // caches the target
-    const other = await theirs.setEnabled('w', 'b', 'prod', false, {}, 'theirs');
+    const first = await mine.setEnabled('w', 'b', 'prod', true, {}, testActor('mine')); // caches the target
+    const other = await theirs.setEnabled('w', 'b', 'prod', false, {}, testActor('theirs'));
     expect(other.version).toBe(first.version + 1);
-    const next = await mine.setEnabled('w', 'b', 'prod', true, { reason: 'after theirs' }, 'mine');
+    const next = await mine.setEnabled('w', 'b', 'prod', true, { reason: 'after theirs' }, testActor('mine'));
     expect(next.version).toBe(first.version + 2);
     const audit = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { reason: 'after theirs' } });
     expect(audit.before).toEqual(other);
@@ -203,22 +206,22 @@ describe('the cached target of the previous write', () => {
 
   it('never answers 412 from a stale entry: If-Match of the version another instance wrote is accepted', async () => {
     const [mine, theirs] = [service(), service()];
-    const cachedAt = await mine.setEnabled('w', 'b', 'prod', true, {}, 'mine');
-    const other = await theirs.setEnabled('w', 'b', 'prod', false, {}, 'theirs');
-    const next = await mine.setEnabled('w', 'b', 'prod', true, { expectedVersion: other.version }, 'mine');
+    const cachedAt = await mine.setEnabled('w', 'b', 'prod', true, {}, testActor('mine'));
+    const other = await theirs.setEnabled('w', 'b', 'prod', false, {}, testActor('theirs'));
+    const next = await mine.setEnabled('w', 'b', 'prod', true, { expectedVersion: other.version }, testActor('mine'));
     expect(next).toMatchObject({ enabled: true, version: other.version + 1 });
     // And a version that is really stale is still refused.
     await expect(
-      mine.setEnabled('w', 'b', 'prod', false, { expectedVersion: cachedAt.version }, 'mine'),
+      mine.setEnabled('w', 'b', 'prod', false, { expectedVersion: cachedAt.version }, testActor('mine')),
     ).rejects.toMatchObject({ statusCode: 412 });
   });
 
   it('is re-read after a definition change, and gives the 404 once the flag is gone', async () => {
     const mine = service();
     await api('POST', '/projects/w/flags', { key: 'gone', name: 'gone', type: 'boolean' });
-    await mine.setEnabled('w', 'gone', 'prod', true, {}, 'mine');
+    await mine.setEnabled('w', 'gone', 'prod', true, {}, testActor('mine'));
     await api('PATCH', '/projects/w/flags/gone', { description: 'edited' });
-    expect((await mine.setEnabled('w', 'gone', 'prod', false, {}, 'mine')).enabled).toBe(false);
+    expect((await mine.setEnabled('w', 'gone', 'prod', false, {}, testActor('mine'))).enabled).toBe(false);
     await api('POST', '/projects/w/flags/gone/archive');
     const deleted = await t.app.inject({
       method: 'DELETE',
@@ -226,6 +229,8 @@ describe('the cached target of the previous write', () => {
       headers: t.adminHeaders,
     });
     expect(deleted.statusCode).toBe(204);
-    await expect(mine.setEnabled('w', 'gone', 'prod', true, {}, 'mine')).rejects.toMatchObject({ statusCode: 404 });
+    await expect(mine.setEnabled('w', 'gone', 'prod', true, {}, testActor('mine'))).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 });

@@ -37,7 +37,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await service.create(request.params.project, request.body, requirePrincipal(request).name)),
+      reply.code(201).send(await service.create(request.params.project, request.body, requirePrincipal(request))),
   );
 
   app.get(
@@ -92,7 +92,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      service.update(request.params.project, request.params.flag, request.body, requirePrincipal(request).name),
+      service.update(request.params.project, request.params.flag, request.body, requirePrincipal(request)),
   );
 
   app.post(
@@ -107,7 +107,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: flagResponseSchema, ...adminErrorResponses },
       },
     },
-    async (request) => service.archive(request.params.project, request.params.flag, requirePrincipal(request).name),
+    async (request) => service.archive(request.params.project, request.params.flag, requirePrincipal(request)),
   );
 
   app.post(
@@ -124,7 +124,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: flagResponseSchema, ...adminErrorResponses },
       },
     },
-    async (request) => service.unarchive(request.params.project, request.params.flag, requirePrincipal(request).name),
+    async (request) => service.unarchive(request.params.project, request.params.flag, requirePrincipal(request)),
   );
 
   app.delete(
@@ -140,7 +140,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.delete(request.params.project, request.params.flag, requirePrincipal(request).name);
+      await service.delete(request.params.project, request.params.flag, requirePrincipal(request));
       return reply.code(204).send(null);
     },
   );

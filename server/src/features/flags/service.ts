@@ -1,5 +1,6 @@
 import type { Variant } from '@switchyard/core';
 import { flagSchema } from '@switchyard/core/schema';
+import type { Actor } from '../../auth/principal.js';
 import type { ChangeDeps } from '../../changes/index.js';
 import { inChangeTransaction } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -89,7 +90,7 @@ function assertValidVariants(flag: Pick<FlagRow, 'key' | 'type' | 'salt' | 'clie
 export class FlagService {
   constructor(private readonly deps: ChangeDeps) {}
 
-  async create(projectKey: string, body: CreateFlagBody, actor: string): Promise<FlagResponse> {
+  async create(projectKey: string, body: CreateFlagBody, actor: Actor): Promise<FlagResponse> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const variants = body.variants ?? (body.type === 'boolean' ? DEFAULT_BOOLEAN_VARIANTS : undefined);
     if (!variants) {
@@ -198,7 +199,7 @@ export class FlagService {
     return { items, nextCursor: hasMore && last ? encodeCursor(last.key) : null };
   }
 
-  async update(projectKey: string, flagKey: string, body: UpdateFlagBody, actor: string): Promise<FlagResponse> {
+  async update(projectKey: string, flagKey: string, body: UpdateFlagBody, actor: Actor): Promise<FlagResponse> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
     if (body.variants) assertValidVariants(found, body.variants);
@@ -243,16 +244,16 @@ export class FlagService {
   }
 
   /** Takes the flag out of every SDK snapshot; refused while live flags list it as a prerequisite. */
-  async archive(projectKey: string, flagKey: string, actor: string): Promise<FlagResponse> {
+  async archive(projectKey: string, flagKey: string, actor: Actor): Promise<FlagResponse> {
     return this.#setArchived(projectKey, flagKey, true, actor);
   }
 
   /** Brings the flag back to SDK snapshots; a client-side flag only if its prerequisites are client-side. */
-  async unarchive(projectKey: string, flagKey: string, actor: string): Promise<FlagResponse> {
+  async unarchive(projectKey: string, flagKey: string, actor: Actor): Promise<FlagResponse> {
     return this.#setArchived(projectKey, flagKey, false, actor);
   }
 
-  async #setArchived(projectKey: string, flagKey: string, archive: boolean, actor: string): Promise<FlagResponse> {
+  async #setArchived(projectKey: string, flagKey: string, archive: boolean, actor: Actor): Promise<FlagResponse> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
     const row = await inChangeTransaction(this.deps, async (tx, record) => {
@@ -293,7 +294,7 @@ export class FlagService {
   }
 
   /** Deletes an archived flag and its configurations (archived flags are in no snapshot). */
-  async delete(projectKey: string, flagKey: string, actor: string): Promise<void> {
+  async delete(projectKey: string, flagKey: string, actor: Actor): Promise<void> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
     await inChangeTransaction(this.deps, async (tx, record) => {

@@ -51,7 +51,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await service.createProject(requirePrincipal(request).name, request.body)),
+      reply.code(201).send(await service.createProject(requirePrincipal(request), request.body)),
   );
 
   app.get(
@@ -80,7 +80,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: projectView, ...adminErrorResponses },
       },
     },
-    async (request) => service.updateProject(requirePrincipal(request).name, request.params.project, request.body),
+    async (request) => service.updateProject(requirePrincipal(request), request.params.project, request.body),
   );
 
   app.delete(
@@ -99,7 +99,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.deleteProject(requirePrincipal(request).name, request.params.project, request.query);
+      await service.deleteProject(requirePrincipal(request), request.params.project, request.query);
       return reply.code(204).send(null);
     },
   );
@@ -134,7 +134,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       reply
         .code(201)
-        .send(await service.createEnvironment(requirePrincipal(request).name, request.params.project, request.body)),
+        .send(await service.createEnvironment(requirePrincipal(request), request.params.project, request.body)),
   );
 
   app.get(
@@ -165,7 +165,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       service.updateEnvironment(
-        requirePrincipal(request).name,
+        requirePrincipal(request),
         request.params.project,
         request.params.environment,
         request.body,
@@ -189,7 +189,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await service.deleteEnvironment(
-        requirePrincipal(request).name,
+        requirePrincipal(request),
         request.params.project,
         request.params.environment,
         request.query,

@@ -1,4 +1,5 @@
 import type { Variant } from '@switchyard/core';
+import type { Actor } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import { conflict } from '../../http/errors.js';
 import type { RevocationAnnouncer } from '../../propagation/revocation-message.js';
@@ -33,7 +34,7 @@ export class ProjectsService {
     return { ...projectView(project), environments: environments.map(environmentView) };
   }
 
-  async createProject(actor: string, input: { key: string; name: string; description: string }): Promise<ProjectView> {
+  async createProject(actor: Actor, input: { key: string; name: string; description: string }): Promise<ProjectView> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       if (await store.findProject(tx, input.key)) throw conflict(`Project '${input.key}' already exists`);
       const project = await store.insertProject(tx, input);
@@ -50,11 +51,7 @@ export class ProjectsService {
     });
   }
 
-  async updateProject(
-    actor: string,
-    key: string,
-    input: { name?: string; description?: string },
-  ): Promise<ProjectView> {
+  async updateProject(actor: Actor, key: string, input: { name?: string; description?: string }): Promise<ProjectView> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       const before = await store.requireProject(tx, key);
       const after = await store.updateProject(tx, before.id, input);
@@ -72,7 +69,7 @@ export class ProjectsService {
     });
   }
 
-  async deleteProject(actor: string, key: string, options: { force: boolean }): Promise<void> {
+  async deleteProject(actor: Actor, key: string, options: { force: boolean }): Promise<void> {
     const environmentIds = await inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, key);
       const contents = await store.countProjectContents(tx, project.id);
@@ -111,7 +108,7 @@ export class ProjectsService {
 
   /** Creates the environment and a default (disabled) configuration for every flag of the project. */
   async createEnvironment(
-    actor: string,
+    actor: Actor,
     projectKey: string,
     input: { key: string; name: string },
   ): Promise<EnvironmentView> {
@@ -148,7 +145,7 @@ export class ProjectsService {
   }
 
   async updateEnvironment(
-    actor: string,
+    actor: Actor,
     projectKey: string,
     key: string,
     input: { name: string },
@@ -171,7 +168,7 @@ export class ProjectsService {
     });
   }
 
-  async deleteEnvironment(actor: string, projectKey: string, key: string, options: { force: boolean }): Promise<void> {
+  async deleteEnvironment(actor: Actor, projectKey: string, key: string, options: { force: boolean }): Promise<void> {
     const environmentId = await inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, projectKey);
       const environment = await store.requireEnvironment(tx, project, key);

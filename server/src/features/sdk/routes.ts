@@ -63,7 +63,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = sdkPrincipal(request);
-      const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
+      const view: StreamView = principal.tokenKind === 'client' ? 'client' : 'server';
       const state = (await currentFeed(principal.environmentId)).state!;
       const etag = `"${state.revision}"`;
       void reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
@@ -107,7 +107,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const principal = sdkPrincipal(request);
       streamLimits.admit(principal, request.ip, reply);
-      const view: StreamView = principal.kind === 'client' ? 'client' : 'server';
+      const view: StreamView = principal.tokenKind === 'client' ? 'client' : 'server';
       const lastEventId = parseLastEventId(request.headers['last-event-id'], request.query.lastEventId);
       const feed = await currentFeed(principal.environmentId, lastEventId);
       // Verified before a revocation that arrived while the snapshot loaded: not a stream to open.
@@ -131,7 +131,7 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       // A resume that is already up to date writes nothing at first; without this, Node would hold
       // the headers back and the client could not tell the stream is open until the first ping.
       response.flushHeaders();
-      if (!feed.attach(response, view, lastEventId, principal.tokenId)) response.end();
+      if (!feed.attach(response, view, lastEventId, principal.id)) response.end();
     },
   );
 };

@@ -38,7 +38,7 @@ export function registerSdkQueryKey(app: FastifyInstance): void {
 export function sdkPrincipal(request: FastifyRequest): Principal & { environmentId: string } {
   const principal = request.principal;
   if (!principal) throw unauthorized();
-  if (viaQueryKey.has(request) && principal.kind !== 'client') {
+  if (viaQueryKey.has(request) && principal.tokenKind !== 'client') {
     throw forbidden('?key= takes client tokens only');
   }
   if (principal.environmentId === undefined) throw forbidden('This token is not bound to an environment');

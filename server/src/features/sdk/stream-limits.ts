@@ -65,7 +65,7 @@ export class StreamLimits {
       );
     }
     // IPv6 per /64 (what one subscriber gets), like the failed-authentication limit.
-    const key = principal.kind === 'client' ? `${principal.tokenId} ${normalizeIP(ip)}` : undefined;
+    const key = principal.tokenKind === 'client' ? `${principal.id} ${normalizeIP(ip)}` : undefined;
     if (key !== undefined) {
       const held = this.#perClientIp.get(key) ?? 0;
       if (held >= this.#options.maxStreamsPerClientIp) {

@@ -47,13 +47,13 @@ describe('StreamRevocations', () => {
 
   it('refuses principals of revoked tokens and deleted environments for rememberMs', () => {
     const { revocations, advance } = setup();
-    expect(revocations.isRevoked({ tokenId: 't1', environmentId: 'e9' })).toBe(false);
+    expect(revocations.isRevoked({ id: 't1', environmentId: 'e9' })).toBe(false);
     revocations.apply({ tokenIds: ['t1'], environmentIds: ['e1'] });
-    expect(revocations.isRevoked({ tokenId: 't1', environmentId: 'e9' })).toBe(true);
-    expect(revocations.isRevoked({ tokenId: 't2', environmentId: 'e1' })).toBe(true);
-    expect(revocations.isRevoked({ tokenId: 't2', environmentId: 'e9' })).toBe(false);
+    expect(revocations.isRevoked({ id: 't1', environmentId: 'e9' })).toBe(true);
+    expect(revocations.isRevoked({ id: 't2', environmentId: 'e1' })).toBe(true);
+    expect(revocations.isRevoked({ id: 't2', environmentId: 'e9' })).toBe(false);
     advance(60_000);
-    expect(revocations.isRevoked({ tokenId: 't1', environmentId: 'e1' })).toBe(false);
+    expect(revocations.isRevoked({ id: 't1', environmentId: 'e1' })).toBe(false);
   });
 
   it('a failed publish is reported, never thrown: the other replicas fall back to their timers', async () => {
@@ -71,6 +71,6 @@ describe('StreamRevocations', () => {
     });
     await revocations.announce({ tokenIds: ['t1'], environmentIds: [] });
     expect(errors).toHaveLength(1);
-    expect(revocations.isRevoked({ tokenId: 't1' })).toBe(true);
+    expect(revocations.isRevoked({ id: 't1' })).toBe(true);
   });
 });

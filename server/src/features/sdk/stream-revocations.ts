@@ -64,10 +64,10 @@ export class StreamRevocations implements RevocationAnnouncer {
    * True for a principal revoked since its request was verified (a stream request that was still
    * loading the snapshot when the revocation arrived), so the stream is refused instead of opened.
    */
-  isRevoked(principal: { tokenId: string; environmentId?: string }): boolean {
+  isRevoked(principal: { id: string; environmentId?: string }): boolean {
     this.#prune();
     return (
-      this.#recent.has(principal.tokenId) ||
+      this.#recent.has(principal.id) ||
       (principal.environmentId !== undefined && this.#recent.has(principal.environmentId))
     );
   }

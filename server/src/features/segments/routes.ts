@@ -51,7 +51,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await service.create(request.params.project, request.body, requirePrincipal(request).name)),
+      reply.code(201).send(await service.create(request.params.project, request.body, requirePrincipal(request))),
   );
 
   app.get(
@@ -82,7 +82,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      service.update(request.params.project, request.params.segment, request.body, requirePrincipal(request).name),
+      service.update(request.params.project, request.params.segment, request.body, requirePrincipal(request)),
   );
 
   app.delete(
@@ -100,7 +100,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.delete(request.params.project, request.params.segment, requirePrincipal(request).name);
+      await service.delete(request.params.project, request.params.segment, requirePrincipal(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { Actor } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { badRequest, conflict } from '../../http/errors.js';
@@ -28,7 +29,7 @@ export class SegmentService {
     return { ...segmentView(segment), references };
   }
 
-  async create(projectKey: string, body: CreateSegmentBody, actor: string): Promise<SegmentResponse> {
+  async create(projectKey: string, body: CreateSegmentBody, actor: Actor): Promise<SegmentResponse> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       const project = await requireProject(tx, projectKey);
       if (await store.findSegment(tx, project.id, body.key)) {
@@ -49,7 +50,7 @@ export class SegmentService {
   }
 
   /** Changes name, description and/or conditions and bumps the version. */
-  async update(projectKey: string, segmentKey: string, body: UpdateSegmentBody, actor: string) {
+  async update(projectKey: string, segmentKey: string, body: UpdateSegmentBody, actor: Actor) {
     if (body.key !== undefined && body.key !== segmentKey) {
       throw badRequest("Invalid request: body.key: a segment's key never changes; create a new segment instead", {
         issues: [{ path: 'body.key', message: "a segment's key never changes; create a new segment instead" }],
@@ -78,7 +79,7 @@ export class SegmentService {
   }
 
   /** Deletes a segment no rule uses; 409 with `{ references: [{ flag, environment, ruleId }] }` otherwise. */
-  async delete(projectKey: string, segmentKey: string, actor: string): Promise<void> {
+  async delete(projectKey: string, segmentKey: string, actor: Actor): Promise<void> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await store.requireSegment(this.deps.prisma, project, segmentKey);
     await inChangeTransaction(this.deps, async (tx, record) => {

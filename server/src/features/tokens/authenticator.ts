@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Principal } from '../../http/auth.js';
+import type { Authenticator } from '../../auth/authenticator.js';
+import type { Principal } from '../../auth/principal.js';
 import { hashesEqual, hashTokenSecret } from './token-secret.js';
 
 export interface TokenAuthenticatorOptions {
@@ -21,7 +22,7 @@ const MAX_CACHE_ENTRIES = 10_000;
  * when another replica announces a revocation. Without that announcement (a lost bus message),
  * another instance's revocation is seen after at most `cacheTtlMs`.
  */
-export class TokenAuthenticator {
+export class TokenAuthenticator implements Authenticator {
   readonly #prisma: PrismaClient;
   readonly #cacheTtlMs: number;
   readonly #touchIntervalMs: number;
@@ -47,7 +48,7 @@ export class TokenAuthenticator {
     const now = this.#now();
     const cached = this.#cache.get(hash);
     if (cached && cached.expiresAt > now) {
-      this.#touch(cached.principal.tokenId, now);
+      this.#touch(cached.principal.id, now);
       return cached.principal;
     }
     const evictions = this.#evictions;
@@ -59,9 +60,10 @@ export class TokenAuthenticator {
       return null;
     }
     const principal: Principal = {
-      tokenId: row.id,
-      name: row.name,
-      kind: row.kind,
+      kind: 'token',
+      id: row.id,
+      display: row.name,
+      tokenKind: row.kind,
       ...(row.projectId === null ? {} : { projectId: row.projectId }),
       ...(row.environmentId === null ? {} : { environmentId: row.environmentId }),
     };
@@ -88,7 +90,7 @@ export class TokenAuthenticator {
     this.#evictions++;
     for (const [hash, { principal }] of this.#cache) {
       const environmentId = principal.environmentId;
-      if (tokenIds.has(principal.tokenId) || (environmentId !== undefined && environmentIds.has(environmentId))) {
+      if (tokenIds.has(principal.id) || (environmentId !== undefined && environmentIds.has(environmentId))) {
         this.#cache.delete(hash);
       }
     }

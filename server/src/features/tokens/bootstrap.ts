@@ -1,5 +1,9 @@
+import { systemPrincipal } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { refreshTokenNameKeys } from './name-keys.js';
 import * as store from './store.js';
+import { CONFIGURED_ADMIN_TOKEN_NAME, GENERATED_ADMIN_TOKEN_NAME } from './token-names.js';
 import { generateTokenSecret, hashTokenSecret, tokenPrefix } from './token-secret.js';
 
 /** What `ensureAdminToken` did. */
@@ -11,7 +15,8 @@ export type AdminTokenBootstrap =
   /** A new token was generated; `secret` must be shown to the operator now, it is never shown again. */
   | { outcome: 'generated'; tokenId: string; secret: string; configuredWasRevoked: boolean };
 
-export const BOOTSTRAP_ACTOR = 'system:bootstrap';
+/** The bootstrap's changes are the system's (kind `system`, id `bootstrap`), never a token's. */
+export const BOOTSTRAP_ACTOR = systemPrincipal('bootstrap');
 
 /**
  * Makes sure someone can administer the server:
@@ -20,12 +25,15 @@ export const BOOTSTRAP_ACTOR = 'system:bootstrap';
  * - `configured` given but revoked → it stays revoked (revocation wins over configuration); if no
  *   other admin token is active, a new one is generated;
  * - nothing configured and no active admin token → one is generated.
- * Creations are audited with actor `system:bootstrap`. Replicas starting at once take turns (advisory lock).
+ * Creations are audited as the system's (`system:bootstrap`). Replicas starting at once take turns
+ * (advisory lock). First, active tokens' name keys are brought up to date (`refreshTokenNameKeys`).
+ * A server-given name that an active token already has gets a number (`admin (generated) 2`).
  */
 export async function ensureAdminToken(deps: ChangeDeps, configured?: string): Promise<AdminTokenBootstrap> {
   return inChangeTransaction(deps, async (tx, record) => {
     // Replicas starting together would otherwise both create the token (or both generate one).
     await store.lockBootstrap(tx);
+    await refreshTokenNameKeys(tx, record, BOOTSTRAP_ACTOR);
     let configuredWasRevoked = false;
     if (configured !== undefined) {
       const hash = hashTokenSecret(configured);
@@ -33,7 +41,7 @@ export async function ensureAdminToken(deps: ChangeDeps, configured?: string): P
       if (existing && existing.revokedAt === null) return { outcome: 'existing' };
       if (!existing) {
         const row = await store.insertToken(tx, {
-          name: 'admin (SWITCHYARD_ADMIN_TOKEN)',
+          name: await freeName(tx, CONFIGURED_ADMIN_TOKEN_NAME),
           kind: 'admin',
           hash,
           prefix: tokenPrefix(configured),
@@ -53,7 +61,7 @@ export async function ensureAdminToken(deps: ChangeDeps, configured?: string): P
     if ((await store.countActiveAdminTokens(tx)) > 0) return { outcome: 'existing' };
     const secret = generateTokenSecret('admin');
     const row = await store.insertToken(tx, {
-      name: 'admin (generated)',
+      name: await freeName(tx, GENERATED_ADMIN_TOKEN_NAME),
       kind: 'admin',
       hash: hashTokenSecret(secret),
       prefix: tokenPrefix(secret),
@@ -68,4 +76,11 @@ export async function ensureAdminToken(deps: ChangeDeps, configured?: string): P
     });
     return { outcome: 'generated', tokenId: row.id, secret, configuredWasRevoked };
   });
+}
+
+/** `base`, or `base 2`, `base 3`, … when an active token has that name (token writes are locked). */
+async function freeName(tx: Prisma.TransactionClient, base: string): Promise<string> {
+  let name = base;
+  for (let n = 2; await store.activeNameTaken(tx, name); n++) name = `${base} ${n}`;
+  return name;
 }

@@ -39,12 +39,14 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create an API token',
         description:
           'Server and client tokens need `project` and `environment` keys; admin tokens take neither. ' +
-          'The response is the only place the secret ever appears.',
+          'The response is the only place the secret ever appears. The name is what the audit log shows ' +
+          'beside the token id: `system:…` and the names of server-created admin tokens are reserved (400), ' +
+          "and an active token's name, or one that looks the same, is taken (409) until that token is revoked.",
         body: createTokenBody,
         response: { 201: createdTokenView, ...adminErrorResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.create(requirePrincipal(request).name, request.body)),
+    async (request, reply) => reply.code(201).send(await service.create(requirePrincipal(request), request.body)),
   );
 
   app.delete(
@@ -62,7 +64,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.revoke(requirePrincipal(request).name, request.params.id);
+      await service.revoke(requirePrincipal(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { keySchema, nameSchema, timestampSchema } from '../../http/schemas.js';
+import { reservedTokenNameReason } from './token-names.js';
 import { TOKEN_KINDS } from './token-secret.js';
 
 export const tokenKindSchema = z
@@ -8,12 +9,20 @@ export const tokenKindSchema = z
 
 export const createTokenBody = z
   .strictObject({
-    name: nameSchema.describe('Who or what uses the token; audit events name it as the actor'),
+    name: nameSchema.describe(
+      'Who or what uses the token; audit events show it beside the token id. Unique among active tokens ' +
+        '(compared ignoring case, spacing, invisible characters and look-alike characters; 409 otherwise). ' +
+        'Reserved (400): names starting with `system:` and names of the admin tokens the server creates ' +
+        '(`admin (generated)`, anything naming SWITCHYARD_ADMIN_TOKEN)',
+    ),
     kind: tokenKindSchema,
     project: keySchema.optional().describe('Project key (server and client tokens)'),
     environment: keySchema.optional().describe('Environment key (server and client tokens)'),
   })
   .superRefine((body, ctx) => {
+    // An empty name already has its issue (zod runs this refinement even then).
+    const reserved = body.name === '' ? null : reservedTokenNameReason(body.name);
+    if (reserved !== null) ctx.addIssue({ code: 'custom', path: ['name'], message: reserved });
     if (body.kind === 'admin') {
       for (const field of ['project', 'environment'] as const) {
         if (body[field] !== undefined) {

@@ -1,3 +1,4 @@
+import type { Actor } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import { conflict, notFound } from '../../http/errors.js';
 import type { RevocationAnnouncer } from '../../propagation/revocation-message.js';
@@ -17,8 +18,9 @@ export interface TokensServiceDeps extends ChangeDeps {
 /**
  * API tokens. Business rules: the secret is returned once and only its hash is stored; server and
  * client tokens are bound to one environment; revocation is immediate on every instance (announced
- * on the bus; it also ends the token's SDK streams); the last
- * active admin token cannot be revoked (nobody could manage the server any more). Creations and
+ * on the bus; it also ends the token's SDK streams); the last active admin token cannot be revoked
+ * (nobody could manage the server any more); names are not reserved (token-names.ts) and unique
+ * among active tokens, look-alikes included. Creations and
  * revocations are audited but move no revision (SDK snapshots do not contain tokens).
  */
 export class TokensService {
@@ -28,7 +30,7 @@ export class TokensService {
     return (await store.listTokens(this.deps.prisma, options)).map(tokenView);
   }
 
-  async create(actor: string, input: CreateTokenInput): Promise<CreatedTokenView> {
+  async create(actor: Actor, input: CreateTokenInput): Promise<CreatedTokenView> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       let projectId: string | null = null;
       let environmentId: string | null = null;
@@ -39,14 +41,24 @@ export class TokensService {
         environmentId = environment.id;
       }
       const secret = generateTokenSecret(input.kind);
-      const row = await store.insertToken(tx, {
-        name: input.name,
-        kind: input.kind,
-        hash: hashTokenSecret(secret),
-        prefix: tokenPrefix(secret),
-        projectId,
-        environmentId,
-      });
+      const row = await store
+        .insertToken(tx, {
+          name: input.name,
+          kind: input.kind,
+          hash: hashTokenSecret(secret),
+          prefix: tokenPrefix(secret),
+          projectId,
+          environmentId,
+        })
+        .catch((error: unknown) => {
+          // The unique index on active tokens' name keys: exactly one of two racing creations wins.
+          if (isUniqueViolation(error)) {
+            throw conflict(`An active token is already named '${input.name}' (or a name that looks the same)`, {
+              fields: ['name'],
+            });
+          }
+          throw error;
+        });
       const view = tokenView(row);
       await record({
         actor,
@@ -61,7 +73,7 @@ export class TokensService {
     });
   }
 
-  async revoke(actor: string, id: string): Promise<void> {
+  async revoke(actor: Actor, id: string): Promise<void> {
     await inChangeTransaction(this.deps, async (tx, record) => {
       const token = await store.findToken(tx, id);
       if (!token || token.revokedAt !== null) throw notFound(`No active token with id '${id}'`);
@@ -83,4 +95,8 @@ export class TokensService {
     this.deps.authenticator.invalidate();
     await this.deps.revocations?.announce({ tokenIds: [id], environmentIds: [] });
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'P2002';
 }

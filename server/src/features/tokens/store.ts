@@ -1,4 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
+import { tokenNameKey } from './token-names.js';
 import type { TokenKind } from './token-secret.js';
 
 type Tx = Prisma.TransactionClient;
@@ -44,7 +45,34 @@ export function insertToken(
     environmentId?: string | null;
   },
 ): Promise<TokenRow> {
-  return tx.apiToken.create({ data, select: tokenColumns });
+  // The key's unique index over active tokens refuses a duplicate name (P2002), race-free.
+  return tx.apiToken.create({ data: { ...data, nameKey: tokenNameKey(data.name) }, select: tokenColumns });
+}
+
+/** Whether an active token's name has the same key as `name`. */
+export async function activeNameTaken(tx: Tx, name: string): Promise<boolean> {
+  return (await tx.apiToken.count({ where: { nameKey: tokenNameKey(name), revokedAt: null } })) > 0;
+}
+
+/** Active tokens, oldest first, with what `refreshTokenNameKeys` needs. */
+export function listActiveTokenNames(tx: Tx) {
+  return tx.apiToken.findMany({
+    where: { revokedAt: null },
+    select: { id: true, name: true, nameKey: true, projectId: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+}
+
+export async function setTokenName(tx: Tx, id: string, data: { name: string; nameKey: string }): Promise<void> {
+  await tx.apiToken.update({ where: { id }, data, select: { id: true } });
+}
+
+/**
+ * Blocks token writes (creations, revocations, renames) of other transactions until this one ends;
+ * reads, and so authentication, go on.
+ */
+export async function lockTokenWrites(tx: Tx): Promise<void> {
+  await tx.$executeRaw`LOCK TABLE api_tokens IN SHARE ROW EXCLUSIVE MODE`;
 }
 
 export function revokeToken(tx: Tx, id: string, at: Date): Promise<TokenRow> {

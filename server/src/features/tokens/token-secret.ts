@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { TokenKind } from '../../auth/principal.js';
 
-export type TokenKind = 'admin' | 'server' | 'client';
-export const TOKEN_KINDS = ['admin', 'server', 'client'] as const satisfies readonly TokenKind[];
+export { TOKEN_KINDS, type TokenKind } from '../../auth/principal.js';
 
 /** Characters of a secret kept in clear, to tell tokens apart in listings. */
 export const TOKEN_PREFIX_LENGTH = 12;

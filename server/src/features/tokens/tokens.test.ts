@@ -161,7 +161,7 @@ describe('authentication', () => {
       const server = await createToken({ name: 'svc', kind: 'server', project: 'shop', environment: 'prod' });
       const ok = await scoped.inject({ method: 'GET', url: '/sdk', headers: bearer(server.secret!) });
       expect(ok.statusCode).toBe(200);
-      expect(ok.json()).toMatchObject({ tokenId: server.id, name: 'svc', kind: 'server' });
+      expect(ok.json()).toMatchObject({ kind: 'token', id: server.id, display: 'svc', tokenKind: 'server' });
       expect(ok.json<{ environmentId?: string }>().environmentId).toEqual(expect.any(String));
 
       const admin = await scoped.inject({ method: 'GET', url: '/sdk', headers: t.adminHeaders });
@@ -307,6 +307,22 @@ describe('ensureAdminToken', () => {
     ]);
     const hash = hashTokenSecret(configured);
     expect(await t.db.prisma.apiToken.count({ where: { hash } })).toBe(1);
+  });
+
+  it('numbers the name of a newly configured token while the previous one is active', async () => {
+    // The previous tests stored two configured tokens, both still active: names stay unique.
+    const stored = await t.db.prisma.apiToken.findMany({
+      where: { name: { startsWith: 'admin (SWITCHYARD_ADMIN_TOKEN)' }, revokedAt: null },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(stored.map((token) => token.name)).toEqual([
+      'admin (SWITCHYARD_ADMIN_TOKEN)',
+      'admin (SWITCHYARD_ADMIN_TOKEN) 2',
+    ]);
+    const audit = await t.db.prisma.auditEvent.findMany({
+      where: { action: 'token.created', targetKey: stored[1]!.id },
+    });
+    expect(audit).toMatchObject([{ actor: 'system:bootstrap', actorKind: 'system', actorId: 'bootstrap' }]);
   });
 
   it('does not resurrect a revoked configured token, and generates one if no admin is left', async () => {

@@ -41,7 +41,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
       const principal = sdkPrincipal(request);
       const projectId = principal.projectId ?? (await projectOf(app, principal.environmentId));
       const outcome = await service.record(
-        { projectId, environmentId: principal.environmentId, clientSideOnly: principal.kind !== 'server' },
+        { projectId, environmentId: principal.environmentId, clientSideOnly: principal.tokenKind !== 'server' },
         request.body,
       );
       return reply.code(202).send(outcome);

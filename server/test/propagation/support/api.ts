@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * A small admin-API client over fetch, for tests that talk to real server processes (or to an
  * app listening on a port).
@@ -32,7 +34,8 @@ export class AdminApi {
 
   async createToken(kind: 'server' | 'client', project: string, environment: string): Promise<string> {
     const created = await this.request<{ secret: string }>('POST', '/tokens', {
-      name: `${kind}-${environment}`,
+      // Names are unique among active tokens: several servers may share one database.
+      name: `${kind}-${project}-${environment}-${randomBytes(3).toString('hex')}`,
       kind,
       project,
       environment,
