@@ -33,7 +33,8 @@ import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
 import { installContentTypes } from './http/content-types.js';
-import { installNulGuard } from './http/nul-guard.js';
+import { frameworkErrorOptions } from './http/framework-errors.js';
+import { installInputGuard } from './http/input-guard.js';
 import { installErrorHandlers } from './http/errors.js';
 
 /**
@@ -105,9 +106,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Per-request log lines cost more than SDK requests themselves; keep them for debugging.
     logController: new LogController({ disableRequestLogging: !verbose }),
     schemaController: { compilersFactory: ZOD_COMPILERS },
+    ...frameworkErrorOptions,
   }).withTypeProvider<ZodTypeProvider>();
   installContentTypes(app);
-  installNulGuard(app);
+  installInputGuard(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
