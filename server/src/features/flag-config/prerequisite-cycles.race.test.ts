@@ -26,6 +26,7 @@ beforeAll(async () => {
   t = await createTestApp();
   await send(0, 'POST', '/api/v1/projects', { key: 'cycles', name: 'Cycles' });
   await send(0, 'POST', `${PROJECT}/environments`, { key: 'production', name: 'Production' });
+  await send(0, 'POST', `${PROJECT}/environments`, { key: 'staging', name: 'Staging' });
   const db = await openDatabase({ databaseUrl: t.config.databaseUrl, dataDir: t.config.dataDir });
   other = { db, app: await buildApp({ db, config: t.config, logger: false }) };
 }, 60_000);
@@ -35,12 +36,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Makes `child` depend on `parent` in production, on replica `on`. */
-async function dependOn(on: 0 | 1, child: string, parent: string) {
-  const url = `${PROJECT}/flags/${child}/environments/production`;
+/** Makes `child` depend on `parent` in `environment` (at version `version`), on replica `on`. */
+async function dependOn(on: 0 | 1, child: string, parent: string, environment = 'production', version = 1) {
+  const url = `${PROJECT}/flags/${child}/environments/${environment}`;
   const body = { enabled: true, offVariant: 'off', defaultServe: { variant: 'on' }, rules: [] };
   const prerequisites = [{ flagKey: parent, variants: ['on'] }];
-  return send(on, 'PUT', url, { ...body, prerequisites }, { 'if-match': '"1"' });
+  return send(on, 'PUT', url, { ...body, prerequisites }, { 'if-match': `"${version}"` });
 }
 
 /** Prerequisite edges in production, as `child→parent` strings. */
@@ -90,3 +91,34 @@ it(`x → y and y → x at once on two replicas, ${TRIALS} times: exactly one la
   expect(failures).toEqual([]);
   expect(graph.size).toBe(TRIALS);
 }, 240_000);
+
+it('restores of every environment (which lock the graph of each) racing prerequisite PUTs: no deadlock, no 5xx', async () => {
+  const create = async (key: string) =>
+    expect((await send(0, 'POST', `${PROJECT}/flags`, { key, name: key, type: 'boolean' })).statusCode).toBe(201);
+  for (let round = 0; round < 10; round++) {
+    const keys = ['p', 'f', 'g', 'h', 'q'].map((name) => `${name}${round}r`);
+    const [parent, f, g, h, q] = keys as [string, string, string, string, string];
+    for (const key of keys) await create(key);
+    for (const environment of ['production', 'staging']) {
+      for (const child of [f, g]) expect((await dependOn(0, child, parent, environment)).statusCode).toBe(200);
+    }
+    for (const child of [f, g]) {
+      expect((await send(0, 'POST', `${PROJECT}/flags/${child}/kill`, { reason: 'race' })).statusCode).toBe(200);
+    }
+    // Restore-all of f and g take the graph locks of both environments (in environment-id order)
+    // while PUTs on the other replica take one each, in both environments.
+    const responses = await Promise.all([
+      send(0, 'POST', `${PROJECT}/flags/${f}/restore`, {}),
+      send(1, 'POST', `${PROJECT}/flags/${g}/restore`, {}),
+      dependOn(1, h, f, 'staging'),
+      dependOn(0, h, g, 'production'),
+      dependOn(1, q, h, 'production'),
+    ]);
+    const statuses = responses.map((response) => response.statusCode);
+    expect(
+      statuses.filter((status) => status >= 500),
+      responses.map((r) => r.body).join('\n'),
+    ).toEqual([]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+  }
+}, 120_000);
