@@ -120,15 +120,28 @@ describe('errors from Node and fastify', () => {
     expectErrorShape('text/plain', { status: text.statusCode, body: text.body }, 415, 'unsupported_media_type');
   });
 
-  it('unknown routes and methods: 404; malformed or empty JSON where a body is required: 400', async () => {
+  it('unknown routes: 404; a known path with another method: 405 with Allow', async () => {
     for (const [method, url] of [
       ['GET', '/nope'],
-      ['PATCH', '/api/v1/audit'],
       ['GET', '/api/v1/projects/x/y/z/w'],
+      ['DELETE', '/api/v1/projects/x/flags/y/z'],
     ] as const) {
       const response = await t.app.inject({ method, url, headers: t.adminHeaders });
       expectErrorShape(`${method} ${url}`, { status: response.statusCode, body: response.body }, 404, 'not_found');
     }
+    for (const [method, url, allow] of [
+      ['PATCH', '/api/v1/audit?limit=1', 'GET, HEAD'],
+      ['PUT', '/api/v1/projects/acme/flags/checkout', 'DELETE, GET, HEAD, PATCH'],
+      ['DELETE', '/api/v1/projects', 'GET, HEAD, POST'],
+    ] as const) {
+      const response = await t.app.inject({ method, url, headers: t.adminHeaders });
+      const label = `${method} ${url}`;
+      expectErrorShape(label, { status: response.statusCode, body: response.body }, 405, 'method_not_allowed');
+      expect(response.headers['allow'], label).toBe(allow);
+    }
+  });
+
+  it('malformed or empty JSON where a body is required: 400', async () => {
     for (const payload of ['{"key":', '']) {
       const response = await t.app.inject({
         method: 'POST',
