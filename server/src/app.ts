@@ -35,7 +35,8 @@ import { installAuthFailureLimit } from './http/auth-failure-limit.js';
 import { installCors } from './http/cors.js';
 import { serverOptions } from './http/server-options.js';
 import { installContentTypes } from './http/content-types.js';
-import { installNulGuard } from './http/nul-guard.js';
+import { frameworkErrorOptions } from './http/framework-errors.js';
+import { installInputGuard } from './http/input-guard.js';
 import { installErrorHandlers } from './http/errors.js';
 
 /**
@@ -108,9 +109,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: !verbose }),
     schemaController: { compilersFactory: ZOD_COMPILERS },
     ...serverOptions(config),
+    ...frameworkErrorOptions,
   }).withTypeProvider<ZodTypeProvider>();
   installContentTypes(app);
-  installNulGuard(app);
+  installInputGuard(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

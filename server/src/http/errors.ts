@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { RouteMethods } from './method-not-allowed.js';
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -26,13 +27,16 @@ const CODES: Record<number, string> = {
   404: 'not_found',
   405: 'method_not_allowed',
   406: 'not_acceptable',
+  408: 'request_timeout',
   409: 'conflict',
   412: 'precondition_failed',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unprocessable_entity',
   428: 'precondition_required',
   429: 'too_many_requests',
+  431: 'request_header_fields_too_large',
   500: 'internal_error',
   503: 'unavailable',
 };
@@ -122,9 +126,18 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
     return reply.code(statusCode).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(withDetails('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  // A path that exists with other methods is a 405 naming them (fastify says 404 to both).
+  const routes = new RouteMethods();
+  routes.track(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0) {
+      const message = `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`;
+      return reply.code(405).header('Allow', allowed.join(', ')).send(withDetails('method_not_allowed', message));
+    }
+    return reply.code(404).send(withDetails('not_found', `No route for ${request.method} ${path}`));
+  });
 }
 
 function withDetails(error: string, message: string, details?: unknown): ErrorBody {

@@ -6,11 +6,16 @@ export const MAX_AUDIT_LIMIT = 200;
 /** Audit ids are PostgreSQL bigints. */
 const MAX_BIGINT = 2n ** 63n - 1n;
 
-/** An ISO-8601 date-time with `Z` or an offset, e.g. 2026-01-31T12:00:00Z. */
+/** The range of `from`/`to`: no audit event is older, and PostgreSQL cannot store year 0 (a 500). */
+const EARLIEST = new Date('1970-01-01T00:00:00Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
+
+/** An ISO-8601 date-time with `Z` or an offset, e.g. 2026-01-31T12:00:00Z, from 1970 to 9999 (UTC). */
 const instantSchema = z.iso
   .datetime({ offset: true })
   .transform((value) => new Date(value))
-  .describe('ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z');
+  .refine((date) => date >= EARLIEST && date <= LATEST, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z')
+  .describe('ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z; 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z');
 
 const filterFields = {
   flag: keySchema.optional().describe('Flag key: changes to the flag and to its configurations'),

@@ -4,6 +4,7 @@ import type { ValidationIssue } from '../../http/errors.js';
 import { badRequest, zodIssues } from '../../http/errors.js';
 import type { ConfigState, FlagRow } from '../flags/store.js';
 import { toCoreFlag, variantsOf } from '../flags/store.js';
+import { lockPrerequisiteGraph } from './prerequisite-graph-lock.js';
 
 /**
  * Checks a configuration for one environment as a whole: as a core flag (variant references,
@@ -50,6 +51,8 @@ async function prerequisiteIssues(
   await tx.$queryRaw`SELECT id FROM flags WHERE project_id = ${flag.projectId}::uuid AND key = ANY(${keys}::text[]) ORDER BY id FOR SHARE`;
   const parents = await tx.flag.findMany({ where: { projectId: flag.projectId, key: { in: keys } } });
   const parentsByKey = new Map(parents.map((parent) => [parent.key, parent]));
+  // Read the graph only once no other prerequisite write of this environment can commit unseen.
+  await lockPrerequisiteGraph(tx, environmentId);
   const graph = await prerequisiteGraph(tx, flag.projectId, environmentId);
   graph.set(flag.key, keys);
 

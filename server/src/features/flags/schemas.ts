@@ -1,6 +1,7 @@
 import { flagTypeSchema, variantSchema } from '@switchyard/core/schema';
 import { z } from 'zod';
 import { descriptionSchema, keySchema, nameSchema, pathKeySchema, timestampSchema } from '../../http/schemas.js';
+import { writableVariantSchema } from './variant-value-depth.js';
 
 const tagSchema = z.string().min(1).max(50);
 const tagsSchema = z.array(tagSchema).max(50);
@@ -14,7 +15,7 @@ export const createFlagBodySchema = z.strictObject({
   name: nameSchema,
   description: descriptionSchema.default(''),
   type: flagTypeSchema,
-  variants: z.array(variantSchema).min(1).max(100).optional(),
+  variants: z.array(writableVariantSchema).min(1).max(100).optional(),
   tags: tagsSchema.default([]),
   clientSide: z.boolean().default(false),
   /** Hash salt; absent = the flag key. */
@@ -29,7 +30,7 @@ export const updateFlagBodySchema = z
     description: descriptionSchema,
     tags: tagsSchema,
     clientSide: z.boolean(),
-    variants: z.array(variantSchema).min(1).max(100),
+    variants: z.array(writableVariantSchema).min(1).max(100),
   })
   .partial();
 export type UpdateFlagBody = z.infer<typeof updateFlagBodySchema>;

@@ -96,7 +96,7 @@ describe('projects', () => {
     ] as const) {
       const response = await call(method, url, payload);
       expect(response.status, `${method} ${url}`).toBe(400);
-      // Body fields are named; a NUL in the URL is refused before routing (http/nul-guard.ts).
+      // Body fields are named; a NUL in the URL is refused before routing (http/input-guard.ts).
       expect(response.body!.message).toBe(
         path.startsWith('body.')
           ? `Invalid request: ${path}: must not contain NUL (\\u0000) characters`
