@@ -83,7 +83,11 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
 
     const unsubscribe = [
       bus.subscribe((message) => feeds.onMessage(message)),
-      bus.onResubscribed(() => void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error))),
+      bus.onResubscribed(() => {
+        // Redis may have come back empty: put back what this replica holds, then catch up.
+        feeds.rewriteKeys();
+        void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error));
+      }),
       app.changes.onChange((event) => {
         feeds.onLocalChange(event);
         void publisher.announce(event);

@@ -209,6 +209,11 @@ export class EnvironmentFeed {
     return connection;
   }
 
+  /** Writes the current snapshot to the shared key again (Redis came back, maybe empty). */
+  rewriteKey(): void {
+    if (!this.#gone) this.#writeCache();
+  }
+
   /** Writes `frame` (a heartbeat) to every stream. */
   broadcast(frame: string): void {
     for (const connection of this.#connections) connection.write(frame);

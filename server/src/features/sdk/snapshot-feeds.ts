@@ -128,6 +128,15 @@ export class SnapshotFeeds {
     return feed !== undefined && feed.state !== undefined && !feed.gone && feed.knownRevision >= revision;
   }
 
+  /**
+   * Writes every snapshot this replica holds to the shared snapshot key again (check-and-set on the
+   * revision, so never over a newer one): after a Redis outage the keys may be missing (a restart
+   * without persistence) or older, and no change need come to rewrite them.
+   */
+  rewriteKeys(): void {
+    for (const feed of this.#feeds.values()) if (feed.state) feed.rewriteKey();
+  }
+
   #forget(feed: EnvironmentFeed): void {
     if (this.#feeds.get(feed.environmentId) === feed) this.#feeds.delete(feed.environmentId);
     for (const [keys, entry] of this.#byKeys) if (entry === feed) this.#byKeys.delete(keys);
