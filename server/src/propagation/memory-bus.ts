@@ -5,6 +5,7 @@ import type { ChangeMessage } from './change-message.js';
 export class MemoryBus implements ChangeBus {
   readonly kind = 'memory' as const;
   readonly snapshots = undefined;
+  readonly pendingKills = undefined;
   readonly #listeners = new Set<ChangeMessageListener>();
 
   async publish(messages: readonly ChangeMessage[]): Promise<void> {

@@ -83,9 +83,12 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
 
     const unsubscribe = [
       bus.subscribe((message) => feeds.onMessage(message)),
+      // Kills accepted while Postgres was unreachable: served by every replica until recorded.
+      bus.pendingKills?.onChange((kills) => feeds.setPendingKills(kills)) ?? (() => {}),
       bus.onResubscribed(() => {
         // Redis may have come back empty: put back what this replica holds, then catch up.
         feeds.rewriteKeys();
+        void bus.pendingKills?.reload().catch((error) => logError('redis', error));
         void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error));
       }),
       app.changes.onChange((event) => {

@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ChangeBus, ChangeMessageListener } from './bus.js';
 import { CHANGES_CHANNEL_PREFIX, changesChannel, parseChangeMessage, type ChangeMessage } from './change-message.js';
+import { PENDING_KILLS_CHANNEL } from './pending-kill.js';
+import { RedisPendingKills } from './redis-pending-kills.js';
 import { RetryingSnapshotStore, SET_IF_NEWER, type CommandsClient } from './redis-snapshot-store.js';
 
 export interface RedisBusOptions {
@@ -20,6 +22,7 @@ export interface RedisBusOptions {
 export class RedisBus implements ChangeBus {
   readonly kind = 'redis' as const;
   readonly snapshots: RetryingSnapshotStore;
+  readonly pendingKills: RedisPendingKills;
   readonly #commands: CommandsClient;
   readonly #subscriber: Redis;
   readonly #listeners = new Set<ChangeMessageListener>();
@@ -59,6 +62,12 @@ export class RedisBus implements ChangeBus {
     void this.#subscriber.psubscribe(`${CHANGES_CHANNEL_PREFIX}*`).catch(onError);
 
     this.snapshots = new RetryingSnapshotStore(this.#commands);
+    const pendingKills = new RedisPendingKills(this.#commands);
+    this.pendingKills = pendingKills;
+    this.#subscriber.on('message', (channel: string, text: string) => {
+      if (channel === PENDING_KILLS_CHANNEL) pendingKills.receive(text);
+    });
+    void this.#subscriber.subscribe(PENDING_KILLS_CHANNEL).catch(onError);
   }
 
   async publish(messages: readonly ChangeMessage[]): Promise<void> {

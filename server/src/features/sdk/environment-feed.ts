@@ -62,6 +62,8 @@ export interface FeedDeps {
   onKeys(feed: EnvironmentFeed): void;
   /** The environment was deleted. */
   onGone(feed: EnvironmentFeed): void;
+  /** The snapshot to serve instead of `snapshot` (pending kills applied, see kill-overlay.ts), if any. */
+  overlay?(snapshot: Snapshot): Snapshot | undefined;
 }
 
 /**
@@ -75,6 +77,10 @@ export class EnvironmentFeed {
   environmentKey: string | undefined;
   readonly #deps: FeedDeps;
   #state: FeedState | undefined;
+  /** What SDKs get instead of `#state` while pending kills apply to it (kill-overlay.ts). */
+  #served: FeedState | undefined;
+  /** The streams were last sent `#served` (so a change must send them a put, not patches). */
+  #overlaidStreams = false;
   /** Highest revision known to exist (announced or read), maybe ahead of `#state`. */
   #known = 0;
   #refreshing: Promise<void> | undefined;
@@ -94,6 +100,11 @@ export class EnvironmentFeed {
 
   get state(): FeedState | undefined {
     return this.#state;
+  }
+
+  /** The state SDKs are served: `state` with the pending kills applied, when any apply. */
+  get served(): FeedState | undefined {
+    return this.#served ?? this.#state;
   }
 
   get connections(): ReadonlySet<SseConnection> {
@@ -198,7 +209,9 @@ export class EnvironmentFeed {
     });
     this.#connections.add(connection);
     metrics.streams.inc(labels);
-    if (lastEventId !== undefined && this.#canResume(lastEventId, state)) {
+    if (this.#served) {
+      connection.send(this.#served.revision, this.#served.put(view));
+    } else if (lastEventId !== undefined && this.#canResume(lastEventId, state)) {
       connection.revision = lastEventId;
       for (const event of this.#ring) {
         if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
@@ -207,6 +220,21 @@ export class EnvironmentFeed {
       connection.send(state.revision, state.put(view));
     }
     return connection;
+  }
+
+  /**
+   * The pending kills changed: serve (and store in the shared key) the snapshot with the ones that
+   * apply now. Streams get the result as a `put`, which SDKs take whatever its revision.
+   */
+  refreshOverlay(): void {
+    const state = this.#state;
+    if (!state || this.#gone) return;
+    const before = this.#served;
+    this.#served = this.#overlaid(state);
+    if (before === this.#served) return;
+    if (before && this.#served && before.json('server') === this.#served.json('server')) return;
+    this.#sendServed();
+    this.#writeCache();
   }
 
   /** Writes the current snapshot to the shared key again (Redis came back, maybe empty). */
@@ -326,14 +354,19 @@ export class EnvironmentFeed {
 
     const first = events[0]!.revision;
     const state = this.#state!;
-    for (const connection of this.#connections) {
-      if (connection.revision < first - 1) {
-        connection.send(state.revision, state.put(connection.view));
-        continue;
-      }
-      for (const event of events) {
-        if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
-          break;
+    // Streams that hold (or are to get) pending kills are sent the whole served snapshot instead.
+    if (this.#served || this.#overlaidStreams) {
+      this.#sendServed();
+    } else {
+      for (const connection of this.#connections) {
+        if (connection.revision < first - 1) {
+          connection.send(state.revision, state.put(connection.view));
+          continue;
+        }
+        for (const event of events) {
+          if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
+            break;
+          }
         }
       }
     }
@@ -347,30 +380,31 @@ export class EnvironmentFeed {
   #reset(snapshot: Snapshot): void {
     this.#install(snapshot, toClientSnapshot(snapshot));
     this.#ring = [];
-    const state = this.#state!;
-    for (const connection of this.#connections) connection.send(state.revision, state.put(connection.view));
+    this.#sendServed();
     this.#writeCache();
   }
 
   #install(snapshot: Snapshot, client: Snapshot, serverJson?: string): void {
-    const json = perView((view) =>
-      view === 'server' ? (serverJson ?? JSON.stringify(snapshot)) : JSON.stringify(client),
-    );
-    const body = perView((view) => Buffer.from(json(view)));
-    this.#state = {
-      revision: snapshot.revision,
-      snapshot,
-      client,
-      json,
-      body,
-      gzip: perView((view) => gzipSync(body(view))),
-      put: perView((view) => sseEvent('put', snapshot.revision, json(view))),
-    };
+    this.#state = feedState(snapshot, client, serverJson);
+    this.#served = this.#overlaid(this.#state);
     if (snapshot.revision > this.#known) this.#known = snapshot.revision;
   }
 
+  #overlaid(state: FeedState): FeedState | undefined {
+    const overlaid = this.#deps.overlay?.(state.snapshot);
+    return overlaid && feedState(overlaid, toClientSnapshot(overlaid));
+  }
+
+  /** Sends every stream the whole snapshot it is to be served now. */
+  #sendServed(): void {
+    const served = this.served;
+    if (!served) return;
+    for (const connection of this.#connections) connection.send(served.revision, served.put(connection.view));
+    this.#overlaidStreams = this.#served !== undefined;
+  }
+
   #writeCache(): void {
-    const state = this.#state;
+    const state = this.served;
     const cache = this.#deps.cache;
     if (!state || !cache) return;
     void cache.set(state.snapshot.projectKey, state.snapshot.environmentKey, state.revision, state.json('server'));
@@ -388,6 +422,23 @@ export class EnvironmentFeed {
     this.closeAll();
     this.#deps.onGone(this);
   }
+}
+
+/** A snapshot at one revision, in both views, with each encoding made on first use. */
+function feedState(snapshot: Snapshot, client: Snapshot, serverJson?: string): FeedState {
+  const json = perView((view) =>
+    view === 'server' ? (serverJson ?? JSON.stringify(snapshot)) : JSON.stringify(client),
+  );
+  const body = perView((view) => Buffer.from(json(view)));
+  return {
+    revision: snapshot.revision,
+    snapshot,
+    client,
+    json,
+    body,
+    gzip: perView((view) => gzipSync(body(view))),
+    put: perView((view) => sseEvent('put', snapshot.revision, json(view))),
+  };
 }
 
 /**

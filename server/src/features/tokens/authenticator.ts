@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Principal } from '../../http/auth.js';
 import { hashesEqual, hashTokenSecret } from './token-secret.js';
@@ -47,7 +48,15 @@ export class TokenAuthenticator {
       this.#touch(cached.principal.tokenId, now);
       return cached.principal;
     }
-    const row = await this.#prisma.apiToken.findUnique({ where: { hash } });
+    let row;
+    try {
+      row = await this.#prisma.apiToken.findUnique({ where: { hash } });
+    } catch (error) {
+      // Postgres unreachable: a token this instance verified before keeps working (it was valid a
+      // moment ago, and nobody can revoke it while the database is down); anything else gets 503.
+      if (cached && isDatabaseUnavailable(error)) return cached.principal;
+      throw error;
+    }
     // The lookup matched on the hash already; the constant-time comparison keeps it that way even
     // if the lookup ever becomes a prefix or case-insensitive match.
     if (!row || row.revokedAt !== null || !hashesEqual(row.hash, hash)) {
