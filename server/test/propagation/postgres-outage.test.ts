@@ -126,6 +126,7 @@ describe('a Postgres outage', () => {
     const streamMs = Date.now() - started;
     await until(async () => !sdk.isEnabled('checkout', {}), 'the kill in the direct-Redis SDK', 10_000);
     const sdkMs = Date.now() - started;
+    const servedDuringOutage = stream.snapshot!;
     const snapshot = await call(b.baseUrl, 'GET', '/sdk/snapshot', serverToken);
     expect(checkoutEnabled((await snapshot.json()) as never)).toBe(false);
     process.stdout.write(
@@ -133,10 +134,23 @@ describe('a Postgres outage', () => {
     );
 
     // The replica that accepted it goes away; the kill is in Redis, and B keeps serving it.
+    // (A replica cannot start while Postgres is down: it checks the schema first.)
     await a.close().catch(() => {});
     expect(checkoutEnabled((await (await call(b.baseUrl, 'GET', '/sdk/snapshot', serverToken)).json()) as never)).toBe(
       false,
     );
+
+    // Redis restarts without persistence while Postgres is still down: B stores the kill again.
+    await redis.stop();
+    await redis.start();
+    const inspect = new Redis(redis.url);
+    try {
+      await until(async () => (await inspect.hlen('switchyard:pending-kills')) === 1, 'the pending kill stored again');
+      await until(async () => (await inspect.exists('switchyard:snapshot:shop:prod')) === 1, 'the snapshot key back');
+    } finally {
+      inspect.disconnect();
+    }
+    expect(sdk.isEnabled('checkout', {})).toBe(false);
 
     await postgres.start();
     const prisma = b.db.prisma;
@@ -150,6 +164,9 @@ describe('a Postgres outage', () => {
     expect(events[0]!.reason).toContain('incident 42');
     const expected = (await buildSnapshot(prisma, environmentId))!.snapshot;
     expect(checkoutEnabled(expected)).toBe(false);
+    // What SDKs were served during the outage is exactly the database's snapshot once it is recorded
+    // (same revision, same contents), so an SDK that keeps it is equal to the database.
+    expect(canonicalSnapshot(servedDuringOutage)).toBe(canonicalSnapshot(expected));
     await until(
       async () => stream.snapshot !== undefined && canonicalSnapshot(stream.snapshot) === canonicalSnapshot(expected),
       'the stream equal to the database',

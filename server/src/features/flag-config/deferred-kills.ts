@@ -12,6 +12,8 @@ import type { FlagConfigService } from './service.js';
 
 /** How often every replica tries to record pending kills (a no-op while there are none). */
 const DRAIN_INTERVAL_MS = 1_000;
+/** Every this many ticks, the list is read again from Redis. */
+const RELOAD_EVERY_TICKS = 5;
 /** How long the drainer's lock lives if its holder dies while recording. */
 const DRAIN_LOCK_MS = 30_000;
 
@@ -49,6 +51,7 @@ export interface AcceptedKill {
  */
 export class DeferredKills {
   readonly #deps: DeferredKillsDeps;
+  #ticks = 0;
 
   constructor(deps: DeferredKillsDeps) {
     this.#deps = deps;
@@ -109,6 +112,15 @@ export class DeferredKills {
       acceptedAt: kill.acceptedAt,
       revision: killed.revision,
     };
+  }
+
+  /**
+   * The drainer's timer: `drain`, and every few ticks a fresh read of the list, in case this replica
+   * missed a notice (pub/sub is at most once) while its subscription stayed up.
+   */
+  async tick(): Promise<void> {
+    if (++this.#ticks % RELOAD_EVERY_TICKS === 0 && this.#deps.store.available) await this.#deps.store.reload();
+    await this.drain();
   }
 
   /**
@@ -180,7 +192,7 @@ export function registerDeferredKills(app: FastifyInstance, service: FlagConfigS
     onDropped: (kill, error) =>
       app.log.error({ kill, err: error }, 'deferred kills: a pending kill could not be recorded and was dropped'),
   });
-  const drainer = new PeriodicTask(() => deferred.drain(), DRAIN_INTERVAL_MS, onError);
+  const drainer = new PeriodicTask(() => deferred.tick(), DRAIN_INTERVAL_MS, onError);
   app.addHook('onReady', async () => drainer.start());
   app.addHook('onClose', async () => drainer.stop());
   return deferred;
