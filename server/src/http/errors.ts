@@ -125,7 +125,9 @@ export function toErrorResponse(error: unknown): { statusCode: number; body: Err
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { statusCode, body } = toErrorResponse(error);
-    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    // A 503 is a dependency being down (one per request during an outage), not a bug.
+    if (statusCode === 503) request.log.warn({ err: error }, 'request failed: dependency unavailable');
+    else if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ err: error }, 'request rejected');
     if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
     if (statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', RETRY_AFTER_SECONDS);
