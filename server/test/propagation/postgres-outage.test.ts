@@ -78,6 +78,7 @@ describe('a Postgres outage', () => {
       redis: { url: redis.url, projectKey: 'shop', environmentKey: 'prod', pollIntervalMs: 60_000 },
     });
     await sdk.ready();
+    expect((await fetch(`${b.baseUrl}/readyz`)).status).toBe(200); // what an orchestrator keeps probing
     await postgres.stop();
     // Past the 5 s token verification cache: every verification now needs the database.
     await new Promise((resolve) => setTimeout(resolve, 5_500));
@@ -103,6 +104,11 @@ describe('a Postgres outage', () => {
     await late.connect();
     await late.waitFor(() => late.snapshot !== undefined);
     late.close();
+
+    // Still ready (the load balancer keeps sending SDKs here), but saying it is degraded.
+    const ready = await fetch(`${b.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'degraded' });
 
     const write = await call(a.baseUrl, 'POST', '/projects/shop/flags/ledger/environments/prod/off', adminToken, {});
     expect(write.status).toBe(503);
