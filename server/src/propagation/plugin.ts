@@ -88,6 +88,7 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       bus.onResubscribed(() => {
         // Redis may have come back empty: put back what this replica holds, then catch up.
         feeds.rewriteKeys();
+        publisher.wake(); // changes committed while Redis was away: publish them (and write their keys) now
         void bus.pendingKills?.reload().catch((error) => logError('redis', error));
         void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error));
       }),
