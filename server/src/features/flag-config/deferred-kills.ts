@@ -14,8 +14,11 @@ import type { FlagConfigService } from './service.js';
 const DRAIN_INTERVAL_MS = 1_000;
 /** Every this many ticks, the list is read again from Redis. */
 const RELOAD_EVERY_TICKS = 5;
-/** How long the drainer's lock lives if its holder dies while recording. */
-const DRAIN_LOCK_MS = 30_000;
+/**
+ * How long the drainer's lock lives if its holder dies while recording. Short, so a crashed holder
+ * delays recording little; a drain outliving it is harmless (recording is idempotent).
+ */
+const DRAIN_LOCK_MS = 10_000;
 
 export interface DeferredKillsDeps {
   store: PendingKillStore;
