@@ -27,6 +27,9 @@ describe('a Postgres outage', () => {
   let a: ListeningApp;
   let b: Replica;
   let adminToken: string;
+  /** An admin token no replica ever verified (an operator who did not use the API lately). */
+  let operatorToken: string;
+  let ledgerKillId: string;
   let serverToken: string;
   let environmentId: string;
   let stream: SseClient;
@@ -66,6 +69,8 @@ describe('a Postgres outage', () => {
     await a.api.toggle('shop', 'checkout', 'prod', true);
     await a.api.toggle('shop', 'ledger', 'prod', true);
     environmentId = (await a.db.prisma.environment.findFirstOrThrow({ where: { key: 'prod' } })).id;
+    operatorToken = (await a.api.request<{ secret: string }>('POST', '/tokens', { name: 'operator', kind: 'admin' }))
+      .secret;
     b = await startReplica({ database, redisUrl: redis.url, propagation });
     // Each replica verifies the tokens once (and holds shop/prod) before the outage.
     expect((await a.api.snapshot(serverToken)).status).toBe(200);
@@ -117,7 +122,14 @@ describe('a Postgres outage', () => {
     const read = await call(b.baseUrl, 'GET', '/projects/shop', adminToken);
     expect(read.status).toBe(503);
     expect(read.headers.get('retry-after')).toMatch(/^\d+$/);
-    // A token this replica never verified cannot be checked: 503, not 401 and not 500.
+    // An active admin token B never verified still passes (B read the active tokens when it started
+    // authenticating): the kill switch answers whoever holds a valid token.
+    const operatorKill = await call(b.baseUrl, 'POST', KILL.replace('checkout', 'ledger'), operatorToken, {
+      reason: 'operator',
+    });
+    expect(operatorKill.status).toBe(202);
+    ledgerKillId = ((await operatorKill.json()) as { id: string }).id;
+    // A token that no replica knows cannot be checked: 503, not 401 and not 500.
     const unknown = await call(a.baseUrl, 'GET', '/sdk/snapshot', `sy_server_${'x'.repeat(43)}`);
     expect(unknown.status).toBe(503);
   });
@@ -151,7 +163,7 @@ describe('a Postgres outage', () => {
     await redis.start();
     const inspect = new Redis(redis.url);
     try {
-      await until(async () => (await inspect.hlen('switchyard:pending-kills')) === 1, 'the pending kill stored again');
+      await until(async () => (await inspect.hlen('switchyard:pending-kills')) === 2, 'the pending kills stored again');
       await until(async () => (await inspect.exists('switchyard:snapshot:shop:prod')) === 1, 'the snapshot key back');
     } finally {
       inspect.disconnect();
@@ -161,13 +173,14 @@ describe('a Postgres outage', () => {
     await postgres.start();
     const prisma = b.db.prisma;
     const kills = () => prisma.auditEvent.findMany({ where: { action: 'flag_config.killed' } });
-    await until(async () => (await kills().catch(() => [])).length > 0, 'the kill recorded', 20_000);
+    await until(async () => (await kills().catch(() => [])).length === 2, 'both kills recorded', 20_000);
     restarted = await startReplica({ database, redisUrl: redis.url, propagation }); // its drainer runs too
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const events = await kills();
-    expect(events).toHaveLength(1);
-    expect(events[0]!.reason).toContain(accepted.id);
-    expect(events[0]!.reason).toContain('incident 42');
+    expect(events.map((event) => event.actor).sort()).toEqual(['admin (generated)', 'operator']);
+    expect(events.filter((event) => event.reason?.includes(accepted.id))).toHaveLength(1);
+    expect(events.filter((event) => event.reason?.includes(ledgerKillId))).toHaveLength(1);
+    expect(events.find((event) => event.reason?.includes(accepted.id))!.reason).toContain('incident 42');
     const expected = (await buildSnapshot(prisma, environmentId))!.snapshot;
     expect(checkoutEnabled(expected)).toBe(false);
     // What SDKs were served during the outage is exactly the database's snapshot once it is recorded

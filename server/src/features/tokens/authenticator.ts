@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Principal } from '../../http/auth.js';
+import { ActiveTokens, principalOf } from './active-tokens.js';
 import { hashesEqual, hashTokenSecret } from './token-secret.js';
 
 export interface TokenAuthenticatorOptions {
@@ -30,6 +31,8 @@ export class TokenAuthenticator {
   readonly #cache = new Map<string, { principal: Principal; expiresAt: number }>();
   readonly #lastTouched = new Map<string, number>();
   readonly #pendingTouches = new Set<Promise<unknown>>();
+  /** Every active token, for when Postgres is unreachable (see ActiveTokens). */
+  readonly #active: ActiveTokens;
 
   constructor(prisma: PrismaClient, options: TokenAuthenticatorOptions = {}) {
     this.#prisma = prisma;
@@ -37,12 +40,14 @@ export class TokenAuthenticator {
     this.#touchIntervalMs = options.touchIntervalMs ?? 60_000;
     this.#onError = options.onError ?? (() => {});
     this.#now = options.now ?? Date.now;
+    this.#active = new ActiveTokens(prisma, { onError: this.#onError });
   }
 
   /** The principal for `secret`, or null when it is unknown or revoked. */
   async authenticate(secret: string): Promise<Principal | null> {
     const hash = hashTokenSecret(secret);
     const now = this.#now();
+    this.#active.refreshIfStale(now);
     const cached = this.#cache.get(hash);
     if (cached && cached.expiresAt > now) {
       this.#touch(cached.principal.tokenId, now);
@@ -52,9 +57,11 @@ export class TokenAuthenticator {
     try {
       row = await this.#prisma.apiToken.findUnique({ where: { hash } });
     } catch (error) {
-      // Postgres unreachable: a token this instance verified before keeps working (it was valid a
-      // moment ago, and nobody can revoke it while the database is down); anything else gets 503.
-      if (cached && isDatabaseUnavailable(error)) return cached.principal;
+      // Postgres unreachable: a token this instance verified before, or one that was active at the
+      // last read of the list, keeps working (nobody can revoke it while the database is down);
+      // anything else gets 503.
+      const known = cached?.principal ?? this.#active.get(hash);
+      if (known && isDatabaseUnavailable(error)) return known;
       throw error;
     }
     // The lookup matched on the hash already; the constant-time comparison keeps it that way even
@@ -63,13 +70,7 @@ export class TokenAuthenticator {
       this.#cache.delete(hash);
       return null;
     }
-    const principal: Principal = {
-      tokenId: row.id,
-      name: row.name,
-      kind: row.kind,
-      ...(row.projectId === null ? {} : { projectId: row.projectId }),
-      ...(row.environmentId === null ? {} : { environmentId: row.environmentId }),
-    };
+    const principal = principalOf(row);
     if (this.#cache.size >= MAX_CACHE_ENTRIES) this.#cache.clear();
     this.#cache.set(hash, { principal, expiresAt: now + this.#cacheTtlMs });
     this.#touch(row.id, now);
@@ -79,11 +80,12 @@ export class TokenAuthenticator {
   /** Forgets every cached verification. */
   invalidate(): void {
     this.#cache.clear();
+    this.#active.clear();
   }
 
   /** Waits for background `lastUsedAt` writes (call before closing the database). */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.#pendingTouches]);
+    await Promise.allSettled([...this.#pendingTouches, this.#active.idle()]);
   }
 
   #touch(tokenId: string, now: number): void {
