@@ -30,6 +30,8 @@ describe('a Postgres outage', () => {
   /** An admin token no replica ever verified (an operator who did not use the API lately). */
   let operatorToken: string;
   let ledgerKillId: string;
+  let devKillId: string;
+  let devKeyDuringOutage: Snapshot;
   let serverToken: string;
   let environmentId: string;
   let stream: SseClient;
@@ -63,6 +65,7 @@ describe('a Postgres outage', () => {
     adminToken = (a.api as unknown as { adminToken: string }).adminToken;
     await a.api.createProject('shop');
     await a.api.createEnvironment('shop', 'prod');
+    await a.api.createEnvironment('shop', 'dev'); // no replica will hold it: only its Redis key
     serverToken = await a.api.createToken('server', 'shop', 'prod');
     await a.api.createFlag('shop', 'checkout');
     await a.api.createFlag('shop', 'ledger');
@@ -129,6 +132,24 @@ describe('a Postgres outage', () => {
     });
     expect(operatorKill.status).toBe(202);
     ledgerKillId = ((await operatorKill.json()) as { id: string }).id;
+    // An environment no replica holds: checked against, and applied to, its Redis snapshot key.
+    const key = new Redis(redis.url);
+    try {
+      const devKey = 'switchyard:snapshot:shop:dev';
+      const before = JSON.parse((await key.get(devKey))!) as Snapshot;
+      const devKill = await call(a.baseUrl, 'POST', KILL.replace('prod', 'dev'), adminToken, { reason: 'dev' });
+      expect(devKill.status).toBe(202);
+      devKillId = ((await devKill.json()) as { id: string }).id;
+      devKeyDuringOutage = JSON.parse((await key.get(devKey))!) as Snapshot;
+      expect(devKeyDuringOutage.revision).toBe(before.revision + 1);
+      const killedFlag = devKeyDuringOutage.flags.find((flag) => flag.key === 'checkout')!;
+      expect(killedFlag.version).toBe(before.flags.find((flag) => flag.key === 'checkout')!.version + 1);
+      expect(killedFlag.enabled).toBe(false);
+    } finally {
+      key.disconnect();
+    }
+    expect(a.app.propagation.feeds.servedByKeys('shop', 'dev')).toBeUndefined();
+
     // A token that no replica knows cannot be checked: 503, not 401 and not 500.
     const unknown = await call(a.baseUrl, 'GET', '/sdk/snapshot', `sy_server_${'x'.repeat(43)}`);
     expect(unknown.status).toBe(503);
@@ -163,7 +184,7 @@ describe('a Postgres outage', () => {
     await redis.start();
     const inspect = new Redis(redis.url);
     try {
-      await until(async () => (await inspect.hlen('switchyard:pending-kills')) === 2, 'the pending kills stored again');
+      await until(async () => (await inspect.hlen('switchyard:pending-kills')) === 3, 'the pending kills stored again');
       await until(async () => (await inspect.exists('switchyard:snapshot:shop:prod')) === 1, 'the snapshot key back');
     } finally {
       inspect.disconnect();
@@ -173,13 +194,19 @@ describe('a Postgres outage', () => {
     await postgres.start();
     const prisma = b.db.prisma;
     const kills = () => prisma.auditEvent.findMany({ where: { action: 'flag_config.killed' } });
-    await until(async () => (await kills().catch(() => [])).length === 2, 'both kills recorded', 20_000);
+    await until(async () => (await kills().catch(() => [])).length === 3, 'every kill recorded', 20_000);
     restarted = await startReplica({ database, redisUrl: redis.url, propagation }); // its drainer runs too
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const events = await kills();
-    expect(events.map((event) => event.actor).sort()).toEqual(['admin (generated)', 'operator']);
+    expect(events.map((event) => event.actor).sort()).toEqual(['admin (generated)', 'admin (generated)', 'operator']);
     expect(events.filter((event) => event.reason?.includes(accepted.id))).toHaveLength(1);
     expect(events.filter((event) => event.reason?.includes(ledgerKillId))).toHaveLength(1);
+    expect(events.filter((event) => event.reason?.includes(devKillId))).toHaveLength(1);
+    // The environment nobody held: its key during the outage is what the database now has.
+    const devId = (await prisma.environment.findFirstOrThrow({ where: { key: 'dev' } })).id;
+    expect(canonicalSnapshot(devKeyDuringOutage)).toBe(
+      canonicalSnapshot((await buildSnapshot(prisma, devId))!.snapshot),
+    );
     expect(events.find((event) => event.reason?.includes(accepted.id))!.reason).toContain('incident 42');
     const expected = (await buildSnapshot(prisma, environmentId))!.snapshot;
     expect(checkoutEnabled(expected)).toBe(false);
