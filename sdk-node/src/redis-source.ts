@@ -77,7 +77,9 @@ export class RedisSource implements Source {
     if (this.#closed) return;
     const common = {
       lazyConnect: false,
-      retryStrategy: (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 6), 5_000),
+      // At most 1 s between attempts: the flag servers rewrite the snapshot key within about 1 s of
+      // Redis coming back, and a kill made during the outage should reach this client soon after.
+      retryStrategy: (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 6), 1_000),
     };
     this.#commands = new Redis(this.#settings.url, {
       ...common,

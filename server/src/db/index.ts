@@ -2,3 +2,4 @@ export { openDatabase, type Database, type OpenDatabaseOptions } from './client.
 export { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
 export { MigrationError, type MigrateResult } from './migrator.js';
 export { PREPARE } from './prepared-statements.js';
+export { isDatabaseUnavailable } from './unavailable.js';

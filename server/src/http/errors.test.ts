@@ -51,6 +51,26 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(prismaError('P2025')).statusCode).toBe(404);
   });
 
+  it('answers an unreachable database with 503, never 500, whichever layer reports it', () => {
+    const adapter = { driverAdapterError: { cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 } } };
+    const shutdown = { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } };
+    const socket = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    for (const error of [
+      prismaError('P1001', adapter),
+      prismaError('P2010', adapter), // a raw query
+      prismaError('P2024'), // pool timeout
+      prismaError('P2010', shutdown),
+      socket,
+      new Error('Connection terminated unexpectedly'),
+      new Error('wrapped', { cause: socket }),
+    ]) {
+      expect(toErrorResponse(error)).toEqual({
+        statusCode: 503,
+        body: { error: 'unavailable', message: 'The database is unreachable; retry shortly' },
+      });
+    }
+  });
+
   it('hides unknown errors behind a 500', () => {
     expect(toErrorResponse(new Error('db password is hunter2'))).toEqual({
       statusCode: 500,
@@ -82,6 +102,7 @@ describe('error handler', () => {
         if (request.body.name === 'missing') throw notFound('No such thing');
         if (request.body.name === 'dup') throw prismaError('P2002', { target: ['name'] });
         if (request.body.name === 'boom') throw new Error('secret internals');
+        if (request.body.name === 'down') throw prismaError('P1001');
         return { ok: true };
       },
     );
@@ -160,6 +181,13 @@ describe('error handler', () => {
     const response = await app.inject({ method: 'GET', url: '/nowhere?x=1' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ error: 'not_found', message: 'No route for GET /nowhere' });
+  });
+
+  it('answers an unreachable database with 503 and Retry-After', async () => {
+    const response = await post({ name: 'down' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json<{ error: string }>().error).toBe('unavailable');
   });
 
   it('answers bugs with a bare 500', async () => {

@@ -1,7 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { RouteMethods } from './method-not-allowed.js';
+
+/** `Retry-After` (seconds) of every 503: a dependency is down or busy, not the request wrong. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -87,6 +91,10 @@ export function toErrorResponse(error: unknown): { statusCode: number; body: Err
   if (error instanceof ZodError) {
     return { statusCode: 400, body: validationBody(zodIssues(error)) };
   }
+  // Postgres down, restarting or cut off: a dependency problem, never a 500 (see db/unavailable.ts).
+  if (isDatabaseUnavailable(error)) {
+    return { statusCode: 503, body: withDetails('unavailable', 'The database is unreachable; retry shortly') };
+  }
   if (isPrismaError(error, 'P2002')) {
     const fields = uniqueFields(error);
     const message = fields.length > 0 ? `Already exists: ${fields.join(', ')} must be unique` : 'Already exists';
@@ -121,9 +129,12 @@ export function toErrorResponse(error: unknown): { statusCode: number; body: Err
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { statusCode, body } = toErrorResponse(error);
-    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    // A 503 is a dependency being down (one per request during an outage), not a bug.
+    if (statusCode === 503) request.log.warn({ err: error }, 'request failed: dependency unavailable');
+    else if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ err: error }, 'request rejected');
     if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    if (statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', RETRY_AFTER_SECONDS);
     return reply.code(statusCode).send(body);
   });
   // A path that exists with other methods is a 405 naming them (fastify says 404 to both).

@@ -1,5 +1,6 @@
 import type { ChangeMessage } from './change-message.js';
 import type { RevocationListener, RevocationMessage } from './revocation-message.js';
+import type { PendingKillStore } from './pending-kill.js';
 
 /** Called for every change message any replica published. */
 export type ChangeMessageListener = (message: ChangeMessage) => void;
@@ -31,6 +32,8 @@ export interface ChangeBus {
   onResubscribed(listener: () => void): () => void;
   /** The shared snapshot cache, when the bus has one (Redis); see `SnapshotCacheStore`. */
   readonly snapshots: SnapshotCacheStore | undefined;
+  /** Kills accepted while Postgres was unreachable, when the bus can keep them (Redis). */
+  readonly pendingKills: PendingKillStore | undefined;
   close(): Promise<void>;
 }
 

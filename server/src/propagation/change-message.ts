@@ -34,6 +34,9 @@ export function parseChangeMessage(text: string): ChangeMessage | null {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
+  // The announcement of a pending kill, for direct-Redis SDKs only: replicas learn pending kills
+  // from their own channel, and must not take its revision for a committed one.
+  if ((value as { pendingKill?: unknown }).pendingKill === true) return null;
   const message = value as Partial<ChangeMessage>;
   if (
     typeof message.projectKey !== 'string' ||

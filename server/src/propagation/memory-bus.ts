@@ -6,6 +6,7 @@ import type { RevocationListener, RevocationMessage } from './revocation-message
 export class MemoryBus implements ChangeBus {
   readonly kind = 'memory' as const;
   readonly snapshots = undefined;
+  readonly pendingKills = undefined;
   readonly #listeners = new Set<ChangeMessageListener>();
   readonly #revocationListeners = new Set<RevocationListener>();
 

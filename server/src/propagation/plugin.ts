@@ -99,7 +99,13 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
     const unsubscribe = [
       bus.subscribe((message) => feeds.onMessage(message)),
       bus.onRevocation((message) => revocations.apply(message)),
+      // Kills accepted while Postgres was unreachable: served by every replica until recorded.
+      bus.pendingKills?.onChange((kills) => feeds.setPendingKills(kills)) ?? (() => {}),
       bus.onResubscribed(() => {
+        // Redis may have come back empty: put back what this replica holds, then catch up.
+        feeds.rewriteKeys();
+        publisher.wake(); // changes committed while Redis was away: publish them (and write their keys) now
+        void bus.pendingKills?.reload().catch((error) => logError('redis', error));
         void feeds.checkAll('resubscribe').catch((error) => logError('convergence', error));
         void revocations.checkStreams().catch((error) => logError('revocation', error));
       }),

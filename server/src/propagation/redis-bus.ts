@@ -1,12 +1,9 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { ChangeBus, ChangeMessageListener, SnapshotCacheStore } from './bus.js';
-import {
-  CHANGES_CHANNEL_PREFIX,
-  changesChannel,
-  parseChangeMessage,
-  snapshotKey,
-  type ChangeMessage,
-} from './change-message.js';
+import type { ChangeBus, ChangeMessageListener } from './bus.js';
+import { CHANGES_CHANNEL_PREFIX, changesChannel, parseChangeMessage, type ChangeMessage } from './change-message.js';
+import { PENDING_KILLS_CHANNEL } from './pending-kill.js';
+import { RedisPendingKills } from './redis-pending-kills.js';
+import { RetryingSnapshotStore, SET_IF_NEWER, type CommandsClient } from './redis-snapshot-store.js';
 import {
   parseRevocationMessage,
   REVOCATIONS_CHANNEL,
@@ -14,27 +11,13 @@ import {
   type RevocationMessage,
 } from './revocation-message.js';
 
-/** Stores the snapshot unless Redis holds a newer one (the first `"revision":` is the top-level one). */
-const SET_IF_NEWER = `
-local current = redis.call('GET', KEYS[1])
-if current then
-  local revision = tonumber(string.match(current, '"revision":(%d+)'))
-  if revision and revision > tonumber(ARGV[1]) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[2])
-return 1`;
-
 export interface RedisBusOptions {
   url: string;
   /** Where connection problems are reported (rate-limited by the caller's logger, if at all). */
   onError?: (error: unknown) => void;
-  /** Longest wait between reconnection attempts. */
+  /** Longest wait between reconnection attempts (default 1 s: the snapshot keys are rewritten on reconnect). */
   maxReconnectDelayMs?: number;
 }
-
-type CommandsClient = Redis & {
-  setSnapshotIfNewer(key: string, revision: number, json: string): Promise<number>;
-};
 
 /**
  * The bus of replicated deployments: Redis pub/sub on one channel per environment (and one for
@@ -44,7 +27,8 @@ type CommandsClient = Redis & {
  */
 export class RedisBus implements ChangeBus {
   readonly kind = 'redis' as const;
-  readonly snapshots: SnapshotCacheStore;
+  readonly snapshots: RetryingSnapshotStore;
+  readonly pendingKills: RedisPendingKills;
   readonly #commands: CommandsClient;
   readonly #subscriber: Redis;
   readonly #listeners = new Set<ChangeMessageListener>();
@@ -54,7 +38,7 @@ export class RedisBus implements ChangeBus {
   #closed = false;
 
   constructor(options: RedisBusOptions) {
-    const maxDelay = options.maxReconnectDelayMs ?? 2_000;
+    const maxDelay = options.maxReconnectDelayMs ?? 1_000;
     const onError = options.onError ?? (() => {});
     const common: RedisOptions = {
       retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
@@ -91,25 +75,13 @@ export class RedisBus implements ChangeBus {
     void this.#subscriber.psubscribe(`${CHANGES_CHANNEL_PREFIX}*`).catch(onError);
     void this.#subscriber.subscribe(REVOCATIONS_CHANNEL).catch(onError);
 
-    const commands = this.#commands;
-    this.snapshots = {
-      async get(projectKey, environmentKey) {
-        if (commands.status !== 'ready') return undefined;
-        try {
-          return (await commands.get(snapshotKey(projectKey, environmentKey))) ?? undefined;
-        } catch {
-          return undefined;
-        }
-      },
-      async set(projectKey, environmentKey, revision, json) {
-        if (commands.status !== 'ready') return;
-        try {
-          await commands.setSnapshotIfNewer(snapshotKey(projectKey, environmentKey), revision, json);
-        } catch {
-          // A cache: the next rebuild writes it again.
-        }
-      },
-    };
+    this.snapshots = new RetryingSnapshotStore(this.#commands);
+    const pendingKills = new RedisPendingKills(this.#commands);
+    this.pendingKills = pendingKills;
+    this.#subscriber.on('message', (channel: string, text: string) => {
+      if (channel === PENDING_KILLS_CHANNEL) pendingKills.receive(text);
+    });
+    void this.#subscriber.subscribe(PENDING_KILLS_CHANNEL).catch(onError);
   }
 
   async publish(messages: readonly ChangeMessage[]): Promise<void> {
@@ -150,6 +122,7 @@ export class RedisBus implements ChangeBus {
     this.#listeners.clear();
     this.#revocationListeners.clear();
     this.#resubscribed.clear();
+    this.snapshots.close();
     this.#subscriber.disconnect();
     this.#commands.disconnect();
   }

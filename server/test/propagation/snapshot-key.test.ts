@@ -129,8 +129,7 @@ describe('the Redis snapshot key of environments no replica holds', () => {
   it('gets a change committed while Redis was down once the outbox publishes it', async () => {
     await redis.stop(); // no persistence: Redis comes back empty
     await a.api.toggle('shop', 'checkout', 'prod', false);
-    await redis.start();
-    expect(await cached()).toBeUndefined();
+    await redis.start(); // empty; A publishes the outbox as soon as it resubscribed, so no "still missing" check
     await until(async () => {
       await a.app.propagation.publisher.drain(); // what the outbox poll does (fails until A reconnected)
       const snapshot = await cached();

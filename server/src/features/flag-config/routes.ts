@@ -2,6 +2,8 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requirePrincipal } from '../../http/auth.js';
 import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { registerDeferredKills } from './deferred-kills.js';
 import { etagOf, parseIfMatch, requireIfMatch } from './if-match.js';
 import {
   configBodySchema,
@@ -9,6 +11,7 @@ import {
   configParamsSchema,
   configResponseSchema,
   flagParamsSchema,
+  pendingKillResponseSchema,
   ifMatchHeadersSchema,
   killBodySchema,
   optionalReasonBodySchema,
@@ -31,6 +34,7 @@ function sendConfig(reply: FastifyReply, config: ConfigResponse) {
  */
 export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes });
+  const deferredKills = registerDeferredKills(app, service);
   const tags = ['flag configuration'];
   const admin = { auth: 'admin' } as const;
   const configResponses = {
@@ -152,16 +156,26 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Kill switch: turn a flag off in one environment now',
         description:
           'No If-Match: works whatever the version. The configuration before the kill is kept for restore ' +
-          '(killing a killed flag keeps the first one). `reason` is required and audited.',
+          '(killing a killed flag keeps the first one). `reason` is required and audited. ' +
+          'While the database is unreachable (with Redis): 202, the kill is kept in Redis and served to SDKs at ' +
+          'once, and recorded (audit event, revision) as soon as the database is back; 503 when Redis is down too.',
         params: configParamsSchema,
         body: killBodySchema,
-        response: configResponses,
+        response: { ...configResponses, 202: pendingKillResponseSchema },
       },
     },
     async (request, reply) => {
       const { project, flag, environment } = request.params;
       const actor = requirePrincipal(request);
-      const config = await service.kill(project, flag, environment, request.body.reason, actor);
+      const { reason } = request.body;
+      let config: ConfigResponse;
+      try {
+        config = await service.kill(project, flag, environment, reason, actor);
+      } catch (error) {
+        if (!deferredKills || !isDatabaseUnavailable(error)) throw error;
+        const input = { projectKey: project, flagKey: flag, environmentKey: environment, reason, actor };
+        return reply.code(202).send(await deferredKills.accept(input));
+      }
       return sendConfig(reply, config);
     },
   );

@@ -33,6 +33,18 @@ export const rolloutBodySchema = z.strictObject({
 /** POST …/kill: why the flag is being killed; required, it goes to the audit log. */
 export const killBodySchema = z.strictObject({ reason: reasonSchema });
 
+/** 202 of a kill accepted while the database was unreachable (see deferred-kills.ts). */
+export const pendingKillResponseSchema = z
+  .object({
+    pending: z.literal(true),
+    id: z.string().describe('Idempotency id; the audit event recorded later names it in its reason'),
+    flag: z.string(),
+    environment: z.string(),
+    acceptedAt: z.string().describe('ISO 8601'),
+    revision: z.number().int().describe('The revision SDKs are served with the kill applied'),
+  })
+  .describe('Accepted while the database is unreachable: served to SDKs now, recorded once the database is back');
+
 export const ifMatchHeadersSchema = z.object({
   'if-match': z.string().optional().describe('The ETag of the configuration being replaced, e.g. "3"'),
 });

@@ -2,6 +2,7 @@ import type { Actor } from '../../auth/principal.js';
 import type { ChangeDeps, RecordFn } from '../../changes/index.js';
 import { announceRecorded, inChangeTransaction } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { PendingKill } from '../../propagation/pending-kill.js';
 import { conflict, HttpError, notFound, preconditionFailed } from '../../http/errors.js';
 import { lockAndReadFlag, requireFlag } from '../flags/service.js';
 import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
@@ -146,6 +147,39 @@ export class FlagConfigService {
   /** Kill switch for every environment, in one transaction. */
   async killAll(projectKey: string, flagKey: string, reason: string, actor: Actor): Promise<ConfigResponse[]> {
     return this.#writeAll(projectKey, flagKey, actor, () => true, killSpec(reason));
+  }
+
+  /**
+   * Records a kill accepted while Postgres was unreachable (see deferred-kills.ts) exactly like
+   * `kill`, with `auditReason` (which names the kill's id), unless it was recorded before: the check
+   * and the write run in one transaction holding an advisory lock on the id, so two replicas can
+   * never both record it. False when it had been recorded (nothing written).
+   */
+  async recordPendingKill(kill: PendingKill, auditReason: string): Promise<boolean> {
+    const { projectKey, flagKey, environmentKey } = kill;
+    return this.#queue.run(queueKey(projectKey, flagKey), async () => {
+      const {
+        project,
+        flag: found,
+        environment,
+      } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
+      return inChangeTransaction(this.deps, async (tx, record) => {
+        await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`switchyard:pending-kill:${kill.id}`}))::text AS locked`;
+        const recorded = await tx.$queryRaw<unknown[]>`
+          SELECT 1 FROM audit_events
+          WHERE project_id = ${project.id}::uuid AND target_type = 'flag_config' AND target_key = ${flagKey}
+            AND action = 'flag_config.killed' AND reason LIKE ${`%${kill.id}%`}
+          LIMIT 1`;
+        if (recorded.length > 0) return false;
+        const flag = await lockAndReadFlagForShare(tx, found.id);
+        if (!flag) throw notFound(`Flag '${found.key}' not found`);
+        const current = await lockAndReadConfig(tx, flag.id, environment.id);
+        if (!current) throw missingConfig(flag.key, environment.key);
+        const spec = { ...killSpec(kill.reason), reason: auditReason };
+        await applyWrite(tx, record, { actor: kill.actor, project, flag, environment, current, spec });
+        return true;
+      });
+    });
   }
 
   /** Brings back the configuration from before the kill; 409 when the flag is not killed there. */

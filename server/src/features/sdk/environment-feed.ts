@@ -1,36 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
 import { clientPatches, patchesBetween } from './patches.js';
 import type { BuiltSnapshot, ChangedEntries, RevisionHint } from './snapshot-builder.js';
+import { feedState, type FeedState } from './feed-state.js';
 import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
 
-/**
- * One environment's current snapshot on this replica, in both views, with ready-to-send encodings.
- * Each encoding is made on first use and kept for the revision: a revision nobody fetches whole
- * (a burst of writes, streams that only need patches) costs no serialization of the snapshot.
- */
-export interface FeedState {
-  revision: number;
-  snapshot: Snapshot;
-  client: Snapshot;
-  /** Snapshot JSON of a view (the shared cache stores the server one). */
-  json(view: StreamView): string;
-  /** The /sdk/snapshot body of a view, encoded once (no 80 KB UTF-8 encode per request). */
-  body(view: StreamView): Buffer;
-  /** The gzip of `body(view)`. */
-  gzip(view: StreamView): Buffer;
-  /** The `put` frame of a view. */
-  put(view: StreamView): string;
-}
-
-/** `make(view)` run at most once per view. */
-function perView<T>(make: (view: StreamView) => T): (view: StreamView) => T {
-  const made: Partial<Record<StreamView, T>> = {};
-  return (view) => (made[view] ??= make(view));
-}
+export type { FeedState } from './feed-state.js';
 
 /** The patch of one revision, as frames per view. */
 interface FeedEvent {
@@ -67,6 +44,8 @@ export interface FeedDeps {
   onKeys(feed: EnvironmentFeed): void;
   /** The environment was deleted. */
   onGone(feed: EnvironmentFeed): void;
+  /** The snapshot to serve instead of `snapshot` (pending kills applied, see kill-overlay.ts), if any. */
+  overlay?(snapshot: Snapshot): Snapshot | undefined;
 }
 
 /**
@@ -80,6 +59,10 @@ export class EnvironmentFeed {
   environmentKey: string | undefined;
   readonly #deps: FeedDeps;
   #state: FeedState | undefined;
+  /** What SDKs get instead of `#state` while pending kills apply to it (kill-overlay.ts). */
+  #served: FeedState | undefined;
+  /** The streams were last sent `#served` (so a change must send them a put, not patches). */
+  #overlaidStreams = false;
   /** Highest revision known to exist (announced or read), maybe ahead of `#state`. */
   #known = 0;
   #refreshing: Promise<void> | undefined;
@@ -99,6 +82,11 @@ export class EnvironmentFeed {
 
   get state(): FeedState | undefined {
     return this.#state;
+  }
+
+  /** The state SDKs are served: `state` with the pending kills applied, when any apply. */
+  get served(): FeedState | undefined {
+    return this.#served ?? this.#state;
   }
 
   get connections(): ReadonlySet<SseConnection> {
@@ -210,7 +198,9 @@ export class EnvironmentFeed {
     });
     this.#connections.add(connection);
     metrics.streams.inc(labels);
-    if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
+    if (this.#served) {
+      connection.send(this.#served.revision, this.#served.put(view));
+    } else if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
       connection.revision = lastEventId;
       for (const event of this.#ring) {
         if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
@@ -219,6 +209,26 @@ export class EnvironmentFeed {
       connection.send(state.revision, state.put(view));
     }
     return connection;
+  }
+
+  /**
+   * The pending kills changed: serve (and store in the shared key) the snapshot with the ones that
+   * apply now. Streams get the result as a `put`, which SDKs take whatever its revision.
+   */
+  refreshOverlay(): void {
+    const state = this.#state;
+    if (!state || this.#gone) return;
+    const before = this.#served;
+    this.#served = this.#overlaid(state);
+    if (before === this.#served) return;
+    if (before && this.#served && before.json('server') === this.#served.json('server')) return;
+    this.#sendServed();
+    this.#writeCache();
+  }
+
+  /** Writes the current snapshot to the shared key again (Redis came back, maybe empty). */
+  rewriteKey(): void {
+    if (!this.#gone) this.#writeCache();
   }
 
   /** Writes `frame` (a heartbeat) to every stream. */
@@ -350,14 +360,19 @@ export class EnvironmentFeed {
 
     const first = events[0]!.revision;
     const state = this.#state!;
-    for (const connection of this.#connections) {
-      if (connection.revision < first - 1) {
-        connection.send(state.revision, state.put(connection.view));
-        continue;
-      }
-      for (const event of events) {
-        if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
-          break;
+    // Streams that hold (or are to get) pending kills are sent the whole served snapshot instead.
+    if (this.#served || this.#overlaidStreams) {
+      this.#sendServed();
+    } else {
+      for (const connection of this.#connections) {
+        if (connection.revision < first - 1) {
+          connection.send(state.revision, state.put(connection.view));
+          continue;
+        }
+        for (const event of events) {
+          if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
+            break;
+          }
         }
       }
     }
@@ -371,30 +386,31 @@ export class EnvironmentFeed {
   #reset(snapshot: Snapshot): void {
     this.#install(snapshot, toClientSnapshot(snapshot));
     this.#ring = [];
-    const state = this.#state!;
-    for (const connection of this.#connections) connection.send(state.revision, state.put(connection.view));
+    this.#sendServed();
     this.#writeCache();
   }
 
   #install(snapshot: Snapshot, client: Snapshot, serverJson?: string): void {
-    const json = perView((view) =>
-      view === 'server' ? (serverJson ?? JSON.stringify(snapshot)) : JSON.stringify(client),
-    );
-    const body = perView((view) => Buffer.from(json(view)));
-    this.#state = {
-      revision: snapshot.revision,
-      snapshot,
-      client,
-      json,
-      body,
-      gzip: perView((view) => gzipSync(body(view))),
-      put: perView((view) => sseEvent('put', snapshot.revision, json(view))),
-    };
+    this.#state = feedState(snapshot, client, serverJson);
+    this.#served = this.#overlaid(this.#state);
     if (snapshot.revision > this.#known) this.#known = snapshot.revision;
   }
 
+  #overlaid(state: FeedState): FeedState | undefined {
+    const overlaid = this.#deps.overlay?.(state.snapshot);
+    return overlaid && feedState(overlaid, toClientSnapshot(overlaid));
+  }
+
+  /** Sends every stream the whole snapshot it is to be served now. */
+  #sendServed(): void {
+    const served = this.served;
+    if (!served) return;
+    for (const connection of this.#connections) connection.send(served.revision, served.put(connection.view));
+    this.#overlaidStreams = this.#served !== undefined;
+  }
+
   #writeCache(): void {
-    const state = this.#state;
+    const state = this.served;
     const cache = this.#deps.cache;
     if (!state || !cache) return;
     void cache.set(state.snapshot.projectKey, state.snapshot.environmentKey, state.revision, state.json('server'));

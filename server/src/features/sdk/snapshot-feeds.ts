@@ -3,7 +3,9 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ChangeMessage } from '../../propagation/change-message.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
-import { EnvironmentFeed, type NoticeCause } from './environment-feed.js';
+import type { PendingKill } from '../../propagation/pending-kill.js';
+import { EnvironmentFeed, type FeedState, type NoticeCause } from './environment-feed.js';
+import { applyPendingKills } from './kill-overlay.js';
 import { buildChangedEntries, buildSnapshot, readRevisions } from './snapshot-builder.js';
 import { HEARTBEAT_FRAME } from './sse-connection.js';
 
@@ -27,6 +29,8 @@ export class SnapshotFeeds {
   readonly #options: Required<Omit<SnapshotFeedsOptions, 'cache'>> & { cache: SnapshotCacheStore | undefined };
   readonly #feeds = new Map<string, EnvironmentFeed>();
   readonly #byKeys = new Map<string, EnvironmentFeed>();
+  /** Kills accepted while Postgres was unreachable, applied to what every feed serves. */
+  #pendingKills: readonly PendingKill[] = [];
 
   constructor(options: SnapshotFeedsOptions) {
     this.#options = {
@@ -62,10 +66,24 @@ export class SnapshotFeeds {
           this.#byKeys.set(keysOf(known.projectKey!, known.environmentKey!), known);
         },
         onGone: (gone) => this.#forget(gone),
+        overlay: (snapshot) =>
+          this.#pendingKills.length === 0 ? undefined : applyPendingKills(snapshot, this.#pendingKills),
       });
       this.#feeds.set(environmentId, feed);
     }
     return feed;
+  }
+
+  /** The pending kills changed (see kill-overlay.ts): every feed serves them from now on. */
+  setPendingKills(kills: readonly PendingKill[]): void {
+    this.#pendingKills = kills;
+    for (const feed of this.#feeds.values()) feed.refreshOverlay();
+  }
+
+  /** What this replica serves for an environment it holds (pending kills applied), by keys. */
+  servedByKeys(projectKey: string, environmentKey: string): FeedState | undefined {
+    const feed = this.#byKeys.get(keysOf(projectKey, environmentKey));
+    return feed && !feed.gone ? feed.served : undefined;
   }
 
   /** A bus message: the environment's feed (if this replica has one) reloads. */
@@ -126,6 +144,15 @@ export class SnapshotFeeds {
   holdsKeyAt(environmentId: string, revision: number): boolean {
     const feed = this.#feeds.get(environmentId);
     return feed !== undefined && feed.state !== undefined && !feed.gone && feed.knownRevision >= revision;
+  }
+
+  /**
+   * Writes every snapshot this replica holds to the shared snapshot key again (check-and-set on the
+   * revision, so never over a newer one): after a Redis outage the keys may be missing (a restart
+   * without persistence) or older, and no change need come to rewrite them.
+   */
+  rewriteKeys(): void {
+    for (const feed of this.#feeds.values()) if (feed.state) feed.rewriteKey();
   }
 
   #forget(feed: EnvironmentFeed): void {

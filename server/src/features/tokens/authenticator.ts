@@ -1,6 +1,8 @@
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { Principal } from '../../auth/principal.js';
+import { ActiveTokens, principalOf } from './active-tokens.js';
 import { hashesEqual, hashTokenSecret } from './token-secret.js';
 
 export interface TokenAuthenticatorOptions {
@@ -33,6 +35,8 @@ export class TokenAuthenticator implements Authenticator {
   readonly #pendingTouches = new Set<Promise<unknown>>();
   /** Bumped by every eviction: a lookup that started before one must not cache what it read. */
   #evictions = 0;
+  /** Every active token, for when Postgres is unreachable (see ActiveTokens). */
+  readonly #active: ActiveTokens;
 
   constructor(prisma: PrismaClient, options: TokenAuthenticatorOptions = {}) {
     this.#prisma = prisma;
@@ -40,33 +44,38 @@ export class TokenAuthenticator implements Authenticator {
     this.#touchIntervalMs = options.touchIntervalMs ?? 60_000;
     this.#onError = options.onError ?? (() => {});
     this.#now = options.now ?? Date.now;
+    this.#active = new ActiveTokens(prisma, { onError: this.#onError });
   }
 
   /** The principal for `secret`, or null when it is unknown or revoked. */
   async authenticate(secret: string): Promise<Principal | null> {
     const hash = hashTokenSecret(secret);
     const now = this.#now();
+    this.#active.refreshIfStale(now);
     const cached = this.#cache.get(hash);
     if (cached && cached.expiresAt > now) {
       this.#touch(cached.principal.id, now);
       return cached.principal;
     }
     const evictions = this.#evictions;
-    const row = await this.#prisma.apiToken.findUnique({ where: { hash } });
+    let row;
+    try {
+      row = await this.#prisma.apiToken.findUnique({ where: { hash } });
+    } catch (error) {
+      // Postgres unreachable: a token this instance verified before, or one that was active at the
+      // last read of the list, keeps working (nobody can revoke it while the database is down);
+      // anything else gets 503.
+      const known = cached?.principal ?? this.#active.get(hash);
+      if (known && isDatabaseUnavailable(error)) return known;
+      throw error;
+    }
     // The lookup matched on the hash already; the constant-time comparison keeps it that way even
     // if the lookup ever becomes a prefix or case-insensitive match.
     if (!row || row.revokedAt !== null || !hashesEqual(row.hash, hash)) {
       this.#cache.delete(hash);
       return null;
     }
-    const principal: Principal = {
-      kind: 'token',
-      id: row.id,
-      display: row.name,
-      tokenKind: row.kind,
-      ...(row.projectId === null ? {} : { projectId: row.projectId }),
-      ...(row.environmentId === null ? {} : { environmentId: row.environmentId }),
-    };
+    const principal = principalOf(row);
     if (this.#cache.size >= MAX_CACHE_ENTRIES) this.#cache.clear();
     if (evictions === this.#evictions) this.#cache.set(hash, { principal, expiresAt: now + this.#cacheTtlMs });
     this.#touch(row.id, now);
@@ -77,6 +86,7 @@ export class TokenAuthenticator implements Authenticator {
   invalidate(): void {
     this.#evictions++;
     this.#cache.clear();
+    this.#active.clear();
   }
 
   /**
@@ -88,6 +98,7 @@ export class TokenAuthenticator implements Authenticator {
     const tokenIds = new Set(revoked.tokenIds);
     const environmentIds = new Set(revoked.environmentIds);
     this.#evictions++;
+    this.#active.evict(tokenIds, environmentIds);
     for (const [hash, { principal }] of this.#cache) {
       const environmentId = principal.environmentId;
       if (tokenIds.has(principal.id) || (environmentId !== undefined && environmentIds.has(environmentId))) {
@@ -98,7 +109,7 @@ export class TokenAuthenticator implements Authenticator {
 
   /** Waits for background `lastUsedAt` writes (call before closing the database). */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.#pendingTouches]);
+    await Promise.allSettled([...this.#pendingTouches, this.#active.idle()]);
   }
 
   #touch(tokenId: string, now: number): void {
