@@ -54,7 +54,10 @@ describe('GET /metrics with SWITCHYARD_METRICS_TOKEN', () => {
     ['a wrong token', { authorization: 'Bearer not-the-metrics-token' }],
     ['an admin token', undefined],
   ])('answers 401 in the error shape to %s', async (_what, headers) => {
-    const admin = await server.api.request<{ secret: string }>('POST', '/tokens', { name: 'a', kind: 'admin' });
+    const admin = await server.api.request<{ secret: string }>('POST', '/tokens', {
+      name: `admin for ${_what}`, // active token names are unique
+      kind: 'admin',
+    });
     const response = await fetch(`${server.baseUrl}/metrics`, {
       headers: headers ?? { authorization: `Bearer ${admin.secret}` },
     });
