@@ -22,6 +22,7 @@ import { auditRoutes } from './features/audit/routes.js';
 import { flagConfigRoutes } from './features/flag-config/routes.js';
 import { flagsRoutes } from './features/flags/routes.js';
 import { healthRoutes } from './features/health/routes.js';
+import { OFREP_PREFIX, ofrepRoutes } from './features/ofrep/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
@@ -161,5 +162,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
     { prefix: API_PREFIX },
   );
+  // OpenFeature's remote evaluation protocol fixes its own paths; it authenticates like the SDK routes.
+  await app.register(ofrepRoutes, { prefix: OFREP_PREFIX, tokenAuth, authFailures });
   return app;
 }

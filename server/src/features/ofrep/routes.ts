@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { compileSnapshot, type CompiledSnapshot, type Snapshot } from '@switchyard/core';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registerAuth } from '../../http/auth.js';
+import type { AuthFailureLimit } from '../../http/auth-failure-limit.js';
+import { HttpError } from '../../http/errors.js';
+import type { TokenAuthenticator } from '../tokens/authenticator.js';
+import { matchesEtag } from '../sdk/routes.js';
+import { sdkPrincipal } from '../sdk/sdk-principal.js';
+import { OFREP_BODY_LIMIT, ofrepRequestSchema, toEvaluationContext } from './context.js';
+import { installOfrepErrors, ofrepErrorSchema } from './errors.js';
+import { evaluateAll, evaluateOne, ofrepStatus } from './mapping.js';
+
+/** Where OFREP lives: its paths are fixed by the protocol, outside /api/v1. */
+export const OFREP_PREFIX = '/ofrep/v1';
+
+export interface OfrepRoutesOptions {
+  tokenAuth: TokenAuthenticator;
+  authFailures?: AuthFailureLimit;
+}
+
+const successSchema = z
+  .object({
+    key: z.string(),
+    value: z.unknown().describe("The served variant's value (boolean, string, number or JSON)"),
+    reason: z.string().describe('STATIC, TARGETING_MATCH, SPLIT, DEFAULT, DISABLED or PREREQUISITE_FAILED'),
+    variant: z.string().optional(),
+    metadata: z.record(z.string(), z.string()).optional().describe('`ruleId` when a rule matched'),
+  })
+  .describe('OFREP evaluation success');
+
+const bulkSchema = z
+  .object({ flags: z.array(z.union([successSchema, ofrepErrorSchema])) })
+  .describe("Every flag the token's view holds, evaluated for the context");
+
+const errors = { 401: ofrepErrorSchema, 403: ofrepErrorSchema, 429: ofrepErrorSchema, 503: ofrepErrorSchema };
+
+const AUTH_TEXT =
+  'Authenticate with a server or client SDK token as `Authorization: Bearer <token>` or `X-API-Key: <token>`; ' +
+  "the environment is the token's. Client tokens see only client-side flags: any other key is FLAG_NOT_FOUND, " +
+  'exactly like a flag that does not exist. ';
+
+/** A compiled view of a snapshot, made once per snapshot object (that is, per revision and view). */
+interface CompiledView {
+  compiled: CompiledSnapshot;
+  keys: string[];
+}
+
+/**
+ * The OpenFeature Remote Evaluation Protocol (OFREP), so any OpenFeature SDK with an OFREP provider
+ * can use Switchyard: POST /ofrep/v1/evaluate/flags/{key} (one flag) and POST
+ * /ofrep/v1/evaluate/flags (every flag, ETag / If-None-Match). A thin adapter: it evaluates with
+ * `@switchyard/core` against this replica's snapshot cache (`app.propagation.feeds`, as the SDK
+ * routes read it), in the client view for client tokens, and answers errors in OFREP's shape.
+ * Register it with `{ prefix: OFREP_PREFIX }`; it installs its own authentication.
+ */
+export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app, options) => {
+  const tags = ['ofrep'];
+  const { feeds } = app.propagation;
+  const views = new WeakMap<Snapshot, CompiledView>();
+
+  // OFREP names two ways to send a key: `Authorization: Bearer` and `X-API-Key`. The latter is
+  // handed to the regular authentication as the former (this hook runs before it).
+  app.addHook('onRequest', async (request) => {
+    const apiKey = request.headers['x-api-key'];
+    if (request.headers.authorization === undefined && typeof apiKey === 'string' && apiKey !== '') {
+      request.headers.authorization = `Bearer ${apiKey}`;
+    }
+  });
+  registerAuth(app, options.tokenAuth, options.authFailures);
+  installOfrepErrors(app);
+
+  /** The compiled snapshot of the caller's view (client view for client tokens). */
+  async function viewOf(environmentId: string, client: boolean): Promise<CompiledView> {
+    const feed = feeds.feed(environmentId);
+    const state = await feed.ready().catch((error: unknown) => {
+      app.log.error({ err: error }, 'could not load snapshot');
+      throw new HttpError(503, 'The flags could not be loaded; retry shortly');
+    });
+    if (!state || feed.gone) throw new HttpError(404, "This token's environment no longer exists");
+    const snapshot = client ? state.client : state.snapshot;
+    let view = views.get(snapshot);
+    if (!view) {
+      view = { compiled: compileSnapshot(snapshot), keys: snapshot.flags.map((flag) => flag.key) };
+      views.set(snapshot, view);
+    }
+    return view;
+  }
+
+  app.post(
+    '/evaluate/flags/:key',
+    {
+      config: { auth: 'sdk' },
+      bodyLimit: OFREP_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'OFREP: evaluate one flag',
+        description:
+          AUTH_TEXT +
+          'Answers 200 with `value`, `variant`, `reason` and `metadata.ruleId`; 404 FLAG_NOT_FOUND; 400 INVALID_CONTEXT ' +
+          'for a context Switchyard cannot read (not an object, nested values, over 64 KiB); 400 GENERAL when the ' +
+          "flag's configuration fails to evaluate. Errors of this scope use OFREP's body `{ key, errorCode, errorDetails }`.",
+        params: z.object({ key: z.string().describe('The flag key') }),
+        body: ofrepRequestSchema,
+        response: { 200: successSchema, 400: ofrepErrorSchema, 404: ofrepErrorSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const principal = sdkPrincipal(request);
+      const { compiled } = await viewOf(principal.environmentId, principal.kind === 'client');
+      const evaluation = evaluateOne(compiled, request.params.key, toEvaluationContext(request.body));
+      return reply.code(ofrepStatus(evaluation)).send(evaluation);
+    },
+  );
+
+  app.post(
+    '/evaluate/flags',
+    {
+      config: { auth: 'sdk' },
+      bodyLimit: OFREP_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'OFREP: evaluate every flag',
+        description:
+          AUTH_TEXT +
+          "Evaluates every flag of the token's view for the context, in `flags` (each a success or a failure " +
+          'with its `key`). The ETag is a hash of the answer, so it changes exactly when a result for this context ' +
+          'changes; send it back as If-None-Match for a 304. 400 INVALID_CONTEXT as for one flag, with ' +
+          "OFREP's bulk body `{ errorCode, errorDetails }`.",
+        body: ofrepRequestSchema,
+        response: { 200: bulkSchema, 400: ofrepErrorSchema, 404: ofrepErrorSchema, ...errors },
+      },
+    },
+    async (request, typedReply) => {
+      // The answer is sent pre-serialized (or empty, 304): not the object the response schema types.
+      const reply = typedReply as FastifyReply;
+      const principal = sdkPrincipal(request);
+      const { compiled, keys } = await viewOf(principal.environmentId, principal.kind === 'client');
+      const body = Buffer.from(
+        JSON.stringify({ flags: evaluateAll(compiled, keys, toEvaluationContext(request.body)) }),
+      );
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+      void reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      // Already JSON: a Buffer goes out as is (the response schema documents it).
+      return reply.type('application/json; charset=utf-8').send(body);
+    },
+  );
+};
