@@ -205,6 +205,11 @@ describe('bulk evaluation', () => {
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
     expect(again.headers.etag).toBe(etag);
+    // Another tag for the same context: the whole answer again, with the current ETag.
+    const stale = await ofrep('/evaluate/flags', { token: 'client', body, headers: { 'if-none-match': '"stale"' } });
+    expect(stale.status).toBe(200);
+    expect(stale.text).toBe(first.text);
+    expect(stale.headers.etag).toBe(etag);
 
     // A context with other results: another ETag, and the old one does not match.
     const sweden = await ofrep('/evaluate/flags', {

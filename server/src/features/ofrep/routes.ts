@@ -42,11 +42,23 @@ const AUTH_TEXT =
   "the environment is the token's. Client tokens see only client-side flags: any other key is FLAG_NOT_FOUND, " +
   'exactly like a flag that does not exist. ';
 
+/**
+ * Bulk ETags remembered per view, by context: evaluation is a pure function of the two, so a poll
+ * repeating its context and ETag is answered 304 without evaluating. Bounded (a client key is
+ * public and contexts are the caller's choice): when full it starts over. The memory goes with
+ * the view, at the next revision.
+ */
+const MAX_ETAGS_PER_VIEW = 10_000;
+
 /** A compiled view of a snapshot, made once per snapshot object (that is, per revision and view). */
 interface CompiledView {
   compiled: CompiledSnapshot;
   keys: string[];
+  /** Bulk ETag by hash of the Switchyard context (see MAX_ETAGS_PER_VIEW). */
+  etags: Map<string, string>;
 }
+
+const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('base64url').slice(0, 32);
 
 /**
  * The OpenFeature Remote Evaluation Protocol (OFREP), so any OpenFeature SDK with an OFREP provider
@@ -83,7 +95,7 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
     const snapshot = client ? state.client : state.snapshot;
     let view = views.get(snapshot);
     if (!view) {
-      view = { compiled: compileSnapshot(snapshot), keys: snapshot.flags.map((flag) => flag.key) };
+      view = { compiled: compileSnapshot(snapshot), keys: snapshot.flags.map((flag) => flag.key), etags: new Map() };
       views.set(snapshot, view);
     }
     return view;
@@ -137,13 +149,21 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
       // The answer is sent pre-serialized (or empty, 304): not the object the response schema types.
       const reply = typedReply as FastifyReply;
       const principal = sdkPrincipal(request);
-      const { compiled, keys } = await viewOf(principal.environmentId, principal.kind === 'client');
-      const body = Buffer.from(
-        JSON.stringify({ flags: evaluateAll(compiled, keys, toEvaluationContext(request.body)) }),
-      );
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+      const view = await viewOf(principal.environmentId, principal.kind === 'client');
+      const context = toEvaluationContext(request.body);
+      const ifNoneMatch = request.headers['if-none-match'];
+      // A poll with the ETag this view gave this context before: 304 without evaluating again.
+      const contextKey = hash(JSON.stringify(context));
+      const known = view.etags.get(contextKey);
+      if (known !== undefined && matchesEtag(ifNoneMatch, known)) {
+        return reply.header('etag', known).header('cache-control', 'no-cache').code(304).send();
+      }
+      const body = Buffer.from(JSON.stringify({ flags: evaluateAll(view.compiled, view.keys, context) }));
+      const etag = `"${hash(body)}"`;
+      if (view.etags.size >= MAX_ETAGS_PER_VIEW) view.etags.clear();
+      view.etags.set(contextKey, etag);
       void reply.header('etag', etag).header('cache-control', 'no-cache');
-      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      if (matchesEtag(ifNoneMatch, etag)) return reply.code(304).send();
       // Already JSON: a Buffer goes out as is (the response schema documents it).
       return reply.type('application/json; charset=utf-8').send(body);
     },
