@@ -234,3 +234,27 @@ describe('bulk evaluation', () => {
     expect((await t.api('POST', `${CONFIG}/on`, {})).status).toBe(200);
   });
 });
+
+describe('failed authentications', () => {
+  it('past the limit, an address gets 429 with Retry-After in the OFREP shape', async () => {
+    const limited = await createTestApp({ authFailureLimit: 2 });
+    try {
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof limited.app.inject>> | undefined;
+      for (let i = 0; i < 4; i++) {
+        last = await limited.app.inject({
+          method: 'POST',
+          url: '/ofrep/v1/evaluate/flags',
+          headers: { authorization: 'Bearer sy_client_guess', 'content-type': 'application/json' },
+          payload: '{}',
+        });
+        statuses.push(last.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 429, 429]);
+      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+      expect(last!.json()).toStrictEqual({ errorCode: 'GENERAL', errorDetails: expect.stringMatching(/retry/i) });
+    } finally {
+      await limited.close();
+    }
+  });
+});
