@@ -95,6 +95,13 @@ describe('single flag evaluation', () => {
     expect(answer.body.value).toBe(false);
   });
 
+  it("takes a bare token in Authorization (as the OFREP providers' examples send it)", async () => {
+    const answer = await ofrep('/evaluate/flags/banner', { token: null, headers: { authorization: tokens.server } });
+    expect(answer.status).toBe(200);
+    const wrong = await ofrep('/evaluate/flags/banner', { token: null, headers: { authorization: 'sy_server_nope' } });
+    expect(wrong.status).toBe(401);
+  });
+
   it('an unknown flag is 404 FLAG_NOT_FOUND', async () => {
     const answer = await ofrep('/evaluate/flags/nope');
     expect(answer.status).toBe(404);

@@ -13,6 +13,9 @@ import { OFREP_BODY_LIMIT, ofrepRequestSchema, toEvaluationContext } from './con
 import { installOfrepErrors, ofrepErrorSchema } from './errors.js';
 import { evaluateAll, evaluateOne, ofrepStatus } from './mapping.js';
 
+/** A Switchyard token without an auth scheme. */
+const BARE_TOKEN = /^ *sy_[a-z]+_\S+ *$/;
+
 /** Where OFREP lives: its paths are fixed by the protocol, outside /api/v1. */
 export const OFREP_PREFIX = '/ofrep/v1';
 
@@ -38,7 +41,8 @@ const bulkSchema = z
 const errors = { 401: ofrepErrorSchema, 403: ofrepErrorSchema, 429: ofrepErrorSchema, 503: ofrepErrorSchema };
 
 const AUTH_TEXT =
-  'Authenticate with a server or client SDK token as `Authorization: Bearer <token>` or `X-API-Key: <token>`; ' +
+  'Authenticate with a server or client SDK token as `Authorization: Bearer <token>` or `X-API-Key: <token>` ' +
+  '(a bare `Authorization: <token>` is taken too); ' +
   "the environment is the token's. Client tokens see only client-side flags: any other key is FLAG_NOT_FOUND, " +
   'exactly like a flag that does not exist. ';
 
@@ -73,12 +77,16 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
   const { feeds } = app.propagation;
   const views = new WeakMap<Snapshot, CompiledView>();
 
-  // OFREP names two ways to send a key: `Authorization: Bearer` and `X-API-Key`. The latter is
-  // handed to the regular authentication as the former (this hook runs before it).
+  // OFREP names two ways to send a key: `Authorization: Bearer` and `X-API-Key`; and the OFREP
+  // providers' own examples put a bare key in `Authorization`. Both others are handed to the
+  // regular authentication as `Bearer` (this hook runs before it).
   app.addHook('onRequest', async (request) => {
+    const { authorization } = request.headers;
     const apiKey = request.headers['x-api-key'];
-    if (request.headers.authorization === undefined && typeof apiKey === 'string' && apiKey !== '') {
+    if (authorization === undefined && typeof apiKey === 'string' && apiKey !== '') {
       request.headers.authorization = `Bearer ${apiKey}`;
+    } else if (authorization !== undefined && BARE_TOKEN.test(authorization)) {
+      request.headers.authorization = `Bearer ${authorization.trim()}`;
     }
   });
   registerAuth(app, options.tokenAuth, options.authFailures);
