@@ -22,6 +22,8 @@ import { auditRoutes } from './features/audit/routes.js';
 import { flagConfigRoutes } from './features/flag-config/routes.js';
 import { flagsRoutes } from './features/flags/routes.js';
 import { healthRoutes } from './features/health/routes.js';
+import { ofrepErrorResponse } from './features/ofrep/errors.js';
+import { OFREP_PREFIX, ofrepRoutes } from './features/ofrep/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
@@ -109,7 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: !verbose }),
     schemaController: { compilersFactory: ZOD_COMPILERS },
     ...serverOptions(config),
-    ...frameworkErrorOptions,
+    ...frameworkErrorOptions([{ prefix: OFREP_PREFIX, body: (status, error) => ofrepErrorResponse(status, error) }]),
   }).withTypeProvider<ZodTypeProvider>();
   installContentTypes(app);
   installInputGuard(app);
@@ -163,5 +165,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
     { prefix: API_PREFIX },
   );
+  // OpenFeature's remote evaluation protocol fixes its own paths; it authenticates like the SDK routes.
+  await app.register(ofrepRoutes, { prefix: OFREP_PREFIX, tokenAuth, authFailures });
   return app;
 }

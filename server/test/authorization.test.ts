@@ -19,6 +19,7 @@ const ROUTE_RULES: readonly { pattern: RegExp; access: Access }[] = [
   { pattern: /^\/(healthz|readyz|metrics)$/, access: 'public' },
   { pattern: /^\/docs(\/.*)?$/, access: 'public' },
   { pattern: /^\/api\/v1\/sdk\//, access: 'sdk' },
+  { pattern: /^\/ofrep\/v1\//, access: 'sdk' },
   { pattern: /^\/api\/v1\//, access: 'admin' },
 ];
 
@@ -74,6 +75,7 @@ const PARAMS: Record<string, string> = {
   flag: 'gate',
   segment: 'crowd',
   ruleId: 'r1',
+  key: 'gate',
   id: '00000000-0000-4000-8000-000000000000',
   '*': 'index.html',
 };

@@ -296,12 +296,21 @@ async function check(method: string, { url, body, headers }: FuzzRequest): Promi
   }
   expect(response.headers['content-type'], label).toMatch(/^application\/json/);
   const error = response.json<Record<string, unknown>>();
-  expect(
-    Object.keys(error).filter((key) => !['error', 'message', 'details'].includes(key)),
-    label,
-  ).toEqual([]);
-  expect(error['error'], label).toMatch(/^[a-z_]+$/);
-  expect(typeof error['message'] === 'string' && error['message'] !== '', label).toBe(true);
+  if (url.startsWith('/ofrep/')) {
+    // OFREP's own error body: { key?, errorCode, errorDetails? } (features/ofrep/errors.ts).
+    expect(
+      Object.keys(error).filter((key) => !['key', 'errorCode', 'errorDetails'].includes(key)),
+      label,
+    ).toEqual([]);
+    expect(error['errorCode'], label).toMatch(/^[A-Z_]+$/);
+  } else {
+    expect(
+      Object.keys(error).filter((key) => !['error', 'message', 'details'].includes(key)),
+      label,
+    ).toEqual([]);
+    expect(error['error'], label).toMatch(/^[a-z_]+$/);
+    expect(typeof error['message'] === 'string' && error['message'] !== '', label).toBe(true);
+  }
   expect(await databaseFingerprint(t), `${label} changed the database`).toBe(before);
 }
 

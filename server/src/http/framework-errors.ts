@@ -11,32 +11,50 @@ import { badRequest, toErrorResponse, type ErrorBody } from './errors.js';
  *   431; malformed requests such as bad chunked encoding: 400; a request too slow to arrive: 408),
  *   where there is no request object, so the response is written to the socket by hand.
  */
-export const frameworkErrorOptions = {
-  frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-    const refusal =
-      error.code === 'FST_ERR_BAD_URL'
-        ? badRequest('Invalid request: URL path: is not valid percent-encoded UTF-8')
-        : error;
-    const { statusCode, body } = toErrorResponse(refusal);
-    request.log.debug({ err: error }, 'request rejected');
-    return reply.code(statusCode).send(body);
-  },
-  clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
-    // A connection reset: nobody is left to answer.
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const [statusCode, body] = clientErrorResponse(error);
-    // As Node does: answer only when no response to a request on this socket has started.
-    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (socket.writable && !inFlight?.headersSent) {
-      const text = JSON.stringify(body);
-      socket.write(
-        `HTTP/1.1 ${statusCode} ${STATUS_TEXT[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-          `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-      );
-    }
-    socket.destroy(error);
-  },
-} satisfies Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'>;
+/**
+ * A part of the URL space with an error body of its own (OFREP under `/ofrep/v1`): errors found
+ * before routing are answered in that shape too.
+ */
+export interface ScopedErrorBody {
+  prefix: string;
+  body(statusCode: number, error: ErrorBody): { statusCode: number; body: unknown };
+}
+
+export function frameworkErrorOptions(scoped: readonly ScopedErrorBody[] = []) {
+  return {
+    frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+      const refusal =
+        error.code === 'FST_ERR_BAD_URL'
+          ? badRequest('Invalid request: URL path: is not valid percent-encoded UTF-8')
+          : error;
+      const { statusCode, body } = toErrorResponse(refusal);
+      request.log.debug({ err: error }, 'request rejected');
+      const scope = scoped.find(({ prefix }) => request.url.startsWith(prefix));
+      if (scope) {
+        const answer = scope.body(statusCode, body);
+        return reply.code(answer.statusCode).send(answer.body);
+      }
+      return reply.code(statusCode).send(body);
+    },
+    clientErrorHandler,
+  } satisfies Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'>;
+}
+
+function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A connection reset: nobody is left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [statusCode, body] = clientErrorResponse(error);
+  // As Node does: answer only when no response to a request on this socket has started.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const text = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_TEXT[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy(error);
+}
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',

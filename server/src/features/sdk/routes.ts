@@ -160,7 +160,7 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
 }
 
 /** If-None-Match: a list of (possibly weak) tags, or `*`. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
+export function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const trimmed = tag.trim();
