@@ -7,7 +7,7 @@ import {
 } from '@switchyard/core';
 import { typeOfDefault } from '@switchyard/core/client-api';
 import { createEmitter, createSnapshotStore, type Listener } from '@switchyard/core/sync';
-import { connect } from './connection.js';
+import { connect, problem } from './connection.js';
 import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
 
 /** `getValue`'s overloads: the default's type is the type of the answer. */
@@ -72,7 +72,8 @@ export interface BrowserClient {
  * if (client.isEnabled('new-checkout')) renderNewCheckout();
  */
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
-  const url = options.url.replace(/\/+$/, '');
+  // One URL or several; none when offline.
+  const urls = [options.url].flat() as string[];
   const store = createSnapshotStore();
   // An application listener threw: report it (as an unhandled rejection) without breaking the client.
   const events = createEmitter<ClientEvents>((error) => Promise.reject(error));
@@ -94,10 +95,11 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   // renders the right flags. Storage may be missing or throw (Safari private mode, sandboxed
   // iframes, quota): the cache is best-effort and never fails the client.
   let storage = options.storage;
-  const cacheKey = `switchyard:${url}:${options.clientKey}`;
+  const cacheKey = `switchyard:${urls[0]}:${options.clientKey}`;
   try {
     if (storage === undefined) storage = localStorage; // `null` = no cache
-    store.applyPut(JSON.parse(storage?.getItem(cacheKey) ?? 'null'));
+    // No storage: JSON.parse(undefined) throws; no entry: JSON.parse(null) is null, which is invalid.
+    store.applyPut(JSON.parse(storage?.getItem(cacheKey) as string));
   } catch {
     // No usable storage or cache: start empty.
   }
@@ -132,7 +134,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         ? errorResult(defaultValue, 'TYPE_MISMATCH', flagKey)
         : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
   };
-  const hasFlags = () => !!(values || store.compiled);
+  const hasFlags = () => values || store.compiled;
   /** Values of every flag for the current context. */
   const allFlags = () =>
     Object.fromEntries(
@@ -145,7 +147,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     const before = reported;
     const after = (reported = allFlags());
     const changed = Object.keys({ ...before, ...after }).filter(
-      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+      (key) => JSON.stringify(before[key]) != JSON.stringify(after[key]),
     );
     if (changed.length) events.emit('change', { flags: changed.sort() });
   };
@@ -160,27 +162,30 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
 
   const close = offline
     ? undefined
-    : connect(store, url, options, {
+    : connect(store, urls, options, {
         synced_() {
           // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
           // answers, not by definitions: an edit that does not move them is not a `change`.
+          // `ready` first: a first snapshot's `change` follows it, as later ones do.
           values = undefined;
+          markReady();
           reportChanges();
           try {
             storage?.setItem(cacheKey, JSON.stringify(store.compiled!.snapshot));
           } catch {
             // Quota or disabled storage: the cache is an optimisation only.
           }
-          markReady();
         },
-        failed_(error, conclusive) {
-          events.emit('error', error);
+        failed_(error, conclusive, fatal) {
+          events.emit(fatal ? 'failed' : 'error', error);
+          // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
+          if (fatal) return (close!(), rejectReady(error));
           if (!state) {
             // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
             if (!conclusive) return;
             // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
-            if (!hasFlags()) return rejectReady(error);
-            markReady();
+            if (hasFlags()) markReady();
+            else rejectReady(error);
           }
           if (state == 1) {
             state = 2;
@@ -189,10 +194,13 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         },
       });
   // Deferred so that listeners added right after creation see the first `ready`.
-  queueMicrotask(() =>
-    hasBootstrap || (offline && hasFlags())
-      ? markReady()
-      : offline && rejectReady(new Error('Switchyard: offline, no flags')),
+  queueMicrotask(() => (hasBootstrap || (offline && hasFlags())) && markReady());
+  // ready() always settles: offline with nothing to serve, right after that; else after
+  // readyTimeoutMs, even if a connection hangs without an answer (a no-op once it has settled).
+  setTimeout(
+    rejectReady,
+    offline ? 0 : (options.readyTimeoutMs ?? 1e4),
+    problem(offline ? 'offline, no flags' : 'no flags within readyTimeoutMs'),
   );
 
   return {

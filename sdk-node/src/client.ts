@@ -8,6 +8,7 @@ import {
   type CompiledSnapshot,
   type JsonValue,
   type Snapshot,
+  type SnapshotPatch,
 } from '@switchyard/core';
 import {
   changedFlagKeys,
@@ -39,7 +40,7 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * Create one with {@link createClient}; one per process and token is enough.
  */
 export class SwitchyardClient {
-  readonly #store = createSnapshotStore(changedFlagKeys);
+  readonly #store = createSnapshotStore();
   /**
    * `#store.compiled`, mirrored after every store update (see {@link #syncCompiled}): the evaluation
    * hot path reads a field.
@@ -318,20 +319,22 @@ export class SwitchyardClient {
   #hooks(): SourceHooks {
     return {
       put: (snapshot, { allowOlder }) => {
-        const hadFlags = this.#store.compiled?.snapshot !== undefined;
+        const before = this.#store.compiled?.snapshot;
         const status = this.#store.applyPut(snapshot, { allowOlder });
         this.#syncCompiled();
         if (status === 'applied') {
           this.#confirmed = true;
-          this.#applied(hadFlags);
+          this.#applied(before);
           this.#redis?.nudge();
         }
         return status;
       },
       patch: (patch) => {
+        const before = this.#store.compiled?.snapshot;
         const status = this.#store.applyPatch(patch);
         this.#syncCompiled();
-        if (status === 'applied') this.#applied(true);
+        // Applied, so it passed the store's shape check.
+        if (status === 'applied') this.#applied(before, patch as SnapshotPatch);
         return status;
       },
       confirmedRevision: () => (this.#confirmed ? this.#store.compiled?.revision : undefined),
@@ -347,15 +350,17 @@ export class SwitchyardClient {
     this.#usage?.bind(this.#compiled);
   }
 
-  #applied(hadFlags: boolean): void {
+  /** An update from `before` (by `patch`, or by a whole snapshot) was applied. */
+  #applied(before: Snapshot | undefined, patch?: SnapshotPatch): void {
     if (this.#closed) return;
     const snapshot = this.#store.compiled!.snapshot;
     this.#cacheFile
       ?.save(snapshot)
       .catch((error: unknown) => this.#log.warn(`switchyard: could not write the cache file (${String(error)})`));
     this.#markReady();
-    const changedFlags = this.#store.changedFlags;
-    if (hadFlags && changedFlags.length > 0) {
+    // The first snapshot is no `change`: `ready` announces it.
+    const changedFlags = before ? changedFlagKeys(before, snapshot, patch) : [];
+    if (changedFlags.length > 0) {
       this.#log.debug(`switchyard: revision ${snapshot.revision}, changed: ${changedFlags.join(', ')}`);
       this.#events.emit('change', { flags: changedFlags });
     }
@@ -383,7 +388,7 @@ export class SwitchyardClient {
 
   /**
    * The server refused the key: stop every source, usage report and timer for good, reject a
-   * pending `ready()`, emit `failed` (then `error`, for listeners that only log errors). What the client holds (bootstrap, last snapshot)
+   * pending `ready()`, emit `failed` (not `error`: that one means "retrying"). What the client holds (bootstrap, last snapshot)
    * keeps being served.
    */
   #fatal(error: Error): void {
@@ -395,7 +400,6 @@ export class SwitchyardClient {
     this.#reporter?.stop();
     if (!this.#readySettled) this.#settleReady(error);
     this.#events.emit('failed', error);
-    this.#events.emit('error', error);
   }
 
   /** The server cannot be reached at start-up: serve the cache file (if newer) or the bootstrap. */

@@ -6,11 +6,5 @@
 export { Backoff, backoffDelay, RECONNECT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
 export { createEmitter, type Emitter, type EventArgs, type EventMap, type Listener } from './emitter.js';
-export {
-  createSnapshotStore,
-  type SnapshotStore,
-  type ApplyStatus,
-  type ChangeDetector,
-  type PutOptions,
-} from './snapshot-store.js';
+export { createSnapshotStore, type SnapshotStore, type ApplyStatus, type PutOptions } from './snapshot-store.js';
 export { isSnapshot, isSnapshotPatch } from './wire-guards.js';
