@@ -56,7 +56,9 @@ export class EventStream {
   async #run(settings: HttpSettings, lastEventId: number | undefined): Promise<void> {
     const base = this.#base;
     try {
-      this.#arm(); // also bounds the wait for the response headers
+      // A server that accepts the connection but does not answer (hung, or a black-holing proxy)
+      // gets requestTimeoutMs, like a snapshot request, before the next server is tried.
+      this.#arm(settings.requestTimeoutMs, 'no answer to the stream request within');
       const headers: Record<string, string> = { ...authHeaders(settings), accept: 'text/event-stream' };
       if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId);
       const { response } = await sdkFetch(settings, 'stream', { headers, signal: this.#abort.signal });
@@ -93,12 +95,13 @@ export class EventStream {
     }
   }
 
-  #arm(): void {
+  /** (Re)starts the watchdog: the stream ends unless something arrives within `ms`. */
+  #arm(ms = this.#heartbeatTimeoutMs, what = 'stream silent for'): void {
     clearTimeout(this.#watchdog);
     this.#watchdog = setTimeout(() => {
-      this.#end(new Error(`Switchyard: stream silent for ${this.#heartbeatTimeoutMs} ms, reconnecting`));
+      this.#end(new Error(`Switchyard: ${what} ${ms} ms (${this.#base}), reconnecting`));
       this.#abort.abort();
-    }, this.#heartbeatTimeoutMs);
+    }, ms);
     this.#watchdog.unref();
   }
 

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
 import type { Snapshot } from '@switchyard/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,20 @@ async function deadUrl(): Promise<string> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return `http://127.0.0.1:${port}`;
+}
+
+/** A server that accepts connections and never answers (a hung replica, a black-holing proxy). */
+async function hangingServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 const SDK_PATHS = ['/api/v1/sdk/stream', '/api/v1/sdk/snapshot', '/api/v1/sdk/metrics'];
@@ -234,6 +248,22 @@ describe('SDK failure modes', () => {
       expect(c.revision).toBeGreaterThan(0);
       expect(c.getValue('max-items', 0, {})).toBe(50);
       await waitFor(() => second.count('/api/v1/sdk/stream') > 0, 'a stream to the second server');
+    });
+
+    it('the first hung (accepts, never answers): after requestTimeoutMs the client moves on', async () => {
+      const hung = await hangingServer();
+      try {
+        const c = client({ url: [hung.url, second.url], requestTimeoutMs: 300 });
+        const errors: Error[] = [];
+        c.on('error', (error) => errors.push(error));
+        await c.ready();
+        expect(c.getValue('max-items', 0, {})).toBe(50);
+        expect(errors.some((error) => error.message.includes(`no answer to the stream request within 300 ms`))).toBe(
+          true,
+        );
+      } finally {
+        await hung.close();
+      }
     });
 
     it('the first answering 500: the client moves on to the second, and follows changes there', async () => {
