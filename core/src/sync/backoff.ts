@@ -7,7 +7,7 @@ export interface BackoffOptions {
 }
 
 /**
- * The reconnect backoff of both SDKs by default (spec/sdk-protocol.md, "Retries"): the first retry
+ * The reconnect backoff of both SDKs by default (spec/sdk-protocol.md, "Retries and failure"): the first retry
  * within 250 ms, and none more than 1.5 s after the previous failure however long the server has
  * been down, so a client is back within about 2 s of a replica's restart. Full jitter over 1.5 s
  * still spreads a fleet's reconnects out; a server under load sheds them with 503s, which move
