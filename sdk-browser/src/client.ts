@@ -194,14 +194,11 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         },
       });
   // Deferred so that listeners added right after creation see the first `ready`.
-  queueMicrotask(() => (hasBootstrap || (offline && hasFlags())) && markReady());
-  // ready() always settles: offline with nothing to serve, right after that; else after
-  // readyTimeoutMs, even if a connection hangs without an answer (a no-op once it has settled).
-  setTimeout(
-    rejectReady,
-    offline ? 0 : (options.readyTimeoutMs ?? 1e4),
-    problem(offline ? 'offline, no flags' : 'no flags within readyTimeoutMs'),
+  queueMicrotask(() =>
+    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline, no flags')),
   );
+  // ready() always settles, even if a connection hangs without an answer (a no-op once settled).
+  setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('no flags within readyTimeoutMs'));
 
   return {
     ready: () => readyPromise,

@@ -17,7 +17,7 @@ export interface ConnectionHooks {
 }
 
 /**
- * Keeps a {@link SnapshotStore} in sync with the servers at `urls` (no trailing slash; every
+ * Keeps a {@link SnapshotStore} in sync with the servers at `urls` (base URLs; every
  * failure moves on to the next, round robin): an EventSource
  * on `/api/v1/sdk/stream`, reconnecting with backoff and resuming from the last revision; while the
  * stream is down, a fetch of `/api/v1/sdk/snapshot` before each attempt (so a stream that keeps
@@ -48,10 +48,13 @@ export function connect(
   /** A snapshot fetch is in flight; fetches do not stack up behind a slow server. */
   let fetching = false;
 
-  /** The SDK endpoints' base on the server in use, `urls[0]`. */
-  const endpoint = () => urls[0]!.replace(/\/*$/, '/api/v1/sdk/');
-  /** A failure: the next attempt goes to the next server (the list rotates; it is the client's copy). */
-  const moveOn = () => urls.push(urls.shift()!);
+  /**
+   * The SDK endpoints' base on each server; the one in use is the first. Built now, so that a
+   * missing `url` throws (a TypeError) from `createBrowserClient` rather than later.
+   */
+  const endpoints = urls.map((url) => url.replace(/\/*$/, '/api/v1/sdk/'));
+  /** A failure: the next attempt goes to the next server (the list rotates). */
+  const moveOn = () => endpoints.push(endpoints.shift()!);
 
   /**
    * Applies a `put` (a whole snapshot: from the stream or a fetch, the server's truth even if older)
@@ -79,7 +82,7 @@ export function connect(
     if (fetching) return;
     fetching = true;
     const revision = store.compiled?.revision;
-    const url = endpoint() + 'snapshot';
+    const url = endpoints[0] + 'snapshot';
     try {
       const response = await (options.fetch ?? fetch)(url, {
         headers: {
@@ -134,7 +137,7 @@ export function connect(
     const revision = store.compiled?.revision;
     const stream = (source = new Source(
       // Client keys are `sy_client_` + base64url: nothing in them needs escaping in a URL.
-      `${endpoint()}stream?key=${options.clientKey}` + (revision! >= 0 ? `&lastEventId=${revision}` : ''),
+      `${endpoints[0]}stream?key=${options.clientKey}` + (revision! >= 0 ? `&lastEventId=${revision}` : ''),
     ));
     stream.onopen = () => {
       failures = 0;

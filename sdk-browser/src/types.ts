@@ -25,7 +25,8 @@ export interface BrowserClientOptions {
   /**
    * Base URL of the Switchyard server, e.g. `https://flags.example.com`, or several (replicas, a
    * second region): every failure (unreachable, HTTP error, lost stream) moves the client on to the
-   * next, round robin. Not needed with `offline: true`.
+   * next, round robin. Required unless `offline: true` (without either, `createBrowserClient`
+   * throws a `TypeError`).
    */
   url?: string | string[];
   /** A client token (`sy_client_…`). It is public by nature: it ships in the page. */
