@@ -28,7 +28,12 @@ interface GetValue {
  * methods reading private fields), so they also work detached: `const { isEnabled } = client`.
  */
 export interface BrowserClient {
-  /** Resolves once the client has flags; rejects if the first connection fails with nothing to serve. */
+  /**
+   * Resolves once the client has flags (bootstrap, server, or the cache when the server cannot be
+   * reached). Always settles: rejects, with an error naming the cause, when the first contact fails
+   * with nothing to serve, when the server refuses the key (401/403, see the `failed` event), or
+   * after `readyTimeoutMs`. Never rejects unhandled when nobody awaits it.
+   */
   readonly ready: () => Promise<void>;
   /** `true` when `flagKey` is a boolean flag serving `true`; `defaultValue` (default `false`) on unknown flags or errors. */
   readonly isEnabled: (flagKey: string, defaultValue?: boolean) => boolean;
