@@ -72,7 +72,7 @@ async function bundle(options, { module }) {
  * internal here (nothing outside the bundle sees the store or the compiled snapshot). Not used for
  * the OpenFeature entry, which calls other packages' objects and must keep every name.
  */
-const clientMangleProps = /_$|^(applyPut|applyPatch|allowOlder|changedFlags|compiled|flagKeys|minMs|maxMs)$/;
+const clientMangleProps = /_$|^(applyPut|applyPatch|allowOlder|compiled|flagKeys|minMs|maxMs)$/;
 
 await Promise.all([
   bundle(

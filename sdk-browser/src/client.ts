@@ -7,7 +7,7 @@ import {
 } from '@switchyard/core';
 import { typeOfDefault } from '@switchyard/core/client-api';
 import { createEmitter, createSnapshotStore, type Listener } from '@switchyard/core/sync';
-import { connect } from './connection.js';
+import { connect, problem } from './connection.js';
 import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
 
 /** `getValue`'s overloads: the default's type is the type of the answer. */
@@ -28,7 +28,12 @@ interface GetValue {
  * methods reading private fields), so they also work detached: `const { isEnabled } = client`.
  */
 export interface BrowserClient {
-  /** Resolves once the client has flags; rejects if the first connection fails with nothing to serve. */
+  /**
+   * Resolves once the client has flags (bootstrap, server, or the cache when the server cannot be
+   * reached). Always settles: rejects, with an error naming the cause, when the first contact fails
+   * with nothing to serve, when the server refuses the key (401/403, see the `failed` event), or
+   * after `readyTimeoutMs`. Never rejects unhandled when nobody awaits it.
+   */
   readonly ready: () => Promise<void>;
   /** `true` when `flagKey` is a boolean flag serving `true`; `defaultValue` (default `false`) on unknown flags or errors. */
   readonly isEnabled: (flagKey: string, defaultValue?: boolean) => boolean;
@@ -72,7 +77,8 @@ export interface BrowserClient {
  * if (client.isEnabled('new-checkout')) renderNewCheckout();
  */
 export function createBrowserClient(options: BrowserClientOptions): BrowserClient {
-  const url = options.url.replace(/\/+$/, '');
+  // One URL or several; none when offline.
+  const urls = [options.url].flat() as string[];
   const store = createSnapshotStore();
   // An application listener threw: report it (as an unhandled rejection) without breaking the client.
   const events = createEmitter<ClientEvents>((error) => Promise.reject(error));
@@ -94,10 +100,11 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   // renders the right flags. Storage may be missing or throw (Safari private mode, sandboxed
   // iframes, quota): the cache is best-effort and never fails the client.
   let storage = options.storage;
-  const cacheKey = `switchyard:${url}:${options.clientKey}`;
+  const cacheKey = `switchyard:${urls[0]}:${options.clientKey}`;
   try {
     if (storage === undefined) storage = localStorage; // `null` = no cache
-    store.applyPut(JSON.parse(storage?.getItem(cacheKey) ?? 'null'));
+    // No storage: JSON.parse(undefined) throws; no entry: JSON.parse(null) is null, which is invalid.
+    store.applyPut(JSON.parse(storage?.getItem(cacheKey) as string));
   } catch {
     // No usable storage or cache: start empty.
   }
@@ -132,7 +139,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         ? errorResult(defaultValue, 'TYPE_MISMATCH', flagKey)
         : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
   };
-  const hasFlags = () => !!(values || store.compiled);
+  const hasFlags = () => values || store.compiled;
   /** Values of every flag for the current context. */
   const allFlags = () =>
     Object.fromEntries(
@@ -145,7 +152,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     const before = reported;
     const after = (reported = allFlags());
     const changed = Object.keys({ ...before, ...after }).filter(
-      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+      (key) => JSON.stringify(before[key]) != JSON.stringify(after[key]),
     );
     if (changed.length) events.emit('change', { flags: changed.sort() });
   };
@@ -160,27 +167,30 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
 
   const close = offline
     ? undefined
-    : connect(store, url, options, {
+    : connect(store, urls, options, {
         synced_() {
           // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
           // answers, not by definitions: an edit that does not move them is not a `change`.
+          // `ready` first: a first snapshot's `change` follows it, as later ones do.
           values = undefined;
+          markReady();
           reportChanges();
           try {
             storage?.setItem(cacheKey, JSON.stringify(store.compiled!.snapshot));
           } catch {
             // Quota or disabled storage: the cache is an optimisation only.
           }
-          markReady();
         },
-        failed_(error, conclusive) {
-          events.emit('error', error);
+        failed_(error, conclusive, fatal) {
+          events.emit(fatal ? 'failed' : 'error', error);
+          // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
+          if (fatal) return (close!(), rejectReady(error));
           if (!state) {
             // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
             if (!conclusive) return;
             // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
-            if (!hasFlags()) return rejectReady(error);
-            markReady();
+            if (hasFlags()) markReady();
+            else rejectReady(error);
           }
           if (state == 1) {
             state = 2;
@@ -190,10 +200,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       });
   // Deferred so that listeners added right after creation see the first `ready`.
   queueMicrotask(() =>
-    hasBootstrap || (offline && hasFlags())
-      ? markReady()
-      : offline && rejectReady(new Error('Switchyard: offline, no flags')),
+    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline, no flags')),
   );
+  // ready() always settles, even if a connection hangs without an answer (a no-op once settled).
+  setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('no flags within readyTimeoutMs'));
 
   return {
     ready: () => readyPromise,

@@ -1,5 +1,8 @@
 import type { SnapshotStore } from '@switchyard/core/sync';
-import type { BrowserClientOptions } from './types.js';
+import type { BrowserClientOptions, EventSourceLike } from './types.js';
+
+/** An error of this SDK: the message says it comes from Switchyard. */
+export const problem = (message: string): Error => new Error('Switchyard: ' + message);
 
 /** What the connection reports to its owner (members end in `_`: internal, mangled by the build). */
 export interface ConnectionHooks {
@@ -8,12 +11,14 @@ export interface ConnectionHooks {
   /**
    * The stream broke, a fetch failed, or the server sent garbage. `conclusive` is false when a
    * snapshot fetch is about to follow (a stream failure), true when that fetch failed too.
+   * `fatal`: the server refused the key (401/403); the owner must close the connection.
    */
-  failed_(error: Error, conclusive: boolean): void;
+  failed_(error: Error, conclusive: boolean, fatal?: boolean): void;
 }
 
 /**
- * Keeps a {@link SnapshotStore} in sync with the server at `url` (no trailing slash): an EventSource
+ * Keeps a {@link SnapshotStore} in sync with the servers at `urls` (base URLs; every
+ * failure moves on to the next, round robin): an EventSource
  * on `/api/v1/sdk/stream`, reconnecting with backoff and resuming from the last revision; while the
  * stream is down, a fetch of `/api/v1/sdk/snapshot` before each attempt (so a stream that keeps
  * failing still gets updates, at the pace of the backoff); without streaming, a poll every
@@ -22,18 +27,19 @@ export interface ConnectionHooks {
  * EventSource cannot send headers, so the stream gets the client key as `?key=` (the one endpoint
  * that accepts it) and the last revision as `?lastEventId=`; fetches send `Authorization`. We close the EventSource on every error and reconnect ourselves (the browser's
  * own retry would resend `Last-Event-ID`, but gives up for good on an HTTP error and ignores backoff).
+ * EventSource does not tell the HTTP status either: the snapshot fetch after each stream failure
+ * does, and a 401/403 there is reported as fatal.
  */
 export function connect(
   store: SnapshotStore,
-  url: string,
+  urls: string[],
   options: BrowserClientOptions,
   { synced_, failed_ }: ConnectionHooks,
 ): () => void {
-  const Source = (options.streaming ?? true) ? (options.EventSource ?? globalThis.EventSource) : undefined;
+  const Source = options.streaming !== false && (options.EventSource ?? globalThis.EventSource);
   const doc = globalThis.document as Document | undefined;
-  const problem = (message: string) => new Error('Switchyard: ' + message);
   let failures = 0; // consecutive stream failures, for the backoff
-  let source: InstanceType<NonNullable<typeof Source>> | undefined;
+  let source: EventSourceLike | undefined;
   /** The next stream attempt (or, without streaming, the next poll). */
   let timer: ReturnType<typeof setTimeout> | undefined;
   let hiddenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -42,7 +48,13 @@ export function connect(
   /** A snapshot fetch is in flight; fetches do not stack up behind a slow server. */
   let fetching = false;
 
-  const endpoint = `${url}/api/v1/sdk/`;
+  /**
+   * The SDK endpoints' base on each server; the one in use is the first. Built now, so that a
+   * missing `url` throws (a TypeError) from `createBrowserClient` rather than later.
+   */
+  const endpoints = urls.map((url) => url.replace(/\/*$/, '/api/v1/sdk/'));
+  /** A failure: the next attempt goes to the next server (the list rotates). */
+  const moveOn = () => endpoints.push(endpoints.shift()!);
 
   /**
    * Applies a `put` (a whole snapshot: from the stream or a fetch, the server's truth even if older)
@@ -56,11 +68,10 @@ export function connect(
       // Not JSON: the store reports it invalid.
     }
     const status = type == 'put' ? store.applyPut(payload, { allowOlder: true }) : store.applyPatch(payload);
-    if (status == 'gap') return void refresh();
-    if (status != 'invalid') return synced_();
-    const error = problem('invalid payload');
-    if (source) streamFailed(error);
-    else failed_(error, true);
+    if (status == 'gap') void refresh();
+    else if (status != 'invalid') synced_();
+    else if (source) streamFailed(problem('invalid payload'));
+    else failed_(problem('invalid payload'), true);
   };
 
   /**
@@ -71,19 +82,25 @@ export function connect(
     if (fetching) return;
     fetching = true;
     const revision = store.compiled?.revision;
+    const url = endpoints[0] + 'snapshot';
     try {
-      const response = await (options.fetch ?? fetch)(endpoint + 'snapshot', {
+      const response = await (options.fetch ?? fetch)(url, {
         headers: {
           Authorization: 'Bearer ' + options.clientKey,
-          ...(revision !== undefined && { 'If-None-Match': `"${revision}"` }),
+          // (Revisions are integers from 0: `>= 0` is "defined", shorter in the bundle.)
+          ...(revision! >= 0 && { 'If-None-Match': `"${revision}"` }),
         },
       });
       // A fetch that completes after close() still updates the store: harmless, and no new request follows.
       if (response.status == 304) return synced_();
-      if (!response.ok) throw problem('HTTP ' + response.status);
+      // The status is thrown as is: the catch below names it (`…/snapshot: 401`).
+      if (!response.ok) throw response.status;
       receive('put', await response.text());
     } catch (error) {
-      failed_(error instanceof Error ? error : problem(String(error)), true);
+      // A network error (`…/snapshot: TypeError: Failed to fetch`), or the HTTP status of an answer.
+      moveOn();
+      // `(status | 2) == 403` holds for 401 and 403 only (and never for an Error): a refused key.
+      failed_(problem(url + ': ' + error), true, ((error as number) | 2) == 403);
     } finally {
       fetching = false;
     }
@@ -104,11 +121,13 @@ export function connect(
 
   const streamFailed = (error: Error): void => {
     disconnect();
+    moveOn();
     failed_(error, false);
-    // Exponential backoff with full jitter (as core's backoffDelay, inlined for size).
+    // Exponential backoff with full jitter, by default core's RECONNECT_BACKOFF (250 ms – 1.5 s),
+    // inlined for size.
     if (!paused) {
       fetchThenOpenIn(
-        Math.random() * Math.min(options.reconnectMaxMs ?? 30_000, (options.reconnectMinMs ?? 1_000) * 2 ** failures++),
+        Math.random() * Math.min(options.reconnectMaxMs ?? 1_500, (options.reconnectMinMs ?? 250) * 2 ** failures++),
       );
     }
   };
@@ -118,12 +137,12 @@ export function connect(
     const revision = store.compiled?.revision;
     const stream = (source = new Source(
       // Client keys are `sy_client_` + base64url: nothing in them needs escaping in a URL.
-      `${endpoint}stream?key=${options.clientKey}` + (revision === undefined ? '' : `&lastEventId=${revision}`),
+      `${endpoints[0]}stream?key=${options.clientKey}` + (revision! >= 0 ? `&lastEventId=${revision}` : ''),
     ));
     stream.onopen = () => {
       failures = 0;
       // Already up to date: the server sends nothing, so the open itself says we are in sync.
-      if (store.compiled?.revision !== undefined) synced_();
+      if ((store.compiled?.revision as number) >= 0) synced_();
     };
     stream.onerror = () => streamFailed(problem('stream lost'));
     for (const type of ['put', 'patch']) stream.addEventListener(type, (event) => receive(type, event.data));

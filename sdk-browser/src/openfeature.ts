@@ -1,5 +1,6 @@
 import {
   OpenFeatureEventEmitter,
+  ProviderFatalError,
   type ErrorCode,
   type EvaluationContext as OpenFeatureContext,
   type JsonValue as OpenFeatureJson,
@@ -41,7 +42,13 @@ export class SwitchyardWebProvider implements Provider {
 
   async initialize(context?: OpenFeatureContext): Promise<void> {
     if (context) await this.onContextChange({}, context);
-    await this.client.ready();
+    try {
+      await this.client.ready();
+    } catch (error) {
+      // A refused key (401/403) is for good: FATAL, not the ERROR OpenFeature would otherwise set.
+      const fatal = this.#events.fatal;
+      throw fatal ? new ProviderFatalError(fatal.message) : error;
+    }
     this.#events.markInitialized();
   }
 

@@ -22,15 +22,20 @@ export type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
 
 /** Options of {@link createBrowserClient}. */
 export interface BrowserClientOptions {
-  /** Base URL of the Switchyard server, e.g. `https://flags.example.com`. */
-  url: string;
+  /**
+   * Base URL of the Switchyard server, e.g. `https://flags.example.com`, or several (replicas, a
+   * second region): every failure (unreachable, HTTP error, lost stream) moves the client on to the
+   * next, round robin. Required unless `offline: true` (without either, `createBrowserClient`
+   * throws a `TypeError`).
+   */
+  url?: string | string[];
   /** A client token (`sy_client_…`). It is public by nature: it ships in the page. */
   clientKey: string;
   /** Initial evaluation context; change it later with `identify`. */
   context?: EvaluationContext;
   /** Flags rendered into the page by the server, so the first paint needs no network. */
   bootstrap?: Bootstrap;
-  /** Never touch the network: evaluate the bootstrap (and cache) only. Default `false`. */
+  /** Never touch the network: evaluate the bootstrap (and, with a `url`, its cache) only. Default `false`. */
   offline?: boolean;
   /** Receive updates over Server-Sent Events; `false` = poll only. Default `true`. */
   streaming?: boolean;
@@ -38,9 +43,17 @@ export interface BrowserClientOptions {
   pollIntervalMs?: number;
   /** The stream is closed after the page has been hidden this long, and resumed when shown. Default 300 000. */
   hiddenPauseMs?: number;
-  /** Bounds of the stream's reconnect backoff (exponential, full jitter), in ms. Default 1 000 – 30 000. */
+  /**
+   * Bounds of the stream's reconnect backoff (exponential, full jitter), in ms. Default 250 – 1 500,
+   * so the client is back within about 2 s of a server restart.
+   */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * `ready()` rejects after this long without flags, in ms (sooner when the first contact fails, or
+   * when the server refuses the key). Default 10 000.
+   */
+  readyTimeoutMs?: number;
   /** Where the last snapshot is kept for offline use; `null` disables it. Default `localStorage`. */
   storage?: StorageLike | null;
   /** `fetch` implementation. Default the global one. */

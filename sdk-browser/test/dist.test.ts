@@ -13,7 +13,7 @@ describe('built artifacts', () => {
     // The page globals the client uses (web platform APIs, none of them Node's).
     const sandbox: Record<string, unknown> = {
       ...{ Promise, Object, JSON, Map, Set, Error, Math, Number, String, Array },
-      ...{ queueMicrotask, TextEncoder },
+      ...{ queueMicrotask, setTimeout, TextEncoder },
     };
     runInNewContext(readFileSync(dist('switchyard.min.js'), 'utf8'), sandbox);
     const Switchyard = sandbox.Switchyard as typeof ClientModule;

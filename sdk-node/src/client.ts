@@ -8,17 +8,20 @@ import {
   type CompiledSnapshot,
   type JsonValue,
   type Snapshot,
+  type SnapshotPatch,
 } from '@switchyard/core';
 import {
   changedFlagKeys,
   createEmitter,
   createSnapshotStore,
+  RECONNECT_BACKOFF,
   type Emitter,
   type Listener,
 } from '@switchyard/core/sync';
 import { typeOfDefault } from '@switchyard/core/client-api';
 import { HttpSource } from './http-source.js';
 import type { HttpSettings } from './http.js';
+import { ServerList, serverUrls } from './server-list.js';
 import { readBootstrap, SnapshotFile } from './local-files.js';
 import { safeLogger, type Logger } from './logger.js';
 import { RedisSource } from './redis-source.js';
@@ -37,7 +40,7 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * Create one with {@link createClient}; one per process and token is enough.
  */
 export class SwitchyardClient {
-  readonly #store = createSnapshotStore(changedFlagKeys);
+  readonly #store = createSnapshotStore();
   /**
    * `#store.compiled`, mirrored after every store update (see {@link #syncCompiled}): the evaluation
    * hot path reads a field.
@@ -58,6 +61,11 @@ export class SwitchyardClient {
   readonly #staleAfterMs: number;
   readonly #readyPromise: Promise<void>;
   #settleReady!: (error?: Error) => void;
+  #readySettled = false;
+  /** The last failure, named in `ready()`'s rejection. */
+  #lastError: Error | undefined;
+  /** Set once the server refused the key: the client has stopped for good. */
+  #fatalError: Error | undefined;
   /** The snapshot held came from the server (or its Redis), not only from bootstrap / cache file. */
   #confirmed = false;
   #isReady = false;
@@ -76,13 +84,18 @@ export class SwitchyardClient {
     );
     this.#staleAfterMs = options.staleAfterMs ?? 60_000;
     this.#readyPromise = new Promise<void>((resolve, reject) => {
-      this.#settleReady = (error) => (error ? reject(error) : resolve());
+      this.#settleReady = (error) => {
+        this.#readySettled = true;
+        clearTimeout(this.#readyTimer);
+        if (error) reject(error);
+        else resolve();
+      };
     });
     this.#readyPromise.catch(() => {}); // reported to whoever awaits ready(), not as an unhandled rejection
     if (typeof options.sdkKey !== 'string' || options.sdkKey === '') {
       throw new TypeError('Switchyard: createClient needs an sdkKey (a server token, sy_server_…)');
     }
-    const url = options.url?.replace(/\/+$/, '');
+    const urls = serverUrls(options.url);
 
     const bootstrap = readBootstrap(options.bootstrap);
     if (bootstrap.error) this.#log.warn(bootstrap.error.message);
@@ -91,9 +104,9 @@ export class SwitchyardClient {
     }
     this.#cacheFile = options.cacheFile ? new SnapshotFile(options.cacheFile) : undefined;
 
-    const http: HttpSettings | undefined = url
+    const http: HttpSettings | undefined = urls.length
       ? {
-          url,
+          servers: new ServerList(urls),
           sdkKey: options.sdkKey,
           fetch: options.fetch ?? globalThis.fetch,
           requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
@@ -107,8 +120,8 @@ export class SwitchyardClient {
             ...http,
             streaming: options.streaming ?? true,
             pollIntervalMs: options.pollIntervalMs ?? 30_000,
-            reconnectMinMs: options.reconnectMinMs ?? 1_000,
-            reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
+            reconnectMinMs: options.reconnectMinMs ?? RECONNECT_BACKOFF.minMs,
+            reconnectMaxMs: options.reconnectMaxMs ?? RECONNECT_BACKOFF.maxMs,
             heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 35_000,
           },
           hooks,
@@ -150,17 +163,34 @@ export class SwitchyardClient {
         () => this.#readyTimedOut(options.readyTimeoutMs ?? 10_000),
         options.readyTimeoutMs ?? 10_000,
       );
+      // Only a pending `ready()` call keeps the process alive (see ready()).
       this.#readyTimer.unref();
     }
   }
 
   /**
    * Resolves once the client has flags: the server's snapshot, or — when the first attempt to
-   * reach the server failed — the bootstrap or cache file. Rejects when it has none after
-   * `readyTimeoutMs` (it keeps trying in the background; evaluation returns defaults meanwhile).
+   * reach the server failed — the bootstrap or cache file. Always settles: rejects with an `Error`
+   * naming the cause
+   * - after `readyTimeoutMs` (default 10 s) without any flags (server unreachable, 5xx, …; the
+   *   message carries the last failure); the client keeps retrying in the background;
+   * - at once when the server refuses the key (401/403), bootstrap or not: the client has then
+   *   stopped for good (see the `failed` event).
+   * Evaluation never waits for it: it serves the bootstrap, or the callers' defaults.
+   *
+   * A client nobody calls `ready()` on never produces an unhandled rejection, and its timers do not
+   * keep the process alive; while a `ready()` call is pending, the process stays up until it
+   * settles (so `await client.ready()` in a script reports its failure instead of the process
+   * exiting with code 13, "unsettled top-level await").
    */
   ready(): Promise<void> {
+    if (!this.#readySettled) this.#readyTimer?.ref();
     return this.#readyPromise;
+  }
+
+  /** The error the client stopped for (the server refused the key), or `undefined` while it runs. */
+  get failure(): Error | undefined {
+    return this.#fatalError;
   }
 
   /** Revision of the snapshot held, or `undefined` when the client has none. */
@@ -277,6 +307,7 @@ export class SwitchyardClient {
     this.#closed = true;
     clearTimeout(this.#staleTimer);
     clearTimeout(this.#readyTimer);
+    if (!this.#readySettled) this.#settleReady(new Error('Switchyard: the client was closed before it had flags'));
     this.#events.clear();
     await Promise.all([
       ...this.#sources.map((source) => source.close()),
@@ -288,25 +319,28 @@ export class SwitchyardClient {
   #hooks(): SourceHooks {
     return {
       put: (snapshot, { allowOlder }) => {
-        const hadFlags = this.#store.compiled?.snapshot !== undefined;
+        const before = this.#store.compiled?.snapshot;
         const status = this.#store.applyPut(snapshot, { allowOlder });
         this.#syncCompiled();
         if (status === 'applied') {
           this.#confirmed = true;
-          this.#applied(hadFlags);
+          this.#applied(before);
           this.#redis?.nudge();
         }
         return status;
       },
       patch: (patch) => {
+        const before = this.#store.compiled?.snapshot;
         const status = this.#store.applyPatch(patch);
         this.#syncCompiled();
-        if (status === 'applied') this.#applied(true);
+        // Applied, so it passed the store's shape check.
+        if (status === 'applied') this.#applied(before, patch as SnapshotPatch);
         return status;
       },
       confirmedRevision: () => (this.#confirmed ? this.#store.compiled?.revision : undefined),
       contact: () => this.#contact(),
       failed: (error, conclusive) => this.#failed(error, conclusive),
+      fatal: (error) => this.#fatal(error),
     };
   }
 
@@ -316,15 +350,17 @@ export class SwitchyardClient {
     this.#usage?.bind(this.#compiled);
   }
 
-  #applied(hadFlags: boolean): void {
+  /** An update from `before` (by `patch`, or by a whole snapshot) was applied. */
+  #applied(before: Snapshot | undefined, patch?: SnapshotPatch): void {
     if (this.#closed) return;
     const snapshot = this.#store.compiled!.snapshot;
     this.#cacheFile
       ?.save(snapshot)
       .catch((error: unknown) => this.#log.warn(`switchyard: could not write the cache file (${String(error)})`));
     this.#markReady();
-    const changedFlags = this.#store.changedFlags;
-    if (hadFlags && changedFlags.length > 0) {
+    // The first snapshot is no `change`: `ready` announces it.
+    const changedFlags = before ? changedFlagKeys(before, snapshot, patch) : [];
+    if (changedFlags.length > 0) {
       this.#log.debug(`switchyard: revision ${snapshot.revision}, changed: ${changedFlags.join(', ')}`);
       this.#events.emit('change', { flags: changedFlags });
     }
@@ -344,9 +380,26 @@ export class SwitchyardClient {
   #failed(error: Error, conclusive: boolean): void {
     if (this.#closed) return;
     this.#log.debug(`switchyard: ${error.message}`);
+    this.#lastError = error;
     this.#degraded = true;
     this.#events.emit('error', error);
     if (conclusive && !this.#isReady) void this.#fallBack();
+  }
+
+  /**
+   * The server refused the key: stop every source, usage report and timer for good, reject a
+   * pending `ready()`, emit `failed` (not `error`: that one means "retrying"). What the client holds (bootstrap, last snapshot)
+   * keeps being served.
+   */
+  #fatal(error: Error): void {
+    if (this.#closed || this.#fatalError) return;
+    this.#fatalError = error;
+    this.#log.error(error.message);
+    clearTimeout(this.#staleTimer);
+    for (const source of this.#sources) void source.close();
+    this.#reporter?.stop();
+    if (!this.#readySettled) this.#settleReady(error);
+    this.#events.emit('failed', error);
   }
 
   /** The server cannot be reached at start-up: serve the cache file (if newer) or the bootstrap. */
@@ -373,16 +426,17 @@ export class SwitchyardClient {
     if (this.#isReady || this.#closed) return;
     if (this.#store.compiled?.snapshot) return this.#markReady();
     void this.#fallBack().then(() => {
-      if (!this.#isReady) this.#settleReady(new Error(`Switchyard: no flags after ${timeoutMs} ms`));
+      if (this.#isReady || this.#readySettled) return;
+      const cause = this.#lastError ? ` (last error: ${this.#lastError.message})` : ' (no answer yet)';
+      this.#settleReady(new Error(`Switchyard: no flags after ${timeoutMs} ms${cause}; the client keeps retrying`));
     });
   }
 
   #markReady(): void {
-    if (this.#isReady || this.#closed) return;
+    if (this.#isReady || this.#closed || this.#fatalError) return;
     this.#isReady = true;
     this.#degraded = false;
-    clearTimeout(this.#readyTimer);
-    this.#settleReady();
+    if (!this.#readySettled) this.#settleReady();
     this.#events.emit('ready');
   }
 

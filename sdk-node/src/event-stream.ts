@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { authHeaders, endpoint, ServerResponseError, type HttpSettings } from './http.js';
+import { authHeaders, errorOf, isFatal, sdkFetch, ServerResponseError, type HttpSettings } from './http.js';
+import type { ServerList } from './server-list.js';
 
 /** What an {@link EventStream} reports. */
 export interface EventStreamHandlers {
@@ -9,7 +10,10 @@ export interface EventStreamHandlers {
   event(type: 'put' | 'patch', data: string): void;
   /** A heartbeat comment (`: ping`) arrived: the server is alive. */
   heartbeat(): void;
-  /** The stream ended, failed or went silent; not called after `close()`. */
+  /**
+   * The stream ended, failed or went silent; not called after `close()`. An `SdkKeyRejectedError`
+   * (401/403) means retrying is pointless.
+   */
   ended(error: Error): void;
 }
 
@@ -26,6 +30,9 @@ export class EventStream {
   readonly #heartbeatTimeoutMs: number;
   #watchdog: ReturnType<typeof setTimeout> | undefined;
   #done = false;
+  readonly #servers: ServerList;
+  /** The server this connection goes to. */
+  readonly #base: string;
 
   constructor(
     settings: HttpSettings & { heartbeatTimeoutMs: number },
@@ -34,6 +41,8 @@ export class EventStream {
   ) {
     this.#handlers = handlers;
     this.#heartbeatTimeoutMs = settings.heartbeatTimeoutMs;
+    this.#servers = settings.servers;
+    this.#base = settings.servers.current;
     void this.#run(settings, lastEventId);
   }
 
@@ -45,19 +54,22 @@ export class EventStream {
   }
 
   async #run(settings: HttpSettings, lastEventId: number | undefined): Promise<void> {
+    const base = this.#base;
     try {
-      this.#arm(); // also bounds the wait for the response headers
+      // A server that accepts the connection but does not answer (hung, or a black-holing proxy)
+      // gets requestTimeoutMs, like a snapshot request, before the next server is tried.
+      this.#arm(settings.requestTimeoutMs, 'no answer to the stream request within');
       const headers: Record<string, string> = { ...authHeaders(settings), accept: 'text/event-stream' };
       if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId);
-      const response = await settings.fetch(endpoint(settings, 'stream'), { headers, signal: this.#abort.signal });
-      if (!response.ok || !response.body) {
-        await response.body?.cancel().catch(() => {});
-        throw new ServerResponseError(`Switchyard: stream request failed (${response.status})`, response.status);
-      }
+      const { response } = await sdkFetch(settings, 'stream', { headers, signal: this.#abort.signal });
+      if (!response.ok) throw await errorOf(settings, base, 'stream', response);
+      if (!response.body) throw new ServerResponseError(`Switchyard: ${base} sent a stream without a body`);
       const type = response.headers.get('content-type') ?? '';
       if (!type.startsWith('text/event-stream')) {
         await response.body.cancel().catch(() => {});
-        throw new ServerResponseError(`Switchyard: stream answered ${type || 'no content type'}, not an event stream`);
+        throw new ServerResponseError(
+          `Switchyard: ${base} answered the stream with ${type || 'no content type'}, not an event stream`,
+        );
       }
       if (this.#done) return;
       this.#arm();
@@ -77,18 +89,19 @@ export class EventStream {
         this.#arm();
         parser.feed(decoder.decode(chunk, { stream: true }));
       }
-      this.#end(new Error('Switchyard: stream closed by the server'));
+      this.#end(new Error(`Switchyard: stream closed by ${base}`));
     } catch (error) {
       this.#end(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  #arm(): void {
+  /** (Re)starts the watchdog: the stream ends unless something arrives within `ms`. */
+  #arm(ms = this.#heartbeatTimeoutMs, what = 'stream silent for'): void {
     clearTimeout(this.#watchdog);
     this.#watchdog = setTimeout(() => {
-      this.#end(new Error(`Switchyard: stream silent for ${this.#heartbeatTimeoutMs} ms, reconnecting`));
+      this.#end(new Error(`Switchyard: ${what} ${ms} ms (${this.#base}), reconnecting`));
       this.#abort.abort();
-    }, this.#heartbeatTimeoutMs);
+    }, ms);
     this.#watchdog.unref();
   }
 
@@ -97,6 +110,10 @@ export class EventStream {
     this.#done = true;
     clearTimeout(this.#watchdog);
     this.#abort.abort();
+    // A stream that failed for any reason but a refused key sends the next attempt to the next
+    // server (a replica shutting down ends its streams). A no-op when the list already moved on
+    // (sdkFetch and errorOf do for unreachable servers and 5xx).
+    if (!isFatal(error)) this.#servers.failed(this.#base);
     this.#handlers.ended(error);
   }
 }

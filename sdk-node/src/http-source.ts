@@ -1,6 +1,6 @@
 import { Backoff } from '@switchyard/core/sync';
 import { EventStream } from './event-stream.js';
-import { fetchSnapshot, type HttpSettings } from './http.js';
+import { fetchSnapshot, isFatal, type HttpSettings } from './http.js';
 import type { Logger } from './logger.js';
 import type { Source, SourceHooks } from './sources.js';
 
@@ -17,7 +17,8 @@ export interface HttpSourceSettings extends HttpSettings {
  * Follows the server over HTTP: the SSE stream while it works (resuming with Last-Event-ID from
  * the revision held); when it fails, reconnects with exponential backoff and full jitter while
  * polling `/sdk/snapshot` (If-None-Match) until the stream is back. A patch that skips revisions
- * (a gap) triggers a full snapshot fetch.
+ * (a gap) triggers a full snapshot fetch. A refused key (401/403) on either stops it for good
+ * (`hooks.fatal`): no retry can fix a wrong or revoked token.
  */
 export class HttpSource implements Source {
   readonly #settings: HttpSourceSettings;
@@ -68,7 +69,9 @@ export class HttpSource implements Source {
       if (status === 'invalid') this.#hooks.failed(new Error('Switchyard: the server sent an invalid snapshot'), true);
       else this.#hooks.contact();
     } catch (error) {
-      if (!this.#closed) this.#hooks.failed(asError(error), true);
+      if (this.#closed) return;
+      if (isFatal(error)) this.#fatal(error);
+      else this.#hooks.failed(asError(error), true);
     }
   }
 
@@ -106,6 +109,7 @@ export class HttpSource implements Source {
   #streamFailed(error: Error): void {
     this.#stream = undefined;
     if (this.#closed) return;
+    if (isFatal(error)) return this.#fatal(error);
     this.#hooks.failed(error, false);
     const delay = this.#backoff.next();
     this.#log.warn(`switchyard: stream failed (${error.message}); retrying in ${delay} ms, polling meanwhile`);
@@ -113,6 +117,12 @@ export class HttpSource implements Source {
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
     this.#reconnectTimer.unref();
     this.#poll();
+  }
+
+  /** Stops every retry and reports `error` as fatal. */
+  #fatal(error: Error): void {
+    void this.close();
+    this.#hooks.fatal(error);
   }
 
   /** Fetches now, then every `pollIntervalMs` until the stream is back. */

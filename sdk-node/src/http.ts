@@ -1,7 +1,9 @@
+import type { ServerList } from './server-list.js';
+
 /** Settings shared by every request the client makes to the server. */
 export interface HttpSettings {
-  /** Base URL without a trailing slash. */
-  url: string;
+  /** The server URLs, with failover between them. */
+  servers: ServerList;
   sdkKey: string;
   fetch: typeof fetch;
   requestTimeoutMs: number;
@@ -17,8 +19,87 @@ export class ServerResponseError extends Error {
   }
 }
 
-export function endpoint(settings: HttpSettings, path: string): string {
-  return `${settings.url}/api/v1/sdk/${path}`;
+/**
+ * The server refused the SDK key (401: unknown, malformed or revoked; 403: not a token for the SDK
+ * endpoints). Retrying cannot help, so the client stops (see the README, "Failure modes").
+ */
+export class SdkKeyRejectedError extends ServerResponseError {
+  constructor(message: string, status: 401 | 403) {
+    super(message, status);
+    this.name = 'SdkKeyRejectedError';
+  }
+}
+
+/** The most a server's error message adds to ours (a proxy may answer with a whole HTML page). */
+const MAX_SERVER_MESSAGE = 200;
+
+/**
+ * Turns a non-2xx answer into the error to report (and consumes its body): a
+ * {@link SdkKeyRejectedError} for 401/403, with the server's own message, else a
+ * {@link ServerResponseError}. A 5xx also moves `servers` on to the next URL.
+ */
+export async function errorOf(
+  settings: HttpSettings,
+  base: string,
+  what: string,
+  response: Response,
+): Promise<ServerResponseError> {
+  const { status } = response;
+  if (status >= 500) settings.servers.failed(base);
+  if (status !== 401 && status !== 403) {
+    await response.body?.cancel().catch(() => {});
+    return new ServerResponseError(`Switchyard: ${what} request to ${base} failed (${status})`, status);
+  }
+  const text = await response.text().catch(() => '');
+  let said = '';
+  try {
+    said = String((JSON.parse(text) as { message?: unknown }).message ?? '');
+  } catch {
+    // Not our error shape (a proxy's page): the status says enough.
+  }
+  const why =
+    status === 401
+      ? 'rejected the sdkKey (401: unknown, malformed or revoked token)'
+      : 'refused the sdkKey (403: not a server or client token)';
+  return new SdkKeyRejectedError(
+    `Switchyard: ${base} ${why}${said ? `: ${said.slice(0, MAX_SERVER_MESSAGE)}` : ''}. ` +
+      'Check the token; the client stopped and will not retry.',
+    status,
+  );
+}
+
+/** True for an error that retrying cannot fix (the server refused the key). */
+export function isFatal(error: unknown): error is SdkKeyRejectedError {
+  return error instanceof SdkKeyRejectedError;
+}
+
+/**
+ * `fetch` of an SDK endpoint on the current server. A network failure or time-out moves `servers`
+ * on to the next URL and is rethrown with a message naming the server and the cause
+ * (`ECONNREFUSED`, `ENOTFOUND`, a time-out, …), which Node's bare "fetch failed" does not.
+ */
+export async function sdkFetch(
+  settings: HttpSettings,
+  path: string,
+  init: RequestInit,
+): Promise<{ base: string; response: Response }> {
+  const base = settings.servers.current;
+  try {
+    return { base, response: await settings.fetch(`${base}/api/v1/sdk/${path}`, init) };
+  } catch (error) {
+    // Aborted by us (the client closed, a stream watchdog fired): not the server's failure.
+    if (init.signal?.aborted && (init.signal.reason as Error | undefined)?.name !== 'TimeoutError') throw error;
+    settings.servers.failed(base);
+    throw new Error(`Switchyard: could not reach ${base} (${causeOf(error)})`, { cause: error });
+  }
+}
+
+/** The most telling part of a fetch failure: undici's cause code (`ECONNREFUSED`), else the message. */
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function authHeaders(settings: HttpSettings): Record<string, string> {
@@ -30,21 +111,18 @@ export type SnapshotAnswer = { status: 'unchanged' } | { status: 'ok'; body: unk
 
 /**
  * `GET /api/v1/sdk/snapshot`, conditional on `revision` (If-None-Match). Throws on network errors,
- * time-outs and non-2xx answers; a body that is not JSON comes back as `undefined` (the store
- * rejects it as invalid).
+ * time-outs and non-2xx answers (an {@link SdkKeyRejectedError} for 401/403); a body that is not
+ * JSON comes back as `undefined` (the store rejects it as invalid).
  */
 export async function fetchSnapshot(settings: HttpSettings, revision: number | undefined): Promise<SnapshotAnswer> {
   const headers: Record<string, string> = { ...authHeaders(settings), accept: 'application/json' };
   if (revision !== undefined) headers['if-none-match'] = `"${revision}"`;
-  const response = await settings.fetch(endpoint(settings, 'snapshot'), {
+  const { base, response } = await sdkFetch(settings, 'snapshot', {
     headers,
     signal: AbortSignal.timeout(settings.requestTimeoutMs),
   });
   if (response.status === 304) return { status: 'unchanged' };
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
-    throw new ServerResponseError(`Switchyard: snapshot request failed (${response.status})`, response.status);
-  }
+  if (!response.ok) throw await errorOf(settings, base, 'snapshot', response);
   const text = await response.text();
   try {
     return { status: 'ok', body: JSON.parse(text) };
@@ -55,13 +133,12 @@ export async function fetchSnapshot(settings: HttpSettings, revision: number | u
 
 /** `POST` of a JSON body; throws unless the server accepted it (2xx). */
 export async function postJson(settings: HttpSettings, path: string, body: unknown): Promise<void> {
-  const response = await settings.fetch(endpoint(settings, path), {
+  const { base, response } = await sdkFetch(settings, path, {
     method: 'POST',
     headers: { ...authHeaders(settings), 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(settings.requestTimeoutMs),
   });
+  if (!response.ok) throw await errorOf(settings, base, `POST ${path}`, response);
   await response.body?.cancel().catch(() => {});
-  if (!response.ok)
-    throw new ServerResponseError(`Switchyard: POST ${path} failed (${response.status})`, response.status);
 }

@@ -13,6 +13,8 @@ export interface SourceHooks {
    * that may succeed follows at once (a stream failure is followed by a snapshot fetch).
    */
   failed(error: Error, conclusive: boolean): void;
+  /** The server refused the key (401/403): the source has stopped; the client fails for good. */
+  fatal(error: Error): void;
 }
 
 /** A running source of snapshots. */

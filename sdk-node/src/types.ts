@@ -43,8 +43,12 @@ export interface MetricsOptions {
 
 /** Options of {@link createClient}. */
 export interface NodeClientOptions {
-  /** Base URL of the Switchyard server, e.g. `http://flags.internal:4242`. */
-  url?: string;
+  /**
+   * Base URL of the Switchyard server, e.g. `http://flags.internal:4242`, or several (replicas
+   * behind no load balancer, or a second region): requests go to the first; a connection failure,
+   * time-out, 5xx or lost stream moves the client on to the next (round robin), where it stays.
+   */
+  url?: string | readonly string[];
   /** A server token (`sy_server_…`), bound to one environment. */
   sdkKey: string;
   /**
@@ -61,7 +65,11 @@ export interface NodeClientOptions {
   streaming?: boolean;
   /** Polling period while the stream is down (or `streaming: false`), in ms. Default 30 000. */
   pollIntervalMs?: number;
-  /** Bounds of the reconnect backoff (exponential, full jitter), in ms. Default 1 000 – 30 000. */
+  /**
+   * Bounds of the reconnect backoff (exponential, full jitter), in ms: retry `n` waits a random
+   * time below `min(reconnectMaxMs, reconnectMinMs * 2^n)`. Default 250 – 1 500, so the client is
+   * back within about 2 s of a server restart.
+   */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   /**
@@ -76,7 +84,10 @@ export interface NodeClientOptions {
    * keeps serving the last snapshot. In ms. Default 60 000.
    */
   staleAfterMs?: number;
-  /** `ready()` rejects when the client has no flags at all after this long, in ms. Default 10 000. */
+  /**
+   * `ready()` rejects when the client has no flags at all after this long, in ms, with the last
+   * failure in its message (it rejects at once when the server refuses the key). Default 10 000.
+   */
   readyTimeoutMs?: number;
   /** Direct Redis mode (needs the optional `ioredis` package). */
   redis?: RedisOptions;

@@ -13,6 +13,7 @@ export class UsageReporter {
   readonly #timer: ReturnType<typeof setInterval>;
   #sending: Promise<void> | undefined;
   #lastDropped = 0;
+  #stopped = false;
 
   constructor(counter: UsageCounter, settings: HttpSettings, flushIntervalMs: number, log: Required<Logger>) {
     this.#counter = counter;
@@ -31,10 +32,16 @@ export class UsageReporter {
     return this.#sending;
   }
 
-  /** Stops the timer and sends the last counts. */
+  /** Stops the timer and sends the last counts (unless {@link stop}ped). */
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.flush();
+    if (!this.#stopped) await this.flush();
+  }
+
+  /** Stops for good without sending anything more: the server refused the key. */
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#timer);
   }
 
   async #send(): Promise<void> {

@@ -22,6 +22,8 @@ export type OpenFeatureProviderEvent =
 export type OpenFeatureEventDetails = {
   flagsChanged?: string[];
   message?: string;
+  /** `PROVIDER_FATAL` on the ERROR that puts the provider in its FATAL state. */
+  errorCode?: 'PROVIDER_FATAL';
 };
 
 /** OpenFeature `ResolutionDetails`, with the error code as a plain string. */
@@ -77,7 +79,7 @@ export function toResolution<T>(
 export interface ClientEventSource {
   on(event: 'change', listener: (event: ChangeEvent) => void): unknown;
   on(event: 'ready' | 'stale', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'error' | 'failed', listener: (error: Error) => void): unknown;
 }
 
 /** How a provider's events differ between the SDKs. */
@@ -95,14 +97,25 @@ export interface ProviderEventOptions {
 
 /** Forwards client events as provider events; see {@link forwardClientEvents}. */
 export interface ProviderEventForwarder {
-  /** Call when `initialize()` resolves: from then on a client `ready` means "recovered" and is forwarded. */
+  /**
+   * Call when `initialize()` resolves: from then on a client `ready` means "recovered" and is
+   * forwarded, and so is `change` (before, the READY that OpenFeature emits when `initialize()`
+   * resolves covers every change: handlers never see CONFIGURATION_CHANGED before READY).
+   */
   markInitialized(): void;
+  /**
+   * The client's `failed` error once the server refused the key, else `undefined`: `initialize()`
+   * then throws OpenFeature's `ProviderFatalError` with its message, so the provider is FATAL.
+   */
+  readonly fatal: Error | undefined;
 }
 
 /**
  * Translates client events into OpenFeature provider events: `change` → CONFIGURATION_CHANGED with
- * `flagsChanged`, `stale` → STALE, `error` → ERROR with the message, and `ready` → READY once
- * initialized (the OpenFeature SDK emits the first READY itself when `initialize()` resolves).
+ * `flagsChanged` and `ready` → READY, both once initialized (the OpenFeature SDK emits the first
+ * READY itself when `initialize()` resolves); `stale` → STALE, `error` → ERROR with the message,
+ * `failed` → ERROR with errorCode `PROVIDER_FATAL` (the provider's status becomes FATAL; nothing
+ * follows it).
  */
 export function forwardClientEvents(
   client: ClientEventSource,
@@ -111,16 +124,22 @@ export function forwardClientEvents(
 ): ProviderEventForwarder {
   let initialized = false;
   let failing = false;
+  let fatal: Error | undefined;
   client.on('change', ({ flags }) => {
-    if (!options.isReconciling?.()) emit('PROVIDER_CONFIGURATION_CHANGED', { flagsChanged: flags });
+    if (initialized && !options.isReconciling?.()) emit('PROVIDER_CONFIGURATION_CHANGED', { flagsChanged: flags });
   });
   client.on('stale', () =>
     options.staleMessage === undefined
       ? emit('PROVIDER_STALE')
       : emit('PROVIDER_STALE', { message: options.staleMessage }),
   );
+  client.on('failed', (error) => {
+    fatal = error;
+    // Before initialization, initialize() rejects with it and OpenFeature emits the ERROR itself.
+    if (initialized) emit('PROVIDER_ERROR', { message: error.message, errorCode: 'PROVIDER_FATAL' });
+  });
   client.on('error', (error) => {
-    if (failing) return;
+    if (failing || fatal) return;
     if (options.oneErrorPerOutage) failing = true;
     emit('PROVIDER_ERROR', { message: error.message });
   });
@@ -131,6 +150,9 @@ export function forwardClientEvents(
   return {
     markInitialized() {
       initialized = true;
+    },
+    get fatal() {
+      return fatal;
     },
   };
 }

@@ -39,11 +39,14 @@ export interface ChangeEvent {
  *   and again each time it is back in contact after `stale` or an `error`;
  * - `change`: flags changed;
  * - `stale`: the client lost contact with the server; the flags held may be out of date;
- * - `error`: a network or payload error (the client keeps serving what it has and retries).
+ * - `error`: a network or payload error (the client keeps serving what it has and retries);
+ * - `failed`: the server refused the key (401/403). The client has stopped for good (no retries);
+ *   it keeps serving what it holds (bootstrap, cache, last snapshot) or the callers' defaults.
  */
 export interface ClientEvents {
   ready: void;
   change: ChangeEvent;
   stale: void;
   error: Error;
+  failed: Error;
 }

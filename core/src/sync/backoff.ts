@@ -7,6 +7,15 @@ export interface BackoffOptions {
 }
 
 /**
+ * The reconnect backoff of both SDKs by default (spec/sdk-protocol.md, "Retries and failure"): the first retry
+ * within 250 ms, and none more than 1.5 s after the previous failure however long the server has
+ * been down, so a client is back within about 2 s of a replica's restart. Full jitter over 1.5 s
+ * still spreads a fleet's reconnects out; a server under load sheds them with 503s, which move
+ * clients on to another replica.
+ */
+export const RECONNECT_BACKOFF: Readonly<BackoffOptions> = { minMs: 250, maxMs: 1_500 };
+
+/**
  * Delay before retry number `attempt` (0 = first retry): exponential backoff with full jitter,
  * uniformly random in `[0, min(maxMs, minMs * 2^attempt))`. Full jitter spreads reconnecting clients
  * out after a server restart instead of having them all come back in lockstep.

@@ -3,14 +3,8 @@
  * protocol's revision rules, change detection, backoff, a typed emitter). Transports (EventSource,
  * HTTP, Redis) live in the SDKs.
  */
-export { Backoff, backoffDelay, type BackoffOptions } from './backoff.js';
+export { Backoff, backoffDelay, RECONNECT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
 export { createEmitter, type Emitter, type EventArgs, type EventMap, type Listener } from './emitter.js';
-export {
-  createSnapshotStore,
-  type SnapshotStore,
-  type ApplyStatus,
-  type ChangeDetector,
-  type PutOptions,
-} from './snapshot-store.js';
+export { createSnapshotStore, type SnapshotStore, type ApplyStatus, type PutOptions } from './snapshot-store.js';
 export { isSnapshot, isSnapshotPatch } from './wire-guards.js';

@@ -1,7 +1,6 @@
 import { compileSnapshot, type CompiledSnapshot } from '../compile/compile-snapshot.js';
 import type { Snapshot } from '../model/flag.js';
 import { applyPatch } from '../snapshot/apply-patch.js';
-import type { changedFlagKeys, DefinitionChanges } from './changed-flags.js';
 import { isSnapshot, isSnapshotPatch } from './wire-guards.js';
 
 /**
@@ -25,17 +24,15 @@ export interface PutOptions {
   allowOlder?: boolean;
 }
 
-/** Compares two snapshots; {@link changedFlagKeys} is the one SDKs use. */
-export type ChangeDetector = typeof changedFlagKeys;
-
 /**
  * The current snapshot of an SDK and its compiled form, updated by whole snapshots (`put`) and by
  * patches following the revision rules of the SDK protocol: a patch with revision R applies to
  * revision R-1; older is stale; newer is a gap. Pure and synchronous: transports live in the SDKs.
  *
- * Pass `changedFlagKeys` as `detectChanges` to get the keys of changed definitions with each
- * update. It is a parameter, not built in, so that a client that reports changes another way
- * (the browser SDK compares values for its one user) does not carry it in its bundle.
+ * It does not say what an update changed: a client that reports changed definitions compares the
+ * snapshots around an update with `changedFlagKeys` itself (the Node SDK), so that one that
+ * reports changes another way (the browser SDK compares values for its one user) carries neither
+ * the diff nor its bookkeeping in its bundle.
  */
 export interface SnapshotStore {
   /**
@@ -43,11 +40,6 @@ export interface SnapshotStore {
    * `compiled.revision` its revision), or `undefined` when empty.
    */
   readonly compiled: CompiledSnapshot | undefined;
-  /**
-   * Keys (sorted) of the flags whose evaluation the last applied update may have changed, as the
-   * store's change detector sees them; always empty for a store made without a detector.
-   */
-  readonly changedFlags: string[];
   /** Replaces the snapshot with `snapshot` (unless it is older and `allowOlder` is not set). */
   applyPut(snapshot: unknown, options?: PutOptions): ApplyStatus;
   /** Applies `patch` when it is the next revision; see {@link ApplyStatus}. */
@@ -58,35 +50,28 @@ export interface SnapshotStore {
  * Creates a {@link SnapshotStore}, empty or holding `initial`. (Closures, not a class: they minify
  * smaller in the browser bundle.)
  */
-export function createSnapshotStore(detectChanges?: ChangeDetector, initial?: Snapshot): SnapshotStore {
-  /** The snapshot held and its compiled form (`compiled.snapshot`), or `undefined` when empty. */
-  let compiled: CompiledSnapshot | undefined;
-  let changedFlags: string[] = [];
-  const install = (before: Snapshot | undefined, after: Snapshot, patch?: DefinitionChanges): ApplyStatus => {
-    compiled = compileSnapshot(after);
-    changedFlags = detectChanges?.(before, after, patch) ?? [];
-    return 'applied';
-  };
-  const store: SnapshotStore = {
-    get compiled() {
-      return compiled;
-    },
-    get changedFlags() {
-      return changedFlags;
-    },
+export function createSnapshotStore(initial?: Snapshot): SnapshotStore {
+  // `compiled` is a plain property that only `install` sets (read-only to users through the
+  // interface): a getter over a closure variable costs the browser bundle more.
+  const store: { -readonly [K in keyof SnapshotStore]: SnapshotStore[K] } = {
+    compiled: undefined,
     applyPut(snapshot, options) {
-      const before = compiled?.snapshot;
+      const before = store.compiled?.snapshot;
       if (!isSnapshot(snapshot)) return 'invalid';
       if (before && snapshot.revision < before.revision && !options?.allowOlder) return 'stale';
-      return install(before, snapshot);
+      return install(snapshot);
     },
     applyPatch(patch) {
-      const before = compiled?.snapshot;
+      const before = store.compiled?.snapshot;
       if (!isSnapshotPatch(patch)) return 'invalid';
       if (!before || patch.revision > before.revision + 1) return 'gap';
       if (patch.revision <= before.revision) return 'stale';
-      return install(before, applyPatch(before, patch), patch);
+      return install(applyPatch(before, patch));
     },
+  };
+  const install = (snapshot: Snapshot): ApplyStatus => {
+    store.compiled = compileSnapshot(snapshot);
+    return 'applied';
   };
   if (initial) store.applyPut(initial);
   return store;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, backoffDelay } from '../../src/sync/index.js';
+import { Backoff, backoffDelay, RECONNECT_BACKOFF } from '../../src/sync/index.js';
 
 const bounds = { minMs: 100, maxMs: 1000 };
 
@@ -33,5 +33,16 @@ describe('Backoff', () => {
     backoff.reset();
     expect(backoff.failures).toBe(0);
     expect(backoff.next()).toBe(50);
+  });
+});
+
+describe("RECONNECT_BACKOFF (the SDKs' default)", () => {
+  it('retries first within 250 ms and never waits 1.5 s or more, however many attempts failed', () => {
+    const almostOne = () => 0.999999;
+    expect(backoffDelay(0, RECONNECT_BACKOFF, almostOne)).toBeLessThan(250);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      expect(backoffDelay(attempt, RECONNECT_BACKOFF, almostOne)).toBeLessThan(1_500);
+    }
+    expect(backoffDelay(50, RECONNECT_BACKOFF, almostOne)).toBe(1_499);
   });
 });

@@ -1,46 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/index.js';
-import { changedFlagKeys, createSnapshotStore, type ApplyStatus, type SnapshotStore } from '../../src/sync/index.js';
+import { createSnapshotStore, type SnapshotStore } from '../../src/sync/index.js';
 import { booleanFlag, patch, snapshot } from './fixtures.js';
 
 function storeAt(revision: number): SnapshotStore {
-  return createSnapshotStore(changedFlagKeys, snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
+  return createSnapshotStore(snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
 }
-
-/** An update's status with the changed flags the store reports after it. */
-const outcome = (store: SnapshotStore, status: ApplyStatus) => ({ status, changedFlags: store.changedFlags });
 
 describe('SnapshotStore', () => {
   it('starts empty, and a put installs a compiled snapshot', () => {
-    const store = createSnapshotStore(changedFlagKeys);
+    const store = createSnapshotStore();
     expect(store.compiled?.revision).toBeUndefined();
-    const result = outcome(store, store.applyPut(snapshot(3, [booleanFlag('checkout')])));
-    expect(result).toEqual({ status: 'applied', changedFlags: ['checkout'] });
-    expect(store.compiled?.revision).toBe(3);
+    expect(store.applyPut(snapshot(3, [booleanFlag('checkout')]))).toBe('applied');
     expect(store.compiled?.revision).toBe(3);
     expect(evaluate(store.compiled!, 'checkout', {}, false).value).toBe(true);
   });
 
-  it('applies the next revision and reports what changed', () => {
+  it('applies the next revision', () => {
     const store = storeAt(5);
-    const result = outcome(
-      store,
-      store.applyPatch(
-        patch(6, { flags: [booleanFlag('checkout', { enabled: false, version: 2 })], deletedFlags: ['banner'] }),
-      ),
+    const result = store.applyPatch(
+      patch(6, { flags: [booleanFlag('checkout', { enabled: false, version: 2 })], deletedFlags: ['banner'] }),
     );
-    expect(result).toEqual({ status: 'applied', changedFlags: ['banner', 'checkout'] });
+    expect(result).toBe('applied');
     expect(store.compiled?.revision).toBe(6);
     expect(store.compiled?.flagKeys().includes('banner')).toBe(false);
     expect(evaluate(store.compiled!, 'checkout', {}, true)).toMatchObject({ value: false, reason: 'DISABLED' });
   });
 
-  it('reports an applied patch that changes nothing with no changed flags', () => {
+  it('applies a patch that changes nothing, for its revision', () => {
     const store = storeAt(5);
-    expect(outcome(store, store.applyPatch(patch(6, { flags: [booleanFlag('checkout')] })))).toEqual({
-      status: 'applied',
-      changedFlags: [],
-    });
+    expect(store.applyPatch(patch(6, { flags: [booleanFlag('checkout')] }))).toBe('applied');
     expect(store.compiled?.revision).toBe(6);
   });
 
@@ -57,26 +46,21 @@ describe('SnapshotStore', () => {
     const store = storeAt(5);
     expect(store.applyPatch(patch(7, { deletedFlags: ['checkout'] }))).toBe('gap');
     expect(store.compiled?.revision).toBe(5);
-    expect(createSnapshotStore(changedFlagKeys).applyPatch(patch(1))).toBe('gap');
+    expect(createSnapshotStore().applyPatch(patch(1))).toBe('gap');
   });
 
   it('refuses an older put unless allowOlder is set', () => {
     const store = storeAt(5);
     expect(store.applyPut(snapshot(4, []))).toBe('stale');
     expect(store.compiled?.revision).toBe(5);
-    expect(outcome(store, store.applyPut(snapshot(4, []), { allowOlder: true }))).toEqual({
-      status: 'applied',
-      changedFlags: ['banner', 'checkout'],
-    });
+    expect(store.applyPut(snapshot(4, []), { allowOlder: true })).toBe('applied');
     expect(store.compiled?.revision).toBe(4);
   });
 
-  it('accepts a put at the same revision and reports no change when identical', () => {
+  it('accepts a put at the same revision', () => {
     const store = storeAt(5);
-    expect(outcome(store, store.applyPut(snapshot(5, [booleanFlag('checkout'), booleanFlag('banner')])))).toEqual({
-      status: 'applied',
-      changedFlags: [],
-    });
+    expect(store.applyPut(snapshot(5, [booleanFlag('checkout')]))).toBe('applied');
+    expect(store.compiled?.flagKeys()).toEqual(['checkout']);
   });
 
   it('rejects garbage and other schema versions without touching the store', () => {
@@ -103,23 +87,9 @@ describe('SnapshotStore', () => {
     expect(store.compiled?.flagKeys().sort()).toEqual(['banner', 'checkout']);
   });
 
-  it('propagates segment changes of a patch to the flags that use them', () => {
-    const segment = { key: 'beta', conditions: [] };
-    const rule = { id: 'r', conditions: [], segments: ['beta'], serve: { variant: 'off' } };
-    const store = createSnapshotStore(
-      changedFlagKeys,
-      snapshot(1, [booleanFlag('gated', { rules: [rule] }), booleanFlag('x')], [segment]),
-    );
-    const changed = outcome(store, store.applyPatch(patch(2, { deletedSegments: ['beta'] })));
-    expect(changed).toEqual({ status: 'applied', changedFlags: ['gated'] });
-  });
-
-  it('reports no changed flags without a change detector, and still applies updates', () => {
-    const store = createSnapshotStore(undefined, snapshot(1, [booleanFlag('checkout')]));
-    expect(outcome(store, store.applyPatch(patch(2, { deletedFlags: ['checkout'] })))).toEqual({
-      status: 'applied',
-      changedFlags: [],
-    });
+  it('starts from an initial snapshot and patches it', () => {
+    const store = createSnapshotStore(snapshot(1, [booleanFlag('checkout')]));
+    expect(store.applyPatch(patch(2, { deletedFlags: ['checkout'] }))).toBe('applied');
     expect(store.compiled?.flagKeys().includes('checkout')).toBe(false);
   });
 });

@@ -15,16 +15,19 @@ let encoder: TextEncoder | undefined;
 export function murmur3Utf8(text: string, seed: number): number {
   const key = (encoder ??= new TextEncoder()).encode(text);
   const mix = (k: number) => Math.imul(((k = Math.imul(k, 0xcc9e2d51)) << 15) | (k >>> 17), 0x1b873593);
-  const tail = key.length & 3;
-  const end = key.length - tail;
   let h = seed;
-  let i = 0;
-  while (i < end) {
-    h ^= mix(key[i++]! | (key[i++]! << 8) | (key[i++]! << 16) | (key[i++]! << 24));
-    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+  // Bytes gather, little-endian, into 32-bit blocks; each full block is mixed into h as it
+  // completes, and the 0–3 tail bytes at the end (no tail: mix(0) is 0, so h is unchanged).
+  let block = 0;
+  for (let i = 0; i < key.length;) {
+    block |= key[i]! << (8 * (i & 3));
+    if (!(++i & 3)) {
+      h ^= mix(block);
+      h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+      block = 0;
+    }
   }
-  if (tail) h ^= mix(key[i]! | (tail > 1 ? key[i + 1]! << 8 : 0) | (tail > 2 ? key[i + 2]! << 16 : 0));
-  h ^= key.length;
+  h ^= mix(block) ^ key.length;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;

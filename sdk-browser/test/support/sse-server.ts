@@ -41,9 +41,9 @@ export class ProtocolServer {
     this.#server = createServer((req, res) => this.#handle(req, res));
   }
 
-  /** Starts listening on a free port; resolves to the base URL. */
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+  /** Starts listening on `port` (default: a free one); resolves to the base URL. */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(port, '127.0.0.1', resolve));
     return this.url;
   }
 
