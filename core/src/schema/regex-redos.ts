@@ -1,0 +1,53 @@
+import { checkSync } from 'recheck';
+
+/**
+ * ReDoS analysis with recheck (https://makenowjust-labs.github.io/recheck/), run at write time and
+ * on snapshots that did not come from a server (bootstrap, cache files). Its automaton checker
+ * decides, for the patterns regex-syntax.ts admits, whether a backtracking engine (V8, SpiderMonkey,
+ * JavaScriptCore: what browsers run) can take more than linear time on some input, including the
+ * unanchored search (`a*b` is quadratic on `aaa…`). Only `safe` is accepted: `vulnerable` is
+ * refused, and so is `unknown` (the analysis gave up: too large, timed out, or an error), so that
+ * when in doubt the pattern is refused.
+ *
+ * recheck runs synchronously (its native or JavaScript backend in a worker thread, waited for) and
+ * takes about 1–20 ms per pattern; results are cached per pattern and flag.
+ */
+
+/** Longest a single analysis may take; a pattern it cannot decide in this time is refused. */
+export const REDOS_CHECK_TIMEOUT_MS = 2000;
+
+/** Cached verdicts (pattern + flags); bounded so arbitrary writes cannot grow it without end. */
+const verdicts = new Map<string, string | undefined>();
+const MAX_CACHED = 5000;
+
+/** Why `pattern` (with `i` when `caseInsensitive`) may backtrack super-linearly, or `undefined` when recheck proves it safe. */
+export function redosProblem(pattern: string, caseInsensitive: boolean): string | undefined {
+  const flags = caseInsensitive ? 'i' : '';
+  const key = `${flags}/${pattern}`;
+  if (verdicts.has(key)) return verdicts.get(key);
+  const verdict = analyse(pattern, flags);
+  if (verdicts.size >= MAX_CACHED) verdicts.delete(verdicts.keys().next().value as string);
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+function analyse(pattern: string, flags: string): string | undefined {
+  try {
+    const diagnostics = checkSync(pattern, flags, { checker: 'automaton', timeout: REDOS_CHECK_TIMEOUT_MS });
+    switch (diagnostics.status) {
+      case 'safe':
+        return undefined;
+      case 'vulnerable':
+        return `can take ${diagnostics.complexity.summary} time in backtracking regex engines (e.g. on ${JSON.stringify(attackSample(diagnostics.attack.string))})`;
+      default:
+        return `could not be proven safe from catastrophic backtracking (${diagnostics.error.kind})`;
+    }
+  } catch {
+    return 'could not be proven safe from catastrophic backtracking';
+  }
+}
+
+/** The start of recheck's attack string, short enough for an error message. */
+function attackSample(attack: string): string {
+  return attack.length > 40 ? `${attack.slice(0, 40)}…` : attack;
+}
