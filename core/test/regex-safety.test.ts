@@ -51,6 +51,13 @@ describe('regexPatternProblem', () => {
     expect(regexPatternProblem('^a*b')).toBeUndefined();
   });
 
+  it('refuses star-free ambiguity, which recheck calls constant but backtracking tries in full', () => {
+    expect(regexPatternProblem('a?'.repeat(24) + 'a'.repeat(24) + 'x')).toMatch(/over 1,000,000 ways, at most 256/);
+    expect(regexPatternProblem('(?:a|a)'.repeat(9) + 'x')).toMatch(/512 ways/);
+    expect(regexPatternProblem('(?:a|a)'.repeat(8) + 'x')).toBeUndefined();
+    expect(regexPatternProblem('^(?:a?){30}$')).toMatch(/can match the empty string/);
+  });
+
   it('checks with the i flag when the condition is case-insensitive', () => {
     expect(regexPatternProblem('^(a|A)+$')).toBeUndefined();
     expect(regexPatternProblem('^(a|A)+$', true)).toMatch(/exponential/);
