@@ -16,7 +16,10 @@ import { checkSync } from 'recheck';
 /** Longest a single analysis may take; a pattern it cannot decide in this time is refused. */
 export const REDOS_CHECK_TIMEOUT_MS = 2000;
 
-/** Cached verdicts (pattern + flags); bounded so arbitrary writes cannot grow it without end. */
+/**
+ * Cached verdicts (pattern + flags); bounded so arbitrary writes cannot grow it without end. An
+ * undecided analysis (a timeout on a busy machine) is not cached: it may decide next time.
+ */
 const verdicts = new Map<string, string | undefined>();
 const MAX_CACHED = 5000;
 
@@ -25,25 +28,32 @@ export function redosProblem(pattern: string, caseInsensitive: boolean): string 
   const flags = caseInsensitive ? 'i' : '';
   const key = `${flags}/${pattern}`;
   if (verdicts.has(key)) return verdicts.get(key);
-  const verdict = analyse(pattern, flags);
+  const { verdict, decided } = analyse(pattern, flags);
+  if (!decided) return verdict;
   if (verdicts.size >= MAX_CACHED) verdicts.delete(verdicts.keys().next().value as string);
   verdicts.set(key, verdict);
   return verdict;
 }
 
-function analyse(pattern: string, flags: string): string | undefined {
+function analyse(pattern: string, flags: string): { verdict: string | undefined; decided: boolean } {
   try {
     const diagnostics = checkSync(pattern, flags, { checker: 'automaton', timeout: REDOS_CHECK_TIMEOUT_MS });
     switch (diagnostics.status) {
       case 'safe':
-        return undefined;
+        return { verdict: undefined, decided: true };
       case 'vulnerable':
-        return `can take ${diagnostics.complexity.summary} time in backtracking regex engines (e.g. on ${JSON.stringify(attackSample(diagnostics.attack.string))})`;
+        return {
+          verdict: `can take ${diagnostics.complexity.summary} time in backtracking regex engines (e.g. on ${JSON.stringify(attackSample(diagnostics.attack.string))})`,
+          decided: true,
+        };
       default:
-        return `could not be proven safe from catastrophic backtracking (${diagnostics.error.kind})`;
+        return {
+          verdict: `could not be proven safe from catastrophic backtracking (${diagnostics.error.kind})`,
+          decided: diagnostics.error.kind !== 'timeout' && diagnostics.error.kind !== 'cancel',
+        };
     }
   } catch {
-    return 'could not be proven safe from catastrophic backtracking';
+    return { verdict: 'could not be proven safe from catastrophic backtracking', decided: false };
   }
 }
 
