@@ -1,5 +1,5 @@
 import type { Snapshot } from '@switchyard/core';
-import { withoutRefusedRegexes } from '@switchyard/core/schema';
+import { withoutRefusedRegexes } from '@switchyard/core/regex-check';
 import type { Logger } from './logger.js';
 
 /**

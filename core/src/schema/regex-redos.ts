@@ -1,4 +1,4 @@
-import { checkSync } from 'recheck';
+import type * as Recheck from 'recheck';
 
 /**
  * ReDoS analysis with recheck (https://makenowjust-labs.github.io/recheck/), run at write time and
@@ -11,7 +11,26 @@ import { checkSync } from 'recheck';
  *
  * recheck runs synchronously (its native or JavaScript backend in a worker thread, waited for) and
  * takes about 1–20 ms per pattern; results are cached per pattern and flag.
+ *
+ * It is loaded on first use, not when this module is imported: it is ~3 MB of Scala.js (~200 ms
+ * and ~30 MB to load, ~40 MB more for its worker), which a server needs only when a pattern is
+ * written and sdk-node only when a bootstrap or cache file holds one. Loading through Node's
+ * `createRequire` also keeps it out of bundles (the server's dist/main.js): it finds its worker
+ * script and native binary next to its own files. Where it cannot load (not Node), every pattern
+ * is undecided, so refused.
  */
+let recheck: typeof Recheck | undefined;
+/** The Node APIs used here, typed locally: core is built without Node's types. */
+interface NodeModuleApi {
+  createRequire(path: string): (id: string) => unknown;
+}
+function loadRecheck(): typeof Recheck {
+  const node = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+  const moduleApi = node?.getBuiltinModule?.('node:module') as NodeModuleApi | undefined;
+  if (!moduleApi) throw new Error('recheck needs Node.js');
+  recheck ??= moduleApi.createRequire((import.meta as unknown as { url: string }).url)('recheck') as typeof Recheck;
+  return recheck;
+}
 
 /** Longest a single analysis may take; a pattern it cannot decide in this time is refused. */
 export const REDOS_CHECK_TIMEOUT_MS = 2000;
@@ -37,7 +56,10 @@ export function redosProblem(pattern: string, caseInsensitive: boolean): string 
 
 function analyse(pattern: string, flags: string): { verdict: string | undefined; decided: boolean } {
   try {
-    const diagnostics = checkSync(pattern, flags, { checker: 'automaton', timeout: REDOS_CHECK_TIMEOUT_MS });
+    const diagnostics = loadRecheck().checkSync(pattern, flags, {
+      checker: 'automaton',
+      timeout: REDOS_CHECK_TIMEOUT_MS,
+    });
     switch (diagnostics.status) {
       case 'safe':
         return { verdict: undefined, decided: true };

@@ -1,4 +1,4 @@
-import { withoutRefusedRegexes, type RefusedRegex } from '@switchyard/core/schema';
+import { withoutRefusedRegexes, type RefusedRegex } from '@switchyard/core/regex-check';
 import type { Condition, Flag, Segment, Snapshot } from '@switchyard/core';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
