@@ -14,9 +14,10 @@
  * {@link parseRegex} also returns the pattern as {@link RegexAnalysis.overApproximation}: every
  * counted repetition widened to an unbounded one (`x{2,5}` → `x{2}x*` for a single character,
  * `(?:…){3}` → `(?:…)+` for a group), so that a quantity bounded by a count — invisible to an
- * analysis in the input length — is analysed as unbounded. Every backtracking path of the pattern
- * is one of the widened pattern's, so when recheck proves the widened pattern linear, the pattern
- * is linear too.
+ * analysis in the input length — is analysed as unbounded (`a{0,30}a{0,30}b` is `a*a*b`, cubic).
+ * Widening is not an over-approximation of the cost in every case (a loop can absorb what a fixed
+ * count cannot: `(?:[ab]|[^b]){2}.*$` is quadratic, `(?:[ab]|[^b])+.*$` is not), so
+ * regex-safety.ts has recheck analyse both the pattern and its widened form.
  */
 
 /** Largest repetition count, also as the product of nested counts (RE2's limit for one count). */
