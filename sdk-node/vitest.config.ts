@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against core's sources (as the server's do), so a core change needs no rebuild here.
     alias: [
       { find: /^@switchyard\/core\/schema$/, replacement: `${coreSrc}/schema/index.ts` },
+      { find: /^@switchyard\/core\/regex-check$/, replacement: `${coreSrc}/schema/regex-check.ts` },
       { find: /^@switchyard\/core\/sync$/, replacement: `${coreSrc}/sync/index.ts` },
       { find: /^@switchyard\/core\/client-api$/, replacement: `${coreSrc}/client-api/index.ts` },
       { find: /^@switchyard\/core$/, replacement: `${coreSrc}/index.ts` },

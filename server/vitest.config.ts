@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against core's sources, so a core change needs no rebuild to be tested here.
     alias: [
       { find: /^@switchyard\/core\/schema$/, replacement: `${coreSrc}/schema/index.ts` },
+      { find: /^@switchyard\/core\/regex-check$/, replacement: `${coreSrc}/schema/regex-check.ts` },
       { find: /^@switchyard\/core$/, replacement: `${coreSrc}/index.ts` },
     ],
   },

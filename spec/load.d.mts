@@ -71,3 +71,32 @@ export declare function caseArguments(testCase: EvaluationCase): {
   expectedType: FlagType | undefined;
 };
 export declare function comparableResult(result: EvaluationResult<unknown>): ExpectedResult;
+
+/** One way to attack a pattern: `prefix + pump × n + suffix`. */
+export interface RegexAttack {
+  prefix: string;
+  pump: string;
+  suffix: string;
+}
+
+export interface RegexCorpusEntry {
+  pattern: string;
+  caseInsensitive?: boolean;
+  /** What makes it dangerous (or, for `accept`, what it is). */
+  kind: string;
+  /** `refuse`: the write-time check must refuse it; `accept`: it must accept it. */
+  expect: 'refuse' | 'accept';
+  attacks: RegexAttack[];
+}
+
+export interface RegexCorpus {
+  description: string;
+  /** Longest attribute value the regex operator tests (UTF-16 code units). */
+  maxAttributeLength: number;
+  patterns: RegexCorpusEntry[];
+}
+
+/** spec/regex-redos-corpus.json. */
+export declare function loadRegexCorpus(): RegexCorpus;
+/** `prefix + pump × n + suffix`, as long as possible within `length` (UTF-16 code units). */
+export declare function attackString(attack: RegexAttack, length: number): string;

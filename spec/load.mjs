@@ -65,3 +65,17 @@ export function comparableResult(result) {
   }
   return out;
 }
+
+/**
+ * spec/regex-redos-corpus.json: adversarial `regex` patterns with attack strings. Each attack is
+ * expanded by {@link attackString}.
+ */
+export function loadRegexCorpus() {
+  return readJson('regex-redos-corpus.json');
+}
+
+/** `prefix + pump × n + suffix`, as long as possible within `length` (UTF-16 code units). */
+export function attackString(attack, length) {
+  const room = Math.max(0, length - attack.prefix.length - attack.suffix.length);
+  return attack.prefix + attack.pump.repeat(Math.floor(room / attack.pump.length)) + attack.suffix;
+}

@@ -10,4 +10,5 @@ export { findFlag, serveFlag, type FlagHandle } from './evaluate/serve-flag.js';
 export { applyPatch } from './snapshot/apply-patch.js';
 export { toClientSnapshot } from './snapshot/client-snapshot.js';
 export { murmur3Utf8 } from './hash/murmur3.js';
+export { MAX_REGEX_INPUT_LENGTH } from './operators/string.js';
 export { rolloutBucket, variantBucket } from './hash/buckets.js';

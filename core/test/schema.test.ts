@@ -177,9 +177,9 @@ describe('conditionSchema', () => {
     ['cidr', ['fe80::1%eth0'], /cidr/],
     ['regex', ['('], /not a valid regular expression/],
     ['regex', ['(a+)+$'], /backtrack/],
-    ['regex', ['(a|aa)*b*c*d*e*f*g*h*i*j*k*l*m*n*o*p*q*r*s*t*u*v*w*x*y*z*A*B*'], /backtrack/],
+    ['regex', ['(a|aa)*x'], /exponential time in backtracking/],
     ['regex', ['(a)\\1'], /back-reference/],
-    ['regex', ['(?<n>a)\\k<n>'], /back-reference|backtrack/],
+    ['regex', ['(?<n>a)\\k<n>'], /named group/],
     ['regex', ['a(?=b)'], /look-around/],
     ['regex', ['a(?!b)'], /look-around/],
     ['regex', ['(?<=a)b'], /look-around/],
@@ -196,7 +196,7 @@ describe('conditionSchema', () => {
 
 describe('regexPatternProblem', () => {
   it('does not mistake escapes or classes for back-references or look-around', () => {
-    expect(regexPatternProblem('[\\1(?=]')).toBeUndefined();
+    expect(regexPatternProblem('[(?=]')).toBeUndefined();
     expect(regexPatternProblem('\\(\\?=x\\)')).toBeUndefined();
     expect(regexPatternProblem('\\d{3}-\\d{4}')).toBeUndefined();
     expect(regexPatternProblem('(?:ab)+')).toBeUndefined();

@@ -23,6 +23,7 @@ import { HttpSource } from './http-source.js';
 import type { HttpSettings } from './http.js';
 import { ServerList, serverUrls } from './server-list.js';
 import { readBootstrap, SnapshotFile } from './local-files.js';
+import { checkLocalSnapshot } from './local-snapshot-check.js';
 import { safeLogger, type Logger } from './logger.js';
 import { RedisSource } from './redis-source.js';
 import type { Source, SourceHooks } from './sources.js';
@@ -99,7 +100,8 @@ export class SwitchyardClient {
 
     const bootstrap = readBootstrap(options.bootstrap);
     if (bootstrap.error) this.#log.warn(bootstrap.error.message);
-    if (bootstrap.value !== undefined && this.#store.applyPut(bootstrap.value) === 'invalid') {
+    const bootstrapValue = checkLocalSnapshot(bootstrap.value, 'the bootstrap', this.#log);
+    if (bootstrapValue !== undefined && this.#store.applyPut(bootstrapValue) === 'invalid') {
       this.#log.warn('switchyard: ignored the bootstrap: it is not a snapshot');
     }
     this.#cacheFile = options.cacheFile ? new SnapshotFile(options.cacheFile) : undefined;
@@ -407,7 +409,7 @@ export class SwitchyardClient {
     if (this.#fellBack) return;
     this.#fellBack = true;
     if (this.#cacheFile) {
-      const cached = await this.#cacheFile.load();
+      const cached = checkLocalSnapshot(await this.#cacheFile.load(), 'the cache file', this.#log);
       // A server snapshot may have arrived meanwhile; the store keeps the newer revision anyway.
       if (cached !== undefined && !this.#confirmed) {
         const status = this.#store.applyPut(cached);

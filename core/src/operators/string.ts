@@ -6,7 +6,7 @@ import type { AttributeTest } from './compile-condition.js';
  */
 
 /** Applies `predicate` to a string attribute or to each string element of a string[] attribute. */
-export function anyString(attribute: unknown, predicate: (text: string) => boolean): boolean | undefined {
+export function anyString(attribute: unknown, predicate: (text: string) => boolean | undefined): boolean | undefined {
   return typeof attribute == 'string'
     ? predicate(attribute)
     : Array.isArray(attribute)
@@ -33,6 +33,14 @@ export function compileSubstring(
     });
 }
 
+/**
+ * Longest string the `regex` operator tests, in UTF-16 code units (spec: "Conditions"). A longer
+ * string is treated like a value of the wrong type: as the attribute, the condition never matches,
+ * negated or not; as an element of a string[], it is skipped like a non-string element. With the
+ * server's write-time check (linear patterns only) this bounds the time of one match.
+ */
+export const MAX_REGEX_INPUT_LENGTH = 1024;
+
 /** `regex`: some pattern (unanchored, `i` when case-insensitive) finds a match; invalid patterns are ignored. */
 export function compileRegex(values: readonly unknown[], fold: boolean): AttributeTest {
   const patterns: RegExp[] = [];
@@ -43,5 +51,9 @@ export function compileRegex(values: readonly unknown[], fold: boolean): Attribu
       // An invalid pattern never matches.
     }
   }
-  return (attribute) => anyString(attribute, (text) => patterns.some((pattern) => pattern.test(text)));
+  // `text[MAX]` exists when text is longer than MAX (shorter in the browser bundle than `.length >`).
+  return (attribute) =>
+    anyString(attribute, (text) =>
+      text[MAX_REGEX_INPUT_LENGTH] ? undefined : patterns.some((pattern) => pattern.test(text)),
+    );
 }

@@ -31,7 +31,7 @@ export const OPERATORS = [
 type ConditionValue = Condition['values'][number];
 
 /** Why `value` is not a usable value for `operator`, or `undefined` when it is. */
-function valueProblem(operator: Operator, value: ConditionValue): string | undefined {
+function valueProblem(operator: Operator, value: ConditionValue, caseInsensitive: boolean): string | undefined {
   switch (operator) {
     case 'in':
     case 'not_in':
@@ -43,7 +43,7 @@ function valueProblem(operator: Operator, value: ConditionValue): string | undef
       return typeof value === 'string' ? undefined : `${operator} takes string values`;
     case 'regex': {
       if (typeof value !== 'string') return 'regex takes string patterns';
-      const problem = regexPatternProblem(value);
+      const problem = regexPatternProblem(value, caseInsensitive);
       return problem === undefined ? undefined : `pattern ${problem}`;
     }
     case 'num_eq':
@@ -83,7 +83,7 @@ export const conditionSchema: z.ZodType<Condition> = z
   })
   .superRefine((condition, ctx) => {
     condition.values.forEach((value, index) => {
-      const problem = valueProblem(condition.operator, value);
+      const problem = valueProblem(condition.operator, value, condition.caseInsensitive === true);
       if (problem !== undefined) {
         ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${problem}`, path: ['values', index] });
       }

@@ -14,5 +14,6 @@ export {
   variantSchema,
   weightedVariantSchema,
 } from './flag.js';
-export { regexPatternProblem } from './regex-safety.js';
+export { MAX_REGEX_PATTERN_LENGTH, regexPatternProblem } from './regex-safety.js';
+export { withoutRefusedRegexes, type RefusedRegex } from './snapshot-regexes.js';
 export { segmentSchema, snapshotPatchSchema, snapshotSchema } from './snapshot.js';

@@ -1,46 +1,36 @@
-import safeRegex from 'safe-regex2';
+import { redosProblem } from './regex-redos.js';
+import { parseRegex } from './regex-syntax.js';
 
 /**
- * Write-time screening of `regex` condition patterns, so SDK evaluation stays linear: the pattern
- * must compile (with and without `i`), must not use back-references or look-around, and must pass
- * safe-regex2's star-height check (no nested quantifiers). Patterns safe-regex2 cannot parse are
- * rejected too: when in doubt, refuse.
+ * Write-time screening of `regex` condition patterns, so that no accepted pattern can make an SDK
+ * spend more than linear time on an attribute (at most `MAX_REGEX_INPUT_LENGTH` code units; longer
+ * ones are not tested). In order, refusing at the first problem:
+ * 1. at most {@link MAX_REGEX_PATTERN_LENGTH} code units;
+ * 2. a valid ECMAScript RegExp, with and without `i`;
+ * 3. inside the portable syntax (regex-syntax.ts: no back-references, look-around, …);
+ * 4. proven free of super-linear backtracking by recheck (regex-redos.ts), both as written and with
+ *    its counted repetitions widened to unbounded ones (regex-syntax.ts), with the `i` flag when
+ *    the condition is case-insensitive. Undecided counts as unsafe.
  */
 
-/** Back-references (`\1`..`\9`, `\k<name>`) or look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) outside a class. */
-function findBacktrackingSyntax(pattern: string): string | undefined {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === '\\') {
-      const next = pattern[i + 1] ?? '';
-      if (!inClass && ((next >= '1' && next <= '9') || next === 'k')) return 'uses a back-reference';
-      i++; // the escaped character is never syntax
-      continue;
-    }
-    if (inClass) {
-      if (char === ']') inClass = false;
-    } else if (char === '[') {
-      inClass = true;
-    } else if (char === '(' && pattern[i + 1] === '?') {
-      const kind = pattern[i + 2];
-      const lookbehind = kind === '<' && (pattern[i + 3] === '=' || pattern[i + 3] === '!');
-      if (kind === '=' || kind === '!' || lookbehind) return 'uses look-around';
-    }
-  }
-  return undefined;
-}
+/** Longest accepted pattern, in UTF-16 code units. */
+export const MAX_REGEX_PATTERN_LENGTH = 256;
 
 /** Why `pattern` may not be stored, or `undefined` when it is acceptable. */
-export function regexPatternProblem(pattern: string): string | undefined {
+export function regexPatternProblem(pattern: string, caseInsensitive = false): string | undefined {
+  if (pattern.length > MAX_REGEX_PATTERN_LENGTH) return `is longer than ${MAX_REGEX_PATTERN_LENGTH} characters`;
   try {
     new RegExp(pattern);
     new RegExp(pattern, 'i');
   } catch {
     return 'is not a valid regular expression';
   }
-  const syntax = findBacktrackingSyntax(pattern);
-  if (syntax !== undefined) return syntax;
-  if (!safeRegex(pattern)) return 'may backtrack catastrophically (nested or too many quantifiers)';
-  return undefined;
+  const analysis = parseRegex(pattern);
+  if (analysis.problem !== undefined) return analysis.problem;
+  // Both: the widened pattern exposes growth a count hides, but a loop can also hide what a count
+  // shows (`(?:[ab]|[^b]){2}.*$` is quadratic, `(?:[ab]|[^b])+.*$` is not).
+  return (
+    redosProblem(pattern, caseInsensitive) ??
+    (analysis.overApproximation === pattern ? undefined : redosProblem(analysis.overApproximation, caseInsensitive))
+  );
 }

@@ -1,6 +1,10 @@
 import { ctx, operatorGroups, snapshot } from './helpers.mjs';
 
 const e = (v) => ctx('email', v);
+/** The longest string the regex operator tests (spec: "Conditions"), and one code unit more. */
+const MAX = 1024;
+const longest = 'x'.repeat(MAX - 'x@example.com'.length) + 'x@example.com';
+const tooLong = 'x' + longest;
 const u = (v) => ctx('name', v);
 
 const { flags, cases } = operatorGroups([
@@ -19,6 +23,26 @@ const { flags, cases } = operatorGroups([
       ['string[]: one element matches', e(['x', 'y@example.com']), true],
       ['string[]: no element matches', e(['x', 'y']), false],
       ['string[]: empty array', e([]), false],
+    ],
+  },
+  {
+    key: 'regex-max-length',
+    condition: { attribute: 'email', operator: 'regex', values: ['@example\\.com$'] },
+    rows: [
+      ['a string of 1024 code units is tested', e(longest), true],
+      ['a string of 1025 code units is not tested: never matches', e(tooLong), false],
+      ['string[]: a 1024-unit element is tested', e(['x', longest]), true],
+      ['string[]: a 1025-unit element is skipped like a non-string element', e(['x', tooLong]), false],
+    ],
+  },
+  {
+    key: 'regex-max-length-negate',
+    condition: { attribute: 'email', operator: 'regex', values: ['@example\\.com$'], negate: true },
+    rows: [
+      ['a too-long string never matches, even negated (like a wrong type)', e(tooLong), false],
+      ['a tested string that does not match: negation matches', e('x'.repeat(MAX)), true],
+      ['string[]: a too-long element is skipped, the others decide', e([tooLong, 'bob@other.org']), true],
+      ['string[]: a tested element matches, so negation does not', e([tooLong, 'bob@example.com']), false],
     ],
   },
   {
@@ -146,7 +170,7 @@ const { flags, cases } = operatorGroups([
 
 export default {
   description:
-    'The regex operator: ECMAScript patterns found anywhere in the string (unanchored unless the pattern anchors), caseInsensitive adds the i flag, string[] attributes, negate, empty lists, missing and wrong-type attributes. Each flag has one rule r1 with one condition, serving "on"; otherwise "off".',
+    'The regex operator: ECMAScript patterns found anywhere in the string (unanchored unless the pattern anchors), caseInsensitive adds the i flag, strings longer than 1024 UTF-16 code units are not tested, string[] attributes, negate, empty lists, missing and wrong-type attributes. Each flag has one rule r1 with one condition, serving "on"; otherwise "off".',
   snapshot: snapshot(flags),
   cases,
 };
