@@ -32,7 +32,11 @@ function judge(figure, results, sizes, streams) {
   for (const target of figure.targets ?? []) {
     const at = target.at === 'largest' ? largest : target.at;
     const value = read(figure, results[at]);
-    texts.push(`${target.text} @ ${at.toLocaleString('en-US')}`);
+    texts.push(
+      figure.perStreams
+        ? `${target.text} (10,000 streams; judged at ${at.toLocaleString('en-US')} flags)`
+        : `${target.text} @ ${at.toLocaleString('en-US')}`,
+    );
     marks.push(value === undefined ? `not measured (${at})` : `${target.met(value) ? 'yes' : 'NO'}${footnote}`);
   }
   if (figure.ratioTarget) {
@@ -92,13 +96,13 @@ export function svgPlot(results) {
   const panelW = 300;
   const panelH = 190;
   const columns = 3;
-  const margin = { left: 48, right: 14, top: 30, bottom: 30 };
+  const margin = { left: 48, right: 40, top: 30, bottom: 30 };
   const width = columns * panelW;
   const height = Math.ceil(figures.length / columns) * panelH + 24;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="10">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="8" y="16" font-size="12">bench:scale ${results.date.slice(0, 16)}Z — log-log, x = flags (${sizes.join(', ')}); dashed red = target; ${results.settings.streams} streams</text>`,
+    `<text x="8" y="16" font-size="12">bench:scale ${results.date.slice(0, 16)}Z — log-log, x = flags (${sizes.join(', ')}); dashed red = issue 12 target at that size; ${results.settings.streams} streams</text>`,
   ];
   figures.forEach((figure, index) => {
     const x0 = (index % columns) * panelW;
@@ -106,8 +110,14 @@ export function svgPlot(results) {
     const points = sizes
       .map((size) => ({ size, value: read(figure, results.sizes[size]) }))
       .filter((p) => typeof p.value === 'number' && p.value > 0);
-    const targetValues = (figure.targets ?? []).map((t) => Number(/[\d.,]+/.exec(t.text)?.[0].replaceAll(',', '')));
-    const values = [...points.map((p) => p.value), ...targetValues.filter((v) => v > 0)];
+    // A target applies at one size: drawn as a short dashed red line there, labelled.
+    const targets = (figure.targets ?? []).map((target) => ({
+      size: target.at === 'largest' ? sizes[sizes.length - 1] : target.at,
+      value: Number(/[\d.,]+/.exec(target.text)?.[0].replaceAll(',', '')),
+      text: target.text.split(' (')[0],
+    }));
+    const shown = targets.filter((t) => t.value > 0 && sizes.includes(t.size));
+    const values = [...points.map((p) => p.value), ...shown.map((t) => t.value)];
     const plotW = panelW - margin.left - margin.right;
     const plotH = panelH - margin.top - margin.bottom;
     parts.push(`<text x="${x0 + 8}" y="${y0 + 16}" font-size="11">${escapeXml(figure.label)} (${figure.unit})</text>`);
@@ -135,12 +145,12 @@ export function svgPlot(results) {
         `<text x="${sx(size)}" y="${y0 + margin.top + plotH + 14}" text-anchor="middle">${size.toLocaleString('en-US')}</text>`,
       );
     }
-    for (const value of targetValues) {
-      if (!(value > 0)) continue;
-      const y = sy(value);
+    for (const target of shown) {
+      const [x, y] = [sx(target.size), sy(target.value)];
       parts.push(
-        `<line x1="${x0 + margin.left}" x2="${x0 + margin.left + plotW}" y1="${y}" y2="${y}" stroke="#d33" stroke-dasharray="4 3"/>`,
+        `<line x1="${x - 22}" x2="${x + 22}" y1="${y}" y2="${y}" stroke="#d33" stroke-width="2" stroke-dasharray="4 3"/>`,
       );
+      parts.push(`<text x="${x - 24}" y="${y + 3}" text-anchor="end" fill="#d33">${escapeXml(target.text)}</text>`);
     }
     parts.push(
       `<polyline fill="none" stroke="#1f5fbf" stroke-width="2" points="${points.map((p) => `${sx(p.size)},${sy(p.value)}`).join(' ')}"/>`,
