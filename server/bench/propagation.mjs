@@ -8,12 +8,11 @@
  * Environment: STREAMS (1000), TOGGLES (200), SPACING_MS (50), PG_URL (postgresql://postgres@127.0.0.1:5432/postgres),
  * REDIS_URL (unset: a private redis-server on a free port).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import { createBenchDatabase, freePort, memoryOf, startServer } from './server/server-process.mjs';
+import { startRedis } from './server/redis-process.mjs';
+import { createBenchDatabase, memoryOf, startServer } from './server/server-process.mjs';
 
 const STREAMS = Number(process.env.STREAMS ?? 1000);
 const TOGGLES = Number(process.env.TOGGLES ?? 200);
@@ -23,27 +22,12 @@ const cleanups = [];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startRedis() {
+/** REDIS_URL, or a private redis-server on a free port (stopped at the end). */
+async function redisUrlOrPrivate() {
   if (process.env.REDIS_URL) return process.env.REDIS_URL;
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  cleanups.push(() => child.kill('SIGKILL'));
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.end(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return `redis://127.0.0.1:${port}`;
-    await sleep(50);
-  }
-  throw new Error('redis-server did not start');
+  const redis = await startRedis();
+  cleanups.push(() => redis.stop());
+  return redis.url;
 }
 
 /** RSS in bytes. */
@@ -101,7 +85,7 @@ function percentile(sorted, p) {
 async function main() {
   const database = await createBenchDatabase(PG_URL);
   cleanups.push(() => database.drop());
-  const redisUrl = await startRedis();
+  const redisUrl = await redisUrlOrPrivate();
   const adminToken = `bench-admin-${randomBytes(12).toString('hex')}`;
   const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, SWITCHYARD_ADMIN_TOKEN: adminToken };
   const a = await startServer(env);

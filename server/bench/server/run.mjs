@@ -23,10 +23,11 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { closeClient, expectStatus, request } from './http-client.mjs';
-import { cpuMsOf, createBenchDatabase, mainPath, memoryOf, startServer } from './server-process.mjs';
+import { closeClient, expectStatus } from './http-client.mjs';
+import { createBenchDatabase, mainPath, memoryOf, startServer } from './server-process.mjs';
+import { measureSnapshotLoad } from './snapshot-load.mjs';
 import { median, percentile } from './stats.mjs';
+import { measureToggles as sharedMeasureToggles } from './toggles.mjs';
 import { printTable, UNLEASH, TARGETS } from './report.mjs';
 
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -104,44 +105,28 @@ async function seed(baseUrl, adminToken) {
 
 /** Sequential on/off toggles of one flag; returns the per-request times in ms (after a warm-up). */
 async function measureToggles(baseUrl, adminToken, pid) {
-  const path = '/api/v1/projects/bench/flags/toggle/environments/prod';
-  const times = [];
-  let cpuBefore = 0;
-  for (let i = 0; i < WARMUP_TOGGLES + TOGGLES; i++) {
-    if (i === WARMUP_TOGGLES) cpuBefore = cpuMsOf(pid);
-    const started = performance.now();
-    const response = await request(baseUrl, 'POST', `${path}/${i % 2 === 0 ? 'off' : 'on'}`, { token: adminToken });
-    const elapsed = performance.now() - started;
-    if (response.status !== 200) throw new Error(`toggle ${i}: ${response.status} ${JSON.stringify(response.body)}`);
-    if (i >= WARMUP_TOGGLES) times.push(elapsed);
-  }
-  return { times, serverCpuMsPerToggle: (cpuMsOf(pid) - cpuBefore) / TOGGLES };
+  const { times, cpuMsPerToggle } = await sharedMeasureToggles({
+    baseUrl,
+    adminToken,
+    flagPath: '/api/v1/projects/bench/flags/toggle/environments/prod',
+    count: TOGGLES,
+    warmup: WARMUP_TOGGLES,
+    pids: [pid],
+  });
+  return { times, serverCpuMsPerToggle: cpuMsPerToggle };
 }
 
 /** autocannon on GET /sdk/snapshot; checks every answer had `expectedStatus`. */
-async function measureSnapshot(baseUrl, sdkToken, pid, { expectedStatus, ifNoneMatch }) {
+function measureSnapshot(baseUrl, sdkToken, pid, { expectedStatus, ifNoneMatch }) {
   const headers = { authorization: `Bearer ${sdkToken}`, ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) };
-  const options = { url: `${baseUrl}/api/v1/sdk/snapshot`, connections: CONNECTIONS, headers };
-  await autocannon({ ...options, duration: 2 }); // warm-up, discarded
-  const cpuBefore = cpuMsOf(pid);
-  const result = await autocannon({ ...options, duration: DURATION_S });
-  const serverCpuMs = cpuMsOf(pid) - cpuBefore;
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
-  const unexpected = Object.keys(statuses).filter((code) => Number(code) !== expectedStatus);
-  if (unexpected.length > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`snapshot ${expectedStatus}: statuses ${JSON.stringify(statuses)}, errors ${result.errors}`);
-  }
-  return {
-    requestsPerSecond: round(result.requests.average, 0),
-    latencyP50Ms: result.latency.p50,
-    latencyP99Ms: result.latency.p99,
-    bytesPerSecond: round(result.throughput.average, 0),
-    requests: result.requests.total,
-    // What one fully used core would serve: requests per second of the server's own CPU time.
-    requestsPerServerCpuSecond: round((result.requests.total * 1000) / serverCpuMs, 0),
-    serverCpuShare: round(serverCpuMs / (DURATION_S * 1000), 2),
-    statuses,
-  };
+  return measureSnapshotLoad({
+    baseUrl,
+    headers,
+    pid,
+    connections: CONNECTIONS,
+    durationS: DURATION_S,
+    expectedStatus,
+  });
 }
 
 /** PROFILE mode: restart the server under --cpu-prof, run one phase, stop it (which writes the profile). */
