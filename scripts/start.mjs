@@ -1,5 +1,6 @@
 // `npm start`: builds core and the server only when their sources changed since the last build
 // (`npm install` builds them once, in `prepare`), then runs the server in this process.
+// `--build-only`: the same check and build, without starting (for the benchmarks).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { staleBuildReason } from './build-staleness.mjs';
@@ -14,4 +15,4 @@ if (reason) {
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-await import('../server/dist/main.js');
+if (!process.argv.includes('--build-only')) await import('../server/dist/main.js');
