@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCK_FILE } from './data-dir-lock.js';
@@ -94,6 +94,7 @@ export async function buildTemplate(templateDir: string, migrations: MigrationFi
   } finally {
     await pglite.close();
   }
+  await makeReadable(building);
   await writeFile(join(building, 'manifest.json'), `${JSON.stringify(manifestOf(migrations), null, 2)}\n`);
   await rm(templateDir, { recursive: true, force: true });
   await rename(building, templateDir);
@@ -137,6 +138,21 @@ export async function copyTemplate(
   await copyFile(join(pgdata, PG_VERSION), join(dataDir, PG_VERSION));
   await rm(join(dataDir, PARTIAL_MARKER));
   return true;
+}
+
+/**
+ * Makes every file 0644 and folder 0755. Postgres writes some files 0600, and a template built as
+ * root (the Docker image's build stage) must be copied by the user the server runs as; the copies
+ * keep these modes (PGlite's own initdb wrote its files 0666).
+ */
+async function makeReadable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  const entries = await readdir(dir, { withFileTypes: true });
+  await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory() ? makeReadable(join(dir, entry.name)) : chmod(join(dir, entry.name), 0o644),
+    ),
+  );
 }
 
 /**

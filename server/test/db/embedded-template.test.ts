@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,14 @@ describe('an empty data dir started from a template', { timeout: 240_000 }, () =
     expect(await templateIsCurrent(templateDir, migrations)).toBe(false);
     const manifest = JSON.parse(await readFile(join(templateDir, 'manifest.json'), 'utf8')) as TemplateManifest;
     expect(manifest.pglite).toBe(pgliteVersion());
+    // Readable by any user: the Docker image builds it as root and runs the server as uid 1000.
+    const files = await readdir(templateDir, { recursive: true, withFileTypes: true });
+    const unreadable = [];
+    for (const file of files) {
+      const { mode } = await stat(join(file.parentPath, file.name));
+      if ((mode & 0o444) !== 0o444) unreadable.push(file.name);
+    }
+    expect(unreadable).toEqual([]);
   });
 
   it('ends with the same schema and _prisma_migrations as a data dir made by initdb and migrated', async () => {
