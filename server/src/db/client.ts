@@ -5,8 +5,10 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { adoptTemplateBookkeeping, copyTemplate, defaultTemplateDir } from './embedded-template.js';
 import { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { isMigrated, migrate, type MigrateResult } from './migrator.js';
+import { compilePGliteWasm, createPGlite } from './pglite-runtime.js';
 import { preparedStatementName } from './prepared-statements.js';
 import { pgliteSession, pgSession, type SqlQueryable } from './sql-session.js';
 
@@ -17,6 +19,11 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** The prisma/migrations folder; defaults to the one shipped next to the server. */
   migrationsDir?: string | undefined;
+  /**
+   * Embedded mode: the pre-migrated data dir an empty `dataDir` starts from (embedded-template.ts);
+   * defaults to the one the server's build writes. `null`: always let PGlite run initdb.
+   */
+  templateDir?: string | null | undefined;
 }
 
 /** The server's storage: a Prisma client plus the schema's lifecycle. */
@@ -44,7 +51,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const migrationFiles = () => (files ??= readMigrationFiles(migrationsDir));
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, migrationFiles)
-    : openEmbedded(resolve(options.dataDir), migrationFiles);
+    : openEmbedded(resolve(options.dataDir), migrationFiles, options.templateDir);
 }
 
 type MigrationFilesLoader = () => Promise<MigrationFile[]>;
@@ -74,14 +81,19 @@ function openPostgres(connectionString: string, migrationFiles: MigrationFilesLo
   };
 }
 
-async function openEmbedded(dataDir: string, migrationFiles: MigrationFilesLoader): Promise<Database> {
+async function openEmbedded(
+  dataDir: string,
+  migrationFiles: MigrationFilesLoader,
+  templateDir: string | null = defaultTemplateDir,
+): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   let pglite: PGlite;
   try {
-    // Loaded only in embedded mode: Postgres-mode starts skip its (and its adapter's) load time and memory.
-    const { PGlite } = await import('@electric-sql/pglite');
-    pglite = await PGlite.create({ dataDir });
+    const wasmModule = compilePGliteWasm();
+    const fromTemplate = templateDir !== null && (await copyTemplate(dataDir, templateDir, await migrationFiles()));
+    pglite = await createPGlite(dataDir, wasmModule);
+    if (fromTemplate) await adoptTemplateBookkeeping(pgliteSession(pglite)).catch(closeAndThrow(pglite));
   } catch (error) {
     unlock();
     throw error;
@@ -108,6 +120,14 @@ async function openEmbedded(dataDir: string, migrationFiles: MigrationFilesLoade
         unlock();
       }
     }),
+  };
+}
+
+/** A catch handler that closes `pglite`, then rethrows. */
+function closeAndThrow(pglite: PGlite): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await pglite.close().catch(() => undefined);
+    throw error;
   };
 }
 

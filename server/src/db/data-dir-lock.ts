@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * its files: two processes on one data dir (say the server and `npm run db:migrate`) would corrupt
  * it. This lock file (holding the owner's pid) turns that into a clear error.
  */
-const LOCK_FILE = 'switchyard.lock';
+export const LOCK_FILE = 'switchyard.lock';
 
 /** Data dirs held by this process (a pid alone cannot tell two opens in one process apart). */
 const heldHere = new Set<string>();

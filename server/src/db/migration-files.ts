@@ -21,7 +21,7 @@ export interface MigrationFile {
 export const defaultMigrationsDir = fileURLToPath(new URL('../prisma/migrations', serverDir(import.meta.url)));
 
 /** The server workspace folder (server/, or /app/server in the image) of a module URL in it. */
-function serverDir(moduleUrl: string): URL {
+export function serverDir(moduleUrl: string): URL {
   const folder = new URL('.', moduleUrl);
   return new URL(folder.pathname.endsWith('/db/') ? '../../' : '../', folder);
 }

@@ -21,7 +21,8 @@ describe(
     beforeAll(async () => {
       root = await mkdtemp(join(tmpdir(), 'sy-embedded-'));
       dataDir = join(root, 'nested', 'data');
-      db = await openDatabase({ dataDir });
+      // The initdb path: this file covers creating and migrating a data dir from nothing.
+      db = await openDatabase({ dataDir, templateDir: null });
     }, 180_000);
 
     afterAll(async () => {
