@@ -24,7 +24,7 @@ import { canonicalSnapshot, SseClient } from './support/sse-client.js';
  * - a usage report answers for server-only flags exactly as for keys that never existed.
  */
 
-/** Sequences per run (default 25, about 30 s on an idle machine); the time limit grows with it. */
+/** Sequences per run (default 25; 100 take about half a minute); the time limit grows with it. */
 const RUNS = Number(process.env.PRIVACY_FUZZ_RUNS ?? 25);
 
 const FLAGS = ['pub-a', 'pub-b', 'secret-launch', 'secret-merger'] as const;
