@@ -24,6 +24,9 @@ import { canonicalSnapshot, SseClient } from './support/sse-client.js';
  * - a usage report answers for server-only flags exactly as for keys that never existed.
  */
 
+/** Sequences per run (default 25; 100 take about half a minute); the time limit grows with it. */
+const RUNS = Number(process.env.PRIVACY_FUZZ_RUNS ?? 25);
+
 const FLAGS = ['pub-a', 'pub-b', 'secret-launch', 'secret-merger'] as const;
 const SEGMENTS = ['seg-beta', 'seg-vip'] as const;
 
@@ -59,7 +62,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   },
 );
 
-describe('client-token streams and snapshots', () => {
+describe('client-token streams and snapshots', { timeout: Math.max(240_000, RUNS * 10_000) }, () => {
   let redis: RedisProcess;
   /** Takes the writes. */
   let server: ListeningApp;
@@ -226,10 +229,65 @@ describe('client-token streams and snapshots', () => {
           for (const stream of streams) stream.close();
         }
       }),
-      { numRuns: 25, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, examples: [REGRESSION] },
     );
-  }, 240_000);
+  });
 });
+
+/**
+ * A sequence that once failed under load: `secret-merger`, client-side at revision 3, was made
+ * server-only (4) in a burst with a segment deletion (5); a replica that read 4 and 5 at once
+ * deleted it in patch 4 and again in patch 5, from a stream that no longer held it. Whether a
+ * replica reads both at once is timing; `patches.test.ts` and `client-resume.test.ts` pin it down.
+ */
+const REGRESSION: [Operation[], number] = [
+  [
+    { op: 'editSegment', segment: 'seg-vip', value: 'DK' },
+    { op: 'createSegment', segment: 'seg-vip' },
+    { op: 'deleteSegment', segment: 'seg-beta' },
+    { op: 'createFlag', flag: 'secret-merger', clientSide: true },
+    {
+      op: 'burst',
+      operations: [
+        { op: 'deleteSegment', segment: 'seg-vip' },
+        { op: 'toggle', flag: 'pub-a', on: false },
+        { op: 'clientSide', flag: 'secret-merger', clientSide: false },
+      ],
+    },
+    { op: 'editSegment', segment: 'seg-vip', value: 'SE' },
+    {
+      op: 'burst',
+      operations: [
+        { op: 'createFlag', flag: 'pub-b', clientSide: true },
+        { op: 'archive', flag: 'pub-a' },
+        { op: 'useSegment', flag: 'pub-a', segment: 'seg-vip' },
+      ],
+    },
+    { op: 'archive', flag: 'pub-a' },
+    {
+      op: 'burst',
+      operations: [
+        { op: 'createFlag', flag: 'pub-b', clientSide: true },
+        { op: 'clientSide', flag: 'pub-a', clientSide: false },
+        { op: 'useSegment', flag: 'pub-a', segment: 'seg-beta' },
+        { op: 'createFlag', flag: 'secret-merger', clientSide: true },
+      ],
+    },
+    { op: 'createSegment', segment: 'seg-vip' },
+    { op: 'useSegment', flag: 'pub-b', segment: 'seg-vip' },
+    {
+      op: 'burst',
+      operations: [
+        { op: 'clientSide', flag: 'secret-launch', clientSide: false },
+        { op: 'clientSide', flag: 'pub-a', clientSide: false },
+        { op: 'deleteSegment', segment: 'seg-beta' },
+      ],
+    },
+    { op: 'deleteSegment', segment: 'seg-vip' },
+    { op: 'editSegment', segment: 'seg-vip', value: 'SE' },
+  ],
+  2147483619,
+];
 
 /** Keys that may have been in the client view in between the concurrent writes of a burst. */
 function mayBecomeVisible(operations: readonly Operation[]): Set<string> {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import { SCHEMA_VERSION, type Flag, type Snapshot } from '@switchyard/core';
+import { SCHEMA_VERSION, type Flag, type Snapshot, type SnapshotPatch } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { ServerMetrics } from '../../propagation/metrics.js';
 import { EnvironmentFeed } from './environment-feed.js';
@@ -94,6 +94,69 @@ describe('client streams resuming inside a run of patches', () => {
     const server = recordingResponse();
     feed.attach(server.response, 'server', 2, 'token');
     expect(events(server.frames)).toEqual(['patch 3']);
+    feed.closeAll();
+  });
+});
+
+/**
+ * The privacy fuzzer's counterexample, made deterministic: `secret-merger` was created client-side
+ * (revision 3); revisions 4 (it became server-only) and 5 (a segment no client-side flag uses was
+ * deleted) were written concurrently, and this replica read them at once. Its client streams held
+ * `secret-merger` at 3: patch 4 deletes it, and patch 5 must not delete it again (the stream no
+ * longer holds it; the run's last patch also carries every key the views at 3 and 5 differ on).
+ */
+describe('client streams sent a run of patches', () => {
+  it('are sent a deletion once, only of a key they hold', async () => {
+    const segment = { key: 'seg-vip', conditions: [] };
+    const builds: BuiltSnapshot[] = [
+      {
+        environmentId: 'env',
+        snapshot: { ...snapshot(3, [flag('secret-merger', true)]), segments: [segment] },
+        hints: [],
+      },
+      {
+        environmentId: 'env',
+        snapshot: snapshot(5, [flag('secret-merger', false)]),
+        hints: [
+          { revision: 4, flags: ['secret-merger'], segments: [], committedAt: new Date() },
+          { revision: 5, flags: [], segments: ['seg-vip'], committedAt: new Date() },
+        ],
+      },
+    ];
+    const feed = new EnvironmentFeed('env', {
+      build: async () => builds.shift() ?? null,
+      buildChanged: async () => null,
+      describe: async () => null,
+      cache: undefined,
+      metrics: new ServerMetrics(),
+      ringSize: 16,
+      maxBufferedBytes: 1 << 20,
+      onError: (error) => {
+        throw error;
+      },
+      onKeys: () => {},
+      onGone: () => {},
+    });
+    await feed.ready();
+    const live = recordingResponse();
+    feed.attach(live.response, 'client', undefined, 'token');
+    feed.notice(5, 'message'); // a run of two revisions, read at once
+    await feed.refresh();
+    const resumed = recordingResponse();
+    feed.attach(resumed.response, 'client', 3, 'token');
+
+    const deletions = (frames: string[]) =>
+      frames
+        .filter((frame) => frame.startsWith('event: patch'))
+        .map((frame) => {
+          const patch = JSON.parse(/^data: (.*)$/m.exec(frame)![1]!) as SnapshotPatch;
+          return [patch.revision, [...patch.deletedFlags, ...patch.deletedSegments]];
+        });
+    expect(deletions(live.frames)).toEqual([
+      [4, ['secret-merger']],
+      [5, []],
+    ]);
+    expect(deletions(resumed.frames)).toEqual(deletions(live.frames));
     feed.closeAll();
   });
 });

@@ -113,10 +113,17 @@ describe('patchesBetween', () => {
             for (const patch of patches) if (patch.revision > start.revision) state = applyPatch(state, patch);
             expect(canonical(state)).toBe(canonical(target));
           }
-          // Client view, from the base (a stream connected before the changes).
+          // Client view, from the base (a stream connected before the changes): a patch deletes only
+          // what the stream holds when it arrives (earlier patches of the run already applied).
           const client = clientPatches(patches, toClientSnapshot(base), toClientSnapshot(target));
           let clientState = toClientSnapshot(base);
-          for (const patch of client) clientState = applyPatch(clientState, patch);
+          for (const patch of client) {
+            expect(patch.deletedFlags.filter((key) => !clientState.flags.some((held) => held.key === key))).toEqual([]);
+            expect(
+              patch.deletedSegments.filter((key) => !clientState.segments.some((held) => held.key === key)),
+            ).toEqual([]);
+            clientState = applyPatch(clientState, patch);
+          }
           expect(canonical(clientState)).toBe(canonical(toClientSnapshot(target)));
           for (const patch of client) for (const sent of patch.flags) expect(sent.clientSide).toBe(true);
           // Nothing outside the client views at both ends is named, not even as a deletion.
@@ -139,6 +146,38 @@ describe('patchesBetween', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('deletes a key from a client stream once, in the patch whose revision took it out of the client view', () => {
+    // Revision 1 makes `a` server-only; revision 2 changes a segment only (1 and 2 were written
+    // concurrently, and a replica reads both at once). `a` differs between the client views at 0
+    // and 2, but patch 1 already deleted it: patch 2 must not name it again, the stream no longer
+    // holds it.
+    const { snapshots, hints } = history([
+      [{ kind: 'flag', key: 'a', present: true, enabled: true, clientSide: false, segment: 's1' }],
+      [{ kind: 'segment', key: 's2', value: 'x' }],
+    ]);
+    const patches = patchesBetween(snapshots[0]!, snapshots[2]!, hints)!;
+    const client = clientPatches(patches, toClientSnapshot(snapshots[0]!), toClientSnapshot(snapshots[2]!));
+    // `s1`, which only `a` used, leaves with the last patch (the views at both ends differ on it).
+    expect(client.map((patch) => [patch.deletedFlags, patch.deletedSegments])).toEqual([
+      [['a'], []],
+      [[], ['s1']],
+    ]);
+  });
+
+  it('does not delete a key again when a later revision of the run changes it while server-only', () => {
+    const { snapshots, hints } = history([
+      [{ kind: 'flag', key: 'a', present: true, enabled: true, clientSide: false, segment: 's1' }],
+      [{ kind: 'flag', key: 'a', present: true, enabled: false, clientSide: false, segment: 's1' }],
+    ]);
+    const patches = patchesBetween(snapshots[0]!, snapshots[2]!, hints)!;
+    const client = clientPatches(patches, toClientSnapshot(snapshots[0]!), toClientSnapshot(snapshots[2]!));
+    // `s1`, which only `a` used, leaves with the last patch (the views at both ends differ on it).
+    expect(client.map((patch) => [patch.deletedFlags, patch.deletedSegments])).toEqual([
+      [['a'], []],
+      [[], ['s1']],
+    ]);
   });
 
   it('returns null when a revision has no hint (pruned outbox), so streams get a put', () => {

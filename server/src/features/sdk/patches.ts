@@ -43,11 +43,15 @@ export function patchesBetween(
  * The client-token view of `patches` (which lead from `before` to `after`, server view), for a
  * stream that holds `clientBefore` (the client view at `before`): each patch keeps only what the
  * client view may know. A key is sent whole when `clientAfter` holds it (a flag that became
- * client-side, or a segment a client-side flag now references, is added), deleted when only
- * `clientBefore` held it (the stream knew it: a flag that stopped being clientSide, was archived or
+ * client-side, or a segment a client-side flag now references, is added), deleted when the stream
+ * holds it when the patch arrives (it knew it: a flag that stopped being clientSide, was archived or
  * deleted, a segment no client-side flag uses any more), and otherwise left out: a server-only
  * flag or segment is never named, not even as a deletion. A patch whose changes were all
  * server-only is empty; it still advances the revision, as the protocol requires.
+ *
+ * What the stream holds is followed patch by patch, not taken from `clientBefore` for the whole
+ * run: a key that two revisions of the run name (or one revision and the last patch's drift) is
+ * deleted once; the second patch would otherwise delete a key the stream no longer holds.
  *
  * Only correct for a stream at exactly `clientBefore` (or `clientAfter`): a client view in between
  * is not known here, so a client stream resuming inside the run gets a put (see EnvironmentFeed).
@@ -59,14 +63,15 @@ export function clientPatches(
 ): SnapshotPatch[] {
   const flags = byKey(clientAfter.flags);
   const segments = byKey(clientAfter.segments);
-  const knownFlags = new Set(clientBefore.flags.map((flag) => flag.key));
-  const knownSegments = new Set(clientBefore.segments.map((segment) => segment.key));
+  /** What a stream that held `clientBefore` holds after the patches made so far. */
+  const heldFlags = new Set(clientBefore.flags.map((flag) => flag.key));
+  const heldSegments = new Set(clientBefore.segments.map((segment) => segment.key));
   const drift = {
     flags: changedKeys(clientBefore.flags, clientAfter.flags),
     segments: changedKeys(clientBefore.segments, clientAfter.segments),
   };
-  const visible = (keys: readonly string[], now: ReadonlyMap<string, unknown>, known: ReadonlySet<string>) =>
-    keys.filter((key) => now.has(key) || known.has(key));
+  const visible = (keys: readonly string[], now: ReadonlyMap<string, unknown>, held: ReadonlySet<string>) =>
+    keys.filter((key) => now.has(key) || held.has(key));
   return patches.map((patch, index) => {
     const last = index === patches.length - 1;
     const flagKeys = [...patch.flags.map((flag) => flag.key), ...patch.deletedFlags];
@@ -74,13 +79,18 @@ export function clientPatches(
     for (const key of flagKeys) {
       for (const rule of flags.get(key)?.rules ?? []) segmentKeys.push(...rule.segments);
     }
-    return patchOf(
+    const clientPatch = patchOf(
       patch.revision,
-      visible(last ? union(flagKeys, drift.flags) : unique(flagKeys), flags, knownFlags),
-      visible(last ? union(segmentKeys, drift.segments) : unique(segmentKeys), segments, knownSegments),
+      visible(last ? union(flagKeys, drift.flags) : unique(flagKeys), flags, heldFlags),
+      visible(last ? union(segmentKeys, drift.segments) : unique(segmentKeys), segments, heldSegments),
       flags,
       segments,
     );
+    for (const key of clientPatch.deletedFlags) heldFlags.delete(key);
+    for (const key of clientPatch.deletedSegments) heldSegments.delete(key);
+    for (const flag of clientPatch.flags) heldFlags.add(flag.key);
+    for (const segment of clientPatch.segments) heldSegments.add(segment.key);
+    return clientPatch;
   });
 }
 
