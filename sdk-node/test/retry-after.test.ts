@@ -188,3 +188,46 @@ describe('Retry-After on 429/503', () => {
     expect(spread).toBeGreaterThan(300);
   });
 });
+
+// The real server's own refusal (SWITCHYARD_SSE_MAX_STREAMS reached: 503, Retry-After 5–15 s).
+describe('Retry-After from a full replica', () => {
+  let t: TestServer;
+  let proxy: FaultProxy;
+  const clients: SwitchyardClient[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer({ config: { maxStreams: 1 } });
+    await seedFlags(t);
+    proxy = new FaultProxy(t.url);
+    await proxy.up();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await proxy?.close();
+    await t?.close();
+  });
+
+  it('a client refused a stream keeps its flags from the snapshot and does not ask for one before Retry-After', async () => {
+    const fast = { sdkKey: t.serverToken, metrics: false, reconnectMinMs: 20, reconnectMaxMs: 100 } as const;
+    const holder = createClient({ ...fast, url: t.url });
+    clients.push(holder);
+    await holder.ready(); // from its stream's first event: the replica's one stream is taken
+    const refused = createClient({ ...fast, url: proxy.url, pollIntervalMs: 100 });
+    clients.push(refused);
+    const errors: Error[] = [];
+    refused.on('error', (error) => errors.push(error));
+    await refused.ready();
+    expect(refused.getValue('max-items', 0, {})).toBe(50);
+    await waitFor(() => errors.length > 0, 'the refusal');
+    const said = /failed \(503 with Retry-After: (\d+);/.exec(errors[0]!.message);
+    expect(said, errors[0]!.message).not.toBeNull();
+    const retryAfterS = Number(said![1]);
+    expect(retryAfterS).toBeGreaterThanOrEqual(5);
+    // The server asked for at least 5 s: watch 4.5 of them.
+    const [first] = times(proxy, STREAM);
+    await sleep(first! + 4_500 - Date.now());
+    expect(times(proxy, STREAM)).toHaveLength(1);
+    // Snapshots went on meanwhile, at the poll interval.
+    expect(times(proxy, SNAPSHOT).length).toBeGreaterThan(10);
+  });
+});
