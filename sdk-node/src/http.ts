@@ -135,9 +135,8 @@ export async function sdkFetch(
       waitMs,
     );
   }
-  const path = kind;
   try {
-    return { base, response: await settings.fetch(`${base}/api/v1/sdk/${path}`, init) };
+    return { base, response: await settings.fetch(`${base}/api/v1/sdk/${kind}`, init) };
   } catch (error) {
     // Aborted by us (the client closed, a stream watchdog fired): not the server's failure.
     if (init.signal?.aborted && (init.signal.reason as Error | undefined)?.name !== 'TimeoutError') throw error;
