@@ -42,7 +42,7 @@ export class EventStream {
     this.#handlers = handlers;
     this.#heartbeatTimeoutMs = settings.heartbeatTimeoutMs;
     this.#servers = settings.servers;
-    this.#base = settings.servers.current;
+    this.#base = settings.servers.pick('stream');
     void this.#run(settings, lastEventId);
   }
 
@@ -61,7 +61,7 @@ export class EventStream {
       this.#arm(settings.requestTimeoutMs, 'no answer to the stream request within');
       const headers: Record<string, string> = { ...authHeaders(settings), accept: 'text/event-stream' };
       if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId);
-      const { response } = await sdkFetch(settings, 'stream', { headers, signal: this.#abort.signal });
+      const { response } = await sdkFetch(settings, 'stream', { headers, signal: this.#abort.signal }, base);
       if (!response.ok) throw await errorOf(settings, base, 'stream', response);
       if (!response.body) throw new ServerResponseError(`Switchyard: ${base} sent a stream without a body`);
       const type = response.headers.get('content-type') ?? '';

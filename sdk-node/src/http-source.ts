@@ -18,7 +18,8 @@ export interface HttpSourceSettings extends HttpSettings {
  * the revision held); when it fails, reconnects with exponential backoff and full jitter while
  * polling `/sdk/snapshot` (If-None-Match) until the stream is back. A patch that skips revisions
  * (a gap) triggers a full snapshot fetch. A refused key (401/403) on either stops it for good
- * (`hooks.fatal`): no retry can fix a wrong or revoked token.
+ * (`hooks.fatal`): no retry can fix a wrong or revoked token. A 429/503 with `Retry-After` keeps
+ * that kind of request (stream or snapshot) away from that server for that long (see `ServerList`).
  */
 export class HttpSource implements Source {
   readonly #settings: HttpSourceSettings;
@@ -111,7 +112,10 @@ export class HttpSource implements Source {
     if (this.#closed) return;
     if (isFatal(error)) return this.#fatal(error);
     this.#hooks.failed(error, false);
-    const delay = this.#backoff.next();
+    // A server's Retry-After outranks the backoff: no stream to it before then (another server may
+    // be free at once; see ServerList.pick). Polling goes on at its own pace meanwhile.
+    const { servers } = this.#settings;
+    const delay = Math.max(this.#backoff.next(), servers.waitMs(servers.pick('stream'), 'stream'));
     this.#log.warn(`switchyard: stream failed (${error.message}); retrying in ${delay} ms, polling meanwhile`);
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay);

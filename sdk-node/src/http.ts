@@ -1,4 +1,5 @@
-import type { ServerList } from './server-list.js';
+import { parseRetryAfter, retryAfterDelay } from '@switchyard/core/sync';
+import type { RequestKind, ServerList } from './server-list.js';
 
 /** Settings shared by every request the client makes to the server. */
 export interface HttpSettings {
@@ -30,25 +31,43 @@ export class SdkKeyRejectedError extends ServerResponseError {
   }
 }
 
+/**
+ * No request was sent: the server asked (429/503 + `Retry-After`) that none of this kind come yet,
+ * and no other server is free for it. Retryable; `status` is the answer that asked.
+ */
+export class RetryLaterError extends ServerResponseError {
+  /** Ms until the server may be asked again. */
+  readonly waitMs: number;
+  constructor(message: string, status: number, waitMs: number) {
+    super(message, status);
+    this.name = 'RetryLaterError';
+    this.waitMs = waitMs;
+  }
+}
+
 /** The most a server's error message adds to ours (a proxy may answer with a whole HTML page). */
 const MAX_SERVER_MESSAGE = 200;
 
 /**
- * Turns a non-2xx answer into the error to report (and consumes its body): a
+ * Turns a non-2xx answer to a `kind` request into the error to report (and consumes its body): a
  * {@link SdkKeyRejectedError} for 401/403, with the server's own message, else a
- * {@link ServerResponseError}. A 5xx also moves `servers` on to the next URL.
+ * {@link ServerResponseError}. A 5xx also moves `servers` on to the next URL; a 429 or 503 with
+ * `Retry-After` holds `kind` requests to `base` off for that long, plus jitter (see
+ * {@link holdOffFor}).
  */
 export async function errorOf(
   settings: HttpSettings,
   base: string,
-  what: string,
+  kind: RequestKind,
   response: Response,
+  what: string = kind,
 ): Promise<ServerResponseError> {
   const { status } = response;
   if (status >= 500) settings.servers.failed(base);
   if (status !== 401 && status !== 403) {
     await response.body?.cancel().catch(() => {});
-    return new ServerResponseError(`Switchyard: ${what} request to ${base} failed (${status})`, status);
+    const held = holdOffFor(settings.servers, base, kind, response);
+    return new ServerResponseError(`Switchyard: ${what} request to ${base} failed (${status}${held})`, status);
   }
   const text = await response.text().catch(() => '');
   let said = '';
@@ -68,24 +87,56 @@ export async function errorOf(
   );
 }
 
+/**
+ * Honours the `Retry-After` of a 429 or 503 (delay-seconds or HTTP-date, clamped to 5 minutes):
+ * no `kind` request goes to `base` before that, plus up to half as long again at random so a
+ * fleet refused together does not return together. Returns the words for the error message.
+ */
+function holdOffFor(servers: ServerList, base: string, kind: RequestKind, response: Response): string {
+  const { status } = response;
+  if (status !== 429 && status !== 503) return '';
+  const header = response.headers.get('retry-after');
+  const asked = parseRetryAfter(header);
+  if (asked === undefined || header === null) return '';
+  const ms = retryAfterDelay(asked);
+  servers.holdOff(base, kind, ms, { status, retryAfter: header });
+  return ` with Retry-After: ${header}; no ${kind} request to it for ${seconds(ms)}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1_000).toFixed(1)} s`;
+}
+
 /** True for an error that retrying cannot fix (the server refused the key). */
 export function isFatal(error: unknown): error is SdkKeyRejectedError {
   return error instanceof SdkKeyRejectedError;
 }
 
 /**
- * `fetch` of an SDK endpoint on the current server. A network failure or time-out moves `servers`
- * on to the next URL and is rethrown with a message naming the server and the cause
- * (`ECONNREFUSED`, `ENOTFOUND`, a time-out, …), which Node's bare "fetch failed" does not.
+ * `fetch` of the SDK endpoint `kind` on `base` (default: the server `servers` picks for it). A
+ * network failure or time-out moves `servers` on to the next URL and is rethrown with a message
+ * naming the server and the cause (`ECONNREFUSED`, `ENOTFOUND`, a time-out, …), which Node's bare
+ * "fetch failed" does not. While `base` holds `kind` requests off (its `Retry-After`), nothing is
+ * sent: a {@link RetryLaterError} is thrown instead.
  */
 export async function sdkFetch(
   settings: HttpSettings,
-  path: string,
+  kind: RequestKind,
   init: RequestInit,
+  base: string = settings.servers.pick(kind),
 ): Promise<{ base: string; response: Response }> {
-  const base = settings.servers.current;
+  const held = settings.servers.heldOff(base, kind);
+  if (held) {
+    const waitMs = held.until - Date.now();
+    throw new RetryLaterError(
+      `Switchyard: no ${kind} request to ${base} for ${seconds(waitMs)} more ` +
+        `(it answered ${held.status} with Retry-After: ${held.retryAfter})`,
+      held.status,
+      waitMs,
+    );
+  }
   try {
-    return { base, response: await settings.fetch(`${base}/api/v1/sdk/${path}`, init) };
+    return { base, response: await settings.fetch(`${base}/api/v1/sdk/${kind}`, init) };
   } catch (error) {
     // Aborted by us (the client closed, a stream watchdog fired): not the server's failure.
     if (init.signal?.aborted && (init.signal.reason as Error | undefined)?.name !== 'TimeoutError') throw error;
@@ -132,13 +183,13 @@ export async function fetchSnapshot(settings: HttpSettings, revision: number | u
 }
 
 /** `POST` of a JSON body; throws unless the server accepted it (2xx). */
-export async function postJson(settings: HttpSettings, path: string, body: unknown): Promise<void> {
+export async function postJson(settings: HttpSettings, path: 'metrics', body: unknown): Promise<void> {
   const { base, response } = await sdkFetch(settings, path, {
     method: 'POST',
     headers: { ...authHeaders(settings), 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(settings.requestTimeoutMs),
   });
-  if (!response.ok) throw await errorOf(settings, base, `POST ${path}`, response);
+  if (!response.ok) throw await errorOf(settings, base, path, response, `POST ${path}`);
   await response.body?.cancel().catch(() => {});
 }

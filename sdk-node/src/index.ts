@@ -3,7 +3,7 @@
  * See README.md; the OpenFeature server provider is at `@switchyard/sdk-node/openfeature`.
  */
 export { createClient, SwitchyardClient } from './client.js';
-export { SdkKeyRejectedError, ServerResponseError } from './http.js';
+export { RetryLaterError, SdkKeyRejectedError, ServerResponseError } from './http.js';
 export type { Logger } from './logger.js';
 export { DEFAULT_VARIANT_KEY, type UsageReport } from './usage-counter.js';
 export type {

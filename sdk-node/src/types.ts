@@ -47,6 +47,8 @@ export interface NodeClientOptions {
    * Base URL of the Switchyard server, e.g. `http://flags.internal:4242`, or several (replicas
    * behind no load balancer, or a second region): requests go to the first; a connection failure,
    * time-out, 5xx or lost stream moves the client on to the next (round robin), where it stays.
+   * A 429/503 with `Retry-After` keeps that kind of request (stream, snapshot, usage report) away
+   * from that server for that long (at most 5 minutes, plus jitter): README, "Failure modes".
    */
   url?: string | readonly string[];
   /** A server token (`sy_server_…`), bound to one environment. */

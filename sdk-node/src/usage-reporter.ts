@@ -55,8 +55,13 @@ export class UsageReporter {
     try {
       await postJson(this.#settings, 'metrics', report);
     } catch (error) {
-      // A 4xx will not get better by retrying the same report; anything else might.
-      const rejected = error instanceof ServerResponseError && error.status !== undefined && error.status < 500;
+      // A 4xx will not get better by retrying the same report; anything else might, and a 429 (or a
+      // report held back by a Retry-After) asks for exactly that.
+      const rejected =
+        error instanceof ServerResponseError &&
+        error.status !== undefined &&
+        error.status < 500 &&
+        error.status !== 429;
       if (!rejected) this.#counter.restore(report);
       this.#log.warn(`switchyard: could not send usage metrics (${error instanceof Error ? error.message : error})`);
     }

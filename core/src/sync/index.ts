@@ -7,4 +7,5 @@ export { Backoff, backoffDelay, RECONNECT_BACKOFF, type BackoffOptions } from '.
 export { changedFlagKeys, type DefinitionChanges } from './changed-flags.js';
 export { createEmitter, type Emitter, type EventArgs, type EventMap, type Listener } from './emitter.js';
 export { createSnapshotStore, type SnapshotStore, type ApplyStatus, type PutOptions } from './snapshot-store.js';
+export { parseRetryAfter, retryAfterDelay, RETRY_AFTER_MAX_MS } from './retry-after.js';
 export { isSnapshot, isSnapshotPatch } from './wire-guards.js';

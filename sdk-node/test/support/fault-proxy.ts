@@ -12,12 +12,37 @@ import type { Socket } from 'node:net';
  */
 export type FaultMode = 'pass' | 'error' | 'garbage' | 'silent-stream' | 'stream-down';
 
+/** A refusal the proxy answers instead of forwarding (a server at its limits), whatever the mode. */
+export interface Refusal {
+  status: 429 | 503;
+  /** The `Retry-After` header sent, as is. */
+  retryAfter: string;
+  /** Only requests to these SDK endpoints (`stream`, `snapshot`, `metrics`); default all. */
+  only?: readonly string[];
+}
+
+/** One request the proxy saw. */
+export interface SeenRequest {
+  /** Path without the query. */
+  path: string;
+  /** `Date.now()` when it arrived. */
+  at: number;
+  /** Its bearer token. */
+  token: string | undefined;
+  /** Its body, for refused requests only. */
+  body?: string;
+}
+
 /**
  * A small HTTP proxy in front of a real server, to inject faults the real server never makes.
  * It can also stop listening altogether (`down()`) and come back on the same port (`up()`).
  */
 export class FaultProxy {
   mode: FaultMode = 'pass';
+  /** When set, matching requests get this 429/503 with `Retry-After`. */
+  refusal: Refusal | undefined;
+  /** Every request, in arrival order. */
+  readonly log: SeenRequest[] = [];
   /** Requests seen, per path (without the query). */
   readonly requests = new Map<string, number>();
   /** The Last-Event-ID header of every stream request, in order. */
@@ -78,6 +103,25 @@ export class FaultProxy {
     if (process.env.PROXY_DEBUG)
       console.log(Date.now() % 100000, this.mode, path, req.headers['last-event-id'], req.headers['if-none-match']);
     const isStream = path.endsWith('/sdk/stream');
+    const seen: SeenRequest = {
+      path,
+      at: Date.now(),
+      token: req.headers.authorization?.replace(/^Bearer /, ''),
+    };
+    this.log.push(seen);
+    const refusal = this.refusal;
+    if (refusal && (!refusal.only || refusal.only.some((endpoint) => path.endsWith(`/sdk/${endpoint}`)))) {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        seen.body = body;
+        res
+          .writeHead(refusal.status, { 'content-type': 'application/json', 'retry-after': refusal.retryAfter })
+          .end(JSON.stringify({ error: 'busy', message: `refused by the test proxy (${refusal.status})` }));
+      });
+      return;
+    }
     if (isStream) this.lastEventIds.push(req.headers['last-event-id'] as string | undefined);
     if (this.mode === 'error')
       return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal"}');
