@@ -7,6 +7,7 @@ export {
   MAX_REGEX_PATTERN_LENGTH,
   regexPatternProblem,
   regexPatternProblemAsync,
+  regexPatternVerdictAsync,
   regexSyntaxProblem,
 } from './regex-safety.js';
 export { withoutRefusedRegexes, withoutRefusedRegexesAsync, type RefusedRegex } from './snapshot-regexes.js';

@@ -114,11 +114,23 @@ export async function redosProblemAsync(
   caseInsensitive: boolean,
   signal?: AbortSignalLike,
 ): Promise<string | undefined> {
+  return (await redosVerdictAsync(pattern, caseInsensitive, signal)).verdict;
+}
+
+/**
+ * {@link redosProblemAsync} with whether the verdict is decided: `false` when the analysis timed
+ * out or was cancelled (or recheck failed), so that the same pattern may be decided another time.
+ */
+export async function redosVerdictAsync(
+  pattern: string,
+  caseInsensitive: boolean,
+  signal?: AbortSignalLike,
+): Promise<{ verdict: string | undefined; decided: boolean }> {
   const flags = caseInsensitive ? 'i' : '';
   const key = keyOf(pattern, flags);
   const hit = cached(key);
-  if (hit) return hit.verdict;
-  if (signal?.aborted) return UNDECIDED.verdict;
+  if (hit) return { verdict: hit.verdict, decided: true };
+  if (signal?.aborted) return UNDECIDED;
   let analysis = running.get(key);
   if (!analysis) {
     // Not tied to this caller's signal: another caller may be waiting for the same analysis, and
@@ -130,8 +142,7 @@ export async function redosProblemAsync(
     running.set(key, analysis);
     void analysis.then((result) => remember(key, result));
   }
-  const result = await (signal ? untilAborted(analysis, signal) : analysis);
-  return result.verdict;
+  return signal ? untilAborted(analysis, signal) : analysis;
 }
 
 async function loadRecheckAsync(): Promise<typeof Recheck> {

@@ -1,4 +1,10 @@
-import { type AbortSignalLike, isRedosVerdictCached, redosProblem, redosProblemAsync } from './regex-redos.js';
+import {
+  type AbortSignalLike,
+  isRedosVerdictCached,
+  redosProblem,
+  redosProblemAsync,
+  redosVerdictAsync,
+} from './regex-redos.js';
 import { parseRegex } from './regex-syntax.js';
 
 /**
@@ -72,6 +78,26 @@ export async function regexPatternProblemAsync(
       ? undefined
       : await redosProblemAsync(analysis.overApproximation, caseInsensitive, signal))
   );
+}
+
+/**
+ * {@link regexPatternProblemAsync} with whether the answer is decided: a refusal because the
+ * analysis timed out (or was cancelled) is not, and may go the other way another time. Syntax
+ * refusals and recheck's `safe` / `vulnerable` are decided (the same on every machine).
+ */
+export async function regexPatternVerdictAsync(
+  pattern: string,
+  caseInsensitive = false,
+  signal?: AbortSignalLike,
+): Promise<{ problem: string | undefined; decided: boolean }> {
+  const analysis = syntaxAnalysis(pattern);
+  if (analysis.problem !== undefined) return { problem: analysis.problem, decided: true };
+  const asWritten = await redosVerdictAsync(pattern, caseInsensitive, signal);
+  if (asWritten.verdict !== undefined || analysis.overApproximation === pattern) {
+    return { problem: asWritten.verdict, decided: asWritten.decided };
+  }
+  const widened = await redosVerdictAsync(analysis.overApproximation, caseInsensitive, signal);
+  return { problem: widened.verdict, decided: widened.decided };
 }
 
 /** True when {@link regexPatternProblemAsync} would answer from cached verdicts, analysing nothing. */
