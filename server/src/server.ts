@@ -9,6 +9,7 @@ import type { App } from './app.js';
 import { ChangeNotifier } from './changes/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
+import { regexPatternProblemAsync } from '@switchyard/core/schema';
 import { ensureAdminToken, type AdminTokenBootstrap } from './features/tokens/bootstrap.js';
 import { disableRefusedStoredRegexes, type StoredRegexFixReport } from './features/flag-config/stored-regex-fix.js';
 import { loadPropagationOptions } from './propagation/options.js';
@@ -32,8 +33,12 @@ async function main(): Promise<void> {
       // In this order: the seed only runs on a database with no history, and the token is history.
       const seeded = config.seedDemo ? await seedDemo(deps) : false;
       const bootstrap = await ensureAdminToken(deps, config.adminToken);
-      // Before listening, so this replica never serves a pattern the write path would refuse.
-      return { seeded, bootstrap, regexes: await disableRefusedStoredRegexes(deps) };
+      // Before listening, so this replica never serves a pattern the write path would refuse. It
+      // also loads recheck (~200 ms of module evaluation on this thread), which the first write
+      // of a regex would otherwise do while serving.
+      const regexes = await disableRefusedStoredRegexes(deps);
+      await regexPatternProblemAsync('^switchyard$');
+      return { seeded, bootstrap, regexes };
     });
     const building = appModule.then(({ buildApp }) =>
       buildApp({ db: database, config, changes, propagation: loadPropagationOptions() }),
