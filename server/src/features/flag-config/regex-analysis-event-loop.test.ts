@@ -1,6 +1,7 @@
 import { isRegexVerdictCached, regexPatternProblemAsync } from '@switchyard/core/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { REGEX_WRITE_LIMITS } from '../../regex/write-check.js';
 
 // Analysing a new regex pattern for catastrophic backtracking takes recheck from milliseconds to
 // its 2 s timeout. That analysis must not run on the event loop: while a write's patterns are
@@ -17,7 +18,7 @@ const api = (...args: Parameters<TestApp['api']>) => t.api(...args);
  * ~0.2 s at 30, ~0.6 s at 60 on a 2-core machine), distinct per run so no verdict is cached.
  */
 const slowPatterns = (count: number) =>
-  Array.from({ length: count }, (_, index) => `^[ab]*a[ab]{${26 + index * 5 + Math.floor(Math.random() * 4)}}$`);
+  Array.from({ length: count }, (_, index) => `^[ab]*a[ab]{${30 + index * 6 + Math.floor(Math.random() * 4)}}$`);
 
 /**
  * The longest the event loop went without running a 5 ms timer, minus those 5 ms: how long it was
@@ -45,6 +46,8 @@ beforeAll(async () => {
   expect((await api('POST', '/projects', { key: 'acme', name: 'Acme' })).status).toBe(201);
   expect((await api('POST', '/projects/acme/environments', { key: 'production', name: 'p' })).status).toBe(201);
   expect((await api('POST', '/projects/acme/flags', { key: 'checkout', name: 'c', type: 'boolean' })).status).toBe(201);
+  // On a busy machine these analyses can outlast a request's 5 s; that limit is not under test here.
+  REGEX_WRITE_LIMITS.budgetMs = 60_000;
   // Loading recheck (3 MB of Scala.js) happens once per process, at start-up in the server.
   expect(await regexPatternProblemAsync('^warm-up$')).toBeUndefined();
 });
@@ -53,7 +56,7 @@ afterAll(async () => t?.close());
 describe('regex analysis on the write path', () => {
   it('keeps the event loop serving while a write’s new patterns are analysed', async () => {
     const current = await api('GET', FLAG_URL);
-    const rules = slowPatterns(3).map((pattern, index) => ({
+    const rules = slowPatterns(4).map((pattern, index) => ({
       id: `r${index}`,
       conditions: [{ attribute: 'email', operator: 'regex', values: [pattern] }],
       segments: [],
@@ -78,9 +81,9 @@ describe('regex analysis on the write path', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(health.statusCode).toBe(200);
     expect(order).toEqual(['healthz', 'write']);
-    // The write spent most of its time in analyses (three patterns, ~0.3–1 s each); none of it
+    // The write spent most of its time in analyses (four patterns, ~0.1–1 s each); none of it
     // stalled the loop for long. Before, the longest stall was the whole analysis.
-    expect(writeMs).toBeGreaterThan(500);
+    expect(writeMs).toBeGreaterThan(300);
     expect(maxStallMs, `longest stall ${maxStallMs.toFixed(0)} ms of a ${writeMs.toFixed(0)} ms write`).toBeLessThan(
       writeMs / 4,
     );
@@ -91,7 +94,7 @@ describe('regex analysis on the write path', () => {
     const patterns = (current.body as { rules: { conditions: { values: string[] }[] }[] }).rules.map(
       (rule) => rule.conditions[0]!.values[0]!,
     );
-    expect(patterns).toHaveLength(3);
+    expect(patterns).toHaveLength(4);
     for (const pattern of patterns) expect(isRegexVerdictCached(pattern), pattern).toBe(true);
     const response = await api('PUT', FLAG_URL, current.body, { 'if-match': current.headers.etag as string });
     expect(response.status).toBe(200);
