@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadRegexCorpus } from '../../spec/load.mjs';
 import type { Condition } from '../src/index.js';
-import { conditionSchema, regexPatternProblem, snapshotSchema, withoutRefusedRegexes } from '../src/schema/index.js';
+import {
+  conditionSchema,
+  regexPatternProblem,
+  regexPatternProblemAsync,
+  regexSyntaxProblem,
+  snapshotSchema,
+  withoutRefusedRegexes,
+  withoutRefusedRegexesAsync,
+} from '../src/schema/index.js';
 import { booleanFlag, ruleWith, snapshotOf } from './fixtures.js';
 
 const corpus = loadRegexCorpus();
@@ -21,20 +29,27 @@ describe('regex safety: the adversarial corpus (spec/regex-redos-corpus.json)', 
 
   it.each(refused.map((entry) => [entry.pattern, entry.kind, entry.caseInsensitive === true] as const))(
     'refuses %j (%s) in conditions and snapshots',
-    (pattern, _kind, caseInsensitive) => {
-      expect(regexPatternProblem(pattern, caseInsensitive)).toBeDefined();
-      expect(conditionSchema.safeParse(regexCondition(pattern, caseInsensitive)).success).toBe(false);
+    async (pattern, _kind, caseInsensitive) => {
+      // Asynchronous first (the write path's), then the synchronous API answers from its verdicts.
+      const problem = await regexPatternProblemAsync(pattern, caseInsensitive);
+      expect(problem).toBeDefined();
+      expect(regexPatternProblem(pattern, caseInsensitive)).toBe(problem);
+      // The schemas check the syntax only (deterministic, fast); the analysis runs after them.
+      const syntaxRefused = regexSyntaxProblem(pattern) !== undefined;
+      expect(conditionSchema.safeParse(regexCondition(pattern, caseInsensitive)).success).toBe(!syntaxRefused);
       const snapshot = snapshotOf([booleanFlag({ rules: [ruleWith([regexCondition(pattern, caseInsensitive)])] })]);
-      expect(snapshotSchema.safeParse(snapshot).success).toBe(false);
-      const cleaned = withoutRefusedRegexes(snapshot);
-      expect(cleaned.refused.map((entry) => entry.pattern)).toEqual([pattern]);
-      expect(cleaned.snapshot.flags[0]!.rules[0]!.conditions[0]!.values).toEqual([]);
+      expect(snapshotSchema.safeParse(snapshot).success).toBe(!syntaxRefused);
+      for (const cleaned of [withoutRefusedRegexes(snapshot), await withoutRefusedRegexesAsync(snapshot)]) {
+        expect(cleaned.refused.map((entry) => entry.pattern)).toEqual([pattern]);
+        expect(cleaned.snapshot.flags[0]!.rules[0]!.conditions[0]!.values).toEqual([]);
+      }
     },
   );
 
   it.each(accepted.map((entry) => [entry.pattern, entry.caseInsensitive === true] as const))(
     'accepts %j',
-    (pattern, caseInsensitive) => {
+    async (pattern, caseInsensitive) => {
+      expect(await regexPatternProblemAsync(pattern, caseInsensitive)).toBeUndefined();
       expect(regexPatternProblem(pattern, caseInsensitive)).toBeUndefined();
     },
   );

@@ -23,7 +23,7 @@ import { HttpSource } from './http-source.js';
 import type { HttpSettings } from './http.js';
 import { ServerList, serverUrls } from './server-list.js';
 import { readBootstrap, SnapshotFile } from './local-files.js';
-import { checkLocalSnapshot } from './local-snapshot-check.js';
+import { checkLocalSnapshot, checkLocalSnapshotAsync } from './local-snapshot-check.js';
 import { safeLogger, type Logger } from './logger.js';
 import { RedisSource } from './redis-source.js';
 import type { Source, SourceHooks } from './sources.js';
@@ -409,7 +409,7 @@ export class SwitchyardClient {
     if (this.#fellBack) return;
     this.#fellBack = true;
     if (this.#cacheFile) {
-      const cached = checkLocalSnapshot(await this.#cacheFile.load(), 'the cache file', this.#log);
+      const cached = await checkLocalSnapshotAsync(await this.#cacheFile.load(), 'the cache file', this.#log);
       // A server snapshot may have arrived meanwhile; the store keeps the newer revision anyway.
       if (cached !== undefined && !this.#confirmed) {
         const status = this.#store.applyPut(cached);

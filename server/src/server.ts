@@ -9,7 +9,9 @@ import type { App } from './app.js';
 import { ChangeNotifier } from './changes/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
+import { regexPatternProblemAsync } from '@switchyard/core/schema';
 import { ensureAdminToken, type AdminTokenBootstrap } from './features/tokens/bootstrap.js';
+import { disableRefusedStoredRegexes, type StoredRegexFixReport } from './features/flag-config/stored-regex-fix.js';
 import { loadPropagationOptions } from './propagation/options.js';
 import { seedDemo } from './seed/seed-demo.js';
 
@@ -30,7 +32,13 @@ async function main(): Promise<void> {
     const bootstrapping = (config.migrateOnStart ? database.migrate() : checkMigrated(database)).then(async () => {
       // In this order: the seed only runs on a database with no history, and the token is history.
       const seeded = config.seedDemo ? await seedDemo(deps) : false;
-      return { seeded, bootstrap: await ensureAdminToken(deps, config.adminToken) };
+      const bootstrap = await ensureAdminToken(deps, config.adminToken);
+      // Before listening, so this replica never serves a pattern the write path would refuse. It
+      // also loads recheck (~200 ms of module evaluation on this thread), which the first write
+      // of a regex would otherwise do while serving.
+      const regexes = await disableRefusedStoredRegexes(deps);
+      await regexPatternProblemAsync('^switchyard$');
+      return { seeded, bootstrap, regexes };
     });
     const building = appModule.then(({ buildApp }) =>
       buildApp({ db: database, config, changes, propagation: loadPropagationOptions() }),
@@ -39,8 +47,9 @@ async function main(): Promise<void> {
     if (built.status === 'fulfilled') app = built.value;
     if (booted.status === 'rejected') throw booted.reason;
     if (built.status === 'rejected') throw built.reason;
-    const { seeded, bootstrap } = booted.value;
+    const { seeded, bootstrap, regexes } = booted.value;
     app = built.value;
+    logStoredRegexFix(app, regexes);
     await app.listen({ port: config.port, host: config.host });
     handleSignals(app, db);
     printBanner(app, db, config, { seeded, bootstrap, startMs: performance.now() - startedAt });
@@ -49,6 +58,23 @@ async function main(): Promise<void> {
     await app?.close().catch(() => {});
     await db?.close().catch(() => {});
     process.exit(1);
+  }
+}
+
+/** Names every stored regex pattern the start-up check took out of service or could not decide. */
+function logStoredRegexFix(app: App, { fixed, undecided }: StoredRegexFixReport): void {
+  for (const { project, environment, where, pattern, problem } of fixed) {
+    const place = environment === undefined ? project : `${project}/${environment}`;
+    app.log.warn(
+      { project, environment, where, pattern },
+      `took the regex ${JSON.stringify(pattern)} of ${where} (${place}) out of service: pattern ${problem}`,
+    );
+  }
+  for (const { project, environment, where, pattern, problem } of undecided) {
+    app.log.warn(
+      { project, environment, where, pattern },
+      `could not decide whether the stored regex ${JSON.stringify(pattern)} of ${where} is safe (${problem}); left as is, checked again at the next start`,
+    );
   }
 }
 

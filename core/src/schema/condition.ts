@@ -3,7 +3,7 @@ import type { Condition, Operator } from '../model/flag.js';
 import { toInstant } from '../parse/date.js';
 import { parseCidr } from '../parse/ip.js';
 import { parseSemver } from '../parse/semver.js';
-import { regexPatternProblem } from './regex-safety.js';
+import { regexSyntaxProblem } from './regex-safety.js';
 
 export const OPERATORS = [
   'in',
@@ -31,7 +31,7 @@ export const OPERATORS = [
 type ConditionValue = Condition['values'][number];
 
 /** Why `value` is not a usable value for `operator`, or `undefined` when it is. */
-function valueProblem(operator: Operator, value: ConditionValue, caseInsensitive: boolean): string | undefined {
+function valueProblem(operator: Operator, value: ConditionValue): string | undefined {
   switch (operator) {
     case 'in':
     case 'not_in':
@@ -43,7 +43,9 @@ function valueProblem(operator: Operator, value: ConditionValue, caseInsensitive
       return typeof value === 'string' ? undefined : `${operator} takes string values`;
     case 'regex': {
       if (typeof value !== 'string') return 'regex takes string patterns';
-      const problem = regexPatternProblem(value, caseInsensitive);
+      // The syntax only: the backtracking analysis takes milliseconds and can time out, so it runs
+      // after schema validation, asynchronously (regexPatternProblemAsync; server: regex/write-check.ts).
+      const problem = regexSyntaxProblem(value);
       return problem === undefined ? undefined : `pattern ${problem}`;
     }
     case 'num_eq':
@@ -72,7 +74,11 @@ function valueProblem(operator: Operator, value: ConditionValue, caseInsensitive
   }
 }
 
-/** One condition; every value must be of the operator's type and parse (dates, semvers, CIDRs, safe regexes). */
+/**
+ * One condition; every value must be of the operator's type and parse (dates, semvers, CIDRs,
+ * regexes in the portable syntax). Whether a regex is free of catastrophic backtracking is not
+ * checked here (see regexPatternProblemAsync): the server checks that after this schema.
+ */
 export const conditionSchema: z.ZodType<Condition> = z
   .object({
     attribute: z.string().min(1),
@@ -83,7 +89,7 @@ export const conditionSchema: z.ZodType<Condition> = z
   })
   .superRefine((condition, ctx) => {
     condition.values.forEach((value, index) => {
-      const problem = valueProblem(condition.operator, value, condition.caseInsensitive === true);
+      const problem = valueProblem(condition.operator, value);
       if (problem !== undefined) {
         ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${problem}`, path: ['values', index] });
       }

@@ -14,6 +14,13 @@ export {
   variantSchema,
   weightedVariantSchema,
 } from './flag.js';
-export { MAX_REGEX_PATTERN_LENGTH, regexPatternProblem } from './regex-safety.js';
-export { withoutRefusedRegexes, type RefusedRegex } from './snapshot-regexes.js';
+export {
+  isRegexVerdictCached,
+  MAX_REGEX_PATTERN_LENGTH,
+  regexPatternProblem,
+  regexPatternProblemAsync,
+  regexPatternVerdictAsync,
+  regexSyntaxProblem,
+} from './regex-safety.js';
+export { withoutRefusedRegexes, withoutRefusedRegexesAsync, type RefusedRegex } from './snapshot-regexes.js';
 export { segmentSchema, snapshotPatchSchema, snapshotSchema } from './snapshot.js';

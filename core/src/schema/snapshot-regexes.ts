@@ -1,5 +1,5 @@
 import type { Condition, Snapshot } from '../model/flag.js';
-import { regexPatternProblem } from './regex-safety.js';
+import { regexPatternProblem, regexPatternProblemAsync } from './regex-safety.js';
 
 /** A `regex` pattern that {@link withoutRefusedRegexes} took out of a snapshot, and why. */
 export interface RefusedRegex {
@@ -17,7 +17,10 @@ export interface RefusedRegex {
  * behaves like an invalid one: it is ignored (spec: "Conditions"). Returns `snapshot` itself when
  * nothing is refused; never throws on odd shapes (those are left to the evaluator).
  */
-export function withoutRefusedRegexes(snapshot: Snapshot): { snapshot: Snapshot; refused: RefusedRegex[] } {
+export function withoutRefusedRegexes(
+  snapshot: Snapshot,
+  problemOf: (pattern: string, caseInsensitive: boolean) => string | undefined = regexPatternProblem,
+): { snapshot: Snapshot; refused: RefusedRegex[] } {
   const refused: RefusedRegex[] = [];
   const cleanConditions = (conditions: unknown, where: string): unknown => {
     if (!Array.isArray(conditions)) return conditions;
@@ -26,7 +29,7 @@ export function withoutRefusedRegexes(snapshot: Snapshot): { snapshot: Snapshot;
       if (condition?.operator !== 'regex' || !Array.isArray(condition.values)) return condition;
       const values = condition.values.filter((pattern) => {
         if (typeof pattern !== 'string') return true;
-        const problem = regexPatternProblem(pattern, condition.caseInsensitive === true);
+        const problem = problemOf(pattern, condition.caseInsensitive === true);
         if (problem !== undefined) refused.push({ where, pattern, problem });
         return problem === undefined;
       });
@@ -56,4 +59,24 @@ export function withoutRefusedRegexes(snapshot: Snapshot): { snapshot: Snapshot;
       })
     : snapshot?.segments;
   return { snapshot: refused.length === 0 ? snapshot : { ...snapshot, flags, segments }, refused };
+}
+
+/**
+ * {@link withoutRefusedRegexes} without blocking the event loop: each distinct pattern is analysed
+ * asynchronously first (regexPatternProblemAsync), then the snapshot is cleaned with those verdicts.
+ */
+export async function withoutRefusedRegexesAsync(
+  snapshot: Snapshot,
+): Promise<{ snapshot: Snapshot; refused: RefusedRegex[] }> {
+  const seen = new Map<string, { pattern: string; caseInsensitive: boolean }>();
+  const keyOf = (pattern: string, caseInsensitive: boolean) => `${caseInsensitive ? 'i' : ''}/${pattern}`;
+  withoutRefusedRegexes(snapshot, (pattern, caseInsensitive) => {
+    seen.set(keyOf(pattern, caseInsensitive), { pattern, caseInsensitive });
+    return undefined;
+  });
+  const problems = new Map<string, string | undefined>();
+  for (const [key, { pattern, caseInsensitive }] of seen) {
+    problems.set(key, await regexPatternProblemAsync(pattern, caseInsensitive));
+  }
+  return withoutRefusedRegexes(snapshot, (pattern, caseInsensitive) => problems.get(keyOf(pattern, caseInsensitive)));
 }

@@ -34,7 +34,7 @@ export interface TokenPrincipal extends Actor {
 export type Principal = TokenPrincipal;
 
 /** The server's own tasks. */
-export type SystemTask = 'seed' | 'bootstrap' | 'migration';
+export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check';
 
 /** The principal of one of the server's own tasks: kind `system`, displayed `system:<task>`. */
 export function systemPrincipal(task: SystemTask): Actor {

@@ -73,7 +73,9 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
           'Requires If-Match: "<version>" (428 without, 412 when stale). The configuration is validated as a ' +
           "whole with the flag's variants and type; prerequisites must be live flags of the project without " +
           'cycles (and client-side ones when the flag is client-side: browsers receive only those), segments ' +
-          'must exist. Ends a kill (restore is then a 409).',
+          'must exist; new regex patterns must be proven free of catastrophic backtracking (at most 32 not seen ' +
+          'before per request, 5 s of analysis in all; see server/README.md "Regex patterns"). Ends a kill ' +
+          '(restore is then a 409).',
         params: configParamsSchema,
         headers: ifMatchHeadersSchema,
         body: configBodySchema,

@@ -16,6 +16,7 @@ import { findConfig, lockAndReadConfig, lockAndReadFlagForShare, lockConfigs, wr
 import { readTarget, type ConfigTarget } from './target.js';
 import { TargetCache } from './target-cache.js';
 import { needsLockedReads, validateConfig } from './validate.js';
+import { addedRegexes, allRegexVerdictsCached, assertRegexesSafe, regexesOfRules } from '../../regex/write-check.js';
 import { writeConfigIfCurrent, type WriteRecord } from './write-statement.js';
 
 /** The API (and audit) view of a configuration row. */
@@ -86,6 +87,7 @@ export class FlagConfigService {
     body: ConfigBody,
     actor: Actor,
   ): Promise<ConfigResponse> {
+    await this.#analyseNewRegexes(projectKey, flagKey, environmentKey, body);
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
       action: 'flag_config.updated',
       expectedVersion,
@@ -93,6 +95,20 @@ export class FlagConfigService {
       setsPrerequisites: true,
       next: () => plain(body),
     });
+  }
+
+  /**
+   * Analyses the regex patterns a PUT adds before it queues behind other writes of the flag or
+   * opens a transaction (400 naming the first refused value), so that neither is held while
+   * recheck works; the check inside the write then answers from the cached verdicts. Reads the
+   * stored configuration only when some pattern of the body has no cached verdict.
+   */
+  async #analyseNewRegexes(projectKey: string, flagKey: string, environmentKey: string, body: ConfigBody) {
+    const regexes = regexesOfRules(body.rules);
+    if (allRegexVerdictsCached(regexes)) return;
+    const { config } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
+    const stored = config ? regexesOfRules(configStateOf(config).rules) : [];
+    await assertRegexesSafe(addedRegexes(regexes, stored), 'Invalid configuration');
   }
 
   /** Turns the flag on or off in one environment, keeping the rest of the configuration. */
@@ -250,7 +266,7 @@ export class FlagConfigService {
     if (!current) return undefined;
     const write = computeWrite({ flag, environment, current, spec });
     if (spec.validate && needsLockedReads(write.state)) return undefined;
-    await checkWrite(this.deps.prisma, { flag, environment, spec, write });
+    await checkWrite(this.deps.prisma, { flag, environment, current, spec, write });
     const base = {
       flagId: flag.id,
       flagXmin: flag.xmin,
@@ -356,12 +372,19 @@ function computeWrite({ flag, environment, current, spec }: Omit<WriteInput, 'ac
 /** Validates the new configuration when the spec asks for it (400, or 409 for a restore). */
 async function checkWrite(
   tx: Prisma.TransactionClient,
-  { flag, environment, spec, write }: Pick<WriteInput, 'flag' | 'environment' | 'spec'> & { write: ConfigWrite },
+  {
+    flag,
+    environment,
+    current,
+    spec,
+    write,
+  }: Pick<WriteInput, 'flag' | 'environment' | 'current' | 'spec'> & { write: ConfigWrite },
 ): Promise<void> {
   if (!spec.validate) return;
   try {
     const clientSideParents = spec.setsPrerequisites === true;
-    await validateConfig(tx, { flag, environmentId: environment.id, config: write.state, clientSideParents });
+    const previous = configStateOf(current);
+    await validateConfig(tx, { flag, environmentId: environment.id, config: write.state, previous, clientSideParents });
   } catch (error) {
     if (spec.invalidStatus === 409 && error instanceof HttpError && error.statusCode === 400) {
       throw conflict(`Cannot restore: the saved configuration is no longer valid (${error.message})`, error.details);
@@ -390,7 +413,7 @@ function changeRecord({ actor, project, flag, environment, current, spec }: Writ
 async function applyWrite(tx: Prisma.TransactionClient, record: RecordFn, input: WriteInput): Promise<ConfigResponse> {
   const { flag, environment, current, spec } = input;
   const write = computeWrite(input);
-  await checkWrite(tx, { flag, environment, spec, write });
+  await checkWrite(tx, { flag, environment, current, spec, write });
   const key = { flagId: flag.id, environmentId: environment.id };
   const updated = await writeConfig(tx, key, write, spec.expectedVersion);
   if (!updated) {

@@ -4,6 +4,7 @@ import type { ValidationIssue } from '../../http/errors.js';
 import { badRequest, zodIssues } from '../../http/errors.js';
 import type { ConfigState, FlagRow } from '../flags/store.js';
 import { toCoreFlag, variantsOf } from '../flags/store.js';
+import { addedRegexes, regexesOfRules, regexIssues } from '../../regex/write-check.js';
 import { lockPrerequisiteGraph } from './prerequisite-graph-lock.js';
 
 /**
@@ -11,16 +12,30 @@ import { lockPrerequisiteGraph } from './prerequisite-graph-lock.js';
  * weights, regexes, … via core's `flagSchema`, with the flag's type and variants), prerequisites
  * (existing, live flags of the project, not itself, listing variants the parent has, no cycle in
  * this environment, and, with `clientSideParents`, client-side when the flag is: see
- * flags/client-side-prerequisites.ts) and segments (existing in the project). Throws a 400 listing
- * every problem, each with its path in the request body.
+ * flags/client-side-prerequisites.ts), segments (existing in the project) and the regex patterns
+ * `previous` (the stored configuration) does not hold, analysed for catastrophic backtracking
+ * without blocking the event loop (regex/write-check.ts; usually answered from verdicts cached
+ * by the service before its transaction). Throws a 400 listing every problem, each with its path
+ * in the request body.
  */
 export async function validateConfig(
   tx: Prisma.TransactionClient,
-  input: { flag: FlagRow; environmentId: string; config: ConfigState; clientSideParents?: boolean },
+  input: {
+    flag: FlagRow;
+    environmentId: string;
+    config: ConfigState;
+    previous: Pick<ConfigState, 'rules'> | undefined;
+    clientSideParents?: boolean;
+  },
 ): Promise<void> {
   const { flag, environmentId, config } = input;
   const parsed = flagSchema.safeParse(toCoreFlag(flag, { ...config, version: 1 }));
   const issues: ValidationIssue[] = parsed.success ? [] : zodIssues(parsed.error, 'body');
+  if (parsed.success) {
+    issues.push(
+      ...(await regexIssues(addedRegexes(regexesOfRules(config.rules), regexesOfRules(input.previous?.rules)))),
+    );
+  }
   issues.push(...(await prerequisiteIssues(tx, flag, environmentId, config, input.clientSideParents === true)));
   issues.push(...(await segmentIssues(tx, flag.projectId, config)));
   if (issues.length > 0) {

@@ -128,7 +128,7 @@ describe('POST /projects/:project/segments', () => {
       key: 'risky',
       name: 'Risky',
       conditions: [
-        { attribute: 'email', operator: 'regex', values: ['(a+)+$'] },
+        { attribute: 'email', operator: 'regex', values: ['(a)\\1'] },
         { attribute: 'age', operator: 'num_gt', values: ['ten'] },
         { attribute: 'x', operator: 'sounds_like', values: [] },
       ],
@@ -142,6 +142,18 @@ describe('POST /projects/:project/segments', () => {
       ]),
     );
     expect(response.body.message).toMatch(/body\.conditions/);
+    // The backtracking analysis runs once the body is otherwise valid (it is asynchronous).
+    const unsafe = await api('POST', SEGMENTS, {
+      key: 'risky',
+      name: 'Risky',
+      conditions: [
+        { attribute: 'age', operator: 'num_gt', values: [10] },
+        { attribute: 'email', operator: 'regex', values: ['(a+)+$'] },
+      ],
+    });
+    expect(unsafe.status).toBe(400);
+    expect(issuePaths(unsafe.body)).toEqual(['body.conditions.1.values.0']);
+    expect(unsafe.body.message).toMatch(/body\.conditions\.1\.values\.0: "\(a\+\)\+\$": pattern can take exponential/);
     expect(await revisions()).toEqual(before);
     expect(await lastSegmentAudit('risky')).toBeNull();
   });

@@ -1,8 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { Condition } from '@switchyard/core';
 import type { Actor } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { badRequest, conflict } from '../../http/errors.js';
+import { addedRegexes, assertRegexesSafe, regexesIn } from '../../regex/write-check.js';
 import { listEnvironments, requireProject } from '../projects/store.js';
 import type { CreateSegmentBody, SegmentDetailResponse, SegmentResponse, UpdateSegmentBody } from './schemas.js';
 import * as store from './store.js';
@@ -30,6 +32,8 @@ export class SegmentService {
   }
 
   async create(projectKey: string, body: CreateSegmentBody, actor: Actor): Promise<SegmentResponse> {
+    // Before the transaction: recheck's analysis takes milliseconds (or seconds) per new pattern.
+    await assertRegexesSafe(regexesIn(body.conditions, 'body.conditions'), 'Invalid request');
     return inChangeTransaction(this.deps, async (tx, record) => {
       const project = await requireProject(tx, projectKey);
       if (await store.findSegment(tx, project.id, body.key)) {
@@ -58,6 +62,9 @@ export class SegmentService {
     }
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await store.requireSegment(this.deps.prisma, project, segmentKey);
+    // Patterns already stored were checked when written (or by the start-up scan).
+    const stored = regexesIn(found.conditions as unknown as Condition[], 'body.conditions');
+    await assertRegexesSafe(addedRegexes(regexesIn(body.conditions, 'body.conditions'), stored), 'Invalid request');
     return inChangeTransaction(this.deps, async (tx, record) => {
       const before = await store.lockSegment(tx, project, found);
       const after = await store.updateSegment(tx, before.id, body);
