@@ -326,7 +326,7 @@ export class SwitchyardClient {
       },
       patch: (patch) => {
         const status = this.#store.applyPatch(patch);
-        this.#syncCompiled();
+        this.#syncCompiled(this.#store.replacedFlagKeys());
         if (status === 'applied') this.#applied();
         return status;
       },
@@ -337,10 +337,13 @@ export class SwitchyardClient {
     };
   }
 
-  /** Mirrors the store's compiled snapshot into `#compiled` and the usage counter's flag table. */
-  #syncCompiled(): void {
+  /**
+   * Mirrors the store's compiled snapshot into `#compiled` and the usage counter's flag table;
+   * `replaced`: the only flags with new handles, after a patch (see {@link UsageCounter.bind}).
+   */
+  #syncCompiled(replaced?: readonly string[]): void {
     this.#compiled = this.#store.compiled;
-    this.#usage?.bind(this.#compiled);
+    this.#usage?.bind(this.#compiled, replaced);
   }
 
   /** An update (a patch or a whole snapshot) was applied. */
@@ -411,7 +414,7 @@ export class SwitchyardClient {
         else if (status === 'invalid') this.#log.warn(`switchyard: ignored the cache file ${this.#cacheFile.path}`);
       }
     }
-    if (this.#store.compiled?.snapshot) this.#markReady();
+    if (this.#store.compiled) this.#markReady();
     else if (this.#sources.length === 0) {
       this.#settleReady(new Error('Switchyard: no url, no redis, and no usable bootstrap or cache file'));
     }
@@ -419,7 +422,7 @@ export class SwitchyardClient {
 
   #readyTimedOut(timeoutMs: number): void {
     if (this.#isReady || this.#closed) return;
-    if (this.#store.compiled?.snapshot) return this.#markReady();
+    if (this.#store.compiled) return this.#markReady();
     void this.#fallBack().then(() => {
       if (this.#isReady || this.#readySettled) return;
       const cause = this.#lastError ? ` (last error: ${this.#lastError.message})` : ' (no answer yet)';
