@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^@switchyard\/core\/schema$/, replacement: `${coreSrc}/schema/index.ts` },
       { find: /^@switchyard\/core\/regex-check$/, replacement: `${coreSrc}/schema/regex-check.ts` },
       { find: /^@switchyard\/core\/sync$/, replacement: `${coreSrc}/sync/index.ts` },
+      { find: /^@switchyard\/core\/sync\/incremental$/, replacement: `${coreSrc}/sync/incremental-store.ts` },
       { find: /^@switchyard\/core\/client-api$/, replacement: `${coreSrc}/client-api/index.ts` },
       { find: /^@switchyard\/core$/, replacement: `${coreSrc}/index.ts` },
     ],

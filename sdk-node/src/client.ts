@@ -8,16 +8,9 @@ import {
   type CompiledSnapshot,
   type JsonValue,
   type Snapshot,
-  type SnapshotPatch,
 } from '@switchyard/core';
-import {
-  changedFlagKeys,
-  createEmitter,
-  createSnapshotStore,
-  RECONNECT_BACKOFF,
-  type Emitter,
-  type Listener,
-} from '@switchyard/core/sync';
+import { createEmitter, RECONNECT_BACKOFF, type Emitter, type Listener } from '@switchyard/core/sync';
+import { createIncrementalSnapshotStore } from '@switchyard/core/sync/incremental';
 import { typeOfDefault } from '@switchyard/core/client-api';
 import { HttpSource } from './http-source.js';
 import type { HttpSettings } from './http.js';
@@ -41,7 +34,8 @@ const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
  * Create one with {@link createClient}; one per process and token is enough.
  */
 export class SwitchyardClient {
-  readonly #store = createSnapshotStore();
+  /** Incremental: a patch costs what it touches, not the snapshot's size (see core's store). */
+  readonly #store = createIncrementalSnapshotStore();
   /**
    * `#store.compiled`, mirrored after every store update (see {@link #syncCompiled}): the evaluation
    * hot path reads a field.
@@ -321,22 +315,19 @@ export class SwitchyardClient {
   #hooks(): SourceHooks {
     return {
       put: (snapshot, { allowOlder }) => {
-        const before = this.#store.compiled?.snapshot;
         const status = this.#store.applyPut(snapshot, { allowOlder });
         this.#syncCompiled();
         if (status === 'applied') {
           this.#confirmed = true;
-          this.#applied(before);
+          this.#applied();
           this.#redis?.nudge();
         }
         return status;
       },
       patch: (patch) => {
-        const before = this.#store.compiled?.snapshot;
         const status = this.#store.applyPatch(patch);
-        this.#syncCompiled();
-        // Applied, so it passed the store's shape check.
-        if (status === 'applied') this.#applied(before, patch as SnapshotPatch);
+        this.#syncCompiled(this.#store.replacedFlagKeys());
+        if (status === 'applied') this.#applied();
         return status;
       },
       confirmedRevision: () => (this.#confirmed ? this.#store.compiled?.revision : undefined),
@@ -346,24 +337,29 @@ export class SwitchyardClient {
     };
   }
 
-  /** Mirrors the store's compiled snapshot into `#compiled` and the usage counter's flag table. */
-  #syncCompiled(): void {
+  /**
+   * Mirrors the store's compiled snapshot into `#compiled` and the usage counter's flag table;
+   * `replaced`: the only flags with new handles, after a patch (see {@link UsageCounter.bind}).
+   */
+  #syncCompiled(replaced?: readonly string[]): void {
     this.#compiled = this.#store.compiled;
-    this.#usage?.bind(this.#compiled);
+    this.#usage?.bind(this.#compiled, replaced);
   }
 
-  /** An update from `before` (by `patch`, or by a whole snapshot) was applied. */
-  #applied(before: Snapshot | undefined, patch?: SnapshotPatch): void {
+  /** An update (a patch or a whole snapshot) was applied. */
+  #applied(): void {
     if (this.#closed) return;
-    const snapshot = this.#store.compiled!.snapshot;
-    this.#cacheFile
-      ?.save(snapshot)
-      .catch((error: unknown) => this.#log.warn(`switchyard: could not write the cache file (${String(error)})`));
+    // Read only with a cache file: the store builds the plain snapshot on demand.
+    if (this.#cacheFile) {
+      this.#cacheFile
+        .save(this.#store.compiled!.snapshot)
+        .catch((error: unknown) => this.#log.warn(`switchyard: could not write the cache file (${String(error)})`));
+    }
     this.#markReady();
-    // The first snapshot is no `change`: `ready` announces it.
-    const changedFlags = before ? changedFlagKeys(before, snapshot, patch) : [];
+    // The first snapshot is no `change` (the store reports none): `ready` announces it.
+    const changedFlags = this.#store.changedFlagKeys();
     if (changedFlags.length > 0) {
-      this.#log.debug(`switchyard: revision ${snapshot.revision}, changed: ${changedFlags.join(', ')}`);
+      this.#log.debug(`switchyard: revision ${this.#store.compiled!.revision}, changed: ${changedFlags.join(', ')}`);
       this.#events.emit('change', { flags: changedFlags });
     }
   }
@@ -418,7 +414,7 @@ export class SwitchyardClient {
         else if (status === 'invalid') this.#log.warn(`switchyard: ignored the cache file ${this.#cacheFile.path}`);
       }
     }
-    if (this.#store.compiled?.snapshot) this.#markReady();
+    if (this.#store.compiled) this.#markReady();
     else if (this.#sources.length === 0) {
       this.#settleReady(new Error('Switchyard: no url, no redis, and no usable bootstrap or cache file'));
     }
@@ -426,7 +422,7 @@ export class SwitchyardClient {
 
   #readyTimedOut(timeoutMs: number): void {
     if (this.#isReady || this.#closed) return;
-    if (this.#store.compiled?.snapshot) return this.#markReady();
+    if (this.#store.compiled) return this.#markReady();
     void this.#fallBack().then(() => {
       if (this.#isReady || this.#readySettled) return;
       const cause = this.#lastError ? ` (last error: ${this.#lastError.message})` : ' (no answer yet)';

@@ -81,10 +81,14 @@ export class UsageCounter {
   /**
    * Moves to another compiled snapshot (the client calls this whenever its snapshot changes): its
    * flags get new handles and result objects, so what was counted so far is kept as pairs.
+   * `replaced`: when only these flags got new handles (an incrementally applied patch: the others
+   * keep theirs, see core's `replacedFlagKeys`), only they are folded, so a patch costs what it
+   * touched rather than the number of flags in use.
    */
-  bind(compiled: CompiledSnapshot | undefined): void {
+  bind(compiled: CompiledSnapshot | undefined, replaced?: readonly string[]): void {
     if (compiled === this.#compiled) return;
-    this.#fold();
+    if (replaced) for (const key of replaced) this.#foldFlag(key);
+    else this.#fold();
     this.#compiled = compiled;
   }
 
@@ -184,22 +188,34 @@ export class UsageCounter {
   /** Folds the flags' result counts into pairs (several results, e.g. per rule, may share a variant). */
   #fold(): void {
     if (this.flags.size === 0) return;
-    const pairs = this.#pairs;
-    const add = (flagKey: string, result: EvaluationResult | undefined, count: number) => {
-      let variants = pairs.get(flagKey);
-      if (variants === undefined) pairs.set(flagKey, (variants = new Map()));
-      const variant = result?.variant ?? DEFAULT_VARIANT_KEY;
-      variants.set(variant, (variants.get(variant) ?? 0) + count);
-    };
-    for (const usage of this.flags.values()) {
-      if (usage.result !== NOTHING) add(usage.key, usage.result, usage.count);
-      for (let counted = usage.more; counted !== undefined; counted = counted.next) {
-        add(usage.key, counted.result, counted.count);
-      }
-    }
+    for (const usage of this.flags.values()) this.#foldCounts(usage);
     this.flags.clear();
     // Results were capped as they were counted; merged into pairs, they may now be fewer keys.
     this.#keys = 0;
-    for (const variants of pairs.values()) this.#keys += variants.size;
+    for (const variants of this.#pairs.values()) this.#keys += variants.size;
+  }
+
+  /** {@link #fold} for one flag; keeps {@link size} exact (its slots out, new pairs in). */
+  #foldFlag(flagKey: string): void {
+    const usage = this.flags.get(flagKey);
+    if (usage === undefined) return;
+    this.flags.delete(flagKey);
+    const pairsBefore = this.#pairs.get(flagKey)?.size ?? 0;
+    let slots = usage.result === NOTHING ? 0 : 1;
+    for (let counted = usage.more; counted !== undefined; counted = counted.next) slots++;
+    this.#foldCounts(usage);
+    this.#keys += (this.#pairs.get(flagKey)?.size ?? 0) - pairsBefore - slots;
+  }
+
+  /** Adds one flag's result counts to the pairs. */
+  #foldCounts(usage: FlagUsage): void {
+    const add = (result: EvaluationResult | undefined, count: number) => {
+      let variants = this.#pairs.get(usage.key);
+      if (variants === undefined) this.#pairs.set(usage.key, (variants = new Map()));
+      const variant = result?.variant ?? DEFAULT_VARIANT_KEY;
+      variants.set(variant, (variants.get(variant) ?? 0) + count);
+    };
+    if (usage.result !== NOTHING) add(usage.result, usage.count);
+    for (let counted = usage.more; counted !== undefined; counted = counted.next) add(counted.result, counted.count);
   }
 }

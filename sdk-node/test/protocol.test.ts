@@ -78,4 +78,47 @@ describe('protocol corner cases (scripted server)', () => {
     expect(client.isEnabled('a')).toBe(false);
     expect(client.isEnabled('c')).toBe(true);
   });
+
+  it('applies patches of segments and prerequisites incrementally: change events name the users and dependents', async () => {
+    let stream: ServerResponse | undefined;
+    const usesBeta = booleanFlag({
+      key: 'uses-beta',
+      rules: [{ id: 'r', conditions: [], segments: ['beta'], serve: { variant: 'on' } }],
+    });
+    const child = booleanFlag({ key: 'child', prerequisites: [{ flagKey: 'parent', variants: ['on'] }] });
+    const start = snapshotOf(
+      [flag('parent', true), child, usesBeta, flag('other', true)],
+      [{ key: 'beta', conditions: [] }],
+      1,
+    );
+    const url = await stub({
+      stream: (res) => {
+        stream = res;
+        res.write(`event: put\nid: 1\ndata: ${JSON.stringify(start)}\n\n`);
+      },
+      snapshot: () => start,
+    });
+    client = createClient({ url, sdkKey: 'sy_server_stub', metrics: false });
+    await client.ready();
+    expect(client.isEnabled('uses-beta', { plan: 'free' })).toBe(true);
+    const onSegment = nextEvent<ChangeEvent>((listener) => client!.on('change', listener), 'change');
+    const beta = { key: 'beta', conditions: [{ attribute: 'plan', operator: 'in' as const, values: ['pro'] }] };
+    stream!.write(`event: patch\nid: 2\ndata: ${JSON.stringify(patchOf(2, { segments: [beta] }))}\n\n`);
+    expect((await onSegment).flags).toEqual(['uses-beta']);
+    expect(client.isEnabled('uses-beta', { plan: 'free' })).toBe(false);
+    expect(client.isEnabled('uses-beta', { plan: 'pro' })).toBe(true);
+    const onParent = nextEvent<ChangeEvent>((listener) => client!.on('change', listener), 'change');
+    stream!.write(`event: patch\nid: 3\ndata: ${JSON.stringify(patch(3, [flag('parent', false)]))}\n\n`);
+    expect((await onParent).flags).toEqual(['child', 'parent']);
+    expect(client.evaluate('child').reason).toBe('PREREQUISITE_FAILED');
+    const onDelete = nextEvent<ChangeEvent>((listener) => client!.on('change', listener), 'change');
+    stream!.write(
+      `event: patch\nid: 4\ndata: ${JSON.stringify(patchOf(4, { deletedFlags: ['parent'], deletedSegments: ['beta'] }))}\n\n`,
+    );
+    expect((await onDelete).flags).toEqual(['child', 'parent', 'uses-beta']);
+    expect(client.evaluate('child').reason).toBe('ERROR');
+    expect(client.isEnabled('uses-beta', { plan: 'pro' })).toBe(false);
+    expect(client.snapshot?.flags.map((item) => item.key)).toEqual(['child', 'uses-beta', 'other']);
+    expect(client.snapshot?.segments).toEqual([]);
+  });
 });

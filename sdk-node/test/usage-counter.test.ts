@@ -1,6 +1,7 @@
 import { compileSnapshot, serveFlag, type EvaluationContext, type EvaluationResult } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { booleanFlag, onFlag, snapshotOf } from '../../core/test/fixtures.js';
+import { createIncrementalSnapshotStore } from '@switchyard/core/sync/incremental';
+import { booleanFlag, onFlag, patchOf, snapshotOf } from '../../core/test/fixtures.js';
 import { createClient } from '../src/client.js';
 import { UsageCounter } from '../src/usage-counter.js';
 
@@ -143,5 +144,28 @@ describe('client usage counting', () => {
     expect(client.isEnabled('a', hostile, true)).toBe(true);
     expect(client.isEnabled('a', null as unknown as EvaluationContext)).toBe(false);
     await client.close();
+  });
+
+  it('after a patch, folds only the flags it replaced: the others keep their entries (O(patch), not O(flags used))', () => {
+    const store = createIncrementalSnapshotStore(snapshot(1));
+    const counter = new UsageCounter(100);
+    counter.bind(store.compiled);
+    evaluateCounted(counter, 'a', { country: 'NO' });
+    evaluateCounted(counter, 'b');
+    const usageOfB = counter.flags.get('b');
+    store.applyPatch(patchOf(2, { flags: [booleanFlag({ key: 'a', enabled: false })] }));
+    counter.bind(store.compiled, store.replacedFlagKeys());
+    expect([...counter.flags.keys()]).toEqual(['b']);
+    expect(counter.flags.get('b')).toBe(usageOfB);
+    expect(counter.size).toBe(2); // a's folded pair, b's slot
+    expect(evaluateCounted(counter, 'a', { country: 'NO' })?.reason).toBe('DISABLED');
+    evaluateCounted(counter, 'b');
+    expect(counter.take()!.flags).toEqual({ a: { on: 1, off: 1 }, b: { on: 2 } });
+    // A whole snapshot replaces every handle: everything is folded.
+    evaluateCounted(counter, 'b');
+    store.applyPut(snapshot(3));
+    counter.bind(store.compiled, store.replacedFlagKeys());
+    expect(counter.flags.size).toBe(0);
+    expect(counter.take()!.flags).toEqual({ b: { on: 1 } });
   });
 });

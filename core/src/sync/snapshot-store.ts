@@ -29,10 +29,11 @@ export interface PutOptions {
  * patches following the revision rules of the SDK protocol: a patch with revision R applies to
  * revision R-1; older is stale; newer is a gap. Pure and synchronous: transports live in the SDKs.
  *
- * It does not say what an update changed: a client that reports changed definitions compares the
- * snapshots around an update with `changedFlagKeys` itself (the Node SDK), so that one that
- * reports changes another way (the browser SDK compares values for its one user) carries neither
- * the diff nor its bookkeeping in its bundle.
+ * It recompiles the whole snapshot on every update and does not say what an update changed: the
+ * browser SDK (small client views; it compares values for its one user) carries neither the diff
+ * nor the bookkeeping in its bundle. For large snapshots, `createIncrementalSnapshotStore`
+ * (`@switchyard/core/sync/incremental`, the Node SDK) applies patches incrementally and reports
+ * the changed flags.
  */
 export interface SnapshotStore {
   /**

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/index.js';
+import { evaluate, type Snapshot } from '../../src/index.js';
 import { createSnapshotStore, type SnapshotStore } from '../../src/sync/index.js';
+import { createIncrementalSnapshotStore } from '../../src/sync/incremental-store.js';
 import { booleanFlag, patch, snapshot } from './fixtures.js';
 
-function storeAt(revision: number): SnapshotStore {
-  return createSnapshotStore(snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
-}
+// The full-recompile store (browser) and the incremental one (Node) follow the same rules.
+describe.each([
+  ['createSnapshotStore', createSnapshotStore],
+  ['createIncrementalSnapshotStore', createIncrementalSnapshotStore],
+])('SnapshotStore (%s)', (_name, createSnapshotStore: (initial?: Snapshot) => SnapshotStore) => {
+  const storeAt = (revision: number): SnapshotStore =>
+    createSnapshotStore(snapshot(revision, [booleanFlag('checkout'), booleanFlag('banner')]));
 
-describe('SnapshotStore', () => {
   it('starts empty, and a put installs a compiled snapshot', () => {
     const store = createSnapshotStore();
     expect(store.compiled?.revision).toBeUndefined();

@@ -1,8 +1,8 @@
 /**
  * sdk-node's cost of applying a one-flag patch: the SDK's stream handler parses the event's JSON
- * and hands it to core's SnapshotStore (`createSnapshotStore(changedFlagKeys)`, as
- * sdk-node/src/client.ts builds it), which applies the patch, recompiles and lists the changed
- * flags. The inputs are real: a snapshot and the patches that followed it, as a replica sent them
+ * and hands it to core's incremental SnapshotStore (`createIncrementalSnapshotStore()`, as
+ * sdk-node/src/client.ts builds it), which applies the patch, recompiles what it touched, and
+ * lists the changed flags (`store.changedFlagKeys()`, for the client's `change` event). The inputs are real: a snapshot and the patches that followed it, as a replica sent them
  * (each names the toggled flag; a replica that catches up on several revisions at once sends each
  * of them with the latest state, so a patch may leave the flag as it was: the same work for the SDK).
  *
@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { changedFlagKeys, createSnapshotStore } from '@switchyard/core/sync';
+import { createIncrementalSnapshotStore } from '@switchyard/core/sync/incremental';
 import { percentile } from '../server/stats.mjs';
 
 const workerPath = fileURLToPath(new URL('./sdk-apply-worker.mjs', import.meta.url));
@@ -29,7 +29,7 @@ export function measurePatchApply(snapshotJson, patches, { passes = 3 } = {}) {
   const wall = [];
   const cpu = [];
   for (let pass = 0; pass < passes; pass++) {
-    const store = createSnapshotStore(changedFlagKeys);
+    const store = createIncrementalSnapshotStore();
     if (store.applyPut(JSON.parse(snapshotJson), { allowOlder: true }) !== 'applied') {
       throw new Error('sdk apply: the snapshot was not applied');
     }
@@ -38,10 +38,12 @@ export function measurePatchApply(snapshotJson, patches, { passes = 3 } = {}) {
       const started = performance.now();
       const patch = JSON.parse(data);
       const status = store.applyPatch(patch);
+      const changed = store.changedFlagKeys();
       const elapsed = performance.now() - started;
       const cpuUsed = process.cpuUsage(cpuBefore);
       if (status !== 'applied') throw new Error(`sdk apply: patch ${status}`);
       if (patch.flags.length !== 1) throw new Error(`sdk apply: a patch of ${patch.flags.length} flags`);
+      if (changed.length > 1) throw new Error(`sdk apply: ${changed.length} flags changed`);
       if (pass === 0) continue;
       wall.push(elapsed);
       cpu.push((cpuUsed.user + cpuUsed.system) / 1000);
