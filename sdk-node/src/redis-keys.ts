@@ -8,9 +8,49 @@ export function changesChannel(projectKey: string, environmentKey: string): stri
   return `switchyard:changes:${projectKey}:${environmentKey}`;
 }
 
-/** Key holding one environment's full (server-view) snapshot JSON. */
+/**
+ * Hash holding one environment's server-view snapshot: `revision`, `head` (the other top-level
+ * fields), `flags`/`segments` (JSON arrays of the keys in order) and one field per entry,
+ * `f:<key>`/`s:<key>` (its JSON). Read with one HGETALL, which Redis runs atomically against the
+ * servers' single-script writes, so the revision and the entries are always one snapshot.
+ */
 export function snapshotKey(projectKey: string, environmentKey: string): string {
-  return `switchyard:snapshot:${projectKey}:${environmentKey}`;
+  return `switchyard:snapshot-v2:${projectKey}:${environmentKey}`;
+}
+
+/**
+ * The snapshot (unvalidated: the client checks it) in the fields of an HGETALL of `snapshotKey`;
+ * null when the hash is missing, undefined when it is not a whole snapshot.
+ */
+export function snapshotFromHash(fields: Record<string, string>): unknown {
+  const { revision, head, flags, segments } = fields;
+  if (revision === undefined && head === undefined) return null;
+  if (revision === undefined || head === undefined || flags === undefined || segments === undefined) return undefined;
+  try {
+    const entries = (prefix: string, order: string): string | undefined => {
+      const parts: string[] = [];
+      for (const key of JSON.parse(order) as string[]) {
+        const entry = fields[prefix + key];
+        if (entry === undefined) return undefined;
+        parts.push(entry);
+      }
+      return `[${parts.join(',')}]`;
+    };
+    const flagJson = entries('f:', flags);
+    const segmentJson = entries('s:', segments);
+    if (flagJson === undefined || segmentJson === undefined) return undefined;
+    const top = JSON.parse(head) as Record<string, unknown>;
+    return {
+      schemaVersion: top.schemaVersion,
+      projectKey: top.projectKey,
+      environmentKey: top.environmentKey,
+      revision: Number(revision),
+      flags: JSON.parse(flagJson) as unknown,
+      segments: JSON.parse(segmentJson) as unknown,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The revision announced by a change message, or undefined when the text is not one. */

@@ -1,6 +1,6 @@
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
-import { announcedRevision, changesChannel, snapshotKey } from './redis-keys.js';
+import { announcedRevision, changesChannel, snapshotFromHash, snapshotKey } from './redis-keys.js';
 import type { Source, SourceHooks } from './sources.js';
 
 /** The environment a Redis source follows. */
@@ -21,7 +21,8 @@ const CATCH_UP_DELAYS_MS = [50, 100, 200, 400, 800, 1_600];
 
 /**
  * Direct Redis mode: subscribes to the environment's change channel and reads the snapshot the
- * flag servers keep under `switchyard:snapshot:<project>:<environment>`, so the client follows
+ * flag servers keep in the hash `switchyard:snapshot-v2:<project>:<environment>` (one HGETALL, so
+ * never a torn snapshot), so the client follows
  * changes even while no flag server answers HTTP. Pub/sub is at-most-once, so the key is also read
  * on every (re)subscription and every `pollIntervalMs`. `ioredis` is loaded only here, on first use.
  */
@@ -139,21 +140,16 @@ export class RedisSource implements Source {
     const keys = this.#settings.keys();
     const commands = this.#commands;
     if (!keys || !commands || commands.status !== 'ready') return;
-    let text: string | null;
+    let fields: Record<string, string>;
     try {
-      text = await commands.get(snapshotKey(keys.projectKey, keys.environmentKey));
+      fields = await commands.hgetall(snapshotKey(keys.projectKey, keys.environmentKey));
     } catch (error) {
       this.#down(asError(error));
       return;
     }
     if (this.#closed) return;
-    if (text === null) return this.#hooks.contact();
-    let snapshot: unknown;
-    try {
-      snapshot = JSON.parse(text);
-    } catch {
-      snapshot = undefined;
-    }
+    const snapshot = snapshotFromHash(fields);
+    if (snapshot === null) return this.#hooks.contact();
     const status = this.#hooks.put(snapshot, { allowOlder: false });
     if (status === 'invalid') this.#hooks.failed(new Error('Switchyard: Redis holds an invalid snapshot'), true);
     else this.#hooks.contact();

@@ -1,7 +1,9 @@
 import type { Snapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesChannel, snapshotKey } from '../../server/src/propagation/change-message.js';
+import { changesChannel } from '../../server/src/propagation/change-message.js';
+import { snapshotHashKey as snapshotKey } from '../../server/src/propagation/snapshot-hash.js';
+import { readSnapshotKey, replaceSnapshotKey } from '../../server/test/propagation/support/snapshot-key.js';
 import { createClient, type ChangeEvent, type SwitchyardClient } from '../src/index.js';
 import { seedFlags, startTestServer, type TestServer } from './support/server.js';
 import { nextEvent, waitFor } from './support/wait.js';
@@ -64,13 +66,13 @@ describe('direct Redis mode', () => {
     expect(late.getValue('max-items', 0, {})).toBe(5);
 
     // Another replica (elsewhere) publishes a change: both clients follow it.
-    const stored = JSON.parse((await redis.get(snapshotKey(project, environment)))!) as Snapshot;
+    const stored = (await readSnapshotKey(redis, project, environment))!;
     const next: Snapshot = {
       ...stored,
       revision: stored.revision + 1,
       flags: stored.flags.map((flag) => (flag.key === 'max-items' ? { ...flag, offVariant: 'high' } : flag)),
     };
-    await redis.set(snapshotKey(project, environment), JSON.stringify(next));
+    await replaceSnapshotKey(redis, next);
     const message = {
       projectKey: project,
       environmentKey: environment,
@@ -86,7 +88,7 @@ describe('direct Redis mode', () => {
   it('reads the key again when a message announces a revision Redis does not hold yet', async () => {
     const c = redisClient();
     await c.ready();
-    const stored = JSON.parse((await redis.get(snapshotKey(project, environment)))!) as Snapshot;
+    const stored = (await readSnapshotKey(redis, project, environment))!;
     const next: Snapshot = { ...stored, revision: stored.revision + 1 };
     // The announcement comes first; the snapshot is stored a moment later (as a rebuilding replica does).
     await redis.publish(
@@ -99,7 +101,7 @@ describe('direct Redis mode', () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 120));
-    await redis.set(snapshotKey(project, environment), JSON.stringify(next));
+    await replaceSnapshotKey(redis, next);
     await waitFor(() => c.revision === next.revision, 'the late snapshot');
   });
 });
