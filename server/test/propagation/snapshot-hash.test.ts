@@ -152,6 +152,9 @@ describe('the snapshot hash in Redis', () => {
     await a.snapshots.set(at(6), at(5)); // late: refused
     await a.snapshots.set(at(6)); // late and whole: refused too
     expect((await readSnapshotKey(reader))!.revision).toBe(7);
+    // A's write of revision 8 was lost (Redis restarted, say): its delta from 8 must not land on 7.
+    await a.snapshots.set(at(10), at(8));
+    expect(canonicalSnapshot((await readSnapshotKey(reader))!)).toBe(canonicalSnapshot(at(10)));
   });
 
   it('refuses a delta that adds or deletes entries without the new key order', async () => {

@@ -113,6 +113,9 @@ describe('the Redis snapshot key of environments no replica holds', () => {
       await expectKeyCurrent();
     }
     expect(await scriptRuns(reader)).toBe(toggles.length);
+    // Each as the toggled flag and the revision (two HSETs), not the whole snapshot (six here).
+    const hsets = /^cmdstat_hset:calls=(\d+)/m.exec(await reader.info('commandstats'))?.[1];
+    expect(Number(hsets)).toBe(2 * toggles.length);
   });
 
   it('never goes back to an older revision', async () => {
