@@ -22,9 +22,9 @@ const CATCH_UP_DELAYS_MS = [50, 100, 200, 400, 800, 1_600];
 /**
  * Direct Redis mode: subscribes to the environment's change channel and reads the snapshot the
  * flag servers keep in the hash `switchyard:snapshot-v2:<project>:<environment>` (one HGETALL, so
- * never a torn snapshot), so the client follows
- * changes even while no flag server answers HTTP. Pub/sub is at-most-once, so the key is also read
- * on every (re)subscription and every `pollIntervalMs`. `ioredis` is loaded only here, on first use.
+ * never a torn snapshot), so the client follows changes even while no flag server answers HTTP.
+ * Pub/sub is at-most-once, so the key is also read on every (re)subscription and every
+ * `pollIntervalMs`. `ioredis` is loaded only here, on first use.
  */
 export class RedisSource implements Source {
   readonly #settings: RedisSourceSettings;

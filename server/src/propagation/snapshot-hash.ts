@@ -10,6 +10,7 @@ import type { Flag, Segment, Snapshot } from '@switchyard/core';
  *   head       {"schemaVersion":…,"projectKey":…,"environmentKey":…}
  *   flags      JSON array of the flag keys in snapshot order (rewritten only when a flag is added,
  *              removed or moved: the order is Postgres's collation, which readers cannot redo)
+ *   ordered    the revision the order fields were last written at (for writers, see WRITE_DELTA)
  *   segments   the same for segment keys
  *   f:<key>    one flag's JSON
  *   s:<key>    one segment's JSON
@@ -41,40 +42,52 @@ export const WRITE_FULL = `
 local stored = tonumber(redis.call('HGET', KEYS[1], 'revision'))
 if stored and stored >= tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('HSET', KEYS[1], 'revision', ARGV[1], 'head', ARGV[2], 'flags', ARGV[3], 'segments', ARGV[4])
+redis.call('HSET', KEYS[1], 'revision', ARGV[1], 'ordered', ARGV[1], 'head', ARGV[2], 'flags', ARGV[3], 'segments', ARGV[4])
 for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1`;
 
 /**
- * Applies a delta on top of exactly revision `base`. KEYS: hash. ARGV: base, revision, flag order
- * (empty: unchanged), segment order (empty: unchanged), number of deleted fields, the deleted
- * fields, then field/value pairs to set. Without a new order of a kind, the delta may neither add
- * nor delete entries of that kind (their place in the order is unknown): it is refused.
+ * Applies a delta built from revision `base`. KEYS: hash. ARGV: base, revision, flag order (empty:
+ * unchanged), segment order (empty: unchanged), covering ("1" when the delta holds every entry
+ * that differs from `base`'s by identity, see `SnapshotDelta.covering`), number of deleted fields,
+ * the deleted fields, then field/value pairs to set.
+ * Applied when the hash is at `base`; also when it is between `base` and `revision` (other writers
+ * landed revisions in between), if the delta is covering and neither it nor those revisions
+ * changed the key order (field `ordered`: the revision the order was last written at), since the
+ * entries those revisions changed are then in the delta too. Without a new order of a kind, the
+ * delta may neither add nor delete entries of that kind (their place in the order is unknown).
  * Returns 1 when applied, 0 when the hash was already at `revision` or newer (another writer got
- * there first), -1 when the hash holds anything else (missing, older than `base`, between, or the
- * delta needs an order it lacks): the writer must write the whole snapshot instead.
+ * there first), -1 otherwise (missing, older than `base`, or the delta cannot apply): the writer
+ * must write the whole snapshot instead.
  */
 export const WRITE_DELTA = `
 local stored = tonumber(redis.call('HGET', KEYS[1], 'revision'))
 if stored == nil then return -1 end
+local base = tonumber(ARGV[1])
 if stored >= tonumber(ARGV[2]) then return 0 end
-if stored ~= tonumber(ARGV[1]) then return -1 end
-local deletions = tonumber(ARGV[5])
-local first = 6 + deletions
+if stored < base then return -1 end
+if stored > base then
+  if ARGV[5] ~= '1' or ARGV[3] ~= '' or ARGV[4] ~= '' then return -1 end
+  local ordered = tonumber(redis.call('HGET', KEYS[1], 'ordered'))
+  if ordered == nil or ordered > base then return -1 end
+end
+local deletions = tonumber(ARGV[6])
+local first = 7 + deletions
 local function ordered(field)
   local kind = string.sub(field, 1, 2)
   return (kind == 'f:' and ARGV[3] ~= '') or (kind == 's:' and ARGV[4] ~= '')
 end
-for i = 6, first - 1 do
+for i = 7, first - 1 do
   if not ordered(ARGV[i]) then return -1 end
 end
 for i = first, #ARGV, 2 do
   if not ordered(ARGV[i]) and redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then return -1 end
 end
-for i = 6, first - 1 do redis.call('HDEL', KEYS[1], ARGV[i]) end
+for i = 7, first - 1 do redis.call('HDEL', KEYS[1], ARGV[i]) end
 for i = first, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'flags', ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'segments', ARGV[4]) end
+if ARGV[3] ~= '' or ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'ordered', ARGV[2]) end
 redis.call('HSET', KEYS[1], 'revision', ARGV[2])
 return 1`;
 
@@ -93,6 +106,12 @@ export interface SnapshotDelta {
   /** The new order of flag keys, when flags were added, removed or reordered. */
   flagOrder?: readonly string[];
   segmentOrder?: readonly string[];
+  /**
+   * True when the delta holds every entry that is not the very entry (by identity, or by the
+   * outbox hints) it was at `base`, so it also holds whatever revisions after `base` changed;
+   * false when an entry was left out for being equal by JSON (it may have changed and changed back).
+   */
+  covering: boolean;
 }
 
 /** The ARGV of `WRITE_FULL` for `snapshot`. */
@@ -117,6 +136,7 @@ export function deltaWriteArgs(delta: SnapshotDelta): string[] {
     String(delta.revision),
     delta.flagOrder ? JSON.stringify(delta.flagOrder) : '',
     delta.segmentOrder ? JSON.stringify(delta.segmentOrder) : '',
+    delta.covering ? '1' : '0',
     String(deleted.length),
     ...deleted,
   ];
@@ -126,16 +146,17 @@ export function deltaWriteArgs(delta: SnapshotDelta): string[] {
 }
 
 /**
- * The delta from `previous` to `next`, telling entries apart by identity: the feeds build a new
- * revision by replacing only the changed entries of the previous one, so comparing references is
- * exact for them and costs no serialization (an entry that is equal but not identical is merely
- * written again). Undefined when `next` is not newer or is another environment.
+ * The delta from `previous` to `next`. The feeds build a new revision by replacing only the
+ * changed entries of the previous one, so identical entries are told apart without serializing
+ * them; only entries that are not identical are compared by JSON. Undefined when `next` is not
+ * newer or is another environment.
  */
 export function snapshotDelta(previous: Snapshot, next: Snapshot): SnapshotDelta | undefined {
   if (next.revision <= previous.revision) return undefined;
   if (next.projectKey !== previous.projectKey || next.environmentKey !== previous.environmentKey) return undefined;
-  const flags = changedEntries(previous.flags, next.flags);
-  const segments = changedEntries(previous.segments, next.segments);
+  const left = { out: false };
+  const flags = changedEntries(previous.flags, next.flags, left);
+  const segments = changedEntries(previous.segments, next.segments, left);
   return {
     projectKey: next.projectKey,
     environmentKey: next.environmentKey,
@@ -147,12 +168,26 @@ export function snapshotDelta(previous: Snapshot, next: Snapshot): SnapshotDelta
     deletedSegments: segments.deleted,
     flagOrder: flags.order,
     segmentOrder: segments.order,
+    covering: !left.out,
   };
+}
+
+/**
+ * Whether an entry changed: identical objects did not; others are compared by their JSON, which
+ * only a snapshot rebuilt whole (a gap repair, the safety timer) makes common. Cheaper than sending
+ * Redis an unchanged entry: every byte of a delta counts even when another replica's landed first.
+ */
+function differs(before: object, after: object, left: { out: boolean }): boolean {
+  if (before === after) return false;
+  if (JSON.stringify(before) !== JSON.stringify(after)) return true;
+  left.out = true;
+  return false;
 }
 
 function changedEntries<T extends { key: string }>(
   before: readonly T[],
   after: readonly T[],
+  left: { out: boolean },
 ): { changed: T[]; deleted: string[]; order?: string[] } {
   // The usual case, the same keys in the same order: one pass comparing references.
   if (before.length === after.length) {
@@ -160,14 +195,17 @@ function changedEntries<T extends { key: string }>(
     let sameKeys = true;
     for (let index = 0; index < after.length && sameKeys; index++) {
       const entry = after[index]!;
-      if (entry === before[index]) continue;
-      if (entry.key === before[index]!.key) changed.push(entry);
-      else sameKeys = false;
+      const old = before[index]!;
+      if (entry.key !== old.key) sameKeys = false;
+      else if (differs(old, entry, left)) changed.push(entry);
     }
     if (sameKeys) return { changed, deleted: [] };
   }
   const old = new Map(before.map((entry) => [entry.key, entry]));
-  const changed = after.filter((entry) => old.get(entry.key) !== entry);
+  const changed = after.filter((entry) => {
+    const previous = old.get(entry.key);
+    return previous === undefined || differs(previous, entry, left);
+  });
   const kept = new Set(after.map((entry) => entry.key));
   const deleted = before.filter((entry) => !kept.has(entry.key)).map((entry) => entry.key);
   return { changed, deleted, order: after.map((entry) => entry.key) };

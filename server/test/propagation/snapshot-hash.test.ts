@@ -157,6 +157,24 @@ describe('the snapshot hash in Redis', () => {
     expect(canonicalSnapshot((await readSnapshotKey(reader))!)).toBe(canonicalSnapshot(at(10)));
   });
 
+  it('lands a delta over revisions other writers landed after its base, unless they changed the order', async () => {
+    await a.snapshots.set(at(1));
+    for (let revision = 2; revision <= 5; revision++) await a.snapshots.set(at(revision), at(revision - 1));
+    await reader.config('RESETSTAT');
+    // B coalesced 4 to 7 (its previous write was 3): its delta holds 4 and 5's flags too.
+    await b.snapshots.set(at(7), at(3));
+    expect(canonicalSnapshot((await readSnapshotKey(reader))!)).toBe(canonicalSnapshot(at(7)));
+    expect(await calls(reader, 'hset')).toBe(4 + 1); // four flags and the revision, not 1,000 flags
+    // A adds a flag at 8 (the order changes): B's delta from 7 to 9 knows nothing of it.
+    const added: Snapshot = { ...at(8), flags: [...at(8).flags, flag(FLAGS, 8)] };
+    await a.snapshots.set(added, at(7));
+    const nine: Snapshot = { ...at(9), flags: [...at(9).flags, flag(FLAGS, 8)] };
+    await b.snapshots.set(at(9), at(7)); // refused as a delta, written whole: without the added flag
+    expect(canonicalSnapshot((await readSnapshotKey(reader))!)).toBe(canonicalSnapshot(at(9)));
+    await a.snapshots.set(nine, added); // A's own revision 9 is refused (B's is there), as any late write
+    expect((await readSnapshotKey(reader))!.flags).toHaveLength(FLAGS);
+  });
+
   it('refuses a delta that adds or deletes entries without the new key order', async () => {
     await a.snapshots.set(at(1));
     const base = {
@@ -166,6 +184,7 @@ describe('the snapshot hash in Redis', () => {
       revision: 2,
       segments: [],
       deletedSegments: [],
+      covering: true,
     };
     expect(await a.snapshots.update({ ...base, flags: [flag(FLAGS, 2)], deletedFlags: [] })).toBe(false);
     expect(await a.snapshots.update({ ...base, flags: [], deletedFlags: ['flag-00001'] })).toBe(false);

@@ -126,5 +126,6 @@ export function deltaOf(changed: ChangedEntries, base: number): SnapshotDelta | 
     segments: changed.segments,
     deletedFlags: [...named('flags')].filter((key) => !flags.has(key)),
     deletedSegments: [...named('segments')].filter((key) => !segments.has(key)),
+    covering: true,
   };
 }
