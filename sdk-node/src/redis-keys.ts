@@ -1,3 +1,5 @@
+import { SCHEMA_VERSION } from '@switchyard/core';
+
 /*
  * Names the flag server uses in Redis (server/src/propagation/change-message.ts; the protocol is in
  * spec/sdk-protocol.md). Duplicated on purpose: the SDK must not depend on the server package.
@@ -63,4 +65,51 @@ export function announcedRevision(text: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What a change message announces: the revision and the keys whose entries changed. */
+export interface AnnouncedChange {
+  revision: number;
+  flags: string[];
+  segments: string[];
+}
+
+/** The change a message announces, or undefined when the text is not a change message. */
+export function announcedChange(text: string): AnnouncedChange | undefined {
+  const revision = announcedRevision(text);
+  if (revision === undefined) return undefined;
+  const { changed } = JSON.parse(text) as { changed?: { flags?: unknown; segments?: unknown } };
+  const keys = (value: unknown) => (Array.isArray(value) ? value.filter((key) => typeof key === 'string') : []);
+  return { revision, flags: keys(changed?.flags), segments: keys(changed?.segments) };
+}
+
+/**
+ * The fields to HMGET for `change` (the revision first, then its entries), and the patch they
+ * make; undefined when the values do not make one (the hash is at another revision, or an entry is
+ * missing: deleted, or not written yet), so the whole hash must be read.
+ */
+export function changedFields(change: AnnouncedChange): {
+  fields: string[];
+  patch(values: (string | null)[]): unknown;
+} {
+  const fields = ['revision', ...change.flags.map((key) => `f:${key}`), ...change.segments.map((key) => `s:${key}`)];
+  return {
+    fields,
+    patch(values) {
+      if (Number(values[0]) !== change.revision || values.some((value) => value === null)) return undefined;
+      try {
+        const entries = values.slice(1).map((value) => JSON.parse(value!) as unknown);
+        return {
+          schemaVersion: SCHEMA_VERSION,
+          revision: change.revision,
+          flags: entries.slice(0, change.flags.length),
+          deletedFlags: [],
+          segments: entries.slice(change.flags.length),
+          deletedSegments: [],
+        };
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }

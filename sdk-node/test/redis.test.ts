@@ -104,6 +104,37 @@ describe('direct Redis mode', () => {
     await replaceSnapshotKey(redis, next);
     await waitFor(() => c.revision === next.revision, 'the late snapshot');
   });
+
+  it('reads only the entries a change names when it follows the revision held', async () => {
+    const c = redisClient();
+    await c.ready();
+    const stored = (await readSnapshotKey(redis, project, environment))!;
+    const changed = stored.flags.find((flag) => flag.key === 'max-items')!;
+    const other = stored.flags.find((flag) => flag.key !== 'max-items')!;
+    // The next revision changes max-items. An entry the message does not name is altered too (no
+    // server does that), so that only a read of the whole hash would see it.
+    await redis.hset(
+      snapshotKey(project, environment),
+      'revision',
+      String(stored.revision + 1),
+      'f:max-items',
+      JSON.stringify({ ...changed, version: changed.version + 1 }),
+      `f:${other.key}`,
+      JSON.stringify({ ...other, version: other.version + 100 }),
+    );
+    await redis.publish(
+      changesChannel(project, environment),
+      JSON.stringify({
+        projectKey: project,
+        environmentKey: environment,
+        revision: stored.revision + 1,
+        changed: { flags: ['max-items'], segments: [] },
+      }),
+    );
+    await waitFor(() => c.revision === stored.revision + 1, 'the next revision');
+    expect(c.snapshot!.flags.find((flag) => flag.key === 'max-items')!.version).toBe(changed.version + 1);
+    expect(c.snapshot!.flags.find((flag) => flag.key === other.key)!.version).toBe(other.version);
+  });
 });
 
 // A replica writes the snapshot key for environments it holds (SDK streams, recent snapshot
