@@ -115,7 +115,9 @@ describe('the snapshot hash in Redis', () => {
   });
 
   it('writes a change as the entries it changed, not the whole snapshot', async () => {
+    await reader.set('switchyard:snapshot:shop:prod', '{"revision":1}'); // the layout before the hash
     await a.snapshots.set(at(1));
+    expect(await reader.exists('switchyard:snapshot:shop:prod')).toBe(0); // deleted, not left to go stale
     expect(canonicalSnapshot((await readSnapshotKey(reader))!)).toBe(canonicalSnapshot(at(1)));
     const before = await inputBytes(reader);
     const toggles = 50;
