@@ -1,6 +1,13 @@
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
-import { announcedRevision, changesChannel, snapshotKey } from './redis-keys.js';
+import {
+  announcedChange,
+  changedFields,
+  changesChannel,
+  snapshotFromHash,
+  snapshotKey,
+  type AnnouncedChange,
+} from './redis-keys.js';
 import type { Source, SourceHooks } from './sources.js';
 
 /** The environment a Redis source follows. */
@@ -21,9 +28,10 @@ const CATCH_UP_DELAYS_MS = [50, 100, 200, 400, 800, 1_600];
 
 /**
  * Direct Redis mode: subscribes to the environment's change channel and reads the snapshot the
- * flag servers keep under `switchyard:snapshot:<project>:<environment>`, so the client follows
- * changes even while no flag server answers HTTP. Pub/sub is at-most-once, so the key is also read
- * on every (re)subscription and every `pollIntervalMs`. `ioredis` is loaded only here, on first use.
+ * flag servers keep in the hash `switchyard:snapshot-v2:<project>:<environment>` (one HGETALL, so
+ * never a torn snapshot), so the client follows changes even while no flag server answers HTTP.
+ * Pub/sub is at-most-once, so the key is also read on every (re)subscription and every
+ * `pollIntervalMs`. `ioredis` is loaded only here, on first use.
  */
 export class RedisSource implements Source {
   readonly #settings: RedisSourceSettings;
@@ -39,6 +47,8 @@ export class RedisSource implements Source {
   #readAgain = false;
   /** Highest revision announced on the channel. */
   #announced = 0;
+  /** The last change announced for the revision after the one held: read as its entries only. */
+  #next: AnnouncedChange | undefined;
   #closed = false;
   #reportedDown = false;
 
@@ -96,11 +106,16 @@ export class RedisSource implements Source {
     });
     this.#subscriber.on('ready', () => this.read()); // (re)subscribed: messages may have been missed
     this.#subscriber.on('message', (_channel: string, text: string) => {
-      const revision = announcedRevision(text);
-      if (revision === undefined) return;
+      const change = announcedChange(text);
+      if (change === undefined) return;
+      const { revision } = change;
       this.#hooks.contact();
       if (revision > this.#announced) this.#announced = revision;
-      if (revision > (this.#hooks.confirmedRevision() ?? -1)) this.read();
+      const held = this.#hooks.confirmedRevision();
+      if (held !== undefined && revision === held + 1 && change.flags.length + change.segments.length > 0) {
+        this.#next = change;
+      }
+      if (revision > (held ?? -1)) this.read();
     });
     this.#subscribe();
     this.#pollTimer = setInterval(() => this.read(), this.#settings.pollIntervalMs);
@@ -139,21 +154,33 @@ export class RedisSource implements Source {
     const keys = this.#settings.keys();
     const commands = this.#commands;
     if (!keys || !commands || commands.status !== 'ready') return;
-    let text: string | null;
+    const next = this.#next;
+    this.#next = undefined;
+    if (next && attempt === 0 && next.revision === (this.#hooks.confirmedRevision() ?? -2) + 1) {
+      // The usual case, one change after the revision held: read only its entries (one HMGET,
+      // atomic like HGETALL), not the whole environment.
+      const read = changedFields(next);
+      try {
+        const patch = read.patch(
+          await commands.hmget(snapshotKey(keys.projectKey, keys.environmentKey), ...read.fields),
+        );
+        if (this.#closed) return;
+        if (patch !== undefined && this.#hooks.patch(patch) === 'applied') return this.#hooks.contact();
+      } catch (error) {
+        this.#down(asError(error));
+        return;
+      }
+    }
+    let fields: Record<string, string>;
     try {
-      text = await commands.get(snapshotKey(keys.projectKey, keys.environmentKey));
+      fields = await commands.hgetall(snapshotKey(keys.projectKey, keys.environmentKey));
     } catch (error) {
       this.#down(asError(error));
       return;
     }
     if (this.#closed) return;
-    if (text === null) return this.#hooks.contact();
-    let snapshot: unknown;
-    try {
-      snapshot = JSON.parse(text);
-    } catch {
-      snapshot = undefined;
-    }
+    const snapshot = snapshotFromHash(fields);
+    if (snapshot === null) return this.#hooks.contact();
     const status = this.#hooks.put(snapshot, { allowOlder: false });
     if (status === 'invalid') this.#hooks.failed(new Error('Switchyard: Redis holds an invalid snapshot'), true);
     else this.#hooks.contact();

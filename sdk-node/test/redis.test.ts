@@ -1,7 +1,9 @@
 import type { Snapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesChannel, snapshotKey } from '../../server/src/propagation/change-message.js';
+import { changesChannel } from '../../server/src/propagation/change-message.js';
+import { snapshotHashKey as snapshotKey } from '../../server/src/propagation/snapshot-hash.js';
+import { readSnapshotKey, replaceSnapshotKey } from '../../server/test/propagation/support/snapshot-key.js';
 import { createClient, type ChangeEvent, type SwitchyardClient } from '../src/index.js';
 import { seedFlags, startTestServer, type TestServer } from './support/server.js';
 import { nextEvent, waitFor } from './support/wait.js';
@@ -64,13 +66,13 @@ describe('direct Redis mode', () => {
     expect(late.getValue('max-items', 0, {})).toBe(5);
 
     // Another replica (elsewhere) publishes a change: both clients follow it.
-    const stored = JSON.parse((await redis.get(snapshotKey(project, environment)))!) as Snapshot;
+    const stored = (await readSnapshotKey(redis, project, environment))!;
     const next: Snapshot = {
       ...stored,
       revision: stored.revision + 1,
       flags: stored.flags.map((flag) => (flag.key === 'max-items' ? { ...flag, offVariant: 'high' } : flag)),
     };
-    await redis.set(snapshotKey(project, environment), JSON.stringify(next));
+    await replaceSnapshotKey(redis, next);
     const message = {
       projectKey: project,
       environmentKey: environment,
@@ -86,7 +88,7 @@ describe('direct Redis mode', () => {
   it('reads the key again when a message announces a revision Redis does not hold yet', async () => {
     const c = redisClient();
     await c.ready();
-    const stored = JSON.parse((await redis.get(snapshotKey(project, environment)))!) as Snapshot;
+    const stored = (await readSnapshotKey(redis, project, environment))!;
     const next: Snapshot = { ...stored, revision: stored.revision + 1 };
     // The announcement comes first; the snapshot is stored a moment later (as a rebuilding replica does).
     await redis.publish(
@@ -99,8 +101,39 @@ describe('direct Redis mode', () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 120));
-    await redis.set(snapshotKey(project, environment), JSON.stringify(next));
+    await replaceSnapshotKey(redis, next);
     await waitFor(() => c.revision === next.revision, 'the late snapshot');
+  });
+
+  it('reads only the entries a change names when it follows the revision held', async () => {
+    const c = redisClient();
+    await c.ready();
+    const stored = (await readSnapshotKey(redis, project, environment))!;
+    const changed = stored.flags.find((flag) => flag.key === 'max-items')!;
+    const other = stored.flags.find((flag) => flag.key !== 'max-items')!;
+    // The next revision changes max-items. An entry the message does not name is altered too (no
+    // server does that), so that only a read of the whole hash would see it.
+    await redis.hset(
+      snapshotKey(project, environment),
+      'revision',
+      String(stored.revision + 1),
+      'f:max-items',
+      JSON.stringify({ ...changed, version: changed.version + 1 }),
+      `f:${other.key}`,
+      JSON.stringify({ ...other, version: other.version + 100 }),
+    );
+    await redis.publish(
+      changesChannel(project, environment),
+      JSON.stringify({
+        projectKey: project,
+        environmentKey: environment,
+        revision: stored.revision + 1,
+        changed: { flags: ['max-items'], segments: [] },
+      }),
+    );
+    await waitFor(() => c.revision === stored.revision + 1, 'the next revision');
+    expect(c.snapshot!.flags.find((flag) => flag.key === 'max-items')!.version).toBe(changed.version + 1);
+    expect(c.snapshot!.flags.find((flag) => flag.key === other.key)!.version).toBe(other.version);
   });
 });
 

@@ -1,4 +1,6 @@
+import type { Snapshot } from '@switchyard/core';
 import type { ChangeMessage } from './change-message.js';
+import type { SnapshotDelta } from './snapshot-hash.js';
 import type { RevocationListener, RevocationMessage } from './revocation-message.js';
 import type { PendingKillStore } from './pending-kill.js';
 
@@ -37,10 +39,24 @@ export interface ChangeBus {
   close(): Promise<void>;
 }
 
-/** Full snapshot JSON per environment, shared by replicas (`switchyard:snapshot:<project>:<env>`). */
+/**
+ * The snapshot of each environment, shared by replicas and read by direct-Redis SDKs (a Redis hash
+ * per environment updated in place, see snapshot-hash.ts).
+ */
 export interface SnapshotCacheStore {
-  /** The cached snapshot JSON, or undefined (also when the store is unreachable). */
-  get(projectKey: string, environmentKey: string): Promise<string | undefined>;
-  /** Stores `json` (a snapshot at `revision`) unless the cached one is newer. Never rejects. */
-  set(projectKey: string, environmentKey: string, revision: number, json: string): Promise<void>;
+  /** The cached snapshot, or undefined (also when the store is unreachable). */
+  get(projectKey: string, environmentKey: string): Promise<Snapshot | undefined>;
+  /** The revision of the cached snapshot, or undefined (none, or the store is unreachable). */
+  revision(projectKey: string, environmentKey: string): Promise<number | undefined>;
+  /**
+   * Stores `snapshot` unless the cached one is at its revision or newer. With `previous`, the
+   * snapshot the caller stored before (whose unchanged entries `snapshot` shares by reference),
+   * only the entries that differ are written when the cache is at `previous`'s revision. Never rejects.
+   */
+  set(snapshot: Snapshot, previous?: Snapshot): Promise<void>;
+  /**
+   * Applies `delta` when the cache is at `delta.base`. True when applied or the cache was already at
+   * `delta.revision` or newer; false otherwise (the caller then stores the whole snapshot). Never rejects.
+   */
+  update(delta: SnapshotDelta): Promise<boolean>;
 }

@@ -13,16 +13,10 @@ export interface ChangeMessage {
 }
 
 export const CHANGES_CHANNEL_PREFIX = 'switchyard:changes:';
-export const SNAPSHOT_KEY_PREFIX = 'switchyard:snapshot:';
 
 /** The pub/sub channel of one environment. */
 export function changesChannel(projectKey: string, environmentKey: string): string {
   return `${CHANGES_CHANNEL_PREFIX}${projectKey}:${environmentKey}`;
-}
-
-/** The Redis key holding one environment's full snapshot JSON. */
-export function snapshotKey(projectKey: string, environmentKey: string): string {
-  return `${SNAPSHOT_KEY_PREFIX}${projectKey}:${environmentKey}`;
 }
 
 /** Parses a message received from the bus; null when it is not a change message. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { registerSdkQueryKey } from '../features/sdk/sdk-principal.js';
-import { buildSnapshot } from '../features/sdk/snapshot-builder.js';
+import { buildChangedEntries, buildSnapshot } from '../features/sdk/snapshot-builder.js';
 import { SnapshotFeeds } from '../features/sdk/snapshot-feeds.js';
 import { SnapshotKeyWriter } from '../features/sdk/snapshot-key-writer.js';
 import { StreamRevocations } from '../features/sdk/stream-revocations.js';
@@ -70,6 +70,7 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
       snapshots &&
       new SnapshotKeyWriter({
         build: (environmentId) => buildSnapshot(app.db.prisma, environmentId),
+        buildChanged: (environmentId, since) => buildChangedEntries(app.db.prisma, environmentId, since),
         cache: snapshots,
         holdsKeyAt: (environmentId, revision) => feeds.holdsKeyAt(environmentId, revision),
         onError: (error) => logError('snapshot', error),

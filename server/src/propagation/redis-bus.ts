@@ -3,7 +3,8 @@ import type { ChangeBus, ChangeMessageListener } from './bus.js';
 import { CHANGES_CHANNEL_PREFIX, changesChannel, parseChangeMessage, type ChangeMessage } from './change-message.js';
 import { PENDING_KILLS_CHANNEL } from './pending-kill.js';
 import { RedisPendingKills } from './redis-pending-kills.js';
-import { RetryingSnapshotStore, SET_IF_NEWER, type CommandsClient } from './redis-snapshot-store.js';
+import { RetryingSnapshotStore, type CommandsClient } from './redis-snapshot-store.js';
+import { WRITE_DELTA, WRITE_FULL } from './snapshot-hash.js';
 import {
   parseRevocationMessage,
   REVOCATIONS_CHANNEL,
@@ -51,7 +52,8 @@ export class RedisBus implements ChangeBus {
       commandTimeout: 2_000,
       connectionName: 'switchyard:commands',
     }) as CommandsClient;
-    this.#commands.defineCommand('setSnapshotIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
+    this.#commands.defineCommand('writeSnapshotFull', { numberOfKeys: 2, lua: WRITE_FULL });
+    this.#commands.defineCommand('writeSnapshotDelta', { numberOfKeys: 1, lua: WRITE_DELTA });
     this.#commands.on('error', onError);
 
     this.#subscriber = new Redis(options.url, { ...common, connectionName: 'switchyard:subscriber' });

@@ -13,6 +13,7 @@ import { AdminApi } from '../propagation/support/api.js';
 import { PostgresProcess } from '../propagation/support/postgres-process.js';
 import { ensureServerBuilt, freePort, RedisProcess, ServerProcess } from '../propagation/support/processes.js';
 import { until } from '../propagation/support/replica.js';
+import { readSnapshotKey } from '../propagation/support/snapshot-key.js';
 import { canonicalSnapshot, SseClient } from '../propagation/support/sse-client.js';
 
 const FLAGS = ['f0', 'f1', 'f2', 'f3'];
@@ -170,7 +171,7 @@ describe('chaos', () => {
     const held = async (): Promise<(Snapshot | undefined)[]> => [
       ...streams.map((stream) => stream.snapshot),
       ...sdks.map((sdk) => sdk.snapshot),
-      JSON.parse((await key.get('switchyard:snapshot:shop:prod')) ?? 'null') ?? undefined,
+      await readSnapshotKey(key),
     ];
     try {
       // Kills accepted while Postgres was down are recorded once it is back: then nothing is pending.

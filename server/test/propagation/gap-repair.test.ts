@@ -1,4 +1,4 @@
-import { toClientSnapshot, type Snapshot } from '@switchyard/core';
+import { toClientSnapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
 import type { ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
 import { startReplica, startShopWriter, until, type Replica } from './support/replica.js';
+import { readSnapshotKey } from './support/snapshot-key.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
 const GAPS = 'switchyard_propagation_gaps_repaired_total';
@@ -123,8 +124,8 @@ describe('gap repair from change messages', () => {
     const expected = canonicalSnapshot(await databaseSnapshot());
     await expect
       .poll(async () => {
-        const cached = await publisher.get('switchyard:snapshot:shop:prod');
-        return cached === null ? null : canonicalSnapshot(JSON.parse(cached) as Snapshot);
+        const cached = await readSnapshotKey(publisher);
+        return cached === undefined ? null : canonicalSnapshot(cached);
       })
       .toBe(expected);
   });

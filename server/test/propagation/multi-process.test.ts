@@ -1,7 +1,7 @@
-import type { Snapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from './support/cluster.js';
+import { readSnapshotKey } from './support/snapshot-key.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
 /**
@@ -64,8 +64,8 @@ describe('propagation across server processes', () => {
       const expected = canonicalSnapshot(await cluster.databaseSnapshot('prod'));
       await expect
         .poll(async () => {
-          const cached = await redis.get('switchyard:snapshot:shop:prod');
-          return cached === null ? null : canonicalSnapshot(JSON.parse(cached) as Snapshot);
+          const cached = await readSnapshotKey(redis);
+          return cached === undefined ? null : canonicalSnapshot(cached);
         })
         .toBe(expected);
     } finally {

@@ -9,6 +9,7 @@ import { startListeningApp, type ListeningApp } from './support/listening-app.js
 import { PostgresProcess } from './support/postgres-process.js';
 import { freePort, RedisProcess } from './support/processes.js';
 import { startReplica, until, type Replica } from './support/replica.js';
+import { readSnapshotKey } from './support/snapshot-key.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
 const KILL = '/projects/shop/flags/checkout/environments/prod/kill';
@@ -135,12 +136,11 @@ describe('a Postgres outage', () => {
     // An environment no replica holds: checked against, and applied to, its Redis snapshot key.
     const key = new Redis(redis.url);
     try {
-      const devKey = 'switchyard:snapshot:shop:dev';
-      const before = JSON.parse((await key.get(devKey))!) as Snapshot;
+      const before = (await readSnapshotKey(key, 'shop', 'dev'))!;
       const devKill = await call(a.baseUrl, 'POST', KILL.replace('prod', 'dev'), adminToken, { reason: 'dev' });
       expect(devKill.status).toBe(202);
       devKillId = ((await devKill.json()) as { id: string }).id;
-      devKeyDuringOutage = JSON.parse((await key.get(devKey))!) as Snapshot;
+      devKeyDuringOutage = (await readSnapshotKey(key, 'shop', 'dev'))!;
       expect(devKeyDuringOutage.revision).toBe(before.revision + 1);
       const killedFlag = devKeyDuringOutage.flags.find((flag) => flag.key === 'checkout')!;
       expect(killedFlag.version).toBe(before.flags.find((flag) => flag.key === 'checkout')!.version + 1);
@@ -185,7 +185,7 @@ describe('a Postgres outage', () => {
     const inspect = new Redis(redis.url);
     try {
       await until(async () => (await inspect.hlen('switchyard:pending-kills')) === 3, 'the pending kills stored again');
-      await until(async () => (await inspect.exists('switchyard:snapshot:shop:prod')) === 1, 'the snapshot key back');
+      await until(async () => (await readSnapshotKey(inspect)) !== undefined, 'the snapshot key back');
     } finally {
       inspect.disconnect();
     }
@@ -220,8 +220,8 @@ describe('a Postgres outage', () => {
     const key = new Redis(redis.url);
     try {
       await until(async () => {
-        const text = await key.get('switchyard:snapshot:shop:prod');
-        return text !== null && canonicalSnapshot(JSON.parse(text) as Snapshot) === canonicalSnapshot(expected);
+        const snapshot = await readSnapshotKey(key);
+        return snapshot !== undefined && canonicalSnapshot(snapshot) === canonicalSnapshot(expected);
       }, 'the snapshot key equal to the database');
     } finally {
       key.disconnect();

@@ -6,9 +6,8 @@ import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
 import { until } from './support/replica.js';
+import { readSnapshotKey } from './support/snapshot-key.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
-
-const KEY = 'switchyard:snapshot:shop:prod';
 
 /**
  * A kill committed while Redis is down must reach SDKs in direct Redis mode once Redis is back,
@@ -28,8 +27,7 @@ describe('the snapshot key after a Redis outage', () => {
 
   const databaseSnapshot = async () => (await buildSnapshot(a.db.prisma, environmentId))!.snapshot;
   const cached = async (): Promise<Snapshot | undefined> => {
-    const text = await reader.get(KEY).catch(() => null);
-    return text === null ? undefined : (JSON.parse(text) as Snapshot);
+    return readSnapshotKey(reader).catch(() => undefined);
   };
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { toClientSnapshot, type Snapshot } from '@switchyard/core';
+import { toClientSnapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
@@ -6,6 +6,7 @@ import { DEFAULT_PROPAGATION_OPTIONS, loadPropagationOptions } from '../../src/p
 import type { ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
 import { startReplica, startShopWriter, until, type Replica } from './support/replica.js';
+import { readSnapshotKey } from './support/snapshot-key.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
 const GAPS = 'switchyard_propagation_gaps_repaired_total';
@@ -95,8 +96,8 @@ describe('safety timer', () => {
     const reader = new Redis(redis.url);
     try {
       await until(async () => {
-        const cached = await reader.get('switchyard:snapshot:shop:prod');
-        return cached !== null && canonicalSnapshot(JSON.parse(cached) as Snapshot) === expected;
+        const cached = await readSnapshotKey(reader);
+        return cached !== undefined && canonicalSnapshot(cached) === expected;
       }, 'the cached snapshot');
     } finally {
       reader.disconnect();

@@ -6,9 +6,8 @@ import { AdminApi } from './support/api.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
 import { startReplica, until, type Replica } from './support/replica.js';
+import { readSnapshotKey } from './support/snapshot-key.js';
 import { canonicalSnapshot } from './support/sse-client.js';
-
-const KEY = 'switchyard:snapshot:shop:prod';
 
 /** Successful Lua script runs since the last CONFIG RESETSTAT (the snapshot key's writes are scripts). */
 async function scriptRuns(redis: Redis): Promise<number> {
@@ -21,7 +20,7 @@ async function scriptRuns(redis: Redis): Promise<number> {
 }
 
 /**
- * The snapshot key direct-Redis SDKs read (`switchyard:snapshot:<project>:<env>`) follows every
+ * The snapshot key direct-Redis SDKs read (`switchyard:snapshot-v2:<project>:<env>`) follows every
  * committed change even when no replica holds the environment (no SDK stream, no recent snapshot
  * request): the replica that publishes a change writes the key. Two replicas on one Postgres and a
  * Redis of the test's own; outbox polls are off (an hour), so only the tests' own drains run.
@@ -36,10 +35,7 @@ describe('the Redis snapshot key of environments no replica holds', () => {
   let environmentId: string;
 
   const databaseSnapshot = async () => (await buildSnapshot(a.db.prisma, environmentId))!.snapshot;
-  const cached = async (): Promise<Snapshot | undefined> => {
-    const text = await reader.get(KEY);
-    return text === null ? undefined : (JSON.parse(text) as Snapshot);
-  };
+  const cached = (): Promise<Snapshot | undefined> => readSnapshotKey(reader);
   /** Waits until the key holds exactly what the database has now. */
   const expectKeyCurrent = async () => {
     const expected = await databaseSnapshot();
@@ -117,12 +113,15 @@ describe('the Redis snapshot key of environments no replica holds', () => {
       await expectKeyCurrent();
     }
     expect(await scriptRuns(reader)).toBe(toggles.length);
+    // Each as the toggled flag and the revision (two HSETs), not the whole snapshot (six here).
+    const hsets = /^cmdstat_hset:calls=(\d+)/m.exec(await reader.info('commandstats'))?.[1];
+    expect(Number(hsets)).toBe(2 * toggles.length);
   });
 
   it('never goes back to an older revision', async () => {
     const current = (await cached())!;
     const older: Snapshot = { ...current, revision: current.revision - 1, flags: [] };
-    await a.app.propagation.bus.snapshots!.set('shop', 'prod', older.revision, JSON.stringify(older));
+    await a.app.propagation.bus.snapshots!.set(older);
     expect(canonicalSnapshot((await cached())!)).toBe(canonicalSnapshot(current));
   });
 

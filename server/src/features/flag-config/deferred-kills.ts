@@ -77,7 +77,7 @@ export class DeferredKills {
     const { projectKey, environmentKey, flagKey } = input;
     if (!store.available) throw unavailable('Neither the database nor Redis is reachable; the kill was not recorded');
     const held = this.#deps.served(projectKey, environmentKey);
-    const served = held ?? parseSnapshot(await cache?.get(projectKey, environmentKey));
+    const served = held ?? (await cache?.get(projectKey, environmentKey));
     if (!served) {
       throw unavailable(
         `The database is unreachable and this server does not know environment '${environmentKey}'; retry shortly`,
@@ -100,7 +100,7 @@ export class DeferredKills {
     const killed = (held ? this.#deps.served(projectKey, environmentKey) : applyPendingKills(served, [kill])) ?? served;
     // Direct-Redis SDKs read the shared key: make sure it holds the kill even when no replica holds
     // the environment, then announce the revision (marked, so replicas do not take it for a commit).
-    if (!held) await cache?.set(projectKey, environmentKey, killed.revision, JSON.stringify(killed));
+    if (!held) await cache?.set(killed, served);
     const announcement = {
       projectKey,
       environmentKey,
@@ -164,16 +164,6 @@ export function auditReason(kill: PendingKill): string {
 
 function unavailable(message: string): HttpError {
   return new HttpError(503, message);
-}
-
-function parseSnapshot(json: string | undefined): Snapshot | undefined {
-  if (json === undefined) return undefined;
-  try {
-    const value = JSON.parse(json) as Snapshot;
-    return Array.isArray(value.flags) && Number.isInteger(value.revision) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -70,6 +70,8 @@ export class EnvironmentFeed {
   /** The next reload reads the whole environment (a gap, a reconnect, the safety timer). */
   #full = false;
   #gone = false;
+  /** The snapshot last handed to the shared cache (a change then writes only what differs from it). */
+  #written: Snapshot | undefined;
   #ring: FeedEvent[] = [];
   /** When an SDK last asked for this environment (ms since epoch), for evicting idle feeds. */
   lastUsedAt = Date.now();
@@ -228,6 +230,7 @@ export class EnvironmentFeed {
 
   /** Writes the current snapshot to the shared key again (Redis came back, maybe empty). */
   rewriteKey(): void {
+    this.#written = undefined; // whatever Redis holds now: the whole snapshot, unless it is as new
     if (!this.#gone) this.#writeCache();
   }
 
@@ -308,16 +311,11 @@ export class EnvironmentFeed {
       return true;
     }
     this.#learnKeys(meta.projectKey, meta.environmentKey);
-    const json = await cache.get(meta.projectKey, meta.environmentKey);
-    if (json === undefined) return false;
-    let snapshot: Snapshot;
-    try {
-      snapshot = JSON.parse(json) as Snapshot;
-    } catch {
-      return false;
-    }
+    const snapshot = await cache.get(meta.projectKey, meta.environmentKey);
+    if (snapshot === undefined) return false;
     if (snapshot.revision !== meta.revision || this.#state) return false;
-    this.#install(snapshot, toClientSnapshot(snapshot), json);
+    this.#install(snapshot, toClientSnapshot(snapshot));
+    this.#written = snapshot; // what the cache holds: the next change writes only its entries
     return true;
   }
 
@@ -413,7 +411,9 @@ export class EnvironmentFeed {
     const state = this.served;
     const cache = this.#deps.cache;
     if (!state || !cache) return;
-    void cache.set(state.snapshot.projectKey, state.snapshot.environmentKey, state.revision, state.json('server'));
+    const previous = this.#written;
+    this.#written = state.snapshot;
+    void cache.set(state.snapshot, previous);
   }
 
   #learnKeys(projectKey: string, environmentKey: string): void {
