@@ -1,3 +1,5 @@
+import { parseJsonObject } from './json-object.js';
+
 /**
  * The message announcing a committed change of one environment's snapshot, as published on
  * `switchyard:changes:<projectKey>:<environmentKey>` (see spec/sdk-protocol.md). Receivers treat it
@@ -21,13 +23,8 @@ export function changesChannel(projectKey: string, environmentKey: string): stri
 
 /** Parses a message received from the bus; null when it is not a change message. */
 export function parseChangeMessage(text: string): ChangeMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
+  const value = parseJsonObject(text);
+  if (value === null) return null;
   // The announcement of a pending kill, for direct-Redis SDKs only: replicas learn pending kills
   // from their own channel, and must not take its revision for a committed one.
   if ((value as { pendingKill?: unknown }).pendingKill === true) return null;

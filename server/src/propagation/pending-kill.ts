@@ -1,4 +1,5 @@
 import { PRINCIPAL_KINDS, type Actor } from '../auth/principal.js';
+import { parseJsonObject } from './json-object.js';
 
 /**
  * A kill switch accepted while Postgres was unreachable (see features/flag-config/deferred-kills.ts):
@@ -50,13 +51,8 @@ export const PENDING_KILLS_LOCK_KEY = 'switchyard:pending-kills:lock';
 
 /** Parses a stored pending kill; null when it is not one. */
 export function parsePendingKill(text: string): PendingKill | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
+  const value = parseJsonObject(text);
+  if (value === null) return null;
   const kill = value as Partial<PendingKill>;
   const strings = [
     kill.id,

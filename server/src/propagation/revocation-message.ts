@@ -1,3 +1,4 @@
+import { parseJsonObject } from './json-object.js';
 /**
  * The message announcing that access ended: tokens revoked, or environments deleted (with their
  * tokens, by cascade; deleting a project deletes all its environments). Published on
@@ -23,13 +24,8 @@ export const REVOCATIONS_CHANNEL = 'switchyard:revocations';
 
 /** Parses a message received from the bus; null when it is not a revocation message. */
 export function parseRevocationMessage(text: string): RevocationMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
+  const value = parseJsonObject(text);
+  if (value === null) return null;
   const { tokenIds, environmentIds } = value as Partial<Record<keyof RevocationMessage, unknown>>;
   const strings = (list: unknown) =>
     Array.isArray(list) && list.every((item) => typeof item === 'string') ? (list as string[]) : null;
