@@ -2,8 +2,8 @@ import { createServer, type Socket } from 'node:net';
 import { OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
 import type { Snapshot } from '@switchyard/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type NodeClientOptions, type SwitchyardClient } from '../src/index.js';
 import { SwitchyardProvider } from '../src/openfeature.js';
+import { fastClients } from './support/fast-clients.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { runScript } from './support/script.js';
 import { seedFlags, startTestServer, type TestServer } from './support/server.js';
@@ -51,20 +51,7 @@ await client.close();
 describe('SDK failure modes', () => {
   let t: TestServer;
   let proxy: FaultProxy;
-  const clients: SwitchyardClient[] = [];
-  const client = (options: Partial<NodeClientOptions> = {}) => {
-    const created = createClient({
-      url: proxy.url,
-      sdkKey: t.serverToken,
-      metrics: false,
-      reconnectMinMs: 20,
-      reconnectMaxMs: 100,
-      pollIntervalMs: 100,
-      ...options,
-    });
-    clients.push(created);
-    return created;
-  };
+  const { client, track, closeAll } = fastClients(() => ({ url: proxy.url, sdkKey: t.serverToken }));
   const sdkRequests = (target: FaultProxy) => SDK_PATHS.reduce((sum, path) => sum + target.count(path), 0);
 
   beforeAll(async () => {
@@ -74,7 +61,7 @@ describe('SDK failure modes', () => {
     await proxy.up();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await closeAll();
     proxy.mode = 'pass';
     proxy.requests.clear();
   });
@@ -194,7 +181,7 @@ describe('SDK failure modes', () => {
         reconnectMinMs: 20,
         reconnectMaxMs: 100,
       });
-      clients.push(provider.client);
+      track(provider.client);
       const errors: string[] = [];
       OpenFeature.getClient(domain).addHandler(ProviderEvents.Error, (details) => errors.push(details?.message ?? ''));
       await expect(OpenFeature.setProviderAndWait(domain, provider)).rejects.toThrow(/401/);
@@ -218,7 +205,7 @@ describe('SDK failure modes', () => {
       });
       const domain = 'switchyard-revoked';
       const provider = new SwitchyardProvider({ url: proxy.url, sdkKey: created.secret, metrics: false });
-      clients.push(provider.client);
+      track(provider.client);
       await OpenFeature.setProviderAndWait(domain, provider);
       const client = OpenFeature.getClient(domain);
       expect(client.providerStatus).toBe(ProviderStatus.READY);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '@switchyard/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type ChangeEvent, type NodeClientOptions, type SwitchyardClient } from '../src/index.js';
+import type { ChangeEvent, SwitchyardClient } from '../src/index.js';
+import { fastClients } from './support/fast-clients.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { seedFlags, startTestServer, type TestServer } from './support/server.js';
 import { nextEvent, waitFor } from './support/wait.js';
@@ -12,21 +13,8 @@ import { nextEvent, waitFor } from './support/wait.js';
 describe('client under faults', () => {
   let t: TestServer;
   let proxy: FaultProxy;
-  const clients: SwitchyardClient[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-sdk-'));
-  const client = (options: Partial<NodeClientOptions> = {}) => {
-    const created = createClient({
-      url: proxy.url,
-      sdkKey: t.serverToken,
-      metrics: false,
-      reconnectMinMs: 20,
-      reconnectMaxMs: 100,
-      pollIntervalMs: 100,
-      ...options,
-    });
-    clients.push(created);
-    return created;
-  };
+  const { client, closeAll } = fastClients(() => ({ url: proxy.url, sdkKey: t.serverToken }));
   const errorsOf = (c: SwitchyardClient) => {
     const errors: Error[] = [];
     c.on('error', (error) => errors.push(error));
@@ -40,7 +28,7 @@ describe('client under faults', () => {
     await proxy.up();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await closeAll();
     proxy.mode = 'pass';
     await proxy.up().catch(() => {}); // a test may have left it down
   });

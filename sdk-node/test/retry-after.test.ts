@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type NodeClientOptions, type SwitchyardClient } from '../src/index.js';
+import { createClient, type SwitchyardClient } from '../src/index.js';
+import { fastClients } from './support/fast-clients.js';
 import { FaultProxy, type SeenRequest } from './support/fault-proxy.js';
 import { seedFlags, startTestServer, type TestServer } from './support/server.js';
 import { waitFor } from './support/wait.js';
@@ -31,21 +32,7 @@ function times(proxy: FaultProxy, path: string, token?: string): number[] {
 describe('Retry-After on 429/503', () => {
   let t: TestServer;
   let proxy: FaultProxy;
-  const clients: SwitchyardClient[] = [];
-  /** A client retrying fast (20–100 ms backoff, 100 ms polls), so any retry before Retry-After shows. */
-  const client = (options: Partial<NodeClientOptions> = {}) => {
-    const created = createClient({
-      url: proxy.url,
-      sdkKey: t.serverToken,
-      metrics: false,
-      reconnectMinMs: 20,
-      reconnectMaxMs: 100,
-      pollIntervalMs: 100,
-      ...options,
-    });
-    clients.push(created);
-    return created;
-  };
+  const { client, closeAll } = fastClients(() => ({ url: proxy.url, sdkKey: t.serverToken }));
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -54,7 +41,7 @@ describe('Retry-After on 429/503', () => {
     await proxy.up();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await closeAll();
     proxy.refusal = undefined;
     proxy.log.length = 0;
   });
