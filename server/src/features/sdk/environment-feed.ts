@@ -2,9 +2,11 @@ import type { ServerResponse } from 'node:http';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
+import { nextClientView } from './client-view.js';
+import { feedState, type FeedState } from './feed-state.js';
+import { mergeChanged } from './merge-changed.js';
 import { clientPatches, patchesBetween } from './patches.js';
 import type { BuiltSnapshot, ChangedEntries, RevisionHint } from './snapshot-builder.js';
-import { feedState, type FeedState } from './feed-state.js';
 import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
 
 export type { FeedState } from './feed-state.js';
@@ -199,14 +201,14 @@ export class EnvironmentFeed {
     this.#connections.add(connection);
     metrics.streams.inc(labels);
     if (this.#served) {
-      connection.send(this.#served.revision, this.#served.put(view));
+      connection.sendSnapshot(this.#served.revision, this.#served.put(view));
     } else if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
       connection.revision = lastEventId;
       for (const event of this.#ring) {
         if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
       }
     } else {
-      connection.send(state.revision, state.put(view));
+      connection.sendSnapshot(state.revision, state.put(view));
     }
     return connection;
   }
@@ -338,14 +340,26 @@ export class EnvironmentFeed {
       return;
     }
     if (snapshot.revision === base.revision) return;
-    const patches = snapshot.revision > base.revision ? patchesBetween(base.snapshot, snapshot, built.hints) : null;
+    const exact = built.exact === true;
+    const patches =
+      snapshot.revision > base.revision ? patchesBetween(base.snapshot, snapshot, built.hints, exact) : null;
     if (!patches) {
       // The database went back (restore) or the outbox no longer has the hints: whole snapshots.
       this.#reset(snapshot);
       return;
     }
-    const client = toClientSnapshot(snapshot);
-    const forClients = clientPatches(patches, base.client, client);
+    // Derived from the previous client view when only the hinted keys changed and none of them
+    // enters or leaves it (a toggle): no walk over the whole environment per change.
+    const incremental = exact
+      ? nextClientView(
+          base,
+          snapshot,
+          built.hints.flatMap((hint) => hint.flags),
+          built.hints.flatMap((hint) => hint.segments),
+        )
+      : null;
+    const client = incremental ?? toClientSnapshot(snapshot);
+    const forClients = clientPatches(patches, base.client, client, incremental !== null);
     const events: FeedEvent[] = patches.map((patch, index) => ({
       revision: patch.revision,
       base: base.revision,
@@ -366,7 +380,7 @@ export class EnvironmentFeed {
     } else {
       for (const connection of this.#connections) {
         if (connection.revision < first - 1) {
-          connection.send(state.revision, state.put(connection.view));
+          connection.sendSnapshot(state.revision, state.put(connection.view));
           continue;
         }
         for (const event of events) {
@@ -391,21 +405,26 @@ export class EnvironmentFeed {
   }
 
   #install(snapshot: Snapshot, client: Snapshot, serverJson?: string): void {
-    this.#state = feedState(snapshot, client, serverJson);
+    this.#state = this.#feedState(snapshot, client, serverJson);
     this.#served = this.#overlaid(this.#state);
     if (snapshot.revision > this.#known) this.#known = snapshot.revision;
   }
 
   #overlaid(state: FeedState): FeedState | undefined {
     const overlaid = this.#deps.overlay?.(state.snapshot);
-    return overlaid && feedState(overlaid, toClientSnapshot(overlaid));
+    return overlaid && this.#feedState(overlaid, toClientSnapshot(overlaid));
+  }
+
+  #feedState(snapshot: Snapshot, client: Snapshot, serverJson?: string): FeedState {
+    const encodings = this.#deps.metrics.snapshotEncodings;
+    return feedState(snapshot, client, serverJson, (kind) => encodings.inc({ kind }));
   }
 
   /** Sends every stream the whole snapshot it is to be served now. */
   #sendServed(): void {
     const served = this.served;
     if (!served) return;
-    for (const connection of this.#connections) connection.send(served.revision, served.put(connection.view));
+    for (const connection of this.#connections) connection.sendSnapshot(served.revision, served.put(connection.view));
     this.#overlaidStreams = this.#served !== undefined;
   }
 
@@ -428,59 +447,4 @@ export class EnvironmentFeed {
     this.closeAll();
     this.#deps.onGone(this);
   }
-}
-
-/**
- * `base` with the entries of `changed` applied, as `buildSnapshot` would give it at
- * `changed.revision`; null when that cannot be told from the changed entries alone, so the caller
- * reloads everything: a revision without a hint (pruned) or with an empty one (a write path that
- * named no keys), the revision going back, renamed keys, or an entry that is new to the snapshot
- * (its place in the key order is Postgres's collation, which only the full read applies).
- */
-export function mergeChanged(base: Snapshot, changed: ChangedEntries): BuiltSnapshot | null {
-  if (changed.revision < base.revision) return null;
-  if (changed.projectKey !== base.projectKey || changed.environmentKey !== base.environmentKey) return null;
-  const byRevision = new Map(changed.hints.map((hint) => [hint.revision, hint]));
-  for (let revision = base.revision + 1; revision <= changed.revision; revision++) {
-    const hint = byRevision.get(revision);
-    if (!hint || (hint.flags.length === 0 && hint.segments.length === 0)) return null;
-  }
-  const flags = replaceEntries(
-    base.flags,
-    changed.hints.flatMap((hint) => hint.flags),
-    changed.flags,
-  );
-  const segments = replaceEntries(
-    base.segments,
-    changed.hints.flatMap((hint) => hint.segments),
-    changed.segments,
-  );
-  if (!flags || !segments) return null;
-  return {
-    environmentId: changed.environmentId,
-    snapshot: { ...base, revision: changed.revision, flags, segments },
-    hints: changed.hints,
-  };
-}
-
-/** `items` with every `keys` entry replaced by its `current` value or dropped; null if one is new. */
-function replaceEntries<T extends { key: string }>(
-  items: readonly T[],
-  keys: readonly string[],
-  current: readonly T[],
-): T[] | null {
-  if (keys.length === 0) return items as T[];
-  const named = new Set(keys);
-  const next = new Map(current.map((item) => [item.key, item]));
-  const result: T[] = [];
-  for (const item of items) {
-    if (!named.has(item.key)) {
-      result.push(item);
-      continue;
-    }
-    const replacement = next.get(item.key);
-    next.delete(item.key);
-    if (replacement) result.push(replacement);
-  }
-  return next.size === 0 ? result : null;
 }
