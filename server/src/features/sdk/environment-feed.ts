@@ -7,20 +7,10 @@ import { feedState, type FeedState } from './feed-state.js';
 import { mergeChanged } from './merge-changed.js';
 import { clientPatches, patchesBetween } from './patches.js';
 import type { BuiltSnapshot, ChangedEntries, RevisionHint } from './snapshot-builder.js';
-import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
+import { FeedStreams } from './feed-streams.js';
+import type { SseConnection, StreamView } from './sse-connection.js';
 
 export type { FeedState } from './feed-state.js';
-
-/** The patch of one revision, as frames per view. */
-interface FeedEvent {
-  revision: number;
-  /**
-   * The revision the run of patches this one came in started from. Its client frame is right only
-   * for a stream at that revision or later in the run (see `clientPatches`).
-   */
-  base: number;
-  frame: Record<StreamView, string>;
-}
 
 /** Why a feed heard of a revision (for metrics): a bus message, a local commit, or a check against Postgres. */
 export type NoticeCause = 'message' | 'local' | 'check' | 'resubscribe';
@@ -63,8 +53,6 @@ export class EnvironmentFeed {
   #state: FeedState | undefined;
   /** What SDKs get instead of `#state` while pending kills apply to it (kill-overlay.ts). */
   #served: FeedState | undefined;
-  /** The streams were last sent `#served` (so a change must send them a put, not patches). */
-  #overlaidStreams = false;
   /** Highest revision known to exist (announced or read), maybe ahead of `#state`. */
   #known = 0;
   #refreshing: Promise<void> | undefined;
@@ -72,14 +60,14 @@ export class EnvironmentFeed {
   /** The next reload reads the whole environment (a gap, a reconnect, the safety timer). */
   #full = false;
   #gone = false;
-  #ring: FeedEvent[] = [];
   /** When an SDK last asked for this environment (ms since epoch), for evicting idle feeds. */
   lastUsedAt = Date.now();
-  readonly #connections = new Set<SseConnection>();
+  readonly #streams: FeedStreams;
 
   constructor(environmentId: string, deps: FeedDeps) {
     this.environmentId = environmentId;
     this.#deps = deps;
+    this.#streams = new FeedStreams(deps);
   }
 
   get state(): FeedState | undefined {
@@ -92,7 +80,7 @@ export class EnvironmentFeed {
   }
 
   get connections(): ReadonlySet<SseConnection> {
-    return this.#connections;
+    return this.#streams.connections;
   }
 
   get gone(): boolean {
@@ -188,29 +176,8 @@ export class EnvironmentFeed {
   ): SseConnection | undefined {
     const state = this.#state;
     if (!state || this.#gone) return undefined;
-    const labels = { project: this.projectKey ?? '', environment: this.environmentKey ?? '', kind: view };
-    const metrics = this.#deps.metrics;
-    const connection = new SseConnection(response, view, -1, {
-      tokenId,
-      maxBufferedBytes: this.#deps.maxBufferedBytes,
-      onClose: () => {
-        this.#connections.delete(connection);
-        metrics.streams.dec(labels);
-      },
-    });
-    this.#connections.add(connection);
-    metrics.streams.inc(labels);
-    if (this.#served) {
-      connection.sendSnapshot(this.#served.revision, this.#served.put(view));
-    } else if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
-      connection.revision = lastEventId;
-      for (const event of this.#ring) {
-        if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
-      }
-    } else {
-      connection.sendSnapshot(state.revision, state.put(view));
-    }
-    return connection;
+    const labels = { project: this.projectKey ?? '', environment: this.environmentKey ?? '' };
+    return this.#streams.open(response, view, lastEventId, tokenId, { state, served: this.#served, labels });
   }
 
   /**
@@ -235,35 +202,17 @@ export class EnvironmentFeed {
 
   /** Writes `frame` (a heartbeat) to every stream. */
   broadcast(frame: string): void {
-    for (const connection of this.#connections) connection.write(frame);
+    this.#streams.broadcast(frame);
   }
 
   /** Ends every stream (shutdown). */
   closeAll(): void {
-    for (const connection of [...this.#connections]) connection.close('server');
+    this.#streams.closeAll();
   }
 
   /** Ends the streams opened with one of `tokenIds` (revoked); returns how many. */
   closeTokens(tokenIds: ReadonlySet<string>): number {
-    let closed = 0;
-    for (const connection of [...this.#connections]) {
-      if (!tokenIds.has(connection.tokenId)) continue;
-      connection.close('server');
-      closed++;
-    }
-    return closed;
-  }
-
-  #canResume(lastEventId: number, state: FeedState, view: StreamView): boolean {
-    if (lastEventId === state.revision) return true;
-    if (lastEventId > state.revision) return false;
-    const oldest = this.#ring[0];
-    if (oldest === undefined || oldest.revision > lastEventId + 1) return false;
-    if (view === 'server') return true;
-    // A client view inside a run of patches this replica built at once (another replica's state)
-    // is unknown here: the run's client patches may miss a deletion it needs, so it gets a put.
-    const next = this.#ring.find((event) => event.revision === lastEventId + 1);
-    return next !== undefined && next.base === lastEventId;
+    return this.#streams.closeTokens(tokenIds);
   }
 
   async #loop(): Promise<void> {
@@ -360,36 +309,8 @@ export class EnvironmentFeed {
       : null;
     const client = incremental ?? toClientSnapshot(snapshot);
     const forClients = clientPatches(patches, base.client, client, incremental !== null);
-    const events: FeedEvent[] = patches.map((patch, index) => ({
-      revision: patch.revision,
-      base: base.revision,
-      frame: {
-        server: sseEvent('patch', patch.revision, JSON.stringify(patch)),
-        client: sseEvent('patch', patch.revision, JSON.stringify(forClients[index])),
-      },
-    }));
     this.#install(snapshot, client);
-    this.#ring.push(...events);
-    if (this.#ring.length > this.#deps.ringSize) this.#ring.splice(0, this.#ring.length - this.#deps.ringSize);
-
-    const first = events[0]!.revision;
-    const state = this.#state!;
-    // Streams that hold (or are to get) pending kills are sent the whole served snapshot instead.
-    if (this.#served || this.#overlaidStreams) {
-      this.#sendServed();
-    } else {
-      for (const connection of this.#connections) {
-        if (connection.revision < first - 1) {
-          connection.sendSnapshot(state.revision, state.put(connection.view));
-          continue;
-        }
-        for (const event of events) {
-          if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
-            break;
-          }
-        }
-      }
-    }
+    this.#streams.publish(base.revision, patches, forClients, this.#state!, this.#served);
     const now = Date.now();
     for (const hint of built.hints) {
       this.#deps.metrics.propagationLag.observe(Math.max(0, now - hint.committedAt.getTime()) / 1000);
@@ -399,7 +320,7 @@ export class EnvironmentFeed {
 
   #reset(snapshot: Snapshot): void {
     this.#install(snapshot, toClientSnapshot(snapshot));
-    this.#ring = [];
+    this.#streams.clearRing();
     this.#sendServed();
     this.#writeCache();
   }
@@ -424,8 +345,7 @@ export class EnvironmentFeed {
   #sendServed(): void {
     const served = this.served;
     if (!served) return;
-    for (const connection of this.#connections) connection.sendSnapshot(served.revision, served.put(connection.view));
-    this.#overlaidStreams = this.#served !== undefined;
+    this.#streams.sendWhole(served, this.#served !== undefined);
   }
 
   #writeCache(): void {
