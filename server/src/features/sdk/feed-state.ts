@@ -66,10 +66,16 @@ export function feedState(
     json,
     body,
     encoded(view, encoding) {
-      return (compressed[`${view}:${encoding}`] ??= (() => {
+      const slot = `${view}:${encoding}` as const;
+      let made = compressed[slot];
+      if (!made) {
         onEncode(encoding);
-        return encoding === 'gzip' ? gzipAsync(body(view)) : brotliAsync(body(view), BROTLI_OPTIONS);
-      })());
+        made = encoding === 'gzip' ? gzipAsync(body(view)) : brotliAsync(body(view), BROTLI_OPTIONS);
+        // A failure is not kept: the next request tries again.
+        made.catch(() => delete compressed[slot]);
+        compressed[slot] = made;
+      }
+      return made;
     },
     put: perView((view) =>
       Buffer.concat([Buffer.from(`event: put\nid: ${snapshot.revision}\ndata: `), body(view), Buffer.from('\n\n')]),
