@@ -34,6 +34,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly snapshotEncodings = new Counter({
+    name: 'switchyard_snapshot_encodings_total',
+    help: 'Whole snapshots serialized (kind=json) or compressed (gzip, br) by this replica: once per revision and view that a request, stream or the shared key needed, never per request',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly messagesPublished = new Counter({
     name: 'switchyard_changes_published_total',
     help: 'Change messages published on the bus by the outbox publisher',

@@ -2,23 +2,15 @@ import type { ServerResponse } from 'node:http';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import type { SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ServerMetrics } from '../../propagation/metrics.js';
+import { nextClientView } from './client-view.js';
+import { feedState, type FeedState } from './feed-state.js';
+import { mergeChanged } from './merge-changed.js';
 import { clientPatches, patchesBetween } from './patches.js';
 import type { BuiltSnapshot, ChangedEntries, RevisionHint } from './snapshot-builder.js';
-import { feedState, type FeedState } from './feed-state.js';
-import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
+import { FeedStreams } from './feed-streams.js';
+import type { SseConnection, StreamView } from './sse-connection.js';
 
 export type { FeedState } from './feed-state.js';
-
-/** The patch of one revision, as frames per view. */
-interface FeedEvent {
-  revision: number;
-  /**
-   * The revision the run of patches this one came in started from. Its client frame is right only
-   * for a stream at that revision or later in the run (see `clientPatches`).
-   */
-  base: number;
-  frame: Record<StreamView, string>;
-}
 
 /** Why a feed heard of a revision (for metrics): a bus message, a local commit, or a check against Postgres. */
 export type NoticeCause = 'message' | 'local' | 'check' | 'resubscribe';
@@ -61,8 +53,6 @@ export class EnvironmentFeed {
   #state: FeedState | undefined;
   /** What SDKs get instead of `#state` while pending kills apply to it (kill-overlay.ts). */
   #served: FeedState | undefined;
-  /** The streams were last sent `#served` (so a change must send them a put, not patches). */
-  #overlaidStreams = false;
   /** Highest revision known to exist (announced or read), maybe ahead of `#state`. */
   #known = 0;
   #refreshing: Promise<void> | undefined;
@@ -72,14 +62,14 @@ export class EnvironmentFeed {
   #gone = false;
   /** The snapshot last handed to the shared cache (a change then writes only what differs from it). */
   #written: Snapshot | undefined;
-  #ring: FeedEvent[] = [];
   /** When an SDK last asked for this environment (ms since epoch), for evicting idle feeds. */
   lastUsedAt = Date.now();
-  readonly #connections = new Set<SseConnection>();
+  readonly #streams: FeedStreams;
 
   constructor(environmentId: string, deps: FeedDeps) {
     this.environmentId = environmentId;
     this.#deps = deps;
+    this.#streams = new FeedStreams(deps);
   }
 
   get state(): FeedState | undefined {
@@ -92,7 +82,7 @@ export class EnvironmentFeed {
   }
 
   get connections(): ReadonlySet<SseConnection> {
-    return this.#connections;
+    return this.#streams.connections;
   }
 
   get gone(): boolean {
@@ -188,29 +178,8 @@ export class EnvironmentFeed {
   ): SseConnection | undefined {
     const state = this.#state;
     if (!state || this.#gone) return undefined;
-    const labels = { project: this.projectKey ?? '', environment: this.environmentKey ?? '', kind: view };
-    const metrics = this.#deps.metrics;
-    const connection = new SseConnection(response, view, -1, {
-      tokenId,
-      maxBufferedBytes: this.#deps.maxBufferedBytes,
-      onClose: () => {
-        this.#connections.delete(connection);
-        metrics.streams.dec(labels);
-      },
-    });
-    this.#connections.add(connection);
-    metrics.streams.inc(labels);
-    if (this.#served) {
-      connection.send(this.#served.revision, this.#served.put(view));
-    } else if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
-      connection.revision = lastEventId;
-      for (const event of this.#ring) {
-        if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
-      }
-    } else {
-      connection.send(state.revision, state.put(view));
-    }
-    return connection;
+    const labels = { project: this.projectKey ?? '', environment: this.environmentKey ?? '' };
+    return this.#streams.open(response, view, lastEventId, tokenId, { state, served: this.#served, labels });
   }
 
   /**
@@ -236,35 +205,17 @@ export class EnvironmentFeed {
 
   /** Writes `frame` (a heartbeat) to every stream. */
   broadcast(frame: string): void {
-    for (const connection of this.#connections) connection.write(frame);
+    this.#streams.broadcast(frame);
   }
 
   /** Ends every stream (shutdown). */
   closeAll(): void {
-    for (const connection of [...this.#connections]) connection.close('server');
+    this.#streams.closeAll();
   }
 
   /** Ends the streams opened with one of `tokenIds` (revoked); returns how many. */
   closeTokens(tokenIds: ReadonlySet<string>): number {
-    let closed = 0;
-    for (const connection of [...this.#connections]) {
-      if (!tokenIds.has(connection.tokenId)) continue;
-      connection.close('server');
-      closed++;
-    }
-    return closed;
-  }
-
-  #canResume(lastEventId: number, state: FeedState, view: StreamView): boolean {
-    if (lastEventId === state.revision) return true;
-    if (lastEventId > state.revision) return false;
-    const oldest = this.#ring[0];
-    if (oldest === undefined || oldest.revision > lastEventId + 1) return false;
-    if (view === 'server') return true;
-    // A client view inside a run of patches this replica built at once (another replica's state)
-    // is unknown here: the run's client patches may miss a deletion it needs, so it gets a put.
-    const next = this.#ring.find((event) => event.revision === lastEventId + 1);
-    return next !== undefined && next.base === lastEventId;
+    return this.#streams.closeTokens(tokenIds);
   }
 
   async #loop(): Promise<void> {
@@ -336,44 +287,28 @@ export class EnvironmentFeed {
       return;
     }
     if (snapshot.revision === base.revision) return;
-    const patches = snapshot.revision > base.revision ? patchesBetween(base.snapshot, snapshot, built.hints) : null;
+    const exact = built.exact === true;
+    const patches =
+      snapshot.revision > base.revision ? patchesBetween(base.snapshot, snapshot, built.hints, exact) : null;
     if (!patches) {
       // The database went back (restore) or the outbox no longer has the hints: whole snapshots.
       this.#reset(snapshot);
       return;
     }
-    const client = toClientSnapshot(snapshot);
-    const forClients = clientPatches(patches, base.client, client);
-    const events: FeedEvent[] = patches.map((patch, index) => ({
-      revision: patch.revision,
-      base: base.revision,
-      frame: {
-        server: sseEvent('patch', patch.revision, JSON.stringify(patch)),
-        client: sseEvent('patch', patch.revision, JSON.stringify(forClients[index])),
-      },
-    }));
+    // Derived from the previous client view when only the hinted keys changed and none of them
+    // enters or leaves it (a toggle): no walk over the whole environment per change.
+    const incremental = exact
+      ? nextClientView(
+          base,
+          snapshot,
+          built.hints.flatMap((hint) => hint.flags),
+          built.hints.flatMap((hint) => hint.segments),
+        )
+      : null;
+    const client = incremental ?? toClientSnapshot(snapshot);
+    const forClients = clientPatches(patches, base.client, client, incremental !== null);
     this.#install(snapshot, client);
-    this.#ring.push(...events);
-    if (this.#ring.length > this.#deps.ringSize) this.#ring.splice(0, this.#ring.length - this.#deps.ringSize);
-
-    const first = events[0]!.revision;
-    const state = this.#state!;
-    // Streams that hold (or are to get) pending kills are sent the whole served snapshot instead.
-    if (this.#served || this.#overlaidStreams) {
-      this.#sendServed();
-    } else {
-      for (const connection of this.#connections) {
-        if (connection.revision < first - 1) {
-          connection.send(state.revision, state.put(connection.view));
-          continue;
-        }
-        for (const event of events) {
-          if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
-            break;
-          }
-        }
-      }
-    }
+    this.#streams.publish(base.revision, patches, forClients, this.#state!, this.#served);
     const now = Date.now();
     for (const hint of built.hints) {
       this.#deps.metrics.propagationLag.observe(Math.max(0, now - hint.committedAt.getTime()) / 1000);
@@ -383,28 +318,32 @@ export class EnvironmentFeed {
 
   #reset(snapshot: Snapshot): void {
     this.#install(snapshot, toClientSnapshot(snapshot));
-    this.#ring = [];
+    this.#streams.clearRing();
     this.#sendServed();
     this.#writeCache();
   }
 
   #install(snapshot: Snapshot, client: Snapshot, serverJson?: string): void {
-    this.#state = feedState(snapshot, client, serverJson);
+    this.#state = this.#feedState(snapshot, client, serverJson);
     this.#served = this.#overlaid(this.#state);
     if (snapshot.revision > this.#known) this.#known = snapshot.revision;
   }
 
   #overlaid(state: FeedState): FeedState | undefined {
     const overlaid = this.#deps.overlay?.(state.snapshot);
-    return overlaid && feedState(overlaid, toClientSnapshot(overlaid));
+    return overlaid && this.#feedState(overlaid, toClientSnapshot(overlaid));
+  }
+
+  #feedState(snapshot: Snapshot, client: Snapshot, serverJson?: string): FeedState {
+    const encodings = this.#deps.metrics.snapshotEncodings;
+    return feedState(snapshot, client, serverJson, (kind) => encodings.inc({ kind }));
   }
 
   /** Sends every stream the whole snapshot it is to be served now. */
   #sendServed(): void {
     const served = this.served;
     if (!served) return;
-    for (const connection of this.#connections) connection.send(served.revision, served.put(connection.view));
-    this.#overlaidStreams = this.#served !== undefined;
+    this.#streams.sendWhole(served, this.#served !== undefined);
   }
 
   #writeCache(): void {
@@ -428,59 +367,4 @@ export class EnvironmentFeed {
     this.closeAll();
     this.#deps.onGone(this);
   }
-}
-
-/**
- * `base` with the entries of `changed` applied, as `buildSnapshot` would give it at
- * `changed.revision`; null when that cannot be told from the changed entries alone, so the caller
- * reloads everything: a revision without a hint (pruned) or with an empty one (a write path that
- * named no keys), the revision going back, renamed keys, or an entry that is new to the snapshot
- * (its place in the key order is Postgres's collation, which only the full read applies).
- */
-export function mergeChanged(base: Snapshot, changed: ChangedEntries): BuiltSnapshot | null {
-  if (changed.revision < base.revision) return null;
-  if (changed.projectKey !== base.projectKey || changed.environmentKey !== base.environmentKey) return null;
-  const byRevision = new Map(changed.hints.map((hint) => [hint.revision, hint]));
-  for (let revision = base.revision + 1; revision <= changed.revision; revision++) {
-    const hint = byRevision.get(revision);
-    if (!hint || (hint.flags.length === 0 && hint.segments.length === 0)) return null;
-  }
-  const flags = replaceEntries(
-    base.flags,
-    changed.hints.flatMap((hint) => hint.flags),
-    changed.flags,
-  );
-  const segments = replaceEntries(
-    base.segments,
-    changed.hints.flatMap((hint) => hint.segments),
-    changed.segments,
-  );
-  if (!flags || !segments) return null;
-  return {
-    environmentId: changed.environmentId,
-    snapshot: { ...base, revision: changed.revision, flags, segments },
-    hints: changed.hints,
-  };
-}
-
-/** `items` with every `keys` entry replaced by its `current` value or dropped; null if one is new. */
-function replaceEntries<T extends { key: string }>(
-  items: readonly T[],
-  keys: readonly string[],
-  current: readonly T[],
-): T[] | null {
-  if (keys.length === 0) return items as T[];
-  const named = new Set(keys);
-  const next = new Map(current.map((item) => [item.key, item]));
-  const result: T[] = [];
-  for (const item of items) {
-    if (!named.has(item.key)) {
-      result.push(item);
-      continue;
-    }
-    const replacement = next.get(item.key);
-    next.delete(item.key);
-    if (replacement) result.push(replacement);
-  }
-  return next.size === 0 ? result : null;
 }

@@ -1,6 +1,6 @@
 import type { Flag, Segment, Snapshot } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { mergeChanged } from './environment-feed.js';
+import { mergeChanged } from './merge-changed.js';
 import type { ChangedEntries, RevisionHint } from './snapshot-builder.js';
 
 // Only `key` matters to the merge; the rest stands for "some entry value".

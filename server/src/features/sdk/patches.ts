@@ -1,4 +1,5 @@
 import { SCHEMA_VERSION, type Flag, type Segment, type Snapshot, type SnapshotPatch } from '@switchyard/core';
+import { entryJson, entryOf, positionsOf } from './entry-positions.js';
 import type { RevisionHint } from './snapshot-builder.js';
 
 /**
@@ -10,6 +11,9 @@ import type { RevisionHint } from './snapshot-builder.js';
  * Keys that differ between `before` and `after` without any hint naming them (a write path that
  * under-reported) are added to the last patch, so the end state is right whatever the hints say.
  *
+ * With `exact` (the caller made `after` from `before` by replacing only the hinted keys, see
+ * `mergeChanged`) there is no drift to look for, and the cost is that of the hinted keys alone.
+ *
  * Returns null when a revision in (b, S] has no hint (its outbox row was pruned): then the
  * receivers need a full snapshot.
  */
@@ -17,17 +21,17 @@ export function patchesBetween(
   before: Snapshot,
   after: Snapshot,
   hints: readonly RevisionHint[],
+  exact = false,
 ): SnapshotPatch[] | null {
   const byRevision = new Map(hints.map((hint) => [hint.revision, hint]));
   for (let revision = before.revision + 1; revision <= after.revision; revision++) {
     if (!byRevision.has(revision)) return null;
   }
-  const flags = byKey(after.flags);
-  const segments = byKey(after.segments);
-  const drift = {
-    flags: changedKeys(before.flags, after.flags),
-    segments: changedKeys(before.segments, after.segments),
-  };
+  const flags = lookup(after.flags);
+  const segments = lookup(after.segments);
+  const drift = exact
+    ? { flags: [], segments: [] }
+    : { flags: changedKeys(before.flags, after.flags), segments: changedKeys(before.segments, after.segments) };
   const patches: SnapshotPatch[] = [];
   for (let revision = before.revision + 1; revision <= after.revision; revision++) {
     const hint = byRevision.get(revision)!;
@@ -55,22 +59,27 @@ export function patchesBetween(
  *
  * Only correct for a stream at exactly `clientBefore` (or `clientAfter`): a client view in between
  * is not known here, so a client stream resuming inside the run gets a put (see EnvironmentFeed).
+ * With `exact` (`clientAfter` differs from `clientBefore` only in keys the patches name, see
+ * `nextClientView`), no drift is looked for and the cost is that of the named keys alone.
  */
 export function clientPatches(
   patches: readonly SnapshotPatch[],
   clientBefore: Snapshot,
   clientAfter: Snapshot,
+  exact = false,
 ): SnapshotPatch[] {
-  const flags = byKey(clientAfter.flags);
-  const segments = byKey(clientAfter.segments);
-  /** What a stream that held `clientBefore` holds after the patches made so far. */
-  const heldFlags = new Set(clientBefore.flags.map((flag) => flag.key));
-  const heldSegments = new Set(clientBefore.segments.map((segment) => segment.key));
-  const drift = {
-    flags: changedKeys(clientBefore.flags, clientAfter.flags),
-    segments: changedKeys(clientBefore.segments, clientAfter.segments),
-  };
-  const visible = (keys: readonly string[], now: ReadonlyMap<string, unknown>, held: ReadonlySet<string>) =>
+  const flags = lookup(clientAfter.flags);
+  const segments = lookup(clientAfter.segments);
+  /** What a stream that held `clientBefore` holds after the patches made so far (see above). */
+  const heldFlags = heldKeys(positionsOf(clientBefore.flags));
+  const heldSegments = heldKeys(positionsOf(clientBefore.segments));
+  const drift = exact
+    ? { flags: [], segments: [] }
+    : {
+        flags: changedKeys(clientBefore.flags, clientAfter.flags),
+        segments: changedKeys(clientBefore.segments, clientAfter.segments),
+      };
+  const visible = (keys: readonly string[], now: Lookup<unknown>, held: HeldKeys) =>
     keys.filter((key) => now.has(key) || held.has(key));
   return patches.map((patch, index) => {
     const last = index === patches.length - 1;
@@ -86,20 +95,34 @@ export function clientPatches(
       flags,
       segments,
     );
-    for (const key of clientPatch.deletedFlags) heldFlags.delete(key);
-    for (const key of clientPatch.deletedSegments) heldSegments.delete(key);
-    for (const flag of clientPatch.flags) heldFlags.add(flag.key);
-    for (const segment of clientPatch.segments) heldSegments.add(segment.key);
+    for (const key of clientPatch.deletedFlags) heldFlags.set(key, false);
+    for (const key of clientPatch.deletedSegments) heldSegments.set(key, false);
+    for (const flag of clientPatch.flags) heldFlags.set(flag.key, true);
+    for (const segment of clientPatch.segments) heldSegments.set(segment.key, true);
     return clientPatch;
   });
+}
+
+interface HeldKeys {
+  has(key: string): boolean;
+  set(key: string, held: boolean): void;
+}
+
+/** The keys of a view (its positions, cached per snapshot) with the run's changes on top: O(changes), not O(view). */
+function heldKeys(initial: ReadonlyMap<string, unknown>): HeldKeys {
+  const changed = new Map<string, boolean>();
+  return {
+    has: (key) => changed.get(key) ?? initial.has(key),
+    set: (key, held) => void changed.set(key, held),
+  };
 }
 
 function patchOf(
   revision: number,
   flagKeys: readonly string[],
   segmentKeys: readonly string[],
-  flags: ReadonlyMap<string, Flag>,
-  segments: ReadonlyMap<string, Segment>,
+  flags: Lookup<Flag>,
+  segments: Lookup<Segment>,
 ): SnapshotPatch {
   const patch: SnapshotPatch = {
     schemaVersion: SCHEMA_VERSION,
@@ -122,32 +145,27 @@ function patchOf(
   return patch;
 }
 
-function byKey<T extends { key: string }>(items: readonly T[]): Map<string, T> {
-  return new Map(items.map((item) => [item.key, item]));
+/** Entries by key, without building a map per revision (positions are shared, see entry-positions.ts). */
+interface Lookup<T> {
+  get(key: string): T | undefined;
+  has(key: string): boolean;
+}
+
+function lookup<T extends { key: string }>(items: readonly T[]): Lookup<T> {
+  return { get: (key) => entryOf(items, key), has: (key) => positionsOf(items).has(key) };
 }
 
 /** Keys present in only one list, or present in both with different JSON. */
 function changedKeys<T extends { key: string }>(before: readonly T[], after: readonly T[]): string[] {
-  const previous = new Map(before.map((item) => [item.key, jsonOf(item)]));
+  const previous = new Map(before.map((item) => [item.key, entryJson(item)]));
   const changed: string[] = [];
   for (const item of after) {
     const json = previous.get(item.key);
-    if (json === undefined || json !== jsonOf(item)) changed.push(item.key);
+    if (json === undefined || json !== entryJson(item)) changed.push(item.key);
     previous.delete(item.key);
   }
   changed.push(...previous.keys());
   return changed;
-}
-
-/** Snapshot items are never mutated, so their JSON is computed once per object. */
-const jsonCache = new WeakMap<object, string>();
-function jsonOf(item: object): string {
-  let json = jsonCache.get(item);
-  if (json === undefined) {
-    json = JSON.stringify(item);
-    jsonCache.set(item, json);
-  }
-  return json;
 }
 
 function unique(keys: readonly string[]): string[] {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { badRequest, HttpError, unauthorized } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
+import { preferredEncoding } from './content-coding.js';
 import { sdkPrincipal } from './sdk-principal.js';
 import type { StreamView } from './sse-connection.js';
 import { StreamLimits } from './stream-limits.js';
@@ -60,7 +61,8 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "The token's environment as a core Snapshot",
         description:
           'Server tokens get every live flag; client tokens only clientSide flags and the segments they use. ' +
-          'ETag is the revision in quotes; send it back as If-None-Match for a 304 when nothing changed.',
+          'ETag is the revision in quotes; send it back as If-None-Match for a 304 when nothing changed. ' +
+          'With Accept-Encoding the body comes as br (preferred) or gzip, compressed once per revision.',
         querystring: sdkQuery,
       },
     },
@@ -73,10 +75,10 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
       void reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
       if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
       void reply.type('application/json; charset=utf-8');
-      // Flag JSON compresses ~10-40x; the gzip is made once per revision, so this costs no CPU per request.
-      if (acceptsGzip(request.headers['accept-encoding'])) {
-        return reply.header('content-encoding', 'gzip').send(state.gzip(view));
-      }
+      // Flag JSON compresses ~10-40x; each encoding is made once per revision and view (see
+      // feed-state.ts), so a request costs no serialization and no compression.
+      const encoding = preferredEncoding(request.headers['accept-encoding']);
+      if (encoding) return reply.header('content-encoding', encoding).send(await state.encoded(view, encoding));
       return reply.send(state.body(view));
     },
   );
@@ -145,18 +147,6 @@ function parseLastEventId(header: string | string[] | undefined, query: string |
   if (value === undefined || value === '') return undefined;
   if (!/^\d+$/.test(value)) throw badRequest('Last-Event-ID must be a revision (a non-negative integer)');
   return Number(value);
-}
-
-/** Accept-Encoding names gzip (or `*`) without `q=0`. */
-export function acceptsGzip(header: string | string[] | undefined): boolean {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (!value) return false;
-  return value.split(',').some((entry) => {
-    const [coding = '', ...params] = entry.split(';').map((part) => part.trim().toLowerCase());
-    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') return false;
-    const q = params.find((param) => param.startsWith('q='));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
 }
 
 /** If-None-Match: a list of (possibly weak) tags, or `*`. */

@@ -18,6 +18,11 @@ export interface BuiltSnapshot {
   snapshot: Snapshot;
   /** Hints for revisions in (`sinceRevision`, snapshot.revision], ascending; pruned ones are missing. */
   hints: RevisionHint[];
+  /**
+   * True when `snapshot` was made from the previous one by replacing only the keys the hints name
+   * (`mergeChanged`): nothing else can differ, so no whole-snapshot comparison is needed.
+   */
+  exact?: boolean;
 }
 
 interface SnapshotRow {

@@ -16,6 +16,11 @@ export interface SseConnectionOptions {
  * One SDK's event stream. Writes never block: a consumer that does not read fast enough builds
  * up Node's write buffer, and past `maxBufferedBytes` it is disconnected (it reconnects and gets a
  * fresh `put`), so one stuck client cannot make the server hold every patch forever.
+ *
+ * A whole snapshot (`sendSnapshot`) is exempt from that limit until the socket drained it: a 10,000
+ * flag `put` is ~6 MB, far above the limit, and a stream must open at any size. It is written from
+ * the revision's shared buffer (no copy per stream), so the exemption costs no memory per stream;
+ * what is queued behind it still counts, so a consumer that stops reading is still cut.
  */
 export class SseConnection {
   /** Revision of the last event sent (what the SDK holds once it read everything). */
@@ -25,6 +30,8 @@ export class SseConnection {
   readonly #response: ServerResponse;
   readonly #options: SseConnectionOptions;
   #closed = false;
+  /** Queued bytes of a snapshot not drained yet: not counted against `maxBufferedBytes`. */
+  #exempt = 0;
 
   constructor(response: ServerResponse, view: StreamView, revision: number, options: SseConnectionOptions) {
     this.#response = response;
@@ -40,10 +47,10 @@ export class SseConnection {
   }
 
   /** Writes `frame` (a whole SSE event or comment); false when the connection is gone or was dropped. */
-  write(frame: string): boolean {
+  write(frame: string | Buffer): boolean {
     if (this.#closed) return false;
     this.#response.write(frame);
-    if (this.#response.writableLength > this.#options.maxBufferedBytes) {
+    if (this.#response.writableLength - this.#exempt > this.#options.maxBufferedBytes) {
       this.close('slow');
       return false;
     }
@@ -51,10 +58,29 @@ export class SseConnection {
   }
 
   /** Sends an event and records its revision. */
-  send(revision: number, frame: string): boolean {
+  send(revision: number, frame: string | Buffer): boolean {
     const sent = this.write(frame);
     if (sent) this.revision = revision;
     return sent;
+  }
+
+  /**
+   * Sends a whole snapshot (`put`) that may be larger than `maxBufferedBytes`: everything queued
+   * once it is written is exempt from the limit until the socket drains. One snapshot at a time:
+   * a stream still holding an undrained one gets the next under the normal limit (so is cut).
+   */
+  sendSnapshot(revision: number, frame: Buffer): boolean {
+    if (this.#closed) return false;
+    if (this.#exempt > 0) return this.send(revision, frame);
+    const response = this.#response;
+    const drained = response.write(frame);
+    this.revision = revision;
+    if (drained) return true;
+    this.#exempt = response.writableLength;
+    response.once('drain', () => {
+      this.#exempt = 0;
+    });
+    return true;
   }
 
   /** Ends the stream: `slow` and `server` destroy the socket (no point flushing a backlog). */

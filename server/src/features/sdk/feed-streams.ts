@@ -1,0 +1,168 @@
+import type { ServerResponse } from 'node:http';
+import type { SnapshotPatch } from '@switchyard/core';
+import type { ServerMetrics } from '../../propagation/metrics.js';
+import type { FeedState } from './feed-state.js';
+import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
+
+/** The patch of one revision, as frames per view. */
+interface FeedEvent {
+  revision: number;
+  /**
+   * The revision the run of patches this one came in started from. Its client frame is right only
+   * for a stream at that revision or later in the run (see `clientPatches`).
+   */
+  base: number;
+  /** Encoded once: every stream writes the same bytes (no UTF-8 encode per stream). */
+  frame: Record<StreamView, Buffer>;
+}
+
+export interface FeedStreamsOptions {
+  /** Patches kept for resuming streams. */
+  ringSize: number;
+  maxBufferedBytes: number;
+  metrics: ServerMetrics;
+}
+
+/**
+ * The SSE streams of one environment on one replica and the last `ringSize` patches they may
+ * resume from. The feed tells it what to send; this decides, per stream, between patches and a
+ * whole snapshot.
+ */
+export class FeedStreams {
+  readonly #options: FeedStreamsOptions;
+  readonly #connections = new Set<SseConnection>();
+  #ring: FeedEvent[] = [];
+  /** The streams were last sent an overlaid snapshot (so a change must send them a put, not patches). */
+  #overlaid = false;
+
+  constructor(options: FeedStreamsOptions) {
+    this.#options = options;
+  }
+
+  get connections(): ReadonlySet<SseConnection> {
+    return this.#connections;
+  }
+
+  /**
+   * Opens a stream on `response`: a `put` of `served` when pending kills apply, else the patches
+   * after `lastEventId` when the ring still has them (nothing when it is current), else a `put`.
+   */
+  open(
+    response: ServerResponse,
+    view: StreamView,
+    lastEventId: number | undefined,
+    tokenId: string,
+    at: { state: FeedState; served: FeedState | undefined; labels: Record<'project' | 'environment', string> },
+  ): SseConnection {
+    const labels = { ...at.labels, kind: view };
+    const metrics = this.#options.metrics;
+    const connection = new SseConnection(response, view, -1, {
+      tokenId,
+      maxBufferedBytes: this.#options.maxBufferedBytes,
+      onClose: () => {
+        this.#connections.delete(connection);
+        metrics.streams.dec(labels);
+      },
+    });
+    this.#connections.add(connection);
+    metrics.streams.inc(labels);
+    const { state, served } = at;
+    if (served) {
+      connection.sendSnapshot(served.revision, served.put(view));
+    } else if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
+      connection.revision = lastEventId;
+      for (const event of this.#ring) {
+        if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
+      }
+    } else {
+      connection.sendSnapshot(state.revision, state.put(view));
+    }
+    return connection;
+  }
+
+  /**
+   * The run of patches from `base` to `state` (server view, and the client view of each): kept for
+   * resuming and sent to every stream; a stream behind `base` gets `state` whole. With `served`
+   * (pending kills apply), or when the streams hold an overlaid snapshot, every stream gets the
+   * served snapshot whole instead.
+   */
+  publish(
+    base: number,
+    patches: readonly SnapshotPatch[],
+    forClients: readonly SnapshotPatch[],
+    state: FeedState,
+    served: FeedState | undefined,
+  ): void {
+    const events: FeedEvent[] = patches.map((patch, index) => ({
+      revision: patch.revision,
+      base,
+      frame: {
+        server: Buffer.from(sseEvent('patch', patch.revision, JSON.stringify(patch))),
+        client: Buffer.from(sseEvent('patch', patch.revision, JSON.stringify(forClients[index]))),
+      },
+    }));
+    this.#ring.push(...events);
+    const { ringSize } = this.#options;
+    if (this.#ring.length > ringSize) this.#ring.splice(0, this.#ring.length - ringSize);
+    if (served || this.#overlaid) {
+      this.sendWhole(served ?? state, served !== undefined);
+      return;
+    }
+    const first = events[0]!.revision;
+    for (const connection of this.#connections) {
+      if (connection.revision < first - 1) {
+        connection.sendSnapshot(state.revision, state.put(connection.view));
+        continue;
+      }
+      for (const event of events) {
+        if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** Forgets the patches kept for resuming (the state was replaced, not patched). */
+  clearRing(): void {
+    this.#ring = [];
+  }
+
+  /** Sends every stream `served` whole; `overlaid` when it has pending kills applied. */
+  sendWhole(served: FeedState, overlaid: boolean): void {
+    for (const connection of this.#connections) connection.sendSnapshot(served.revision, served.put(connection.view));
+    this.#overlaid = overlaid;
+  }
+
+  /** Writes `frame` (a heartbeat) to every stream. */
+  broadcast(frame: string): void {
+    for (const connection of this.#connections) connection.write(frame);
+  }
+
+  /** Ends every stream. */
+  closeAll(): void {
+    for (const connection of [...this.#connections]) connection.close('server');
+  }
+
+  /** Ends the streams opened with one of `tokenIds`; returns how many. */
+  closeTokens(tokenIds: ReadonlySet<string>): number {
+    let closed = 0;
+    for (const connection of [...this.#connections]) {
+      if (!tokenIds.has(connection.tokenId)) continue;
+      connection.close('server');
+      closed++;
+    }
+    return closed;
+  }
+
+  #canResume(lastEventId: number, state: FeedState, view: StreamView): boolean {
+    if (lastEventId === state.revision) return true;
+    if (lastEventId > state.revision) return false;
+    const oldest = this.#ring[0];
+    if (oldest === undefined || oldest.revision > lastEventId + 1) return false;
+    if (view === 'server') return true;
+    // A client view inside a run of patches this replica built at once (another replica's state)
+    // is unknown here: the run's client patches may miss a deletion it needs, so it gets a put.
+    const next = this.#ring.find((event) => event.revision === lastEventId + 1);
+    return next !== undefined && next.base === lastEventId;
+  }
+}
