@@ -9,6 +9,8 @@ interface Entry {
   promise?: Promise<unknown>;
   data?: unknown;
   error?: unknown;
+  /** The fetcher of the last component that asked, to refetch after an invalidation. */
+  fetcher?: () => Promise<unknown>;
   listeners: Set<() => void>;
 }
 
@@ -56,6 +58,7 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): Quer
   useEffect(() => {
     if (key === null) return;
     const entry = entryOf(key);
+    entry.fetcher = fetcher;
     const listener = () => rerender((n) => n + 1);
     entry.listeners.add(listener);
     if (entry.data === undefined && entry.error === undefined) load(key, fetcher);
@@ -79,17 +82,19 @@ export function setQueryData(key: string, data: unknown): void {
   for (const listener of entry.listeners) listener();
 }
 
-/** Drops every cached key starting with `prefix`; mounted queries refetch. */
+/**
+ * Drops every cached key starting with `prefix`; mounted queries refetch, showing their current
+ * data until the new answer arrives (so an open list does not flash back to "Loading").
+ */
 export function invalidate(prefix: string): void {
   for (const [key, entry] of cache) {
     if (!key.startsWith(prefix)) continue;
     entry.promise = undefined;
-    if (entry.listeners.size === 0) {
+    if (entry.listeners.size === 0 || !entry.fetcher) {
       cache.delete(key);
       continue;
     }
-    entry.data = undefined;
-    entry.error = undefined;
+    load(key, entry.fetcher);
     for (const listener of entry.listeners) listener();
   }
 }
