@@ -15,6 +15,7 @@ async function appWith(dir: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   installErrorHandlers(app);
   app.post('/api/v1/things', async () => ({ ok: true }));
+  app.get('/api/v1/projects/:project', async () => ({ ok: true }));
   await app.register(consolePlugin, { dir });
   await app.ready();
   return app;
@@ -74,7 +75,7 @@ describe('the console at /', () => {
   it('answers a missing asset with a 404, not the app', async () => {
     const response = await app.inject({ method: 'GET', url: '/assets/app-old999.js' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ error: 'not_found' });
+    expect(response.json()).toMatchObject({ error: 'not_found', message: expect.stringContaining('reload the page') });
   });
 
   it("leaves the server's own paths alone: their unknown routes stay JSON 404s and 405s", async () => {
@@ -86,10 +87,16 @@ describe('the console at /', () => {
     const wrongMethod = await app.inject({ method: 'GET', url: '/api/v1/things' });
     expect(wrongMethod.statusCode).toBe(405);
     expect(wrongMethod.headers.allow).toBe('POST');
-    // The catch-all GET does not make every path "exist with GET": an unknown POST stays a 404.
+    // Only GETs fall back to the app: an unknown POST stays a 404.
     const post = await app.inject({ method: 'POST', url: '/somewhere' });
     expect(post.statusCode).toBe(404);
     expect(post.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it('leaves what the router refuses to the router: a too-long path parameter is still a 414', async () => {
+    // A catch-all route (`GET /*`) would catch it instead, and answer the app or a 404.
+    const response = await app.inject({ method: 'GET', url: `/api/v1/projects/${'a'.repeat(150)}` });
+    expect(response.statusCode).toBe(414);
   });
 
   it('serves nothing outside the build folder', async () => {

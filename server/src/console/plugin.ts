@@ -1,17 +1,22 @@
-import { stat } from 'node:fs/promises';
-import { join, normalize, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notFound } from '../http/errors.js';
 
 /**
  * The web console (the `console/` workspace) at `/`: its built files from `console/dist`, and
  * index.html for every other GET path the server does not own (the console routes in the
- * browser). Everything the server owns keeps its own answers, JSON 404s included.
+ * browser, so its URLs can be reloaded and shared). Everything the server owns keeps its own
+ * answers, JSON 404s and 405s included.
  */
 
-/** Paths that are never the console's: their unknown routes stay the API's JSON 404/405. */
+/** Paths that are never the console's: their unknown routes stay the API's JSON 404s. */
 const SERVER_PATHS = /^\/(api|ofrep|docs|healthz|readyz|metrics)(\/|$)/;
+
+/** Vite names these with a content hash: a new build gets new names, so they never change. */
+const HASHED_ASSETS = '/assets/';
 
 /**
  * Strict CSP: scripts, styles and everything else only from this origin; no inline script or
@@ -35,11 +40,16 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  vary: 'Accept-Encoding',
 };
 
-/** Vite names these with a content hash: a new build gets new names, so they never change. */
-const HASHED_ASSETS = '/assets/';
+/** Types of the files Vite copies from console/public to the root of the build. */
+const ROOT_FILE_TYPES: Record<string, string> = {
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
 
 /**
  * `console/dist` beside the server workspace of `moduleUrl` (server/src/console/plugin.ts in tests,
@@ -64,7 +74,7 @@ export interface ConsolePluginOptions {
   dir?: string;
 }
 
-/** A file of the build for a URL path, or undefined (none, a folder, or outside the build). */
+/** The file of the build a URL path names (relative to `dir`), or undefined (none, a folder, outside). */
 async function builtFile(dir: string, pathname: string): Promise<string | undefined> {
   let relative: string;
   try {
@@ -80,38 +90,60 @@ async function builtFile(dir: string, pathname: string): Promise<string | undefi
   }
 }
 
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? '/';
+
 /** Serves the console; registered at the root, outside the authenticated /api/v1 scope. */
 export async function consolePlugin(app: FastifyInstance, options: ConsolePluginOptions): Promise<void> {
   const dir = options.dir ?? defaultConsoleDir();
-  // serve: false: only `reply.sendFile`, so the routes below decide what a missing file means.
+  // serve: false: only `reply.sendFile` (ranges, ETags, the .br/.gz files), inside this plugin.
   await app.register(fastifyStatic, { root: dir, serve: false, preCompressed: true, index: false });
 
+  /** index.html, revalidated on every load so a new build's asset names are picked up at once. */
   const sendIndex = async (reply: FastifyReply) => {
-    if ((await builtFile(dir, 'index.html')) === undefined) {
+    let page: Buffer;
+    try {
+      page = await readFile(join(dir, 'index.html'));
+    } catch {
       return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(NOT_BUILT_PAGE);
     }
-    // Revalidated on every load (ETag), so a new build's asset names are picked up at once.
-    reply.headers(SECURITY_HEADERS).header('cache-control', 'no-cache');
-    return reply.sendFile('index.html', dir, { cacheControl: false });
+    return reply
+      .code(200)
+      .headers(SECURITY_HEADERS)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(page);
   };
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const pathname = request.url.split('?')[0] ?? '/';
-    if (SERVER_PATHS.test(pathname)) return reply.callNotFound();
+  const hidden = { schema: { hide: true } };
+  app.get('/', hidden, (_request, reply) => sendIndex(reply));
+  app.get(`${HASHED_ASSETS}*`, hidden, async (request, reply) => {
+    const file = await builtFile(dir, pathOf(request));
+    // A missing hashed asset is a 404 (a page of an older build asking for it), not the app.
+    if (file === undefined)
+      throw notFound(`No console asset ${pathOf(request)}: reload the page for the current build`);
+    return reply
+      .headers({ ...SECURITY_HEADERS, vary: 'Accept-Encoding' })
+      .sendFile(file, dir, { maxAge: '365d', immutable: true });
+  });
+
+  // Every other GET the routes do not answer: a file at the build's root (favicon.svg), or the app.
+  app.notFoundFallbacks.push(async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    const pathname = pathOf(request);
+    if (SERVER_PATHS.test(pathname) || pathname.startsWith(HASHED_ASSETS)) return false;
     const file = await builtFile(dir, pathname);
-    if (file !== undefined) {
-      reply.headers(SECURITY_HEADERS);
-      const hashed = pathname.startsWith(HASHED_ASSETS);
-      return reply.sendFile(file, dir, hashed ? { maxAge: '365d', immutable: true } : { maxAge: '1h' });
+    const type = file === undefined ? undefined : ROOT_FILE_TYPES[extname(file)];
+    if (file !== undefined && type !== undefined) {
+      const content = await readFile(join(dir, file));
+      await reply
+        .code(200)
+        .headers(SECURITY_HEADERS)
+        .header('cache-control', 'public, max-age=3600')
+        .type(type)
+        .send(content);
+      return true;
     }
-    // A missing hashed asset is a 404 (an old page asking for a replaced build), not the app.
-    if (pathname.startsWith(HASHED_ASSETS)) return reply.callNotFound();
-    return sendIndex(reply);
-  };
-
-  // `catchAll`: these answer paths no other route does; they must not make every path look routed
-  // to the 405 check (http/method-not-allowed.ts). Hidden from the OpenAPI document.
-  const route = { config: { catchAll: true }, schema: { hide: true } };
-  app.get('/', route, handler);
-  app.get('/*', route, handler);
+    await sendIndex(reply);
+    return true;
+  });
 }

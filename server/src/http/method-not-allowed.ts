@@ -1,15 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * A catch-all route (the console's `GET /*`): it answers paths no other route does, so it does
-     * not count as "this path exists with other methods" (an unknown POST stays a 404).
-     */
-    catchAll?: boolean;
-  }
-}
-
 /**
  * The methods each route path answers, for telling "no such route" (404) from "not with this
  * method" (405 with `Allow`). Fastify itself answers both with its not-found handler.
@@ -21,7 +11,6 @@ export class RouteMethods {
   /** Records every route registered from now on (call before the routes are registered). */
   track(app: FastifyInstance): void {
     app.addHook('onRoute', (route) => {
-      if (route.config?.catchAll) return;
       const url = route.url ?? route.path;
       let methods = this.#byUrl.get(url);
       if (!methods) {
