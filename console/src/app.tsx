@@ -18,14 +18,17 @@ function Page({ url }: { url: URL }) {
   params = match('/projects/:project/flags', path);
   if (params) return <FlagList project={params.project!} q={query('q')} status={query('status')} />;
   params = match('/projects/:project/flags/:flag/environments/:environment', path);
-  if (params) return <FlagDetail project={params.project!} flag={params.flag!} environment={params.environment!} />;
+  if (params) {
+    // Keyed: another flag or environment is a fresh screen (no notice or conflict carried over).
+    const { project, flag, environment } = params as { project: string; flag: string; environment: string };
+    return (
+      <FlagDetail key={`${project}/${flag}/${environment}`} project={project} flag={flag} environment={environment} />
+    );
+  }
   params = match('/projects/:project/flags/:flag', path);
   if (params) return <FirstEnvironment project={params.project!} flag={params.flag!} />;
   params = match('/projects/:project', path);
-  if (params) {
-    navigate(`/projects/${e(params.project!)}/flags`, { replace: true });
-    return null;
-  }
+  if (params) return <Redirect to={`/projects/${e(params.project!)}/flags`} />;
   return (
     <main id="main">
       <h1>Page not found</h1>
@@ -34,6 +37,11 @@ function Page({ url }: { url: URL }) {
       </p>
     </main>
   );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
 }
 
 /** `/projects/p/flags/f` opens the flag in its first environment. */

@@ -233,6 +233,33 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
     await page.context().close();
   });
 
+  it('turns a flag on and kills it in one environment from its page, leaving the others alone', async () => {
+    const { page, errors } = await openPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/projects/shop/flags/checkout-v2/environments/staging`);
+    await page.getByRole('heading', { name: 'In staging: off' }).waitFor();
+    await page.getByRole('button', { name: 'Turn on in staging' }).click();
+    await page.getByRole('heading', { name: 'In staging: on' }).waitFor();
+    expect((await api<Config>('GET', '/projects/shop/flags/checkout-v2/environments/staging')).enabled).toBe(true);
+
+    await page.getByRole('button', { name: 'Kill checkout-v2 in staging' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Kill checkout-v2 in staging?' });
+    // The reason is required: confirming without one kills nothing.
+    await dialog.getByRole('button', { name: 'Confirm kill' }).click();
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByLabel('Reason (for the audit log)').fill('staging smoke test failing');
+    await dialog.getByRole('button', { name: 'Confirm kill' }).click();
+    await page.getByRole('heading', { name: 'In staging: killed' }).waitFor();
+    await page.getByRole('link', { name: 'staging: killed' }).waitFor();
+    const flag = await api<FlagSummary>('GET', '/projects/shop/flags/checkout-v2');
+    expect(flag.environments.map((env) => [env.environment, env.killed])).toEqual([
+      ['production', false],
+      ['staging', true],
+    ]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('kills with the keyboard only, from the flag list', async () => {
     const { page } = await openPage();
     await signIn(page);
