@@ -13,6 +13,7 @@ COPY core/package.json core/
 COPY server/package.json server/
 COPY sdk-node/package.json sdk-node/
 COPY sdk-browser/package.json sdk-browser/
+COPY console/package.json console/
 COPY bench/package.json bench/
 # --ignore-scripts is what the root package.json's `allowScripts` policy asks of npm 11 (the only
 # install scripts in the tree are prisma's engine downloads, which we do not need), spelled out so
@@ -41,6 +42,8 @@ COPY --from=build /app/core/package.json ./core/
 COPY --from=build /app/core/dist ./core/dist
 COPY --from=build /app/server/package.json ./server/
 COPY --from=build /app/server/dist ./server/dist
+# The web console's static files, served at / (server/src/console/plugin.ts).
+COPY --from=build /app/console/dist ./console/dist
 # Committed SQL migrations, read by `node server/dist/cli/migrate.js` and by migrate-on-start.
 COPY --from=build /app/prisma ./prisma
 COPY deploy/docker/healthcheck.mjs ./deploy/docker/healthcheck.mjs

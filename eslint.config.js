@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['sdk-browser/**/*.{ts,js}', 'core/src/**/*.ts'],
+    files: ['sdk-browser/**/*.{ts,js}', 'core/src/**/*.ts', 'console/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },
   prettier,

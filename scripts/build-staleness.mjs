@@ -50,6 +50,20 @@ async function newestMtime(path) {
   return Math.max(0, ...times);
 }
 
+/** Why the build stamped by `stamp` must run again, or undefined; see staleBuildReason. */
+async function staleReason(root, stamp, inputs) {
+  let built;
+  try {
+    built = (await stat(join(root, stamp))).mtimeMs;
+  } catch {
+    return 'no complete build yet';
+  }
+  for (const input of inputs) {
+    if ((await newestMtime(join(root, input))) > built) return `${input} changed since the last build`;
+  }
+  return undefined;
+}
+
 /**
  * Returns why the build in `root` must run again (no stamp: never built or the last build failed;
  * or the newest input), or undefined when it is current.
@@ -57,14 +71,31 @@ async function newestMtime(path) {
  * @returns {Promise<string | undefined>}
  */
 export async function staleBuildReason(root) {
-  let built;
-  try {
-    built = (await stat(join(root, BUILD_STAMP))).mtimeMs;
-  } catch {
-    return 'no complete build yet';
-  }
-  for (const input of BUILD_INPUTS) {
-    if ((await newestMtime(join(root, input))) > built) return `${input} changed since the last build`;
-  }
-  return undefined;
+  return staleReason(root, BUILD_STAMP, BUILD_INPUTS);
+}
+
+/**
+ * The web console's build (`npm run build -w console`): each build empties console/dist and writes
+ * a new index.html, so its time is the last build's (none after a failed one: built again).
+ */
+export const CONSOLE_STAMP = 'console/dist/index.html';
+
+/** What the console's build reads. */
+export const CONSOLE_INPUTS = [
+  'package-lock.json',
+  'console/package.json',
+  'console/tsconfig.json',
+  'console/vite.config.ts',
+  'console/index.html',
+  'console/src',
+  'console/public',
+];
+
+/**
+ * Why the console in `root` must be built again (as staleBuildReason), or undefined when current.
+ * @param {string} root the repository root
+ * @returns {Promise<string | undefined>}
+ */
+export async function staleConsoleReason(root) {
+  return staleReason(root, CONSOLE_STAMP, CONSOLE_INPUTS);
 }

@@ -16,6 +16,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { ChangeNotifier } from './changes/index.js';
+import { consolePlugin } from './console/plugin.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { auditRoutes } from './features/audit/routes.js';
@@ -93,6 +94,8 @@ export interface BuildAppOptions {
   changes?: ChangeNotifier;
   /** Tuning of change propagation and SDK streams (see propagation/options.ts); defaults otherwise. */
   propagation?: Partial<PropagationOptions>;
+  /** The web console's build output served at `/`; default: the repository's `console/dist`. */
+  consoleDir?: string;
 }
 
 /** The app's type: fastify with zod schemas as the type provider. */
@@ -167,5 +170,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   );
   // OpenFeature's remote evaluation protocol fixes its own paths; it authenticates like the SDK routes.
   await app.register(ofrepRoutes, { prefix: OFREP_PREFIX, tokenAuth, authFailures });
+  // The web console at `/` (index.html for its own paths; the server's paths keep their JSON 404s).
+  await app.register(consolePlugin, { dir: options.consoleDir });
   return app;
 }

@@ -122,14 +122,15 @@ function printBanner(
   const lines = [
     `Switchyard is up in ${Math.round(facts.startMs)} ms`,
     `  mode:        ${mode}`,
-    `  URL:         ${url}`,
+    `  URL:         ${url}  (the web console: sign in with the admin token)`,
     `  API docs:    ${url}/docs`,
   ];
   if (facts.seeded) lines.push(`  demo:        project 'demo' seeded (development, production)`);
   const { bootstrap } = facts;
   if (bootstrap.outcome === 'generated') {
     lines.push(`  admin token: ${bootstrap.secret}`);
-    lines.push('               (shown once: store it now; set SWITCHYARD_ADMIN_TOKEN to choose your own)');
+    lines.push('               (shown once: store it now; set SWITCHYARD_ADMIN_TOKEN to choose your own;');
+    lines.push(`               paste it at ${url} to sign in to the console)`);
     if (bootstrap.configuredWasRevoked)
       lines.push('               (SWITCHYARD_ADMIN_TOKEN is revoked and was not used)');
   } else if (bootstrap.outcome === 'configured') {

@@ -18,6 +18,8 @@ type Access = 'public' | 'admin' | 'sdk';
 const ROUTE_RULES: readonly { pattern: RegExp; access: Access }[] = [
   { pattern: /^\/(healthz|readyz|metrics)$/, access: 'public' },
   { pattern: /^\/docs(\/.*)?$/, access: 'public' },
+  // The web console (index.html and its built files); it calls the admin API with the user's token.
+  { pattern: /^\/(assets\/\*)?$/, access: 'public' },
   { pattern: /^\/api\/v1\/sdk\//, access: 'sdk' },
   { pattern: /^\/ofrep\/v1\//, access: 'sdk' },
   { pattern: /^\/api\/v1\//, access: 'admin' },

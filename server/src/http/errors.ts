@@ -140,15 +140,32 @@ export function installErrorHandlers(app: FastifyInstance): void {
   // A path that exists with other methods is a 405 naming them (fastify says 404 to both).
   const routes = new RouteMethods();
   routes.track(app);
-  app.setNotFoundHandler((request, reply) => {
+  const fallbacks: NotFoundFallback[] = [];
+  app.decorate('notFoundFallbacks', fallbacks);
+  app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = routes.allowed(path);
     if (allowed.length > 0) {
       const message = `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`;
       return reply.code(405).header('Allow', allowed.join(', ')).send(withDetails('method_not_allowed', message));
     }
+    for (const fallback of fallbacks) if (await fallback(request, reply)) return reply;
     return reply.code(404).send(withDetails('not_found', `No route for ${request.method} ${path}`));
   });
+}
+
+/**
+ * Answers a request no route matched (and no other method of its path would), before the 404:
+ * true when it sent a response. The web console serves its pages this way (console/plugin.ts): a
+ * catch-all route would also catch what the router refuses, e.g. a path parameter that is too long.
+ */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Consulted in order by the not-found handler (see NotFoundFallback); push to add one. */
+    notFoundFallbacks: NotFoundFallback[];
+  }
 }
 
 function withDetails(error: string, message: string, details?: unknown): ErrorBody {

@@ -121,8 +121,10 @@ describe('errors from Node and fastify', () => {
   });
 
   it('unknown routes: 404; a known path with another method: 405 with Allow', async () => {
+    // Other GET paths are the web console's pages (server/src/console/plugin.test.ts).
     for (const [method, url] of [
-      ['GET', '/nope'],
+      ['GET', '/api/nope'],
+      ['POST', '/nope'],
       ['GET', '/api/v1/projects/x/y/z/w'],
       ['DELETE', '/api/v1/projects/x/flags/y/z'],
     ] as const) {

@@ -1,0 +1,28 @@
+/**
+ * How the console proves who it is. Today: an admin API token, kept in sessionStorage (gone when
+ * the tab closes) and sent as `Authorization: Bearer`. When accounts land, a cookie session
+ * replaces it behind the same two functions: `authorize` then adds the CSRF header instead.
+ */
+const STORAGE_KEY = 'switchyard.adminToken';
+
+export function storedToken(): string | null {
+  return sessionStorage.getItem(STORAGE_KEY);
+}
+
+export function signIn(token: string): void {
+  sessionStorage.setItem(STORAGE_KEY, token.trim());
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(STORAGE_KEY);
+}
+
+export function isSignedIn(): boolean {
+  return storedToken() !== null;
+}
+
+/** Adds the credentials to a request's headers. */
+export function authorize(headers: Headers): void {
+  const token = storedToken();
+  if (token) headers.set('authorization', `Bearer ${token}`);
+}

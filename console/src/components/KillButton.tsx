@@ -1,0 +1,88 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+import { killEverywhere, killInEnvironment } from '../api/flags';
+import { invalidate } from '../hooks/query';
+import { Dialog } from './Dialog';
+
+export interface KillButtonProps {
+  project: string;
+  flag: string;
+  /** Kill in this environment only; absent = every environment of the flag. */
+  environment?: string;
+  onKilled?: () => void;
+}
+
+/**
+ * The kill switch: one click opens a dialog that asks why (the reason goes to the audit log), and
+ * Confirm (or Enter in the reason) kills. No If-Match: a kill works whatever the version.
+ */
+export function KillButton({ project, flag, environment, onKilled }: KillButtonProps) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const where = environment ? `in ${environment}` : 'in every environment';
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setError('Say why: the reason goes to the audit log.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      if (environment) await killInEnvironment(project, flag, environment, reason.trim());
+      else await killEverywhere(project, flag, reason.trim());
+      invalidate('flags:');
+      setOpen(false);
+      setReason('');
+      onKilled?.();
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reasonId = `kill-reason-${project}-${flag}`;
+  return (
+    <>
+      <button type="button" class="danger" aria-label={`Kill ${flag} ${where}`} onClick={() => setOpen(true)}>
+        Kill
+      </button>
+      <Dialog title={`Kill ${flag} ${where}?`} open={open} onClose={() => setOpen(false)}>
+        <form onSubmit={submit} class="stack">
+          <p>
+            SDKs get the flag off {where} within seconds. Project <strong>{project}</strong>. You can restore the
+            previous configuration later.
+          </p>
+          <label for={reasonId}>Reason (for the audit log)</label>
+          <input
+            id={reasonId}
+            type="text"
+            required
+            autoFocus
+            maxLength={1000}
+            value={reason}
+            onInput={(event) => setReason(event.currentTarget.value)}
+            aria-describedby={error ? `${reasonId}-error` : undefined}
+          />
+          {error && (
+            <p id={`${reasonId}-error`} role="alert" class="error">
+              {error}
+            </p>
+          )}
+          <div class="row">
+            <button type="submit" class="danger" disabled={busy}>
+              {busy ? 'Killing…' : `Confirm kill`}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/**
+ * A small query cache: server data is kept by key, shared by every component that asks for it,
+ * and refetched when a mutation invalidates its key (or a prefix of it). No global store: forms
+ * keep their own state.
+ */
+interface Entry {
+  promise?: Promise<unknown>;
+  data?: unknown;
+  error?: unknown;
+  /** The fetcher of the last component that asked, to refetch after an invalidation. */
+  fetcher?: () => Promise<unknown>;
+  listeners: Set<() => void>;
+}
+
+const cache = new Map<string, Entry>();
+
+function entryOf(key: string): Entry {
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = { listeners: new Set() };
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
+function load(key: string, fetcher: () => Promise<unknown>): void {
+  const entry = entryOf(key);
+  if (entry.promise) return;
+  const promise = fetcher().then(
+    (data) => {
+      if (entry.promise !== promise) return;
+      entry.data = data;
+      entry.error = undefined;
+    },
+    (error: unknown) => {
+      if (entry.promise !== promise) return;
+      entry.error = error;
+    },
+  );
+  entry.promise = promise;
+  void promise.finally(() => {
+    if (entry.promise === promise) entry.promise = undefined;
+    for (const listener of entry.listeners) listener();
+  });
+}
+
+export interface QueryState<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+}
+
+/** The data under `key`, fetched with `fetcher` when not cached (or after invalidation). */
+export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): QueryState<T> {
+  const [, rerender] = useState(0);
+  useEffect(() => {
+    if (key === null) return;
+    const entry = entryOf(key);
+    entry.fetcher = fetcher;
+    const listener = () => rerender((n) => n + 1);
+    entry.listeners.add(listener);
+    if (entry.data === undefined && entry.error === undefined) load(key, fetcher);
+    return () => entry.listeners.delete(listener);
+    // The key names the fetcher's inputs: a new key is a new query, the same key the same one.
+  }, [key]);
+  if (key === null) return { data: undefined, error: undefined, loading: false };
+  const entry = entryOf(key);
+  return {
+    data: entry.data as T | undefined,
+    error: entry.error,
+    loading: entry.promise !== undefined || (entry.data === undefined && entry.error === undefined),
+  };
+}
+
+/** Puts fresh data under `key` (e.g. the configuration a mutation answered with). */
+export function setQueryData(key: string, data: unknown): void {
+  const entry = entryOf(key);
+  entry.data = data;
+  entry.error = undefined;
+  for (const listener of entry.listeners) listener();
+}
+
+/**
+ * Drops every cached key starting with `prefix`; mounted queries refetch, showing their current
+ * data until the new answer arrives (so an open list does not flash back to "Loading").
+ */
+export function invalidate(prefix: string): void {
+  for (const [key, entry] of cache) {
+    if (!key.startsWith(prefix)) continue;
+    entry.promise = undefined;
+    if (entry.listeners.size === 0 || !entry.fetcher) {
+      cache.delete(key);
+      continue;
+    }
+    load(key, entry.fetcher);
+    for (const listener of entry.listeners) listener();
+  }
+}
+
+/** Forgets everything (sign-out). */
+export function clearQueries(): void {
+  cache.clear();
+}
