@@ -74,6 +74,7 @@ describe('.dockerignore', () => {
       'prisma.config.ts',
       'prisma/schema.prisma',
       'server/scripts/generate-prisma.mjs',
+      'scripts/build-cjs.mjs', // core's CommonJS build
       'deploy/docker/healthcheck.mjs',
       ...workspaces.map((w) => `${w}/package.json`),
     ];
