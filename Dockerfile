@@ -2,7 +2,8 @@
 # Switchyard flag server image. Build: docker build -t switchyard .
 # Stages: deps (npm ci) -> build (prisma generate + tsc, then prune dev dependencies) -> runtime.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, an LTS line (supported until April 2028) and the newest one .github/workflows/ci.yml tests.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- deps: install the whole workspace tree from the lockfile ---------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -17,7 +18,7 @@ COPY console/package.json console/
 COPY bench/package.json bench/
 # --ignore-scripts is what the root package.json's `allowScripts` policy asks of npm 11 (the only
 # install scripts in the tree are prisma's engine downloads, which we do not need), spelled out so
-# the npm 10 that ships with the Node 20 image behaves the same.
+# that no npm version's defaults matter.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
 # ---- build: prisma generate (offline) + tsc in every workspace, then drop dev dependencies ----

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import dockerignoreModule from '@balena/dockerignore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDockerfile, parseStages } from './support/dockerfile-policy.js';
-import { REPO_ROOT, readText, repoPath } from './support/files.js';
+import { REPO_ROOT, readText, readYamlFile, repoPath } from './support/files.js';
 
 // CommonJS module whose typings declare an ES default export: under NodeNext the function is the module itself.
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
@@ -18,10 +18,15 @@ describe('Dockerfile', () => {
     expect(checkDockerfile(dockerfile(), workspaces)).toEqual([]);
   });
 
-  it('has deps, build and runtime stages on a pinned Node 20 base', () => {
+  it('has deps, build and runtime stages on a pinned Node base, the newest line CI tests', () => {
     const stages = parseStages(dockerfile());
     expect(stages.map((s) => s.alias)).toEqual(['deps', 'build', 'runtime']);
-    expect(stages[2]!.image).toMatch(/^node:20[.\w-]*$/);
+    const major = /^node:(\d+)[.\w-]*$/.exec(stages[2]!.image)?.[1];
+    const ci = readYamlFile(repoPath('.github/workflows/ci.yml')) as {
+      jobs: { test: { strategy: { matrix: { node: string[] } } } };
+    };
+    const tested = ci.jobs.test.strategy.matrix.node.map(Number);
+    expect(Number(major)).toBe(Math.max(...tested));
   });
 
   describe('the policy catches', () => {
@@ -69,6 +74,7 @@ describe('.dockerignore', () => {
       'prisma.config.ts',
       'prisma/schema.prisma',
       'server/scripts/generate-prisma.mjs',
+      'scripts/build-cjs.mjs', // core's CommonJS build
       'deploy/docker/healthcheck.mjs',
       ...workspaces.map((w) => `${w}/package.json`),
     ];

@@ -30,6 +30,15 @@ describe('GitHub workflows', () => {
     expect(state.errors).toEqual([]);
   });
 
+  it('ci.yml tests every supported Node line, and the published packages', () => {
+    const test = (readYamlFile(ciPath) as Record<string, any>)['jobs']['test']; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(test['strategy']['matrix']['node']).toEqual(['20', '22', '24']);
+    expect(
+      test['steps'].find((s: { uses?: string }) => s.uses?.startsWith('actions/setup-node')).with['node-version'],
+    ).toBe('${{ matrix.node }}');
+    expect(test['steps'].map((s: { run?: string }) => s.run)).toContain('npm run check:packages');
+  });
+
   it('ci.yml passes the pipeline policy', () => {
     expect(checkWorkflow(readYamlFile(ciPath) as Workflow, DEPLOY_TEST_COMMAND)).toEqual([]);
   });
