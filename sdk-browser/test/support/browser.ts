@@ -10,8 +10,11 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Whether the real-browser tests can run here (always expected in CI). */
 export const hasChromium = existsSync(CHROMIUM);
 
-/** Launch flags: headless, sandbox-free (root in a container), and quiet (no background traffic). */
-const FLAGS = [
+/**
+ * Launch flags: headless, sandbox-free (root in a container), and quiet (no background traffic:
+ * this machine's closed network refuses it). The console's browser tests launch with these too.
+ */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -28,7 +31,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
     viewport: { width: 640, height: 360 },
   });
   return {
