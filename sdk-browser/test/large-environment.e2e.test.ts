@@ -37,7 +37,7 @@ describe.skipIf(!runnable)('browser SDK on a 10,000-flag environment', () => {
   beforeAll(async () => {
     site = new ProtocolServer(snapshot(0, []), 'unused');
     await site.start();
-    const { createTestApp } = (await import(serverHelpers.href)) as typeof ServerHelpers;
+    const { createTestApp, copyFlag } = (await import(serverHelpers.href)) as typeof ServerHelpers;
     t = await createTestApp({ corsOrigins: [site.url] });
     flagsUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
     await api('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' });
@@ -54,20 +54,8 @@ describe.skipIf(!runnable)('browser SDK on a 10,000-flag environment', () => {
       project: 'shop',
       environment: 'prod',
     });
-    // FLAGS - 1 copies of the flag's rows in one statement (the admin API would take minutes).
-    await t.db.prisma.$executeRaw`
-      WITH template AS (SELECT * FROM flags WHERE key = 'new-checkout'),
-      copies AS (
-        INSERT INTO flags (id, project_id, key, name, description, type, variants, tags, client_side, salt, updated_at)
-        SELECT gen_random_uuid(), t.project_id, 'flag-' || lpad(i::text, 5, '0'), 'flag-' || lpad(i::text, 5, '0'),
-               t.description, t.type, t.variants, t.tags, t.client_side, t.salt, now()
-        FROM template t, generate_series(1, ${FLAGS - 1}::int) AS i
-        RETURNING id)
-      INSERT INTO flag_configs (flag_id, environment_id, enabled, off_variant, default_serve, rules, prerequisites,
-        updated_at)
-      SELECT c.id, fc.environment_id, fc.enabled, fc.off_variant, fc.default_serve, fc.rules, fc.prerequisites, now()
-      FROM copies c, flag_configs fc JOIN template t ON fc.flag_id = t.id`;
-    await t.db.prisma.$executeRaw`UPDATE environments SET revision = revision + 1`;
+    // FLAGS - 1 copies of the flag (the admin API would take minutes).
+    await copyFlag(t.db.prisma, 'new-checkout', FLAGS - 1);
     site.pages.set('/', ['text/html', demoPage(flagsUrl, String(token.secret))]);
     site.pages.set('/switchyard.min.js', ['text/javascript', bundle]);
     browser = await launchChromium();

@@ -4,6 +4,8 @@ import { openDatabase, type Database } from '../../src/db/index.js';
 import { ensureAdminToken } from '../../src/features/tokens/bootstrap.js';
 import { createTestDatabase } from './db.js';
 
+export { copyFlag } from './flag-copies.js';
+
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiResponse {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFlag } from '../helpers/flag-copies.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 import { SseClient } from './support/sse-client.js';
 
@@ -20,20 +21,7 @@ describe('a 10,000-flag environment', () => {
     await server.api.createFlag('shop', 'flag-00000', { clientSide: true });
     tokens.server = await server.api.createToken('server', 'shop', 'prod');
     tokens.client = await server.api.createToken('client', 'shop', 'prod');
-    // Copies of the flag's rows in one statement (the admin API would take minutes).
-    await server.db.prisma.$executeRaw`
-      WITH template AS (SELECT * FROM flags WHERE key = 'flag-00000'),
-      copies AS (
-        INSERT INTO flags (id, project_id, key, name, description, type, variants, tags, client_side, salt, updated_at)
-        SELECT gen_random_uuid(), t.project_id, 'flag-' || lpad(i::text, 5, '0'), 'flag-' || lpad(i::text, 5, '0'),
-               t.description, t.type, t.variants, t.tags, t.client_side, t.salt, now()
-        FROM template t, generate_series(1, ${FLAGS - 1}::int) AS i
-        RETURNING id)
-      INSERT INTO flag_configs (flag_id, environment_id, enabled, off_variant, default_serve, rules, prerequisites,
-        updated_at)
-      SELECT c.id, fc.environment_id, fc.enabled, fc.off_variant, fc.default_serve, fc.rules, fc.prerequisites, now()
-      FROM copies c, flag_configs fc JOIN template t ON fc.flag_id = t.id`;
-    await server.db.prisma.$executeRaw`UPDATE environments SET revision = revision + 1`;
+    await copyFlag(server.db.prisma, 'flag-00000', FLAGS - 1);
   }, 60_000);
 
   afterAll(async () => {
