@@ -49,8 +49,26 @@ export type CreatedTriggerView = z.output<typeof createdTriggerView>;
 
 export const incomingParams = z.object({ secret: z.string().min(1).max(200) });
 
+/**
+ * Which of the two bodies a caller meant: Alertmanager's always carries `version`. A 400 then names
+ * the first problem of that one (zod's own message for a failed union is only "Invalid input").
+ */
+function unionMessage(issue: {
+  code?: string;
+  input?: unknown;
+  errors?: { path: PropertyKey[]; message: string }[][];
+}) {
+  if (issue.code !== 'invalid_union') return undefined;
+  const alertmanager = typeof issue.input === 'object' && issue.input !== null && 'version' in issue.input;
+  const what = alertmanager
+    ? 'not an Alertmanager webhook payload (version 4)'
+    : "neither an Alertmanager webhook payload nor { action: 'kill' | 'restore', reason? }";
+  const first = issue.errors?.[alertmanager ? 0 : 1]?.[0];
+  return first ? `${what}: ${first.path.map(String).join('.') || 'body'}: ${first.message}` : what;
+}
+
 export const incomingBody = z
-  .union([alertmanagerPayloadSchema, genericTriggerBodySchema])
+  .union([alertmanagerPayloadSchema, genericTriggerBodySchema], { error: unionMessage })
   .describe("Alertmanager's webhook payload (version 4), or `{ action: 'kill' | 'restore', reason? }`");
 
 export const TRIGGER_OUTCOMES = [

@@ -18,7 +18,7 @@ beforeAll(async () => {
   t = await createTestApp();
   expect((await t.api('POST', '/projects', { key: 'shop', name: 'Shop' })).status).toBe(201);
   expect((await t.api('POST', '/projects/shop/environments', { key: 'prod', name: 'Prod' })).status).toBe(201);
-  for (const key of ['checkout', 'search', 'banner', 'resolve', 'limited', 'revoked']) {
+  for (const key of ['checkout', 'search', 'banner', 'burst', 'resolve', 'revoked']) {
     expect((await t.api('POST', '/projects/shop/flags', { key, name: key, type: 'boolean' })).status).toBe(201);
     expect((await t.api('POST', `/projects/shop/flags/${key}/environments/prod/on`)).status).toBe(200);
   }
@@ -150,6 +150,16 @@ describe('calling a trigger with Alertmanager', () => {
     expect(await config('banner')).toMatchObject({ killed: true });
   });
 
+  it('a burst of notifications at once makes one kill and one audit event', async () => {
+    const trigger = await createTrigger('burst');
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => call(trigger.path, alertmanagerPayload('firing'), `192.0.2.${100 + i}`)),
+    );
+    expect(outcomes.map((response) => response.status)).toEqual(Array(6).fill(200));
+    expect(outcomes.filter((response) => response.body.outcome === 'killed')).toHaveLength(1);
+    expect(await auditOf(trigger.id)).toHaveLength(1);
+  });
+
   it('resolved restores with restoreOnResolve, but only a kill the trigger made', async () => {
     const trigger = await createTrigger('resolve', { restoreOnResolve: true });
     expect((await call(trigger.path, alertmanagerPayload('firing'))).body.outcome).toBe('killed');
@@ -193,6 +203,13 @@ describe('bad calls', () => {
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body).toMatchObject({ error: 'bad_request' });
     }
+    // The 400 names the first problem of the body the caller meant.
+    expect((await call(trigger.path, { version: '4', status: 'firing' })).body.message).toMatch(
+      /not an Alertmanager webhook payload \(version 4\): groupKey: /,
+    );
+    expect((await call(trigger.path, { action: 'explode' })).body.message).toMatch(
+      /neither an Alertmanager webhook payload nor \{ action: 'kill' \| 'restore', reason\? \}: action: /,
+    );
     const empty = await t.app.inject({ method: 'POST', url: trigger.path, remoteAddress: '192.0.2.1' });
     expect(empty.statusCode).toBe(400);
     expect(await config('checkout')).toMatchObject({ killed: false });
