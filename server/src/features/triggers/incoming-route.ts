@@ -44,6 +44,9 @@ export async function registerIncomingRoute(app: FastifyInstance, service: Trigg
     `${INCOMING_PATH}/:secret`,
     {
       config: { auth: 'public' },
+      // The URL holds the secret: no per-request log lines here, even at LOG_LEVEL=debug (errors,
+      // logged with the request id only, still are).
+      logLevel: 'warn',
       bodyLimit: INCOMING_BODY_LIMIT,
       onRequest: refuse,
       schema: {
