@@ -5,7 +5,7 @@ import {
   commandFromGeneric,
   MAX_SUMMARY_LENGTH,
 } from './alertmanager.js';
-import { alertmanagerPayload } from './test-payloads.js';
+import { alertmanagerPayload } from '../../../test/helpers/alertmanager-payload.js';
 
 const parse = (value: unknown) => alertmanagerPayloadSchema.parse(value);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEmbeddedTestApp, type EmbeddedTestApp } from '../../../test/helpers/embedded.js';
-import { alertmanagerPayload } from './test-payloads.js';
+import { alertmanagerPayload } from '../../../test/helpers/alertmanager-payload.js';
 
 /** The quick start runs on embedded PGlite without Redis: triggers work there, limits in memory. */
 let embedded: EmbeddedTestApp;

@@ -5,7 +5,7 @@ import { startListeningApp, type ListeningApp } from '../../../test/propagation/
 import { PostgresProcess } from '../../../test/propagation/support/postgres-process.js';
 import { freePort, RedisProcess } from '../../../test/propagation/support/processes.js';
 import { until } from '../../../test/propagation/support/replica.js';
-import { alertmanagerPayload } from './test-payloads.js';
+import { alertmanagerPayload } from '../../../test/helpers/alertmanager-payload.js';
 
 /**
  * Alerts fire when things break, the database included: a trigger this replica has seen still

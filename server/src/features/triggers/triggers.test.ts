@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { INCOMING_BODY_LIMIT } from './incoming-route.js';
 import { hashTriggerSecret } from './secret.js';
-import { alertmanagerPayload } from './test-payloads.js';
+import { alertmanagerPayload } from '../../../test/helpers/alertmanager-payload.js';
 
 let t: TestApp;
 
