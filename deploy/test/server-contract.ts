@@ -30,7 +30,15 @@ export const PATHS = {
   api: '/api/v1',
   /** Server-sent events: long-lived connections, must not be buffered by proxies. */
   sdkStream: '/api/v1/sdk/stream',
+  /**
+   * A flag's configuration in one environment (admin token); its JSON has `"killed": true|false`.
+   * The canary guard examples read the kill state here (server/test/guard-examples.test.ts calls it).
+   */
+  flagConfig: '/api/v1/projects/{project}/flags/{flag}/environments/{environment}',
 } as const;
+
+/** How a live (not killed) flag's configuration reads, byte for byte, in the server's compact JSON. */
+export const NOT_KILLED_JSON = '"killed":false';
 
 /** Working directory of the runtime image; the repository layout is kept below it. */
 export const IMAGE_WORKDIR = '/app';

@@ -29,6 +29,7 @@ import { projectsRoutes } from './features/projects/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
+import { triggersRoutes } from './features/triggers/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
 import { usageRoutes } from './features/usage/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
@@ -55,6 +56,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   auditRoutes,
   sdkRoutes,
   usageRoutes,
+  triggersRoutes,
 ];
 
 export const API_PREFIX = '/api/v1';

@@ -22,6 +22,8 @@ const ROUTE_RULES: readonly { pattern: RegExp; access: Access }[] = [
   { pattern: /^\/(assets\/\*)?$/, access: 'public' },
   { pattern: /^\/api\/v1\/sdk\//, access: 'sdk' },
   { pattern: /^\/ofrep\/v1\//, access: 'sdk' },
+  // A trigger's URL: its secret is the credential (an unknown one is a 404, not a 401).
+  { pattern: /^\/api\/v1\/triggers\/incoming\//, access: 'public' },
   { pattern: /^\/api\/v1\//, access: 'admin' },
 ];
 
@@ -79,6 +81,7 @@ const PARAMS: Record<string, string> = {
   ruleId: 'r1',
   key: 'gate',
   id: '00000000-0000-4000-8000-000000000000',
+  secret: 'sy_trigger_not-a-trigger',
   '*': 'index.html',
 };
 /** The admin token runs the handlers for real: it gets keys that do not exist, so nothing is deleted. */

@@ -90,3 +90,11 @@ export function systemPrincipal(task: SystemTask): Actor {
 export function actorOf(principal: Actor): Actor {
   return { kind: principal.kind, id: principal.id, display: principal.display };
 }
+
+/**
+ * The actor of what a trigger does (features/triggers): kind `system` (the server acts; whoever
+ * called the trigger's URL has no identity but its secret), id `trigger:<id>`, shown `trigger <name>`.
+ */
+export function triggerPrincipal(trigger: { id: string; name: string }): Actor {
+  return { kind: 'system', id: `trigger:${trigger.id}`, display: `trigger ${trigger.name}` };
+}

@@ -65,7 +65,7 @@ export const principalSchema = z
       .enum([...PRINCIPAL_KINDS, 'unknown'])
       .describe(
         '`token`: an API token (id = token id); `system`: the server itself (id = its task: `seed`, ' +
-          '`bootstrap`, `migration`); `unknown`: an event recorded before principals were, whose token ' +
+          '`bootstrap`, `migration`, or `trigger:<id>` for what a trigger did); `unknown`: an event recorded before principals were, whose token ' +
           'could not be told apart',
       ),
     id: z.string().nullable().describe('Identifies the principal within its kind; null only for `unknown`'),

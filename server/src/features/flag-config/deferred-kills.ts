@@ -118,6 +118,13 @@ export class DeferredKills {
     };
   }
 
+  /** Whether a kill of this flag in this environment is waiting in Redis to be recorded. */
+  isPending(projectKey: string, flagKey: string, environmentKey: string): boolean {
+    return this.#deps.store.kills.some(
+      (kill) => kill.projectKey === projectKey && kill.flagKey === flagKey && kill.environmentKey === environmentKey,
+    );
+  }
+
   /**
    * The drainer's timer: `drain`, and every few ticks a fresh read of the list, in case this replica
    * missed a notice (pub/sub is at most once) while its subscription stayed up.
@@ -172,11 +179,25 @@ function unavailable(message: string): HttpError {
  * database is unreachable is then a 503 like any other write.
  */
 export function registerDeferredKills(app: FastifyInstance, service: FlagConfigService): DeferredKills | undefined {
+  const deferred = deferredKillsOf(app, service);
+  if (!deferred) return undefined;
+  const onError = (error: unknown) => app.log.warn({ err: error }, 'deferred kills: error');
+  const drainer = new PeriodicTask(() => deferred.tick(), DRAIN_INTERVAL_MS, onError);
+  app.addHook('onReady', async () => drainer.start());
+  app.addHook('onClose', async () => drainer.stop());
+  return deferred;
+}
+
+/**
+ * Deferred kills for another feature that kills (triggers) without a drainer of its own: the
+ * pending kills live in Redis, and the drainer `registerDeferredKills` starts records them all.
+ */
+export function deferredKillsOf(app: FastifyInstance, service: FlagConfigService): DeferredKills | undefined {
   const { bus, feeds } = app.propagation;
   const store = bus.pendingKills;
   if (!store) return undefined;
   const onError = (error: unknown) => app.log.warn({ err: error }, 'deferred kills: error');
-  const deferred = new DeferredKills({
+  return new DeferredKills({
     store,
     bus,
     cache: bus.snapshots,
@@ -186,8 +207,4 @@ export function registerDeferredKills(app: FastifyInstance, service: FlagConfigS
     onDropped: (kill, error) =>
       app.log.error({ kill, err: error }, 'deferred kills: a pending kill could not be recorded and was dropped'),
   });
-  const drainer = new PeriodicTask(() => deferred.tick(), DRAIN_INTERVAL_MS, onError);
-  app.addHook('onReady', async () => drainer.start());
-  app.addHook('onClose', async () => drainer.stop());
-  return deferred;
 }

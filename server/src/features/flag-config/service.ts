@@ -155,9 +155,20 @@ export class FlagConfigService {
     });
   }
 
-  /** Kill switch for one environment: off now, whatever the version; the configuration before is kept. */
-  async kill(projectKey: string, flagKey: string, environmentKey: string, reason: string, actor: Actor) {
-    return this.#writeOne(projectKey, flagKey, environmentKey, actor, killSpec(reason));
+  /**
+   * Kill switch for one environment: off now, whatever the version; the configuration before is kept.
+   * With `unlessKilled`, a flag already killed there is a 409 and nothing is written (no second audit
+   * event): what automated callers (triggers) use so that repeated alerts make one kill.
+   */
+  async kill(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    reason: string,
+    actor: Actor,
+    options: { unlessKilled?: boolean } = {},
+  ) {
+    return this.#writeOne(projectKey, flagKey, environmentKey, actor, killSpec(reason, options.unlessKilled === true));
   }
 
   /** Kill switch for every environment, in one transaction. */
@@ -198,9 +209,19 @@ export class FlagConfigService {
     });
   }
 
-  /** Brings back the configuration from before the kill; 409 when the flag is not killed there. */
-  async restore(projectKey: string, flagKey: string, environmentKey: string, reason: string | undefined, actor: Actor) {
-    return this.#writeOne(projectKey, flagKey, environmentKey, actor, restoreSpec(reason));
+  /**
+   * Brings back the configuration from before the kill; 409 when the flag is not killed there, or
+   * when `onlyIfKill` says the current kill is not one the caller may end (nothing written).
+   */
+  async restore(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    reason: string | undefined,
+    actor: Actor,
+    options: { onlyIfKill?: (killReason: string | null) => boolean } = {},
+  ) {
+    return this.#writeOne(projectKey, flagKey, environmentKey, actor, restoreSpec(reason, options.onlyIfKill));
   }
 
   /** Restores every environment where the flag is killed; 409 when it is killed nowhere. */
@@ -318,21 +339,35 @@ export class FlagConfigService {
   }
 }
 
-function killSpec(reason: string): WriteSpec {
+/** The 409 of a kill with `unlessKilled` on a killed flag: `details.alreadyKilled` tells it apart. */
+export const ALREADY_KILLED = { alreadyKilled: true } as const;
+/** The 409 of a restore whose `onlyIfKill` refused the current kill, or of a flag not killed. */
+export const NOT_RESTORABLE = { notRestorable: true } as const;
+
+function killSpec(reason: string, unlessKilled = false): WriteSpec {
   return {
     action: 'flag_config.killed',
     reason,
     validate: false,
-    next: (current) => ({
-      state: { ...configStateOf(current), enabled: false },
-      // Killing a killed flag keeps the configuration from before the first kill.
-      killedFrom: killedFromOf(current) ?? configStateOf(current),
-      killReason: reason,
-    }),
+    next: (current) => {
+      if (unlessKilled && current.killedFrom !== null) {
+        throw conflict('The flag is already killed in this environment', ALREADY_KILLED);
+      }
+      return killWrite(current, reason);
+    },
   };
 }
 
-function restoreSpec(reason: string | undefined): WriteSpec {
+function killWrite(current: FlagConfigRow, reason: string): ConfigWrite {
+  return {
+    state: { ...configStateOf(current), enabled: false },
+    // Killing a killed flag keeps the configuration from before the first kill.
+    killedFrom: killedFromOf(current) ?? configStateOf(current),
+    killReason: reason,
+  };
+}
+
+function restoreSpec(reason: string | undefined, onlyIfKill?: (killReason: string | null) => boolean): WriteSpec {
   return {
     action: 'flag_config.restored',
     reason,
@@ -341,7 +376,10 @@ function restoreSpec(reason: string | undefined): WriteSpec {
     invalidStatus: 409,
     next: (current) => {
       const killedFrom = killedFromOf(current);
-      if (!killedFrom) throw conflict('The flag is not killed in this environment; nothing to restore');
+      if (!killedFrom) throw conflict('The flag is not killed in this environment; nothing to restore', NOT_RESTORABLE);
+      if (onlyIfKill && !onlyIfKill(current.killReason)) {
+        throw conflict('The current kill was not made by this caller; it is left in place', NOT_RESTORABLE);
+      }
       return plain(killedFrom);
     },
   };
