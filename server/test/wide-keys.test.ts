@@ -40,12 +40,12 @@ let t: ListeningApp;
 let serverToken: string;
 let clientToken: string;
 
-/** An admin request with the key (or anything) in the path as given, answering status and body. */
-async function call(method: string, path: string, body?: unknown) {
+/** A request (admin unless `token` says otherwise) with the path as given: status and body. */
+async function call(method: string, path: string, body?: unknown, token = t.api.adminToken) {
   const response = await fetch(`${t.baseUrl}/api/v1${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${t.api.adminToken}`,
+      authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -194,6 +194,14 @@ describe('wide keys through the SDKs and OFREP', () => {
     } finally {
       sdk.close();
     }
+  });
+
+  it('usage reports count every key (and report a look-alike as unknown)', async () => {
+    const now = Date.now();
+    const flags = Object.fromEntries([...KEYS.map((key) => [key, { on: 2 }]), ['feature.A', { on: 1 }]]);
+    const report = { start: new Date(now - 120_000).toISOString(), end: new Date(now - 60_000).toISOString(), flags };
+    const response = await call('POST', '/sdk/metrics', report, serverToken);
+    expect(response).toEqual({ status: 202, body: { accepted: KEYS.length, unknownFlags: ['feature.A'] } });
   });
 
   it('OFREP evaluates every key, one by one and in bulk', async () => {
