@@ -40,7 +40,63 @@ export function replacedInPlace<T extends Keyed>(items: readonly T[], replacemen
     result[index] = entry;
   }
   positions.set(result, at);
+  lineage.set(result, lineageStep(items, replacements));
   return result;
+}
+
+/**
+ * How a list made by `replacedInPlace` descends from its source: its own id, the source's step (so
+ * a chain of revisions can be walked back) and the keys replaced. Steps hold ids and keys, never
+ * the lists themselves, so an old revision's 10,000 entries are collected as soon as no feed holds
+ * it; the chain is cut after `MAX_LINEAGE` steps, so memory stays bounded on a feed that only ever
+ * replaces in place.
+ */
+interface LineageStep {
+  readonly id: number;
+  readonly parent: LineageStep | undefined;
+  readonly depth: number;
+  readonly replaced: readonly string[];
+}
+
+const MAX_LINEAGE = 64;
+const lineage = new WeakMap<readonly Keyed[], LineageStep>();
+let nextListId = 1;
+
+/** The step of `items` (a root step for a list no `replacedInPlace` made). */
+function stepOf(items: readonly Keyed[]): LineageStep {
+  let step = lineage.get(items);
+  if (!step) {
+    step = { id: nextListId++, parent: undefined, depth: 0, replaced: [] };
+    lineage.set(items, step);
+  }
+  return step;
+}
+
+function lineageStep(source: readonly Keyed[], replacements: Iterable<Keyed>): LineageStep {
+  const parent = stepOf(source);
+  const replaced = [...replacements].map((entry) => entry.key);
+  const depth = parent.depth + 1;
+  // Past the limit the new list starts a chain of its own: the ancestors become unreachable.
+  if (depth > MAX_LINEAGE) return { id: nextListId++, parent: undefined, depth: 0, replaced };
+  return { id: nextListId++, parent, depth, replaced };
+}
+
+/**
+ * The keys whose entries may differ between `before` and `after`, when `after` was made from
+ * `before` by `replacedInPlace` steps (directly or over several revisions): O(changes), no walk
+ * over the unchanged entries. Undefined when the lineage does not connect them (a list rebuilt
+ * whole, or too many steps apart); the caller then compares the lists.
+ */
+export function replacedKeysSince(before: readonly Keyed[], after: readonly Keyed[]): string[] | undefined {
+  if (before === after) return [];
+  const from = lineage.get(before);
+  if (!from) return undefined;
+  const keys = new Set<string>();
+  for (let step = lineage.get(after); step; step = step.parent) {
+    if (step.id === from.id) return [...keys];
+    for (const key of step.replaced) keys.add(key);
+  }
+  return undefined;
 }
 
 /** Snapshot entries are never mutated, so each one's JSON is made once and shared by every revision. */

@@ -18,6 +18,8 @@ export interface SnapshotFeedsOptions {
   ringSize?: number;
   /** Per-stream unsent bytes before the stream is dropped as a slow consumer (default 1 MiB). */
   maxBufferedBytes?: number;
+  /** See `FeedDeps.backupWriteDelayMs` (default 1000 ms). */
+  backupWriteDelayMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -36,6 +38,7 @@ export class SnapshotFeeds {
     this.#options = {
       ringSize: 256,
       maxBufferedBytes: 1024 * 1024,
+      backupWriteDelayMs: 1_000,
       onError: () => {},
       ...options,
     };
@@ -45,7 +48,7 @@ export class SnapshotFeeds {
   feed(environmentId: string): EnvironmentFeed {
     let feed = this.#feeds.get(environmentId);
     if (!feed) {
-      const { prisma, cache, metrics, ringSize, maxBufferedBytes, onError } = this.#options;
+      const { prisma, cache, metrics, ringSize, maxBufferedBytes, backupWriteDelayMs, onError } = this.#options;
       feed = new EnvironmentFeed(environmentId, {
         build: (id, since) => buildSnapshot(prisma, id, since),
         buildChanged: (id, since) => buildChangedEntries(prisma, id, since),
@@ -60,6 +63,7 @@ export class SnapshotFeeds {
         metrics,
         ringSize,
         maxBufferedBytes,
+        backupWriteDelayMs,
         onError,
         onKeys: (known) => {
           for (const [keys, entry] of this.#byKeys) if (entry === known) this.#byKeys.delete(keys);
@@ -156,6 +160,7 @@ export class SnapshotFeeds {
   }
 
   #forget(feed: EnvironmentFeed): void {
+    feed.stop();
     if (this.#feeds.get(feed.environmentId) === feed) this.#feeds.delete(feed.environmentId);
     for (const [keys, entry] of this.#byKeys) if (entry === feed) this.#byKeys.delete(keys);
   }
@@ -204,7 +209,10 @@ export class SnapshotFeeds {
 
   /** Ends every stream (server shutdown). */
   closeAll(): void {
-    for (const feed of this.#feeds.values()) feed.closeAll();
+    for (const feed of this.#feeds.values()) {
+      feed.stop();
+      feed.closeAll();
+    }
   }
 }
 
