@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type SwitchyardClient } from '../../../sdk-node/src/index.js';
 import { snapshotFromHash } from '../../../sdk-node/src/redis-keys.js';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import { snapshotHashKey } from '../../src/propagation/snapshot-hash.js';
 import { AdminApi } from './support/api.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';

@@ -1,9 +1,9 @@
-import type { ChangeEvent } from '../../changes/index.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { SnapshotCacheStore } from '../../propagation/bus.js';
-import type { ChangeMessage } from '../../propagation/change-message.js';
-import type { ServerMetrics } from '../../propagation/metrics.js';
-import type { PendingKill } from '../../propagation/pending-kill.js';
+import type { ChangeEvent } from '../changes/index.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { SnapshotCacheStore } from '../propagation/bus.js';
+import type { ChangeMessage } from '../propagation/change-message.js';
+import type { ServerMetrics } from '../propagation/metrics.js';
+import type { PendingKill } from '../propagation/pending-kill.js';
 import { EnvironmentFeed, type FeedState, type NoticeCause } from './environment-feed.js';
 import { applyPendingKills } from './kill-overlay.js';
 import { buildChangedEntries, buildSnapshot, readRevisions } from './snapshot-builder.js';

@@ -1,6 +1,6 @@
 import { SCHEMA_VERSION, type Flag, type Snapshot } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { snapshotDelta, type SnapshotDelta } from '../../propagation/snapshot-hash.js';
+import { snapshotDelta, type SnapshotDelta } from '../propagation/snapshot-hash.js';
 import { replacedInPlace, replacedKeysSince } from './entry-positions.js';
 import { lineageDelta } from './lineage-delta.js';
 

@@ -1,5 +1,5 @@
 import type { Snapshot } from '@switchyard/core';
-import type { SnapshotDelta } from '../../propagation/snapshot-hash.js';
+import type { SnapshotDelta } from '../propagation/snapshot-hash.js';
 import { entryOf, replacedKeysSince } from './entry-positions.js';
 
 /**

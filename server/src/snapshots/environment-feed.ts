@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
-import type { SnapshotCacheStore } from '../../propagation/bus.js';
-import type { ServerMetrics } from '../../propagation/metrics.js';
+import type { SnapshotCacheStore } from '../propagation/bus.js';
+import type { ServerMetrics } from '../propagation/metrics.js';
 import { nextClientView } from './client-view.js';
 import { feedState, type FeedState } from './feed-state.js';
 import { mergeChanged } from './merge-changed.js';
