@@ -46,6 +46,9 @@ export interface FeedDeps {
   backupWriteDelayMs?: number;
 }
 
+/** A change's new entries, as the writer or its message brings them. */
+export type AnnouncedEntries = Pick<ChangedEntries, 'flags' | 'segments'> & { hint: RevisionHint };
+
 /** Why a feed wrote the shared snapshot key (`switchyard_snapshot_key_writes_total`). */
 export type KeyWriteRole = 'publisher' | 'backup' | 'reload';
 
@@ -152,8 +155,20 @@ export class EnvironmentFeed {
    * the revision just before and no reload is running or due (no database read); otherwise the
    * same as `notice(revision, 'local')`.
    */
-  noticeLocal(revision: number, change: Pick<ChangedEntries, 'flags' | 'segments'> & { hint: RevisionHint }): void {
+  noticeLocal(revision: number, change: AnnouncedEntries): void {
     this.#localRevisions.push(revision);
+    this.#noticeEntries(revision, change, 'local');
+  }
+
+  /**
+   * Another replica's change, announced with its entries (`ChangeMessage.entries`): applied in
+   * place like `noticeLocal` (no database read), else the same as `notice(revision, 'message')`.
+   */
+  noticeAnnounced(revision: number, change: AnnouncedEntries): void {
+    this.#noticeEntries(revision, change, 'message');
+  }
+
+  #noticeEntries(revision: number, change: AnnouncedEntries, cause: 'local' | 'message'): void {
     const base = this.#state;
     if (base && !this.#refreshing && !this.#full && !this.#gone && revision === base.revision + 1) {
       const { projectKey, environmentKey } = base.snapshot;
@@ -173,7 +188,7 @@ export class EnvironmentFeed {
         return;
       }
     }
-    this.notice(revision, 'local');
+    this.notice(revision, cause);
   }
 
   /** Reloads from Postgres; calls during a reload are coalesced into one more reload after it. */

@@ -93,7 +93,13 @@ export class SnapshotFeeds {
   /** A bus message: the environment's feed (if this replica has one) reloads. */
   onMessage(message: ChangeMessage): void {
     this.#options.metrics.messagesReceived.inc();
-    this.#byKeys.get(keysOf(message.projectKey, message.environmentKey))?.notice(message.revision, 'message');
+    const feed = this.#byKeys.get(keysOf(message.projectKey, message.environmentKey));
+    if (!feed) return;
+    const { entries, revision, changed } = message;
+    if (entries) {
+      const hint = { revision, flags: changed.flags, segments: changed.segments, committedAt: new Date() };
+      feed.noticeAnnounced(revision, { hint, flags: entries.flags, segments: entries.segments });
+    } else feed.notice(revision, 'message');
   }
 
   /**
