@@ -123,7 +123,10 @@ async function databaseTransactions(url, name) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [name]);
+    const { rows } = await client.query(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+      [name],
+    );
     return Number(rows[0].n);
   } finally {
     await client.end();
@@ -141,9 +144,11 @@ export function formatProfile(result, top = TOP) {
     '',
     'self µs/toggle  package',
   ];
-  for (const [name, us] of [...result.packages].sort((x, y) => y[1] - x[1]).slice(0, 15)) lines.push(`${per(us)}  ${name}`);
+  for (const [name, us] of [...result.packages].sort((x, y) => y[1] - x[1]).slice(0, 15))
+    lines.push(`${per(us)}  ${name}`);
   lines.push('', 'self µs/toggle  function');
-  for (const [name, us] of [...result.functions].sort((x, y) => y[1] - x[1]).slice(0, top)) lines.push(`${per(us)}  ${name}`);
+  for (const [name, us] of [...result.functions].sort((x, y) => y[1] - x[1]).slice(0, top))
+    lines.push(`${per(us)}  ${name}`);
   return lines.join('\n');
 }
 
