@@ -31,8 +31,9 @@ import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
 import { triggersRoutes } from './features/triggers/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
+import { registerSdkQueryKey } from './features/sdk/sdk-principal.js';
 import { usageRoutes } from './features/usage/routes.js';
-import { propagationPlugin } from './propagation/plugin.js';
+import { propagationPlugin } from './snapshots/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
 import { installAuthFailureLimit } from './http/auth-failure-limit.js';
@@ -162,6 +163,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   // Before the API: its onRequest hooks (metrics, `?key=` for SDK routes) must run ahead of auth.
   await app.register(propagationPlugin, { options: options.propagation });
+  registerSdkQueryKey(app);
   await app.register(healthRoutes);
   await app.register(
     async (api) => {

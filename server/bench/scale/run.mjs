@@ -53,6 +53,11 @@ const FANOUT_SPACING_MS = Number(process.env.FANOUT_SPACING_MS ?? 100);
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const RESULTS_DIR = process.env.RESULTS_DIR ?? fileURLToPath(new URL('.', import.meta.url));
 const WARMUP_TOGGLES = 20;
+/** Which phases to run (default all): a subset for a quick look at one figure. */
+const PHASES = new Set(
+  (process.env.PHASES ?? 'fullstate,toggles,reads,fanout,sdk').split(',').map((name) => name.trim()),
+);
+const PROFILE = process.env.PROFILE;
 const FLAG_PATH = `/api/v1/projects/bench/flags/${TOGGLE_FLAG}/environments/prod`;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -251,21 +256,30 @@ async function measureSize(flags) {
       if (count !== flags) throw new Error(`replica serves ${count} flags, expected ${flags}`);
     }
 
-    log('full-state checks…');
-    const fullState = {
-      server: await checkFullState(b.baseUrl, tokens.server, { expectedFlags: flags }),
-      client: await checkFullState(b.baseUrl, tokens.client, { viaQueryKey: true, expectedFlags: flags }),
-    };
+    let fullState;
+    if (PHASES.has('fullstate')) {
+      log('full-state checks…');
+      fullState = {
+        server: await checkFullState(b.baseUrl, tokens.server, { expectedFlags: flags }),
+        client: await checkFullState(b.baseUrl, tokens.client, { viaQueryKey: true, expectedFlags: flags }),
+      };
+    }
 
-    log(`${TOGGLES} toggles…`);
-    load.toggles = loadAverage();
-    const toggled = await togglePhase({ a, b, redis, adminToken, tokens });
+    let toggled;
+    if (PHASES.has('toggles') || PHASES.has('sdk')) {
+      log(`${TOGGLES} toggles…`);
+      load.toggles = loadAverage();
+      toggled = await togglePhase({ a, b, redis, adminToken, tokens });
+    }
 
-    load.snapshotReads = loadAverage();
-    const snapshotReads = await snapshotReadPhase(a, tokens.server);
+    let snapshotReads;
+    if (PHASES.has('reads')) {
+      load.snapshotReads = loadAverage();
+      snapshotReads = await snapshotReadPhase(a, tokens.server);
+    }
 
     // The same toggles with one stream first: B's cost per toggle that does not depend on streams.
-    log(`fan-out: 1, then ${STREAMS} streams, ${FANOUT_TOGGLES} toggles each…`);
+    if (PHASES.has('fanout')) log(`fan-out: 1, then ${STREAMS} streams, ${FANOUT_TOGGLES} toggles each…`);
     load.fanout = loadAverage();
     const fanoutWith = async (streams) => {
       const revision = await currentRevision(a, adminToken);
@@ -282,31 +296,38 @@ async function measureSize(flags) {
         spacingMs: FANOUT_SPACING_MS,
       });
     };
-    const control = await fanoutWith(1);
-    const fanout = await fanoutWith(STREAMS);
-    fanout.cpuUsPerTogglePerStream = round((fanout.streamReplicaCpuMsPerToggle * 1000) / STREAMS, 2);
-    fanout.oneStreamCpuMsPerToggle = round(control.streamReplicaCpuMsPerToggle);
-    fanout.marginalCpuUsPerTogglePerStream = round(
-      ((fanout.streamReplicaCpuMsPerToggle - control.streamReplicaCpuMsPerToggle) * 1000) / Math.max(1, STREAMS - 1),
-      2,
-    );
-    fanout.streamReplicaCpuMsPerToggle = round(fanout.streamReplicaCpuMsPerToggle);
+    let fanout;
+    if (PHASES.has('fanout')) {
+      const control = await fanoutWith(1);
+      fanout = await fanoutWith(STREAMS);
+      fanout.cpuUsPerTogglePerStream = round((fanout.streamReplicaCpuMsPerToggle * 1000) / STREAMS, 2);
+      fanout.oneStreamCpuMsPerToggle = round(control.streamReplicaCpuMsPerToggle);
+      fanout.marginalCpuUsPerTogglePerStream = round(
+        ((fanout.streamReplicaCpuMsPerToggle - control.streamReplicaCpuMsPerToggle) * 1000) / Math.max(1, STREAMS - 1),
+        2,
+      );
+      fanout.streamReplicaCpuMsPerToggle = round(fanout.streamReplicaCpuMsPerToggle);
+    }
 
     for (const server of servers.splice(0)) await server.stop();
-    log('sdk-node patch apply…');
-    load.sdkApply = loadAverage();
-    const sdkPatchApply = await measurePatchApplyInChild(toggled.snapshot.json, toggled.patches);
+    let sdkPatchApply;
+    if (PHASES.has('sdk')) {
+      log('sdk-node patch apply…');
+      load.sdkApply = loadAverage();
+      const applied = await measurePatchApplyInChild(toggled.snapshot.json, toggled.patches);
+      sdkPatchApply = Object.fromEntries(Object.entries(applied).map(([key, value]) => [key, round(value, 3)]));
+    }
     load.end = loadAverage();
     return {
       flags,
       seedMs,
       loadAverage: load,
-      snapshot: { plainBytes: toggled.snapshot.plainBytes, gzipBytes: toggled.snapshot.gzipBytes },
+      snapshot: toggled && { plainBytes: toggled.snapshot.plainBytes, gzipBytes: toggled.snapshot.gzipBytes },
       fullState,
-      toggle: toggled.toggle,
+      toggle: toggled?.toggle,
       snapshotReads,
       fanout,
-      sdkPatchApply: Object.fromEntries(Object.entries(sdkPatchApply).map(([key, value]) => [key, round(value, 3)])),
+      sdkPatchApply,
     };
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
@@ -332,6 +353,13 @@ async function main() {
     sizes: {},
   };
   try {
+    if (PROFILE === 'toggles') {
+      // A CPU profile of the toggle path instead of the figures (profile-toggles.mjs).
+      const { formatProfile, profileToggles } = await import('./profile-toggles.mjs');
+      for (const size of SIZES)
+        process.stdout.write(`${formatProfile(await profileToggles({ flags: size, toggles: TOGGLES }))}\n\n`);
+      return;
+    }
     for (const size of SIZES) results.sizes[size] = await measureSize(size);
   } finally {
     closeClient();

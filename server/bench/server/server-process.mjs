@@ -12,7 +12,8 @@ import pg from 'pg';
 
 /** The server workspace to run: this one, or SERVER_DIR (e.g. a clean build of another checkout). */
 const serverDir = process.env.SERVER_DIR ?? fileURLToPath(new URL('../..', import.meta.url));
-export const mainPath = join(serverDir, 'dist', 'main.js');
+/** `SERVER_ENTRY=server.js` runs the unbundled build (readable names in a CPU profile). */
+export const mainPath = join(serverDir, 'dist', process.env.SERVER_ENTRY ?? 'main.js');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -51,9 +51,10 @@ export interface SnapshotCacheStore {
   /**
    * Stores `snapshot` unless the cached one is at its revision or newer. With `previous`, the
    * snapshot the caller stored before (whose unchanged entries `snapshot` shares by reference),
-   * only the entries that differ are written when the cache is at `previous`'s revision. Never rejects.
+   * only the entries that differ are written when the cache is at `previous`'s revision; `delta`,
+   * when the caller knows it (`lineageDelta`), spares the comparison. Never rejects.
    */
-  set(snapshot: Snapshot, previous?: Snapshot): Promise<void>;
+  set(snapshot: Snapshot, previous?: Snapshot, delta?: SnapshotDelta): Promise<void>;
   /**
    * Applies `delta` when the cache is at `delta.base`. True when applied or the cache was already at
    * `delta.revision` or newer; false otherwise (the caller then stores the whole snapshot). Never rejects.

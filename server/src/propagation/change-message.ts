@@ -1,3 +1,4 @@
+import type { Flag, Segment } from '@switchyard/core';
 import { parseJsonObject } from './json-object.js';
 
 /**
@@ -12,7 +13,16 @@ export interface ChangeMessage {
   revision: number;
   /** Keys whose snapshot entry changed. */
   changed: { flags: string[]; segments: string[] };
+  /**
+   * The new entries of the changed keys (a key without one left the snapshot), when the publisher
+   * committed the change itself and it is small (a toggle): a replica at the revision before
+   * applies them without reading Postgres. Absent otherwise; SDKs ignore it.
+   */
+  entries?: { flags: Flag[]; segments: Segment[] };
 }
+
+/** At most this many entries ride along in a message (see `ChangeMessage.entries`). */
+export const MAX_MESSAGE_ENTRIES = 16;
 
 export const CHANGES_CHANNEL_PREFIX = 'switchyard:changes:';
 
@@ -38,7 +48,7 @@ export function parseChangeMessage(text: string): ChangeMessage | null {
     return null;
   }
   const changed = (message.changed ?? {}) as Partial<ChangeMessage['changed']>;
-  return {
+  const parsed: ChangeMessage = {
     projectKey: message.projectKey,
     environmentKey: message.environmentKey,
     revision: message.revision,
@@ -47,4 +57,19 @@ export function parseChangeMessage(text: string): ChangeMessage | null {
       segments: Array.isArray(changed.segments) ? changed.segments.map(String) : [],
     },
   };
+  const entries = message.entries as { flags?: unknown; segments?: unknown } | undefined;
+  if (entries && keyedList(entries.flags) && keyedList(entries.segments)) {
+    parsed.entries = { flags: entries.flags as Flag[], segments: entries.segments as Segment[] };
+  }
+  return parsed;
+}
+
+/** An array of objects with a string `key` (entries written by a server; anything else is ignored). */
+function keyedList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (entry) => typeof entry === 'object' && entry !== null && typeof (entry as { key?: unknown }).key === 'string',
+    )
+  );
 }

@@ -41,6 +41,13 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly snapshotKeyWrites = new Counter({
+    name: 'switchyard_snapshot_key_writes_total',
+    help: "Writes of the shared Redis snapshot hash by this replica: role=publisher (a revision this replica committed or published), backup (another replica's write had not landed a second later), reload (first load, Redis came back, pending kills)",
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+
   readonly messagesPublished = new Counter({
     name: 'switchyard_changes_published_total',
     help: 'Change messages published on the bus by the outbox publisher',

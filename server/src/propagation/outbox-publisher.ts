@@ -1,7 +1,7 @@
 import type { ChangeEvent, EnvironmentRevision } from '../changes/index.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { ChangeBus } from './bus.js';
-import type { ChangeMessage } from './change-message.js';
+import { MAX_MESSAGE_ENTRIES, type ChangeMessage } from './change-message.js';
 
 export interface OutboxPublisherOptions {
   /** Poll for unpublished rows this often (catches rows whose notify was lost, and Redis outages). */
@@ -106,10 +106,17 @@ export class OutboxPublisher {
     try {
       const messages: ChangeMessage[] = [];
       const delivered: EnvironmentRevision[] = [];
+      // The entries of one small change ride along: other replicas apply them without a query.
+      const { entries } = event;
+      const carried =
+        entries && event.revisions.length === 1 && entries.flags.length + entries.segments.length <= MAX_MESSAGE_ENTRIES
+          ? entries
+          : undefined;
       for (const { environmentId, revision } of event.revisions) {
         const keys = await this.#keysOf(environmentId);
         if (!keys) continue;
-        messages.push({ ...keys, revision, changed: { flags: event.flags, segments: event.segments } });
+        const changed = { flags: event.flags, segments: event.segments };
+        messages.push(carried ? { ...keys, revision, changed, entries: carried } : { ...keys, revision, changed });
         delivered.push({ environmentId, revision });
       }
       await this.#bus.publish(messages);

@@ -67,12 +67,12 @@ export class RetryingSnapshotStore implements SnapshotCacheStore {
     }
   }
 
-  async set(snapshot: Snapshot, previous?: Snapshot): Promise<void> {
+  async set(snapshot: Snapshot, previous?: Snapshot, known?: SnapshotDelta): Promise<void> {
     if (this.#commands.status !== 'ready') {
       this.#keep(snapshot);
       return;
     }
-    const delta = previous && snapshotDelta(previous, snapshot);
+    const delta = known ?? (previous && snapshotDelta(previous, snapshot));
     if (delta) {
       let result: number;
       try {

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type SwitchyardClient } from '../../../sdk-node/src/index.js';
 import { openDatabase, type Database } from '../../src/db/index.js';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import { AdminApi } from '../propagation/support/api.js';
 import { PostgresProcess } from '../propagation/support/postgres-process.js';
 import { ensureServerBuilt, freePort, RedisProcess, ServerProcess } from '../propagation/support/processes.js';

@@ -1,7 +1,7 @@
 import { toClientSnapshot, type Snapshot, type SnapshotPatch } from '@switchyard/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 import { AdminApi } from './support/api.js';
 import { freePort, RedisProcess } from './support/processes.js';

@@ -2,7 +2,7 @@ import { toClientSnapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import type { ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
 import { startReplica, startShopWriter, until, type Replica } from './support/replica.js';

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type SwitchyardClient } from '../../../sdk-node/src/index.js';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 import { PostgresProcess } from './support/postgres-process.js';

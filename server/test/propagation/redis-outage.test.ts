@@ -2,7 +2,7 @@ import type { Snapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type SwitchyardClient } from '../../../sdk-node/src/index.js';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
 import { until } from './support/replica.js';

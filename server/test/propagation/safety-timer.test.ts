@@ -1,7 +1,7 @@
 import { toClientSnapshot } from '@switchyard/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import { DEFAULT_PROPAGATION_OPTIONS, loadPropagationOptions } from '../../src/propagation/options.js';
 import type { ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';

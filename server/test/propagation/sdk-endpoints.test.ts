@@ -2,7 +2,7 @@ import { toClientSnapshot, type Snapshot, type SnapshotPatch } from '@switchyard
 import { snapshotSchema } from '@switchyard/core/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironmentFlags } from '../../src/features/flags/store.js';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import { MemoryBus } from '../../src/propagation/memory-bus.js';
 import { OutboxPublisher } from '../../src/propagation/outbox-publisher.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { SseConnection } from '../../src/features/sdk/sse-connection.js';
+import { SseConnection } from '../../src/snapshots/sse-connection.js';
 
 /** A response whose client never reads: nothing written ever leaves the buffer. */
 function stuckResponse(): ServerResponse & { destroyedBy?: string } {

@@ -3,12 +3,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type SwitchyardClient } from '../../../sdk-node/src/index.js';
 import { snapshotFromHash } from '../../../sdk-node/src/redis-keys.js';
-import { buildSnapshot } from '../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../src/snapshots/snapshot-builder.js';
 import { snapshotHashKey } from '../../src/propagation/snapshot-hash.js';
 import { AdminApi } from './support/api.js';
 import { startListeningApp, type ListeningApp } from './support/listening-app.js';
 import { freePort, RedisProcess } from './support/processes.js';
-import { startReplica, until, type Replica } from './support/replica.js';
+import { readCounter, startReplica, until, type Replica } from './support/replica.js';
 import { readSnapshotKey } from './support/snapshot-key.js';
 import { canonicalSnapshot, SseClient } from './support/sse-client.js';
 
@@ -63,6 +63,12 @@ describe('the snapshot hash written by two replicas', () => {
       on.set(key, next);
       if (spacingMs > 0) await new Promise((resolve) => setTimeout(resolve, spacingMs));
     }
+  };
+  /** The replica's `switchyard_snapshot_key_writes_total` by role. */
+  const keyWrites = async (baseUrl: string) => {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const count = (role: string) => readCounter(text, 'switchyard_snapshot_key_writes_total', { role });
+    return { publisher: count('publisher'), backup: count('backup'), reload: count('reload') };
   };
   const expectKeyCurrent = async (timeoutMs?: number) => {
     const expected = canonicalSnapshot(await databaseSnapshot());
@@ -142,6 +148,40 @@ describe('the snapshot hash written by two replicas', () => {
     expect(revision).toBe(start.revision + 40);
     await until(async () => sdk.revision === revision, 'the direct-Redis SDK at the last revision');
     process.stdout.write(`snapshot hash, two writers: ${reads} direct reads, ${torn.length} torn\n`);
+    expect(torn).toEqual([]);
+  });
+
+  it('is written once per revision, by the replica that committed it; the other one only checks', async () => {
+    const [aBefore, bBefore] = await Promise.all([keyWrites(a.baseUrl), keyWrites(b.baseUrl)]);
+    await toggles(a.api, WRITER_FLAGS.a, 10, 20);
+    await expectKeyCurrent();
+    const revision = (await databaseSnapshot()).revision;
+    await until(async () => streams[1]!.revision === revision, 'replica B streaming the last revision');
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // B's backup check is due after 1 s
+    const [aAfter, bAfter] = await Promise.all([keyWrites(a.baseUrl), keyWrites(b.baseUrl)]);
+    expect(aAfter.publisher - aBefore.publisher).toBeGreaterThan(0);
+    expect(aAfter.publisher - aBefore.publisher).toBeLessThanOrEqual(10); // fewer when a reload took two at once
+    expect(aAfter.backup - aBefore.backup).toBe(0);
+    expect(bAfter).toEqual(bBefore); // B wrote nothing: it read the key's revision and found it current
+    await expectKeyCurrent();
+    expect(torn).toEqual([]);
+  });
+
+  it('is written by a backup when the publisher of a revision never wrote it', async () => {
+    // A third replica without Redis commits a change: Postgres has it, the key never hears of it.
+    // A and B find it with the safety timer, and one of them writes the key a second later.
+    const loner = await startReplica({ database: a.database });
+    try {
+      const lonerApi = new AdminApi(loner.baseUrl, (a.api as unknown as { adminToken: string }).adminToken);
+      const [aBefore, bBefore] = await Promise.all([keyWrites(a.baseUrl), keyWrites(b.baseUrl)]);
+      await toggles(lonerApi, [WRITER_FLAGS.b[0]!], 1);
+      await expectKeyCurrent(10_000);
+      const [aAfter, bAfter] = await Promise.all([keyWrites(a.baseUrl), keyWrites(b.baseUrl)]);
+      expect(aAfter.backup - aBefore.backup + (bAfter.backup - bBefore.backup)).toBeGreaterThanOrEqual(1);
+      expect(aAfter.publisher - aBefore.publisher + (bAfter.publisher - bBefore.publisher)).toBe(0);
+    } finally {
+      await loner.close();
+    }
     expect(torn).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import type { ChangeBus, SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ChangeMessage } from '../../propagation/change-message.js';
 import type { PendingKill, PendingKillStore } from '../../propagation/pending-kill.js';
 import { PeriodicTask } from '../../propagation/periodic-task.js';
-import { applyPendingKills } from '../sdk/kill-overlay.js';
+import { applyPendingKills } from '../../snapshots/kill-overlay.js';
 import type { FlagConfigService } from './service.js';
 
 /** How often every replica tries to record pending kills (a no-op while there are none). */

@@ -1,4 +1,4 @@
-import type { SnapshotEncoding } from './feed-state.js';
+import type { SnapshotEncoding } from '../../snapshots/feed-state.js';
 
 /** q-value per content coding named in Accept-Encoding (lower-case; `*` included as given). */
 function qualities(header: string | string[] | undefined): Map<string, number> {

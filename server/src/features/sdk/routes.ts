@@ -6,7 +6,7 @@ import { badRequest, HttpError, unauthorized } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
 import { preferredEncoding } from './content-coding.js';
 import { sdkPrincipal } from './sdk-principal.js';
-import type { StreamView } from './sse-connection.js';
+import type { StreamView } from '../../snapshots/sse-connection.js';
 import { StreamLimits } from './stream-limits.js';
 
 const sdkQuery = z.object({

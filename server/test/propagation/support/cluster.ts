@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import { openDatabase, type Database } from '../../../src/db/index.js';
-import { buildSnapshot } from '../../../src/features/sdk/snapshot-builder.js';
+import { buildSnapshot } from '../../../src/snapshots/snapshot-builder.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { AdminApi } from './api.js';
 import { ensureServerBuilt, freePort, RedisProcess, ServerProcess } from './processes.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { ServerMetrics } from '../../propagation/metrics.js';
-import type { RevocationMessage } from '../../propagation/revocation-message.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { ServerMetrics } from '../propagation/metrics.js';
+import type { RevocationMessage } from '../propagation/revocation-message.js';
 import { SnapshotFeeds } from './snapshot-feeds.js';
 import { StreamRevocations } from './stream-revocations.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import type { ChangeEvent } from '../../changes/index.js';
+import { createTestApp, type TestApp } from '../../test/helpers/app.js';
+import type { ChangeEvent } from '../changes/index.js';
 import { buildSnapshot } from './snapshot-builder.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { SnapshotPatch } from '@switchyard/core';
-import type { ServerMetrics } from '../../propagation/metrics.js';
+import type { ServerMetrics } from '../propagation/metrics.js';
 import type { FeedState } from './feed-state.js';
 import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
 

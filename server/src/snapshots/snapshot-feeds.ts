@@ -1,9 +1,9 @@
-import type { ChangeEvent } from '../../changes/index.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { SnapshotCacheStore } from '../../propagation/bus.js';
-import type { ChangeMessage } from '../../propagation/change-message.js';
-import type { ServerMetrics } from '../../propagation/metrics.js';
-import type { PendingKill } from '../../propagation/pending-kill.js';
+import type { ChangeEvent } from '../changes/index.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { SnapshotCacheStore } from '../propagation/bus.js';
+import type { ChangeMessage } from '../propagation/change-message.js';
+import type { ServerMetrics } from '../propagation/metrics.js';
+import type { PendingKill } from '../propagation/pending-kill.js';
 import { EnvironmentFeed, type FeedState, type NoticeCause } from './environment-feed.js';
 import { applyPendingKills } from './kill-overlay.js';
 import { buildChangedEntries, buildSnapshot, readRevisions } from './snapshot-builder.js';
@@ -18,6 +18,8 @@ export interface SnapshotFeedsOptions {
   ringSize?: number;
   /** Per-stream unsent bytes before the stream is dropped as a slow consumer (default 1 MiB). */
   maxBufferedBytes?: number;
+  /** See `FeedDeps.backupWriteDelayMs` (default 1000 ms). */
+  backupWriteDelayMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -36,6 +38,7 @@ export class SnapshotFeeds {
     this.#options = {
       ringSize: 256,
       maxBufferedBytes: 1024 * 1024,
+      backupWriteDelayMs: 1_000,
       onError: () => {},
       ...options,
     };
@@ -45,7 +48,7 @@ export class SnapshotFeeds {
   feed(environmentId: string): EnvironmentFeed {
     let feed = this.#feeds.get(environmentId);
     if (!feed) {
-      const { prisma, cache, metrics, ringSize, maxBufferedBytes, onError } = this.#options;
+      const { prisma, cache, metrics, ringSize, maxBufferedBytes, backupWriteDelayMs, onError } = this.#options;
       feed = new EnvironmentFeed(environmentId, {
         build: (id, since) => buildSnapshot(prisma, id, since),
         buildChanged: (id, since) => buildChangedEntries(prisma, id, since),
@@ -60,6 +63,7 @@ export class SnapshotFeeds {
         metrics,
         ringSize,
         maxBufferedBytes,
+        backupWriteDelayMs,
         onError,
         onKeys: (known) => {
           for (const [keys, entry] of this.#byKeys) if (entry === known) this.#byKeys.delete(keys);
@@ -89,7 +93,13 @@ export class SnapshotFeeds {
   /** A bus message: the environment's feed (if this replica has one) reloads. */
   onMessage(message: ChangeMessage): void {
     this.#options.metrics.messagesReceived.inc();
-    this.#byKeys.get(keysOf(message.projectKey, message.environmentKey))?.notice(message.revision, 'message');
+    const feed = this.#byKeys.get(keysOf(message.projectKey, message.environmentKey));
+    if (!feed) return;
+    const { entries, revision, changed } = message;
+    if (entries) {
+      const hint = { revision, flags: changed.flags, segments: changed.segments, committedAt: new Date() };
+      feed.noticeAnnounced(revision, { hint, flags: entries.flags, segments: entries.segments });
+    } else feed.notice(revision, 'message');
   }
 
   /**
@@ -156,6 +166,7 @@ export class SnapshotFeeds {
   }
 
   #forget(feed: EnvironmentFeed): void {
+    feed.stop();
     if (this.#feeds.get(feed.environmentId) === feed) this.#feeds.delete(feed.environmentId);
     for (const [keys, entry] of this.#byKeys) if (entry === feed) this.#byKeys.delete(keys);
   }
@@ -204,7 +215,10 @@ export class SnapshotFeeds {
 
   /** Ends every stream (server shutdown). */
   closeAll(): void {
-    for (const feed of this.#feeds.values()) feed.closeAll();
+    for (const feed of this.#feeds.values()) {
+      feed.stop();
+      feed.closeAll();
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { SCHEMA_VERSION, type Flag, type Snapshot, type SnapshotPatch } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { ServerMetrics } from '../../propagation/metrics.js';
+import { ServerMetrics } from '../propagation/metrics.js';
 import { EnvironmentFeed } from './environment-feed.js';
 import type { BuiltSnapshot } from './snapshot-builder.js';
 

@@ -1,7 +1,6 @@
 import { SCHEMA_VERSION, type Condition, type Flag, type Segment, type Snapshot } from '@switchyard/core';
-import type { FlagRow } from '../flags/store.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import { configStateOf, toCoreFlag } from '../flags/store.js';
+import type { Flag as FlagRow, PrismaClient } from '../generated/prisma/client.js';
+import { configStateOf, toCoreFlag } from './core-flag.js';
 
 /** The keys one revision changed, from its `change_outbox` row. */
 export interface RevisionHint {

@@ -1,6 +1,6 @@
-import type { EnvironmentRevision } from '../../changes/index.js';
-import type { SnapshotCacheStore } from '../../propagation/bus.js';
-import type { SnapshotDelta } from '../../propagation/snapshot-hash.js';
+import type { EnvironmentRevision } from '../changes/index.js';
+import type { SnapshotCacheStore } from '../propagation/bus.js';
+import type { SnapshotDelta } from '../propagation/snapshot-hash.js';
 import type { BuiltSnapshot, ChangedEntries } from './snapshot-builder.js';
 
 export interface SnapshotKeyWriterDeps {

@@ -1,5 +1,5 @@
 import type { Snapshot } from '@switchyard/core';
-import type { PendingKill } from '../../propagation/pending-kill.js';
+import type { PendingKill } from '../propagation/pending-kill.js';
 
 /**
  * `snapshot` with the pending kills of its environment applied exactly as recording them will

@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
-import type { SnapshotCacheStore } from '../../propagation/bus.js';
-import type { ServerMetrics } from '../../propagation/metrics.js';
+import type { SnapshotCacheStore } from '../propagation/bus.js';
+import type { ServerMetrics } from '../propagation/metrics.js';
 import { nextClientView } from './client-view.js';
 import { feedState, type FeedState } from './feed-state.js';
 import { mergeChanged } from './merge-changed.js';
+import { lineageDelta } from './lineage-delta.js';
 import { clientPatches, patchesBetween } from './patches.js';
 import type { BuiltSnapshot, ChangedEntries, RevisionHint } from './snapshot-builder.js';
 import { FeedStreams } from './feed-streams.js';
@@ -38,7 +39,18 @@ export interface FeedDeps {
   onGone(feed: EnvironmentFeed): void;
   /** The snapshot to serve instead of `snapshot` (pending kills applied, see kill-overlay.ts), if any. */
   overlay?(snapshot: Snapshot): Snapshot | undefined;
+  /**
+   * How long after a revision it did not commit this replica checks that the shared key got it,
+   * writing it itself only when not (the publisher's write was lost). Default 1000 ms.
+   */
+  backupWriteDelayMs?: number;
 }
+
+/** A change's new entries, as the writer or its message brings them. */
+export type AnnouncedEntries = Pick<ChangedEntries, 'flags' | 'segments'> & { hint: RevisionHint };
+
+/** Why a feed wrote the shared snapshot key (`switchyard_snapshot_key_writes_total`). */
+export type KeyWriteRole = 'publisher' | 'backup' | 'reload';
 
 /**
  * One environment on one replica: its current snapshot (loaded from the shared cache or Postgres,
@@ -60,8 +72,20 @@ export class EnvironmentFeed {
   /** The next reload reads the whole environment (a gap, a reconnect, the safety timer). */
   #full = false;
   #gone = false;
-  /** The snapshot last handed to the shared cache (a change then writes only what differs from it). */
+  /**
+   * The snapshot last handed to the shared cache, or that a backup check found it holds (a change
+   * then writes only what differs from it).
+   */
   #written: Snapshot | undefined;
+  /**
+   * Revisions this replica committed that the shared key has not been written at yet: the
+   * publisher writes the key (one writer per revision); other replicas only check, a second later,
+   * that it did (`#backupCheck`).
+   */
+  #localRevisions: number[] = [];
+  #backupTimer: NodeJS.Timeout | undefined;
+  /** The snapshot the pending backup check is for. */
+  #backupTarget: Snapshot | undefined;
   /** When an SDK last asked for this environment (ms since epoch), for evicting idle feeds. */
   lastUsedAt = Date.now();
   readonly #streams: FeedStreams;
@@ -113,6 +137,7 @@ export class EnvironmentFeed {
    * that revision is still running (started by a message, or by an earlier check) repairs nothing.
    */
   notice(revision: number, cause: NoticeCause): void {
+    if (cause === 'local') this.#localRevisions.push(revision);
     const known = this.knownRevision;
     if (revision > this.#known) this.#known = revision;
     if (!this.#state || revision <= this.#state.revision) return;
@@ -130,7 +155,20 @@ export class EnvironmentFeed {
    * the revision just before and no reload is running or due (no database read); otherwise the
    * same as `notice(revision, 'local')`.
    */
-  noticeLocal(revision: number, change: Pick<ChangedEntries, 'flags' | 'segments'> & { hint: RevisionHint }): void {
+  noticeLocal(revision: number, change: AnnouncedEntries): void {
+    this.#localRevisions.push(revision);
+    this.#noticeEntries(revision, change, 'local');
+  }
+
+  /**
+   * Another replica's change, announced with its entries (`ChangeMessage.entries`): applied in
+   * place like `noticeLocal` (no database read), else the same as `notice(revision, 'message')`.
+   */
+  noticeAnnounced(revision: number, change: AnnouncedEntries): void {
+    this.#noticeEntries(revision, change, 'message');
+  }
+
+  #noticeEntries(revision: number, change: AnnouncedEntries, cause: 'local' | 'message'): void {
     const base = this.#state;
     if (base && !this.#refreshing && !this.#full && !this.#gone && revision === base.revision + 1) {
       const { projectKey, environmentKey } = base.snapshot;
@@ -150,7 +188,7 @@ export class EnvironmentFeed {
         return;
       }
     }
-    this.notice(revision, 'local');
+    this.notice(revision, cause);
   }
 
   /** Reloads from Postgres; calls during a reload are coalesced into one more reload after it. */
@@ -194,13 +232,20 @@ export class EnvironmentFeed {
     if (before === this.#served) return;
     if (before && this.#served && before.json('server') === this.#served.json('server')) return;
     this.#sendServed();
-    this.#writeCache();
+    // Every replica applies the same pending kills; the store keeps the first write per revision.
+    this.#writeCache('reload');
   }
 
   /** Writes the current snapshot to the shared key again (Redis came back, maybe empty). */
   rewriteKey(): void {
     this.#written = undefined; // whatever Redis holds now: the whole snapshot, unless it is as new
-    if (!this.#gone) this.#writeCache();
+    if (!this.#gone) this.#writeCache('reload');
+  }
+
+  /** Stops the pending backup check (the feed is dropped or the server closes). */
+  stop(): void {
+    clearTimeout(this.#backupTimer);
+    this.#backupTimer = undefined;
   }
 
   /** Writes `frame` (a heartbeat) to every stream. */
@@ -283,7 +328,8 @@ export class EnvironmentFeed {
     }
     if (!base) {
       this.#install(snapshot, toClientSnapshot(snapshot));
-      this.#writeCache();
+      // Loaded from Postgres because the shared key did not hold this revision: bring it there.
+      this.#writeCache('reload');
       return;
     }
     if (snapshot.revision === base.revision) return;
@@ -346,13 +392,61 @@ export class EnvironmentFeed {
     this.#streams.sendWhole(served, this.#served !== undefined);
   }
 
-  #writeCache(): void {
+  /**
+   * Brings the shared key to the served snapshot: at once when this replica committed one of the
+   * revisions it adds (it is their publisher) or for `role` 'reload'; otherwise a backup check
+   * later, which writes only if the publisher's write has not landed by then.
+   */
+  #writeCache(role?: KeyWriteRole): void {
     const state = this.served;
-    const cache = this.#deps.cache;
-    if (!state || !cache) return;
+    if (!state || !this.#deps.cache) return;
+    const revision = state.revision;
+    const published = this.#localRevisions.some((local) => local <= revision);
+    if (published) this.#localRevisions = this.#localRevisions.filter((local) => local > revision);
+    if (role === undefined && !published) {
+      this.#scheduleBackup(state.snapshot);
+      return;
+    }
+    this.#write(state.snapshot, role ?? 'publisher');
+  }
+
+  #write(snapshot: Snapshot, role: KeyWriteRole): void {
     const previous = this.#written;
-    this.#written = state.snapshot;
-    void cache.set(state.snapshot, previous);
+    this.#written = snapshot;
+    this.#deps.metrics.snapshotKeyWrites.inc({ role });
+    const delta = previous && lineageDelta(previous, snapshot);
+    void this.#deps.cache!.set(snapshot, previous, delta);
+  }
+
+  #scheduleBackup(snapshot: Snapshot): void {
+    if (this.#backupTimer) return; // the pending check then covers this revision too
+    this.#backupTarget = snapshot;
+    this.#backupTimer = setTimeout(() => {
+      this.#backupTimer = undefined;
+      void this.#backupCheck().catch(this.#deps.onError);
+    }, this.#deps.backupWriteDelayMs ?? 1_000);
+    this.#backupTimer.unref();
+  }
+
+  /**
+   * The shared key should hold `#backupTarget` by now (its publisher wrote it): when it does,
+   * nothing is written (only the revision is read); when it is behind or missing (the publisher
+   * crashed, or no replica that holds no feed published it), this replica writes what it serves.
+   */
+  async #backupCheck(): Promise<void> {
+    const target = this.#backupTarget;
+    const cache = this.#deps.cache;
+    if (!target || !cache || this.#gone) return;
+    const stored = await cache.revision(target.projectKey, target.environmentKey);
+    const current = this.served;
+    if (!current || this.#gone) return;
+    if (stored !== undefined && stored >= target.revision) {
+      // The key holds the target or newer: this replica's next delta can start from the target.
+      if (!this.#written || this.#written.revision < target.revision) this.#written = target;
+      if (current.revision > stored) this.#scheduleBackup(current.snapshot);
+      return;
+    }
+    this.#write(current.snapshot, 'backup');
   }
 
   #learnKeys(projectKey: string, environmentKey: string): void {
@@ -364,6 +458,7 @@ export class EnvironmentFeed {
 
   #markGone(): void {
     this.#gone = true;
+    this.stop();
     this.closeAll();
     this.#deps.onGone(this);
   }

@@ -1,6 +1,6 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { ChangeBus } from '../../propagation/bus.js';
-import type { RevocationAnnouncer, RevocationMessage } from '../../propagation/revocation-message.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { ChangeBus } from '../propagation/bus.js';
+import type { RevocationAnnouncer, RevocationMessage } from '../propagation/revocation-message.js';
 import type { SnapshotFeeds } from './snapshot-feeds.js';
 
 /** The token verification cache (`TokenAuthenticator`), as far as revocations need it. */

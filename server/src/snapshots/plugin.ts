@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { registerSdkQueryKey } from '../features/sdk/sdk-principal.js';
-import { buildChangedEntries, buildSnapshot } from '../features/sdk/snapshot-builder.js';
-import { SnapshotFeeds } from '../features/sdk/snapshot-feeds.js';
-import { SnapshotKeyWriter } from '../features/sdk/snapshot-key-writer.js';
-import { StreamRevocations } from '../features/sdk/stream-revocations.js';
-import type { ChangeBus } from './bus.js';
-import { MemoryBus } from './memory-bus.js';
-import { metricsTokenCheck } from './metrics-access.js';
-import { ServerMetrics } from './metrics.js';
-import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from './options.js';
-import { OutboxPublisher } from './outbox-publisher.js';
-import { PeriodicTask } from './periodic-task.js';
+import { buildChangedEntries, buildSnapshot } from './snapshot-builder.js';
+import { SnapshotFeeds } from './snapshot-feeds.js';
+import { SnapshotKeyWriter } from './snapshot-key-writer.js';
+import { StreamRevocations } from './stream-revocations.js';
+import type { ChangeBus } from '../propagation/bus.js';
+import { MemoryBus } from '../propagation/memory-bus.js';
+import { metricsTokenCheck } from '../propagation/metrics-access.js';
+import { ServerMetrics } from '../propagation/metrics.js';
+import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from '../propagation/options.js';
+import { OutboxPublisher } from '../propagation/outbox-publisher.js';
+import { PeriodicTask } from '../propagation/periodic-task.js';
 
 /** What the propagation plugin adds to the app (`app.propagation`). */
 export interface Propagation {
@@ -53,7 +52,10 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
     // ioredis is loaded only when used: it costs ~0.25 s of CPU and ~25 MB of RSS at start.
     const redisUrl = app.config.redisUrl;
     const bus: ChangeBus = redisUrl
-      ? new (await import('./redis-bus.js')).RedisBus({ url: redisUrl, onError: (error) => logError('redis', error) })
+      ? new (await import('../propagation/redis-bus.js')).RedisBus({
+          url: redisUrl,
+          onError: (error) => logError('redis', error),
+        })
       : new MemoryBus();
     const feeds = new SnapshotFeeds({
       prisma: app.db.prisma,
@@ -117,7 +119,6 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
     ];
 
     app.decorate('propagation', { bus, feeds, publisher, revocations, metrics, options });
-    registerSdkQueryKey(app);
 
     app.addHook('onReady', async () => {
       publisher.start();

@@ -1,6 +1,6 @@
 import type { Flag, Snapshot } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import type { PendingKill } from '../../propagation/pending-kill.js';
+import type { PendingKill } from '../propagation/pending-kill.js';
 import { applyPendingKills } from './kill-overlay.js';
 
 const flag = (key: string, version: number, enabled = true): Flag => ({
