@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       signInAccountLimit: 10,
       signInIpLimit: 50,
       signInWindowMs: 15 * 60_000,
+      scryptLogN: 15,
     });
   });
 

@@ -68,6 +68,12 @@ export interface Config {
   signInIpLimit: number;
   /** The window of both sign-in limits. `SWITCHYARD_SIGN_IN_WINDOW_MS`, default 15 minutes. */
   signInWindowMs: number;
+  /**
+   * scrypt's cost for new password hashes, as log2(N) with r = 8, p = 1 (N = 2^15: 32 MiB, tens of
+   * ms). `SWITCHYARD_SCRYPT_LOG_N`, 15 to 20, default 15. Stored hashes keep their own cost and are
+   * upgraded at their user's next sign-in when it is raised.
+   */
+  scryptLogN: number;
 }
 
 /** Thrown by `loadConfig`; `message` is one line that names the offending variable. */
@@ -144,6 +150,7 @@ const envSchema = z.object({
   SWITCHYARD_SIGN_IN_ACCOUNT_LIMIT: optional(positiveInt),
   SWITCHYARD_SIGN_IN_IP_LIMIT: optional(positiveInt),
   SWITCHYARD_SIGN_IN_WINDOW_MS: optional(z.coerce.number().int().min(1_000, 'must be at least 1000')),
+  SWITCHYARD_SCRYPT_LOG_N: optional(z.coerce.number().int().min(15).max(20)),
   SWITCHYARD_METRICS_TOKEN: optional(
     z
       .string()
@@ -203,6 +210,7 @@ export function loadConfig(
     signInAccountLimit: vars.SWITCHYARD_SIGN_IN_ACCOUNT_LIMIT ?? 10,
     signInIpLimit: vars.SWITCHYARD_SIGN_IN_IP_LIMIT ?? 50,
     signInWindowMs: vars.SWITCHYARD_SIGN_IN_WINDOW_MS ?? 15 * 60_000,
+    scryptLogN: vars.SWITCHYARD_SCRYPT_LOG_N ?? 15,
   };
 }
 

@@ -90,3 +90,31 @@ export class MemoryFailureCounter implements FailureCounter {
     return entry;
   }
 }
+
+/**
+ * The counter for this server: in Redis when `redisUrl` is set (every replica shares the counts),
+ * in memory otherwise. `close` ends its Redis connection.
+ */
+export async function createFailureCounter(
+  redisUrl: string | undefined,
+  windowMs: number,
+  onError: (error: unknown) => void,
+): Promise<{ counter: FailureCounter; close(): Promise<void> }> {
+  if (!redisUrl) return { counter: new MemoryFailureCounter(windowMs), close: async () => {} };
+  // Loaded only when used, like the bus: ioredis costs start-up time and memory.
+  const ioredis = await import('ioredis');
+  const redis = new ioredis.Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1_000,
+    connectionName: 'switchyard:sign-in-failures',
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), 2_000),
+  });
+  redis.on('error', () => {}); // a down Redis is reported by the bus; failures just go uncounted
+  return {
+    counter: new RedisFailureCounter(redis, windowMs, onError),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
