@@ -15,6 +15,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import cookie from '@fastify/cookie';
+import type { Authenticator } from './auth/authenticator.js';
+import { registerAuth, SESSION_COOKIE, type AuthOptions } from './auth/plugin.js';
+import { ScopeCache } from './auth/scopes.js';
 import { ChangeNotifier } from './changes/index.js';
 import { consolePlugin } from './console/plugin.js';
 import type { Config } from './config.js';
@@ -33,7 +37,6 @@ import { sdkRoutes } from './features/sdk/routes.js';
 import { usageRoutes } from './features/usage/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
-import { registerAuth } from './http/auth.js';
 import { installAuthFailureLimit } from './http/auth-failure-limit.js';
 import { installCors } from './http/cors.js';
 import { serverOptions } from './http/server-options.js';
@@ -82,6 +85,8 @@ declare module 'fastify' {
     changes: ChangeNotifier;
     /** Verifies bearer tokens (cached); call `invalidate()` after revoking or deleting tokens. */
     tokenAuth: TokenAuthenticator;
+    /** Project and environment scopes of requests (cached; dropped from committed changes). */
+    scopes: ScopeCache;
   }
 }
 
@@ -96,6 +101,11 @@ export interface BuildAppOptions {
   propagation?: Partial<PropagationOptions>;
   /** The web console's build output served at `/`; default: the repository's `console/dist`. */
   consoleDir?: string;
+  /**
+   * Authenticators asked after the API-token one (sessions, personal access tokens), in order.
+   * A function is called once the app's decorations (db, changes, …) exist.
+   */
+  authenticators?: (app: FastifyInstance) => readonly Authenticator[];
 }
 
 /** The app's type: fastify with zod schemas as the type provider. */
@@ -133,25 +143,40 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.decorate('changes', changes);
   app.decorate('tokenAuth', tokenAuth);
   app.addHook('onClose', async () => tokenAuth.flush());
+  const scopes = new ScopeCache(db.prisma);
+  app.decorate('scopes', scopes);
 
   await installCors(app, config.corsOrigins);
   const authFailures = await installAuthFailureLimit(app, config);
+  // Parses the session cookie (auth/plugin.ts reads it); nothing here signs cookies.
+  await app.register(cookie, { hook: 'onRequest' });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'Switchyard',
-        description: 'Self-hosted feature flags. Authenticate with `Authorization: Bearer <token>`.',
+        description:
+          'Self-hosted feature flags. Authenticate with `Authorization: Bearer <token>` (API tokens), or ' +
+          `with the \`${SESSION_COOKIE}\` session cookie plus an \`x-csrf-token\` header on unsafe requests.`,
         version: '1.0.0',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearerAuth: [] }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearerAuth: [] }, { cookieAuth: [] }],
     },
     transform: (input) => {
       const output = jsonSchemaTransform(input);
-      // Public routes (health, ...) need no token; everything else inherits bearerAuth.
-      if (input.route.config?.auth === 'public') output.schema = { ...output.schema, security: [] };
+      const access = input.route.config?.access;
+      // Public routes (health, ...) need nothing; SDK routes take tokens only; the rest inherit both.
+      if (access === 'public') output.schema = { ...output.schema, security: [] };
+      else if (access === 'sdk') output.schema = { ...output.schema, security: [{ bearerAuth: [] }] };
+      // The action (server/src/auth/permissions.ts), for readers of the document: who may call it.
+      if (access !== undefined) output.schema = { ...output.schema, 'x-access': access } as typeof output.schema;
       return output;
     },
     transformObject: jsonSchemaTransformObject,
@@ -161,15 +186,28 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Before the API: its onRequest hooks (metrics, `?key=` for SDK routes) must run ahead of auth.
   await app.register(propagationPlugin, { options: options.propagation });
   await app.register(healthRoutes);
+  // Scopes are dropped from committed changes: this replica's own, and every replica's on the bus.
+  const { bus } = app.propagation;
+  const stopScopeInvalidation = [
+    changes.onChange((event) => scopes.forgetEnvironments(event.environmentIds)),
+    bus.subscribe((message) => scopes.forgetProject(message.projectKey)),
+    bus.onRevocation((message) => scopes.forgetEnvironments(message.environmentIds)),
+  ];
+  app.addHook('onClose', async () => stopScopeInvalidation.forEach((stop) => stop()));
+  const auth: AuthOptions = {
+    authenticators: [tokenAuth, ...(options.authenticators?.(app) ?? [])],
+    scopes,
+    failures: authFailures,
+  };
   await app.register(
     async (api) => {
-      registerAuth(api, tokenAuth, authFailures);
+      registerAuth(api, auth);
       for (const feature of API_FEATURES) await api.register(feature);
     },
     { prefix: API_PREFIX },
   );
   // OpenFeature's remote evaluation protocol fixes its own paths; it authenticates like the SDK routes.
-  await app.register(ofrepRoutes, { prefix: OFREP_PREFIX, tokenAuth, authFailures });
+  await app.register(ofrepRoutes, { prefix: OFREP_PREFIX, ...auth });
   // The web console at `/` (index.html for its own paths; the server's paths keep their JSON 404s).
   await app.register(consolePlugin, { dir: options.consoleDir });
   return app;

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { registerDeferredKills } from './deferred-kills.js';
@@ -36,7 +36,6 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes });
   const deferredKills = registerDeferredKills(app, service);
   const tags = ['flag configuration'];
-  const admin = { auth: 'admin' } as const;
   const configResponses = {
     200: configResponseSchema,
     ...adminErrorResponses,
@@ -46,7 +45,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     PATH,
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: "Get a flag's configuration in one environment",
@@ -65,7 +64,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     PATH,
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: "Replace a flag's configuration in one environment",
@@ -95,7 +94,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     app.post(
       `${PATH}/${enabled ? 'on' : 'off'}`,
       {
-        config: admin,
+        config: { access: 'flags.write' },
         schema: {
           tags,
           summary: `Turn a flag ${enabled ? 'on' : 'off'} in one environment`,
@@ -119,7 +118,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     `${PATH}/rules/:ruleId/rollout`,
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: "Set a rule's rollout percentage",
@@ -152,7 +151,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     `${PATH}/kill`,
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Kill switch: turn a flag off in one environment now',
@@ -185,7 +184,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     `${PATH}/restore`,
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Bring back the configuration from before the kill',
@@ -206,7 +205,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/flags/:flag/kill',
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Kill switch: turn a flag off in every environment, in one transaction',
@@ -224,7 +223,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/flags/:flag/restore',
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Restore every environment where the flag is killed',

@@ -43,6 +43,7 @@ export async function ensureAdminToken(deps: ChangeDeps, configured?: string): P
         const row = await store.insertToken(tx, {
           name: await freeName(tx, CONFIGURED_ADMIN_TOKEN_NAME),
           kind: 'admin',
+          instanceRole: 'owner',
           hash,
           prefix: tokenPrefix(configured),
         });
@@ -63,6 +64,7 @@ export async function ensureAdminToken(deps: ChangeDeps, configured?: string): P
     const row = await store.insertToken(tx, {
       name: await freeName(tx, GENERATED_ADMIN_TOKEN_NAME),
       kind: 'admin',
+      instanceRole: 'owner',
       hash: hashTokenSecret(secret),
       prefix: tokenPrefix(secret),
     });

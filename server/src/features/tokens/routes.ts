@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { createdTokenView, createTokenBody, listTokensQuery, tokenIdParams, tokenView } from './schemas.js';
 import { TokensService } from './service.js';
@@ -14,12 +14,11 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
     revocations: app.propagation.revocations,
   });
   const tags = ['tokens'];
-  const admin = { auth: 'admin' } as const;
 
   app.get(
     '/tokens',
     {
-      config: admin,
+      config: { access: 'tokens.manage' },
       schema: {
         tags,
         summary: 'List API tokens (never their secrets)',
@@ -33,7 +32,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/tokens',
     {
-      config: admin,
+      config: { access: 'tokens.manage' },
       schema: {
         tags,
         summary: 'Create an API token',
@@ -52,7 +51,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/tokens/:id',
     {
-      config: admin,
+      config: { access: 'tokens.manage' },
       schema: {
         tags,
         summary: 'Revoke an API token',

@@ -13,6 +13,9 @@ export const tokenColumns = {
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  role: true,
+  instanceRole: true,
+  expiresAt: true,
   project: { select: { key: true } },
   environment: { select: { key: true } },
 } as const satisfies Prisma.ApiTokenSelect;
@@ -43,6 +46,10 @@ export function insertToken(
     prefix: string;
     projectId?: string | null;
     environmentId?: string | null;
+    /** Admin tokens: a project role (in `projectId`, or every project), or else an instance role. */
+    role?: string | null;
+    instanceRole?: string | null;
+    expiresAt?: Date | null;
   },
 ): Promise<TokenRow> {
   // The key's unique index over active tokens refuses a duplicate name (P2002), race-free.

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { registerAuth } from '../../http/auth.js';
+import { registerAuth } from '../../auth/plugin.js';
 import { installErrorHandlers } from '../../http/errors.js';
 import { ensureAdminToken } from './bootstrap.js';
 import { hashTokenSecret } from './token-secret.js';
@@ -146,13 +146,13 @@ describe('authentication', () => {
     });
   });
 
-  describe("routes declaring auth: 'sdk' or 'public'", () => {
+  describe("routes declaring access: 'sdk' or 'public'", () => {
     const scoped = Fastify();
     beforeAll(async () => {
       installErrorHandlers(scoped);
-      registerAuth(scoped, t.app.tokenAuth);
-      scoped.get('/sdk', { config: { auth: 'sdk' } }, async (request) => request.principal);
-      scoped.get('/open', { config: { auth: 'public' } }, async (request) => ({ principal: request.principal }));
+      registerAuth(scoped, { authenticators: [t.app.tokenAuth] });
+      scoped.get('/sdk', { config: { access: 'sdk' } }, async (request) => request.principal);
+      scoped.get('/open', { config: { access: 'public' } }, async (request) => ({ principal: request.principal }));
       await scoped.ready();
     });
     afterAll(() => scoped.close());
@@ -175,10 +175,16 @@ describe('authentication', () => {
       expect(response.json()).toEqual({ principal: null });
     });
 
-    it('refuses, at start-up, a route that does not declare auth', async () => {
+    it('refuses, at start-up, a route that does not declare its access', async () => {
       const app = Fastify();
-      registerAuth(app, t.app.tokenAuth);
-      expect(() => app.get('/forgot', async () => 'open?')).toThrow(/must declare config.auth/);
+      registerAuth(app, { authenticators: [t.app.tokenAuth] });
+      expect(() => app.get('/forgot', async () => 'open?')).toThrow(/must declare config.access/);
+      expect(() => app.get('/old', { config: { auth: 'admin' } as never }, async () => 'open?')).toThrow(
+        /must declare config.access/,
+      );
+      expect(() => app.get('/flags', { config: { access: 'flags.write' } }, async () => 'which project?')).toThrow(
+        /needs a :project parameter/,
+      );
       await app.close();
     });
   });
