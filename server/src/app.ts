@@ -35,6 +35,13 @@ import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
 import { usageRoutes } from './features/usage/routes.js';
+import { personalTokensRoutes } from './features/personal-tokens/routes.js';
+import { PersonalTokens } from './features/personal-tokens/service.js';
+import { createFailureCounter, type FailureCounter } from './features/sign-in/failure-counter.js';
+import { signInRoutes } from './features/sign-in/routes.js';
+import { Sessions } from './features/sign-in/sessions.js';
+import { PasswordHasher } from './features/users/password.js';
+import { usersRoutes } from './features/users/routes.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { installAuthFailureLimit } from './http/auth-failure-limit.js';
@@ -58,6 +65,9 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   auditRoutes,
   sdkRoutes,
   usageRoutes,
+  signInRoutes,
+  usersRoutes,
+  personalTokensRoutes,
 ];
 
 export const API_PREFIX = '/api/v1';
@@ -87,6 +97,14 @@ declare module 'fastify' {
     tokenAuth: TokenAuthenticator;
     /** Project and environment scopes of requests (cached; dropped from committed changes). */
     scopes: ScopeCache;
+    /** Hashes and verifies passwords (scrypt at `config.scryptLogN`). */
+    passwordHasher: PasswordHasher;
+    /** Server-side sessions: open (sign-in), authenticate (the cookie), revoke. */
+    sessions: Sessions;
+    /** Personal access tokens: create, list, revoke, authenticate (`sy_pat_…` bearers). */
+    personalTokens: PersonalTokens;
+    /** Failed sign-ins per account and per address (in Redis when configured). */
+    signInFailures: FailureCounter;
   }
 }
 
@@ -145,6 +163,27 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.addHook('onClose', async () => tokenAuth.flush());
   const scopes = new ScopeCache(db.prisma);
   app.decorate('scopes', scopes);
+  // People: sessions and personal tokens authenticate from Postgres on every request (no cache), so
+  // a sign-out, a revocation or a disabled user takes effect on every replica at once.
+  const onTouchError = (error: unknown) => app.log.warn({ err: error }, 'could not record session or token use');
+  const sessions = new Sessions({
+    prisma: db.prisma,
+    notifier: changes,
+    idleTimeoutMs: config.sessionIdleTimeoutMs,
+    maxAgeMs: config.sessionMaxAgeMs,
+    onError: onTouchError,
+  });
+  const personalTokens = new PersonalTokens({ prisma: db.prisma, notifier: changes, onError: onTouchError });
+  const signInFailures = await createFailureCounter(config.redisUrl, config.signInWindowMs, (error) =>
+    app.log.warn({ err: error }, 'could not count a failed sign-in'),
+  );
+  app.decorate('passwordHasher', new PasswordHasher({ logN: config.scryptLogN, r: 8, p: 1 }));
+  app.decorate('sessions', sessions);
+  app.decorate('personalTokens', personalTokens);
+  app.decorate('signInFailures', signInFailures.counter);
+  app.addHook('onClose', async () => {
+    await Promise.all([sessions.flush(), personalTokens.flush(), signInFailures.close()]);
+  });
 
   await installCors(app, config.corsOrigins);
   const authFailures = await installAuthFailureLimit(app, config);
@@ -195,7 +234,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   ];
   app.addHook('onClose', async () => stopScopeInvalidation.forEach((stop) => stop()));
   const auth: AuthOptions = {
-    authenticators: [tokenAuth, ...(options.authenticators?.(app) ?? [])],
+    authenticators: [tokenAuth, sessions, personalTokens, ...(options.authenticators?.(app) ?? [])],
     scopes,
     failures: authFailures,
   };

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from './session-secret.js';
+import { SESSION_COOKIE } from '../../auth/plugin.js';
 import type { OpenedSession, Sessions } from './sessions.js';
 
 /** How the session cookie is set: `Secure` from the configuration (`cookieSecure`). */
@@ -63,16 +63,4 @@ export async function startSession(
   // A response that sets a session cookie must never be cached by anything in between.
   void reply.header('cache-control', 'no-store');
   return opened;
-}
-
-/** The session cookie's value on a request, if any (the first one when several are sent, as browsers put the most specific first). */
-export function sessionSecretOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=');
-    if (index < 0) continue;
-    if (part.slice(0, index).trim() === SESSION_COOKIE) return part.slice(index + 1).trim();
-  }
-  return undefined;
 }

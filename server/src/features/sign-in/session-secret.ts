@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** The session cookie's name (see the accounts contract). */
-export const SESSION_COOKIE = 'switchyard_session';
+/** The session cookie's name (read by the auth plugin). */
+export { SESSION_COOKIE } from '../../auth/plugin.js';
 
 /** A new session secret: 32 random bytes, base64url (what the cookie holds; never stored). */
 export function generateSessionSecret(): string {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
@@ -14,11 +15,10 @@ import {
   userView,
 } from './schemas.js';
 import { UsersService, type Manager } from './service.js';
-import type { FastifyRequest } from 'fastify';
 
 function managerOf(request: FastifyRequest): Manager {
   const principal = requirePrincipal(request);
-  return { actor: actorOf(principal), instanceRole: principal.instanceRole ?? null };
+  return { actor: actorOf(principal), instanceRole: principal.instanceRole };
 }
 
 /** /users (instance owners and admins), /users/:id/sessions, /projects/:project/members. */
@@ -63,7 +63,12 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
     '/users/:id',
     {
       config: { access: 'users.read' },
-      schema: { tags, summary: 'Get a user', params: userIdParams, response: { 200: userView, ...adminErrorResponses } },
+      schema: {
+        tags,
+        summary: 'Get a user',
+        params: userIdParams,
+        response: { 200: userView, ...adminErrorResponses },
+      },
     },
     async (request) => service.get(request.params.id),
   );
@@ -77,7 +82,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change a user: display name, instance role, disabled',
         description:
           'Only owners change owners or make someone owner (403). The last enabled owner can be neither ' +
-          'demoted nor disabled (409). Disabling ends the user\'s sessions and stops their personal tokens at ' +
+          "demoted nor disabled (409). Disabling ends the user's sessions and stops their personal tokens at " +
           'once, on every replica. Audited as `user.renamed`, `user.role_changed`, `user.disabled`, `user.enabled`.',
         params: userIdParams,
         body: updateUserBody,
