@@ -22,11 +22,13 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'List API tokens (never their secrets)',
+        description:
+          "The tokens within the caller's rights: a project admin sees its project's tokens, an instance admin all.",
         querystring: listTokensQuery,
         response: { 200: z.object({ tokens: z.array(tokenView) }), ...adminErrorResponses },
       },
     },
-    async (request) => ({ tokens: await service.list(request.query) }),
+    async (request) => ({ tokens: await service.list(requirePrincipal(request), request.query) }),
   );
 
   app.post(
@@ -37,7 +39,10 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Create an API token',
         description:
-          'Server and client tokens need `project` and `environment` keys; admin tokens take neither. ' +
+          'Server and client tokens need `project` and `environment` keys. Admin tokens take a `role` (viewer, ' +
+          'responder, editor, admin) in one `project`, or in every project without `project`; without a role ' +
+          'an admin token is an instance admin. A caller cannot mint a token with more rights than its own (403): ' +
+          "a project admin mints its project's tokens only. `expiresAt` is optional for every kind. " +
           'The response is the only place the secret ever appears. The name is what the audit log shows ' +
           'beside the token id: `system:…` and the names of server-created admin tokens are reserved (400), ' +
           "and an active token's name, or one that looks the same, is taken (409) until that token is revoked.",
