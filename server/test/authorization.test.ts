@@ -15,9 +15,11 @@ import { freePort, RedisProcess } from './propagation/support/processes.js';
  * document, or an operation no rule classifies, fails the test; so does any 2xx the tables do not
  * expect.
  *
- * To add a kind of caller (users with sessions, personal access tokens, …): add a row to CALLERS
- * (how to make its headers, and what it is: a role on the matrix project or another one, an
- * instance role, an SDK token, or a caller that must be refused with a given status).
+ * To add a kind of caller: add a row to CALLERS (how to make its headers, and what it is: a role
+ * on the matrix project or another one, an instance role, an SDK token, or a caller that must be
+ * refused with a given status). People are callers too: users signed in with a session cookie (and
+ * its CSRF token), with a personal access token, disabled, signed out, with an expired session or
+ * a wrong CSRF token.
  */
 
 /** What an operation does, by method and path: the independent classification. */
@@ -33,10 +35,19 @@ type Access =
   | 'config-write' // a flag's configuration in the matrix environment, which is PROTECTED (role: admin)
   | 'kill' // kill and restore
   | 'segment-write'
-  | 'project-admin'; // the project, its environments and their protection
+  | 'project-admin' // the project, its environments and their protection, its members
+  | 'user' // a person's own things (personal tokens): users only, API tokens get 403
+  | 'sign-out'; // like signed-in, but ends the caller's session (each session caller signs out a spare one)
 
 const OPERATION_RULES: readonly { method?: string; pattern: RegExp; access: Access }[] = [
   { pattern: /^\/(healthz|readyz|metrics)$/, access: 'public' },
+  { method: 'POST', pattern: /^\/api\/v1\/(sign-in\/password|setup)$/, access: 'public' },
+  { method: 'POST', pattern: /^\/api\/v1\/sign-out$/, access: 'sign-out' },
+  { method: 'GET', pattern: /^\/api\/v1\/me$/, access: 'signed-in' },
+  { pattern: /^\/api\/v1\/me\/tokens(\/|$)/, access: 'user' },
+  { pattern: /^\/api\/v1\/users(\/|$)/, access: 'instance' },
+  { method: 'PUT', pattern: /^\/api\/v1\/projects\/[^/]+\/members\/[^/]+$/, access: 'project-admin' },
+  { method: 'DELETE', pattern: /^\/api\/v1\/projects\/[^/]+\/members\/[^/]+$/, access: 'project-admin' },
   { pattern: /^\/api\/v1\/sdk\//, access: 'sdk' },
   { pattern: /^\/ofrep\/v1\//, access: 'sdk' },
   { method: 'GET', pattern: /^\/api\/v1\/projects$/, access: 'signed-in' },
@@ -82,16 +93,103 @@ interface Caller {
   kind: CallerKind;
   /** Headers of its requests (made once, in beforeAll). */
   headers: (setup: Setup) => Promise<Record<string, string>>;
+  /** A person (session or personal access token), not an API token. */
+  user?: boolean;
+  /** Sends a wrong CSRF token with its session cookie: unsafe requests are refused (403). */
+  badCsrf?: boolean;
+  /** For operations that end the caller's session (sign-out): headers of a spare session of the same user. */
+  spare?: (setup: Setup) => Promise<Record<string, string>>;
 }
 
 interface Setup {
-  /** An admin request on replica A (the owner's token). */
-  admin(method: string, url: string, payload?: object): Promise<{ id: string; secret: string }>;
+  /** An admin request on replica A (the owner's token, or the given headers). */
+  admin(
+    method: string,
+    url: string,
+    payload?: object,
+    headers?: Record<string, string>,
+  ): Promise<{ id: string; secret: string }>;
   /** Mints a token; returns its Authorization header. */
   token(payload: Record<string, unknown>): Promise<{ id: string; secret: string; headers: Record<string, string> }>;
   database: Database;
   ownerHeaders: Record<string, string>;
+  /** Creates a user (password {@link USER_PASSWORD}) with a role on the matrix project, another one, or an instance role. */
+  user(email: string, grant: UserGrant | UserGrant[] | { instanceRole: 'admin' }): Promise<string>;
+  /** Signs in on replica A: the session cookie and its CSRF token as headers. */
+  signIn(email: string): Promise<Record<string, string>>;
 }
+
+const USER_PASSWORD = 'matrix password 1';
+type UserGrant = { role: Role; project: 'authz' | 'other' };
+let userCount = 0;
+/** A user with `grant`, signed in: their session headers (cookie + CSRF token). */
+const sessionCaller = (
+  name: string,
+  grant: { role: Role; project: 'authz' | 'other' } | { instanceRole: 'admin' },
+  options: { badCsrf?: boolean } = {},
+): Caller => {
+  const email = `session-${++userCount}@matrix.example`;
+  return {
+    name,
+    user: true,
+    ...(options.badCsrf ? { badCsrf: true } : {}),
+    kind:
+      'instanceRole' in grant
+        ? { is: 'instance' }
+        : { is: 'project', role: grant.role, project: grant.project === 'authz' ? 'own' : 'other' },
+    headers: async (setup) => {
+      await setup.user(email, grant);
+      const headers = await setup.signIn(email);
+      return options.badCsrf ? { ...headers, 'x-csrf-token': randomBytes(32).toString('base64url') } : headers;
+    },
+    spare: (setup) => setup.signIn(email),
+  };
+};
+
+/** A user with `grant` and a personal access token with `cap`. */
+const patCaller = (
+  name: string,
+  kind: CallerKind,
+  grant: UserGrant | UserGrant[],
+  cap: { project?: string; role?: Role } = {},
+): Caller => {
+  const email = `pat-${++userCount}@matrix.example`;
+  return {
+    name,
+    user: true,
+    kind,
+    headers: async (setup) => {
+      await setup.user(email, grant);
+      const session = await setup.signIn(email);
+      const created = await setup.admin('POST', '/me/tokens', { name: 'matrix', ...cap }, session);
+      return bearer(created.secret);
+    },
+  };
+};
+
+/** A user whose credentials must all be refused once `end` ran (disabled, signed out, expired, …). */
+const endedCaller = (
+  name: string,
+  via: 'session' | 'pat',
+  end: (setup: Setup, userId: string, session: Record<string, string>) => Promise<void>,
+): Caller => {
+  const email = `ended-${++userCount}@matrix.example`;
+  return {
+    name,
+    user: true,
+    kind: { is: 'refused', status: 401 },
+    headers: async (setup) => {
+      const userId = await setup.user(email, { role: 'admin', project: 'authz' });
+      const session = await setup.signIn(email);
+      const headers =
+        via === 'session'
+          ? session
+          : bearer((await setup.admin('POST', '/me/tokens', { name: 'matrix' }, session)).secret);
+      await end(setup, userId, session);
+      return headers;
+    },
+  };
+};
 
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 let tokenCount = 0;
@@ -170,6 +268,62 @@ const CALLERS: readonly Caller[] = [
   { name: 'instance admin token', kind: { is: 'instance' }, headers: (setup) => mint(setup, { kind: 'admin' }) },
   ...(['viewer', 'responder', 'editor', 'admin'] as const).flatMap((r) => [role(r, 'own'), role(r, 'other')]),
   role('viewer', 'every'),
+  // People: sessions (cookie + CSRF token) and personal access tokens.
+  sessionCaller('instance admin session', { instanceRole: 'admin' }),
+  ...(['viewer', 'responder', 'editor', 'admin'] as const).map((r) =>
+    sessionCaller(`${r} session on its project`, { role: r, project: 'authz' }),
+  ),
+  sessionCaller('admin session on another project', { role: 'admin', project: 'other' }),
+  sessionCaller('editor session with a wrong CSRF token', { role: 'editor', project: 'authz' }, { badCsrf: true }),
+  patCaller(
+    'personal token of an editor',
+    { is: 'project', role: 'editor', project: 'own' },
+    { role: 'editor', project: 'authz' },
+  ),
+  patCaller(
+    'personal token capped to viewer, of an admin',
+    { is: 'project', role: 'viewer', project: 'own' },
+    { role: 'admin', project: 'authz' },
+    { role: 'viewer' },
+  ),
+  patCaller(
+    'personal token capped to another project, of an admin here and a viewer there',
+    { is: 'project', role: 'viewer', project: 'other' },
+    [
+      { role: 'admin', project: 'authz' },
+      { role: 'viewer', project: 'other' },
+    ],
+    { project: 'other' },
+  ),
+  endedCaller('session of a disabled user', 'session', async (setup, id) => {
+    await setup.admin('PATCH', `/users/${id}`, { disabled: true });
+  }),
+  endedCaller('personal token of a disabled user', 'pat', async (setup, id) => {
+    await setup.admin('PATCH', `/users/${id}`, { disabled: true });
+  }),
+  endedCaller('signed-out session', 'session', async (setup, _id, session) => {
+    await setup.admin('POST', '/sign-out', undefined, session);
+  }),
+  endedCaller('session of a user signed out everywhere', 'session', async (setup, id) => {
+    await setup.admin('DELETE', `/users/${id}/sessions`);
+  }),
+  endedCaller('expired session', 'session', async (setup, id) => {
+    await setup.database.prisma.userSession.updateMany({
+      where: { userId: id },
+      data: { expiresAt: new Date(Date.now() - 1_000) },
+    });
+  }),
+  endedCaller('idle session', 'session', async (setup, id) => {
+    await setup.database.prisma.userSession.updateMany({
+      where: { userId: id },
+      data: { lastSeenAt: new Date(Date.now() - 13 * 3_600_000) },
+    });
+  }),
+  endedCaller('revoked personal token', 'pat', async (setup, id) => {
+    const token = await setup.database.prisma.personalToken.findFirstOrThrow({ where: { userId: id } });
+    const session = await setup.signIn((await setup.database.prisma.user.findUniqueOrThrow({ where: { id } })).email);
+    await setup.admin('DELETE', `/me/tokens/${token.id}`, undefined, session);
+  }),
   {
     name: 'server token',
     kind: { is: 'sdk' },
@@ -187,8 +341,20 @@ const CALLERS: readonly Caller[] = [
   },
 ];
 
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The expected outcome of `method` on an operation of `access` for `caller`: the independent table. */
+function expectedFor(method: string, access: Access, caller: Caller): Outcome {
+  if (access === 'public') return 'allowed';
+  if (caller.badCsrf && UNSAFE.has(method) && caller.kind.is !== 'refused') return 403;
+  if (access === 'user' && caller.kind.is !== 'refused' && caller.kind.is !== 'sdk') {
+    return caller.user ? 'allowed' : 403;
+  }
+  return expected(access === 'sign-out' || access === 'user' ? 'signed-in' : access, caller.kind);
+}
+
 /** The expected outcome of `access` for `caller`: the independent table. */
-function expected(access: Access, caller: CallerKind): Outcome {
+function expected(access: Exclude<Access, 'user' | 'sign-out'>, caller: CallerKind): Outcome {
   if (access === 'public') return 'allowed';
   if (caller.is === 'refused') return caller.status;
   if (access === 'sdk') return caller.is === 'sdk' ? 'allowed' : 403;
@@ -220,6 +386,7 @@ const PARAMS: Record<string, string> = {
   ruleId: 'r1',
   key: 'gate',
   id: '00000000-0000-4000-8000-000000000000',
+  userId: '00000000-0000-4000-8000-000000000000',
 };
 
 interface Operation {
@@ -240,6 +407,7 @@ const replicas: Replica[] = [];
 let operations: Operation[] = [];
 const headers = new Map<string, Record<string, string>>();
 const routes: { method: string; url: string }[] = [];
+let spareSetup: Setup;
 
 function collectRoutes(message: unknown) {
   const app = (message as { fastify: FastifyInstance }).fastify;
@@ -253,7 +421,8 @@ beforeAll(async () => {
   await redis.start();
   diagnostics.subscribe('fastify.initialization', collectRoutes);
   try {
-    t = await createTestApp({ redisUrl: redis.url });
+    // A cheaper scrypt: the matrix signs in a few dozen times.
+    t = await createTestApp({ redisUrl: redis.url, scryptLogN: 12 });
   } finally {
     diagnostics.unsubscribe('fastify.initialization', collectRoutes);
   }
@@ -262,11 +431,11 @@ beforeAll(async () => {
   replicas.push({ name: 'A', app: t.app, baseUrl: await t.app.listen({ port: 0, host: '127.0.0.1' }) });
   replicas.push({ name: 'B', app: second.app, baseUrl: await second.app.listen({ port: 0, host: '127.0.0.1' }) });
 
-  const admin: Setup['admin'] = async (method, url, payload) => {
+  const admin: Setup['admin'] = async (method, url, payload, headers = t.adminHeaders) => {
     const response = await t.app.inject({
       method: method as 'GET',
       url: `/api/v1${url}`,
-      headers: t.adminHeaders,
+      headers,
       payload,
     });
     expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
@@ -292,8 +461,32 @@ beforeAll(async () => {
     },
     database: t.db,
     ownerHeaders: t.adminHeaders,
+    async user(email, grant) {
+      const created = await admin('POST', '/users', {
+        email,
+        displayName: email.split('@')[0],
+        password: USER_PASSWORD,
+        ...('instanceRole' in grant ? { instanceRole: grant.instanceRole } : {}),
+      });
+      const grants = Array.isArray(grant) ? grant : 'role' in grant ? [grant] : [];
+      for (const { project, role } of grants) {
+        await admin('PUT', `/projects/${project}/members/${created.id}`, { role });
+      }
+      return created.id;
+    },
+    async signIn(email) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/sign-in/password',
+        payload: { email, password: USER_PASSWORD },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const cookie = String(response.headers['set-cookie']).split(';')[0]!;
+      return { cookie, 'x-csrf-token': response.json<{ csrfToken: string }>().csrfToken };
+    },
   };
   for (const caller of CALLERS) headers.set(caller.name, await caller.headers(setup));
+  spareSetup = setup;
 
   const document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{
     paths: Record<string, Record<string, unknown>>;
@@ -376,10 +569,13 @@ describe('access matrix (OpenAPI operations × callers × two replicas)', () => 
       const access = accessOf(method, path)!;
       const url = fill(path);
       for (const caller of CALLERS) {
-        const want = expected(access, caller.kind);
+        const want = expectedFor(method, access, caller);
         for (const replica of replicas) {
           checked++;
-          const { status, body } = await call(replica, method, url, headers.get(caller.name)!);
+          // Signing out ends the session: session callers sign out a spare one (of the same user).
+          const spare = access === 'sign-out' && caller.spare && !caller.badCsrf;
+          const callerHeaders = spare ? await caller.spare!(spareSetup) : headers.get(caller.name)!;
+          const { status, body } = await call(replica, method, url, callerHeaders);
           if (!outcomeMatches(want, status, body)) {
             mismatches.push(`${replica.name}: ${method} ${url} as ${caller.name}: expected ${want}, got ${status}`);
             if (want !== 'allowed' && status < 300) unexpected2xx++;
@@ -441,7 +637,7 @@ describe('roles in practice', () => {
   it('a viewer can change nothing, and reads everything of its project', async () => {
     for (const { method, path } of operations) {
       const access = accessOf(method, path)!;
-      if (access === 'public' || access === 'sdk' || access === 'signed-in') continue;
+      if (access === 'public' || access === 'sdk' || access === 'signed-in' || access === 'sign-out') continue;
       const status = (await call(replicas[1]!, method, fill(path), viewer())).status;
       if (method === 'GET' && access === 'read') expect([200, 404], `${method} ${path}`).toContain(status);
       else expect(status, `${method} ${path}`).toBe(403);

@@ -1,7 +1,7 @@
 import type { Actor, InstanceRole, ProjectRole } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps, type RecordFn } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { conflict, forbidden, notFound } from '../../http/errors.js';
+import { conflict, forbidden, HttpError, notFound } from '../../http/errors.js';
 import * as projects from '../projects/store.js';
 import type { PasswordHasher } from './password.js';
 import type { CreateUserInput, MemberView, UpdateUserInput, UserView } from './schemas.js';
@@ -157,18 +157,26 @@ export async function findOrCreateUserForSso(
 ): Promise<store.UserRow | null> {
   const existing = await store.findUserByEmail(deps.prisma, identity.email);
   if (existing) return existing.disabledAt === null ? existing : null;
-  return inChangeTransaction(deps, async (tx, record) => {
-    const row = await insertUnique(tx, { ...identity, passwordHash: null, instanceRole: null });
-    await record({
-      actor,
-      projectId: null,
-      action: 'user.created',
-      targetType: 'user',
-      targetKey: row.id,
-      after: userView(row),
+  try {
+    return await inChangeTransaction(deps, async (tx, record) => {
+      const row = await insertUnique(tx, { ...identity, passwordHash: null, instanceRole: null });
+      await record({
+        actor,
+        projectId: null,
+        action: 'user.created',
+        targetType: 'user',
+        targetKey: row.id,
+        after: userView(row),
+      });
+      return row;
     });
-    return row;
-  });
+  } catch (error) {
+    // Two first sign-ins of one person at once: the other one created the user; use it.
+    if (!(error instanceof HttpError && error.statusCode === 409)) throw error;
+    const created = await store.findUserByEmail(deps.prisma, identity.email);
+    if (!created) throw error;
+    return created.disabledAt === null ? created : null;
+  }
 }
 
 function requireOwner(manager: Manager, what: string): void {
