@@ -99,6 +99,9 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: "List a user's active sessions",
+        description:
+          'Sessions neither revoked nor expired (idle or absolute), newest first: how each was opened, when it was ' +
+          'last used, from which address and browser. Never the cookie.',
         params: userIdParams,
         response: { 200: z.object({ sessions: z.array(sessionView) }), ...adminErrorResponses },
       },
