@@ -149,6 +149,20 @@ describe('scoped admin tokens', () => {
     expect(deleteProject.statusCode).toBe(403);
   });
 
+  it("keeps the owner's token out of an instance admin's reach", async () => {
+    const instance = await mint({ kind: 'admin' });
+    const tokens = (await t.api('GET', '/tokens')).body.tokens as TokenBody[];
+    const owner = tokens.find((token) => token.name === 'admin (generated)')!;
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${owner.id}`,
+      headers: instance.headers,
+    });
+    expect(revoke.statusCode).toBe(404);
+    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: instance.headers });
+    expect(listed.json<{ tokens: TokenBody[] }>().tokens.map((token) => token.id)).not.toContain(owner.id);
+  });
+
   it('does not count scoped admin tokens as the last admin token', async () => {
     // Every instance-level token but the bootstrap one is revoked; a scoped admin cannot administer the server.
     const tokens = (await t.api('GET', '/tokens')).body.tokens as TokenBody[];
