@@ -75,7 +75,10 @@ type CallerKind =
   | { is: 'refused'; status: 401 | 403 } // missing, malformed, wrong, revoked, expired credentials, …
   | { is: 'instance' } // owner or instance admin
   | { is: 'project'; role: Role; project: 'own' | 'other' | 'every' }
-  | { is: 'sdk' };
+  | { is: 'sdk' }
+  // Authenticated by the session cookie but sending no (or a wrong) CSRF token: unsafe methods are
+  // 403 wherever authentication is needed; safe ones are answered as for `as`.
+  | { is: 'without-csrf'; as: CallerKind };
 
 interface Caller {
   name: string;
@@ -187,9 +190,12 @@ const CALLERS: readonly Caller[] = [
   },
 ];
 
-/** The expected outcome of `access` for `caller`: the independent table. */
-function expected(access: Access, caller: CallerKind): Outcome {
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The expected outcome of `method` on an operation of `access` for `caller`: the independent table. */
+function expected(access: Access, caller: CallerKind, method: string): Outcome {
   if (access === 'public') return 'allowed';
+  if (caller.is === 'without-csrf') return UNSAFE.has(method) ? 403 : expected(access, caller.as, method);
   if (caller.is === 'refused') return caller.status;
   if (access === 'sdk') return caller.is === 'sdk' ? 'allowed' : 403;
   if (caller.is === 'sdk') return 403;
@@ -376,7 +382,7 @@ describe('access matrix (OpenAPI operations × callers × two replicas)', () => 
       const access = accessOf(method, path)!;
       const url = fill(path);
       for (const caller of CALLERS) {
-        const want = expected(access, caller.kind);
+        const want = expected(access, caller.kind, method);
         for (const replica of replicas) {
           checked++;
           const { status, body } = await call(replica, method, url, headers.get(caller.name)!);
