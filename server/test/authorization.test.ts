@@ -393,6 +393,9 @@ describe('access matrix (OpenAPI operations × callers × two replicas)', () => 
         }
       }
     }
+    process.stdout.write(
+      `access matrix: ${operations.length} operations × ${CALLERS.length} callers × ${replicas.length} replicas = ${checked} requests\n`,
+    );
     expect(mismatches).toEqual([]);
     expect(unexpected2xx).toBe(0);
     expect(checked).toBe(operations.length * CALLERS.length * replicas.length);
