@@ -194,6 +194,17 @@ describe('token expiry', () => {
     expect(expired.json()).toMatchObject({ error: 'unauthorized', message: expect.stringMatching(/expired/) });
   });
 
+  it('mints, with an expiring token, only tokens that expire no later (by default: at the same time)', async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const expiring = await mint({ kind: 'admin', project: 'shop', role: 'admin', expiresAt });
+    const inherited = await post(expiring.headers, { kind: 'server', project: 'shop', environment: 'prod' });
+    expect(inherited).toMatchObject({ status: 201, body: { expiresAt } });
+    const later = new Date(Date.now() + 7_200_000).toISOString();
+    expect(
+      (await post(expiring.headers, { kind: 'admin', project: 'shop', role: 'viewer', expiresAt: later })).status,
+    ).toBe(403);
+  });
+
   it('expires SDK tokens too', async () => {
     const token = await mint({
       kind: 'server',
