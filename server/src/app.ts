@@ -15,6 +15,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import cookie from '@fastify/cookie';
+import type { Authenticator } from './auth/authenticator.js';
+import { registerAuth, SESSION_COOKIE, type AuthOptions } from './auth/plugin.js';
+import { ScopeCache } from './auth/scopes.js';
 import { ChangeNotifier } from './changes/index.js';
 import { consolePlugin } from './console/plugin.js';
 import type { Config } from './config.js';
@@ -33,9 +37,15 @@ import { triggersRoutes } from './features/triggers/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
 import { registerSdkQueryKey } from './features/sdk/sdk-principal.js';
 import { usageRoutes } from './features/usage/routes.js';
+import { personalTokensRoutes } from './features/personal-tokens/routes.js';
+import { PersonalTokens } from './features/personal-tokens/service.js';
+import { createFailureCounter, type FailureCounter } from './features/sign-in/failure-counter.js';
+import { signInRoutes } from './features/sign-in/routes.js';
+import { Sessions } from './features/sign-in/sessions.js';
+import { PasswordHasher } from './features/users/password.js';
+import { usersRoutes } from './features/users/routes.js';
 import { propagationPlugin } from './snapshots/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
-import { registerAuth } from './http/auth.js';
 import { installAuthFailureLimit } from './http/auth-failure-limit.js';
 import { installCors } from './http/cors.js';
 import { serverOptions } from './http/server-options.js';
@@ -58,6 +68,9 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   sdkRoutes,
   usageRoutes,
   triggersRoutes,
+  signInRoutes,
+  usersRoutes,
+  personalTokensRoutes,
 ];
 
 export const API_PREFIX = '/api/v1';
@@ -85,6 +98,16 @@ declare module 'fastify' {
     changes: ChangeNotifier;
     /** Verifies bearer tokens (cached); call `invalidate()` after revoking or deleting tokens. */
     tokenAuth: TokenAuthenticator;
+    /** Project and environment scopes of requests (cached; dropped from committed changes). */
+    scopes: ScopeCache;
+    /** Hashes and verifies passwords (scrypt at `config.scryptLogN`). */
+    passwordHasher: PasswordHasher;
+    /** Server-side sessions: open (sign-in), authenticate (the cookie), revoke. */
+    sessions: Sessions;
+    /** Personal access tokens: create, list, revoke, authenticate (`sy_pat_…` bearers). */
+    personalTokens: PersonalTokens;
+    /** Failed sign-ins per account and per address (in Redis when configured). */
+    signInFailures: FailureCounter;
   }
 }
 
@@ -99,6 +122,11 @@ export interface BuildAppOptions {
   propagation?: Partial<PropagationOptions>;
   /** The web console's build output served at `/`; default: the repository's `console/dist`. */
   consoleDir?: string;
+  /**
+   * Authenticators asked after the API-token one (sessions, personal access tokens), in order.
+   * A function is called once the app's decorations (db, changes, …) exist.
+   */
+  authenticators?: (app: FastifyInstance) => readonly Authenticator[];
 }
 
 /** The app's type: fastify with zod schemas as the type provider. */
@@ -136,25 +164,61 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.decorate('changes', changes);
   app.decorate('tokenAuth', tokenAuth);
   app.addHook('onClose', async () => tokenAuth.flush());
+  const scopes = new ScopeCache(db.prisma);
+  app.decorate('scopes', scopes);
+  // People: sessions and personal tokens authenticate from Postgres on every request (no cache), so
+  // a sign-out, a revocation or a disabled user takes effect on every replica at once.
+  const onTouchError = (error: unknown) => app.log.warn({ err: error }, 'could not record session or token use');
+  const sessions = new Sessions({
+    prisma: db.prisma,
+    notifier: changes,
+    idleTimeoutMs: config.sessionIdleTimeoutMs,
+    maxAgeMs: config.sessionMaxAgeMs,
+    onError: onTouchError,
+  });
+  const personalTokens = new PersonalTokens({ prisma: db.prisma, notifier: changes, onError: onTouchError });
+  const signInFailures = await createFailureCounter(config.redisUrl, config.signInWindowMs, (error) =>
+    app.log.warn({ err: error }, 'could not count a failed sign-in'),
+  );
+  app.decorate('passwordHasher', new PasswordHasher({ logN: config.scryptLogN, r: 8, p: 1 }));
+  app.decorate('sessions', sessions);
+  app.decorate('personalTokens', personalTokens);
+  app.decorate('signInFailures', signInFailures.counter);
+  app.addHook('onClose', async () => {
+    await Promise.all([sessions.flush(), personalTokens.flush(), signInFailures.close()]);
+  });
 
   await installCors(app, config.corsOrigins);
   const authFailures = await installAuthFailureLimit(app, config);
+  // Parses the session cookie (auth/plugin.ts reads it); nothing here signs cookies.
+  await app.register(cookie, { hook: 'onRequest' });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'Switchyard',
-        description: 'Self-hosted feature flags. Authenticate with `Authorization: Bearer <token>`.',
+        description:
+          'Self-hosted feature flags. Authenticate with `Authorization: Bearer <token>` (API tokens), or ' +
+          `with the \`${SESSION_COOKIE}\` session cookie plus an \`x-csrf-token\` header on unsafe requests.`,
         version: '1.0.0',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearerAuth: [] }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearerAuth: [] }, { cookieAuth: [] }],
     },
     transform: (input) => {
       const output = jsonSchemaTransform(input);
-      // Public routes (health, ...) need no token; everything else inherits bearerAuth.
-      if (input.route.config?.auth === 'public') output.schema = { ...output.schema, security: [] };
+      const access = input.route.config?.access;
+      // Public routes (health, ...) need nothing; SDK routes take tokens only; the rest inherit both.
+      if (access === 'public') output.schema = { ...output.schema, security: [] };
+      else if (access === 'sdk') output.schema = { ...output.schema, security: [{ bearerAuth: [] }] };
+      // The action (server/src/auth/permissions.ts), for readers of the document: who may call it.
+      if (access !== undefined) output.schema = { ...output.schema, 'x-access': access } as typeof output.schema;
       return output;
     },
     transformObject: jsonSchemaTransformObject,
@@ -165,15 +229,28 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(propagationPlugin, { options: options.propagation });
   registerSdkQueryKey(app);
   await app.register(healthRoutes);
+  // Scopes are dropped from committed changes: this replica's own, and every replica's on the bus.
+  const { bus } = app.propagation;
+  const stopScopeInvalidation = [
+    changes.onChange((event) => scopes.forgetEnvironments(event.environmentIds)),
+    bus.subscribe((message) => scopes.forgetProject(message.projectKey)),
+    bus.onRevocation((message) => scopes.forgetEnvironments(message.environmentIds)),
+  ];
+  app.addHook('onClose', async () => stopScopeInvalidation.forEach((stop) => stop()));
+  const auth: AuthOptions = {
+    authenticators: [tokenAuth, sessions, personalTokens, ...(options.authenticators?.(app) ?? [])],
+    scopes,
+    failures: authFailures,
+  };
   await app.register(
     async (api) => {
-      registerAuth(api, tokenAuth, authFailures);
+      registerAuth(api, auth);
       for (const feature of API_FEATURES) await api.register(feature);
     },
     { prefix: API_PREFIX },
   );
   // OpenFeature's remote evaluation protocol fixes its own paths; it authenticates like the SDK routes.
-  await app.register(ofrepRoutes, { prefix: OFREP_PREFIX, tokenAuth, authFailures });
+  await app.register(ofrepRoutes, { prefix: OFREP_PREFIX, ...auth });
   // The web console at `/` (index.html for its own paths; the server's paths keep their JSON 404s).
   await app.register(consolePlugin, { dir: options.consoleDir });
   return app;

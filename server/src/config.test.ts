@@ -21,7 +21,26 @@ describe('loadConfig', () => {
       authFailureLimit: 100,
       authFailureWindowMs: 60_000,
       metricsToken: undefined,
+      publicUrl: undefined,
+      cookieSecure: false,
+      sessionIdleTimeoutMs: 12 * 3_600_000,
+      sessionMaxAgeMs: 7 * 24 * 3_600_000,
+      signInAccountLimit: 10,
+      signInIpLimit: 50,
+      signInWindowMs: 15 * 60_000,
+      scryptLogN: 15,
     });
+  });
+
+  it('marks the session cookie Secure unless embedded or served from http://localhost', () => {
+    const postgres = { DATABASE_URL: 'postgresql://db/switchyard' };
+    expect(loadConfig(postgres).cookieSecure).toBe(true);
+    expect(loadConfig({ ...postgres, SWITCHYARD_PUBLIC_URL: 'https://flags.example/' }).cookieSecure).toBe(true);
+    expect(loadConfig({ ...postgres, SWITCHYARD_PUBLIC_URL: 'http://localhost:4242' }).cookieSecure).toBe(false);
+    expect(loadConfig({ ...postgres, SWITCHYARD_COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+    expect(loadConfig({ SWITCHYARD_COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
+    expect(loadConfig({ SWITCHYARD_PUBLIC_URL: 'https://flags.example/' }).publicUrl).toBe('https://flags.example');
+    expect(() => loadConfig({ SWITCHYARD_PUBLIC_URL: 'ftp://flags.example' })).toThrow(ConfigError);
   });
 
   it('keeps the default stream limit at half the open-file limit when that is lower', () => {

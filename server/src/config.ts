@@ -48,6 +48,32 @@ export interface Config {
   authFailureWindowMs: number;
   /** Bearer token GET /metrics requires, which also adds project/environment labels. `SWITCHYARD_METRICS_TOKEN`; unset = public, no keys. */
   metricsToken: string | undefined;
+  /**
+   * Where people reach the server (links printed at start, e.g. the first owner's set-up link).
+   * `SWITCHYARD_PUBLIC_URL`; unset = the address it listens on.
+   */
+  publicUrl: string | undefined;
+  /**
+   * Whether the session cookie is marked `Secure` (sent over HTTPS only). `SWITCHYARD_COOKIE_SECURE`;
+   * default on, except in embedded mode or when the public URL is http://localhost (or 127.0.0.1).
+   */
+  cookieSecure: boolean;
+  /** A session ends after this long without a request. `SWITCHYARD_SESSION_IDLE_TIMEOUT_MS`, default 12 h. */
+  sessionIdleTimeoutMs: number;
+  /** A session ends this long after sign-in, however active. `SWITCHYARD_SESSION_MAX_AGE_MS`, default 7 days. */
+  sessionMaxAgeMs: number;
+  /** Failed sign-ins one account may have per window before 429s. `SWITCHYARD_SIGN_IN_ACCOUNT_LIMIT`, default 10. */
+  signInAccountLimit: number;
+  /** Failed sign-ins one IP address may make per window before 429s. `SWITCHYARD_SIGN_IN_IP_LIMIT`, default 50. */
+  signInIpLimit: number;
+  /** The window of both sign-in limits. `SWITCHYARD_SIGN_IN_WINDOW_MS`, default 15 minutes. */
+  signInWindowMs: number;
+  /**
+   * scrypt's cost for new password hashes, as log2(N) with r = 8, p = 1 (N = 2^15: 32 MiB, tens of
+   * ms). `SWITCHYARD_SCRYPT_LOG_N`, 15 to 20, default 15. Stored hashes keep their own cost and are
+   * upgraded at their user's next sign-in when it is raised.
+   */
+  scryptLogN: number;
 }
 
 /** Thrown by `loadConfig`; `message` is one line that names the offending variable. */
@@ -117,6 +143,14 @@ const envSchema = z.object({
   SWITCHYARD_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(1_000, 'must be at least 1000')),
   SWITCHYARD_AUTH_FAILURE_LIMIT: optional(positiveInt),
   SWITCHYARD_AUTH_FAILURE_WINDOW_MS: optional(z.coerce.number().int().min(1_000, 'must be at least 1000')),
+  SWITCHYARD_PUBLIC_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+  SWITCHYARD_COOKIE_SECURE: optional(booleanVar),
+  SWITCHYARD_SESSION_IDLE_TIMEOUT_MS: optional(z.coerce.number().int().min(60_000, 'must be at least 60000')),
+  SWITCHYARD_SESSION_MAX_AGE_MS: optional(z.coerce.number().int().min(60_000, 'must be at least 60000')),
+  SWITCHYARD_SIGN_IN_ACCOUNT_LIMIT: optional(positiveInt),
+  SWITCHYARD_SIGN_IN_IP_LIMIT: optional(positiveInt),
+  SWITCHYARD_SIGN_IN_WINDOW_MS: optional(z.coerce.number().int().min(1_000, 'must be at least 1000')),
+  SWITCHYARD_SCRYPT_LOG_N: optional(z.coerce.number().int().min(15).max(20)),
   SWITCHYARD_METRICS_TOKEN: optional(
     z
       .string()
@@ -169,7 +203,22 @@ export function loadConfig(
     authFailureLimit: vars.SWITCHYARD_AUTH_FAILURE_LIMIT ?? 100,
     authFailureWindowMs: vars.SWITCHYARD_AUTH_FAILURE_WINDOW_MS ?? 60_000,
     metricsToken: vars.SWITCHYARD_METRICS_TOKEN,
+    publicUrl: vars.SWITCHYARD_PUBLIC_URL?.replace(/\/+$/, ''),
+    cookieSecure: vars.SWITCHYARD_COOKIE_SECURE ?? !(embedded || isLocalHttp(vars.SWITCHYARD_PUBLIC_URL)),
+    sessionIdleTimeoutMs: vars.SWITCHYARD_SESSION_IDLE_TIMEOUT_MS ?? 12 * 3_600_000,
+    sessionMaxAgeMs: vars.SWITCHYARD_SESSION_MAX_AGE_MS ?? 7 * 24 * 3_600_000,
+    signInAccountLimit: vars.SWITCHYARD_SIGN_IN_ACCOUNT_LIMIT ?? 10,
+    signInIpLimit: vars.SWITCHYARD_SIGN_IN_IP_LIMIT ?? 50,
+    signInWindowMs: vars.SWITCHYARD_SIGN_IN_WINDOW_MS ?? 15 * 60_000,
+    scryptLogN: vars.SWITCHYARD_SCRYPT_LOG_N ?? 15,
   };
+}
+
+/** http://localhost, 127.0.0.1 or [::1]: a browser there has no HTTPS, so a Secure cookie would never be sent. */
+function isLocalHttp(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
 }
 
 /**

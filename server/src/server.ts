@@ -1,6 +1,7 @@
 /**
- * The server's entry point: config → database → migrations → demo seed → admin token → HTTP.
- * Prints where it listens and, when it just made one, the admin token. `npm start` runs its
+ * The server's entry point: config → database → migrations → demo seed → admin token → set-up
+ * token → HTTP. Prints where it listens and, when it just made them, the admin token and the link
+ * that creates the first owner. `npm start` runs its
  * bundle, dist/main.js (scripts/bundle.mjs); `node dist/server.js` runs it unbundled.
  */
 // First: V8 flags must be set before the first WebAssembly compile (Prisma's query compiler).
@@ -11,6 +12,7 @@ import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
 import { regexPatternProblemAsync } from '@switchyard/core/schema';
 import { ensureAdminToken, type AdminTokenBootstrap } from './features/tokens/bootstrap.js';
+import { ensureSetupToken } from './features/users/setup.js';
 import { disableRefusedStoredRegexes, type StoredRegexFixReport } from './features/flag-config/stored-regex-fix.js';
 import { loadPropagationOptions } from './propagation/options.js';
 import { seedDemo } from './seed/seed-demo.js';
@@ -33,12 +35,14 @@ async function main(): Promise<void> {
       // In this order: the seed only runs on a database with no history, and the token is history.
       const seeded = config.seedDemo ? await seedDemo(deps) : false;
       const bootstrap = await ensureAdminToken(deps, config.adminToken);
+      // While nobody owns the instance: a one-time token to create the first owner (printed below).
+      const setupToken = await ensureSetupToken(deps);
       // Before listening, so this replica never serves a pattern the write path would refuse. It
       // also loads recheck (~200 ms of module evaluation on this thread), which the first write
       // of a regex would otherwise do while serving.
       const regexes = await disableRefusedStoredRegexes(deps);
       await regexPatternProblemAsync('^switchyard$');
-      return { seeded, bootstrap, regexes };
+      return { seeded, bootstrap, regexes, setupToken };
     });
     const building = appModule.then(({ buildApp }) =>
       buildApp({ db: database, config, changes, propagation: loadPropagationOptions() }),
@@ -47,12 +51,12 @@ async function main(): Promise<void> {
     if (built.status === 'fulfilled') app = built.value;
     if (booted.status === 'rejected') throw booted.reason;
     if (built.status === 'rejected') throw built.reason;
-    const { seeded, bootstrap, regexes } = booted.value;
+    const { seeded, bootstrap, regexes, setupToken } = booted.value;
     app = built.value;
     logStoredRegexFix(app, regexes);
     await app.listen({ port: config.port, host: config.host });
     handleSignals(app, db);
-    printBanner(app, db, config, { seeded, bootstrap, startMs: performance.now() - startedAt });
+    printBanner(app, db, config, { seeded, bootstrap, setupToken, startMs: performance.now() - startedAt });
   } catch (error) {
     process.stderr.write(`Switchyard failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     await app?.close().catch(() => {});
@@ -112,7 +116,7 @@ function printBanner(
   app: App,
   db: Database,
   config: Config,
-  facts: { seeded: boolean; bootstrap: AdminTokenBootstrap; startMs: number },
+  facts: { seeded: boolean; bootstrap: AdminTokenBootstrap; setupToken: string | null; startMs: number },
 ): void {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -135,6 +139,12 @@ function printBanner(
       lines.push('               (SWITCHYARD_ADMIN_TOKEN is revoked and was not used)');
   } else if (bootstrap.outcome === 'configured') {
     lines.push('  admin token: the value of SWITCHYARD_ADMIN_TOKEN (stored now)');
+  }
+  if (facts.setupToken !== null) {
+    const publicUrl = config.publicUrl ?? url;
+    lines.push(`  Create the first owner: ${publicUrl}/setup#token=${facts.setupToken}`);
+    lines.push('               (one-time, valid 24 h, a new one at each start until an owner exists; or');
+    lines.push(`               POST ${publicUrl}/api/v1/setup {"token", "email", "password", "displayName"})`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -7,7 +7,12 @@ import type { Principal } from './principal.js';
  */
 export type Credential = { type: 'bearer'; secret: string } | { type: 'session'; secret: string };
 
-/** Turns the secret a request presents into its principal, or null when it is unknown or revoked. */
+/**
+ * Turns the credential a request presents into its principal, or null when the credential is not
+ * this authenticator's (another kind of secret) or is unknown, revoked or expired. The auth plugin
+ * asks every authenticator in turn; null from all of them is a 401. An authenticator may throw an
+ * `HttpError` (401 with a precise message, e.g. an expired token) to stop the search.
+ */
 export interface Authenticator {
-  authenticate(secret: string): Promise<Principal | null>;
+  authenticate(credential: Credential): Promise<Principal | null>;
 }

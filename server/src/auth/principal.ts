@@ -48,13 +48,17 @@ export type TokenKind = 'admin' | 'server' | 'client';
 export const TOKEN_KINDS = ['admin', 'server', 'client'] as const satisfies readonly TokenKind[];
 
 /** A caller authenticated by an API token. */
-export interface TokenPrincipal extends Actor, Partial<Rights> {
+export interface TokenPrincipal extends Actor, Rights {
   kind: 'token';
   /** What the token may do: the management API (admin) or an SDK's endpoints (server, client). */
   tokenKind: TokenKind;
   /** Server and client tokens belong to one environment of one project; a scoped admin token to one project. */
   projectId?: string;
   environmentId?: string;
+  /** An admin token's project role (null: an unscoped admin token from before roles, instance admin). */
+  role?: ProjectRole | null;
+  /** When the token stops working (absent: never). */
+  expiresAt?: Date;
 }
 
 /**
@@ -72,11 +76,11 @@ export interface UserPrincipal extends Actor, Rights {
   tokenId?: string;
 }
 
-/**
- * Who is calling a request. Issue 13 widens this to `TokenPrincipal | UserPrincipal` (and makes
- * token principals carry their Rights) when the auth plugin checks route actions.
- */
-export type Principal = TokenPrincipal;
+/** Who is calling a request: an API token or a person. Narrow by `kind` (and `tokenKind`). */
+export type Principal = TokenPrincipal | UserPrincipal;
+
+/** No rights at all (SDK tokens: their endpoints check the token kind, not rights). */
+export const NO_RIGHTS: Rights = Object.freeze({ instanceRole: null, grants: Object.freeze([]) as readonly Grant[] });
 
 /** The server's own tasks. */
 export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check';

@@ -150,7 +150,7 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
     app.get(
       '/metrics',
       {
-        config: { auth: 'public' },
+        config: { access: 'public' },
         logLevel: 'warn',
         ...(metricsToken === undefined ? {} : { onRequest: metricsTokenCheck(metricsToken) }),
         schema: {

@@ -30,7 +30,14 @@ export async function databaseFingerprint(t: TestApp): Promise<string> {
           'environment', k.environment_id, 'created', k.created_at, 'revoked', k.revoked_at) ORDER BY k.id)::text, ''))
         FROM api_tokens k),
       (SELECT md5(coalesce(json_agg(u ORDER BY u.environment_id, u.flag_id, u.variant, u.hour)::text, ''))
-        FROM flag_usage u)
+        FROM flag_usage u),
+      (SELECT md5(coalesce(json_agg(x ORDER BY x.id)::text, '')) FROM users x),
+      (SELECT md5(coalesce(json_agg(m ORDER BY m.project_id, m.user_id)::text, '')) FROM project_members m),
+      (SELECT md5(coalesce(json_agg(json_build_object('id', s.id, 'revoked', s.revoked_at) ORDER BY s.id)::text, ''))
+        FROM user_sessions s),
+      (SELECT md5(coalesce(json_agg(json_build_object('id', p.id, 'revoked', p.revoked_at) ORDER BY p.id)::text, ''))
+        FROM personal_tokens p),
+      (SELECT md5(coalesce(json_agg(st ORDER BY st.id)::text, '')) FROM setup_tokens st)
     ) AS dump`;
   return rows[0]!.dump;
 }

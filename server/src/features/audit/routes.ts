@@ -16,12 +16,11 @@ const QUERY_DESCRIPTION =
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new AuditService({ prisma: app.db.prisma });
   const tags = ['audit'];
-  const admin = { auth: 'admin' } as const;
 
   app.get(
     '/audit',
     {
-      config: admin,
+      config: { access: 'audit.read' },
       schema: {
         tags,
         summary: 'Query the audit log',
@@ -36,7 +35,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/projects/:project/audit',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: "Query one project's audit log",

@@ -1,7 +1,7 @@
 import { configFromPercent, percentToBasisPoints } from '@switchyard/core/schema';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { registerDeferredKills } from './deferred-kills.js';
@@ -37,7 +37,6 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes });
   const deferredKills = registerDeferredKills(app, service);
   const tags = ['flag configuration'];
-  const admin = { auth: 'admin' } as const;
   const configResponses = {
     200: configResponseSchema,
     ...adminErrorResponses,
@@ -47,7 +46,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     PATH,
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: "Get a flag's configuration in one environment",
@@ -68,7 +67,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     PATH,
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: "Replace a flag's configuration in one environment",
@@ -103,7 +102,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     app.post(
       `${PATH}/${enabled ? 'on' : 'off'}`,
       {
-        config: admin,
+        config: { access: 'flags.write' },
         schema: {
           tags,
           summary: `Turn a flag ${enabled ? 'on' : 'off'} in one environment`,
@@ -127,7 +126,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     `${PATH}/rules/:ruleId/rollout`,
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: "Set a rule's rollout percent",
@@ -162,7 +161,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     `${PATH}/kill`,
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Kill switch: turn a flag off in one environment now',
@@ -195,7 +194,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     `${PATH}/restore`,
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Bring back the configuration from before the kill',
@@ -216,7 +215,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/flags/:flag/kill',
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Kill switch: turn a flag off in every environment, in one transaction',
@@ -235,7 +234,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/flags/:flag/restore',
     {
-      config: admin,
+      config: { access: 'flags.kill' },
       schema: {
         tags,
         summary: 'Restore every environment where the flag is killed',

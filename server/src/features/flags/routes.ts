@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import {
   createFlagBodySchema,
@@ -18,12 +18,11 @@ import { FlagService } from './service.js';
 export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new FlagService({ prisma: app.db.prisma, notifier: app.changes });
   const tags = ['flags'];
-  const admin = { auth: 'admin' } as const;
 
   app.post(
     '/projects/:project/flags',
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: 'Create a flag',
@@ -43,7 +42,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/projects/:project/flags',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: 'List flags',
@@ -62,7 +61,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/projects/:project/flags/:flag',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: 'Get a flag, with its state in each environment',
@@ -76,7 +75,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/projects/:project/flags/:flag',
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: 'Update a flag definition',
@@ -98,7 +97,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/flags/:flag/archive',
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: 'Archive a flag (it leaves every SDK snapshot)',
@@ -113,7 +112,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/flags/:flag/unarchive',
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: 'Unarchive a flag (it comes back to SDK snapshots)',
@@ -130,7 +129,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/projects/:project/flags/:flag',
     {
-      config: admin,
+      config: { access: 'flags.write' },
       schema: {
         tags,
         summary: 'Delete an archived flag',

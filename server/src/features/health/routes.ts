@@ -17,7 +17,7 @@ const statusView = z.object({ status: z.string(), message: z.string().optional()
  */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['health'];
-  const common = { config: { auth: 'public' }, logLevel: 'warn' } as const;
+  const common = { config: { access: 'public' }, logLevel: 'warn' } as const;
   let wasReady = false;
 
   app.get(

@@ -3,10 +3,8 @@ import { compileSnapshot, type CompiledSnapshot, type Snapshot } from '@switchya
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { registerAuth } from '../../http/auth.js';
-import type { AuthFailureLimit } from '../../http/auth-failure-limit.js';
+import { registerAuth, type AuthOptions } from '../../auth/plugin.js';
 import { HttpError } from '../../http/errors.js';
-import type { TokenAuthenticator } from '../tokens/authenticator.js';
 import { matchesEtag } from '../sdk/routes.js';
 import { sdkPrincipal } from '../sdk/sdk-principal.js';
 import { OFREP_BODY_LIMIT, ofrepRequestSchema, toEvaluationContext } from './context.js';
@@ -19,10 +17,8 @@ const BARE_TOKEN = /^ *sy_[a-z]+_\S+ *$/;
 /** Where OFREP lives: its paths are fixed by the protocol, outside /api/v1. */
 export const OFREP_PREFIX = '/ofrep/v1';
 
-export interface OfrepRoutesOptions {
-  tokenAuth: TokenAuthenticator;
-  authFailures?: AuthFailureLimit;
-}
+/** The app's authentication (OFREP's routes are `sdk` routes: only server and client tokens get through). */
+export type OfrepRoutesOptions = AuthOptions;
 
 const successSchema = z
   .object({
@@ -89,7 +85,7 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
       request.headers.authorization = `Bearer ${authorization.trim()}`;
     }
   });
-  registerAuth(app, options.tokenAuth, options.authFailures);
+  registerAuth(app, options);
   installOfrepErrors(app);
 
   /** The compiled snapshot of the caller's view (client view for client tokens). */
@@ -112,7 +108,7 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
   app.post(
     '/evaluate/flags/:key',
     {
-      config: { auth: 'sdk' },
+      config: { access: 'sdk' },
       bodyLimit: OFREP_BODY_LIMIT,
       schema: {
         tags,
@@ -138,7 +134,7 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
   app.post(
     '/evaluate/flags',
     {
-      config: { auth: 'sdk' },
+      config: { access: 'sdk' },
       bodyLimit: OFREP_BODY_LIMIT,
       schema: {
         tags,

@@ -159,7 +159,7 @@ describe('projects', () => {
     const secret = token.body!.secret as string;
     expect((await call('DELETE', '/projects/tokened')).status).toBe(204);
     expect(await t.db.prisma.apiToken.count({ where: { id: token.body!.id as string } })).toBe(0);
-    const verified = await t.app.tokenAuth.authenticate(secret);
+    const verified = await t.app.tokenAuth.authenticate({ type: 'bearer', secret });
     expect(verified).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { can } from '../../auth/authorize.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses, forceQuerySchema } from '../../http/schemas.js';
 import {
   createEnvironmentBody,
@@ -24,25 +25,28 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
     revocations: app.propagation.revocations,
   });
   const tags = ['projects'];
-  const admin = { auth: 'admin' } as const;
 
   app.get(
     '/projects',
     {
-      config: admin,
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'List projects',
+        description: 'The projects the caller may read (every project for instance admins).',
         response: { 200: z.object({ projects: z.array(projectView) }), ...adminErrorResponses },
       },
     },
-    async () => ({ projects: await service.listProjects() }),
+    async (request) => {
+      const principal = requirePrincipal(request);
+      return { projects: await service.listProjects((projectId) => can(principal, 'project.read', { projectId })) };
+    },
   );
 
   app.post(
     '/projects',
     {
-      config: admin,
+      config: { access: 'projects.create' },
       schema: {
         tags,
         summary: 'Create a project',
@@ -57,7 +61,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/projects/:project',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: 'Get a project with its environments',
@@ -71,7 +75,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/projects/:project',
     {
-      config: admin,
+      config: { access: 'project.admin' },
       schema: {
         tags,
         summary: 'Rename or describe a project (its key never changes)',
@@ -86,7 +90,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/projects/:project',
     {
-      config: admin,
+      config: { access: 'project.admin' },
       schema: {
         tags,
         summary: 'Delete a project',
@@ -107,7 +111,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/projects/:project/environments',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: "List a project's environments",
@@ -121,7 +125,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/environments',
     {
-      config: admin,
+      config: { access: 'project.admin' },
       schema: {
         tags,
         summary: 'Create an environment',
@@ -140,7 +144,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/projects/:project/environments/:environment',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: 'Get an environment',
@@ -154,10 +158,14 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/projects/:project/environments/:environment',
     {
-      config: admin,
+      config: { access: 'project.admin' },
       schema: {
         tags,
-        summary: 'Rename an environment (its key never changes)',
+        summary: 'Rename an environment or change its protection (its key never changes)',
+        description:
+          'Project admins only. `protected: true` makes configuration changes in this environment need ' +
+          '`protectedRole` (`editor` or `admin`, default `admin`); kill and restore stay open to responders. ' +
+          'Changes of protection are audited as `environment.protection_changed`.',
         params: environmentParams,
         body: updateEnvironmentBody,
         response: { 200: environmentView, ...adminErrorResponses },
@@ -175,7 +183,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/projects/:project/environments/:environment',
     {
-      config: admin,
+      config: { access: 'project.admin' },
       schema: {
         tags,
         summary: 'Delete an environment',

@@ -5,7 +5,7 @@ import { conflict } from '../../http/errors.js';
 import type { RevocationAnnouncer } from '../../propagation/revocation-message.js';
 import type { TokenAuthenticator } from '../tokens/authenticator.js';
 import { defaultFlagConfig } from './default-flag-config.js';
-import type { EnvironmentView, ProjectDetailView, ProjectView } from './schemas.js';
+import type { EnvironmentView, ProjectDetailView, ProjectView, UpdateEnvironmentInput } from './schemas.js';
 import * as store from './store.js';
 import { environmentView, projectView } from './views.js';
 
@@ -24,8 +24,10 @@ export interface ProjectsServiceDeps extends ChangeDeps {
 export class ProjectsService {
   constructor(private readonly deps: ProjectsServiceDeps) {}
 
-  async listProjects(): Promise<ProjectView[]> {
-    return (await store.listProjects(this.deps.prisma)).map(projectView);
+  /** Every project, or (`visible` given) those it accepts (the projects a caller may read). */
+  async listProjects(visible?: (projectId: string) => boolean): Promise<ProjectView[]> {
+    const rows = await store.listProjects(this.deps.prisma);
+    return (visible ? rows.filter((row) => visible(row.id)) : rows).map(projectView);
   }
 
   async getProject(key: string): Promise<ProjectDetailView> {
@@ -110,7 +112,7 @@ export class ProjectsService {
   async createEnvironment(
     actor: Actor,
     projectKey: string,
-    input: { key: string; name: string },
+    input: { key: string; name: string; protected?: boolean; protectedRole?: string },
   ): Promise<EnvironmentView> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, projectKey);
@@ -144,27 +146,36 @@ export class ProjectsService {
     });
   }
 
+  /**
+   * Renames an environment and/or changes its protection. A change of protection moves the
+   * environment's revision: it is a committed change every replica hears of (their scope caches,
+   * auth/scopes.ts, drop the environment), although SDK snapshots do not change.
+   */
   async updateEnvironment(
     actor: Actor,
     projectKey: string,
     key: string,
-    input: { name: string },
+    input: UpdateEnvironmentInput,
   ): Promise<EnvironmentView> {
     return inChangeTransaction(this.deps, async (tx, record) => {
       const project = await store.requireProject(tx, projectKey);
       const before = await store.requireEnvironment(tx, project, key);
-      const after = environmentView(await store.updateEnvironment(tx, before.id, input));
-      await record({
+      const updated = await store.updateEnvironment(tx, before.id, input);
+      const after = environmentView(updated);
+      const protectionChanged =
+        updated.protected !== before.protected || updated.protectedRole !== before.protectedRole;
+      const change = await record({
         actor,
         projectId: project.id,
-        action: 'environment.updated',
+        action: protectionChanged ? 'environment.protection_changed' : 'environment.updated',
         targetType: 'environment',
         targetKey: key,
         environment: key,
         before: environmentView(before),
         after,
+        ...(protectionChanged ? { affects: { environmentIds: [before.id] } } : {}),
       });
-      return after;
+      return { ...after, revision: change.revisions[0]?.revision ?? after.revision };
     });
   }
 

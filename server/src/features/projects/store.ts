@@ -21,6 +21,8 @@ export const environmentColumns = {
   key: true,
   name: true,
   revision: true,
+  protected: true,
+  protectedRole: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.EnvironmentSelect;
@@ -87,12 +89,16 @@ export async function requireEnvironment(
 
 export function insertEnvironment(
   tx: Tx,
-  data: { projectId: string; key: string; name: string },
+  data: { projectId: string; key: string; name: string; protected?: boolean; protectedRole?: string },
 ): Promise<EnvironmentRow> {
   return tx.environment.create({ data, select: environmentColumns });
 }
 
-export function updateEnvironment(tx: Tx, id: string, data: { name?: string | undefined }): Promise<EnvironmentRow> {
+export function updateEnvironment(
+  tx: Tx,
+  id: string,
+  data: { name?: string | undefined; protected?: boolean | undefined; protectedRole?: string | undefined },
+): Promise<EnvironmentRow> {
   return tx.environment.update({ where: { id }, data, select: environmentColumns });
 }
 

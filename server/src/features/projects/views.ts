@@ -17,6 +17,9 @@ export function environmentView(row: EnvironmentRow): EnvironmentView {
     key: row.key,
     name: row.name,
     revision: row.revision,
+    protected: row.protected,
+    // CHECK-constrained to these two; anything else reads as the stricter one.
+    protectedRole: row.protectedRole === 'editor' ? 'editor' : 'admin',
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -28,7 +28,7 @@ const sdkErrors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySc
  */
 export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['sdk'];
-  const sdk = { auth: 'sdk' } as const;
+  const sdk = { access: 'sdk' } as const;
   const { feeds, revocations } = app.propagation;
   const streamLimits = new StreamLimits({
     ...app.config,

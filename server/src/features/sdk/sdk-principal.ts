@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../../http/errors.js';
-import type { Principal } from '../../http/auth.js';
+import type { TokenPrincipal } from '../../auth/principal.js';
 
 /** Client tokens look like this; only they may travel in the URL (`?key=`). */
 const CLIENT_TOKEN_PREFIX = 'sy_client_';
@@ -35,9 +35,13 @@ export function registerSdkQueryKey(app: FastifyInstance): void {
 }
 
 /** The server or client token of an `sdk` route, bound to one environment. */
-export function sdkPrincipal(request: FastifyRequest): Principal & { environmentId: string } {
+export function sdkPrincipal(request: FastifyRequest): TokenPrincipal & { environmentId: string } {
   const principal = request.principal;
   if (!principal) throw unauthorized();
+  // The auth hook lets only server and client tokens through to `sdk` routes; this keeps it so.
+  if (principal.kind !== 'token' || principal.tokenKind === 'admin') {
+    throw forbidden('This endpoint needs a server or client token');
+  }
   if (viaQueryKey.has(request) && principal.tokenKind !== 'client') {
     throw forbidden('?key= takes client tokens only');
   }

@@ -1,6 +1,6 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply } from 'fastify';
-import type { Principal } from '../../http/auth.js';
+import type { TokenPrincipal } from '../../auth/principal.js';
 import { HttpError } from '../../http/errors.js';
 
 export interface StreamLimitsOptions {
@@ -54,7 +54,7 @@ export class StreamLimits {
    * set on `reply`). The slot is given back when the response closes, however it ends: streamed,
    * refused later in the handler, or cut by the client.
    */
-  admit(principal: Principal, ip: string, reply: FastifyReply): void {
+  admit(principal: TokenPrincipal, ip: string, reply: FastifyReply): void {
     if (this.#open >= this.#options.maxStreams) {
       this.#options.onRefused?.('replica_full');
       const seconds = FULL_RETRY_AFTER_MIN_S + Math.floor(this.#random() * (FULL_RETRY_AFTER_SPREAD_S + 1));

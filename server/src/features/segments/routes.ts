@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import {
   createSegmentBodySchema,
@@ -17,12 +17,11 @@ import { SegmentService } from './service.js';
 export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new SegmentService({ prisma: app.db.prisma, notifier: app.changes });
   const tags = ['segments'];
-  const admin = { auth: 'admin' } as const;
 
   app.get(
     '/projects/:project/segments',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: "List a project's segments",
@@ -37,7 +36,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/segments',
     {
-      config: admin,
+      config: { access: 'segments.write' },
       schema: {
         tags,
         summary: 'Create a segment',
@@ -57,7 +56,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/projects/:project/segments/:segment',
     {
-      config: admin,
+      config: { access: 'project.read' },
       schema: {
         tags,
         summary: 'Get a segment, with the rules that use it',
@@ -71,7 +70,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/projects/:project/segments/:segment',
     {
-      config: admin,
+      config: { access: 'segments.write' },
       schema: {
         tags,
         summary: "Change a segment's name, description or conditions (its key never changes)",
@@ -88,7 +87,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/projects/:project/segments/:segment',
     {
-      config: admin,
+      config: { access: 'segments.write' },
       schema: {
         tags,
         summary: 'Delete a segment',

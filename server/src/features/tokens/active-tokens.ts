@@ -1,5 +1,12 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Principal, TokenKind } from '../../auth/principal.js';
+import { asProjectRole } from '../../auth/scopes.js';
+import {
+  NO_RIGHTS,
+  type InstanceRole,
+  type Rights,
+  type TokenKind,
+  type TokenPrincipal,
+} from '../../auth/principal.js';
 
 /** The columns a principal is made of. */
 export interface TokenRow {
@@ -8,17 +15,47 @@ export interface TokenRow {
   kind: TokenKind;
   projectId: string | null;
   environmentId: string | null;
+  role: string | null;
+  instanceRole: string | null;
+  expiresAt: Date | null;
+}
+
+/** The columns of `TokenRow`, for Prisma `select`s. */
+export const TOKEN_ROW_SELECT = {
+  id: true,
+  name: true,
+  kind: true,
+  projectId: true,
+  environmentId: true,
+  role: true,
+  instanceRole: true,
+  expiresAt: true,
+} as const;
+
+/**
+ * What a token may do: SDK tokens nothing on the admin API; an admin token with a project role
+ * that role in its project (or in every project when it has none); an admin token without one its
+ * instance role (tokens from before roles are instance admins; the bootstrap token is the owner).
+ */
+export function rightsOf(row: Pick<TokenRow, 'kind' | 'projectId' | 'role' | 'instanceRole'>): Rights {
+  if (row.kind !== 'admin') return NO_RIGHTS;
+  if (row.role !== null)
+    return { instanceRole: null, grants: [{ projectId: row.projectId ?? '*', role: asProjectRole(row.role) }] };
+  return { instanceRole: row.instanceRole === 'owner' ? 'owner' : ('admin' satisfies InstanceRole), grants: [] };
 }
 
 /** The principal a token row stands for. */
-export function principalOf(row: TokenRow): Principal {
+export function principalOf(row: TokenRow): TokenPrincipal {
   return {
     kind: 'token',
     id: row.id,
     display: row.name,
     tokenKind: row.kind,
+    ...rightsOf(row),
     ...(row.projectId === null ? {} : { projectId: row.projectId }),
     ...(row.environmentId === null ? {} : { environmentId: row.environmentId }),
+    ...(row.role === null ? {} : { role: asProjectRole(row.role) }),
+    ...(row.expiresAt === null ? {} : { expiresAt: row.expiresAt }),
   };
 }
 
@@ -42,7 +79,7 @@ export class ActiveTokens {
   readonly #refreshMs: number;
   readonly #maxTokens: number;
   readonly #onError: (error: unknown) => void;
-  #byHash = new Map<string, Principal>();
+  #byHash = new Map<string, TokenPrincipal>();
   #readAt = -Infinity;
   #reading: Promise<void> | undefined;
   /** Bumped by every eviction: a read that started before one may hold the evicted tokens. */
@@ -56,7 +93,7 @@ export class ActiveTokens {
   }
 
   /** The principal of an active token, as of the last read. */
-  get(hash: string): Principal | undefined {
+  get(hash: string): TokenPrincipal | undefined {
     return this.#byHash.get(hash);
   }
 
@@ -87,7 +124,7 @@ export class ActiveTokens {
     const evictions = this.#evictions;
     const rows = await this.#prisma.apiToken.findMany({
       where: { revokedAt: null },
-      select: { id: true, name: true, kind: true, hash: true, projectId: true, environmentId: true },
+      select: { ...TOKEN_ROW_SELECT, hash: true },
       orderBy: { lastUsedAt: { sort: 'desc', nulls: 'last' } },
       take: this.#maxTokens,
     });

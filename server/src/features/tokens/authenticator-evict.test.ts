@@ -48,16 +48,17 @@ describe('TokenAuthenticator.evict', () => {
 
   it('forgets the given tokens and the tokens of the given environments, and nothing else', async () => {
     const authenticator = new TokenAuthenticator(t.db.prisma, { cacheTtlMs: 60_000 });
-    for (const token of Object.values(tokens)) expect(await authenticator.authenticate(token.secret)).not.toBeNull();
+    for (const token of Object.values(tokens))
+      expect(await authenticator.authenticate({ type: 'bearer', secret: token.secret })).not.toBeNull();
     const shop = await t.db.prisma.environment.findFirstOrThrow({ where: { project: { key: 'shop' } } });
     for (const token of Object.values(tokens)) await revokeInDatabase(token.id);
 
     authenticator.evict({ environmentIds: [shop.id] });
-    expect(await authenticator.authenticate(tokens.a.secret)).toBeNull();
-    expect(await authenticator.authenticate(tokens.b.secret)).not.toBeNull(); // still cached
+    expect(await authenticator.authenticate({ type: 'bearer', secret: tokens.a.secret })).toBeNull();
+    expect(await authenticator.authenticate({ type: 'bearer', secret: tokens.b.secret })).not.toBeNull(); // still cached
     authenticator.evict({ tokenIds: [tokens.b.id] });
-    expect(await authenticator.authenticate(tokens.b.secret)).toBeNull();
-    expect(await authenticator.authenticate(tokens.c.secret)).not.toBeNull(); // still cached
+    expect(await authenticator.authenticate({ type: 'bearer', secret: tokens.b.secret })).toBeNull();
+    expect(await authenticator.authenticate({ type: 'bearer', secret: tokens.c.secret })).not.toBeNull(); // still cached
     await authenticator.flush();
   });
 
@@ -70,11 +71,11 @@ describe('TokenAuthenticator.evict', () => {
     });
     const token = fresh.json<{ id: string; secret: string }>();
     const authenticator = new TokenAuthenticator(t.db.prisma, { cacheTtlMs: 60_000 });
-    const running = authenticator.authenticate(token.secret); // reads the row, not yet revoked
+    const running = authenticator.authenticate({ type: 'bearer', secret: token.secret }); // reads the row, not yet revoked
     authenticator.evict({ tokenIds: [token.id] }); // the revocation arrives meanwhile
     expect(await running).not.toBeNull();
     await revokeInDatabase(token.id);
-    expect(await authenticator.authenticate(token.secret)).toBeNull();
+    expect(await authenticator.authenticate({ type: 'bearer', secret: token.secret })).toBeNull();
     await authenticator.flush();
   });
 });

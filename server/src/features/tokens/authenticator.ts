@@ -1,7 +1,8 @@
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Authenticator } from '../../auth/authenticator.js';
-import type { Principal } from '../../auth/principal.js';
+import type { Authenticator, Credential } from '../../auth/authenticator.js';
+import type { TokenPrincipal } from '../../auth/principal.js';
+import { unauthorized } from '../../http/errors.js';
 import { ActiveTokens, principalOf } from './active-tokens.js';
 import { hashesEqual, hashTokenSecret } from './token-secret.js';
 
@@ -30,7 +31,7 @@ export class TokenAuthenticator implements Authenticator {
   readonly #touchIntervalMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #now: () => number;
-  readonly #cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  readonly #cache = new Map<string, { principal: TokenPrincipal; expiresAt: number }>();
   readonly #lastTouched = new Map<string, number>();
   readonly #pendingTouches = new Set<Promise<unknown>>();
   /** Bumped by every eviction: a lookup that started before one must not cache what it read. */
@@ -47,8 +48,20 @@ export class TokenAuthenticator implements Authenticator {
     this.#active = new ActiveTokens(prisma, { onError: this.#onError });
   }
 
-  /** The principal for `secret`, or null when it is unknown or revoked. */
-  async authenticate(secret: string): Promise<Principal | null> {
+  /**
+   * The principal of a bearer credential, or null when it is not a bearer secret or is unknown or
+   * revoked; an expired token is a 401 saying so (it is this authenticator's, and known).
+   */
+  async authenticate(credential: Credential): Promise<TokenPrincipal | null> {
+    if (credential.type !== 'bearer') return null;
+    const principal = await this.#verify(credential.secret);
+    if (principal?.expiresAt !== undefined && principal.expiresAt.getTime() <= this.#now()) {
+      throw unauthorized(`This API token expired at ${principal.expiresAt.toISOString()}`);
+    }
+    return principal;
+  }
+
+  async #verify(secret: string): Promise<TokenPrincipal | null> {
     const hash = hashTokenSecret(secret);
     const now = this.#now();
     this.#active.refreshIfStale(now);

@@ -25,6 +25,7 @@ export const BOOTSTRAP_ACTOR = systemPrincipal('bootstrap');
  * - `configured` given but revoked → it stays revoked (revocation wins over configuration); if no
  *   other admin token is active, a new one is generated;
  * - nothing configured and no active admin token → one is generated.
+ * The tokens made here are the instance owner's (`instance_role = 'owner'`).
  * Creations are audited as the system's (`system:bootstrap`). Replicas starting at once take turns
  * (advisory lock). First, active tokens' name keys are brought up to date (`refreshTokenNameKeys`).
  * A server-given name that an active token already has gets a number (`admin (generated) 2`).
@@ -43,6 +44,7 @@ export async function ensureAdminToken(deps: ChangeDeps, configured?: string): P
         const row = await store.insertToken(tx, {
           name: await freeName(tx, CONFIGURED_ADMIN_TOKEN_NAME),
           kind: 'admin',
+          instanceRole: 'owner',
           hash,
           prefix: tokenPrefix(configured),
         });
@@ -63,6 +65,7 @@ export async function ensureAdminToken(deps: ChangeDeps, configured?: string): P
     const row = await store.insertToken(tx, {
       name: await freeName(tx, GENERATED_ADMIN_TOKEN_NAME),
       kind: 'admin',
+      instanceRole: 'owner',
       hash: hashTokenSecret(secret),
       prefix: tokenPrefix(secret),
     });

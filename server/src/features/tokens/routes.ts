@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { createdTokenView, createTokenBody, listTokensQuery, tokenIdParams, tokenView } from './schemas.js';
 import { TokensService } from './service.js';
@@ -14,31 +14,35 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
     revocations: app.propagation.revocations,
   });
   const tags = ['tokens'];
-  const admin = { auth: 'admin' } as const;
 
   app.get(
     '/tokens',
     {
-      config: admin,
+      config: { access: 'tokens.manage' },
       schema: {
         tags,
         summary: 'List API tokens (never their secrets)',
+        description:
+          "The tokens within the caller's rights: a project admin sees its project's tokens, an instance admin all.",
         querystring: listTokensQuery,
         response: { 200: z.object({ tokens: z.array(tokenView) }), ...adminErrorResponses },
       },
     },
-    async (request) => ({ tokens: await service.list(request.query) }),
+    async (request) => ({ tokens: await service.list(requirePrincipal(request), request.query) }),
   );
 
   app.post(
     '/tokens',
     {
-      config: admin,
+      config: { access: 'tokens.manage' },
       schema: {
         tags,
         summary: 'Create an API token',
         description:
-          'Server and client tokens need `project` and `environment` keys; admin tokens take neither. ' +
+          'Server and client tokens need `project` and `environment` keys. Admin tokens take a `role` (viewer, ' +
+          'responder, editor, admin) in one `project`, or in every project without `project`; without a role ' +
+          'an admin token is an instance admin. A caller cannot mint a token with more rights than its own (403): ' +
+          "a project admin mints its project's tokens only. `expiresAt` is optional for every kind. " +
           'The response is the only place the secret ever appears. The name is what the audit log shows ' +
           'beside the token id: `system:…` and the names of server-created admin tokens are reserved (400), ' +
           "and an active token's name, or one that looks the same, is taken (409) until that token is revoked.",
@@ -52,7 +56,7 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/tokens/:id',
     {
-      config: admin,
+      config: { access: 'tokens.manage' },
       schema: {
         tags,
         summary: 'Revoke an API token',

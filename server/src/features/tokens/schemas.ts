@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INSTANCE_ROLES, PROJECT_ROLES } from '../../auth/principal.js';
 import { keySchema, nameSchema, timestampSchema } from '../../http/schemas.js';
 import { reservedTokenNameReason } from './token-names.js';
 import { TOKEN_KINDS } from './token-secret.js';
@@ -16,20 +17,42 @@ export const createTokenBody = z
         '(`admin (generated)`, anything naming SWITCHYARD_ADMIN_TOKEN)',
     ),
     kind: tokenKindSchema,
-    project: keySchema.optional().describe('Project key (server and client tokens)'),
+    project: keySchema
+      .optional()
+      .describe(
+        'Project key: required for server and client tokens; for admin tokens with a role, the one project (absent: every project)',
+      ),
     environment: keySchema.optional().describe('Environment key (server and client tokens)'),
+    role: z
+      .enum(PROJECT_ROLES)
+      .optional()
+      .describe(
+        'Admin tokens: the project role (viewer, responder, editor, admin) in `project`, or in every project. ' +
+          'Absent: an instance admin token (only instance admins may mint one). Never more than the caller has (403).',
+      ),
+    expiresAt: timestampSchema
+      .optional()
+      .describe('When the token stops working (401 after it); absent: never. Must be in the future.'),
   })
   .superRefine((body, ctx) => {
     // An empty name already has its issue (zod runs this refinement even then).
     const reserved = body.name === '' ? null : reservedTokenNameReason(body.name);
     if (reserved !== null) ctx.addIssue({ code: 'custom', path: ['name'], message: reserved });
     if (body.kind === 'admin') {
-      for (const field of ['project', 'environment'] as const) {
-        if (body[field] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: 'admin tokens are not bound to a project' });
-        }
+      if (body.environment !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environment'],
+          message: 'admin tokens are not bound to an environment',
+        });
+      }
+      if (body.project !== undefined && body.role === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['role'], message: 'required with project (the role in that project)' });
       }
     } else {
+      if (body.role !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['role'], message: `${body.kind} tokens have no role` });
+      }
       for (const field of ['project', 'environment'] as const) {
         if (body[field] === undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: `required for ${body.kind} tokens` });
@@ -56,6 +79,15 @@ export const tokenView = z
     createdAt: timestampSchema,
     lastUsedAt: timestampSchema.nullable().describe('Updated at most once a minute'),
     revokedAt: timestampSchema.nullable(),
+    role: z
+      .enum(PROJECT_ROLES)
+      .nullable()
+      .describe('Admin tokens: the project role in `project` (null project: every project)'),
+    instanceRole: z
+      .enum(INSTANCE_ROLES)
+      .nullable()
+      .describe('Admin tokens without a project role: owner (made by the server) or admin'),
+    expiresAt: timestampSchema.nullable().describe('After this the token is refused; null: never'),
   })
   .meta({ id: 'Token' });
 export type TokenView = z.output<typeof tokenView>;

@@ -13,15 +13,21 @@ export const tokenColumns = {
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  role: true,
+  instanceRole: true,
+  expiresAt: true,
   project: { select: { key: true } },
   environment: { select: { key: true } },
 } as const satisfies Prisma.ApiTokenSelect;
 export type TokenRow = Prisma.ApiTokenGetPayload<{ select: typeof tokenColumns }>;
 
-export function listTokens(tx: Tx, options: { includeRevoked: boolean }): Promise<TokenRow[]> {
+export function listTokens(
+  tx: Tx,
+  options: { includeRevoked: boolean },
+): Promise<(TokenRow & { projectId: string | null })[]> {
   return tx.apiToken.findMany({
     where: options.includeRevoked ? {} : { revokedAt: null },
-    select: tokenColumns,
+    select: { ...tokenColumns, projectId: true },
     orderBy: { createdAt: 'asc' },
   });
 }
@@ -43,6 +49,10 @@ export function insertToken(
     prefix: string;
     projectId?: string | null;
     environmentId?: string | null;
+    /** Admin tokens: a project role (in `projectId`, or every project), or else an instance role. */
+    role?: string | null;
+    instanceRole?: string | null;
+    expiresAt?: Date | null;
   },
 ): Promise<TokenRow> {
   // The key's unique index over active tokens refuses a duplicate name (P2002), race-free.
@@ -79,17 +89,19 @@ export function revokeToken(tx: Tx, id: string, at: Date): Promise<TokenRow> {
   return tx.apiToken.update({ where: { id }, data: { revokedAt: at }, select: tokenColumns });
 }
 
+/** Active admin tokens with instance-wide power (no project role), expired ones included. */
 export function countActiveAdminTokens(tx: Tx): Promise<number> {
-  return tx.apiToken.count({ where: { kind: 'admin', revokedAt: null } });
+  return tx.apiToken.count({ where: { kind: 'admin', role: null, revokedAt: null } });
 }
 
 /**
- * Counts the active admin tokens and locks their rows until the transaction ends, so two
- * concurrent revocations cannot both see "another admin is left" and revoke the last two.
+ * Counts the active instance-level admin tokens (no project role) and locks their rows until the
+ * transaction ends, so two concurrent revocations cannot both see "another admin is left" and
+ * revoke the last two. Project-scoped admin tokens do not count: they cannot administer the server.
  */
 export async function lockActiveAdminTokens(tx: Tx): Promise<number> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM api_tokens WHERE kind = 'admin' AND revoked_at IS NULL FOR UPDATE`;
+    SELECT id FROM api_tokens WHERE kind = 'admin' AND role IS NULL AND revoked_at IS NULL FOR UPDATE`;
   return rows.length;
 }
 

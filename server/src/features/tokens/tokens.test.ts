@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { registerAuth } from '../../http/auth.js';
+import { registerAuth } from '../../auth/plugin.js';
 import { installErrorHandlers } from '../../http/errors.js';
 import { ensureAdminToken } from './bootstrap.js';
 import { hashTokenSecret } from './token-secret.js';
@@ -84,7 +84,7 @@ describe('POST /api/v1/tokens', () => {
   it.each([
     [{ name: 'x', kind: 'server' }, ['body.project', 'body.environment']],
     [{ name: 'x', kind: 'client', project: 'shop' }, ['body.environment']],
-    [{ name: 'x', kind: 'admin', project: 'shop' }, ['body.project']],
+    [{ name: 'x', kind: 'admin', project: 'shop' }, ['body.role']], // a project-scoped admin token needs its role
     [{ name: '', kind: 'admin' }, ['body.name']],
     [{ name: 'x', kind: 'root' }, ['body.kind']],
   ])('refuses %j with 400 naming %j', async (payload, paths) => {
@@ -146,13 +146,13 @@ describe('authentication', () => {
     });
   });
 
-  describe("routes declaring auth: 'sdk' or 'public'", () => {
+  describe("routes declaring access: 'sdk' or 'public'", () => {
     const scoped = Fastify();
     beforeAll(async () => {
       installErrorHandlers(scoped);
-      registerAuth(scoped, t.app.tokenAuth);
-      scoped.get('/sdk', { config: { auth: 'sdk' } }, async (request) => request.principal);
-      scoped.get('/open', { config: { auth: 'public' } }, async (request) => ({ principal: request.principal }));
+      registerAuth(scoped, { authenticators: [t.app.tokenAuth] });
+      scoped.get('/sdk', { config: { access: 'sdk' } }, async (request) => request.principal);
+      scoped.get('/open', { config: { access: 'public' } }, async (request) => ({ principal: request.principal }));
       await scoped.ready();
     });
     afterAll(() => scoped.close());
@@ -175,10 +175,16 @@ describe('authentication', () => {
       expect(response.json()).toEqual({ principal: null });
     });
 
-    it('refuses, at start-up, a route that does not declare auth', async () => {
+    it('refuses, at start-up, a route that does not declare its access', async () => {
       const app = Fastify();
-      registerAuth(app, t.app.tokenAuth);
-      expect(() => app.get('/forgot', async () => 'open?')).toThrow(/must declare config.auth/);
+      registerAuth(app, { authenticators: [t.app.tokenAuth] });
+      expect(() => app.get('/forgot', async () => 'open?')).toThrow(/must declare config.access/);
+      expect(() => app.get('/old', { config: { auth: 'admin' } as never }, async () => 'open?')).toThrow(
+        /must declare config.access/,
+      );
+      expect(() => app.get('/flags', { config: { access: 'flags.write' } }, async () => 'which project?')).toThrow(
+        /needs a :project parameter/,
+      );
       await app.close();
     });
   });
@@ -236,7 +242,8 @@ describe('DELETE /api/v1/tokens/:id', () => {
     const second = await createToken({ name: 'second-admin', kind: 'admin' });
     const results = await Promise.all(
       [bootstrap.id, second.id].map((id) =>
-        t.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: bearer(second.secret!) }),
+        // The owner's token: an instance admin may not revoke the owner's (it stays out of its rights).
+        t.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: t.adminHeaders }),
       ),
     );
     expect(results.map((response) => response.statusCode).sort()).toEqual([204, 409]);

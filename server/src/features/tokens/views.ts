@@ -1,3 +1,4 @@
+import { asProjectRole } from '../../auth/scopes.js';
 import type { TokenView } from './schemas.js';
 import type { TokenRow } from './store.js';
 
@@ -13,5 +14,8 @@ export function tokenView(row: TokenRow): TokenView {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    role: row.role === null ? null : asProjectRole(row.role),
+    instanceRole: row.kind !== 'admin' || row.role !== null ? null : row.instanceRole === 'owner' ? 'owner' : 'admin',
+    expiresAt: row.expiresAt?.toISOString() ?? null,
   };
 }

@@ -43,7 +43,7 @@ export async function registerIncomingRoute(app: FastifyInstance, service: Trigg
   app.withTypeProvider<ZodTypeProvider>().post(
     `${INCOMING_PATH}/:secret`,
     {
-      config: { auth: 'public' },
+      config: { access: 'public' },
       // The URL holds the secret: no per-request log lines here, even at LOG_LEVEL=debug (errors,
       // logged with the request id only, still are).
       logLevel: 'warn',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePrincipal } from '../../http/auth.js';
+import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { deferredKillsOf } from '../flag-config/deferred-kills.js';
 import { FlagConfigService } from '../flag-config/service.js';
@@ -30,12 +30,14 @@ export const triggersRoutes: FastifyPluginAsyncZod = async (app) => {
     onError: (error) => app.log.warn({ err: error }, 'triggers: error'),
   });
   const tags = ['triggers'];
-  const admin = { auth: 'admin' } as const;
+  // Reading triggers is reading the project; making or revoking one changes how a flag can be stopped.
+  const read = { access: 'project.read' } as const;
+  const write = { access: 'flags.write' } as const;
 
   app.get(
     '/projects/:project/triggers',
     {
-      config: admin,
+      config: read,
       schema: {
         tags,
         summary: "List a project's triggers (never their secrets)",
@@ -50,7 +52,7 @@ export const triggersRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:project/triggers',
     {
-      config: admin,
+      config: write,
       schema: {
         tags,
         summary: 'Create a trigger: a secret URL that kills or restores one flag in one environment',
@@ -72,7 +74,7 @@ export const triggersRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/projects/:project/triggers/:id',
     {
-      config: admin,
+      config: write,
       schema: {
         tags,
         summary: 'Revoke a trigger',

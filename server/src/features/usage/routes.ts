@@ -15,7 +15,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/sdk/metrics',
     {
-      config: { auth: 'sdk' },
+      config: { access: 'sdk' },
       bodyLimit: METRICS_BODY_LIMIT,
       schema: {
         tags: ['sdk'],
