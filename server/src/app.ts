@@ -31,6 +31,12 @@ import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
 import { usageRoutes } from './features/usage/routes.js';
+import { webhookDeliveryJob } from './features/webhooks/deliver.js';
+import { webhookFanOut } from './features/webhooks/fan-out.js';
+import { webhooksRoutes } from './features/webhooks/routes.js';
+import { secretBoxOf } from './features/webhooks/secret-box.js';
+import { jobsPlugin, type JobFactory } from './jobs/plugin.js';
+import type { JobHandler, Sweep } from './jobs/runner.js';
 import { propagationPlugin } from './propagation/plugin.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { registerAuth } from './http/auth.js';
@@ -55,7 +61,17 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   auditRoutes,
   sdkRoutes,
   usageRoutes,
+  webhooksRoutes,
 ];
+
+/**
+ * The background jobs, by name (server/src/jobs/): each handler lives in its feature. Sweeps run at
+ * every tick before jobs are claimed (the webhook fan-out turns outbox rows into delivery jobs).
+ */
+const JOB_HANDLERS: readonly JobFactory<JobHandler<never>>[] = [
+  (app) => webhookDeliveryJob(app, () => secretBoxOf(app.config)),
+];
+const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut];
 
 export const API_PREFIX = '/api/v1';
 
@@ -160,6 +176,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   // Before the API: its onRequest hooks (metrics, `?key=` for SDK routes) must run ahead of auth.
   await app.register(propagationPlugin, { options: options.propagation });
+  await app.register(jobsPlugin, { handlers: JOB_HANDLERS, sweeps: JOB_SWEEPS });
   await app.register(healthRoutes);
   await app.register(
     async (api) => {

@@ -11,7 +11,7 @@ import { metricsTokenCheck } from './metrics-access.js';
 import { ServerMetrics } from './metrics.js';
 import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from './options.js';
 import { OutboxPublisher } from './outbox-publisher.js';
-import { PeriodicTask } from './periodic-task.js';
+import { PeriodicTask } from '../jobs/periodic-task.js';
 
 /** What the propagation plugin adds to the app (`app.propagation`). */
 export interface Propagation {
