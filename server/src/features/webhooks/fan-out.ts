@@ -24,7 +24,7 @@ export function webhookFanOut(app: FastifyInstance): Sweep {
   return {
     name: 'webhook-fan-out',
     async run(now) {
-      while (await drainBatch(app.db.prisma)) {
+      while (await drainBatch(app.db.prisma, now)) {
         /* full batch: more may wait */
       }
       if (now.getTime() - lastPrune > 60 * 60_000) {
@@ -36,7 +36,7 @@ export function webhookFanOut(app: FastifyInstance): Sweep {
   };
 }
 
-async function drainBatch(prisma: PrismaClient): Promise<boolean> {
+async function drainBatch(prisma: PrismaClient, now: Date): Promise<boolean> {
   return prisma.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('switchyard:event_outbox'))::text AS locked`;
@@ -69,6 +69,7 @@ async function drainBatch(prisma: PrismaClient): Promise<boolean> {
             { deliveryId: delivery.id },
             {
               uniqueKey: delivery.id,
+              runAt: now,
               maxAttempts: DELIVERY_ATTEMPTS,
               backoffMs: DELIVERY_BACKOFF_MS,
             },

@@ -45,11 +45,16 @@ function slackText(event: OutboxEvent): string {
   return `*${event.eventType}* ${event.targetType} \`${event.targetKey}\`${where ? ` in ${where}` : ''} by ${event.actor}${reason}`;
 }
 
-/** True when a webhook's filters select `event`. `events` entries are exact types or `prefix.*`. */
+/**
+ * True when a webhook's filters select `event`: recorded since the webhook exists (a new webhook
+ * does not receive the backlog the outbox may still hold), and of its project, environments and
+ * event types (`events` entries are exact types, `prefix.*` or `*`).
+ */
 export function webhookMatches(
-  webhook: { projectId: string | null; environments: readonly string[]; events: readonly string[] },
-  event: Pick<OutboxEvent, 'projectId' | 'environment' | 'eventType'>,
+  webhook: { projectId: string | null; environments: readonly string[]; events: readonly string[]; createdAt: Date },
+  event: Pick<OutboxEvent, 'projectId' | 'environment' | 'eventType' | 'createdAt'>,
 ): boolean {
+  if (event.createdAt < webhook.createdAt) return false;
   if (webhook.projectId !== null && webhook.projectId !== event.projectId) return false;
   if (
     webhook.environments.length > 0 &&
