@@ -26,6 +26,8 @@ import { healthRoutes } from './features/health/routes.js';
 import { ofrepErrorResponse } from './features/ofrep/errors.js';
 import { OFREP_PREFIX, ofrepRoutes } from './features/ofrep/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
+import { scheduledChangeJob } from './features/schedules/run.js';
+import { schedulesRoutes } from './features/schedules/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
@@ -62,6 +64,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   sdkRoutes,
   usageRoutes,
   webhooksRoutes,
+  schedulesRoutes,
 ];
 
 /**
@@ -70,6 +73,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
  */
 const JOB_HANDLERS: readonly JobFactory<JobHandler<never>>[] = [
   (app) => webhookDeliveryJob(app, () => secretBoxOf(app.config)),
+  scheduledChangeJob,
 ];
 const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut];
 

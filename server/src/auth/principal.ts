@@ -78,8 +78,8 @@ export interface UserPrincipal extends Actor, Rights {
  */
 export type Principal = TokenPrincipal;
 
-/** The server's own tasks. */
-export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check';
+/** The server's own tasks; `schedule:<id>` is a scheduled change (features/schedules/). */
+export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check' | `schedule:${string}`;
 
 /** The principal of one of the server's own tasks: kind `system`, displayed `system:<task>`. */
 export function systemPrincipal(task: SystemTask): Actor {

@@ -121,10 +121,8 @@ export class FlagConfigService {
     actor: Actor,
   ): Promise<ConfigResponse> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
-      action: enabled ? 'flag_config.enabled' : 'flag_config.disabled',
+      ...enabledSpec(enabled, options.reason),
       ...options,
-      validate: true,
-      next: (current) => plain({ ...configStateOf(current), enabled }),
     });
   }
 
@@ -139,19 +137,8 @@ export class FlagConfigService {
     actor: Actor,
   ): Promise<ConfigResponse> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
-      action: 'flag_config.rollout_changed',
+      ...rolloutSpec(flagKey, environmentKey, ruleId, percentage, options.reason),
       ...options,
-      validate: true,
-      next: (current) => {
-        const state = configStateOf(current);
-        if (!state.rules.some((rule) => rule.id === ruleId)) {
-          throw notFound(`Rule '${ruleId}' not found in flag '${flagKey}' in environment '${environmentKey}'`);
-        }
-        const rules = state.rules.map((rule) =>
-          rule.id === ruleId ? { ...rule, rollout: { ...rule.rollout, percentage } } : rule,
-        );
-        return plain({ ...state, rules });
-      },
     });
   }
 
@@ -194,6 +181,49 @@ export class FlagConfigService {
         const spec = { ...killSpec(kill.reason), reason: auditReason };
         await applyWrite(tx, record, { actor: kill.actor, project, flag, environment, current, spec });
         return true;
+      });
+    });
+  }
+
+  /**
+   * Applies `change` to one environment in ONE transaction that first runs `claim(tx)` (which
+   * locks and checks whatever makes the change due, e.g. a schedule row) and, after the write,
+   * `done(tx, auditId)`: when `claim` answers false nothing is written and null is returned. So a
+   * change that must happen once (a schedule run by two replicas, or again after a crash) happens
+   * once. Errors are those of the equivalent route (404, 409, 400).
+   */
+  async applyClaimed(
+    target: { projectKey: string; flagKey: string; environmentKey: string },
+    change: ConfigChange,
+    actor: Actor,
+    hooks: {
+      claim: (tx: Prisma.TransactionClient) => Promise<boolean>;
+      done: (tx: Prisma.TransactionClient, auditId: bigint) => Promise<void>;
+    },
+  ): Promise<ConfigResponse | null> {
+    const { projectKey, flagKey, environmentKey } = target;
+    const spec = specOf(change, flagKey, environmentKey);
+    return this.#queue.run(queueKey(projectKey, flagKey), async () => {
+      const {
+        project,
+        flag: found,
+        environment,
+      } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
+      return inChangeTransaction(this.deps, async (tx, record) => {
+        if (!(await hooks.claim(tx))) return null;
+        const flag = await lockAndReadFlagForShare(tx, found.id);
+        if (!flag) throw notFound(`Flag '${found.key}' not found`);
+        const current = await lockAndReadConfig(tx, flag.id, environment.id);
+        if (!current) throw missingConfig(flag.key, environment.key);
+        let auditId: bigint | undefined;
+        const recording: RecordFn = async (input) => {
+          const recorded = await record(input);
+          auditId = recorded.auditId;
+          return recorded;
+        };
+        const result = await applyWrite(tx, recording, { actor, project, flag, environment, current, spec });
+        await hooks.done(tx, auditId!);
+        return result;
       });
     });
   }
@@ -316,6 +346,59 @@ export class FlagConfigService {
       }),
     );
   }
+}
+
+/** A one-environment change that is not a whole new configuration (schedules, release plans). */
+export type ConfigChange =
+  | { kind: 'enable' | 'disable' | 'restore'; reason?: string | undefined }
+  | { kind: 'kill'; reason: string }
+  | { kind: 'percent'; ruleId: string; percentage: number; reason?: string | undefined };
+
+function specOf(change: ConfigChange, flagKey: string, environmentKey: string): WriteSpec {
+  switch (change.kind) {
+    case 'enable':
+    case 'disable':
+      return enabledSpec(change.kind === 'enable', change.reason);
+    case 'kill':
+      return killSpec(change.reason);
+    case 'restore':
+      return restoreSpec(change.reason);
+    case 'percent':
+      return rolloutSpec(flagKey, environmentKey, change.ruleId, change.percentage, change.reason);
+  }
+}
+
+function enabledSpec(enabled: boolean, reason: string | undefined): WriteSpec {
+  return {
+    action: enabled ? 'flag_config.enabled' : 'flag_config.disabled',
+    reason,
+    validate: true,
+    next: (current) => plain({ ...configStateOf(current), enabled }),
+  };
+}
+
+function rolloutSpec(
+  flagKey: string,
+  environmentKey: string,
+  ruleId: string,
+  percentage: number,
+  reason: string | undefined,
+): WriteSpec {
+  return {
+    action: 'flag_config.rollout_changed',
+    reason,
+    validate: true,
+    next: (current) => {
+      const state = configStateOf(current);
+      if (!state.rules.some((rule) => rule.id === ruleId)) {
+        throw notFound(`Rule '${ruleId}' not found in flag '${flagKey}' in environment '${environmentKey}'`);
+      }
+      const rules = state.rules.map((rule) =>
+        rule.id === ruleId ? { ...rule, rollout: { ...rule.rollout, percentage } } : rule,
+      );
+      return plain({ ...state, rules });
+    },
+  };
 }
 
 function killSpec(reason: string): WriteSpec {
