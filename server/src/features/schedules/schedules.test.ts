@@ -68,8 +68,15 @@ describe('scheduled changes', () => {
   it('kills, restores and changes a rollout percentage', async () => {
     const now = Date.now();
     const current = await t.api('GET', configUrl);
-    const rules = [{ id: 'beta', conditions: [], segments: [], serve: { variant: 'on' }, rollout: { percentage: 100 } }];
-    const put = await t.api('PUT', configUrl, { ...current.body, rules }, { 'if-match': current.headers.etag as string });
+    const rules = [
+      { id: 'beta', conditions: [], segments: [], serve: { variant: 'on' }, rollout: { percentage: 100 } },
+    ];
+    const put = await t.api(
+      'PUT',
+      configUrl,
+      { ...current.body, rules },
+      { 'if-match': current.headers.etag as string },
+    );
     expect(put.status).toBe(200);
     const rule = (await t.api('GET', configUrl)).body.rules[0];
     expect(rule?.id).toBe('beta');
