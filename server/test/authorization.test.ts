@@ -79,6 +79,7 @@ const PARAMS: Record<string, string> = {
   ruleId: 'r1',
   key: 'gate',
   id: '00000000-0000-4000-8000-000000000000',
+  delivery: '00000000-0000-4000-8000-000000000001',
   '*': 'index.html',
 };
 /** The admin token runs the handlers for real: it gets keys that do not exist, so nothing is deleted. */
