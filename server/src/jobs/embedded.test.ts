@@ -59,7 +59,9 @@ it('applies a schedule and delivers a signed webhook on embedded PGlite, with a 
       async () => {
         await app.jobs.tick();
         const log = await call('GET', `/webhooks/${hook.body.id}/deliveries`);
-        expect(log.body.items).toEqual([expect.objectContaining({ eventType: 'flag_config.enabled', state: 'succeeded' })]);
+        expect(log.body.items).toEqual([
+          expect.objectContaining({ eventType: 'flag_config.enabled', state: 'succeeded' }),
+        ]);
       },
       { timeout: 10_000, interval: 200 },
     );

@@ -1,6 +1,9 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { claimJobs, completeJob, failJob, pruneJobs, type ClaimedJob } from './queue.js';
 
+/** How long `wake()` waits before ticking, so a burst of changes makes one tick. */
+const WAKE_DELAY_MS = 20;
+
 /** What a handler knows about the attempt it runs. */
 export interface JobContext {
   id: bigint;
@@ -76,6 +79,7 @@ export class JobRunner {
   readonly #onError: (error: unknown, source: string) => void;
   readonly #now: () => Date;
   #timer: NodeJS.Timeout | undefined;
+  #wakeTimer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #again = false;
   #started = false;
@@ -100,13 +104,25 @@ export class JobRunner {
   start(): void {
     if (this.#started || this.#pollMs <= 0) return;
     this.#started = true;
-    this.#timer = setInterval(() => this.wake(), this.#pollMs);
+    this.#timer = setInterval(() => this.#tickSoon(), this.#pollMs);
     this.#timer.unref();
-    this.wake();
+    this.#tickSoon();
   }
 
-  /** Ticks soon (after the running tick, if any). Does nothing before `start`. */
+  /**
+   * Ticks soon: within `WAKE_DELAY_MS`, so a burst of changes wakes it once, and after the running
+   * tick, if any. Does nothing before `start`.
+   */
   wake(): void {
+    if (!this.#started || this.#wakeTimer) return;
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = undefined;
+      this.#tickSoon();
+    }, WAKE_DELAY_MS);
+    this.#wakeTimer.unref();
+  }
+
+  #tickSoon(): void {
     if (!this.#started) return;
     if (this.#running) {
       this.#again = true;
@@ -121,7 +137,9 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.#started = false;
     clearInterval(this.#timer);
+    clearTimeout(this.#wakeTimer);
     this.#timer = undefined;
+    this.#wakeTimer = undefined;
     await this.#running;
   }
 

@@ -5,8 +5,8 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { PendingKill } from '../../propagation/pending-kill.js';
 import { conflict, HttpError, notFound, preconditionFailed } from '../../http/errors.js';
 import { lockAndReadFlag, requireFlag } from '../flags/service.js';
-import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
-import { configStateOf, killedFromOf, listFlagConfigs, toCoreFlag } from '../flags/store.js';
+import type { FlagConfigRow, FlagRow } from '../flags/store.js';
+import { configStateOf, listFlagConfigs, toCoreFlag } from '../flags/store.js';
 import type { EnvironmentRow, ProjectRow } from '../projects/store.js';
 import { requireProject } from '../projects/store.js';
 import type { ConfigBody, ConfigResponse } from './schemas.js';
@@ -18,6 +18,18 @@ import { TargetCache } from './target-cache.js';
 import { needsLockedReads, validateConfig } from './validate.js';
 import { addedRegexes, allRegexVerdictsCached, assertRegexesSafe, regexesOfRules } from '../../regex/write-check.js';
 import { writeConfigIfCurrent, type WriteRecord } from './write-statement.js';
+import {
+  enabledSpec,
+  killSpec,
+  plain,
+  restoreSpec,
+  rolloutSpec,
+  specOf,
+  type ConfigChange,
+  type WriteSpec,
+} from './write-specs.js';
+
+export type { ConfigChange } from './write-specs.js';
 
 /** The API (and audit) view of a configuration row. */
 export function toConfigResponse(row: FlagConfigRow, environmentKey: string): ConfigResponse {
@@ -28,30 +40,6 @@ export function toConfigResponse(row: FlagConfigRow, environmentKey: string): Co
     killed: row.killedFrom !== null,
     killReason: row.killReason,
   };
-}
-
-/** One configuration write, as `applyWrite` runs it. */
-interface WriteSpec {
-  action: string;
-  reason?: string | undefined;
-  /** Required version (If-Match); absent = whatever the current version is. */
-  expectedVersion?: number | undefined;
-  /** Check the new configuration (400, or `invalidStatus`, when it is not valid). */
-  validate: boolean;
-  /**
-   * The write sets the prerequisites (a PUT): a client-side flag's must be client-side too. The
-   * other writes keep the ones the row has (a kill saves them, restore brings them back), so they
-   * cannot add a server-only parent (and rows saved before the rule can still be switched off).
-   */
-  setsPrerequisites?: boolean;
-  invalidStatus?: 400 | 409;
-  /** The new configuration from the current row (may throw, e.g. 404 for an unknown rule). */
-  next: (current: FlagConfigRow) => ConfigWrite;
-}
-
-/** A configuration that any write other than kill/restore leaves: not killed. */
-function plain(state: ConfigState): ConfigWrite {
-  return { state, killedFrom: null, killReason: null };
 }
 
 /**
@@ -346,88 +334,6 @@ export class FlagConfigService {
       }),
     );
   }
-}
-
-/** A one-environment change that is not a whole new configuration (schedules, release plans). */
-export type ConfigChange =
-  | { kind: 'enable' | 'disable' | 'restore'; reason?: string | undefined }
-  | { kind: 'kill'; reason: string }
-  | { kind: 'percent'; ruleId: string; percentage: number; reason?: string | undefined };
-
-function specOf(change: ConfigChange, flagKey: string, environmentKey: string): WriteSpec {
-  switch (change.kind) {
-    case 'enable':
-    case 'disable':
-      return enabledSpec(change.kind === 'enable', change.reason);
-    case 'kill':
-      return killSpec(change.reason);
-    case 'restore':
-      return restoreSpec(change.reason);
-    case 'percent':
-      return rolloutSpec(flagKey, environmentKey, change.ruleId, change.percentage, change.reason);
-  }
-}
-
-function enabledSpec(enabled: boolean, reason: string | undefined): WriteSpec {
-  return {
-    action: enabled ? 'flag_config.enabled' : 'flag_config.disabled',
-    reason,
-    validate: true,
-    next: (current) => plain({ ...configStateOf(current), enabled }),
-  };
-}
-
-function rolloutSpec(
-  flagKey: string,
-  environmentKey: string,
-  ruleId: string,
-  percentage: number,
-  reason: string | undefined,
-): WriteSpec {
-  return {
-    action: 'flag_config.rollout_changed',
-    reason,
-    validate: true,
-    next: (current) => {
-      const state = configStateOf(current);
-      if (!state.rules.some((rule) => rule.id === ruleId)) {
-        throw notFound(`Rule '${ruleId}' not found in flag '${flagKey}' in environment '${environmentKey}'`);
-      }
-      const rules = state.rules.map((rule) =>
-        rule.id === ruleId ? { ...rule, rollout: { ...rule.rollout, percentage } } : rule,
-      );
-      return plain({ ...state, rules });
-    },
-  };
-}
-
-function killSpec(reason: string): WriteSpec {
-  return {
-    action: 'flag_config.killed',
-    reason,
-    validate: false,
-    next: (current) => ({
-      state: { ...configStateOf(current), enabled: false },
-      // Killing a killed flag keeps the configuration from before the first kill.
-      killedFrom: killedFromOf(current) ?? configStateOf(current),
-      killReason: reason,
-    }),
-  };
-}
-
-function restoreSpec(reason: string | undefined): WriteSpec {
-  return {
-    action: 'flag_config.restored',
-    reason,
-    validate: true,
-    // What was valid before the kill may not be any more (a segment or flag it uses was removed).
-    invalidStatus: 409,
-    next: (current) => {
-      const killedFrom = killedFromOf(current);
-      if (!killedFrom) throw conflict('The flag is not killed in this environment; nothing to restore');
-      return plain(killedFrom);
-    },
-  };
 }
 
 function missingConfig(flagKey: string, environmentKey: string): HttpError {

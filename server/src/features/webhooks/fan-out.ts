@@ -15,7 +15,7 @@ const BATCH = 200;
 /**
  * The webhook reaction to recorded changes: drains `event_outbox` (which `changes/` writes in each
  * change's transaction) in id order. In ONE transaction per batch, under an advisory lock (one
- * replica drains at a time), it adds a delivery row and its job for every (event × matching
+ * replica drains at a time; the others skip), it adds a delivery row and its job for every (event × matching
  * webhook) and marks the rows processed: a crash before the commit leaves the rows for the next
  * drain, after it nothing is added twice.
  */
@@ -39,7 +39,10 @@ export function webhookFanOut(app: FastifyInstance): Sweep {
 async function drainBatch(prisma: PrismaClient, now: Date): Promise<boolean> {
   return prisma.$transaction(
     async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('switchyard:event_outbox'))::text AS locked`;
+      // Another replica draining right now will take these rows too: skip rather than queue behind it.
+      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
+        SELECT pg_try_advisory_xact_lock(hashtext('switchyard:event_outbox')) AS locked`;
+      if (!lock?.locked) return false;
       const events = await tx.$queryRaw<OutboxEvent[]>`
         SELECT o.id, o.audit_event_id AS "auditEventId", o.project_id::text AS "projectId", p.key AS "projectKey",
           o.environment, o.event_type AS "eventType", o.target_type AS "targetType", o.target_key AS "targetKey",

@@ -31,11 +31,8 @@ describe('webhook signature vectors (spec/webhook-signature.json)', () => {
     const result = verifySignature(entry.header, entry.body, entry.secret, entry.now, spec.toleranceSeconds);
     expect(result.ok ? 'ok' : result.reason).toBe(entry.expect);
     // What the server sends for a valid case is exactly the vector's header.
-    if (
-      entry.expect === 'ok' &&
-      entry.timestamp !== undefined &&
-      !entry.header.includes(',v1=', entry.header.indexOf(',v1=') + 1)
-    ) {
+    // (Only the valid single-signature cases carry the `timestamp` they were signed at.)
+    if (entry.expect === 'ok' && entry.timestamp !== undefined) {
       expect(signatureHeader(entry.secret, entry.timestamp, entry.body)).toBe(entry.header);
     }
   });
