@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../db/index.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.js';
 import { cancelJob, claimJobs, completeJob, enqueueJob, failJob, MAX_BACKOFF_MS, nextAttemptAt } from './queue.js';
@@ -146,6 +146,27 @@ describe('JobRunner', () => {
       attempts: 1,
       lastError: 'bad payload',
     });
+  });
+
+  it('once started, runs a new job soon after wake() without waiting for the poll, and stops cleanly', async () => {
+    await clear();
+    const ran: number[] = [];
+    const runner = new JobRunner({
+      prisma: db.prisma,
+      pollMs: 60 * MINUTE,
+      handlers: [{ name: 'soon', run: async ({ n }: { n: number }) => void ran.push(n) }],
+    });
+    runner.wake(); // before start: nothing
+    runner.start();
+    await enqueueJob(db.prisma, 'soon', { n: 1 });
+    runner.wake();
+    runner.wake(); // coalesced
+    await vi.waitFor(() => expect(ran).toEqual([1]), { timeout: 5_000, interval: 20 });
+    await runner.stop();
+    await enqueueJob(db.prisma, 'soon', { n: 2 });
+    runner.wake(); // stopped: nothing
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ran).toEqual([1]);
   });
 
   it('refuses two handlers of one name', () => {

@@ -71,6 +71,8 @@ export const schedulesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get a scheduled change',
+        description:
+          'With its state; once applied, `auditEventId` is the change it made, and a failed one says why in `error`.',
         params: scheduleParamsSchema,
         response: { 200: scheduleResponseSchema, ...adminErrorResponses },
       },

@@ -69,6 +69,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get a webhook',
+        description: 'Its filters and state; the secret is never shown again, only `secretPrefix`.',
         params: webhookParamsSchema,
         response: { 200: webhookResponseSchema, ...adminErrorResponses },
       },
