@@ -29,7 +29,7 @@ export const jobsPlugin = fp<JobsPluginOptions>(
       handlers: handlers.map((make) => make(app)),
       sweeps: sweeps.map((make) => make(app)),
       pollMs: app.config.jobPollMs,
-      onError: (error, source) => app.log.warn({ err: error, source }, `jobs: ${source} failed`),
+      onError: throttled((error, source) => app.log.warn({ err: error, source }, `jobs: ${source} failed`)),
     });
     app.decorate('jobs', runner);
     const unsubscribe = app.changes.onRecorded(() => runner.wake());
@@ -41,3 +41,14 @@ export const jobsPlugin = fp<JobsPluginOptions>(
   },
   { name: 'switchyard-jobs' },
 );
+
+/** Logs each source's errors at most every 10 s: a database outage fails every tick. */
+function throttled(log: (error: unknown, source: string) => void): (error: unknown, source: string) => void {
+  const last = new Map<string, number>();
+  return (error, source) => {
+    const now = Date.now();
+    if (now - (last.get(source) ?? -Infinity) < 10_000) return;
+    last.set(source, now);
+    log(error, source);
+  };
+}
