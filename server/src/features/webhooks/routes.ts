@@ -138,12 +138,20 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Send a delivery again',
-        description: 'A new delivery with the same body (signed anew), its own attempts, and `redeliveryOf` set.',
+        description:
+          'A new delivery with the same body (signed anew), its own attempts, and `redeliveryOf` set. Audited as ' +
+          '`webhook.redelivered`.',
         params: deliveryParamsSchema,
         response: { 202: deliveryResponseSchema, ...adminErrorResponses },
       },
     },
     async (request, reply) =>
-      reply.code(202).send(toDeliveryView(await service.redeliver(request.params.id, request.params.delivery))),
+      reply
+        .code(202)
+        .send(
+          toDeliveryView(
+            await service.redeliver(request.params.id, request.params.delivery, requirePrincipal(request)),
+          ),
+        ),
   );
 };

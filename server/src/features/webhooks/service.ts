@@ -129,10 +129,16 @@ export class WebhookService {
     });
   }
 
-  /** Sends a delivery's body again, as a new delivery (with its own attempts) that refers to it. */
-  async redeliver(id: string, deliveryId: string): Promise<WebhookDelivery> {
-    const created = await this.deps.prisma.$transaction(async (tx) => {
-      const original = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, webhookId: id } });
+  /**
+   * Sends a delivery's body again, as a new delivery (with its own attempts) that refers to it.
+   * Audited (`webhook.redelivered`), so who resent what is on record.
+   */
+  async redeliver(id: string, deliveryId: string, actor: Actor): Promise<WebhookDelivery> {
+    const created = await inChangeTransaction(this.deps, async (tx, record) => {
+      const original = await tx.webhookDelivery.findFirst({
+        where: { id: deliveryId, webhookId: id },
+        include: { webhook: { select: { projectId: true } } },
+      });
       if (!original) throw notFound(`Delivery '${deliveryId}' of webhook '${id}' not found`);
       const delivery = await tx.webhookDelivery.create({
         data: {
@@ -154,6 +160,14 @@ export class WebhookService {
           backoffMs: DELIVERY_BACKOFF_MS,
         },
       );
+      await record({
+        actor,
+        projectId: original.webhook.projectId,
+        action: 'webhook.redelivered',
+        targetType: 'webhook',
+        targetKey: id,
+        after: { delivery: delivery.id, redeliveryOf: original.id, eventType: original.eventType },
+      });
       return delivery;
     });
     this.wake();

@@ -130,6 +130,9 @@ describe('outgoing webhooks', () => {
 
     const again = await t.api('POST', `/webhooks/${hook.id}/deliveries/${log.body.items[0].id}/redeliver`);
     expect(again.status).toBe(202);
+    expect(await t.db.prisma.auditEvent.count({ where: { action: 'webhook.redelivered', targetKey: hook.id } })).toBe(
+      1,
+    );
     expect(await t.app.jobs.tick(new Date(start + 32_000))).toMatchObject({ done: 1 });
     expect(receiver.received.at(-1)!.body).toBe(receiver.received[0]!.body);
     log = await t.api('GET', `/webhooks/${hook.id}/deliveries`);
