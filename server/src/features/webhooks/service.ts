@@ -58,7 +58,11 @@ export class WebhookService {
         },
         include: { project: { select: { key: true } } },
       });
-      const view = toView(row);
+      // The fan-out sends events recorded since `created_at` (the database's clock, like the events'):
+      // set it from that clock, not the client's.
+      const [stamp] = await tx.$queryRaw<{ created_at: Date }[]>`
+        UPDATE webhooks SET created_at = clock_timestamp() WHERE id = ${row.id}::uuid RETURNING created_at`;
+      const view = toView({ ...row, createdAt: stamp!.created_at });
       await record({
         actor,
         projectId,
