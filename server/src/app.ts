@@ -30,6 +30,8 @@ import { healthRoutes } from './features/health/routes.js';
 import { ofrepErrorResponse } from './features/ofrep/errors.js';
 import { OFREP_PREFIX, ofrepRoutes } from './features/ofrep/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
+import { scheduledChangeJob } from './features/schedules/run.js';
+import { schedulesRoutes } from './features/schedules/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
@@ -45,6 +47,12 @@ import { Sessions } from './features/sign-in/sessions.js';
 import { PasswordHasher } from './features/users/password.js';
 import { usersRoutes } from './features/users/routes.js';
 import { propagationPlugin } from './snapshots/plugin.js';
+import { webhookDeliveryJob } from './features/webhooks/deliver.js';
+import { webhookFanOut } from './features/webhooks/fan-out.js';
+import { webhooksRoutes } from './features/webhooks/routes.js';
+import { secretBoxOf } from './features/webhooks/secret-box.js';
+import { jobsPlugin, type JobFactory } from './jobs/plugin.js';
+import type { JobHandler, Sweep } from './jobs/runner.js';
 import type { PropagationOptions } from './propagation/options.js';
 import { installAuthFailureLimit } from './http/auth-failure-limit.js';
 import { installCors } from './http/cors.js';
@@ -71,7 +79,19 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   signInRoutes,
   usersRoutes,
   personalTokensRoutes,
+  webhooksRoutes,
+  schedulesRoutes,
 ];
+
+/**
+ * The background jobs, by name (server/src/jobs/): each handler lives in its feature. Sweeps run at
+ * every tick before jobs are claimed (the webhook fan-out turns outbox rows into delivery jobs).
+ */
+const JOB_HANDLERS: readonly JobFactory<JobHandler<never>>[] = [
+  (app) => webhookDeliveryJob(app, () => secretBoxOf(app.config)),
+  scheduledChangeJob,
+];
+const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut];
 
 export const API_PREFIX = '/api/v1';
 
@@ -228,6 +248,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Before the API: its onRequest hooks (metrics, `?key=` for SDK routes) must run ahead of auth.
   await app.register(propagationPlugin, { options: options.propagation });
   registerSdkQueryKey(app);
+  await app.register(jobsPlugin, { handlers: JOB_HANDLERS, sweeps: JOB_SWEEPS });
   await app.register(healthRoutes);
   // Scopes are dropped from committed changes: this replica's own, and every replica's on the bus.
   const { bus } = app.propagation;

@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       signInIpLimit: 50,
       signInWindowMs: 15 * 60_000,
       scryptLogN: 15,
+      jobPollMs: 1_000,
+      secretKey: undefined,
+      webhookDenyPrivate: false,
     });
   });
 
@@ -41,6 +44,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ SWITCHYARD_COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
     expect(loadConfig({ SWITCHYARD_PUBLIC_URL: 'https://flags.example/' }).publicUrl).toBe('https://flags.example');
     expect(() => loadConfig({ SWITCHYARD_PUBLIC_URL: 'ftp://flags.example' })).toThrow(ConfigError);
+  });
+
+  it('reads the job poll interval, the secret key (base64 or hex) and the webhook address policy', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(
+      loadConfig({
+        SWITCHYARD_JOB_POLL_MS: '0',
+        SWITCHYARD_SECRET_KEY: key.toString('base64'),
+        SWITCHYARD_WEBHOOK_DENY_PRIVATE: 'true',
+      }),
+    ).toMatchObject({ jobPollMs: 0, secretKey: key, webhookDenyPrivate: true });
+    expect(loadConfig({ SWITCHYARD_SECRET_KEY: key.toString('hex') }).secretKey).toEqual(key);
+    expect(() => loadConfig({ SWITCHYARD_SECRET_KEY: 'c2hvcnQ=' })).toThrow(
+      'Invalid configuration: SWITCHYARD_SECRET_KEY must be 32 bytes',
+    );
   });
 
   it('keeps the default stream limit at half the open-file limit when that is lower', () => {

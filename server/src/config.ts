@@ -74,6 +74,17 @@ export interface Config {
    * upgraded at their user's next sign-in when it is raised.
    */
   scryptLogN: number;
+  /** How often the job runner polls for due jobs. `SWITCHYARD_JOB_POLL_MS`, default 1,000; 0 = never (tests tick by hand). */
+  jobPollMs: number;
+  /**
+   * 32-byte key that encrypts secrets the server must be able to read back (webhook signing
+   * secrets), AES-256-GCM. `SWITCHYARD_SECRET_KEY`, base64 or hex; the same on every replica.
+   * Unset: embedded mode keeps a generated key in `<dataDir>/secret.key`; with PostgreSQL, creating
+   * a webhook is refused until it is set.
+   */
+  secretKey: Buffer | undefined;
+  /** Refuse webhook URLs that resolve to private, loopback or link-local addresses. `SWITCHYARD_WEBHOOK_DENY_PRIVATE`, default false. */
+  webhookDenyPrivate: boolean;
 }
 
 /** Thrown by `loadConfig`; `message` is one line that names the offending variable. */
@@ -157,6 +168,15 @@ const envSchema = z.object({
       .min(16, 'must be at least 16 characters')
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   ),
+  SWITCHYARD_JOB_POLL_MS: optional(z.coerce.number().int().min(0)),
+  SWITCHYARD_SECRET_KEY: optional(
+    z
+      .string()
+      .trim()
+      .transform((value) => Buffer.from(value, /^[0-9a-f]{64}$/i.test(value) ? 'hex' : 'base64'))
+      .refine((key) => key.length === 32, 'must be 32 bytes, base64 or hex (e.g. `openssl rand -base64 32`)'),
+  ),
+  SWITCHYARD_WEBHOOK_DENY_PRIVATE: optional(booleanVar),
 });
 
 /** Streams a replica holds at most unless configured: below the open-file limit, with room for the rest. */
@@ -211,6 +231,9 @@ export function loadConfig(
     signInIpLimit: vars.SWITCHYARD_SIGN_IN_IP_LIMIT ?? 50,
     signInWindowMs: vars.SWITCHYARD_SIGN_IN_WINDOW_MS ?? 15 * 60_000,
     scryptLogN: vars.SWITCHYARD_SCRYPT_LOG_N ?? 15,
+    jobPollMs: vars.SWITCHYARD_JOB_POLL_MS ?? 1_000,
+    secretKey: vars.SWITCHYARD_SECRET_KEY,
+    webhookDenyPrivate: vars.SWITCHYARD_WEBHOOK_DENY_PRIVATE ?? false,
   };
 }
 

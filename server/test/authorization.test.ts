@@ -46,6 +46,7 @@ const OPERATION_RULES: readonly { method?: string; pattern: RegExp; access: Acce
   { method: 'GET', pattern: /^\/api\/v1\/me$/, access: 'signed-in' },
   { pattern: /^\/api\/v1\/me\/tokens(\/|$)/, access: 'user' },
   { pattern: /^\/api\/v1\/users(\/|$)/, access: 'instance' },
+  { pattern: /^\/api\/v1\/webhooks(\/|$)/, access: 'instance' },
   { method: 'PUT', pattern: /^\/api\/v1\/projects\/[^/]+\/members\/[^/]+$/, access: 'project-admin' },
   { method: 'DELETE', pattern: /^\/api\/v1\/projects\/[^/]+\/members\/[^/]+$/, access: 'project-admin' },
   { pattern: /^\/api\/v1\/sdk\//, access: 'sdk' },
@@ -396,6 +397,7 @@ const PARAMS: Record<string, string> = {
   id: '00000000-0000-4000-8000-000000000000',
   secret: 'sy_trigger_not-a-trigger',
   userId: '00000000-0000-4000-8000-000000000000',
+  delivery: '00000000-0000-4000-8000-000000000001',
 };
 
 interface Operation {

@@ -49,7 +49,7 @@ export async function inChangeTransaction<T>(
 }
 
 /**
- * Tells `notifier` about committed changes: every affected environment once, at its latest
+ * Tells `notifier` about committed changes: each of them (`recorded`), and every affected environment once, at its latest
  * revision, with the flags and segments of all of them. Call it only after the commit. `entries`
  * (see `ChangeEvent.entries`) may only be given with a single change.
  */
@@ -59,6 +59,7 @@ export function announceRecorded(
   entries?: ChangeEntries,
 ): void {
   if (entries && recorded.length !== 1) throw new Error('announceRecorded: entries belong to exactly one change');
+  notifier.recorded(recorded.map((change) => change.summary));
   const latest = new Map<string, number>();
   for (const { environmentId, revision } of recorded.flatMap((change) => change.revisions)) {
     latest.set(environmentId, Math.max(revision, latest.get(environmentId) ?? 0));

@@ -165,6 +165,86 @@ describe('inChangeTransaction', () => {
   });
 });
 
+describe('event outbox and the after-commit announcement', () => {
+  it('writes one event_outbox row per recorded change in its transaction, and announces every change after commit', async () => {
+    const announced: string[][] = [];
+    const unsubscribe = t.app.changes.onRecorded((changes) => {
+      announced.push(changes.map((change) => `${change.action}:${change.targetKey}:${change.actor.id}`));
+    });
+    const first = (await t.db.prisma.eventOutbox.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    try {
+      await inChangeTransaction({ prisma: t.db.prisma, notifier: t.app.changes }, async (_tx, record) => {
+        await record({
+          actor: testActor('carol'),
+          projectId,
+          action: 'flag_config.killed',
+          targetType: 'flag_config',
+          targetKey: 'pay',
+          environment: 'prod',
+          before: { enabled: true },
+          after: { enabled: false },
+          reason: 'incident',
+          affects: { environmentIds: [prodId], flags: ['pay'] },
+        });
+        // Changes no SDK sees are events too.
+        await record({
+          actor: testActor('carol'),
+          projectId: null,
+          action: 'token.created',
+          targetType: 'token',
+          targetKey: 't1',
+        });
+        expect(announced).toEqual([]);
+      });
+    } finally {
+      unsubscribe();
+    }
+    expect(announced).toEqual([['flag_config.killed:pay:carol', 'token.created:t1:carol']]);
+    const rows = await t.db.prisma.eventOutbox.findMany({ where: { id: { gt: first } }, orderBy: { id: 'asc' } });
+    expect(rows).toHaveLength(2);
+    const audit = await t.db.prisma.auditEvent.findUniqueOrThrow({ where: { id: rows[0]!.auditEventId } });
+    expect(audit.action).toBe('flag_config.killed');
+    expect(rows[0]).toMatchObject({
+      projectId,
+      environment: 'prod',
+      eventType: 'flag_config.killed',
+      targetType: 'flag_config',
+      targetKey: 'pay',
+      actorKind: 'token',
+      actorId: 'carol',
+      actor: 'carol',
+      before: { enabled: true },
+      after: { enabled: false },
+      reason: 'incident',
+      processedAt: null,
+    });
+    expect(rows[1]).toMatchObject({
+      projectId: null,
+      environment: null,
+      eventType: 'token.created',
+      before: null,
+      after: null,
+    });
+  });
+
+  it('writes no event_outbox row when the transaction fails', async () => {
+    const before = await t.db.prisma.eventOutbox.count();
+    await expect(
+      inChangeTransaction({ prisma: t.db.prisma, notifier: t.app.changes }, async (_tx, record) => {
+        await record({
+          actor: testActor('dan'),
+          projectId,
+          action: 'flag.updated',
+          targetType: 'flag',
+          targetKey: 'x',
+        });
+        throw new Error('later failure');
+      }),
+    ).rejects.toThrow('later failure');
+    expect(await t.db.prisma.eventOutbox.count()).toBe(before);
+  });
+});
+
 describe('ChangeNotifier', () => {
   const event: ChangeEvent = {
     environmentIds: ['e'],

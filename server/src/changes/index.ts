@@ -3,9 +3,16 @@ export {
   type ChangeEntries,
   type ChangeEvent,
   type ChangeListener,
+  type RecordedListener,
   type EnvironmentRevision,
 } from './notifier.js';
-export { recordChange, type ChangeAffects, type ChangeInput, type RecordedChange } from './record-change.js';
+export {
+  recordChange,
+  type ChangeAffects,
+  type ChangeInput,
+  type RecordedChange,
+  type RecordedSummary,
+} from './record-change.js';
 export {
   recordChangeCtes,
   type GuardedChangeInput,

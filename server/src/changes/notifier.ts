@@ -1,4 +1,5 @@
 import type { Flag, Segment } from '@switchyard/core';
+import type { RecordedSummary } from './record-change.js';
 
 /** What changed, announced after the change's transaction committed. */
 export interface ChangeEvent {
@@ -31,6 +32,9 @@ export interface EnvironmentRevision {
 
 export type ChangeListener = (event: ChangeEvent) => void | Promise<void>;
 
+/** Called after commit with every change a transaction recorded (in the order recorded). */
+export type RecordedListener = (changes: readonly RecordedSummary[]) => void | Promise<void>;
+
 /**
  * Tells interested parties (SSE streams, the Redis publisher, caches) that committed changes
  * affected some environments. In-process only: cross-instance delivery reads the outbox.
@@ -38,6 +42,7 @@ export type ChangeListener = (event: ChangeEvent) => void | Promise<void>;
  */
 export class ChangeNotifier {
   readonly #listeners = new Set<ChangeListener>();
+  readonly #recordedListeners = new Set<RecordedListener>();
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
@@ -58,5 +63,28 @@ export class ChangeNotifier {
   onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Announces committed changes, every one of them (also those no SDK sees: tokens, webhooks), e.g.
+   * for a live audit stream or to wake the job runner. Call it after commit. In-process only:
+   * durable reactions read `event_outbox`, which the change's own transaction wrote.
+   */
+  recorded(changes: readonly RecordedSummary[]): void {
+    if (changes.length === 0) return;
+    for (const listener of this.#recordedListeners) {
+      try {
+        const result = listener(changes);
+        if (result instanceof Promise) result.catch(this.onListenerError);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  /** Subscribes `listener` to `recorded`; returns the function that unsubscribes it. */
+  onRecorded(listener: RecordedListener): () => void {
+    this.#recordedListeners.add(listener);
+    return () => this.#recordedListeners.delete(listener);
   }
 }

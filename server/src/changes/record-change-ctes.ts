@@ -1,6 +1,13 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { EnvironmentRevision } from './notifier.js';
-import { jsonText, sortedAffects, type ChangeInput, type RecordedChange } from './record-change.js';
+import {
+  eventOutboxInsert,
+  jsonText,
+  sortedAffects,
+  summaryOf,
+  type ChangeInput,
+  type RecordedChange,
+} from './record-change.js';
 
 /** A change recorded inside the statement that makes it (see `recordChangeCtes`). */
 export interface GuardedChangeInput extends Omit<ChangeInput, 'after'> {
@@ -29,8 +36,9 @@ export interface RecordChangeColumns {
  * one statement: atomic on its own, one round trip, no interactive transaction. Everything is
  * written only when `guard` (a CTE of that statement, typically an `UPDATE … RETURNING` with its
  * optimistic-concurrency check in the WHERE) returned a row, i.e. only when the change happened.
- * Same rows as `recordChange`: the audit event, a revision bump per affected environment (its row
- * lock serializes writers; several are locked in id order first) and one outbox row per bump.
+ * Same rows as `recordChange`: the audit event and its `event_outbox` row, a revision bump per
+ * affected environment (its row lock serializes writers; several are locked in id order first) and
+ * one `change_outbox` row per bump.
  * Callers announce the result after the statement, like `inChangeTransaction` does.
  */
 export function recordChangeCtes(guard: string, input: GuardedChangeInput): RecordChangeCtes {
@@ -54,7 +62,9 @@ export function recordChangeCtes(guard: string, input: GuardedChangeInput): Reco
         ${input.action}, ${input.targetType}, ${input.targetKey},
         ${input.environment ?? null}, ${jsonText(input.before)}::jsonb, ${input.afterSql}, ${input.reason ?? null}
       FROM ${from}
-      RETURNING id
+      RETURNING id, after
+    ), change_events AS (
+      ${eventOutboxInsert('change_audit', input, Prisma.raw('after'))}
     )${lockInOrder}, change_bumped AS (
       UPDATE environments SET revision = revision + 1, updated_at = now()
       WHERE ${bumpWhere}
@@ -76,7 +86,8 @@ export function recordChangeCtes(guard: string, input: GuardedChangeInput): Reco
       if (revisions.length !== environmentIds.length) {
         throw new Error(`recordChangeCtes: environment not found (${environmentIds.join(', ')})`);
       }
-      return { auditId: BigInt(row.audit_id), revisions, flags, segments };
+      const auditId = BigInt(row.audit_id);
+      return { auditId, summary: summaryOf(auditId, input), revisions, flags, segments };
     },
   };
 }

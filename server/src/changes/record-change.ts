@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/principal.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { EnvironmentRevision } from './notifier.js';
 
 /** Which snapshots a change touches. */
@@ -37,9 +37,23 @@ export interface ChangeInput {
   affects?: ChangeAffects;
 }
 
+/** A recorded change as the after-commit event announces it (see `ChangeNotifier.onRecorded`). */
+export interface RecordedSummary {
+  auditId: bigint;
+  projectId: string | null;
+  environment: string | null;
+  /** The audit action, e.g. `flag_config.killed`. */
+  action: string;
+  targetType: string;
+  targetKey: string;
+  actor: Actor;
+}
+
 /** What `recordChange` wrote. */
 export interface RecordedChange {
   auditId: bigint;
+  /** The change, for the after-commit announcement. */
+  summary: RecordedSummary;
   /** New revision of each affected environment, in environment-id order. */
   revisions: EnvironmentRevision[];
   flags: string[];
@@ -50,7 +64,7 @@ export interface RecordedChange {
  * THE write path for audited changes; call it inside the transaction that makes the change
  * (`prisma.$transaction(async (tx) => …)`, or `inChangeTransaction`). It writes the audit event,
  * bumps `revision` of every affected environment and writes one `change_outbox` row per
- * environment. The `UPDATE … RETURNING` takes the environment's row lock, so concurrent writers to
+ * environment, and one `event_outbox` row (for durable reactions such as webhooks). The `UPDATE … RETURNING` takes the environment's row lock, so concurrent writers to
  * one environment are serialized and no revision is lost or reused; environments are updated in id
  * order so two writers touching the same set cannot deadlock.
  */
@@ -73,6 +87,8 @@ export async function recordChange(tx: Prisma.TransactionClient, input: ChangeIn
         ${input.environment ?? null}, ${jsonText(input.before)}::jsonb, ${jsonText(input.after)}::jsonb,
         ${input.reason ?? null})
       RETURNING id
+    ), events AS (
+      ${eventOutboxInsert('audit', input, Prisma.sql`${jsonText(input.after)}::jsonb`)}
     ), bumped AS (
       UPDATE environments SET revision = revision + 1, updated_at = now()
       WHERE id = ANY(${environmentIds}::uuid[])
@@ -92,7 +108,34 @@ export async function recordChange(tx: Prisma.TransactionClient, input: ChangeIn
     // Prisma's update threw P2025 for a missing environment; keep failing the change the same way.
     throw new Error(`recordChange: environment not found (${environmentIds.join(', ')})`);
   }
-  return { auditId: BigInt(row.audit_id), revisions, flags, segments };
+  const auditId = BigInt(row.audit_id);
+  return { auditId, summary: summaryOf(auditId, input), revisions, flags, segments };
+}
+
+/** The after-commit summary of a change recorded as audit event `auditId`. */
+export function summaryOf(auditId: bigint, input: Omit<ChangeInput, 'after'>): RecordedSummary {
+  return {
+    auditId,
+    projectId: input.projectId,
+    environment: input.environment ?? null,
+    action: input.action,
+    targetType: input.targetType,
+    targetKey: input.targetKey,
+    actor: { kind: input.actor.kind, id: input.actor.id, display: input.actor.display },
+  };
+}
+
+/**
+ * The `event_outbox` row of a change: `INSERT … SELECT … FROM <audit>` where `audit` is the CTE
+ * that inserted its audit event (`RETURNING id`), so the row exists exactly when the event does.
+ */
+export function eventOutboxInsert(audit: string, input: Omit<ChangeInput, 'after'>, after: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`INSERT INTO event_outbox (audit_event_id, project_id, environment, event_type, target_type,
+        target_key, actor_kind, actor_id, actor, before, after, reason)
+      SELECT id, ${input.projectId}::uuid, ${input.environment ?? null}, ${input.action}, ${input.targetType},
+        ${input.targetKey}, ${input.actor.kind}::actor_kind, ${input.actor.id}, ${input.actor.display},
+        ${jsonText(input.before)}::jsonb, ${after}, ${input.reason ?? null}
+      FROM ${Prisma.raw(audit)}`;
 }
 
 /** `affects` without duplicates, environments in id order (the order their rows are locked in). */

@@ -10,7 +10,7 @@ import { metricsTokenCheck } from '../propagation/metrics-access.js';
 import { ServerMetrics } from '../propagation/metrics.js';
 import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from '../propagation/options.js';
 import { OutboxPublisher } from '../propagation/outbox-publisher.js';
-import { PeriodicTask } from '../propagation/periodic-task.js';
+import { PeriodicTask } from '../jobs/periodic-task.js';
 
 /** What the propagation plugin adds to the app (`app.propagation`). */
 export interface Propagation {

@@ -7,7 +7,7 @@ import { HttpError, notFound } from '../../http/errors.js';
 import type { ChangeBus, SnapshotCacheStore } from '../../propagation/bus.js';
 import type { ChangeMessage } from '../../propagation/change-message.js';
 import type { PendingKill, PendingKillStore } from '../../propagation/pending-kill.js';
-import { PeriodicTask } from '../../propagation/periodic-task.js';
+import { PeriodicTask } from '../../jobs/periodic-task.js';
 import { applyPendingKills } from '../../snapshots/kill-overlay.js';
 import type { FlagConfigService } from './service.js';
 

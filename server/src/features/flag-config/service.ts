@@ -6,7 +6,7 @@ import type { PendingKill } from '../../propagation/pending-kill.js';
 import { conflict, HttpError, notFound, preconditionFailed } from '../../http/errors.js';
 import { lockAndReadFlag, requireFlag } from '../flags/service.js';
 import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
-import { configStateOf, killedFromOf, listFlagConfigs, toCoreFlag } from '../flags/store.js';
+import { configStateOf, listFlagConfigs, toCoreFlag } from '../flags/store.js';
 import type { EnvironmentRow, ProjectRow } from '../projects/store.js';
 import { requireProject } from '../projects/store.js';
 import { configToPercent } from '@switchyard/core/schema';
@@ -19,6 +19,19 @@ import { TargetCache } from './target-cache.js';
 import { needsLockedReads, validateConfig } from './validate.js';
 import { addedRegexes, allRegexVerdictsCached, assertRegexesSafe, regexesOfRules } from '../../regex/write-check.js';
 import { writeConfigIfCurrent, type WriteRecord } from './write-statement.js';
+import {
+  enabledSpec,
+  killSpec,
+  plain,
+  restoreSpec,
+  rolloutSpec,
+  specOf,
+  type ConfigChange,
+  type WriteSpec,
+} from './write-specs.js';
+
+export type { ConfigChange } from './write-specs.js';
+export { ALREADY_KILLED, NOT_RESTORABLE } from './write-specs.js';
 
 /**
  * A configuration as the service returns it and the audit log records it: rollouts in basis
@@ -45,30 +58,6 @@ export function toConfigResponse(row: FlagConfigRow, environmentKey: string): Co
 /** The REST view of a configuration: rollouts and splits in percent. */
 export function toRestConfig(view: ConfigView): ConfigResponse {
   return configToPercent(view);
-}
-
-/** One configuration write, as `applyWrite` runs it. */
-interface WriteSpec {
-  action: string;
-  reason?: string | undefined;
-  /** Required version (If-Match); absent = whatever the current version is. */
-  expectedVersion?: number | undefined;
-  /** Check the new configuration (400, or `invalidStatus`, when it is not valid). */
-  validate: boolean;
-  /**
-   * The write sets the prerequisites (a PUT): a client-side flag's must be client-side too. The
-   * other writes keep the ones the row has (a kill saves them, restore brings them back), so they
-   * cannot add a server-only parent (and rows saved before the rule can still be switched off).
-   */
-  setsPrerequisites?: boolean;
-  invalidStatus?: 400 | 409;
-  /** The new configuration from the current row (may throw, e.g. 404 for an unknown rule). */
-  next: (current: FlagConfigRow) => ConfigWrite;
-}
-
-/** A configuration that any write other than kill/restore leaves: not killed. */
-function plain(state: ConfigState): ConfigWrite {
-  return { state, killedFrom: null, killReason: null };
 }
 
 /**
@@ -138,10 +127,8 @@ export class FlagConfigService {
     actor: Actor,
   ): Promise<ConfigView> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
-      action: enabled ? 'flag_config.enabled' : 'flag_config.disabled',
+      ...enabledSpec(enabled, options.reason),
       ...options,
-      validate: true,
-      next: (current) => plain({ ...configStateOf(current), enabled }),
     });
   }
 
@@ -156,19 +143,8 @@ export class FlagConfigService {
     actor: Actor,
   ): Promise<ConfigView> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
-      action: 'flag_config.rollout_changed',
+      ...rolloutSpec(flagKey, environmentKey, ruleId, percentage, options.reason),
       ...options,
-      validate: true,
-      next: (current) => {
-        const state = configStateOf(current);
-        if (!state.rules.some((rule) => rule.id === ruleId)) {
-          throw notFound(`Rule '${ruleId}' not found in flag '${flagKey}' in environment '${environmentKey}'`);
-        }
-        const rules = state.rules.map((rule) =>
-          rule.id === ruleId ? { ...rule, rollout: { ...rule.rollout, percentage } } : rule,
-        );
-        return plain({ ...state, rules });
-      },
     });
   }
 
@@ -222,6 +198,49 @@ export class FlagConfigService {
         const spec = { ...killSpec(kill.reason), reason: auditReason };
         await applyWrite(tx, record, { actor: kill.actor, project, flag, environment, current, spec });
         return true;
+      });
+    });
+  }
+
+  /**
+   * Applies `change` to one environment in ONE transaction that first runs `claim(tx)` (which
+   * locks and checks whatever makes the change due, e.g. a schedule row) and, after the write,
+   * `done(tx, auditId)`: when `claim` answers false nothing is written and null is returned. So a
+   * change that must happen once (a schedule run by two replicas, or again after a crash) happens
+   * once. Errors are those of the equivalent route (404, 409, 400).
+   */
+  async applyClaimed(
+    target: { projectKey: string; flagKey: string; environmentKey: string },
+    change: ConfigChange,
+    actor: Actor,
+    hooks: {
+      claim: (tx: Prisma.TransactionClient) => Promise<boolean>;
+      done: (tx: Prisma.TransactionClient, auditId: bigint) => Promise<void>;
+    },
+  ): Promise<ConfigView | null> {
+    const { projectKey, flagKey, environmentKey } = target;
+    const spec = specOf(change, flagKey, environmentKey);
+    return this.#queue.run(queueKey(projectKey, flagKey), async () => {
+      const {
+        project,
+        flag: found,
+        environment,
+      } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
+      return inChangeTransaction(this.deps, async (tx, record) => {
+        if (!(await hooks.claim(tx))) return null;
+        const flag = await lockAndReadFlagForShare(tx, found.id);
+        if (!flag) throw notFound(`Flag '${found.key}' not found`);
+        const current = await lockAndReadConfig(tx, flag.id, environment.id);
+        if (!current) throw missingConfig(flag.key, environment.key);
+        let auditId: bigint | undefined;
+        const recording: RecordFn = async (input) => {
+          const recorded = await record(input);
+          auditId = recorded.auditId;
+          return recorded;
+        };
+        const result = await applyWrite(tx, recording, { actor, project, flag, environment, current, spec });
+        await hooks.done(tx, auditId!);
+        return result;
       });
     });
   }
@@ -354,52 +373,6 @@ export class FlagConfigService {
       }),
     );
   }
-}
-
-/** The 409 of a kill with `unlessKilled` on a killed flag: `details.alreadyKilled` tells it apart. */
-export const ALREADY_KILLED = { alreadyKilled: true } as const;
-/** The 409 of a restore whose `onlyIfKill` refused the current kill, or of a flag not killed. */
-export const NOT_RESTORABLE = { notRestorable: true } as const;
-
-function killSpec(reason: string, unlessKilled = false): WriteSpec {
-  return {
-    action: 'flag_config.killed',
-    reason,
-    validate: false,
-    next: (current) => {
-      if (unlessKilled && current.killedFrom !== null) {
-        throw conflict('The flag is already killed in this environment', ALREADY_KILLED);
-      }
-      return killWrite(current, reason);
-    },
-  };
-}
-
-function killWrite(current: FlagConfigRow, reason: string): ConfigWrite {
-  return {
-    state: { ...configStateOf(current), enabled: false },
-    // Killing a killed flag keeps the configuration from before the first kill.
-    killedFrom: killedFromOf(current) ?? configStateOf(current),
-    killReason: reason,
-  };
-}
-
-function restoreSpec(reason: string | undefined, onlyIfKill?: (killReason: string | null) => boolean): WriteSpec {
-  return {
-    action: 'flag_config.restored',
-    reason,
-    validate: true,
-    // What was valid before the kill may not be any more (a segment or flag it uses was removed).
-    invalidStatus: 409,
-    next: (current) => {
-      const killedFrom = killedFromOf(current);
-      if (!killedFrom) throw conflict('The flag is not killed in this environment; nothing to restore', NOT_RESTORABLE);
-      if (onlyIfKill && !onlyIfKill(current.killReason)) {
-        throw conflict('The current kill was not made by this caller; it is left in place', NOT_RESTORABLE);
-      }
-      return plain(killedFrom);
-    },
-  };
 }
 
 function missingConfig(flagKey: string, environmentKey: string): HttpError {
