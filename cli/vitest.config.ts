@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const coreSrc = fileURLToPath(new URL('../core/src', import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // The tests start a real server from its sources (as the server's own tests do) and read core from source.
+    alias: [
+      { find: /^@switchyard\/core\/schema$/, replacement: `${coreSrc}/schema/index.ts` },
+      { find: /^@switchyard\/core\/regex-check$/, replacement: `${coreSrc}/schema/regex-check.ts` },
+      { find: /^@switchyard\/core$/, replacement: `${coreSrc}/index.ts` },
+    ],
+  },
+  test: {
+    name: 'cli',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
