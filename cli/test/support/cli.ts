@@ -32,7 +32,7 @@ export interface CliHarness {
   server: ListeningApp;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  run(command: Command, args?: string[], options?: CommandOptions): Promise<RunResult>;
+  run(command: Command, args?: string[], options?: CommandOptions, fetchImpl?: typeof fetch): Promise<RunResult>;
   cli(argv: string[]): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -57,7 +57,7 @@ export async function startCliHarness(): Promise<CliHarness> {
     server,
     env,
     cwd,
-    async run(command, args = [], options = {}) {
+    async run(command, args = [], options = {}, fetchImpl) {
       const out = captured();
       const err = captured();
       const ctx = createContext({
@@ -66,6 +66,7 @@ export async function startCliHarness(): Promise<CliHarness> {
         out: new Output(out.stream, err.stream, Boolean(options.json)),
         env,
         cwd,
+        ...(fetchImpl ? { fetchImpl } : {}),
       });
       const { reportError } = await import('../../src/run-cli.js');
       let code: number;
