@@ -20,14 +20,14 @@ interface Config {
   version: number;
   killed: boolean;
   enabled: boolean;
-  rules: { id: string; rollout?: { percentage: number } }[];
+  rules: { id: string; rollout?: { percent: number } }[];
 }
 
 const api = <T>(method: string, path: string, body?: unknown) => server.api.request<T>(method, path, body);
 const rolloutOf = async (project: string, flag: string, environment: string) =>
   (await api<Config>('GET', `/projects/${project}/flags/${flag}/environments/${environment}`)).rules.find(
     (rule) => rule.id === 'gradual',
-  )?.rollout?.percentage;
+  )?.rollout?.percent;
 
 async function seed(): Promise<void> {
   for (const [project, flags] of [
@@ -57,7 +57,7 @@ async function seed(): Promise<void> {
           id: 'gradual',
           conditions: [],
           segments: [],
-          rollout: { percentage: 2500, stickiness: 'userId' },
+          rollout: { percent: 25, stickiness: 'userId' },
           serve: { variant: 'on' },
         },
       ],
@@ -183,7 +183,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
     await page.context().close();
   });
 
-  it('edits a rollout in percent: presets, and exact values to 0.01 % (basis points in the API)', async () => {
+  it('edits a rollout in percent: presets, and exact values to 0.01 % (percent in the API)', async () => {
     const { page, errors } = await openPage();
     await signIn(page);
     await page.goto(`${server.baseUrl}/projects/shop/flags/checkout-v2/environments/production`);
@@ -193,7 +193,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
     await page.getByRole('button', { name: 'Set to 10 %' }).click();
     await page.getByRole('button', { name: 'Save rollout' }).click();
     await page.getByText('Rollout of rule gradual to 10 %: saved.').waitFor();
-    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(1000);
+    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(10);
 
     await input.fill('12.345');
     await page.getByText('Enter 0 to 100, at most two decimals').waitFor();
@@ -201,7 +201,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
     await input.fill('12.34');
     await page.getByRole('button', { name: 'Save rollout' }).click();
     await page.getByText('Rollout of rule gradual to 12.34 %: saved.').waitFor();
-    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(1234);
+    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(12.34);
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -215,18 +215,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
 
     // Someone else sets 40 % while this page shows 12.34 %.
     await api('POST', '/projects/shop/flags/checkout-v2/environments/production/rules/gradual/rollout', {
-      percentage: 4000,
+      percent: 40,
     });
     await page.getByRole('button', { name: 'Set to 50 %' }).click();
     await page.getByRole('button', { name: 'Save rollout' }).click();
     const conflict = page.getByRole('alert').filter({ hasText: 'Someone else changed this flag in production' });
     await conflict.getByText('Rollout of rule gradual: 12.34 % → 40 %').waitFor();
-    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(4000);
+    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(40);
     expect(await seriousViolations(page)).toEqual([]);
 
     await conflict.getByRole('button', { name: 'Apply my change anyway: Rollout of rule gradual to 50 %' }).click();
     await page.getByText('Rollout of rule gradual to 50 %: saved.').waitFor();
-    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(5000);
+    expect(await rolloutOf('shop', 'checkout-v2', 'production')).toBe(50);
     expect(await conflict.count()).toBe(0);
     // The 412 is logged by the browser as a failed request; nothing else may be.
     expect(errors.filter((error) => !/status of 412/.test(error))).toEqual([]);

@@ -50,7 +50,7 @@ async function seed(baseUrl, adminToken) {
             id: 'nordics',
             conditions: [{ attribute: 'country', operator: 'in', values: ['NO', 'SE', 'DK'] }],
             segments: [],
-            rollout: { percentage: (i * 37) % 10001 },
+            rollout: { percent: ((i * 37) % 10001) / 100 },
             serve: { variant: 'on' },
           },
         ],

@@ -1,4 +1,5 @@
 import type { Flag, Segment, Snapshot } from '@switchyard/core';
+import { configToPercent } from '@switchyard/core/schema';
 import type { App } from '../src/app.js';
 
 /** The environment every spec project gets; the vectors' snapshots are all for `test`. */
@@ -121,13 +122,13 @@ function flagBody(flag: Flag) {
   };
 }
 
-/** PUT …/environments/:environment body: the flag's per-environment configuration. */
+/** PUT …/environments/:environment body: the flag's per-environment configuration, rollouts in percent. */
 function configBody(flag: Flag) {
-  return {
+  return configToPercent({
     enabled: flag.enabled,
     offVariant: flag.offVariant,
     defaultServe: flag.defaultServe,
     rules: flag.rules,
     prerequisites: flag.prerequisites,
-  };
+  });
 }

@@ -25,8 +25,8 @@ export interface FlagDetail extends Flag {
 export interface Rule {
   id: string;
   description?: string;
-  /** Basis points: 0..10000 (the console shows percent = basis points / 100). */
-  rollout?: { percentage: number; stickiness?: string };
+  /** Percent, 0..100 with at most two decimals, as the API reads and writes it. */
+  rollout?: { percent: number; stickiness?: string };
 }
 
 /** A flag's configuration in one environment (the fields the console reads). */
@@ -79,7 +79,7 @@ export async function setEnabled(
   return versioned(await request<FlagConfig>('POST', url, { ifMatch }));
 }
 
-/** Sets a rule's rollout; `percent` is converted to basis points (25.5 % → 2550). */
+/** Sets a rule's rollout in percent (25.5 = 25.5 %), as the API takes it. */
 export async function setRolloutPercent(
   project: string,
   flag: string,
@@ -89,7 +89,7 @@ export async function setRolloutPercent(
   ifMatch: string | null,
 ): Promise<VersionedConfig> {
   const url = `${configPath(project, flag, environment)}${path`/rules/${ruleId}/rollout`}`;
-  const body = { percentage: percentToBasisPoints(percent) };
+  const body = { percent };
   return versioned(await request<FlagConfig>('POST', url, { body, ifMatch }));
 }
 
@@ -108,13 +108,4 @@ export async function killEverywhere(project: string, flag: string, reason: stri
 
 export async function restoreInEnvironment(project: string, flag: string, environment: string) {
   return versioned(await request<FlagConfig>('POST', `${configPath(project, flag, environment)}/restore`));
-}
-
-/** Basis points, as the API takes them, from a percentage with at most two decimals. */
-export function percentToBasisPoints(percent: number): number {
-  return Math.round(percent * 100);
-}
-
-export function basisPointsToPercent(basisPoints: number): number {
-  return basisPoints / 100;
 }

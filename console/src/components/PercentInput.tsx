@@ -1,7 +1,7 @@
 /** Presets offered beside the exact value. */
 export const PERCENT_PRESETS = [1, 10, 50, 100] as const;
 
-/** Whether `text` is a percentage the API can store: 0..100 with at most two decimals (1 bp). */
+/** Whether `text` is a percent the API takes: 0..100 with at most two decimals (1 bp). */
 export function parsePercent(text: string): number | null {
   if (!/^\s*\d{1,3}(\.\d{1,2})?\s*$/.test(text)) return null;
   const value = Number(text);

@@ -24,3 +24,30 @@ export {
 } from './regex-safety.js';
 export { withoutRefusedRegexes, withoutRefusedRegexesAsync, type RefusedRegex } from './snapshot-regexes.js';
 export { segmentSchema, snapshotPatchSchema, snapshotSchema } from './snapshot.js';
+export {
+  basisPointsToPercent,
+  BASIS_POINTS_PER_PERCENT,
+  configFromPercent,
+  configToPercent,
+  isPercent,
+  percentToBasisPoints,
+  rolloutFromPercent,
+  rolloutToPercent,
+  ruleFromPercent,
+  ruleToPercent,
+  serveFromPercent,
+  serveToPercent,
+  type PercentRollout,
+  type PercentRule,
+  type PercentServe,
+  type PercentServingConfig,
+  type PercentShare,
+  type ServingConfig,
+} from './percent.js';
+export {
+  percentRolloutSchema,
+  percentRuleSchema,
+  percentSchema,
+  percentServeSchema,
+  percentShareSchema,
+} from './percent-schemas.js';

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { basisPointsToPercent, type Rule } from '../../api/flags';
+import type { Rule } from '../../api/flags';
 import { PercentInput, parsePercent } from '../../components/PercentInput';
 
-/** Edits one rule's rollout in percent; `onSave` gets the percentage (the API converts to basis points). */
+/** Edits one rule's rollout in percent, as the API reads and writes it. */
 export function RolloutEditor(props: { rule: Rule; busy: boolean; onSave: (percent: number) => void }) {
-  const current = basisPointsToPercent(props.rule.rollout?.percentage ?? 0);
+  const current = props.rule.rollout?.percent ?? 0;
   const [text, setText] = useState(String(current));
   useEffect(() => setText(String(current)), [current]);
   const percent = parsePercent(text);

@@ -1,4 +1,4 @@
-import { basisPointsToPercent, type FlagConfig } from '../../api/flags';
+import type { FlagConfig } from '../../api/flags';
 
 const state = (config: FlagConfig) => (config.killed ? 'killed' : config.enabled ? 'on' : 'off');
 
@@ -20,10 +20,10 @@ export function describeChanges(mine: FlagConfig, theirs: FlagConfig): string[] 
       changes.push(`Rule ${rule.id} added`);
       continue;
     }
-    const from = old.rollout?.percentage;
-    const to = rule.rollout?.percentage;
+    const from = old.rollout?.percent;
+    const to = rule.rollout?.percent;
     if (from !== to) {
-      const show = (bp: number | undefined) => (bp === undefined ? 'none' : `${basisPointsToPercent(bp)} %`);
+      const show = (percent: number | undefined) => (percent === undefined ? 'none' : `${percent} %`);
       changes.push(`Rollout of rule ${rule.id}: ${show(from)} → ${show(to)}`);
     }
   }

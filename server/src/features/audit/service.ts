@@ -2,6 +2,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import { requireProject } from '../projects/store.js';
 import type { AuditEventView, AuditPage, AuditQuery } from './schemas.js';
 import { listAuditEvents, projectKeys, type AuditRow } from './store.js';
+import { auditValueInPercent } from './percent-view.js';
 
 /** Reads the audit log (written by `recordChange`; nothing here writes it). */
 export class AuditService {
@@ -47,8 +48,8 @@ function auditEventView(row: AuditRow, projectKey: string | null): AuditEventVie
     project: projectKey,
     target: { type: row.targetType, key: row.targetKey },
     environment: row.environment,
-    before: row.before,
-    after: row.after,
+    before: auditValueInPercent(row.before),
+    after: auditValueInPercent(row.after),
     reason: row.reason,
   };
 }

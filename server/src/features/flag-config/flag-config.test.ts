@@ -89,16 +89,16 @@ describe('PUT', () => {
       offVariant: 'red',
       defaultServe: {
         split: [
-          { variant: 'green', weight: 5000 },
-          { variant: 'blue', weight: 5000 },
+          { variant: 'green', percent: 50 },
+          { variant: 'blue', percent: 50 },
         ],
       },
-      rules: [rule('beta', { variant: 'blue' }, { segments: ['beta-users'], rollout: { percentage: 2500 } })],
+      rules: [rule('beta', { variant: 'blue' }, { segments: ['beta-users'], rollout: { percent: 25 } })],
     });
     expect(response.status).toBe(200);
     expect(response.headers.etag).toBe('"2"');
     expect(response.body).toMatchObject({ enabled: true, offVariant: 'red', version: 2 });
-    expect(response.body.rules[0]).toMatchObject({ id: 'beta', rollout: { percentage: 2500 } });
+    expect(response.body.rules[0]).toMatchObject({ id: 'beta', rollout: { percent: 25 } });
     expect(await revisions()).toEqual({ ...before, production: before['production']! + 1 });
     const event = await t.db.prisma.auditEvent.findFirstOrThrow({
       where: { action: 'flag_config.updated', targetKey: 'color' },
@@ -132,8 +132,8 @@ describe('PUT', () => {
         {
           defaultServe: {
             split: [
-              { variant: 'on', weight: 5000 },
-              { variant: 'off', weight: 4000 },
+              { variant: 'on', percent: 50 },
+              { variant: 'off', percent: 40 },
             ],
           },
         },
@@ -141,10 +141,7 @@ describe('PUT', () => {
       ],
       [{ rules: [rule('r', { variant: 'nope' })] }, 'body.rules.0.serve.variant'],
       [{ rules: [rule('r', { variant: 'on' }), rule('r', { variant: 'off' })] }, 'body.rules.1.id'],
-      [
-        { rules: [rule('r', { variant: 'on' }, { rollout: { percentage: 10001 } })] },
-        'body.rules.0.rollout.percentage',
-      ],
+      [{ rules: [rule('r', { variant: 'on' }, { rollout: { percent: 100.01 } })] }, 'body.rules.0.rollout.percent'],
       [
         {
           rules: [
@@ -229,21 +226,21 @@ describe('on / off / rollout', () => {
     expect((await api('POST', `${configUrl('nope')}/on`)).status).toBe(404);
   });
 
-  it("sets a rule's rollout in basis points, keeping stickiness", async () => {
+  it("sets a rule's rollout in percent, keeping stickiness", async () => {
     await putConfig('other', {
       prerequisites: [],
       rules: [
-        rule('gradual', { variant: 'on' }, { rollout: { percentage: 100, stickiness: 'accountId' } }),
+        rule('gradual', { variant: 'on' }, { rollout: { percent: 1, stickiness: 'accountId' } }),
         rule('all', { variant: 'off' }),
       ],
     });
-    const response = await api('POST', `${configUrl('other')}/rules/gradual/rollout`, { percentage: 2550 });
+    const response = await api('POST', `${configUrl('other')}/rules/gradual/rollout`, { percent: 25.5 });
     expect(response.status).toBe(200);
-    expect(response.body.rules[0].rollout).toEqual({ percentage: 2550, stickiness: 'accountId' });
-    const added = await api('POST', `${configUrl('other')}/rules/all/rollout`, { percentage: 0 });
-    expect(added.body.rules[1].rollout).toEqual({ percentage: 0 });
-    expect((await api('POST', `${configUrl('other')}/rules/nope/rollout`, { percentage: 1 })).status).toBe(404);
-    for (const payload of [{ percentage: 10001 }, { percentage: 12.5 }, { percentage: -1 }, {}, { percent: 5 }]) {
+    expect(response.body.rules[0].rollout).toEqual({ percent: 25.5, stickiness: 'accountId' });
+    const added = await api('POST', `${configUrl('other')}/rules/all/rollout`, { percent: 0 });
+    expect(added.body.rules[1].rollout).toEqual({ percent: 0 });
+    expect((await api('POST', `${configUrl('other')}/rules/nope/rollout`, { percent: 1 })).status).toBe(404);
+    for (const payload of [{ percent: 100.01 }, { percent: 12.345 }, { percent: -1 }, {}, { percentage: 5 }]) {
       const bad = await api('POST', `${configUrl('other')}/rules/gradual/rollout`, payload);
       expect(bad.status, JSON.stringify(payload)).toBe(400);
     }

@@ -1,3 +1,4 @@
+import { configFromPercent, percentToBasisPoints } from '@switchyard/core/schema';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requirePrincipal } from '../../http/auth.js';
@@ -18,14 +19,14 @@ import {
   rolloutBodySchema,
   ruleParamsSchema,
 } from './schemas.js';
-import type { ConfigResponse } from './schemas.js';
-import { FlagConfigService } from './service.js';
+import { legacyConfigIssues, legacyRolloutIssues, refuseLegacyFields } from './legacy-rollout-fields.js';
+import { FlagConfigService, toRestConfig, type ConfigView } from './service.js';
 
 const PATH = '/projects/:project/flags/:flag/environments/:environment';
 
-/** Answers with a configuration and its ETag. */
-function sendConfig(reply: FastifyReply, config: ConfigResponse) {
-  return reply.header('etag', etagOf(config.version)).send(config);
+/** Answers with a configuration (rollouts in percent) and its ETag. */
+function sendConfig(reply: FastifyReply, config: ConfigView) {
+  return reply.header('etag', etagOf(config.version)).send(toRestConfig(config));
 }
 
 /**
@@ -50,7 +51,9 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: "Get a flag's configuration in one environment",
-        description: 'The ETag header is the version; send it back as If-Match to PUT.',
+        description:
+          'Rollouts (`rules[].rollout.percent`) and splits (`split[].percent`) are in percent, 0..100 with at ' +
+          'most two decimals. The ETag header is the version; send it back as If-Match to PUT.',
         params: configParamsSchema,
         response: configResponses,
       },
@@ -70,7 +73,10 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "Replace a flag's configuration in one environment",
         description:
-          'Requires If-Match: "<version>" (428 without, 412 when stale). The configuration is validated as a ' +
+          'Requires If-Match: "<version>" (428 without, 412 when stale). Rollouts and splits are in percent ' +
+          '(`rollout: { percent: 25.5 }`, `split: [{ variant, percent }]` summing to 100, at most two decimals); ' +
+          'a body with the old basis-point fields (`percentage`, `weight`) is a 400 saying so. ' +
+          'The configuration is validated as a ' +
           "whole with the flag's variants and type; prerequisites must be live flags of the project without " +
           'cycles (and client-side ones when the flag is client-side: browsers receive only those), segments ' +
           'must exist; new regex patterns must be proven free of catastrophic backtracking (at most 32 not seen ' +
@@ -81,12 +87,14 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         body: configBodySchema,
         response: { ...configResponses, 428: errorBodySchema.describe('If-Match is missing') },
       },
+      preValidation: refuseLegacyFields(legacyConfigIssues),
     },
     async (request, reply) => {
       const { project, flag, environment } = request.params;
       const expectedVersion = requireIfMatch(request.headers['if-match']);
       const actor = requirePrincipal(request);
-      const config = await service.replace(project, flag, environment, expectedVersion, request.body, actor);
+      const body = configFromPercent(request.body);
+      const config = await service.replace(project, flag, environment, expectedVersion, body, actor);
       return sendConfig(reply, config);
     },
   );
@@ -122,15 +130,17 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       config: admin,
       schema: {
         tags,
-        summary: "Set a rule's rollout percentage",
+        summary: "Set a rule's rollout percent",
         description:
-          '`percentage` is in basis points, an integer 0..10000 (2550 = 25.5%), like the wire model. ' +
+          '`percent` is 0..100 with at most two decimals (25.5 = 25.5 %; SDKs receive basis points). ' +
+          'The old `percentage` (basis points) is a 400 saying what changed. ' +
           'Stickiness is kept. If-Match optional (412 when stale); 404 for an unknown rule.',
         params: ruleParamsSchema,
         headers: ifMatchHeadersSchema,
         body: rolloutBodySchema,
         response: configResponses,
       },
+      preValidation: refuseLegacyFields(legacyRolloutIssues),
     },
     async (request, reply) => {
       const { project, flag, environment, ruleId } = request.params;
@@ -141,7 +151,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         flag,
         environment,
         ruleId,
-        request.body.percentage,
+        percentToBasisPoints(request.body.percent),
         options,
         actor,
       );
@@ -170,7 +180,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       const { project, flag, environment } = request.params;
       const actor = requirePrincipal(request);
       const { reason } = request.body;
-      let config: ConfigResponse;
+      let config: ConfigView;
       try {
         config = await service.kill(project, flag, environment, reason, actor);
       } catch (error) {
@@ -217,7 +227,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { project, flag } = request.params;
-      return { items: await service.killAll(project, flag, request.body.reason, requirePrincipal(request)) };
+      const items = await service.killAll(project, flag, request.body.reason, requirePrincipal(request));
+      return { items: items.map(toRestConfig) };
     },
   );
 
@@ -236,7 +247,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { project, flag } = request.params;
-      return { items: await service.restoreAll(project, flag, request.body?.reason, requirePrincipal(request)) };
+      const items = await service.restoreAll(project, flag, request.body?.reason, requirePrincipal(request));
+      return { items: items.map(toRestConfig) };
     },
   );
 };

@@ -1,4 +1,4 @@
-import { prerequisiteSchema, ruleSchema, serveSchema } from '@switchyard/core/schema';
+import { percentRuleSchema, percentSchema, percentServeSchema, prerequisiteSchema } from '@switchyard/core/schema';
 import { z } from 'zod';
 import { pathKeySchema } from '../../http/schemas.js';
 
@@ -7,14 +7,15 @@ export const ruleParamsSchema = configParamsSchema.extend({ ruleId: z.string().m
 export const flagParamsSchema = z.object({ project: pathKeySchema, flag: pathKeySchema });
 
 /**
- * PUT body: the whole configuration of the flag in one environment. Read-only fields of the GET
- * response (`version`, `killed`, `killReason`) are ignored, so a GET → edit → PUT round trip works.
+ * PUT body: the whole configuration of the flag in one environment, rollouts and splits in percent
+ * (stored and sent to SDKs in basis points: see core's schema/percent.ts). Read-only fields of the
+ * GET response (`version`, `killed`, `killReason`) are ignored, so a GET → edit → PUT round trip works.
  */
 export const configBodySchema = z.object({
   enabled: z.boolean(),
   offVariant: z.string().min(1),
-  defaultServe: serveSchema,
-  rules: z.array(ruleSchema).max(1000).default([]),
+  defaultServe: percentServeSchema,
+  rules: z.array(percentRuleSchema).max(1000).default([]),
   prerequisites: z.array(prerequisiteSchema).max(100).default([]),
 });
 export type ConfigBody = z.infer<typeof configBodySchema>;
@@ -24,9 +25,9 @@ const reasonSchema = z.string().trim().min(1, 'must not be empty').max(1000);
 /** Optional body of on/off and restore: a reason for the audit log. */
 export const optionalReasonBodySchema = z.strictObject({ reason: reasonSchema.optional() }).nullish();
 
-/** POST …/rules/:ruleId/rollout: the share of matching units the rule serves, in basis points. */
+/** POST …/rules/:ruleId/rollout: the share of matching units the rule serves, in percent. */
 export const rolloutBodySchema = z.strictObject({
-  percentage: z.number().int().min(0).max(10000).describe('Basis points: 0..10000 (10000 = 100%, 2550 = 25.5%)'),
+  percent: percentSchema,
   reason: reasonSchema.optional(),
 });
 
@@ -54,8 +55,8 @@ export const configResponseSchema = z
     environment: z.string(),
     enabled: z.boolean(),
     offVariant: z.string(),
-    defaultServe: serveSchema,
-    rules: z.array(ruleSchema),
+    defaultServe: percentServeSchema,
+    rules: z.array(percentRuleSchema),
     prerequisites: z.array(prerequisiteSchema),
     version: z.number().int().describe('Also sent as the ETag; send it back in If-Match to PUT'),
     killed: z.boolean().describe('Killed by the kill switch and not restored or edited since'),

@@ -9,7 +9,8 @@ import type { ConfigState, FlagConfigRow, FlagRow } from '../flags/store.js';
 import { configStateOf, killedFromOf, listFlagConfigs, toCoreFlag } from '../flags/store.js';
 import type { EnvironmentRow, ProjectRow } from '../projects/store.js';
 import { requireProject } from '../projects/store.js';
-import type { ConfigBody, ConfigResponse } from './schemas.js';
+import { configToPercent } from '@switchyard/core/schema';
+import type { ConfigResponse } from './schemas.js';
 import type { ConfigWrite } from './store.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { findConfig, lockAndReadConfig, lockAndReadFlagForShare, lockConfigs, writeConfig } from './store.js';
@@ -19,8 +20,19 @@ import { needsLockedReads, validateConfig } from './validate.js';
 import { addedRegexes, allRegexVerdictsCached, assertRegexesSafe, regexesOfRules } from '../../regex/write-check.js';
 import { writeConfigIfCurrent, type WriteRecord } from './write-statement.js';
 
-/** The API (and audit) view of a configuration row. */
-export function toConfigResponse(row: FlagConfigRow, environmentKey: string): ConfigResponse {
+/**
+ * A configuration as the service returns it and the audit log records it: rollouts in basis
+ * points, as stored. REST answers it in percent (`toRestConfig`), and the audit view converts too.
+ */
+export interface ConfigView extends ConfigState {
+  environment: string;
+  version: number;
+  killed: boolean;
+  killReason: string | null;
+}
+
+/** The service (and audit) view of a configuration row. */
+export function toConfigResponse(row: FlagConfigRow, environmentKey: string): ConfigView {
   return {
     environment: environmentKey,
     ...configStateOf(row),
@@ -28,6 +40,11 @@ export function toConfigResponse(row: FlagConfigRow, environmentKey: string): Co
     killed: row.killedFrom !== null,
     killReason: row.killReason,
   };
+}
+
+/** The REST view of a configuration: rollouts and splits in percent. */
+export function toRestConfig(view: ConfigView): ConfigResponse {
+  return configToPercent(view);
 }
 
 /** One configuration write, as `applyWrite` runs it. */
@@ -72,7 +89,7 @@ export class FlagConfigService {
 
   constructor(private readonly deps: ChangeDeps) {}
 
-  async get(projectKey: string, flagKey: string, environmentKey: string): Promise<ConfigResponse> {
+  async get(projectKey: string, flagKey: string, environmentKey: string): Promise<ConfigView> {
     const { flag, environment, config } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
     if (!config) throw missingConfig(flag.key, environment.key);
     return toConfigResponse(config, environment.key);
@@ -84,9 +101,9 @@ export class FlagConfigService {
     flagKey: string,
     environmentKey: string,
     expectedVersion: number,
-    body: ConfigBody,
+    body: ConfigState,
     actor: Actor,
-  ): Promise<ConfigResponse> {
+  ): Promise<ConfigView> {
     await this.#analyseNewRegexes(projectKey, flagKey, environmentKey, body);
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
       action: 'flag_config.updated',
@@ -103,7 +120,7 @@ export class FlagConfigService {
    * recheck works; the check inside the write then answers from the cached verdicts. Reads the
    * stored configuration only when some pattern of the body has no cached verdict.
    */
-  async #analyseNewRegexes(projectKey: string, flagKey: string, environmentKey: string, body: ConfigBody) {
+  async #analyseNewRegexes(projectKey: string, flagKey: string, environmentKey: string, body: ConfigState) {
     const regexes = regexesOfRules(body.rules);
     if (allRegexVerdictsCached(regexes)) return;
     const { config } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
@@ -119,7 +136,7 @@ export class FlagConfigService {
     enabled: boolean,
     options: { expectedVersion?: number | undefined; reason?: string | undefined },
     actor: Actor,
-  ): Promise<ConfigResponse> {
+  ): Promise<ConfigView> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
       action: enabled ? 'flag_config.enabled' : 'flag_config.disabled',
       ...options,
@@ -128,7 +145,7 @@ export class FlagConfigService {
     });
   }
 
-  /** Sets the rollout percentage (basis points) of one rule, keeping its stickiness. */
+  /** Sets the rollout of one rule (`percentage` in basis points, as stored), keeping its stickiness. */
   async setRollout(
     projectKey: string,
     flagKey: string,
@@ -137,7 +154,7 @@ export class FlagConfigService {
     percentage: number,
     options: { expectedVersion?: number | undefined; reason?: string | undefined },
     actor: Actor,
-  ): Promise<ConfigResponse> {
+  ): Promise<ConfigView> {
     return this.#writeOne(projectKey, flagKey, environmentKey, actor, {
       action: 'flag_config.rollout_changed',
       ...options,
@@ -161,7 +178,7 @@ export class FlagConfigService {
   }
 
   /** Kill switch for every environment, in one transaction. */
-  async killAll(projectKey: string, flagKey: string, reason: string, actor: Actor): Promise<ConfigResponse[]> {
+  async killAll(projectKey: string, flagKey: string, reason: string, actor: Actor): Promise<ConfigView[]> {
     return this.#writeAll(projectKey, flagKey, actor, () => true, killSpec(reason));
   }
 
@@ -222,7 +239,7 @@ export class FlagConfigService {
     environmentKey: string,
     actor: Actor,
     spec: WriteSpec,
-  ): Promise<ConfigResponse> {
+  ): Promise<ConfigView> {
     return this.#queue.run(queueKey(projectKey, flagKey), async () => {
       const key = TargetCache.keyOf(projectKey, flagKey, environmentKey);
       const cached = this.#targets.get(key);
@@ -261,7 +278,7 @@ export class FlagConfigService {
     target: ConfigTarget,
     actor: Actor,
     spec: WriteSpec,
-  ): Promise<ConfigResponse | undefined> {
+  ): Promise<ConfigView | undefined> {
     const { project, flag, environment, config: current } = target;
     if (!current) return undefined;
     const write = computeWrite({ flag, environment, current, spec });
@@ -298,7 +315,7 @@ export class FlagConfigService {
     actor: Actor,
     applies: (row: FlagConfigRow) => boolean,
     spec: WriteSpec,
-  ): Promise<ConfigResponse[]> {
+  ): Promise<ConfigView[]> {
     const project = await requireProject(this.deps.prisma, projectKey);
     const found = await requireFlag(this.deps.prisma, project.id, flagKey);
     return this.#queue.run(queueKey(projectKey, flagKey), () =>
@@ -307,7 +324,7 @@ export class FlagConfigService {
         await lockConfigs(tx, flag.id);
         const rows = (await listFlagConfigs(tx, flag.id)).filter(applies);
         if (rows.length === 0) throw conflict(`Flag '${flag.key}' is not killed in any environment`);
-        const results: ConfigResponse[] = [];
+        const results: ConfigView[] = [];
         for (const { environment: env, ...current } of rows) {
           const environment = { id: current.environmentId, key: env.key };
           results.push(await applyWrite(tx, record, { actor, project, flag, environment, current, spec }));
@@ -410,7 +427,7 @@ function changeRecord({ actor, project, flag, environment, current, spec }: Writ
 }
 
 /** Checks, writes and records one configuration change inside the caller's transaction. */
-async function applyWrite(tx: Prisma.TransactionClient, record: RecordFn, input: WriteInput): Promise<ConfigResponse> {
+async function applyWrite(tx: Prisma.TransactionClient, record: RecordFn, input: WriteInput): Promise<ConfigView> {
   const { flag, environment, current, spec } = input;
   const write = computeWrite(input);
   await checkWrite(tx, { flag, environment, current, spec, write });

@@ -31,17 +31,25 @@ const violationsNow = () => clientSideViolations(t.db);
 // ---- generators -------------------------------------------------------------------------------
 
 const variantKey = fc.constantFrom('on', 'off', 'nope', '', 'red');
-const weight = fc.oneof(fc.integer({ min: 0, max: 10000 }), fc.integer(), fc.double(), fc.constant(5000));
+/** Percents: valid (two decimals), with more decimals, out of range, anything. */
+const percent = fc.oneof(
+  fc.integer({ min: 0, max: 10000 }).map((bps) => bps / 100),
+  fc.integer(),
+  fc.double(),
+  fc.constant(50),
+);
+/** A share in percent, or (sometimes) in the old basis-point `weight`. */
+const share = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ variant: variantKey, percent }) },
+  { weight: 1, arbitrary: fc.record({ variant: variantKey, weight: fc.integer({ min: -5, max: 10005 }) }) },
+);
 const serve = fc.oneof(
   fc.record({ variant: variantKey }),
-  fc.record(
-    { split: fc.array(fc.record({ variant: variantKey, weight }), { maxLength: 3 }), stickiness: fc.string() },
-    { requiredKeys: ['split'] },
-  ),
+  fc.record({ split: fc.array(share, { maxLength: 3 }), stickiness: fc.string() }, { requiredKeys: ['split'] }),
   fc.constantFrom({
     split: [
-      { variant: 'on', weight: 5000 },
-      { variant: 'off', weight: 5000 },
+      { variant: 'on', percent: 50 },
+      { variant: 'off', percent: 50 },
     ],
   }),
 );
@@ -51,7 +59,10 @@ const rule = fc.record(
     description: fc.string(),
     conditions: fc.array(conditionArbitrary, { maxLength: 2 }),
     segments: fc.subarray(['seg', 'ghost']),
-    rollout: fc.record({ percentage: fc.oneof(fc.integer({ min: -5, max: 10005 }), fc.double()) }),
+    rollout: fc.oneof(
+      { weight: 4, arbitrary: fc.record({ percent: fc.oneof(percent, fc.integer({ min: -5, max: 105 })) }) },
+      { weight: 1, arbitrary: fc.record({ percentage: fc.integer({ min: -5, max: 10005 }) }) },
+    ),
     serve,
   },
   { requiredKeys: ['id', 'conditions', 'segments', 'serve'] },
@@ -68,8 +79,8 @@ const validConfigBody = fc.record({
     fc.record({ variant: fc.constantFrom('on', 'off') }),
     fc.integer({ min: 0, max: 10000 }).map((w) => ({
       split: [
-        { variant: 'on', weight: w },
-        { variant: 'off', weight: 10000 - w },
+        { variant: 'on', percent: w / 100 },
+        { variant: 'off', percent: (10000 - w) / 100 },
       ],
     })),
   ),
@@ -85,7 +96,7 @@ const validConfigBody = fc.record({
         { maxLength: 2 },
       ),
       segments: fc.subarray(['seg']),
-      rollout: fc.record({ percentage: fc.integer({ min: 0, max: 10000 }) }),
+      rollout: fc.record({ percent: fc.integer({ min: 0, max: 10000 }).map((bps) => bps / 100) }),
       serve: fc.record({ variant: fc.constantFrom('on', 'off') }),
     }),
     { maxLength: 3, selector: (r) => r.id },
@@ -228,9 +239,16 @@ describe('fuzzed write routes: no 5xx, nothing written on rejection', () => {
   }, 300_000);
 
   it('POST …/rules/:ruleId/rollout', async () => {
-    const percentage = fc.oneof(fc.integer({ min: -10, max: 10010 }), fc.double(), fc.string(), fc.jsonValue());
+    const value = fc.oneof(
+      fc.integer({ min: 0, max: 10000 }).map((bps) => bps / 100),
+      fc.integer({ min: -10, max: 10010 }),
+      fc.double(),
+      fc.string(),
+      fc.jsonValue(),
+    );
     const body = fc.oneof(
-      fc.record({ percentage, reason: fc.string() }, { requiredKeys: ['percentage'] }),
+      fc.record({ percent: value, reason: fc.string() }, { requiredKeys: ['percent'] }),
+      fc.record({ percentage: value }),
       fc.jsonValue(),
     );
     await fc.assert(

@@ -216,7 +216,7 @@ describe('configurations saved before the rule', () => {
     const url = configUrl('old-child', 'production');
     expect((await api('POST', `${url}/on`)).status).toBe(200);
     expect((await api('POST', `${url}/off`)).status).toBe(200);
-    expect((await api('POST', `${url}/rules/r1/rollout`, { percentage: 2500 })).status).toBe(200);
+    expect((await api('POST', `${url}/rules/r1/rollout`, { percent: 25 })).status).toBe(200);
     expect((await api('POST', `${url}/kill`, { reason: 'incident' })).status).toBe(200);
     expect((await api('POST', `${url}/restore`)).status).toBe(200);
     const put = await setPrerequisites('old-child', 'production', ['old-parent']);

@@ -73,7 +73,7 @@ it('applies toggles, a kill and a PUT in place, and ends where a full read of th
       {
         ...current.json(),
         enabled: true,
-        rules: [{ id: 'r', conditions: [], segments: [], rollout: { percentage: 2500 }, serve: { variant: 'on' } }],
+        rules: [{ id: 'r', conditions: [], segments: [], rollout: { percent: 25 }, serve: { variant: 'on' } }],
       },
       { 'if-match': current.headers.etag },
     );
