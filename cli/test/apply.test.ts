@@ -89,8 +89,8 @@ describe('apply', () => {
     );
     expect(config.defaultServe).toEqual({
       split: [
-        { variant: 'blue', weight: 6667 },
-        { variant: 'green', weight: 3333 },
+        { variant: 'blue', percent: 66.67 },
+        { variant: 'green', percent: 33.33 },
       ],
       stickiness: 'accountId',
     });
@@ -138,8 +138,8 @@ describe('apply', () => {
       }),
     ]);
     const human = await h.run(apply, [], { file: 'flags.yaml', dryRun: true });
-    expect(human.stdout).toMatch(/- rules: .*"percentage":1000/);
-    expect(human.stdout).toMatch(/\+ rules: .*"percentage":2550/);
+    expect(human.stdout).toMatch(/- rules: .*"percent":10}/);
+    expect(human.stdout).toMatch(/\+ rules: .*"percent":25.5}/);
     expect((await h.run(apply, [], { file: 'flags.yaml' })).code).toBe(0);
   });
 

@@ -120,7 +120,7 @@ describe('kill, restore and rollout', () => {
       'GET',
       '/projects/shop/flags/checkout/environments/prod',
     );
-    expect(config.rules).toEqual([expect.objectContaining({ serve: { variant: 'on' } })]);
+    expect(config.rules).toEqual([expect.objectContaining({ rollout: { percent: 12.5 }, serve: { variant: 'on' } })]);
     const second = await h.run(rollout, ['checkout', '40'], { ...p, env: 'prod', reason: 'ramp up' });
     expect(second.stdout).toMatch(/rule rollout now serves 40%/);
   });

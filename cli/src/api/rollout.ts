@@ -1,25 +1,20 @@
 /**
- * Every conversion between the percent people write (files, `rollout 10%`) and what the REST API
- * takes. One module, so the switch of the API from basis points (`percentage`, `weight`) to percent
- * (`percent`) is made here only.
+ * Every rollout conversion of the CLI in one module: percent as people write it (`rollout 10%`,
+ * files) and as the REST API takes it (`percent`, 0–100 with two decimals; splits as
+ * `{ variant, percent }`), and Unleash's per-mille weights.
  */
-import type { ApiRollout, ApiServe, ApiShare } from './types.js';
+import {
+  isPercent as isApiPercent,
+  type PercentRollout,
+  type PercentServe,
+  type PercentShare,
+} from '@switchyard/core/schema';
+import type { ApiRollout, ApiServe } from './types.js';
 
-/** A rollout as files and commands write it: percent, 0–100 with up to two decimals. */
-export interface PercentRollout {
-  percent: number;
-  stickiness?: string;
-}
-export interface PercentShare {
-  variant: string;
-  percent: number;
-}
-export type PercentServe = { variant: string } | { split: PercentShare[]; stickiness?: string };
+export type { PercentRollout, PercentServe, PercentShare };
 
-/** True for 0–100 with at most two decimals (what 1/10000 steps can express). */
-export function isPercent(value: number): boolean {
-  return Number.isFinite(value) && value >= 0 && value <= 100 && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
-}
+/** True for 0–100 with at most two decimals (what the API stores exactly). */
+export const isPercent = (value: number): boolean => isApiPercent(value);
 
 /** Parses "10%", "10", "12.5%" (command lines); undefined when it is not a percent. */
 export function parsePercent(text: string): number | undefined {
@@ -32,31 +27,30 @@ export function parsePercent(text: string): number | undefined {
 /** 12.5 → "12.5%". */
 export const formatPercent = (percent: number) => `${percent}%`;
 
-const toBasisPoints = (percent: number) => Math.round(percent * 100);
-const toPercent = (basisPoints: number) => Math.round(basisPoints) / 100;
-
-/** The REST API's value for a percent (basis points today). */
-export function apiRolloutValue(percent: number): { percentage: number } {
-  return { percentage: toBasisPoints(percent) };
+/** The body field of POST …/rules/:ruleId/rollout. */
+export function apiRolloutValue(percent: number): { percent: number } {
+  return { percent };
 }
 
 export function rolloutToApi(rollout: PercentRollout): ApiRollout {
-  return { ...apiRolloutValue(rollout.percent), ...(rollout.stickiness ? { stickiness: rollout.stickiness } : {}) };
+  return { percent: rollout.percent, ...(rollout.stickiness ? { stickiness: rollout.stickiness } : {}) };
 }
 export function rolloutFromApi(rollout: ApiRollout): PercentRollout {
-  return { percent: toPercent(rollout.percentage), ...(rollout.stickiness ? { stickiness: rollout.stickiness } : {}) };
+  return { percent: rollout.percent, ...(rollout.stickiness ? { stickiness: rollout.stickiness } : {}) };
 }
 
 export function serveToApi(serve: PercentServe): ApiServe {
   if ('variant' in serve) return { variant: serve.variant };
-  const split: ApiShare[] = serve.split.map((s) => ({ variant: s.variant, weight: toBasisPoints(s.percent) }));
+  const split = serve.split.map((s) => ({ variant: s.variant, percent: s.percent }));
   return { split, ...(serve.stickiness ? { stickiness: serve.stickiness } : {}) };
 }
 export function serveFromApi(serve: ApiServe): PercentServe {
-  if ('variant' in serve) return { variant: serve.variant };
-  const split = serve.split.map((s) => ({ variant: s.variant, percent: toPercent(s.weight) }));
-  return { split, ...(serve.stickiness ? { stickiness: serve.stickiness } : {}) };
+  return serveToApi(serve);
 }
 
-/** Unleash weights are per mille (0–1000): the same share as a percent. */
+/** The sum of a split's percents, exact (in hundredths) so 66.67 + 33.33 is 100. */
+export const percentSum = (shares: readonly { percent: number }[]) =>
+  shares.reduce((sum, s) => sum + Math.round(s.percent * 100), 0) / 100;
+
+/** Unleash weights are per mille (0–1000): the same share as a percent (one decimal). */
 export const perMilleToPercent = (weight: number) => weight / 10;

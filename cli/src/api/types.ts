@@ -41,14 +41,14 @@ export interface FlagPage {
   nextCursor: string | null;
 }
 
-/** A rollout as the REST API takes it (basis points today). */
+/** A rollout as the REST API takes it: percent, 0–100 with two decimals. */
 export interface ApiRollout {
-  percentage: number;
+  percent: number;
   stickiness?: string;
 }
 export interface ApiShare {
   variant: string;
-  weight: number;
+  percent: number;
 }
 export type ApiServe = { variant: string } | { split: ApiShare[]; stickiness?: string };
 export interface ApiRule {

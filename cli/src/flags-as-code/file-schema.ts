@@ -5,7 +5,7 @@
  */
 import { conditionSchema } from '@switchyard/core/schema';
 import { z } from 'zod';
-import { isPercent } from '../api/rollout.js';
+import { isPercent, percentSum } from '../api/rollout.js';
 
 /** The version of the file format; `export` writes it, `apply` requires it. */
 export const FILE_VERSION = 1;
@@ -18,9 +18,9 @@ const shareSchema = z.strictObject({ variant: key, percent });
 const serveSchema = z.union([
   z.strictObject({ variant: key }),
   z.strictObject({ split: z.array(shareSchema).min(1), stickiness: key.optional() }).superRefine((serve, ctx) => {
-    const total = serve.split.reduce((sum, s) => sum + Math.round(s.percent * 100), 0);
-    if (total !== 10000)
-      ctx.addIssue({ code: 'custom', message: `split percents sum to ${total / 100}, not 100`, path: ['split'] });
+    const total = percentSum(serve.split);
+    if (total !== 100)
+      ctx.addIssue({ code: 'custom', message: `split percents sum to ${total}, not 100`, path: ['split'] });
   }),
 ]);
 
