@@ -121,6 +121,7 @@ function convertFeature(
     const environment = options.environments.get(unleashEnv) ?? unleashEnv;
     const featureSplit = env.variants.length > 0 ? splitOf(env.variants, env.variants[0]!.stickiness) : undefined;
     if (featureSplit && !featureSplit.ok) fail(featureSplit.why, unleashEnv);
+    if (featureSplit?.ok) notes.push(`${feature.name}@${unleashEnv}: ${splitNote(featureSplit.serve)}`);
     if (env.variants.length > 0 && featureSplit?.ok) groupIds.add(feature.name);
     const rules: FileRule[] = [];
     const strategies = env.strategies.filter((s) => !s.disabled);
@@ -132,6 +133,7 @@ function convertFeature(
           const split = splitOf(own, own[0]!.stickiness || strategy.parameters?.stickiness);
           if (!split.ok) return fail(`strategy ${i + 1} (${strategy.name}): ${split.why}`, unleashEnv);
           serve = split.serve;
+          notes.push(`${feature.name}@${unleashEnv}: ${splitNote(split.serve)}`);
           groupIds.add(strategy.parameters?.groupId ?? '');
         } else if (featureSplit?.ok) serve = featureSplit.serve;
         else serve = { variant: DISABLED_VARIANT };
@@ -187,6 +189,14 @@ function convertFeature(
     unsupported,
     notes,
   };
+}
+
+/** Where a split differs from Unleash: contexts without the stickiness field, which Unleash answers at random. */
+function splitNote(serve: PercentServe): string {
+  const stickiness = 'split' in serve ? serve.stickiness : undefined;
+  return stickiness
+    ? `a context without ${stickiness} gets the first variant (Unleash picks one at random)`
+    : 'a context with neither userId nor sessionId gets the first variant (Unleash tries remoteAddress, then picks at random)';
 }
 
 /** Unleash dependencies as prerequisites (Unleash allows one level: a parent has no parents). */
