@@ -15,6 +15,8 @@ export default defineConfig({
   test: {
     name: 'cli',
     include: ['test/**/*.test.ts'],
+    // The spawned-bin tests run dist/main.js: build it first.
+    globalSetup: ['test/support/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

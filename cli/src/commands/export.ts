@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { exportProject, formatFlagsFile } from '../flags-as-code/export.js';
 import { opt, type Command } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { projectOf, projectOption } from './shared.js';
@@ -16,6 +15,7 @@ export const exportCommand: Command = {
   async run(ctx) {
     const format = opt(ctx, 'format') ?? (ctx.out.json ? 'json' : 'yaml');
     if (format !== 'yaml' && format !== 'json') throw new UsageError('--format must be yaml or json');
+    const { exportProject, formatFlagsFile } = await import('../flags-as-code/export.js');
     const file = await exportProject(ctx.api(), projectOf(ctx));
     const text = formatFlagsFile(file, format);
     const output = opt(ctx, 'output');

@@ -2,12 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { opt, type Command, type CommandContext } from '../../context.js';
 import { ExitCode, UsageError } from '../../exit-codes.js';
-import { applyFlagsFile } from '../../flags-as-code/apply-file.js';
-import { formatFlagsFile } from '../../flags-as-code/export.js';
-import { flagsFileSchema } from '../../flags-as-code/file-schema.js';
-import { pathLocator } from '../../flags-as-code/parse-file.js';
-import { convertUnleash, segmentsUsedBy, type ConversionReport } from '../../unleash/convert.js';
-import { normalizeExport, unleashExportSchema } from '../../unleash/export-format.js';
+import type { ConversionReport } from '../../unleash/convert.js';
 import { projectOf, projectOption } from '../shared.js';
 
 /** `--env dev` or `--env development=dev`, repeatable. */
@@ -61,6 +56,10 @@ export const importUnleash: Command = {
     } catch (error) {
       throw new UsageError(`cannot read ${name}: ${(error as Error).message}`);
     }
+    // Loaded here, not at start-up: zod and yaml cost other commands ~0.3 s of CPU.
+    const { normalizeExport, unleashExportSchema } = await import('../../unleash/export-format.js');
+    const { convertUnleash, segmentsUsedBy } = await import('../../unleash/convert.js');
+    const { flagsFileSchema } = await import('../../flags-as-code/file-schema.js');
     const parsed = unleashExportSchema.safeParse(data);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -85,12 +84,15 @@ export const importUnleash: Command = {
     if (!checked.success) throw new Error(`converted file does not validate: ${checked.error.message}`);
     const output = opt(ctx, 'output');
     if (output) {
+      const { formatFlagsFile } = await import('../../flags-as-code/export.js');
       writeFileSync(resolve(ctx.cwd, output), formatFlagsFile(checked.data, 'yaml'));
       ctx.out.result({ ok: true, output, report }, () =>
         ctx.out.line(`Wrote ${report.flags} flag(s) and ${report.segments} segment(s) to ${output}`),
       );
       return ExitCode.ok;
     }
+    const { applyFlagsFile } = await import('../../flags-as-code/apply-file.js');
+    const { pathLocator } = await import('../../flags-as-code/parse-file.js');
     return applyFlagsFile(ctx.api(), ctx.out, checked.data, {
       name,
       locator: pathLocator(`${name} (converted)`),

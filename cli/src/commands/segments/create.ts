@@ -4,7 +4,6 @@ import { seg } from '../../api/client.js';
 import type { Segment } from '../../api/types.js';
 import { opt, type Command } from '../../context.js';
 import { UsageError } from '../../exit-codes.js';
-import { parse as parseYaml } from 'yaml';
 import { arg, projectOf, projectOption } from '../shared.js';
 
 export const segmentsCreate: Command = {
@@ -22,6 +21,7 @@ export const segmentsCreate: Command = {
     let conditions: unknown = [];
     if (file) {
       try {
+        const { parse: parseYaml } = await import('yaml');
         conditions = parseYaml(readFileSync(resolve(ctx.cwd, file), 'utf8'));
       } catch (error) {
         throw new UsageError(`${file}: ${(error as Error).message}`);
