@@ -260,6 +260,23 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
     await page.context().close();
   });
 
+  it('opens and turns on a flag with a mixed-case, dotted key (as imported from Unleash), ~ raw or encoded', async () => {
+    const key = 'Checkout.V2~beta';
+    await server.api.createFlag('shop', key);
+    const { page, errors } = await openPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/projects/shop/flags/${key}/environments/staging`);
+    await page.getByRole('heading', { name: 'In staging: off' }).waitFor();
+    await page.getByRole('button', { name: 'Turn on in staging' }).click();
+    await page.getByRole('heading', { name: 'In staging: on' }).waitFor();
+    const config = await api<Config>('GET', `/projects/shop/flags/${encodeURIComponent(key)}/environments/staging`);
+    expect(config.enabled).toBe(true);
+    await page.goto(`${server.baseUrl}/projects/shop/flags/Checkout.V2%7Ebeta/environments/staging`);
+    await page.getByRole('heading', { name: 'In staging: on' }).waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('kills with the keyboard only, from the flag list', async () => {
     const { page } = await openPage();
     await signIn(page);

@@ -50,6 +50,8 @@ const BUCKETS = [
   ['flag', 'user-1'],
   ['flag', 'user-2'],
   ['Flag', 'User-1'],
+  ['My.Flag~1', 'user-1'],
+  ['UPPER_case-~x.y', 'User.42'],
   ['new-checkout', 'user-42'],
   ['ключ', 'пользователь'],
   ['機能', 'ユーザー'],

@@ -51,3 +51,4 @@ export {
   percentServeSchema,
   percentShareSchema,
 } from './percent-schemas.js';
+export { FLAG_KEY_MAX_LENGTH, FLAG_KEY_PATTERN, flagKeyProblem, isFlagKey } from './keys.js';

@@ -1,14 +1,30 @@
+import { FLAG_KEY_MAX_LENGTH, FLAG_KEY_PATTERN, flagKeyProblem } from '@switchyard/core/schema';
 import { z } from 'zod';
 
 /**
- * Keys of projects, environments, flags and segments: a lower-case slug that is safe in URLs and
- * SDK code. Keys never change once created (SDKs and snapshots refer to them).
+ * Keys of projects and environments: a lower-case slug, safe in URLs, Redis names
+ * (`switchyard:snapshot-v2:<project>:<environment>`), metric labels and command lines. Flags and
+ * segments have wider keys (`flagSegmentKeySchema`). Keys never change once created (SDKs and
+ * snapshots refer to them).
  */
 export const KEY_PATTERN = /^[a-z0-9][a-z0-9-_]{0,62}$/;
 export const keySchema = z
   .string()
   .regex(KEY_PATTERN, 'must be 1-63 characters of a-z, 0-9, "-" or "_", starting with a letter or digit')
   .describe('Immutable slug: ^[a-z0-9][a-z0-9-_]{0,62}$');
+
+const keyProblem = (issue: { input?: unknown }) => flagKeyProblem(String(issue.input)) ?? 'is not a valid key';
+
+/**
+ * Keys of flags and segments: letters of both cases, digits, `.`, `_`, `-`, `~`, 1..100 characters,
+ * not only dots (core's FLAG_KEY_PATTERN: what Unleash and LaunchDarkly users have). Case-sensitive;
+ * a key differing only in case from another of the project is a 409 (db/case-twin-keys.ts).
+ */
+export const flagSegmentKeySchema = z
+  .string()
+  .max(FLAG_KEY_MAX_LENGTH, { error: keyProblem })
+  .regex(FLAG_KEY_PATTERN, { error: keyProblem })
+  .describe('Immutable key: 1-100 of A-Z a-z 0-9 . _ - ~ (not only dots); case-sensitive, but unique ignoring case');
 
 /** Postgres text cannot hold U+0000: such a value would fail in the database (a 500), not here. */
 const hasNoNul = (value: string) => !value.includes('\u0000');

@@ -3,7 +3,13 @@
  * the independent reference hash: units are searched so that they sit on both sides of each boundary,
  * and each case description states the bucket that decides it.
  */
+import { createRequire } from 'node:module';
 import { findUnit, flag, rolloutBucket, rule, snapshot } from './helpers.mjs';
+
+/** Unleash's flexibleRollout value of a user for a groupId: 1..100 (unleash-client, a bench dependency). */
+const { normalizedStrategyValue: unleashNormalizedValue } = createRequire(import.meta.url)(
+  'unleash-client/lib/strategy/util.js',
+);
 
 const IN = (ruleId = 'r1') => ({ value: true, variant: 'on', reason: 'TARGETING_MATCH', ruleId });
 const OUT = { value: false, variant: 'off', reason: 'DEFAULT' };
@@ -40,15 +46,23 @@ boundary('rollout-9999', 9999);
 boundary('rollout-0', 0);
 boundary('rollout-100', 10000);
 
-// Unleash compatibility: for a whole percentage P, in iff h mod 100 + 1 <= P.
+// Unleash compatibility: for a whole percentage P, in iff h mod 100 + 1 <= P. Keys as Unleash users
+// have them (capitals, dots, `~`, `_`) are hashed as they are, like Unleash's groupId (the feature
+// name): each case is checked against unleash-client's own normalizedStrategyValue, and generation
+// aborts on any disagreement.
 for (const [key, P] of [
   ['rollout-unleash-33', 33],
   ['rollout-unleash-7', 7],
+  ['Checkout.NewFlow', 25],
+  ['feature.constraints.IN_v2~beta', 50],
+  ['UPPER_case-~x.y', 10],
 ]) {
   flags.push(rolloutFlag(key, { percentage: P * 100 }));
   for (const target of [P - 1, P]) {
     const { unit, bucket: b } = findUnit(key, 'rollout', (x) => Math.floor(x / 100) === target, 'unleash-');
     const hMod100 = Math.floor(b / 100);
+    const unleashIn = unleashNormalizedValue(unit, key) <= P;
+    if (unleashIn !== b < P * 100) throw new Error(`Unleash disagrees on ${key} ${P}% for userId ${unit}`);
     add(
       `Unleash flexibleRollout ${P}%: userId ${unit} has bucket ${b}, h mod 100 = ${hMod100}, ${hMod100 + 1 <= P ? 'in' : 'out'}`,
       key,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRINCIPAL_KINDS } from '../../auth/principal.js';
-import { keySchema, pathKeySchema, timestampSchema } from '../../http/schemas.js';
+import { flagSegmentKeySchema, keySchema, pathKeySchema, timestampSchema } from '../../http/schemas.js';
 
 export const MAX_AUDIT_LIMIT = 200;
 /** Audit ids are PostgreSQL bigints. */
@@ -18,7 +18,7 @@ const instantSchema = z.iso
   .describe('ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z; 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z');
 
 const filterFields = {
-  flag: keySchema.optional().describe('Flag key: changes to the flag and to its configurations'),
+  flag: flagSegmentKeySchema.optional().describe('Flag key: changes to the flag and to its configurations'),
   actor: z
     .string()
     .min(1)

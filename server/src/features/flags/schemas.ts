@@ -1,6 +1,12 @@
 import { flagTypeSchema, variantSchema } from '@switchyard/core/schema';
 import { z } from 'zod';
-import { descriptionSchema, keySchema, nameSchema, pathKeySchema, timestampSchema } from '../../http/schemas.js';
+import {
+  descriptionSchema,
+  flagSegmentKeySchema,
+  nameSchema,
+  pathKeySchema,
+  timestampSchema,
+} from '../../http/schemas.js';
 import { writableVariantSchema } from './variant-value-depth.js';
 
 const tagSchema = z.string().min(1).max(50);
@@ -11,7 +17,7 @@ export const projectParamsSchema = z.object({ project: pathKeySchema });
 
 /** POST /projects/:project/flags. `variants` defaults to on=true / off=false for boolean flags. */
 export const createFlagBodySchema = z.strictObject({
-  key: keySchema,
+  key: flagSegmentKeySchema,
   name: nameSchema,
   description: descriptionSchema.default(''),
   type: flagTypeSchema,

@@ -29,6 +29,7 @@ import {
   lockFlagWithParents,
 } from './client-side-prerequisites.js';
 import { variantReferences } from './variant-references.js';
+import { assertNoCaseTwin } from '../../db/case-twin-keys.js';
 
 /** Variants of a boolean flag created without any. */
 export const DEFAULT_BOOLEAN_VARIANTS: Variant[] = [
@@ -104,6 +105,7 @@ export class FlagService {
     );
     const config = defaultFlagConfig({ variants });
     const row = await inChangeTransaction(this.deps, async (tx, record) => {
+      await assertNoCaseTwin(tx, 'flag', project, body.key);
       if (await findFlag(tx, project.id, body.key)) {
         throw conflict(`Flag '${body.key}' already exists in project '${project.key}'`);
       }

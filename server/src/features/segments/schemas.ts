@@ -1,6 +1,12 @@
 import { conditionSchema } from '@switchyard/core/schema';
 import { z } from 'zod';
-import { descriptionSchema, keySchema, nameSchema, pathKeySchema, timestampSchema } from '../../http/schemas.js';
+import {
+  descriptionSchema,
+  flagSegmentKeySchema,
+  nameSchema,
+  pathKeySchema,
+  timestampSchema,
+} from '../../http/schemas.js';
 
 export const projectParamsSchema = z.object({ project: pathKeySchema });
 export const segmentParamsSchema = z.object({ project: pathKeySchema, segment: pathKeySchema });
@@ -10,7 +16,7 @@ const conditionsSchema = z.array(conditionSchema).max(1000);
 
 /** POST /projects/:project/segments. `conditions` is required (an empty list matches everyone). */
 export const createSegmentBodySchema = z.strictObject({
-  key: keySchema,
+  key: flagSegmentKeySchema,
   name: nameSchema,
   description: descriptionSchema.default(''),
   conditions: conditionsSchema,

@@ -9,6 +9,7 @@ import { listEnvironments, requireProject } from '../projects/store.js';
 import type { CreateSegmentBody, SegmentDetailResponse, SegmentResponse, UpdateSegmentBody } from './schemas.js';
 import * as store from './store.js';
 import { segmentView } from './views.js';
+import { assertNoCaseTwin } from '../../db/case-twin-keys.js';
 
 /**
  * Segments: named lists of conditions that rules refer to by key. A segment belongs to a project
@@ -36,6 +37,7 @@ export class SegmentService {
     await assertRegexesSafe(regexesIn(body.conditions, 'body.conditions'), 'Invalid request');
     return inChangeTransaction(this.deps, async (tx, record) => {
       const project = await requireProject(tx, projectKey);
+      await assertNoCaseTwin(tx, 'segment', project, body.key);
       if (await store.findSegment(tx, project.id, body.key)) {
         throw conflict(`Segment '${body.key}' already exists in project '${project.key}'`);
       }

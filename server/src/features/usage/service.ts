@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { badRequest, HttpError, notFound } from '../../http/errors.js';
-import { KEY_PATTERN } from '../../http/schemas.js';
+import { isFlagKey } from '@switchyard/core/schema';
 import type { MetricsBody } from './schemas.js';
 import { addUsage, hourOf, vanishedReference, type UsageRow } from './store.js';
 
@@ -99,7 +99,7 @@ export class UsageService {
     keys: string[],
   ): Promise<Map<string, { id: string; variants: Set<string> }>> {
     // A key that is not a key's shape cannot exist (and a NUL in it would make Postgres fail).
-    const candidates = keys.filter((key) => KEY_PATTERN.test(key));
+    const candidates = keys.filter(isFlagKey);
     if (candidates.length === 0) return new Map();
     const rows = await this.prisma.flag.findMany({
       where: {

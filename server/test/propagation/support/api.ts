@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 export class AdminApi {
   constructor(
     readonly baseUrl: string,
-    private readonly adminToken: string,
+    readonly adminToken: string,
   ) {}
 
   async request<T = unknown>(method: string, path: string, body?: unknown, token = this.adminToken): Promise<T> {
