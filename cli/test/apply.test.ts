@@ -251,6 +251,18 @@ describe('apply refuses a bad file whole, with file, line and field', () => {
     expect(await before()).toBe(state);
   });
 
+  it('a flag whose key differs from one on the server only in case is refused before any write', async () => {
+    const state = await before();
+    const r = await h.run(apply, [], {
+      file: write('twin.yaml', FILE.replace('key: new-checkout', 'key: New-Checkout')),
+    });
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(
+      /twin\.yaml:10:\d+: flags\[0\]\.key: differs from flag "new-checkout" on the server only in case/,
+    );
+    expect(await before()).toBe(state);
+  });
+
   it('a file for another project than --project is a usage error', async () => {
     const r = await h.run(apply, [], { file: 'flags.yaml', project: 'other' });
     expect(r.code).toBe(ExitCode.usage);

@@ -84,6 +84,15 @@ describe('flags', () => {
     expect(archived.json<{ key: string }[]>().map((f) => f.key)).toEqual(['banner']);
   });
 
+  it('keys with capitals, dots and tildes (as Unleash users have) work in every path', async () => {
+    const key = 'Checkout.Flow~v2';
+    expect((await h.run(flagsCreate, [key], p)).code).toBe(0);
+    expect((await h.run(flagsGet, [key], { ...p, json: true })).json()).toMatchObject({ key });
+    const r = await h.run(rollout, [key, '5%'], { ...p, env: 'prod', json: true });
+    expect(r.json()).toMatchObject({ flag: key, percent: 5 });
+    expect((await h.run(flagsArchive, [key], p)).code).toBe(0);
+  });
+
   it('an unknown flag is exit 1 with the server message on stderr', async () => {
     const r = await h.run(flagsGet, ['nope'], p);
     expect(r.code).toBe(ExitCode.requestFailed);

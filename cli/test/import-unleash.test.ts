@@ -80,11 +80,19 @@ describe('import unleash', () => {
     });
     expect(r.code).toBe(0);
     const summary = r.json<{ applied: number; report: { flags: number; segments: number; unsupported: unknown[] } }>();
-    expect(summary.report).toMatchObject({ flags: 8, segments: 1, unsupported: [] });
+    expect(summary.report).toMatchObject({ flags: 9, segments: 1, unsupported: [] });
     expect(r.stderr).toContain('note: pricing-page@production: a context without userId gets the first variant');
 
     const prod = await snapshotOf('shop', 'prod');
-    const booleans = ['new-checkout', 'checkout-upsell', 'beta-banner', 'search-v2', 'office-only', 'legacy-gradual'];
+    const booleans = [
+      'new-checkout',
+      'checkout-upsell',
+      'beta-banner',
+      'search-v2',
+      'office-only',
+      'legacy-gradual',
+      'Search.Autocomplete~v2',
+    ];
     const withVariants = ['pricing-page', 'recommendations'];
     const enabledCount: Record<string, number> = {};
     for (const { unleash: u, switchyard: s } of contexts()) {
@@ -104,7 +112,14 @@ describe('import unleash', () => {
       }
     }
     // The comparison means something: partial rollouts, some users in and some out.
-    for (const flag of ['new-checkout', 'checkout-upsell', 'search-v2', 'pricing-page', 'recommendations'])
+    for (const flag of [
+      'new-checkout',
+      'checkout-upsell',
+      'search-v2',
+      'pricing-page',
+      'recommendations',
+      'Search.Autocomplete~v2',
+    ])
       expect(enabledCount[flag]).toBeGreaterThan(20);
     expect(enabledCount['legacy-gradual']).toBeUndefined(); // disabled in production
     // Payloads came along as values.
@@ -223,7 +238,7 @@ describe('import unleash refuses what it cannot convert exactly, and writes noth
     expect(r.code).toBe(0);
     const flags = await h.server.api.request<{ items: { key: string }[] }>('GET', '/projects/refused/flags');
     expect(flags.items.map((f) => f.key)).not.toContain('office-only');
-    expect(flags.items).toHaveLength(7);
+    expect(flags.items).toHaveLength(8);
   });
 
   it('an export that is not one is a usage error naming the file', async () => {
@@ -232,5 +247,27 @@ describe('import unleash refuses what it cannot convert exactly, and writes noth
     const r = await h.run(importUnleash, [path], { project: 'refused' });
     expect(r.code).toBe(ExitCode.usage);
     expect(r.stderr).toMatch(/not-unleash\.json is not an Unleash feature export/);
+  });
+});
+
+describe('import unleash checks keys before writing', () => {
+  it('two names that differ only in case are refused (the server keeps keys unique ignoring case)', async () => {
+    const twins = structuredClone(adminExport);
+    twins.features.push({ ...twins.features[0], name: 'New-Checkout' });
+    const path = join(h.cwd, 'twins.json');
+    writeFileSync(path, JSON.stringify(twins));
+    const r = await h.run(importUnleash, [path], { project: 'refused', env: ['production=prod', 'development=dev'] });
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/not converted: flag New-Checkout: differs from new-checkout only in case/);
+  });
+
+  it('a name that is not a valid key is reported', async () => {
+    const bad = structuredClone(adminExport);
+    bad.features.push({ ...bad.features[0], name: 'has space' });
+    const path = join(h.cwd, 'bad-key.json');
+    writeFileSync(path, JSON.stringify(bad));
+    const r = await h.run(importUnleash, [path], { project: 'refused', env: ['production=prod', 'development=dev'] });
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/not converted: flag has space: the name is not a valid Switchyard flag key/);
   });
 });

@@ -69,11 +69,19 @@ export async function planApply(
   const fileFlags = new Map(file.flags.map((f) => [f.key, f]));
   const knownFlags = new Set([...fileFlags.keys(), ...(options.prune ? [] : state.flags.keys())]);
   const seenFlags = new Set<string>();
+  // The server refuses a key that differs from another of the project only in case.
+  const serverFolded = new Map(
+    [...state.flags.keys(), ...state.archived].map((key) => [key.toLowerCase(), key] as const),
+  );
   file.flags.forEach((flag, i) => {
     const at = (...rest: FieldPath) => ['flags', i, ...rest];
-    if (seenFlags.has(flag.key)) problem(at('key'), `flag "${flag.key}" appears twice`);
-    seenFlags.add(flag.key);
+    if (seenFlags.has(flag.key.toLowerCase()))
+      problem(at('key'), `flag "${flag.key}" appears twice (keys are unique ignoring case)`);
+    seenFlags.add(flag.key.toLowerCase());
     const existing = state.flags.get(flag.key);
+    const twin = serverFolded.get(flag.key.toLowerCase());
+    if (twin !== undefined && twin !== flag.key)
+      problem(at('key'), `differs from flag "${twin}" on the server only in case; keys are unique ignoring case`);
     if (state.archived.has(flag.key) && !existing)
       problem(at('key'), `flag "${flag.key}" is archived on the server: unarchive it first, or remove it here`);
     if (existing && existing.type !== flag.type)

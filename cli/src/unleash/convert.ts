@@ -6,7 +6,7 @@
  * left out whole: never half-converted.
  */
 import type { Prerequisite } from '@switchyard/core';
-import { isValidKey, KEY_RULE, slugKey } from '../api/keys.js';
+import { caseFold, keyProblem, slugKey } from '../api/keys.js';
 import type { PercentServe } from '../api/rollout.js';
 import { BOOLEAN_VARIANTS } from '../flags-as-code/convert.js';
 import {
@@ -54,12 +54,13 @@ function convertSegments(model: UnleashModel, unsupported: Unsupported[]) {
     const converted = segment.constraints.map(convertConstraint);
     if (!converted.every((c) => c.ok && !c.value.trueWhenMissing)) continue; // inlined where used
     let key = slugKey(segment.name ?? `segment-${segment.id}`);
-    if (used.has(key)) key = `${key.slice(0, 55)}-${segment.id}`;
-    if (!isValidKey(key)) {
-      unsupported.push({ segment: segment.name ?? String(segment.id), why: `no valid key (${KEY_RULE})` });
+    if (used.has(caseFold(key))) key = `${key.slice(0, 90)}-${segment.id}`;
+    const problem = keyProblem(key);
+    if (problem) {
+      unsupported.push({ segment: segment.name ?? String(segment.id), why: `no valid key: ${key} ${problem}` });
       continue;
     }
-    used.add(key);
+    used.add(caseFold(key));
     keys.set(segment.id, key);
     segments.push({
       key,
@@ -88,7 +89,8 @@ function convertFeature(
   const notes: string[] = [];
   const fail = (why: string, environment?: string) =>
     unsupported.push({ feature: feature.name, ...(environment ? { environment } : {}), why });
-  if (!isValidKey(feature.name)) fail(`the name is not a valid Switchyard flag key (${KEY_RULE})`);
+  const problem = keyProblem(feature.name);
+  if (problem) fail(`the name is not a valid Switchyard flag key: it ${problem}`);
 
   // Variants: none anywhere = a boolean flag; else a string/json/number flag with "disabled".
   const envs = [...feature.environments];
@@ -241,11 +243,21 @@ export function convertUnleash(
   const { keys, segments } = convertSegments(model, unsupported);
   const features = new Map(model.features.map((f) => [f.name, f]));
   const flags: FileFlag[] = [];
+  const folded = new Map<string, string>();
   for (const feature of model.features) {
     if (feature.archived) {
       skipped.push(`${feature.name} (archived in Unleash)`);
       continue;
     }
+    const twin = folded.get(caseFold(feature.name));
+    if (twin !== undefined) {
+      unsupported.push({
+        feature: feature.name,
+        why: `differs from ${twin} only in case; Switchyard keys are unique ignoring case`,
+      });
+      continue;
+    }
+    folded.set(caseFold(feature.name), feature.name);
     const result = convertFeature(feature, model, keys, features, options);
     unsupported.push(...result.unsupported);
     notes.push(...result.notes);
