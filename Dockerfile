@@ -15,6 +15,7 @@ COPY server/package.json server/
 COPY sdk-node/package.json sdk-node/
 COPY sdk-browser/package.json sdk-browser/
 COPY console/package.json console/
+COPY cli/package.json cli/
 COPY bench/package.json bench/
 # --ignore-scripts is what the root package.json's `allowScripts` policy asks of npm 11 (the only
 # install scripts in the tree are prisma's engine downloads, which we do not need), spelled out so

@@ -1,9 +1,10 @@
-// Checks the published form of core, sdk-node and sdk-browser, as a user gets them (DEVELOPERS.md,
+// Checks the published form of core, sdk-node, sdk-browser and the CLI, as a user gets them (DEVELOPERS.md,
 // "Releasing"): `npm pack` each workspace, install the tarballs into empty folders outside the
 // repository, then
 // - run sdk-node from ESM `import` and from CommonJS `require`, and sdk-browser's ESM in Node, each
 //   evaluating flags from a bootstrap (sdk-node's includes a `regex` condition, so recheck must load
-//   from the installed core in both module systems);
+//   from the installed core in both module systems), and the CLI's `switchyard` bin (--help, and
+//   exit 3 when not signed in);
 // - type-check a small TypeScript consumer under `moduleResolution` node16 (ESM and CommonJS files)
 //   and bundler, with the repository's TypeScript;
 // - run publint (strict: warnings count) and @arethetypeswrong/cli on each tarball;
@@ -27,7 +28,7 @@ import {
 } from './package-consumers.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const workspaces = ['core', 'sdk-node', 'sdk-browser'];
+const workspaces = ['core', 'sdk-node', 'sdk-browser', 'cli'];
 /**
  * attw options: node16 leaves out node10 resolution (which has no subpath exports); sdk-browser is
  * ESM only, and its `./switchyard.min.js` is a <script> file (an IIFE defining a global), not a module.
@@ -62,7 +63,7 @@ function writeJson(path, value) {
 
 try {
   for (const w of workspaces)
-    if (!existsSync(join(repo, w, 'dist/cjs/package.json')) && w !== 'sdk-browser')
+    if (!existsSync(join(repo, w, 'dist/cjs/package.json')) && w !== 'sdk-browser' && w !== 'cli')
       throw new Error(`${w}/dist/cjs is missing: run npm run build first`);
 
   // ---- pack ------------------------------------------------------------------------------------
@@ -96,7 +97,9 @@ try {
   const consumers = {
     node: { deps: [tarball.core, tarball['sdk-node'], `@types/node@${typesNode}`] },
     browser: { deps: [tarball.core, tarball['sdk-browser']] },
+    cli: { deps: [tarball.core, tarball.cli] },
   };
+  const installedName = { node: 'sdk-node', browser: 'sdk-browser', cli: 'cli' };
   for (const [name, consumer] of Object.entries(consumers)) {
     const dir = join(work, `consumer-${name}`);
     consumer.dir = dir;
@@ -115,7 +118,7 @@ try {
       (p) => p && !p.includes('@types/node') && existsSync(join(dir, p)),
     );
     report.push(
-      `installed ${name === 'node' ? 'sdk-node' : 'sdk-browser'}: ${(Number.parseInt(du.stdout, 10) / 1024).toFixed(1)} MiB ` +
+      `installed ${installedName[name]}: ${(Number.parseInt(du.stdout, 10) / 1024).toFixed(1)} MiB ` +
         `in node_modules${name === 'node' ? ' (with @types/node)' : ''}, ${packages.length} packages: ` +
         packages.map((p) => p.replace(/^.*node_modules\//, '')).join(', '),
     );
@@ -133,6 +136,17 @@ try {
     if (result.ok && !result.stdout.includes('ok')) problems.push(`${check.what} printed no "ok":\n${result.output}`);
     if (result.ok) report.push(`${check.what}: ${result.stdout.trim()}`);
   }
+
+  // ---- the CLI's bin, as `npm install @switchyard/cli` links it -----------------------------------
+  const bin = join(consumers.cli.dir, 'node_modules/.bin/switchyard');
+  const help = run('switchyard --help', bin, ['--help'], consumers.cli.dir);
+  if (help.ok && !help.stdout.includes('Usage: switchyard'))
+    problems.push(`switchyard --help printed:\n${help.output}`);
+  if (help.ok) report.push('cli: switchyard --help: ok');
+  const env = { PATH: process.env.PATH, XDG_CONFIG_HOME: join(consumers.cli.dir, 'config') };
+  const signedOut = spawnSync(bin, ['projects', 'list'], { cwd: consumers.cli.dir, env, encoding: 'utf8' });
+  if (signedOut.status !== 3) problems.push(`switchyard projects list, not signed in: exit ${signedOut.status}, not 3`);
+  else report.push('cli: exit 3 when not signed in: ok');
 
   // ---- types: node16 (ESM and CommonJS files) and bundler resolution ----------------------------
   writeFileSync(join(consumers.node.dir, 'consumer.ts'), nodeConsumerTs);
@@ -181,7 +195,10 @@ try {
       report.push(`publint ${w} (suggestion): ${formatMessage(m, lint.pkg)}`);
     if (!counted.length) report.push(`publint ${w}: ok`);
 
-    const types = run(`attw ${w}`, process.execPath, [attw, tarball[w], ...attwOptions[w], '--format', 'ascii'], work);
+    // The CLI is a bin: no module entry points, no types to check.
+    const types = !attwOptions[w]
+      ? { ok: false }
+      : run(`attw ${w}`, process.execPath, [attw, tarball[w], ...attwOptions[w], '--format', 'ascii'], work);
     if (types.ok) report.push(`attw ${w} (${attwOptions[w].join(' ')}): ok`);
 
     const publish = run(`npm publish --dry-run -w ${w}`, 'npm', ['publish', '--dry-run', '-w', w], repo);
