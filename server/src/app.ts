@@ -38,6 +38,7 @@ import { usageRoutes } from './features/usage/routes.js';
 import { personalTokensRoutes } from './features/personal-tokens/routes.js';
 import { PersonalTokens } from './features/personal-tokens/service.js';
 import { createFailureCounter, type FailureCounter } from './features/sign-in/failure-counter.js';
+import { oidcRoutes } from './features/sign-in/oidc/routes.js';
 import { signInRoutes } from './features/sign-in/routes.js';
 import { Sessions } from './features/sign-in/sessions.js';
 import { PasswordHasher } from './features/users/password.js';
@@ -66,6 +67,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   sdkRoutes,
   usageRoutes,
   signInRoutes,
+  oidcRoutes,
   usersRoutes,
   personalTokensRoutes,
 ];

@@ -83,7 +83,7 @@ export type Principal = TokenPrincipal | UserPrincipal;
 export const NO_RIGHTS: Rights = Object.freeze({ instanceRole: null, grants: Object.freeze([]) as readonly Grant[] });
 
 /** The server's own tasks. */
-export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check';
+export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check' | 'sso';
 
 /** The principal of one of the server's own tasks: kind `system`, displayed `system:<task>`. */
 export function systemPrincipal(task: SystemTask): Actor {
