@@ -123,7 +123,9 @@ function asHttpError(error: unknown): HttpError {
     if (error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || error.code === 'OAUTH_RESPONSE_IS_NOT_JSON') {
       return new HttpError(503, 'The identity provider answered with something that is not OpenID Connect');
     }
-    return new HttpError(401, `The identity provider's answer did not verify: ${error.message}`);
+    // The cause (oauth4webapi's) names the check, e.g. 'unexpected JWT "aud" (audience) claim value'.
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return new HttpError(401, `The identity provider's answer did not verify: ${error.message}${cause}`);
   }
   // fetch failures (connection refused, DNS, timeout): the provider is down, not the request wrong.
   return new HttpError(503, 'The identity provider cannot be reached; retry shortly');
