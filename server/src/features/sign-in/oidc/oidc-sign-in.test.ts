@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { TestBrowser } from '../../../../test/helpers/browser.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../../test/helpers/oidc-provider.js';
 import { parseRoleMap } from './role-map.js';
+import { signInUser } from './sso-user.js';
 
 /**
  * Single sign-on end to end against a real OpenID Connect provider (oidc-provider) started here:
@@ -292,5 +293,23 @@ describe('single sign-on (OIDC) against a real provider', () => {
     const before = await sessionCount();
     const denied = `${callbackUrl}?error=access_denied&error_description=no&state=${state}&iss=${encodeURIComponent(idp.issuer)}`;
     await expectRefused(await browser.get(denied), 401, /access_denied/, before);
+  });
+
+  it('concurrent first sign-ins of one person make one user and one identity', async () => {
+    const identity = {
+      issuer: idp.issuer,
+      subject: 'grace-sub',
+      claims: { email: 'grace@example.com', email_verified: true, name: 'Grace', groups: ['checkout-devs'] },
+    };
+    const options = {
+      groupsClaim: 'groups',
+      roleMap: parseRoleMap('checkout-devs=project:checkout:viewer'),
+      allowedEmailDomains: [],
+    };
+    const deps = { prisma: t.db.prisma, notifier: t.app.changes };
+    const users = await Promise.all(Array.from({ length: 5 }, () => signInUser(deps, identity, options)));
+    expect(new Set(users.map((user) => user.id)).size).toBe(1);
+    expect(await t.db.prisma.user.count({ where: { email: 'grace@example.com' } })).toBe(1);
+    expect(await t.db.prisma.userIdentity.count({ where: { subject: 'grace-sub' } })).toBe(1);
   });
 });

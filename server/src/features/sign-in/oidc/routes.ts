@@ -16,7 +16,8 @@ const COOKIE_PATH = '/api/v1/sign-in/oidc';
 const returnToSchema = z
   .string()
   .max(2000)
-  .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a path on this server, starting with a single /')
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  .regex(/^\/([^/\\\s\x00-\x1f\x7f][^\\\s\x00-\x1f\x7f]*)?$/, 'must be a path on this server, starting with a single /')
   .describe('Where to go after signing in: a path on this server (default `/`, the console)');
 
 const methodsView = z
