@@ -87,7 +87,10 @@ type CallerKind =
   | { is: 'refused'; status: 401 | 403 } // missing, malformed, wrong, revoked, expired credentials, …
   | { is: 'instance' } // owner or instance admin
   | { is: 'project'; role: Role; project: 'own' | 'other' | 'every' }
-  | { is: 'sdk' };
+  | { is: 'sdk' }
+  // Authenticated by the session cookie but sending no (or a wrong) CSRF token: unsafe methods are
+  // 403 wherever authentication is needed; safe ones are answered as for `as`.
+  | { is: 'without-csrf'; as: CallerKind };
 
 interface Caller {
   name: string;
@@ -96,8 +99,6 @@ interface Caller {
   headers: (setup: Setup) => Promise<Record<string, string>>;
   /** A person (session or personal access token), not an API token. */
   user?: boolean;
-  /** Sends a wrong CSRF token with its session cookie: unsafe requests are refused (403). */
-  badCsrf?: boolean;
   /** For operations that end the caller's session (sign-out): headers of a spare session of the same user. */
   spare?: (setup: Setup) => Promise<Record<string, string>>;
 }
@@ -123,25 +124,27 @@ interface Setup {
 const USER_PASSWORD = 'matrix password 1';
 type UserGrant = { role: Role; project: 'authz' | 'other' };
 let userCount = 0;
+const kindOf = (grant: UserGrant | { instanceRole: 'admin' }): CallerKind =>
+  'instanceRole' in grant
+    ? { is: 'instance' }
+    : { is: 'project', role: grant.role, project: grant.project === 'authz' ? 'own' : 'other' };
+
 /** A user with `grant`, signed in: their session headers (cookie + CSRF token). */
 const sessionCaller = (
   name: string,
   grant: { role: Role; project: 'authz' | 'other' } | { instanceRole: 'admin' },
-  options: { badCsrf?: boolean } = {},
+  options: { csrf?: 'wrong' | 'missing' } = {},
 ): Caller => {
   const email = `session-${++userCount}@matrix.example`;
   return {
     name,
     user: true,
-    ...(options.badCsrf ? { badCsrf: true } : {}),
-    kind:
-      'instanceRole' in grant
-        ? { is: 'instance' }
-        : { is: 'project', role: grant.role, project: grant.project === 'authz' ? 'own' : 'other' },
+    kind: options.csrf ? { is: 'without-csrf', as: kindOf(grant) } : kindOf(grant),
     headers: async (setup) => {
       await setup.user(email, grant);
       const headers = await setup.signIn(email);
-      return options.badCsrf ? { ...headers, 'x-csrf-token': randomBytes(32).toString('base64url') } : headers;
+      if (options.csrf === 'missing') return { cookie: headers['cookie']! };
+      return options.csrf === 'wrong' ? { ...headers, 'x-csrf-token': randomBytes(32).toString('base64url') } : headers;
     },
     spare: (setup) => setup.signIn(email),
   };
@@ -275,7 +278,8 @@ const CALLERS: readonly Caller[] = [
     sessionCaller(`${r} session on its project`, { role: r, project: 'authz' }),
   ),
   sessionCaller('admin session on another project', { role: 'admin', project: 'other' }),
-  sessionCaller('editor session with a wrong CSRF token', { role: 'editor', project: 'authz' }, { badCsrf: true }),
+  sessionCaller('editor session with a wrong CSRF token', { role: 'editor', project: 'authz' }, { csrf: 'wrong' }),
+  sessionCaller('admin session without a CSRF token', { role: 'admin', project: 'authz' }, { csrf: 'missing' }),
   patCaller(
     'personal token of an editor',
     { is: 'project', role: 'editor', project: 'own' },
@@ -347,16 +351,17 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The expected outcome of `method` on an operation of `access` for `caller`: the independent table. */
 function expectedFor(method: string, access: Access, caller: Caller): Outcome {
   if (access === 'public') return 'allowed';
-  if (caller.badCsrf && UNSAFE.has(method) && caller.kind.is !== 'refused') return 403;
-  if (access === 'user' && caller.kind.is !== 'refused' && caller.kind.is !== 'sdk') {
-    return caller.user ? 'allowed' : 403;
-  }
-  return expected(access === 'sign-out' || access === 'user' ? 'signed-in' : access, caller.kind);
+  const { kind } = caller;
+  if (kind.is === 'without-csrf' && UNSAFE.has(method)) return 403;
+  const as = kind.is === 'without-csrf' ? kind.as : kind;
+  if (access === 'user' && as.is !== 'refused' && as.is !== 'sdk') return caller.user ? 'allowed' : 403;
+  return expected(access === 'sign-out' || access === 'user' ? 'signed-in' : access, as, method);
 }
 
 /** The expected outcome of `access` for `caller`: the independent table. */
-function expected(access: Exclude<Access, 'user' | 'sign-out'>, caller: CallerKind): Outcome {
+function expected(access: Exclude<Access, 'user' | 'sign-out'>, caller: CallerKind, method: string): Outcome {
   if (access === 'public') return 'allowed';
+  if (caller.is === 'without-csrf') return UNSAFE.has(method) ? 403 : expected(access, caller.as, method);
   if (caller.is === 'refused') return caller.status;
   if (access === 'sdk') return caller.is === 'sdk' ? 'allowed' : 403;
   if (caller.is === 'sdk') return 403;
@@ -574,7 +579,7 @@ describe('access matrix (OpenAPI operations × callers × two replicas)', () => 
         for (const replica of replicas) {
           checked++;
           // Signing out ends the session: session callers sign out a spare one (of the same user).
-          const spare = access === 'sign-out' && caller.spare && !caller.badCsrf;
+          const spare = access === 'sign-out' && caller.spare && caller.kind.is !== 'without-csrf';
           const callerHeaders = spare ? await caller.spare!(spareSetup) : headers.get(caller.name)!;
           const { status, body } = await call(replica, method, url, callerHeaders);
           if (!outcomeMatches(want, status, body)) {
@@ -584,6 +589,9 @@ describe('access matrix (OpenAPI operations × callers × two replicas)', () => 
         }
       }
     }
+    process.stdout.write(
+      `access matrix: ${operations.length} operations × ${CALLERS.length} callers × ${replicas.length} replicas = ${checked} requests\n`,
+    );
     expect(mismatches).toEqual([]);
     expect(unexpected2xx).toBe(0);
     expect(checked).toBe(operations.length * CALLERS.length * replicas.length);

@@ -205,4 +205,18 @@ describe('revocation when the announcement is lost', () => {
       `lost announcement: the safety timer ended the deleted environment's stream ${deletedTime} ms after the deletion was sent`,
     );
   });
+  it('the safety timer ends the streams of a token that expired (an expiry is never announced)', async () => {
+    const token = await writer.api.request<Token>('POST', '/tokens', {
+      name: 'expiring',
+      kind: 'server',
+      project: 'shop',
+      environment: 'prod',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const stream = await openStream(reader.baseUrl, token);
+    const expiredAt = Date.now();
+    await writer.app.db.prisma.apiToken.update({ where: { id: token.id }, data: { expiresAt: new Date(expiredAt) } });
+    await ends([stream], expiredAt, 10_000);
+    expect(await snapshotStatus(reader.baseUrl, token)).toBe(401);
+  });
 });

@@ -21,7 +21,7 @@ describe('health on a migrated database', () => {
     expect(readyz.json()).toEqual({ status: 'ready' });
   });
 
-  it('documents the API at /docs with bearer auth, except for public routes', async () => {
+  it('documents the API at /docs with bearer or session-cookie auth, tokens only for SDK routes, none for public ones', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/docs/json' });
     expect(response.statusCode).toBe(200);
     const doc = response.json<{
@@ -30,9 +30,16 @@ describe('health on a migrated database', () => {
       paths: Record<string, Record<string, { security?: unknown[] }>>;
     }>();
     expect(doc.components.securitySchemes['bearerAuth']).toEqual({ type: 'http', scheme: 'bearer' });
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes['cookieAuth']).toEqual({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'switchyard_session',
+    });
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
     expect(doc.paths['/healthz']?.['get']?.security).toEqual([]);
     expect(doc.paths['/api/v1/projects']?.['post']?.security).toBeUndefined();
+    expect(doc.paths['/api/v1/sdk/snapshot']?.['get']?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/api/v1/projects']?.['post']).toMatchObject({ 'x-access': 'projects.create' });
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/tokens', '/api/v1/projects/{project}']));
     expect((await t.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });

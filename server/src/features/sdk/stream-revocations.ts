@@ -80,7 +80,12 @@ export class StreamRevocations implements RevocationAnnouncer {
     const open = [...this.#options.feeds.streamTokenIds()];
     if (open.length === 0) return;
     const active = await this.#options.prisma.apiToken.findMany({
-      where: { id: { in: open }, revokedAt: null },
+      // Expired tokens end like revoked ones (at this check: a token's expiry is not announced).
+      where: {
+        id: { in: open },
+        revokedAt: null,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(this.#now()) } }],
+      },
       select: { id: true },
     });
     const activeIds = new Set(active.map((row) => row.id));

@@ -23,6 +23,10 @@ export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
     accountLimit: config.signInAccountLimit,
     ipLimit: config.signInIpLimit,
   });
+  // Off the start-up path (scrypt runs on libuv's pool): the dummy hash unknown emails are checked against.
+  app.addHook('onReady', async () => {
+    void app.passwordHasher.warmUp().catch((error: unknown) => app.log.warn({ err: error }, 'scrypt warm-up failed'));
+  });
   const tags = ['sign-in'];
   const signInErrors = { 400: errorBodySchema, 401: errorBodySchema, 429: errorBodySchema };
 

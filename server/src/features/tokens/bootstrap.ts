@@ -25,6 +25,7 @@ export const BOOTSTRAP_ACTOR = systemPrincipal('bootstrap');
  * - `configured` given but revoked → it stays revoked (revocation wins over configuration); if no
  *   other admin token is active, a new one is generated;
  * - nothing configured and no active admin token → one is generated.
+ * The tokens made here are the instance owner's (`instance_role = 'owner'`).
  * Creations are audited as the system's (`system:bootstrap`). Replicas starting at once take turns
  * (advisory lock). First, active tokens' name keys are brought up to date (`refreshTokenNameKeys`).
  * A server-given name that an active token already has gets a number (`admin (generated) 2`).

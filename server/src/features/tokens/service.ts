@@ -37,9 +37,17 @@ export class TokensService {
   }
 
   async create(caller: Principal, input: CreateTokenInput, now = new Date()): Promise<CreatedTokenView> {
-    const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
+    let expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
     if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) {
       throw badRequest('expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'in the past' }]);
+    }
+    // An expiring token mints tokens that expire no later than itself (its rights end then too).
+    const callerExpiry = caller.kind === 'token' ? caller.expiresAt : undefined;
+    if (callerExpiry !== undefined) {
+      if (expiresAt !== null && expiresAt > callerExpiry) {
+        throw forbidden(`A token cannot outlive the token that mints it (${callerExpiry.toISOString()})`);
+      }
+      expiresAt ??= callerExpiry;
     }
     return inChangeTransaction(this.deps, async (tx, record) => {
       let projectId: string | null = null;

@@ -1,5 +1,6 @@
 import type { InstanceRole, ProjectRole } from '../../auth/principal.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { normalizeEmail } from './email.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -32,20 +33,24 @@ export function findUser(tx: Tx, id: string): Promise<UserRow | null> {
   return tx.user.findUnique({ where: { id }, select: userColumns });
 }
 
-/** The user and password hash for a (normalized) email, for sign-in. */
+/** The user and password hash for an email, for sign-in. */
 export function findUserForSignIn(tx: Tx, email: string) {
-  return tx.user.findUnique({ where: { email }, select: { ...userColumns, passwordHash: true } });
+  return tx.user.findUnique({
+    where: { email: normalizeEmail(email) },
+    select: { ...userColumns, passwordHash: true },
+  });
 }
 
 export function findUserByEmail(tx: Tx, email: string): Promise<UserRow | null> {
-  return tx.user.findUnique({ where: { email }, select: userColumns });
+  return tx.user.findUnique({ where: { email: normalizeEmail(email) }, select: userColumns });
 }
 
 export function insertUser(
   tx: Tx,
   data: { email: string; displayName: string; passwordHash: string | null; instanceRole: InstanceRole | null },
 ): Promise<UserRow> {
-  return tx.user.create({ data, select: userColumns });
+  // The API normalizes already; this makes every other caller (the SSO hook, scripts) do it too.
+  return tx.user.create({ data: { ...data, email: normalizeEmail(data.email) }, select: userColumns });
 }
 
 export function updateUser(
