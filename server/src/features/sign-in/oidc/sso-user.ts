@@ -5,7 +5,7 @@ import { conflict, forbidden, HttpError } from '../../../http/errors.js';
 import { emailSchema } from '../../users/email.js';
 import { parseSsoGrants } from '../../users/rights.js';
 import { displayNameSchema } from '../../users/schemas.js';
-import { userColumns, type UserRow } from '../../users/store.js';
+import { findUserByEmail, insertUser, userColumns, type UserRow } from '../../users/store.js';
 import { userView } from '../../users/views.js';
 import { groupsOf, mapGroups, type RoleMapping } from './role-map.js';
 import type { VerifiedIdentity } from './provider.js';
@@ -105,7 +105,7 @@ async function resolveAndRefresh(
 }
 
 async function linkOrCreate(tx: Tx, record: RecordFn, identity: VerifiedIdentity, person: Person, now: Date) {
-  const existing = await tx.user.findUnique({ where: { email: person.email }, select: userColumns });
+  const existing = await findUserByEmail(tx, person.email);
   let user: UserRow;
   if (existing) {
     if (!person.emailVerified) {
@@ -121,9 +121,11 @@ async function linkOrCreate(tx: Tx, record: RecordFn, identity: VerifiedIdentity
     if (other) throw conflict('This user is linked to another account at this identity provider');
     user = existing;
   } else {
-    user = await tx.user.create({
-      data: { email: person.email, displayName: person.displayName, passwordHash: null, instanceRole: null },
-      select: userColumns,
+    user = await insertUser(tx, {
+      email: person.email,
+      displayName: person.displayName,
+      passwordHash: null,
+      instanceRole: null,
     });
     await record({
       actor: SSO_ACTOR,
