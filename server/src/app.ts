@@ -42,6 +42,7 @@ import { usageRoutes } from './features/usage/routes.js';
 import { personalTokensRoutes } from './features/personal-tokens/routes.js';
 import { PersonalTokens } from './features/personal-tokens/service.js';
 import { createFailureCounter, type FailureCounter } from './features/sign-in/failure-counter.js';
+import { oidcRoutes } from './features/sign-in/oidc/routes.js';
 import { signInRoutes } from './features/sign-in/routes.js';
 import { Sessions } from './features/sign-in/sessions.js';
 import { PasswordHasher } from './features/users/password.js';
@@ -77,6 +78,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   usageRoutes,
   triggersRoutes,
   signInRoutes,
+  oidcRoutes,
   usersRoutes,
   personalTokensRoutes,
   webhooksRoutes,

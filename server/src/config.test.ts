@@ -32,7 +32,59 @@ describe('loadConfig', () => {
       jobPollMs: 1_000,
       secretKey: undefined,
       webhookDenyPrivate: false,
+      oidc: null,
     });
+  });
+
+  it('reads single sign-on: the redirect URL from the public URL, scopes with openid, the role map', () => {
+    const oidc = loadConfig({
+      SWITCHYARD_PUBLIC_URL: 'https://flags.example/',
+      SWITCHYARD_OIDC_ISSUER: 'https://id.example/realms/main',
+      SWITCHYARD_OIDC_CLIENT_ID: 'switchyard',
+      SWITCHYARD_OIDC_CLIENT_SECRET: 'shh',
+      SWITCHYARD_OIDC_SCOPES: 'email profile groups',
+      SWITCHYARD_OIDC_ROLE_MAP: 'sre=instance:admin, oncall=project:*:responder',
+      SWITCHYARD_OIDC_ALLOWED_EMAIL_DOMAINS: 'Example.com, @corp.example',
+    }).oidc;
+    expect(oidc).toEqual({
+      issuer: 'https://id.example/realms/main',
+      clientId: 'switchyard',
+      clientSecret: 'shh',
+      redirectUrl: 'https://flags.example/api/v1/sign-in/oidc/callback',
+      scopes: ['openid', 'email', 'profile', 'groups'],
+      groupsClaim: 'groups',
+      roleMap: [
+        { group: 'sre', target: { kind: 'instance', role: 'admin' } },
+        { group: 'oncall', target: { kind: 'project', project: '*', role: 'responder' } },
+      ],
+      allowedEmailDomains: ['example.com', 'corp.example'],
+      name: 'Single sign-on',
+    });
+  });
+
+  it('refuses an incomplete or unsafe single sign-on configuration, naming the variable', () => {
+    const base = {
+      SWITCHYARD_PUBLIC_URL: 'https://flags.example',
+      SWITCHYARD_OIDC_ISSUER: 'https://id.example',
+      SWITCHYARD_OIDC_CLIENT_ID: 'switchyard',
+    };
+    const variableOf = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).variable;
+      }
+      return null;
+    };
+    expect(variableOf(base)).toBeNull();
+    expect(variableOf({ ...base, SWITCHYARD_OIDC_CLIENT_ID: undefined })).toBe('SWITCHYARD_OIDC_CLIENT_ID');
+    expect(variableOf({ ...base, SWITCHYARD_PUBLIC_URL: undefined })).toBe('SWITCHYARD_PUBLIC_URL');
+    expect(variableOf({ ...base, SWITCHYARD_OIDC_ISSUER: 'http://id.example' })).toBe('SWITCHYARD_OIDC_ISSUER');
+    expect(variableOf({ ...base, SWITCHYARD_OIDC_ISSUER: 'http://127.0.0.1:9000' })).toBeNull();
+    expect(variableOf({ ...base, SWITCHYARD_OIDC_ROLE_MAP: 'sre=instance:owner' })).toBe('SWITCHYARD_OIDC_ROLE_MAP');
+    expect(variableOf({ ...base, SWITCHYARD_OIDC_ROLE_MAP: 'devs=project:Checkout:editor' })).toBe(
+      'SWITCHYARD_OIDC_ROLE_MAP',
+    );
   });
 
   it('marks the session cookie Secure unless embedded or served from http://localhost', () => {

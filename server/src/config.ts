@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseRoleMap, type RoleMapping } from './features/sign-in/oidc/role-map.js';
 
 /** Log levels pino accepts (plus `silent`). */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -85,6 +86,30 @@ export interface Config {
   secretKey: Buffer | undefined;
   /** Refuse webhook URLs that resolve to private, loopback or link-local addresses. `SWITCHYARD_WEBHOOK_DENY_PRIVATE`, default false. */
   webhookDenyPrivate: boolean;
+  /** Single sign-on with OpenID Connect; null when `SWITCHYARD_OIDC_ISSUER` is unset (off). */
+  oidc: OidcConfig | null;
+}
+
+/** Single sign-on with an OpenID Connect provider (features/sign-in/oidc). */
+export interface OidcConfig {
+  /** The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). `SWITCHYARD_OIDC_ISSUER`. */
+  issuer: string;
+  /** `SWITCHYARD_OIDC_CLIENT_ID`, required with the issuer. */
+  clientId: string;
+  /** `SWITCHYARD_OIDC_CLIENT_SECRET`; unset = a public client (PKCE only, no client authentication). */
+  clientSecret: string | undefined;
+  /** Where the provider sends the browser back: `<SWITCHYARD_PUBLIC_URL>/api/v1/sign-in/oidc/callback`. */
+  redirectUrl: string;
+  /** `SWITCHYARD_OIDC_SCOPES`, space-separated, default `openid email profile` (`openid` always added). */
+  scopes: string[];
+  /** The claim that lists the person's groups. `SWITCHYARD_OIDC_GROUPS_CLAIM`, default `groups`. */
+  groupsClaim: string;
+  /** Group → role. `SWITCHYARD_OIDC_ROLE_MAP` (see `parseRoleMap`); default none. */
+  roleMap: RoleMapping[];
+  /** Only emails of these domains may sign in. `SWITCHYARD_OIDC_ALLOWED_EMAIL_DOMAINS`, comma-separated; empty = any. */
+  allowedEmailDomains: string[];
+  /** What the console's button says. `SWITCHYARD_OIDC_NAME`, default `Single sign-on`. */
+  name: string;
 }
 
 /** Thrown by `loadConfig`; `message` is one line that names the offending variable. */
@@ -162,6 +187,14 @@ const envSchema = z.object({
   SWITCHYARD_SIGN_IN_IP_LIMIT: optional(positiveInt),
   SWITCHYARD_SIGN_IN_WINDOW_MS: optional(z.coerce.number().int().min(1_000, 'must be at least 1000')),
   SWITCHYARD_SCRYPT_LOG_N: optional(z.coerce.number().int().min(15).max(20)),
+  SWITCHYARD_OIDC_ISSUER: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+  SWITCHYARD_OIDC_CLIENT_ID: optional(z.string().trim().min(1)),
+  SWITCHYARD_OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+  SWITCHYARD_OIDC_SCOPES: optional(z.string().trim().min(1)),
+  SWITCHYARD_OIDC_GROUPS_CLAIM: optional(z.string().trim().min(1)),
+  SWITCHYARD_OIDC_ROLE_MAP: optional(z.string()),
+  SWITCHYARD_OIDC_ALLOWED_EMAIL_DOMAINS: optional(z.string()),
+  SWITCHYARD_OIDC_NAME: optional(z.string().trim().min(1).max(100)),
   SWITCHYARD_METRICS_TOKEN: optional(
     z
       .string()
@@ -234,7 +267,62 @@ export function loadConfig(
     jobPollMs: vars.SWITCHYARD_JOB_POLL_MS ?? 1_000,
     secretKey: vars.SWITCHYARD_SECRET_KEY,
     webhookDenyPrivate: vars.SWITCHYARD_WEBHOOK_DENY_PRIVATE ?? false,
+    oidc: oidcConfig(vars),
   };
+}
+
+/** The OIDC settings, or null when no issuer is set; throws a `ConfigError` for an incomplete or bad set. */
+function oidcConfig(vars: z.output<typeof envSchema>): OidcConfig | null {
+  const issuer = vars.SWITCHYARD_OIDC_ISSUER;
+  if (issuer === undefined) return null;
+  // A provider reached over plain HTTP could be impersonated by anyone on the path: local tests only.
+  if (new URL(issuer).protocol === 'http:' && !isLoopback(issuer)) {
+    throw new ConfigError(
+      'SWITCHYARD_OIDC_ISSUER',
+      'Invalid configuration: SWITCHYARD_OIDC_ISSUER must be https:// (http:// only for localhost)',
+    );
+  }
+  if (vars.SWITCHYARD_OIDC_CLIENT_ID === undefined) {
+    throw new ConfigError(
+      'SWITCHYARD_OIDC_CLIENT_ID',
+      'Invalid configuration: SWITCHYARD_OIDC_CLIENT_ID is required with SWITCHYARD_OIDC_ISSUER',
+    );
+  }
+  const publicUrl = vars.SWITCHYARD_PUBLIC_URL?.replace(/\/+$/, '');
+  if (publicUrl === undefined) {
+    throw new ConfigError(
+      'SWITCHYARD_PUBLIC_URL',
+      'Invalid configuration: SWITCHYARD_PUBLIC_URL is required with SWITCHYARD_OIDC_ISSUER (the redirect URL is derived from it)',
+    );
+  }
+  let roleMap: RoleMapping[];
+  try {
+    roleMap = parseRoleMap(vars.SWITCHYARD_OIDC_ROLE_MAP ?? '');
+  } catch (error) {
+    throw new ConfigError(
+      'SWITCHYARD_OIDC_ROLE_MAP',
+      `Invalid configuration: SWITCHYARD_OIDC_ROLE_MAP ${(error as Error).message}`,
+    );
+  }
+  const scopes = new Set(['openid', ...(vars.SWITCHYARD_OIDC_SCOPES ?? 'openid email profile').split(/\s+/)]);
+  return {
+    issuer,
+    clientId: vars.SWITCHYARD_OIDC_CLIENT_ID,
+    clientSecret: vars.SWITCHYARD_OIDC_CLIENT_SECRET,
+    redirectUrl: `${publicUrl}/api/v1/sign-in/oidc/callback`,
+    scopes: [...scopes].filter((scope) => scope !== ''),
+    groupsClaim: vars.SWITCHYARD_OIDC_GROUPS_CLAIM ?? 'groups',
+    roleMap,
+    allowedEmailDomains: (vars.SWITCHYARD_OIDC_ALLOWED_EMAIL_DOMAINS ?? '')
+      .split(',')
+      .map((domain) => domain.trim().toLowerCase().replace(/^@/, ''))
+      .filter((domain) => domain !== ''),
+    name: vars.SWITCHYARD_OIDC_NAME ?? 'Single sign-on',
+  };
+}
+
+function isLoopback(url: string): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
 }
 
 /** http://localhost, 127.0.0.1 or [::1]: a browser there has no HTTPS, so a Secure cookie would never be sent. */

@@ -42,6 +42,7 @@ type Access =
 const OPERATION_RULES: readonly { method?: string; pattern: RegExp; access: Access }[] = [
   { pattern: /^\/(healthz|readyz|metrics)$/, access: 'public' },
   { method: 'POST', pattern: /^\/api\/v1\/(sign-in\/password|setup)$/, access: 'public' },
+  { method: 'GET', pattern: /^\/api\/v1\/sign-in\/(methods|oidc|oidc\/callback)$/, access: 'public' },
   { method: 'POST', pattern: /^\/api\/v1\/sign-out$/, access: 'sign-out' },
   { method: 'GET', pattern: /^\/api\/v1\/me$/, access: 'signed-in' },
   { pattern: /^\/api\/v1\/me\/tokens(\/|$)/, access: 'user' },

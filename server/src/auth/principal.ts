@@ -82,8 +82,8 @@ export type Principal = TokenPrincipal | UserPrincipal;
 /** No rights at all (SDK tokens: their endpoints check the token kind, not rights). */
 export const NO_RIGHTS: Rights = Object.freeze({ instanceRole: null, grants: Object.freeze([]) as readonly Grant[] });
 
-/** The server's own tasks; `schedule:<id>` is a scheduled change (features/schedules/). */
-export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check' | `schedule:${string}`;
+/** The server's own tasks; `schedule:<id>` is a scheduled change (features/schedules/), `sso` the sign-in's role sync. */
+export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check' | 'sso' | `schedule:${string}`;
 
 /** The principal of one of the server's own tasks: kind `system`, displayed `system:<task>`. */
 export function systemPrincipal(task: SystemTask): Actor {

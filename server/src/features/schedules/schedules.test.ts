@@ -68,9 +68,7 @@ describe('scheduled changes', () => {
   it('kills, restores and changes a rollout percentage', async () => {
     const now = Date.now();
     const current = await t.api('GET', configUrl);
-    const rules = [
-      { id: 'beta', conditions: [], segments: [], serve: { variant: 'on' }, rollout: { percent: 1 } },
-    ];
+    const rules = [{ id: 'beta', conditions: [], segments: [], serve: { variant: 'on' }, rollout: { percent: 1 } }];
     const put = await t.api(
       'PUT',
       configUrl,
@@ -82,9 +80,9 @@ describe('scheduled changes', () => {
     expect(rule?.id).toBe('beta');
     expect((await schedule({ kind: 'kill' }, new Date(now + MINUTE))).status).toBe(201);
     expect((await schedule({ kind: 'restore' }, new Date(now + 2 * MINUTE))).status).toBe(201);
-    expect(
-      (await schedule({ kind: 'percent', ruleId: 'beta', percent: 25 }, new Date(now + 3 * MINUTE))).status,
-    ).toBe(201);
+    expect((await schedule({ kind: 'percent', ruleId: 'beta', percent: 25 }, new Date(now + 3 * MINUTE))).status).toBe(
+      201,
+    );
     await t.app.jobs.tick(new Date(now + MINUTE + 1));
     expect((await t.api('GET', configUrl)).body.killed).toBe(true);
     await t.app.jobs.tick(new Date(now + 2 * MINUTE + 1));

@@ -69,4 +69,35 @@ describe('capRights: a personal token never exceeds its user', () => {
       grants: [{ projectId: P, role: 'responder' }],
     });
   });
+
+  it('userRights adds what SSO gave: the stronger instance role, the strongest grant per project', () => {
+    const user = {
+      instanceRole: null,
+      memberships: [{ projectId: P, role: 'admin' as const }],
+      ssoInstanceRole: 'admin' as const,
+      ssoGrants: [
+        { projectId: P, role: 'viewer' },
+        { projectId: '*', role: 'responder' },
+      ],
+    };
+    expect(userRights(user)).toEqual({
+      instanceRole: 'admin',
+      grants: [
+        { projectId: P, role: 'admin' },
+        { projectId: '*', role: 'responder' },
+      ],
+    });
+    expect(userRights({ ...user, instanceRole: 'owner' }).instanceRole).toBe('owner');
+  });
+
+  it('userRights ignores SSO grants it cannot read rather than failing the request', () => {
+    expect(
+      userRights({
+        instanceRole: null,
+        memberships: [],
+        ssoGrants: [{ projectId: P, role: 'boss' }, null, 'x', { role: 'viewer' }],
+      }),
+    ).toEqual({ instanceRole: null, grants: [] });
+    expect(userRights({ instanceRole: null, memberships: [], ssoGrants: { not: 'an array' } }).grants).toEqual([]);
+  });
 });

@@ -6,15 +6,43 @@ export function weakerRole(a: ProjectRole, b: ProjectRole): ProjectRole {
   return PROJECT_ROLES.indexOf(a) <= PROJECT_ROLES.indexOf(b) ? a : b;
 }
 
-/** A user's own rights: their instance role and one grant per project membership. */
+/**
+ * A user's own rights: their instance role and one grant per project membership, plus what their
+ * identity provider's groups gave at the last SSO sign-in (`ssoInstanceRole`, `ssoGrants`, see
+ * features/sign-in/oidc): the stronger instance role of the two, and every grant of both.
+ */
 export function userRights(user: {
   instanceRole: InstanceRole | null;
   memberships: readonly { projectId: string; role: ProjectRole }[];
+  ssoInstanceRole?: InstanceRole | null;
+  ssoGrants?: unknown;
 }): Rights {
+  const sso = parseSsoGrants(user.ssoGrants);
+  const grants: Grant[] = user.memberships.map(({ projectId, role }) => ({ projectId, role }));
   return {
-    instanceRole: user.instanceRole,
-    grants: user.memberships.map(({ projectId, role }) => ({ projectId, role })),
+    instanceRole: strongerInstanceRole(user.instanceRole, user.ssoInstanceRole ?? null),
+    grants: sso.length === 0 ? grants : strongestPerProject([...grants, ...sso]),
   };
+}
+
+function strongerInstanceRole(a: InstanceRole | null, b: InstanceRole | null): InstanceRole | null {
+  if (a === 'owner' || b === 'owner') return 'owner';
+  return a ?? b;
+}
+
+/**
+ * The grants stored in `users.sso_grants` (`[{ projectId, role }]`, projectId a uuid or `*`).
+ * Anything else in there (never written by the server) counts for nothing rather than failing
+ * every request of the user.
+ */
+export function parseSsoGrants(value: unknown): Grant[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { projectId, role } = entry as Record<string, unknown>;
+    if (typeof projectId !== 'string' || !(PROJECT_ROLES as readonly unknown[]).includes(role)) return [];
+    return [{ projectId, role: role as ProjectRole }];
+  });
 }
 
 /** What a personal access token is limited to: one project, a project role, both, or neither. */

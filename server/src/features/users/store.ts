@@ -16,9 +16,11 @@ export const userColumns = {
 } as const satisfies Prisma.UserSelect;
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userColumns }>;
 
-/** A user with what authentication needs: password hash and project memberships. */
+/** A user with what authentication needs: project memberships and the roles SSO gave. */
 export const userWithRightsColumns = {
   ...userColumns,
+  ssoInstanceRole: true,
+  ssoGrants: true,
   memberships: { select: { projectId: true, role: true } },
 } as const satisfies Prisma.UserSelect;
 export type UserWithRightsRow = Prisma.UserGetPayload<{ select: typeof userWithRightsColumns }>;
