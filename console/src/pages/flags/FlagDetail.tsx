@@ -8,6 +8,7 @@ import { invalidate, setQueryData } from '../../hooks/query';
 import { configKey, flagsKey, useFlag, useFlagConfig } from '../../hooks/useFlags';
 import { Link, e } from '../../router';
 import { describeChanges } from './config-diff';
+import { FlagDefinitionBar } from './FlagDefinitionBar';
 import { RolloutEditor } from './RolloutEditor';
 
 /** A change the user asked for; `run` sends it with the ETag it was based on. */
@@ -35,7 +36,7 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
   const accept = (result: VersionedConfig, message: string) => {
     setQueryData(configKey(project, flag, environment), result);
     invalidate(`${flagsKey(project)}flag:`);
-    invalidate(`${flagsKey(project)}list:`);
+    invalidate(`${flagsKey(project)}all:`);
     invalidate('flags:*');
     setNotice(message);
   };
@@ -77,6 +78,7 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
         <span class="flag-key">{flag}</span> {summary.data && <KilledBadge environments={summary.data.environments} />}
       </h1>
       {summary.data && summary.data.name !== flag && <p>{summary.data.name}</p>}
+      {summary.data && <FlagDefinitionBar project={project} flag={summary.data} />}
       {summary.data && (
         <nav aria-label="Environments" class="tabs">
           {summary.data.environments.map((env) => (
