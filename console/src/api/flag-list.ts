@@ -16,6 +16,7 @@ export interface EnvironmentStatus {
 
 /** A flag with its state in every environment: one row of the flag list. */
 export interface FlagWithStatus extends Flag {
+  variants: Variant[];
   environments: EnvironmentStatus[];
   createdAt: string;
   updatedAt: string;

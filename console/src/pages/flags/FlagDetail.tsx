@@ -10,6 +10,9 @@ import { Link, e } from '../../router';
 import { describeChanges } from './config-diff';
 import { FlagDefinitionBar } from './FlagDefinitionBar';
 import { RolloutEditor } from './RolloutEditor';
+import type { FullConfig } from '../../api/flag-config';
+import { RulesEditor } from './rules/RulesEditor';
+import { VariantsEditor } from './VariantsEditor';
 
 /** A change the user asked for; `run` sends it with the ETag it was based on. */
 interface Change {
@@ -198,6 +201,17 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
                 ))
             )}
           </section>
+          {summary.data && (
+            <>
+              <RulesEditor
+                project={project}
+                flag={summary.data}
+                environment={environment}
+                loaded={config.data as unknown as { config: FullConfig; etag: string | null }}
+              />
+              <VariantsEditor project={project} flag={summary.data} />
+            </>
+          )}
         </>
       )}
     </main>
