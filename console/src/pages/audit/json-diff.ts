@@ -23,8 +23,9 @@ function flatten(value: unknown, path: string, out: Map<string, string>): void {
 export function jsonDiff(before: unknown, after: unknown): DiffLine[] {
   const old = new Map<string, string>();
   const now = new Map<string, string>();
-  flatten(before, '', old);
-  flatten(after, '', now);
+  // A creation has no before and a deletion no after (null): nothing to compare, not a null leaf.
+  if (before !== null) flatten(before, '', old);
+  if (after !== null) flatten(after, '', now);
   const lines: DiffLine[] = [];
   for (const [path, value] of now) {
     const previous = old.get(path);
