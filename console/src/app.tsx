@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import { adminStream } from './api/admin-stream';
 import { setUnauthorizedHandler } from './api/client';
+import { connectEvents } from './api/events';
 import { isSignedIn, signOut } from './api/session';
 import { clearQueries } from './hooks/query';
 import { useFlag } from './hooks/useFlags';
@@ -73,6 +75,12 @@ export function App() {
   const url = useLocation();
   const [signedIn, setSignedIn] = useState(isSignedIn());
   useEffect(() => setUnauthorizedHandler(() => setSignedIn(false)), []);
+  // Live updates while signed in: changes made elsewhere refetch what they affect.
+  useEffect(() => {
+    if (!signedIn) return;
+    connectEvents(adminStream());
+    return () => connectEvents(null);
+  }, [signedIn]);
   const leave = () => {
     signOut();
     clearQueries();

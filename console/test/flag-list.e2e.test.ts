@@ -164,6 +164,43 @@ describe.skipIf(!hasChromium && !process.env.CI)('flag list (Chromium, real serv
     await page.context().close();
   });
 
+  it('shows a kill made in a second browser (incident view) and an API change within a second, without reload', async () => {
+    const watcher = await openPage(browser);
+    await signIn(watcher.page, server.baseUrl, token, '/projects/shop/flags');
+    const legacy = watcher.page.getByRole('listitem').filter({ hasText: 'legacy' });
+    await legacy.getByText('production: off').waitFor();
+    // Let the watcher's event stream open before changing anything.
+    await watcher.page.waitForTimeout(500);
+
+    const responder = await openPage(browser);
+    await signIn(responder.page, server.baseUrl, token);
+    await responder.page.getByLabel('Find a flag in any project').fill('legacy');
+    await responder.page.getByRole('button', { name: 'Kill legacy in every environment' }).click();
+    const dialog = responder.page.getByRole('dialog', { name: 'Kill legacy in every environment?' });
+    await dialog.getByLabel('Reason (for the audit log)').fill('old copy confuses buyers');
+    const killed = responder.page.waitForResponse((response) => response.url().endsWith('/flags/legacy/kill'));
+    await dialog.getByRole('button', { name: 'Confirm kill' }).click();
+    await killed;
+    const started = Date.now();
+    await legacy.getByText('production: killed').waitFor({ timeout: 5000 });
+    const killSeenMs = Date.now() - started;
+
+    // A change through the API (as the CLI or a script would make it).
+    const restored = Date.now();
+    await api('POST', '/projects/shop/flags/legacy/environments/production/restore', {});
+    await legacy.getByText('production: off').waitFor({ timeout: 5000 });
+    const apiSeenMs = Date.now() - restored;
+    console.log(
+      `live updates: kill seen by the other browser after ${killSeenMs} ms, API change after ${apiSeenMs} ms`,
+    );
+    expect(killSeenMs).toBeLessThan(1000);
+    expect(apiSeenMs).toBeLessThan(1000);
+    expect(watcher.errors).toEqual([]);
+    expect(responder.errors).toEqual([]);
+    await watcher.page.context().close();
+    await responder.page.context().close();
+  });
+
   it('fits a 390 px phone: the list with its filters and the new-flag dialog, accessible', async () => {
     const { page, errors } = await openPage(browser, PHONE);
     await signIn(page, server.baseUrl, token, '/projects/big/flags?q=flag-000');

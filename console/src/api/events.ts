@@ -4,19 +4,18 @@ import { invalidate } from '../hooks/query';
  * Live updates: changes made elsewhere (API, CLI, another browser) reach the console as events,
  * and each one invalidates the cached queries it affects, so open screens refetch. No polling.
  *
- * The transport is pluggable because the server's admin event stream (after-commit change events)
- * is not on main yet: `connectEvents(source)` is where the lead plugs it in, e.g. an EventSource
- * on `/api/v1/events` (same-origin cookie session) that calls `emit` for each message. Until then
- * nothing is connected and the console refetches after its own changes only.
+ * The transport is pluggable (`connectEvents(source)`): today `adminStream()` (api/admin-stream.ts)
+ * reads the server's `GET /api/v1/events` SSE stream; another after-commit event source can replace
+ * it without touching the screens.
  */
 export interface ChangeEvent {
-  /** Project key; null for instance-wide changes (tokens). */
-  project: string | null;
-  /** What changed: `flag`, `flag_config`, `segment`, `token`, … (the audit log's target type). */
-  targetType: string;
-  /** The target's key (a flag key for flag and flag_config). */
-  targetKey: string;
-  environment: string | null;
+  /** Project key. */
+  project: string;
+  /** Environment key. */
+  environment: string;
+  /** Keys of the flags and segments whose configuration changed. */
+  flags: string[];
+  segments: string[];
 }
 
 export type ChangeListener = (event: ChangeEvent) => void;
@@ -46,8 +45,7 @@ export function connectEvents(source: EventSourceFactory | null): void {
 
 /** The cache keys a change makes stale (see hooks/useFlags.ts, hooks/query.ts). */
 export function invalidateFor(event: ChangeEvent): void {
-  if (event.targetType === 'token') invalidate('tokens');
-  if (event.project !== null) invalidate(`flags:${event.project}:`);
+  invalidate(`flags:${event.project}:`);
   invalidate('flags:*');
   invalidate('audit:');
 }
