@@ -1,4 +1,5 @@
-import { invalidate } from '../hooks/query';
+import { invalidate, peekQueryData, setQueryData } from '../hooks/query';
+import { getListedFlag, type FlagWithStatus } from './flag-list';
 
 /**
  * Live updates: changes made elsewhere (API, CLI, another browser) reach the console as events,
@@ -43,9 +44,44 @@ export function connectEvents(source: EventSourceFactory | null): void {
   disconnect = source ? source(emit) : null;
 }
 
+/** Changes of at most this many flags patch a loaded flag list; more reload it. */
+const PATCH_LIMIT = 20;
+
+/**
+ * Replaces (or drops, or adds) the changed flags in the loaded list of live flags, reading only
+ * them: a change must not reload 10,000 flags in every open console.
+ */
+async function patchFlagList(project: string, flags: string[], listKey: string): Promise<void> {
+  try {
+    const fresh = await Promise.all(flags.map((key) => getListedFlag(project, key)));
+    const current = peekQueryData<FlagWithStatus[]>(listKey);
+    if (!current) return;
+    const byKey = new Map(current.map((flag) => [flag.key, flag]));
+    flags.forEach((key, index) => {
+      const flag = fresh[index];
+      if (flag) byKey.set(key, flag);
+      else byKey.delete(key);
+    });
+    // Keys are compared by code unit, as the server orders them.
+    setQueryData(
+      listKey,
+      [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    );
+  } catch {
+    invalidate(listKey);
+  }
+}
+
 /** The cache keys a change makes stale (see hooks/useFlags.ts, hooks/query.ts). */
 export function invalidateFor(event: ChangeEvent): void {
-  invalidate(`flags:${event.project}:`);
+  const listKey = `flags:${event.project}:all:live`;
+  const patch =
+    peekQueryData(listKey) !== undefined &&
+    event.segments.length === 0 &&
+    event.flags.length > 0 &&
+    event.flags.length <= PATCH_LIMIT;
+  invalidate(`flags:${event.project}:`, patch ? (key) => key === listKey : undefined);
+  if (patch) void patchFlagList(event.project, event.flags, listKey);
   invalidate('flags:*');
   invalidate('audit:');
 }

@@ -51,6 +51,13 @@ export async function listAllFlags(project: string, options: { archived?: boolea
   return flags;
 }
 
+/** One live flag of the project with its state per environment, or null when it is not live (archived, deleted). */
+export async function getListedFlag(project: string, key: string): Promise<FlagWithStatus | null> {
+  const params = new URLSearchParams({ include: 'environments', limit: String(PAGE), q: key });
+  const page = await request<{ items: FlagWithStatus[] }>('GET', `${path`/projects/${project}/flags`}?${params}`);
+  return page.data.items.find((flag) => flag.key === key) ?? null;
+}
+
 /** The incident search: live flags of every project matching `q`, with their state (one request). */
 export async function searchFlags(q: string, limit = 50): Promise<FlagSearchMatch[]> {
   const params = new URLSearchParams({ q, limit: String(limit) });
