@@ -7,7 +7,7 @@ import { loaded, openPage, signIn } from './support/console.js';
 /**
  * The rules editor, the variants editor, the audit log and the tokens screen end to end (Chromium,
  * real server, PostgreSQL), checked through the REST API. Fixtures: project `shop` (production,
- * staging; segment `staff`; flags `checkout` with a rollout rule `gradual` in production, `banner`,
+ * staging; segment `staff`; flags `checkout` with a rule `gradual` in production, `banner`,
  * json flag `limits`).
  */
 let server: ListeningApp;
@@ -33,11 +33,10 @@ async function seed(): Promise<void> {
     type: 'json',
     variants: [{ key: 'default', value: { limit: 10 } }],
   });
-  // A rollout rule, written as any client must: with If-Match.
+  // A rule, written as any client must: with If-Match.
   const url = `${server.baseUrl}/api/v1${CHECKOUT}`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const current = await fetch(url, { headers });
-  const body = await current.json();
   const put = await fetch(url, {
     method: 'PUT',
     headers: { ...headers, 'if-match': current.headers.get('etag')! },
@@ -45,15 +44,7 @@ async function seed(): Promise<void> {
       enabled: true,
       offVariant: 'off',
       defaultServe: { variant: 'off' },
-      rules: [
-        {
-          id: 'gradual',
-          conditions: [],
-          segments: [],
-          rollout: body.rules[0]?.rollout ?? { percentage: 2500 },
-          serve: { variant: 'on' },
-        },
-      ],
+      rules: [{ id: 'gradual', conditions: [], segments: [], serve: { variant: 'on' } }],
       prerequisites: [],
     }),
   });

@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
     await dialog.getByLabel('Reason (for the audit log)').fill(reason);
     await dialog.getByLabel('Reason (for the audit log)').press('Enter');
 
-    await expect.poll(() => page.getByText('production: killed').count()).toBe(1);
+    await expect.poll(() => page.getByText('production: killed').count(), { timeout: 5000 }).toBe(1);
     await page.getByText('Killed', { exact: true }).waitFor();
     const flag = await api<FlagSummary>('GET', '/projects/search/flags/ranking-model');
     expect(flag.environments.map((env) => [env.environment, env.killed])).toEqual([

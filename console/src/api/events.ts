@@ -86,4 +86,32 @@ export function invalidateFor(event: ChangeEvent): void {
   invalidate('audit:');
 }
 
-subscribe(invalidateFor);
+/**
+ * Events arriving together (a kill in every environment is one event per environment) are merged
+ * per project and applied once, so the screens refetch once rather than once per event.
+ */
+const BATCH_MS = 50;
+let pending = new Map<string, ChangeEvent>();
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+function flush(): void {
+  timer = null;
+  const batch = pending;
+  pending = new Map();
+  for (const event of batch.values()) invalidateFor(event);
+}
+
+subscribe((event) => {
+  const merged = pending.get(event.project);
+  pending.set(
+    event.project,
+    merged
+      ? {
+          ...merged,
+          flags: [...new Set([...merged.flags, ...event.flags])],
+          segments: [...new Set([...merged.segments, ...event.segments])],
+        }
+      : event,
+  );
+  timer ??= setTimeout(flush, BATCH_MS);
+});

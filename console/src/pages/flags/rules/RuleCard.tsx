@@ -1,4 +1,5 @@
 import type { Segment } from '../../../api/flag-config';
+import { basisPointsToPercent } from '../../../api/flags';
 import { ConditionRow } from './ConditionRow';
 import { emptyCondition, type RuleDraft } from './rule-draft';
 
@@ -55,7 +56,9 @@ export function RuleCard(props: {
         </div>
       </div>
       {rule.base?.rollout && (
-        <p class="hint">Rollout {rule.base.rollout.percentage / 100} % of matching units: edit it under Rollout.</p>
+        <p class="hint">
+          Rollout {basisPointsToPercent(rule.base.rollout.percentage)} % of matching units: edit it under Rollout.
+        </p>
       )}
       {rule.conditions.map((condition, at) => (
         <ConditionRow
