@@ -50,7 +50,7 @@ try {
     reason: 'Variant B breaks the payment button on Safari (INC-2231)',
   });
   await mkdir(out, { recursive: true });
-  const shoot = async (viewport, path, ready, file) => {
+  const shoot = async (viewport, path, ready, file, act) => {
     const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
     // The first requests of a cold embedded database can be slow on a busy machine.
     page.setDefaultTimeout(60_000);
@@ -61,6 +61,7 @@ try {
     await page.goto(`${base}${path}`);
     await page.getByRole('heading', { name: ready, exact: true }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+    if (act) await act(page);
     await page.screenshot({ path: join(out, file), fullPage: true });
     await page.close();
     console.log(`wrote console/screenshots/${file}`);
@@ -73,6 +74,27 @@ try {
     'flag-detail.png',
   );
   await shoot({ width: 390, height: 700 }, '/projects/demo/flags', 'Demo: flags', 'flag-list-phone.png');
+  await shoot({ width: 1000, height: 640 }, '/projects/demo/flags?sort=updated', 'Demo: flags', 'flag-list.png');
+  await shoot(
+    { width: 900, height: 700 },
+    '/projects/demo/flags/new-checkout/environments/development',
+    'Rules and prerequisites',
+    'rules-editor.png',
+    async (page) => {
+      await page.getByRole('button', { name: 'Edit rules in development' }).click();
+      await page.getByRole('button', { name: 'Add a rule' }).click();
+      const condition = page.getByRole('group', { name: /^Condition 1 of rule/ }).last();
+      await condition.getByLabel('Attribute').fill('appVersion');
+      await condition.getByLabel('Operator').selectOption('semver_gte');
+      await condition.getByLabel('Values').fill('2.1');
+      await page.getByText('strict semver 2.0').first().waitFor();
+      await page.getByRole('heading', { name: 'Rules and prerequisites' }).scrollIntoViewIfNeeded();
+    },
+  );
+  await shoot({ width: 900, height: 700 }, '/audit', 'Audit log', 'audit-log.png', async (page) => {
+    await page.getByText('Before / after').first().click();
+  });
+  await shoot({ width: 900, height: 640 }, '/tokens', 'API tokens', 'tokens.png');
 } finally {
   await browser.close();
   server.kill('SIGTERM');

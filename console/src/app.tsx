@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
+import { adminStream } from './api/admin-stream';
 import { setUnauthorizedHandler } from './api/client';
+import { connectEvents } from './api/events';
 import { isSignedIn, signOut } from './api/session';
 import { clearQueries } from './hooks/query';
 import { useFlag } from './hooks/useFlags';
 import { FlagDetail } from './pages/flags/FlagDetail';
 import { FlagList } from './pages/flags/FlagList';
+import { AuditLog } from './pages/audit/AuditLog';
 import { Home } from './pages/home/Home';
+import { Tokens } from './pages/tokens/Tokens';
 import { SignIn } from './pages/sign-in/SignIn';
 import { Link, e, match, navigate, useLocation } from './router';
 
@@ -15,8 +19,10 @@ function Page({ url }: { url: URL }) {
   const path = url.pathname;
   let params = match('/', path);
   if (params) return <Home q={query('q')} />;
+  if (path === '/audit') return <AuditLog search={url.searchParams} />;
+  if (path === '/tokens') return <Tokens />;
   params = match('/projects/:project/flags', path);
-  if (params) return <FlagList project={params.project!} q={query('q')} status={query('status')} />;
+  if (params) return <FlagList key={params.project} project={params.project!} search={url.searchParams} />;
   params = match('/projects/:project/flags/:flag/environments/:environment', path);
   if (params) {
     // Keyed: another flag or environment is a fresh screen (no notice or conflict carried over).
@@ -69,6 +75,12 @@ export function App() {
   const url = useLocation();
   const [signedIn, setSignedIn] = useState(isSignedIn());
   useEffect(() => setUnauthorizedHandler(() => setSignedIn(false)), []);
+  // Live updates while signed in: changes made elsewhere refetch what they affect.
+  useEffect(() => {
+    if (!signedIn) return;
+    connectEvents(adminStream());
+    return () => connectEvents(null);
+  }, [signedIn]);
   const leave = () => {
     signOut();
     clearQueries();
@@ -86,6 +98,8 @@ export function App() {
         {signedIn && (
           <nav aria-label="Main">
             <Link href="/">Incident search</Link>
+            <Link href="/audit">Audit log</Link>
+            <Link href="/tokens">Tokens</Link>
             <button type="button" class="link" onClick={leave}>
               Sign out
             </button>

@@ -24,6 +24,7 @@ import { consolePlugin } from './console/plugin.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { auditRoutes } from './features/audit/routes.js';
+import { eventsRoutes } from './features/events/routes.js';
 import { flagConfigRoutes } from './features/flag-config/routes.js';
 import { flagsRoutes } from './features/flags/routes.js';
 import { healthRoutes } from './features/health/routes.js';
@@ -83,6 +84,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   personalTokensRoutes,
   webhooksRoutes,
   schedulesRoutes,
+  eventsRoutes,
 ];
 
 /**

@@ -206,10 +206,13 @@ function bodyText(operation: OpenApiOperation): fc.Arbitrary<string | undefined>
 
 type Auth = 'admin' | 'server' | 'client' | 'none' | 'garbage';
 
-/** Who asks: mostly the admin; SDK tokens reach the SDK routes (never the stream, which stays open). */
-function authArbitrary(streaming: boolean): fc.Arbitrary<Auth> {
+/**
+ * Who asks: mostly the admin; SDK tokens reach the SDK routes (never the SDK stream, which stays
+ * open), and the admin never the admin event stream (`adminStream`, open as long).
+ */
+function authArbitrary(streaming: boolean, adminStream = false): fc.Arbitrary<Auth> {
   return fc.oneof(
-    { weight: 6, arbitrary: fc.constant<Auth>('admin') },
+    { weight: adminStream ? 0 : 6, arbitrary: fc.constant<Auth>('admin') },
     { weight: streaming ? 0 : 2, arbitrary: fc.constantFrom<Auth>('server', 'client') },
     { weight: 1, arbitrary: fc.constantFrom<Auth>('none', 'garbage') },
   );
@@ -254,12 +257,13 @@ interface FuzzRequest {
 function requestArbitrary(method: string, path: string, operation: OpenApiOperation): fc.Arbitrary<FuzzRequest> {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   const streaming = path.endsWith('/sdk/stream');
+  const adminStream = path.endsWith('/events');
   return fc
     .record({
       params: fc.tuple(...names.map(pathValue)),
       query: queryString(operation),
       body: bodyText(operation),
-      auth: authArbitrary(streaming),
+      auth: authArbitrary(streaming, adminStream),
       contentType,
       ifMatch,
     })

@@ -44,7 +44,7 @@ export const API_PREFIX = '/api/v1';
 /** One request to the admin API (same origin). Throws ApiError for every non-2xx answer. */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
   const headers = new Headers({ accept: 'application/json' });
-  authorize(headers);
+  authorize(headers, method);
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   if (options.ifMatch) headers.set('if-match', options.ifMatch);
   let response: Response;

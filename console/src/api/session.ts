@@ -15,14 +15,25 @@ export function signIn(token: string): void {
 
 export function signOut(): void {
   sessionStorage.removeItem(STORAGE_KEY);
+  csrfToken = null;
+}
+
+/**
+ * The CSRF token of a cookie session (accounts): the sign-in answer carries it, and every
+ * state-changing request sends it back as `x-csrf-token`. Null with a bearer token.
+ */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
 
 export function isSignedIn(): boolean {
   return storedToken() !== null;
 }
 
-/** Adds the credentials to a request's headers. */
-export function authorize(headers: Headers): void {
+/** Adds the credentials to a request's headers (the cookie, if any, goes by itself: same origin). */
+export function authorize(headers: Headers, method: string): void {
   const token = storedToken();
   if (token) headers.set('authorization', `Bearer ${token}`);
+  if (csrfToken && !['GET', 'HEAD', 'OPTIONS'].includes(method)) headers.set('x-csrf-token', csrfToken);
 }

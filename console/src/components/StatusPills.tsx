@@ -7,8 +7,21 @@ export function statusOf(environment: Pick<FlagEnvironmentStatus, 'enabled' | 'k
   return environment.enabled ? 'on' : 'off';
 }
 
-/** One pill per environment, e.g. "production: killed". Text, not only colour, carries the state. */
-export function StatusPills({ environments }: { environments: FlagEnvironmentStatus[] }) {
+/** A partial rollout worth showing beside "on" (e.g. "12.5 %"); none when every rollout is 100 %. */
+function rolloutText(environment: { rolloutPercents?: number[] }): string | null {
+  const partial = (environment.rolloutPercents ?? []).filter((percent) => percent < 100);
+  return partial.length === 0 ? null : partial.map((percent) => `${percent} %`).join(', ');
+}
+
+/**
+ * One pill per environment, e.g. "production: killed" or "production: on 12.5 %". Text, not only
+ * colour, carries the state.
+ */
+export function StatusPills({
+  environments,
+}: {
+  environments: (FlagEnvironmentStatus & { rolloutPercents?: number[] })[];
+}) {
   return (
     <ul class="pills" aria-label="Status per environment">
       {environments.map((environment) => {
@@ -16,6 +29,7 @@ export function StatusPills({ environments }: { environments: FlagEnvironmentSta
         return (
           <li key={environment.environment} class={`pill pill-${status}`}>
             {environment.environment}: <strong>{status}</strong>
+            {status === 'on' && rolloutText(environment) && <> {rolloutText(environment)}</>}
           </li>
         );
       })}

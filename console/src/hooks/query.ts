@@ -74,6 +74,11 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): Quer
   };
 }
 
+/** The data cached under `key`, if any (no fetch). */
+export function peekQueryData<T>(key: string): T | undefined {
+  return cache.get(key)?.data as T | undefined;
+}
+
 /** Puts fresh data under `key` (e.g. the configuration a mutation answered with). */
 export function setQueryData(key: string, data: unknown): void {
   const entry = entryOf(key);
@@ -83,12 +88,12 @@ export function setQueryData(key: string, data: unknown): void {
 }
 
 /**
- * Drops every cached key starting with `prefix`; mounted queries refetch, showing their current
+ * Drops every cached key starting with `prefix` (but those `except` keeps); mounted queries refetch, showing their current
  * data until the new answer arrives (so an open list does not flash back to "Loading").
  */
-export function invalidate(prefix: string): void {
+export function invalidate(prefix: string, except?: (key: string) => boolean): void {
   for (const [key, entry] of cache) {
-    if (!key.startsWith(prefix)) continue;
+    if (!key.startsWith(prefix) || except?.(key)) continue;
     entry.promise = undefined;
     if (entry.listeners.size === 0 || !entry.fetcher) {
       cache.delete(key);

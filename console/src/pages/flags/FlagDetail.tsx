@@ -8,7 +8,11 @@ import { invalidate, setQueryData } from '../../hooks/query';
 import { configKey, flagsKey, useFlag, useFlagConfig } from '../../hooks/useFlags';
 import { Link, e } from '../../router';
 import { describeChanges } from './config-diff';
+import { FlagDefinitionBar } from './FlagDefinitionBar';
 import { RolloutEditor } from './RolloutEditor';
+import type { FullConfig } from '../../api/flag-config';
+import { RulesEditor } from './rules/RulesEditor';
+import { VariantsEditor } from './VariantsEditor';
 
 /** A change the user asked for; `run` sends it with the ETag it was based on. */
 interface Change {
@@ -35,7 +39,7 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
   const accept = (result: VersionedConfig, message: string) => {
     setQueryData(configKey(project, flag, environment), result);
     invalidate(`${flagsKey(project)}flag:`);
-    invalidate(`${flagsKey(project)}list:`);
+    invalidate(`${flagsKey(project)}all:`);
     invalidate('flags:*');
     setNotice(message);
   };
@@ -77,6 +81,7 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
         <span class="flag-key">{flag}</span> {summary.data && <KilledBadge environments={summary.data.environments} />}
       </h1>
       {summary.data && summary.data.name !== flag && <p>{summary.data.name}</p>}
+      {summary.data && <FlagDefinitionBar project={project} flag={summary.data} />}
       {summary.data && (
         <nav aria-label="Environments" class="tabs">
           {summary.data.environments.map((env) => (
@@ -196,6 +201,17 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
                 ))
             )}
           </section>
+          {summary.data && (
+            <>
+              <RulesEditor
+                project={project}
+                flag={summary.data}
+                environment={environment}
+                loaded={config.data as unknown as { config: FullConfig; etag: string | null }}
+              />
+              <VariantsEditor project={project} flag={summary.data} />
+            </>
+          )}
         </>
       )}
     </main>

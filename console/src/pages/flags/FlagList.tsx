@@ -1,65 +1,202 @@
-import { ErrorMessage, Loading } from '../../components/Loading';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { FlagWithStatus } from '../../api/flag-list';
 import { FlagRow } from '../../components/FlagRow';
-import { SearchBox } from '../../components/SearchBox';
-import { statusOf, type Status } from '../../components/StatusPills';
-import { useFlagList } from '../../hooks/useFlags';
+import { ErrorMessage, Loading } from '../../components/Loading';
+import { VirtualList } from '../../components/VirtualList';
+import { useAllFlags } from '../../hooks/useFlags';
 import { useProject } from '../../hooks/useProjects';
 import { e, navigate } from '../../router';
+import { ArchiveButton } from './ArchiveButton';
+import { CreateFlag } from './CreateFlag';
+import { filterFlags, filtersFromQuery, queryOfFilters, searchIndex, tagsOf, type FlagFilters } from './flag-filter';
 
-const STATUS_FILTERS: { value: '' | Status; label: string }[] = [
-  { value: '', label: 'Any status' },
-  { value: 'killed', label: 'Killed somewhere' },
-  { value: 'on', label: 'On somewhere' },
-  { value: 'off', label: 'Off everywhere' },
+/** Height of a list row, its gap included (CSS: .virtual-row is this minus 8 px). */
+const ROW_HEIGHT = 96;
+
+const STATUS_OPTIONS: [FlagFilters['status'], string][] = [
+  ['', 'Any status'],
+  ['on', 'On'],
+  ['off', 'Off'],
+  ['killed', 'Killed'],
+  ['rollout', 'Partial rollout'],
+];
+const TYPE_OPTIONS: [FlagFilters['type'], string][] = [
+  ['', 'Any type'],
+  ['boolean', 'Boolean'],
+  ['string', 'String'],
+  ['number', 'Number'],
+  ['json', 'JSON'],
+];
+const CLIENT_OPTIONS: [FlagFilters['clientSide'], string][] = [
+  ['', 'Client-side or not'],
+  ['yes', 'Client-side only'],
+  ['no', 'Server-only'],
+];
+const SORT_OPTIONS: [FlagFilters['sort'], string][] = [
+  ['key', 'Key'],
+  ['name', 'Name'],
+  ['updated', 'Recently updated'],
+  ['created', 'Recently created'],
 ];
 
-/** A project's flags: search (in the URL), a status filter, per-environment pills. */
-export function FlagList({ project, q, status }: { project: string; q: string; status: string }) {
+function Select<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  options: [T, string][];
+  onChange: (value: T) => void;
+}) {
+  return (
+    <div class="stack">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value as T)}>
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/**
+ * A project's flags: every flag is loaded once (with its per-environment state) and filtered in the
+ * browser at each keystroke, then shown in a windowed list. Filters live in the URL.
+ */
+export function FlagList({ project, search }: { project: string; search: URLSearchParams }) {
   const detail = useProject(project);
-  const flags = useFlagList(project, q);
-  const go = (next: { q?: string; status?: string }) => {
-    const params = new URLSearchParams();
-    const query = next.q ?? q;
-    const filter = next.status ?? status;
-    if (query) params.set('q', query);
-    if (filter) params.set('status', filter);
-    const search = params.toString();
-    navigate(`/projects/${e(project)}/flags${search ? `?${search}` : ''}`, { replace: true });
-  };
-  const visible = (flags.data ?? []).filter((flag) => {
-    if (status === 'killed') return flag.environments.some((env) => env.killed);
-    if (status === 'on') return flag.environments.some((env) => statusOf(env) === 'on');
-    if (status === 'off') return flag.environments.every((env) => statusOf(env) !== 'on');
-    return true;
-  });
+  const archived = search.get('archived') === '1';
+  const flags = useAllFlags(project, archived);
+  const filters = filtersFromQuery(search);
+  // The search text filters at once; the URL follows shortly after typing stops.
+  const [text, setText] = useState(filters.q);
+  useEffect(() => setText(filters.q), [filters.q]);
+  const go = (next: Partial<FlagFilters>, nextArchived = archived) =>
+    navigate(`/projects/${e(project)}/flags${queryOfFilters({ ...filters, ...next }, nextArchived)}`, {
+      replace: true,
+    });
+  useEffect(() => {
+    if (text === filters.q) return;
+    const timer = setTimeout(() => go({ q: text }), 300);
+    return () => clearTimeout(timer);
+  }, [text]);
+
+  const all = flags.data;
+  const live = { ...filters, q: text };
+  const visible = useMemo(() => (all ? filterFlags(all, live) : []), [all, JSON.stringify(live)]);
+  const tags = useMemo(() => {
+    if (!all) return [];
+    searchIndex(all); // built once per load, not on the first keystroke
+    return tagsOf(all);
+  }, [all]);
+  const environments = detail.data?.environments.map((env) => env.key) ?? [];
+
   return (
     <main id="main">
-      <h1>{detail.data ? detail.data.name : project}: flags</h1>
-      <div class="filters">
-        <SearchBox id="flag-search" label="Search flags" value={q} onSearch={(next) => go({ q: next })} />
-        <div class="stack">
-          <label for="status-filter">Status</label>
-          <select id="status-filter" value={status} onChange={(event) => go({ status: event.currentTarget.value })}>
-            {STATUS_FILTERS.map((filter) => (
-              <option key={filter.value} value={filter.value}>
-                {filter.label}
-              </option>
-            ))}
-          </select>
-        </div>
+      <div class="row spread">
+        <h1>{detail.data ? detail.data.name : project}: flags</h1>
+        <CreateFlag project={project} />
       </div>
+      <form role="search" class="filters" onSubmit={(event) => event.preventDefault()}>
+        <div class="stack">
+          <label for="flag-search">Search flags</label>
+          <input
+            id="flag-search"
+            type="search"
+            autoComplete="off"
+            value={text}
+            onInput={(event) => setText(event.currentTarget.value)}
+          />
+        </div>
+        <Select
+          id="tag-filter"
+          label="Tag"
+          value={filters.tag}
+          options={[['', 'Any tag'], ...tags.map((tag): [string, string] => [tag, tag])]}
+          onChange={(tag) => go({ tag })}
+        />
+        <Select
+          id="environment-filter"
+          label="Environment"
+          value={filters.environment}
+          options={[['', 'Any environment'], ...environments.map((env): [string, string] => [env, env])]}
+          onChange={(environment) => go({ environment })}
+        />
+        <Select
+          id="status-filter"
+          label="Status"
+          value={filters.status}
+          options={STATUS_OPTIONS}
+          onChange={(status) => go({ status })}
+        />
+        <Select
+          id="type-filter"
+          label="Type"
+          value={filters.type}
+          options={TYPE_OPTIONS}
+          onChange={(type) => go({ type })}
+        />
+        <Select
+          id="client-filter"
+          label="Client-side"
+          value={filters.clientSide}
+          options={CLIENT_OPTIONS}
+          onChange={(clientSide) => go({ clientSide })}
+        />
+        <Select
+          id="sort"
+          label="Sort by"
+          value={filters.sort}
+          options={SORT_OPTIONS}
+          onChange={(sort) => go({ sort })}
+        />
+        <div class="row checks">
+          <label>
+            <input
+              type="checkbox"
+              checked={filters.killed}
+              onChange={(event) => go({ killed: event.currentTarget.checked })}
+            />{' '}
+            Killed somewhere
+          </label>
+          <label>
+            <input type="checkbox" checked={archived} onChange={(event) => go({}, event.currentTarget.checked)} />{' '}
+            Archived flags
+          </label>
+        </div>
+      </form>
       {flags.error ? (
         <ErrorMessage error={flags.error} />
-      ) : !flags.data ? (
+      ) : !all ? (
         <Loading what="flags" />
-      ) : visible.length === 0 ? (
-        <p role="status">No flags{q ? ` match “${q}”` : ''}.</p>
       ) : (
-        <ul class="flag-list" aria-label="Flags">
-          {visible.map((flag) => (
-            <FlagRow key={flag.key} project={project} flag={flag} />
-          ))}
-        </ul>
+        <>
+          <p role="status" class="hint">
+            {visible.length === all.length
+              ? `${all.length} ${archived ? 'archived ' : ''}flag${all.length === 1 ? '' : 's'}`
+              : `${visible.length} of ${all.length} ${archived ? 'archived ' : ''}flags match`}
+          </p>
+          {visible.length === 0 ? (
+            <p>No flags{text ? ` match “${text}”` : ''}.</p>
+          ) : (
+            <VirtualList<FlagWithStatus>
+              items={visible}
+              rowHeight={ROW_HEIGHT}
+              label={archived ? 'Archived flags' : 'Flags'}
+              class="flag-list"
+              renderRow={(flag, placement) => (
+                <FlagRow
+                  key={flag.key}
+                  project={project}
+                  flag={flag}
+                  placement={placement}
+                  action={archived ? <ArchiveButton project={project} flag={flag.key} archived /> : undefined}
+                />
+              )}
+            />
+          )}
+        </>
       )}
     </main>
   );

@@ -34,12 +34,7 @@ export function Home({ q }: { q: string }) {
           ) : (
             <ul class="flag-list">
               {results.data.map((match) => (
-                <FlagRow
-                  key={`${match.project}/${match.flag.key}`}
-                  project={match.project}
-                  flag={match.flag}
-                  showProject
-                />
+                <FlagRow key={`${match.project}/${match.key}`} project={match.project} flag={match} showProject />
               ))}
             </ul>
           )}

@@ -145,6 +145,17 @@ describe('GET /audit', () => {
     expect((await audit({ action: 'flag_config.killed', project: 'blog' })).items).toEqual([]);
   });
 
+  it('filters by environment: only changes made in that environment', async () => {
+    const production = await audit({ environment: 'production', limit: 200 });
+    expect(ids(production.items)).toEqual(ids(await rows({ where: { environment: 'production' } })));
+    expect(production.items.length).toBeGreaterThanOrEqual(2);
+    expect(production.items.every((item) => item.environment === 'production')).toBe(true);
+    const kill = await audit({ environment: 'production', action: 'flag_config.killed', project: 'shop' });
+    expect(kill.items.map((item) => item.reason)).toEqual(['incident 42']);
+    expect((await audit({ environment: 'staging' })).items).toEqual([]);
+    expect((await api('GET', '/audit?environment=')).status).toBe(400);
+  });
+
   it('filters by time: from inclusive, to exclusive', async () => {
     const project = await t.db.prisma.project.create({ data: { key: 'timeline', name: 'Timeline' } });
     const times = ['2024-01-01T00:00:00.000Z', '2024-01-02T00:00:00.000Z', '2024-01-03T00:00:00.000Z'];

@@ -5,7 +5,7 @@ import { AuditService } from './service.js';
 
 const QUERY_DESCRIPTION =
   'Newest first. Filters (all optional, combined with AND): `flag` (changes to the flag and its ' +
-  'configurations), `actorKind` and `actorId` (who made the change: e.g. `token` and a token id, or ' +
+  'configurations), `environment` (changes in that environment), `actorKind` and `actorId` (who made the change: e.g. `token` and a token id, or ' +
   '`system`), `actor` (display name, e.g. a token name: names can repeat, ids cannot), `action` (e.g. ' +
   '`segment.updated`), `from` (inclusive) and `to` ' +
   '(exclusive) as ISO-8601 date-times. Page with `limit` (1-200, default 50) and `cursor` (the previous ' +

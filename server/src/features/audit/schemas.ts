@@ -19,6 +19,9 @@ const instantSchema = z.iso
 
 const filterFields = {
   flag: flagSegmentKeySchema.optional().describe('Flag key: changes to the flag and to its configurations'),
+  environment: keySchema
+    .optional()
+    .describe('Environment key: changes to configurations in that environment (kills, rollouts, on/off)'),
   actor: z
     .string()
     .min(1)

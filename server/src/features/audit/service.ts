@@ -17,6 +17,7 @@ export class AuditService {
       {
         projectId: project?.id,
         flagKey: query.flag,
+        environment: query.environment,
         actor: query.actor,
         actorKind: query.actorKind,
         actorId: query.actorId,

@@ -6,6 +6,7 @@ type Tx = Prisma.TransactionClient;
 export interface AuditFilter {
   projectId?: string | undefined;
   flagKey?: string | undefined;
+  environment?: string | undefined;
   actor?: string | undefined;
   actorKind?: ActorKind | undefined;
   actorId?: string | undefined;
@@ -29,6 +30,7 @@ export function listAuditEvents(tx: Tx, filter: AuditFilter, limit: number): Pro
     where.targetType = { in: FLAG_TARGET_TYPES };
     where.targetKey = filter.flagKey;
   }
+  if (filter.environment !== undefined) where.environment = filter.environment;
   if (filter.actor !== undefined) where.actor = filter.actor;
   if (filter.actorKind !== undefined) where.actorKind = filter.actorKind;
   if (filter.actorId !== undefined) where.actorId = filter.actorId;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../auth/authorize.js';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import {
@@ -8,8 +9,10 @@ import {
   flagListResponseSchema,
   flagParamsSchema,
   flagResponseSchema,
+  flagSearchResponseSchema,
   listFlagsQuerySchema,
   projectParamsSchema,
+  searchFlagsQuerySchema,
   updateFlagBodySchema,
 } from './schemas.js';
 import { FlagService } from './service.js';
@@ -48,14 +51,37 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'List flags',
         description:
           'Ordered by key. Filters: `tag`, `q` (case-insensitive text in key, name or description), ' +
-          '`archived` (absent = live flags only). Page with `limit` and `cursor` (the previous ' +
-          "page's `nextCursor`) or `offset`.",
+          '`archived` (absent = live flags only). Page with `limit` (1-1000) and `cursor` (the previous ' +
+          "page's `nextCursor`) or `offset`. `include=environments` adds each flag's state in every " +
+          'environment (on/off, killed, version, rule count, rollout percentages) in the same response.',
         params: projectParamsSchema,
         querystring: listFlagsQuerySchema,
         response: { 200: flagListResponseSchema, ...adminErrorResponses },
       },
     },
     async (request) => service.list(request.params.project, request.query),
+  );
+
+  app.get(
+    '/flags',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Search flags across every project',
+        description:
+          'Live (non-archived) flags of every project whose key, name or description contains `q` ' +
+          '(case-insensitive) in the projects the caller may read, with their state in each environment: the ' +
+          'incident search of the console. ' +
+          'At most `limit` (1-200, default 20).',
+        querystring: searchFlagsQuerySchema,
+        response: { 200: flagSearchResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      return service.search(request.query, (projectId) => can(principal, 'project.read', { projectId }));
+    },
   );
 
   app.get(

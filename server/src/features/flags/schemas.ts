@@ -41,6 +41,9 @@ export const updateFlagBodySchema = z
   .partial();
 export type UpdateFlagBody = z.infer<typeof updateFlagBodySchema>;
 
+/** Largest page of GET /flags lists: the console reads 10,000 flags in ten requests. */
+export const MAX_FLAG_PAGE = 1000;
+
 const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /**
@@ -51,11 +54,22 @@ export const listFlagsQuerySchema = z.object({
   tag: z.string().min(1).optional(),
   q: z.string().min(1).max(200).optional(),
   archived: booleanQuery.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(MAX_FLAG_PAGE).default(50),
   cursor: z.string().min(1).optional(),
   offset: z.coerce.number().int().min(0).optional(),
+  include: z
+    .enum(['environments'])
+    .optional()
+    .describe("`environments`: each flag also carries its state in every environment (as GET /flags/:flag's)"),
 });
 export type ListFlagsQuery = z.infer<typeof listFlagsQuerySchema>;
+
+/** GET /flags: live flags of every project whose key, name or description contains `q`. */
+export const searchFlagsQuerySchema = z.object({
+  q: z.string().min(1).max(200).describe('Case-insensitive text in the key, name or description'),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+export type SearchFlagsQuery = z.infer<typeof searchFlagsQuerySchema>;
 
 export const flagResponseSchema = z
   .object({
@@ -83,6 +97,17 @@ export const flagEnvironmentSummarySchema = z.object({
   killed: z.boolean(),
 });
 
+/** A list item's environment state: the summary plus what its rules do (for list filters and pills). */
+export const flagEnvironmentStatusSchema = flagEnvironmentSummarySchema
+  .extend({
+    rules: z.number().int().describe('How many targeting rules the configuration has'),
+    rolloutPercents: z
+      .array(z.number())
+      .describe('The percentage (0-100, in percent, not basis points) of each rule that has a rollout, in rule order'),
+  })
+  .meta({ id: 'FlagEnvironmentStatus' });
+export type FlagEnvironmentStatus = z.infer<typeof flagEnvironmentStatusSchema>;
+
 /** When SDKs last reported evaluating the flag (usage metrics, any environment); null = never. */
 const lastEvaluatedAtSchema = timestampSchema.nullable().describe('Last evaluation SDKs reported, any environment');
 
@@ -92,6 +117,25 @@ export const flagDetailResponseSchema = flagResponseSchema.extend({
 });
 
 export const flagListResponseSchema = z.object({
-  items: z.array(flagResponseSchema.extend({ lastEvaluatedAt: lastEvaluatedAtSchema })),
+  items: z.array(
+    flagResponseSchema.extend({
+      lastEvaluatedAt: lastEvaluatedAtSchema,
+      environments: z
+        .array(flagEnvironmentStatusSchema)
+        .optional()
+        .describe('With `include=environments` only: the state in each environment, by environment key'),
+    }),
+  ),
   nextCursor: z.string().nullable(),
+});
+
+export const flagSearchResponseSchema = z.object({
+  items: z
+    .array(
+      flagResponseSchema.extend({
+        project: z.string().describe('Project key'),
+        environments: z.array(flagEnvironmentStatusSchema),
+      }),
+    )
+    .describe('Ordered by project key, then flag key'),
 });

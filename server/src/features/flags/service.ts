@@ -7,7 +7,15 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { badRequest, conflict, notFound, zodIssues } from '../../http/errors.js';
 import { defaultFlagConfig } from '../projects/default-flag-config.js';
 import { listEnvironments, requireProject } from '../projects/store.js';
-import type { CreateFlagBody, FlagResponse, ListFlagsQuery, UpdateFlagBody } from './schemas.js';
+import { environmentStatuses } from './environment-status.js';
+import type {
+  CreateFlagBody,
+  FlagEnvironmentStatus,
+  FlagResponse,
+  ListFlagsQuery,
+  SearchFlagsQuery,
+  UpdateFlagBody,
+} from './schemas.js';
 import type { DbClient, FlagRow } from './store.js';
 import {
   configStateOf,
@@ -19,6 +27,7 @@ import {
   listFlagConfigs,
   listFlags,
   lockFlag,
+  searchLiveFlags,
   toCoreFlag,
   variantsOf,
 } from './store.js';
@@ -171,7 +180,10 @@ export class FlagService {
   async list(
     projectKey: string,
     query: ListFlagsQuery,
-  ): Promise<{ items: (FlagResponse & { lastEvaluatedAt: string | null })[]; nextCursor: string | null }> {
+  ): Promise<{
+    items: (FlagResponse & { lastEvaluatedAt: string | null; environments?: FlagEnvironmentStatus[] })[];
+    nextCursor: string | null;
+  }> {
     if (query.cursor !== undefined && query.offset !== undefined) {
       throw badRequest('Use either cursor or offset, not both', {
         issues: [{ path: 'querystring.offset', message: 'cannot be combined with cursor' }],
@@ -194,11 +206,38 @@ export class FlagService {
       this.deps.prisma,
       rows.map((row) => row.id),
     );
+    const statuses =
+      query.include === 'environments'
+        ? await environmentStatuses(
+            this.deps.prisma,
+            rows.map((row) => row.id),
+          )
+        : undefined;
     const items = rows.map((row) => ({
       ...toFlagResponse(row),
       lastEvaluatedAt: usage.get(row.id)?.toISOString() ?? null,
+      ...(statuses ? { environments: statuses.get(row.id) ?? [] } : {}),
     }));
     return { items, nextCursor: hasMore && last ? encodeCursor(last.key) : null };
+  }
+
+  /** Live flags of every project matching `q`, each with its state in every environment (incident search). */
+  /** Live flags matching `query` in the projects `mayRead` accepts (the caller's rights). */
+  async search(query: SearchFlagsQuery, mayRead: (projectId: string) => boolean) {
+    const projects = await this.deps.prisma.project.findMany({ select: { id: true } });
+    const readable = projects.map((project) => project.id).filter(mayRead);
+    const rows = await searchLiveFlags(this.deps.prisma, query.q, query.limit, readable);
+    const statuses = await environmentStatuses(
+      this.deps.prisma,
+      rows.map((row) => row.id),
+    );
+    return {
+      items: rows.map((row) => ({
+        ...toFlagResponse(row),
+        project: row.project.key,
+        environments: statuses.get(row.id) ?? [],
+      })),
+    };
   }
 
   async update(projectKey: string, flagKey: string, body: UpdateFlagBody, actor: Actor): Promise<FlagResponse> {

@@ -117,3 +117,36 @@ export async function listFlags(
   });
   return { rows: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
 }
+
+/** The state columns of every configuration of the given flags, with the environment's key. */
+export async function listConfigStates(db: DbClient, flagIds: string[]) {
+  if (flagIds.length === 0) return [];
+  return db.flagConfig.findMany({
+    where: { flagId: { in: flagIds } },
+    select: {
+      flagId: true,
+      enabled: true,
+      version: true,
+      rules: true,
+      killedFrom: true,
+      environment: { select: { key: true } },
+    },
+  });
+}
+
+/**
+ * Live flags of every project whose key, name or description contains `q` (case-insensitive),
+ * ordered by project key then flag key, at most `limit`.
+ */
+export async function searchLiveFlags(db: DbClient, q: string, limit: number, projectIds: readonly string[]) {
+  return db.flag.findMany({
+    where: {
+      archivedAt: null,
+      projectId: { in: [...projectIds] },
+      OR: (['key', 'name', 'description'] as const).map((field) => ({ [field]: { contains: q, mode: 'insensitive' } })),
+    },
+    include: { project: { select: { key: true } } },
+    orderBy: [{ project: { key: 'asc' } }, { key: 'asc' }],
+    take: limit,
+  });
+}

@@ -1,0 +1,74 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../../api/client';
+import { archiveFlag, unarchiveFlag } from '../../api/flag-list';
+import { Dialog } from '../../components/Dialog';
+import { invalidate } from '../../hooks/query';
+import { flagsKey } from '../../hooks/useFlags';
+
+/**
+ * Archive (asks first: the flag leaves every SDK snapshot) or unarchive (at once) a flag. The
+ * server refuses with a 409 while a live flag lists it as a prerequisite; the message says which.
+ */
+export function ArchiveButton({ project, flag, archived }: { project: string; flag: string; archived: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await (archived ? unarchiveFlag(project, flag) : archiveFlag(project, flag));
+      setOpen(false);
+      invalidate(flagsKey(project));
+      invalidate('flags:*');
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (archived) {
+    return (
+      <span class="row">
+        <button type="button" disabled={busy} aria-label={`Unarchive ${flag}`} onClick={() => void run()}>
+          Unarchive
+        </button>
+        {error && (
+          <span role="alert" class="error">
+            {error}
+          </span>
+        )}
+      </span>
+    );
+  }
+  return (
+    <>
+      <button type="button" aria-label={`Archive ${flag}`} onClick={() => setOpen(true)}>
+        Archive
+      </button>
+      <Dialog title={`Archive ${flag}?`} open={open} onClose={() => setOpen(false)}>
+        <div class="stack">
+          <p>
+            The flag leaves every SDK snapshot of project <strong>{project}</strong>: SDKs then serve their code
+            defaults. You can unarchive it later.
+          </p>
+          {error && (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          )}
+          <div class="row">
+            <button type="button" class="danger" disabled={busy} onClick={() => void run()}>
+              {busy ? 'Archiving…' : 'Confirm archive'}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      </Dialog>
+    </>
+  );
+}
