@@ -37,13 +37,15 @@ type Access =
   | 'segment-write'
   | 'project-admin' // the project, its environments and their protection, its members
   | 'user' // a person's own things (personal tokens): users only, API tokens get 403
-  | 'sign-out'; // like signed-in, but ends the caller's session (each session caller signs out a spare one)
+  | 'sign-out' // like signed-in, but ends the caller's session (each session caller signs out a spare one)
+  | 'sign-out-everywhere'; // like sign-out, but ends every session of the caller's user (a stand-in user's)
 
 const OPERATION_RULES: readonly { method?: string; pattern: RegExp; access: Access }[] = [
   { pattern: /^\/(healthz|readyz|metrics)$/, access: 'public' },
   { method: 'POST', pattern: /^\/api\/v1\/(sign-in\/password|setup)$/, access: 'public' },
   { method: 'GET', pattern: /^\/api\/v1\/sign-in\/(methods|oidc|oidc\/callback)$/, access: 'public' },
   { method: 'POST', pattern: /^\/api\/v1\/sign-out$/, access: 'sign-out' },
+  { method: 'POST', pattern: /^\/api\/v1\/sign-out\/everywhere$/, access: 'sign-out-everywhere' },
   { method: 'GET', pattern: /^\/api\/v1\/me$/, access: 'signed-in' },
   { pattern: /^\/api\/v1\/me\/tokens(\/|$)/, access: 'user' },
   { pattern: /^\/api\/v1\/users(\/|$)/, access: 'instance' },
@@ -107,6 +109,8 @@ interface Caller {
   user?: boolean;
   /** For operations that end the caller's session (sign-out): headers of a spare session of the same user. */
   spare?: (setup: Setup) => Promise<Record<string, string>>;
+  /** For operations that end every session of the caller's user: a session of a new user with the same grant. */
+  standIn?: (setup: Setup) => Promise<Record<string, string>>;
 }
 
 interface Setup {
@@ -153,6 +157,11 @@ const sessionCaller = (
       return options.csrf === 'wrong' ? { ...headers, 'x-csrf-token': randomBytes(32).toString('base64url') } : headers;
     },
     spare: (setup) => setup.signIn(email),
+    standIn: async (setup) => {
+      const standIn = `stand-in-${++userCount}@matrix.example`;
+      await setup.user(standIn, grant);
+      return setup.signIn(standIn);
+    },
   };
 };
 
@@ -361,11 +370,16 @@ function expectedFor(method: string, access: Access, caller: Caller): Outcome {
   if (kind.is === 'without-csrf' && UNSAFE.has(method)) return 403;
   const as = kind.is === 'without-csrf' ? kind.as : kind;
   if (access === 'user' && as.is !== 'refused' && as.is !== 'sdk') return caller.user ? 'allowed' : 403;
-  return expected(access === 'sign-out' || access === 'user' ? 'signed-in' : access, as, method);
+  const signsOut = access === 'sign-out' || access === 'sign-out-everywhere';
+  return expected(signsOut || access === 'user' ? 'signed-in' : access, as, method);
 }
 
 /** The expected outcome of `access` for `caller`: the independent table. */
-function expected(access: Exclude<Access, 'user' | 'sign-out'>, caller: CallerKind, method: string): Outcome {
+function expected(
+  access: Exclude<Access, 'user' | 'sign-out' | 'sign-out-everywhere'>,
+  caller: CallerKind,
+  method: string,
+): Outcome {
   if (access === 'public') return 'allowed';
   if (caller.is === 'without-csrf') return UNSAFE.has(method) ? 403 : expected(access, caller.as, method);
   if (caller.is === 'refused') return caller.status;
@@ -587,8 +601,14 @@ describe('access matrix (OpenAPI operations × callers × two replicas)', () => 
         for (const replica of replicas) {
           checked++;
           // Signing out ends the session: session callers sign out a spare one (of the same user).
-          const spare = access === 'sign-out' && caller.spare && caller.kind.is !== 'without-csrf';
-          const callerHeaders = spare ? await caller.spare!(spareSetup) : headers.get(caller.name)!;
+          const withCsrf = caller.kind.is !== 'without-csrf';
+          const spare = access === 'sign-out' && caller.spare && withCsrf;
+          const standIn = access === 'sign-out-everywhere' && caller.standIn && withCsrf;
+          const callerHeaders = standIn
+            ? await caller.standIn!(spareSetup)
+            : spare
+              ? await caller.spare!(spareSetup)
+              : headers.get(caller.name)!;
           const { status, body } = await call(replica, method, url, callerHeaders);
           if (!outcomeMatches(want, status, body)) {
             mismatches.push(`${replica.name}: ${method} ${url} as ${caller.name}: expected ${want}, got ${status}`);
@@ -655,6 +675,7 @@ describe('roles in practice', () => {
     for (const { method, path } of operations) {
       const access = accessOf(method, path)!;
       if (access === 'public' || access === 'sdk' || access === 'signed-in' || access === 'sign-out') continue;
+      if (access === 'sign-out-everywhere') continue;
       const status = (await call(replicas[1]!, method, fill(path), viewer())).status;
       if (method === 'GET' && access === 'read') expect([200, 404], `${method} ${path}`).toContain(status);
       else expect(status, `${method} ${path}`).toBe(403);

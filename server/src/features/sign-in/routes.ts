@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
-import type { Principal } from '../../auth/principal.js';
+import { actorOf, type Principal } from '../../auth/principal.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { badRequest } from '../../http/errors.js';
 import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
@@ -80,6 +80,32 @@ export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       await app.sessions.revoke(principal, principal.sessionId);
       return reply.header('set-cookie', clearedSessionCookie(cookie)).code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/sign-out/everywhere',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Sign out everywhere (end every session of the caller)',
+        description:
+          'Ends every session of the calling person (every browser, every replica at its next request) and clears ' +
+          'this cookie. Personal access tokens are not sessions: revoke those under /me/tokens. Audited as ' +
+          '`user.sessions_revoked`. 400 for API tokens (they are not people and have no sessions).',
+        response: {
+          200: z.object({ revokedSessions: z.number().int().describe('How many sessions were ended') }),
+          ...adminErrorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      if (principal.kind !== 'user') throw badRequest('Not a person: API tokens have no sessions to sign out of');
+      const revokedSessions = await app.sessions.revokeAllOf(actorOf(principal), principal.id);
+      if (principal.via === 'session') void reply.header('set-cookie', clearedSessionCookie(cookie));
+      return { revokedSessions };
     },
   );
 

@@ -228,6 +228,29 @@ describe('users, members and sessions over HTTP', () => {
     expect((await signIn('two-replicas@example.com', PASSWORD, {}, replica.app)).statusCode).toBe(401);
   });
 
+  it('a person signs themselves out everywhere: every session ends on both replicas, CSRF required', async () => {
+    await createUser('everywhere@example.com');
+    const onA = sessionOf(await signIn('everywhere@example.com'));
+    const onB = sessionOf(await signIn('everywhere@example.com', PASSWORD, {}, replica.app));
+    const other = await createUser('bystander@example.com');
+    const bystander = sessionOf(await signIn('bystander@example.com'));
+    // Without the CSRF token: refused, nothing ended.
+    expect((await as({ cookie: onB.cookie }, 'POST', '/sign-out/everywhere', undefined, replica.app)).status).toBe(403);
+    expect((await as(onA, 'GET', '/me')).status).toBe(200);
+    const response = await as(onB, 'POST', '/sign-out/everywhere', undefined, replica.app);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ revokedSessions: 2 });
+    expect(String(response.headers['set-cookie'])).toMatch(/switchyard_session=;/);
+    for (const session of [onA, onB]) {
+      for (const app of [t.app, replica.app])
+        expect((await as(session, 'GET', '/me', undefined, app)).status).toBe(401);
+    }
+    // Another person's session is untouched; an API token has no sessions to end.
+    expect((await as(bystander, 'GET', '/me')).status).toBe(200);
+    expect((await t.api('GET', `/users/${other.id}/sessions`)).body.sessions).toHaveLength(1);
+    expect((await t.api('POST', '/sign-out/everywhere')).status).toBe(400);
+  });
+
   it('owners only manage owners; the last owner can be neither demoted nor disabled', async () => {
     const admin = sessionOf(await signIn('ada@example.com')); // instance admin
     const owner = await createUser('owner@example.com', { instanceRole: 'owner' });
