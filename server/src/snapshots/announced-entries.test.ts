@@ -4,22 +4,10 @@ import { parseChangeMessage } from '../propagation/change-message.js';
 import { ServerMetrics } from '../propagation/metrics.js';
 import { EnvironmentFeed } from './environment-feed.js';
 import type { BuiltSnapshot, ChangedEntries } from './snapshot-builder.js';
+import { onFlag } from '../../../core/test/fixtures.js';
 
-const flag = (key: string, clientSide: boolean, enabled: boolean, version: number): Flag => ({
-  key,
-  type: 'boolean',
-  variants: [
-    { key: 'on', value: true },
-    { key: 'off', value: false },
-  ],
-  enabled,
-  offVariant: 'off',
-  defaultServe: { variant: 'on' },
-  rules: [],
-  prerequisites: [],
-  version,
-  clientSide,
-});
+const flag = (key: string, clientSide: boolean, enabled: boolean, version: number): Flag =>
+  onFlag(key, { enabled, version, clientSide });
 
 const snapshot = (revision: number, flags: Flag[]): Snapshot => ({
   schemaVersion: SCHEMA_VERSION,

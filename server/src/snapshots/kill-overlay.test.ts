@@ -2,21 +2,9 @@ import type { Flag, Snapshot } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import type { PendingKill } from '../propagation/pending-kill.js';
 import { applyPendingKills } from './kill-overlay.js';
+import { onFlag } from '../../../core/test/fixtures.js';
 
-const flag = (key: string, version: number, enabled = true): Flag => ({
-  key,
-  type: 'boolean',
-  variants: [
-    { key: 'on', value: true },
-    { key: 'off', value: false },
-  ],
-  enabled,
-  offVariant: 'off',
-  defaultServe: { variant: 'on' },
-  rules: [],
-  prerequisites: [],
-  version,
-});
+const flag = (key: string, version: number, enabled = true): Flag => onFlag(key, { enabled, version });
 const snapshot = (revision: number, flags: Flag[]): Snapshot => ({
   schemaVersion: 1,
   projectKey: 'shop',

@@ -2,22 +2,9 @@ import { compileSnapshot, type EvaluationResult, type Flag, type Snapshot } from
 import { describe, expect, it } from 'vitest';
 import { ofrepRequestSchema, toEvaluationContext } from './context.js';
 import { evaluateAll, evaluateOne, ofrepStatus, toOfrepEvaluation, type OfrepEvaluation } from './mapping.js';
+import { booleanFlag } from '../../../../core/test/fixtures.js';
 
-const bool = (key: string, config: Partial<Flag>): Flag => ({
-  key,
-  type: 'boolean',
-  variants: [
-    { key: 'on', value: true },
-    { key: 'off', value: false },
-  ],
-  enabled: true,
-  offVariant: 'off',
-  defaultServe: { variant: 'off' },
-  rules: [],
-  prerequisites: [],
-  version: 1,
-  ...config,
-});
+const bool = (key: string, config: Partial<Flag>): Flag => booleanFlag({ key, ...config });
 
 const snapshot: Snapshot = {
   schemaVersion: 1,
