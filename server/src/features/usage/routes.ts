@@ -1,16 +1,68 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../../http/errors.js';
-import { errorBodySchema } from '../../http/schemas.js';
+import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
+import { flagParamsSchema, projectParamsSchema } from '../flags/schemas.js';
 import { sdkPrincipal } from '../sdk/sdk-principal.js';
-import { METRICS_BODY_LIMIT, metricsBodySchema, metricsResponseSchema } from './schemas.js';
+import { UsageReports } from './reports.js';
+import {
+  METRICS_BODY_LIMIT,
+  metricsBodySchema,
+  metricsResponseSchema,
+  staleQuerySchema,
+  staleResponseSchema,
+  usageHistoryQuerySchema,
+  usageHistoryResponseSchema,
+} from './schemas.js';
 import { UsageService } from './service.js';
 
 /**
  * POST /sdk/metrics (server or client token): SDKs report how often they evaluated each flag and
  * variant. Stored per environment, flag, variant and hour; the flags API shows `lastEvaluatedAt`.
+ * GET …/flags/:flag/usage and …/usage/stale read them back (project readers).
  */
 export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new UsageService(app.db.prisma);
+  const reports = new UsageReports(app.db.prisma);
+
+  app.get(
+    '/projects/:project/flags/:flag/usage',
+    {
+      config: { access: 'project.read' },
+      schema: {
+        tags: ['usage'],
+        summary: "A flag's evaluation counts over time",
+        description:
+          'Evaluation counts reported by SDKs, per variant, in UTC buckets of an hour or a day over [from, to), ' +
+          'in one environment or summed over all. Every bucket of the range is listed, empty ones with total 0. ' +
+          'Ranges are limited to 31 days for bucket=hour and 400 days for bucket=day (400). Counts are stored ' +
+          'per hour, so a day is the sum of its 24 hours.',
+        params: flagParamsSchema,
+        querystring: usageHistoryQuerySchema,
+        response: { 200: usageHistoryResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => reports.history(request.params.project, request.params.flag, request.query),
+  );
+
+  app.get(
+    '/projects/:project/usage/stale',
+    {
+      config: { access: 'project.read' },
+      schema: {
+        tags: ['usage'],
+        summary: 'Stale flags: cleanup candidates',
+        description:
+          "The project's live flags that look finished after `days` (N, default 30) days: never evaluated since " +
+          'created over N days ago, not evaluated in the last N days, or, in every environment, serving one ' +
+          'variant to everyone (killed, off, or 100% with no rules) with no change for N days. Each comes with ' +
+          'its reasons and what each environment serves.',
+        params: projectParamsSchema,
+        querystring: staleQuerySchema,
+        response: { 200: staleResponseSchema, ...adminErrorResponses },
+      },
+    },
+    async (request) => reports.stale(request.params.project, request.query.days),
+  );
 
   app.post(
     '/sdk/metrics',

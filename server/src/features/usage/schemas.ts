@@ -58,3 +58,95 @@ export const metricsResponseSchema = z.object({
       'Flag keys whose counts were dropped: not in the project (for a client token: not a client-side flag of it)',
     ),
 });
+
+/** Longest range of GET …/usage per bucket size (the answer has one entry per bucket). */
+export const MAX_USAGE_RANGE_MS = { hour: 31 * 86_400_000, day: 400 * 86_400_000 } as const;
+
+/** GET /projects/:project/flags/:flag/usage. */
+export const usageHistoryQuerySchema = z
+  .object({
+    environment: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Environment key; absent = summed over every environment'),
+    from: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe(
+        'Start (inclusive), rounded down to its bucket; default: 24 buckets (hour) or 30 buckets (day) before `to`',
+      ),
+    to: z.iso.datetime({ offset: true }).optional().describe('End (exclusive); default: now'),
+    bucket: z.enum(['hour', 'day']).default('day').describe('Bucket size, in UTC'),
+  })
+  .refine(
+    (query) => query.from === undefined || query.to === undefined || Date.parse(query.from) < Date.parse(query.to),
+    {
+      message: 'must be before to',
+      path: ['from'],
+    },
+  );
+export type UsageHistoryQuery = z.infer<typeof usageHistoryQuerySchema>;
+
+export const usageHistoryResponseSchema = z.object({
+  flag: z.string(),
+  environment: z.string().nullable().describe('The environment key asked for; null = every environment'),
+  bucket: z.enum(['hour', 'day']),
+  from: z.string().describe('Start of the first bucket (ISO 8601)'),
+  to: z.string().describe('End of the range, exclusive (ISO 8601)'),
+  lastEvaluatedAt: z
+    .string()
+    .nullable()
+    .describe('Latest evaluation reported (in the environment, or any), whatever the range; null = never'),
+  buckets: z
+    .array(
+      z.object({
+        start: z.string().describe('Start of the bucket (ISO 8601, UTC)'),
+        total: z.number().int(),
+        variants: z
+          .record(z.string(), z.number().int())
+          .describe('{ [variantKey]: count }; "" = the caller\'s default'),
+      }),
+    )
+    .describe('Every bucket of the range in order, empty ones included (total 0)'),
+});
+
+/** GET /projects/:project/usage/stale. */
+export const staleQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(3650).default(30).describe('N: how many days without use or change'),
+});
+
+export const staleResponseSchema = z.object({
+  days: z.number().int(),
+  asOf: z.string().describe('The time the report was computed at'),
+  examined: z.number().int().describe('Live (non-archived) flags looked at'),
+  flags: z
+    .array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        createdAt: z.string(),
+        lastEvaluatedAt: z.string().nullable(),
+        reasons: z
+          .array(z.enum(['never-evaluated', 'not-evaluated-recently', 'killed-everywhere', 'fully-rolled-out']))
+          .describe(
+            'never-evaluated: no evaluation reported and created over N days ago; not-evaluated-recently: none in ' +
+              'the last N days; killed-everywhere: killed in every environment, unchanged for N days; ' +
+              'fully-rolled-out: every environment serves one variant to everyone (no rules, no prerequisites, one ' +
+              'variant or a 100% split; off and killed count too), unchanged for N days',
+          ),
+        environments: z
+          .array(
+            z.object({
+              environment: z.string(),
+              state: z.enum(['killed', 'off', 'rolled-out']),
+              variant: z.string().describe('The variant everyone gets'),
+              since: z.string().describe('Last change of the configuration'),
+            }),
+          )
+          .describe('What each environment serves everyone, when every one serves a single variant; else empty'),
+      }),
+    )
+    .describe('Cleanup candidates, by key'),
+});

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 
 const HOUR_MS = 3_600_000;
 /** bigint's maximum: stored counts saturate there instead of failing every later report of the row. */
@@ -88,4 +88,43 @@ export function vanishedReference(error: unknown): 'environment' | 'flag' | unde
   if (text.includes('flag_usage_environment_id_fkey')) return 'environment';
   if (text.includes('flag_usage_flag_id_fkey')) return 'flag';
   return undefined;
+}
+
+/** One (bucket, variant) sum of `usageHistory`. */
+export interface UsageBucketRow {
+  start: Date;
+  variant: string;
+  count: bigint;
+}
+
+/**
+ * A flag's counts per `bucket` (UTC) and variant over [from, to), in one environment or summed
+ * over all (`environmentId` undefined). Only non-empty (bucket, variant) pairs, in bucket order.
+ */
+export function usageHistory(
+  prisma: PrismaClient,
+  query: { flagId: string; environmentId: string | undefined; bucket: 'hour' | 'day'; from: Date; to: Date },
+): Promise<UsageBucketRow[]> {
+  const inEnvironment =
+    query.environmentId === undefined ? Prisma.empty : Prisma.sql`AND environment_id = ${query.environmentId}::uuid`;
+  return prisma.$queryRaw<UsageBucketRow[]>`
+    SELECT date_trunc(${query.bucket}, hour, 'UTC') AS start, variant, SUM(count)::bigint AS count
+    FROM flag_usage
+    WHERE flag_id = ${query.flagId}::uuid ${inEnvironment}
+      AND hour >= ${query.from}::timestamptz AND hour < ${query.to}::timestamptz
+    GROUP BY 1, 2
+    ORDER BY 1, 2`;
+}
+
+/** When the flag was last evaluated, in one environment or any. */
+export async function lastEvaluated(
+  prisma: PrismaClient,
+  flagId: string,
+  environmentId: string | undefined,
+): Promise<Date | undefined> {
+  const result = await prisma.flagUsage.aggregate({
+    where: { flagId, ...(environmentId === undefined ? {} : { environmentId }) },
+    _max: { lastEvaluatedAt: true },
+  });
+  return result._max.lastEvaluatedAt ?? undefined;
 }
