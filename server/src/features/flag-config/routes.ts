@@ -34,7 +34,7 @@ function sendConfig(reply: FastifyReply, config: ConfigView) {
  * rollout shortcuts, and the kill switch (one environment or all) with restore.
  */
 export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
-  const service = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes });
+  const service = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes, log: app.log });
   const deferredKills = registerDeferredKills(app, service);
   const tags = ['flag configuration'];
   const configResponses = {

@@ -13,6 +13,7 @@ import { configToPercent } from '@switchyard/core/schema';
 import type { ConfigResponse } from './schemas.js';
 import type { ConfigWrite } from './store.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { logKillOrRestore, type InfoLogger } from './kill-log.js';
 import { findConfig, lockAndReadConfig, lockAndReadFlagForShare, lockConfigs, writeConfig } from './store.js';
 import { readTarget, type ConfigTarget } from './target.js';
 import { TargetCache } from './target-cache.js';
@@ -76,7 +77,20 @@ export class FlagConfigService {
   /** The rows each target's last one-statement write left (see TargetCache). */
   readonly #targets = new TargetCache();
 
-  constructor(private readonly deps: ChangeDeps) {}
+  /** `log`: kills and restores are logged there at info (kill-log.ts); tests may leave it out. */
+  constructor(private readonly deps: ChangeDeps & { log?: InfoLogger | undefined }) {}
+
+  #logged<T extends ConfigView | ConfigView[] | null>(
+    event: 'flag.killed' | 'flag.restored',
+    actor: Actor,
+    target: { project: string; flag: string; reason: string | null | undefined },
+    result: T,
+  ): T {
+    for (const view of result === null ? [] : Array.isArray(result) ? result : [result]) {
+      logKillOrRestore(this.deps.log, event, actor, { ...target, environment: view.environment });
+    }
+    return result;
+  }
 
   async get(projectKey: string, flagKey: string, environmentKey: string): Promise<ConfigView> {
     const { flag, environment, config } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
@@ -161,12 +175,20 @@ export class FlagConfigService {
     actor: Actor,
     options: { unlessKilled?: boolean } = {},
   ) {
-    return this.#writeOne(projectKey, flagKey, environmentKey, actor, killSpec(reason, options.unlessKilled === true));
+    const view = await this.#writeOne(
+      projectKey,
+      flagKey,
+      environmentKey,
+      actor,
+      killSpec(reason, options.unlessKilled === true),
+    );
+    return this.#logged('flag.killed', actor, { project: projectKey, flag: flagKey, reason }, view);
   }
 
   /** Kill switch for every environment, in one transaction. */
   async killAll(projectKey: string, flagKey: string, reason: string, actor: Actor): Promise<ConfigView[]> {
-    return this.#writeAll(projectKey, flagKey, actor, () => true, killSpec(reason));
+    const views = await this.#writeAll(projectKey, flagKey, actor, () => true, killSpec(reason));
+    return this.#logged('flag.killed', actor, { project: projectKey, flag: flagKey, reason }, views);
   }
 
   /**
@@ -177,29 +199,37 @@ export class FlagConfigService {
    */
   async recordPendingKill(kill: PendingKill, auditReason: string): Promise<boolean> {
     const { projectKey, flagKey, environmentKey } = kill;
-    return this.#queue.run(queueKey(projectKey, flagKey), async () => {
-      const {
-        project,
-        flag: found,
-        environment,
-      } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
-      return inChangeTransaction(this.deps, async (tx, record) => {
-        await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`switchyard:pending-kill:${kill.id}`}))::text AS locked`;
-        const recorded = await tx.$queryRaw<unknown[]>`
+    return this.#queue
+      .run(queueKey(projectKey, flagKey), async () => {
+        const {
+          project,
+          flag: found,
+          environment,
+        } = await readTarget(this.deps.prisma, projectKey, flagKey, environmentKey);
+        return inChangeTransaction(this.deps, async (tx, record) => {
+          await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`switchyard:pending-kill:${kill.id}`}))::text AS locked`;
+          const recorded = await tx.$queryRaw<unknown[]>`
           SELECT 1 FROM audit_events
           WHERE project_id = ${project.id}::uuid AND target_type = 'flag_config' AND target_key = ${flagKey}
             AND action = 'flag_config.killed' AND reason LIKE ${`%${kill.id}%`}
           LIMIT 1`;
-        if (recorded.length > 0) return false;
-        const flag = await lockAndReadFlagForShare(tx, found.id);
-        if (!flag) throw notFound(`Flag '${found.key}' not found`);
-        const current = await lockAndReadConfig(tx, flag.id, environment.id);
-        if (!current) throw missingConfig(flag.key, environment.key);
-        const spec = { ...killSpec(kill.reason), reason: auditReason };
-        await applyWrite(tx, record, { actor: kill.actor, project, flag, environment, current, spec });
-        return true;
+          if (recorded.length > 0) return false;
+          const flag = await lockAndReadFlagForShare(tx, found.id);
+          if (!flag) throw notFound(`Flag '${found.key}' not found`);
+          const current = await lockAndReadConfig(tx, flag.id, environment.id);
+          if (!current) throw missingConfig(flag.key, environment.key);
+          const spec = { ...killSpec(kill.reason), reason: auditReason };
+          await applyWrite(tx, record, { actor: kill.actor, project, flag, environment, current, spec });
+          return true;
+        });
+      })
+      .then((recorded) => {
+        if (recorded) {
+          const target = { project: projectKey, flag: flagKey, environment: environmentKey, reason: auditReason };
+          logKillOrRestore(this.deps.log, 'flag.killed', kill.actor, target);
+        }
+        return recorded;
       });
-    });
   }
 
   /**
@@ -220,7 +250,7 @@ export class FlagConfigService {
   ): Promise<ConfigView | null> {
     const { projectKey, flagKey, environmentKey } = target;
     const spec = specOf(change, flagKey, environmentKey);
-    return this.#queue.run(queueKey(projectKey, flagKey), async () => {
+    const view = await this.#queue.run(queueKey(projectKey, flagKey), async () => {
       const {
         project,
         flag: found,
@@ -243,6 +273,9 @@ export class FlagConfigService {
         return result;
       });
     });
+    if (change.kind !== 'kill' && change.kind !== 'restore') return view;
+    const event = change.kind === 'kill' ? 'flag.killed' : 'flag.restored';
+    return this.#logged(event, actor, { project: projectKey, flag: flagKey, reason: change.reason }, view);
   }
 
   /**
@@ -257,12 +290,26 @@ export class FlagConfigService {
     actor: Actor,
     options: { onlyIfKill?: (killReason: string | null) => boolean } = {},
   ) {
-    return this.#writeOne(projectKey, flagKey, environmentKey, actor, restoreSpec(reason, options.onlyIfKill));
+    const view = await this.#writeOne(
+      projectKey,
+      flagKey,
+      environmentKey,
+      actor,
+      restoreSpec(reason, options.onlyIfKill),
+    );
+    return this.#logged('flag.restored', actor, { project: projectKey, flag: flagKey, reason }, view);
   }
 
   /** Restores every environment where the flag is killed; 409 when it is killed nowhere. */
   async restoreAll(projectKey: string, flagKey: string, reason: string | undefined, actor: Actor) {
-    return this.#writeAll(projectKey, flagKey, actor, (row) => row.killedFrom !== null, restoreSpec(reason));
+    const views = await this.#writeAll(
+      projectKey,
+      flagKey,
+      actor,
+      (row) => row.killedFrom !== null,
+      restoreSpec(reason),
+    );
+    return this.#logged('flag.restored', actor, { project: projectKey, flag: flagKey, reason }, views);
   }
 
   /**

@@ -19,7 +19,7 @@ import { SCHEDULE_JOB } from './service.js';
  */
 export function scheduledChangeJob(app: FastifyInstance): JobHandler<{ scheduleId: string }> {
   const prisma = app.db.prisma;
-  const configs = new FlagConfigService({ prisma, notifier: app.changes });
+  const configs = new FlagConfigService({ prisma, notifier: app.changes, log: app.log });
   return {
     name: SCHEDULE_JOB,
     async run({ scheduleId }, context) {

@@ -20,7 +20,7 @@ import { TriggersService } from './service.js';
  * POST /triggers/incoming/:secret that Alertmanager (or anything that can POST JSON) calls.
  */
 export const triggersRoutes: FastifyPluginAsyncZod = async (app) => {
-  const flagConfig = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes });
+  const flagConfig = new FlagConfigService({ prisma: app.db.prisma, notifier: app.changes, log: app.log });
   const service = new TriggersService({
     prisma: app.db.prisma,
     notifier: app.changes,
