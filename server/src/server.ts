@@ -16,6 +16,7 @@ import { ensureSetupToken } from './features/users/setup.js';
 import { disableRefusedStoredRegexes, type StoredRegexFixReport } from './features/flag-config/stored-regex-fix.js';
 import { loadPropagationOptions } from './propagation/options.js';
 import { seedDemo } from './seed/seed-demo.js';
+import { announceStartup, serverVersion } from './startup-banner.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -122,31 +123,11 @@ function printBanner(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const mode = db.mode === 'embedded' ? `embedded (PGlite in ${config.dataDir})` : 'postgres';
-  const lines = [
-    `Switchyard is up in ${Math.round(facts.startMs)} ms`,
-    `  mode:        ${mode}`,
-    `  URL:         ${url}  (the web console: sign in with the admin token)`,
-    `  API docs:    ${url}/docs`,
-  ];
-  if (facts.seeded) lines.push(`  demo:        project 'demo' seeded (development, production)`);
-  const { bootstrap } = facts;
-  if (bootstrap.outcome === 'generated') {
-    lines.push(`  admin token: ${bootstrap.secret}`);
-    lines.push('               (shown once: store it now; set SWITCHYARD_ADMIN_TOKEN to choose your own;');
-    lines.push(`               paste it at ${url} to sign in to the console)`);
-    if (bootstrap.configuredWasRevoked)
-      lines.push('               (SWITCHYARD_ADMIN_TOKEN is revoked and was not used)');
-  } else if (bootstrap.outcome === 'configured') {
-    lines.push('  admin token: the value of SWITCHYARD_ADMIN_TOKEN (stored now)');
-  }
-  if (facts.setupToken !== null) {
-    const publicUrl = config.publicUrl ?? url;
-    lines.push(`  Create the first owner: ${publicUrl}/setup#token=${facts.setupToken}`);
-    lines.push('               (one-time, valid 24 h, a new one at each start until an owner exists; or');
-    lines.push(`               POST ${publicUrl}/api/v1/setup {"token", "email", "password", "displayName"})`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  announceStartup(
+    { ...facts, url, publicUrl: config.publicUrl, mode: db.mode, dataDir: config.dataDir, version: serverVersion() },
+    app.log,
+    process.stdout,
+  );
 }
 
 await main();
