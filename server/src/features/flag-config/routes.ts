@@ -219,6 +219,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Kill switch: turn a flag off in every environment, in one transaction',
+        description:
+          "Responders and up (protected environments included). Every environment serves the off variant at once, whatever the versions; each configuration before the kill is kept for restore. The reason is required and audited. Answers every environment's configuration.",
         params: flagParamsSchema,
         body: killBodySchema,
         response: { 200: configListResponseSchema, ...adminErrorResponses },

@@ -91,6 +91,8 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get a flag, with its state in each environment',
+        description:
+          'The definition (type, variants, tags, client-side, archived), `lastEvaluatedAt` (latest evaluation SDKs reported, any environment) and, per environment, whether it is on, killed and its configuration version.',
         params: flagParamsSchema,
         response: { 200: flagDetailResponseSchema, ...adminErrorResponses },
       },

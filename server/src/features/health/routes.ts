@@ -22,13 +22,30 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/healthz',
-    { ...common, schema: { tags, summary: 'Liveness probe', response: { 200: statusView } } },
+    {
+      ...common,
+      schema: {
+        tags,
+        summary: 'Liveness probe',
+        description: 'No authentication. 200 while the process serves HTTP, whatever the database does (see /readyz).',
+        response: { 200: statusView },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 
   app.get(
     '/readyz',
-    { ...common, schema: { tags, summary: 'Readiness probe', response: { 200: statusView, 503: statusView } } },
+    {
+      ...common,
+      schema: {
+        tags,
+        summary: 'Readiness probe',
+        description:
+          'No authentication. 503 until the database answers and every migration is applied. Once ready, a database that becomes unreachable keeps it ready as `degraded`: the replica still serves SDKs from memory and takes kill switches.',
+        response: { 200: statusView, 503: statusView },
+      },
+    },
     async (request, reply) => {
       try {
         const migrated = await withTimeout(app.db.isMigrated(), READY_TIMEOUT_MS);

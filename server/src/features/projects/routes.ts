@@ -50,6 +50,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Create a project',
+        description:
+          'Instance admins and owners only. The key (lowercase letters, digits, - and _) is permanent: SDK tokens, URLs and the audit log name it. 409 when it exists. A project starts with no environment.',
         body: createProjectBody,
         response: { 201: projectView, ...adminErrorResponses },
       },
@@ -65,6 +67,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get a project with its environments',
+        description:
+          "The project and its environments (ordered by creation), with each environment's protection. 404 when the project does not exist or the caller may not read it.",
         params: projectParams,
         response: { 200: projectDetailView, ...adminErrorResponses },
       },
@@ -79,6 +83,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Rename or describe a project (its key never changes)',
+        description:
+          'Project admins. Changes name and/or description (at least one); any other field, `key` included, is a 400. Audited.',
         params: projectParams,
         body: updateProjectBody,
         response: { 200: projectView, ...adminErrorResponses },
@@ -115,6 +121,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: "List a project's environments",
+        description:
+          "Ordered by creation, with each environment's protection (`protected`, `protectedRole`: who may change configurations there).",
         params: projectParams,
         response: { 200: z.object({ environments: z.array(environmentView) }), ...adminErrorResponses },
       },
@@ -148,6 +156,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get an environment',
+        description: 'One environment of the project, with its protection; 404 when either key is unknown.',
         params: environmentParams,
         response: { 200: environmentView, ...adminErrorResponses },
       },

@@ -60,6 +60,8 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get a segment, with the rules that use it',
+        description:
+          "The segment's conditions and the flag rules that reference it, so a change or a delete can be judged before it is made. 404 when either key is unknown.",
         params: segmentParamsSchema,
         response: { 200: segmentDetailResponseSchema, ...adminErrorResponses },
       },

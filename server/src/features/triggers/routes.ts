@@ -41,6 +41,8 @@ export const triggersRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: "List a project's triggers (never their secrets)",
+        description:
+          'Every trigger of the project with its flag and environment. The secret URL is shown once, when the trigger is created, and never again (only its hash is stored).',
         params: projectParams,
         querystring: listTriggersQuery,
         response: { 200: z.object({ triggers: z.array(triggerView) }), ...adminErrorResponses },

@@ -66,6 +66,8 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Get a user',
+        description:
+          'Callers with `users.read` (instance admins and owners). The user as GET /users lists it; never a password hash. 404 when the id is unknown.',
         params: userIdParams,
         response: { 200: userView, ...adminErrorResponses },
       },
@@ -138,6 +140,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['members'],
         summary: "List a project's members and their roles",
+        description: 'Anyone who may read the project. Every user with a role in it, and that role.',
         params: memberParams.pick({ project: true }),
         response: { 200: z.object({ members: z.array(memberView) }), ...adminErrorResponses },
       },
