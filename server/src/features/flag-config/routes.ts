@@ -21,6 +21,17 @@ import {
 } from './schemas.js';
 import { legacyConfigIssues, legacyRolloutIssues, refuseLegacyFields } from './legacy-rollout-fields.js';
 import { FlagConfigService, toRestConfig, type ConfigView } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import {
+  killRequest,
+  killResponse,
+  replaceConfigRequest,
+  replaceConfigResponse,
+  restoreRequest,
+  restoreResponse,
+  rolloutRequest,
+  rolloutResponse,
+} from './openapi-examples.js';
 
 const PATH = '/projects/:project/flags/:flag/environments/:environment';
 
@@ -83,8 +94,12 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
           '(restore is then a 409).',
         params: configParamsSchema,
         headers: ifMatchHeadersSchema,
-        body: configBodySchema,
-        response: { ...configResponses, 428: errorBodySchema.describe('If-Match is missing') },
+        body: withExample(configBodySchema, replaceConfigRequest),
+        response: {
+          ...configResponses,
+          200: withExample(configResponseSchema, replaceConfigResponse),
+          428: errorBodySchema.describe('If-Match is missing'),
+        },
       },
       preValidation: refuseLegacyFields(legacyConfigIssues),
     },
@@ -136,8 +151,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
           'Stickiness is kept. If-Match optional (412 when stale); 404 for an unknown rule.',
         params: ruleParamsSchema,
         headers: ifMatchHeadersSchema,
-        body: rolloutBodySchema,
-        response: configResponses,
+        body: withExample(rolloutBodySchema, rolloutRequest),
+        response: { ...configResponses, 200: withExample(configResponseSchema, rolloutResponse) },
       },
       preValidation: refuseLegacyFields(legacyRolloutIssues),
     },
@@ -171,8 +186,12 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
           'While the database is unreachable (with Redis): 202, the kill is kept in Redis and served to SDKs at ' +
           'once, and recorded (audit event, revision) as soon as the database is back; 503 when Redis is down too.',
         params: configParamsSchema,
-        body: killBodySchema,
-        response: { ...configResponses, 202: pendingKillResponseSchema },
+        body: withExample(killBodySchema, killRequest),
+        response: {
+          ...configResponses,
+          200: withExample(configResponseSchema, killResponse),
+          202: pendingKillResponseSchema,
+        },
       },
     },
     async (request, reply) => {
@@ -200,8 +219,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Bring back the configuration from before the kill',
         description: '409 when the flag is not killed in this environment (or was edited since the kill).',
         params: configParamsSchema,
-        body: optionalReasonBodySchema,
-        response: configResponses,
+        body: withExample(optionalReasonBodySchema, restoreRequest),
+        response: { ...configResponses, 200: withExample(configResponseSchema, restoreResponse) },
       },
     },
     async (request, reply) => {

@@ -16,6 +16,8 @@ import {
   updateFlagBodySchema,
 } from './schemas.js';
 import { FlagService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { createFlagRequest, createFlagResponse } from './openapi-examples.js';
 
 /** /projects/:project/flags: flag definitions (admin only). Per-environment configuration is in flag-config. */
 export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -34,8 +36,8 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
           'configuration in every environment of the project. 409 when the key exists, or for a server-only ' +
           'flag whose key a live client-side flag lists as a prerequisite (`details.dependents`).',
         params: projectParamsSchema,
-        body: createFlagBodySchema,
-        response: { 201: flagResponseSchema, ...adminErrorResponses },
+        body: withExample(createFlagBodySchema, createFlagRequest),
+        response: { 201: withExample(flagResponseSchema, createFlagResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) =>

@@ -11,6 +11,8 @@ import { userView } from '../users/views.js';
 import { PasswordSignIn, RetryLaterError } from './password-sign-in.js';
 import { meView, passwordSignInBody, setupBody, signedInView, type MeView } from './schemas.js';
 import { clearedSessionCookie, startSession } from './session-cookie.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { passwordSignInRequest, passwordSignInResponse } from './openapi-examples.js';
 
 /** Sign-in and sign-out (password; OIDC builds on `startSession`), `GET /me`, and the first owner's set-up. */
 export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -43,8 +45,8 @@ export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
           '`x-csrf-token` with unsafe requests. A wrong password, an unknown email, a disabled user: the same ' +
           '401, after the same work. Too many failures for the account or from the address: 429 + Retry-After.',
         security: [],
-        body: passwordSignInBody,
-        response: { 200: signedInView, ...signInErrors },
+        body: withExample(passwordSignInBody, passwordSignInRequest),
+        response: { 200: withExample(signedInView, passwordSignInResponse), ...signInErrors },
       },
     },
     async (request, reply) => {

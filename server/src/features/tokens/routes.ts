@@ -4,6 +4,8 @@ import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { createdTokenView, createTokenBody, listTokensQuery, tokenIdParams, tokenView } from './schemas.js';
 import { TokensService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { createTokenRequest, createTokenResponse } from './openapi-examples.js';
 
 /** /tokens (admin only). */
 export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -46,8 +48,8 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
           'The response is the only place the secret ever appears. The name is what the audit log shows ' +
           'beside the token id: `system:…` and the names of server-created admin tokens are reserved (400), ' +
           "and an active token's name, or one that looks the same, is taken (409) until that token is revoked.",
-        body: createTokenBody,
-        response: { 201: createdTokenView, ...adminErrorResponses },
+        body: withExample(createTokenBody, createTokenRequest),
+        response: { 201: withExample(createdTokenView, createTokenResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await service.create(requirePrincipal(request), request.body)),

@@ -15,6 +15,8 @@ import {
   userView,
 } from './schemas.js';
 import { UsersService, type Manager } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { createUserRequest, createUserResponse } from './openapi-examples.js';
 
 function managerOf(request: FastifyRequest): Manager {
   const principal = requirePrincipal(request);
@@ -52,8 +54,8 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
           'The email is trimmed, NFKC-normalized and lower-cased, then must be unique (409). The password ' +
           '(8 to 1024 characters) is hashed with scrypt; omit it for a user who signs in with SSO only. ' +
           'Only an owner may create an owner (403). Audited as `user.created`.',
-        body: createUserBody,
-        response: { 201: userView, ...adminErrorResponses },
+        body: withExample(createUserBody, createUserRequest),
+        response: { 201: withExample(userView, createUserResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await service.create(managerOf(request), request.body)),
