@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
+const REDIS_URL = process.env['SWITCHYARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
 /**
  * 3,000 wrong tokens at 700/s all got 401 and never a 429. Failed authentications are now limited
  * per address (@fastify/rate-limit; in Redis with REDIS_URL, so replicas share the count): past the
@@ -93,7 +95,7 @@ describe('failed authentications, counted in Redis across replicas', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    const config = { authFailureLimit: LIMIT, authFailureWindowMs: 60_000, redisUrl: 'redis://127.0.0.1:6379' };
+    const config = { authFailureLimit: LIMIT, authFailureWindowMs: 60_000, redisUrl: REDIS_URL };
     [a, b] = await Promise.all([createTestApp(config), createTestApp(config)]);
   });
   afterAll(async () => Promise.all([a?.close(), b?.close()]));
