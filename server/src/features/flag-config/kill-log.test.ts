@@ -111,4 +111,32 @@ describe('kills and restores are logged at info with actor and reason', () => {
     expect(response.statusCode).toBe(409);
     expect(events()).toEqual([]);
   });
+
+  it('a trigger kill is logged too, with the trigger as actor', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/projects/shop/triggers',
+      headers,
+      payload: { name: 'alerts for checkout', flag: 'checkout', environment: 'staging' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const trigger = created.json<{ id: string; path: string }>();
+    lines.length = 0;
+    const fired = await app.inject({
+      method: 'POST',
+      url: trigger.path,
+      payload: { action: 'kill', reason: 'p99 over budget' },
+    });
+    expect(fired.statusCode, fired.body).toBeLessThan(300);
+    expect(events()).toEqual([
+      expect.objectContaining({
+        event: 'flag.killed',
+        actor: expect.objectContaining({ id: expect.any(String), display: expect.any(String) }),
+        project: 'shop',
+        flag: 'checkout',
+        environment: 'staging',
+        reason: expect.stringContaining('p99 over budget'),
+      }),
+    ]);
+  });
 });
