@@ -55,8 +55,9 @@ try {
     // The first requests of a cold embedded database can be slow on a busy machine.
     page.setDefaultTimeout(60_000);
     await page.goto(`${base}/`);
+    await page.getByText('Use an API token instead').click();
     await page.getByLabel('Admin API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the token' }).click();
     await page.getByRole('heading', { name: 'Incident search' }).waitFor();
     await page.goto(`${base}${path}`);
     await page.getByRole('heading', { name: ready, exact: true }).waitFor();
