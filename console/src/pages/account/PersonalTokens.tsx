@@ -52,6 +52,7 @@ function TokenRow({ token }: { token: PersonalToken }) {
       invalidate('me:tokens');
     } catch (caught) {
       setError(messageOf(caught));
+    } finally {
       setBusy(false);
     }
   };

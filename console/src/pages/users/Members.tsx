@@ -31,6 +31,7 @@ function MemberRow({ project, member, editable }: { project: string; member: Mem
       invalidate(`members:${project}`);
     } catch (caught) {
       setError(messageOf(caught));
+    } finally {
       setBusy(false);
     }
   };
