@@ -64,7 +64,7 @@ try {
     await page.getByRole('heading', { name: 'Incident search' }).waitFor();
     await page.goto(`${base}${path}`);
     await page.getByRole('heading', { name: ready, exact: true }).waitFor();
-    await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
     if (act) await act(page);
     await page.screenshot({ path: join(out, file), fullPage: true });
     await page.close();
@@ -116,7 +116,7 @@ async function shootPeople() {
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   const save = async (file) => {
-    await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
     await page.screenshot({ path: join(out, file), fullPage: true });
     console.log(`wrote console/screenshots/${file}`);
   };

@@ -49,13 +49,7 @@ function CreateUser({ me }: { me: Me }) {
       <label for="user-name">Name</label>
       <input id="user-name" required value={displayName} onInput={(ev) => setDisplayName(ev.currentTarget.value)} />
       <label for="user-email">Email</label>
-      <input
-        id="user-email"
-        type="email"
-        required
-        value={email}
-        onInput={(ev) => setEmail(ev.currentTarget.value)}
-      />
+      <input id="user-email" type="email" required value={email} onInput={(ev) => setEmail(ev.currentTarget.value)} />
       <label for="user-password">Initial password (leave empty for single sign-on only)</label>
       <input
         id="user-password"
@@ -166,6 +160,8 @@ export function Users({ me }: { me: Me }) {
       <section class="stack" aria-labelledby="members-heading">
         <h2 id="members-heading">Project roles</h2>
         <p class="hint">Viewer, responder (kill and restore), editor or admin, per project:</p>
+        {projects.error ? <ErrorMessage error={projects.error} /> : null}
+        {!projects.data && !projects.error && <Loading what="projects" />}
         <ul class="plain-list row" aria-label="Project members">
           {projects.data?.map((project) => (
             <li key={project.key}>
