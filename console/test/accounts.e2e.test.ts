@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('people in the console (Chromiu
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong email or password');
 
     await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Incident search' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Incident search' }).waitFor();
@@ -146,7 +146,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('people in the console (Chromiu
 
   it('members screen: adds a person to a project, changes and removes their role', async () => {
     const { page, errors } = await openPage(browser);
-    await signInWithPassword(page, '/projects/shop/members');
+    await signInWithPassword(page, '/projects/shop/flags');
+    await page.getByRole('link', { name: 'Members' }).click();
     await page.getByRole('heading', { name: 'shop: members' }).waitFor();
     await page.getByText('No members yet.').waitFor();
     await checkScreen(page);
@@ -215,8 +216,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('people in the console (Chromiu
 
     // Plain sign-out ends this browser's session only.
     await signInWithPassword(second.page);
-    await second.page.getByText(OWNER.name).click();
-    await second.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    // Keyboard only: the account menu opens with Enter, Tab reaches its items.
+    await second.page.getByText(OWNER.name).focus();
+    await second.page.keyboard.press('Enter');
+    await second.page.keyboard.press('Tab'); // Personal tokens
+    await second.page.keyboard.press('Tab'); // Sign out
+    expect(await second.page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
+    await second.page.keyboard.press('Enter');
     await second.page.getByRole('heading', { name: 'Sign in to Switchyard' }).waitFor();
     await second.page.reload();
     await second.page.getByRole('heading', { name: 'Sign in to Switchyard' }).waitFor();

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { signInMethods, signInWithPassword, ssoUrl, type SignInMethods } from '../../api/account';
 import { ApiError } from '../../api/client';
+import { listProjects } from '../../api/projects';
 import { signIn, signOut } from '../../api/session';
 import { clearQueries } from '../../hooks/query';
 
@@ -46,7 +47,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
     }
   };
   const submitPassword = run('password', () => signInWithPassword(email.trim(), password));
-  const submitToken = run('token', async () => signIn(token));
+  const submitToken = run('token', async () => {
+    signIn(token);
+    // An SDK token is authenticated too, but has no admin API: refuse it here (403), not screen by screen.
+    await listProjects();
+  });
   const sso = methods && ssoUrl(methods, location.pathname + location.search);
 
   return (
