@@ -199,6 +199,24 @@ describe.skipIf(!hasChromium && !process.env.CI)('people in the console (Chromiu
     await page.context().close();
   });
 
+  it('fits a 390 px phone: sign-in, users and members screens, accessible', async () => {
+    const { page, errors } = await openPage(browser, PHONE);
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in to Switchyard' }).waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
+    await signInWithPassword(page, '/users');
+    await page.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+    await page.getByText('ana@example.com').waitFor();
+    await checkScreen(page);
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.getByRole('link', { name: 'Members of shop' }).click();
+    await page.getByRole('heading', { name: 'shop: members' }).waitFor();
+    await checkScreen(page);
+    expect(await scrollsSideways(page)).toBe(false);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('signs out, and signs out everywhere (another browser of the same person is signed out too)', async () => {
     const first = await openPage(browser, PHONE);
     const second = await openPage(browser);
