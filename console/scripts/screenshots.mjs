@@ -21,12 +21,15 @@ const server = spawn(process.execPath, ['server/dist/main.js'], {
   env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_TOKEN: token },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+let setupLink = null;
 const base = await new Promise((resolve, reject) => {
   let output = '';
   server.stdout.on('data', (chunk) => {
     output += chunk;
+    // The first-run link for the first owner (printed while none exists).
+    setupLink ??= /Create the first owner:\s+(http\S+)/.exec(output)?.[1] ?? null;
     const url = /URL:\s+(http\S+)/.exec(output)?.[1];
-    if (url) resolve(url);
+    if (url && setupLink) resolve(url);
   });
   server.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
 });
@@ -55,12 +58,13 @@ try {
     // The first requests of a cold embedded database can be slow on a busy machine.
     page.setDefaultTimeout(60_000);
     await page.goto(`${base}/`);
+    await page.getByText('Use an API token instead').click();
     await page.getByLabel('Admin API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the token' }).click();
     await page.getByRole('heading', { name: 'Incident search' }).waitFor();
     await page.goto(`${base}${path}`);
     await page.getByRole('heading', { name: ready, exact: true }).waitFor();
-    await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
     if (act) await act(page);
     await page.screenshot({ path: join(out, file), fullPage: true });
     await page.close();
@@ -95,9 +99,66 @@ try {
     await page.getByText('Before / after').first().click();
   });
   await shoot({ width: 900, height: 640 }, '/tokens', 'API tokens', 'tokens.png');
+  await shootPeople();
 } finally {
   await browser.close();
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * The people screens, as a person sees them: the sign-in page, `/setup` (the first owner, from the
+ * printed link), users, a project's members and the owner's personal tokens (a cookie session).
+ */
+async function shootPeople() {
+  const context = await browser.newContext({ viewport: { width: 900, height: 640 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  const save = async (file) => {
+    await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(out, file), fullPage: true });
+    console.log(`wrote console/screenshots/${file}`);
+  };
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: 'Sign in to Switchyard' }).waitFor();
+  await save('sign-in.png');
+  await page.goto(setupLink);
+  await page.getByLabel('Your name').fill('Olive Owner');
+  await page.getByLabel('Email').fill('olive@example.com');
+  await page.getByLabel('Password (at least 8 characters)').fill('correct horse battery staple');
+  await save('setup.png');
+  await page.getByRole('button', { name: 'Create owner and sign in' }).click();
+  await page.getByRole('heading', { name: 'Incident search' }).waitFor();
+  const people = [
+    { email: 'ana@example.com', displayName: 'Ana Ops', password: 'ana passphrase', instanceRole: 'admin' },
+    { email: 'raj@example.com', displayName: 'Raj Responder', password: 'raj passphrase', instanceRole: null },
+    { email: 'eve@example.com', displayName: 'Eve Editor', password: 'eve passphrase', instanceRole: null },
+  ];
+  const ids = {};
+  for (const person of people) {
+    const response = await fetch(`${base}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(person),
+    });
+    if (!response.ok) throw new Error(`POST /users: ${response.status} ${await response.text()}`);
+    ids[person.email] = (await response.json()).id;
+  }
+  await api('PATCH', `/users/${ids['eve@example.com']}`, { disabled: true });
+  await api('PUT', `/projects/demo/members/${ids['raj@example.com']}`, { role: 'responder' });
+  await api('PUT', `/projects/demo/members/${ids['eve@example.com']}`, { role: 'editor' });
+  await page.goto(`${base}/users`);
+  await page.getByText('raj@example.com').first().waitFor();
+  await save('users.png');
+  await page.goto(`${base}/projects/demo/members`);
+  await page.getByLabel('Role of raj@example.com in demo').waitFor();
+  await save('members.png');
+  await page.goto(`${base}/account/tokens`);
+  await page.getByLabel('Name (where you use it)').fill('laptop CLI');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await page.getByLabel('Personal token', { exact: true }).waitFor();
+  await page.getByText(/^Olive Owner$/).click();
+  await save('personal-tokens.png');
+  await context.close();
 }

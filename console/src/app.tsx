@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { adminStream } from './api/admin-stream';
 import { setUnauthorizedHandler } from './api/client';
 import { connectEvents } from './api/events';
-import { isSignedIn, signOut } from './api/session';
+import { fetchMe, type Me } from './api/account';
+import { signOut } from './api/session';
 import { clearQueries } from './hooks/query';
 import { useFlag } from './hooks/useFlags';
 import { FlagDetail } from './pages/flags/FlagDetail';
@@ -11,16 +12,25 @@ import { AuditLog } from './pages/audit/AuditLog';
 import { Home } from './pages/home/Home';
 import { Tokens } from './pages/tokens/Tokens';
 import { SignIn } from './pages/sign-in/SignIn';
+import { Setup } from './pages/setup/Setup';
+import { Users } from './pages/users/Users';
+import { Members } from './pages/users/Members';
+import { PersonalTokens } from './pages/account/PersonalTokens';
+import { AccountMenu } from './components/AccountMenu';
 import { Link, e, match, navigate, useLocation } from './router';
 
 /** The routes. Project, flag and environment live in the path; search and filters in the query. */
-function Page({ url }: { url: URL }) {
+function Page({ url, me }: { url: URL; me: Me }) {
   const query = (name: string) => url.searchParams.get(name) ?? '';
   const path = url.pathname;
   let params = match('/', path);
   if (params) return <Home q={query('q')} />;
   if (path === '/audit') return <AuditLog search={url.searchParams} />;
   if (path === '/tokens') return <Tokens />;
+  if (path === '/users') return <Users me={me} />;
+  if (path === '/account/tokens') return <PersonalTokens me={me} />;
+  params = match('/projects/:project/members', path);
+  if (params) return <Members key={params.project} project={params.project!} me={me} />;
   params = match('/projects/:project/flags', path);
   if (params) return <FlagList key={params.project} project={params.project!} search={url.searchParams} />;
   params = match('/projects/:project/flags/:flag/environments/:environment', path);
@@ -71,10 +81,21 @@ function FirstEnvironment({ project, flag }: { project: string; flag: string }) 
   );
 }
 
+/** Whether the people screens apply: users exist only for a session or a personal token's user. */
+export function canManageUsers(me: Me): boolean {
+  return me.instanceRole === 'owner' || me.instanceRole === 'admin';
+}
+
 export function App() {
   const url = useLocation();
-  const [signedIn, setSignedIn] = useState(isSignedIn());
-  useEffect(() => setUnauthorizedHandler(() => setSignedIn(false)), []);
+  // undefined: asking the server (`GET /me` with the cookie or the tab's token); null: signed out.
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const refresh = async () => setMe(await fetchMe());
+  useEffect(() => {
+    setUnauthorizedHandler(() => setMe(null));
+    fetchMe().then(setMe, () => setMe(null));
+  }, []);
+  const signedIn = !!me;
   // Live updates while signed in: changes made elsewhere refetch what they affect.
   useEffect(() => {
     if (!signedIn) return;
@@ -84,8 +105,18 @@ export function App() {
   const leave = () => {
     signOut();
     clearQueries();
-    setSignedIn(false);
+    setMe(null);
   };
+  let content;
+  if (me === undefined)
+    content = (
+      <main id="main">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  else if (url.pathname === '/setup' && !me) content = <Setup onSignedIn={refresh} />;
+  else if (me) content = <Page url={url} me={me} />;
+  else content = <SignIn onSignedIn={refresh} />;
   return (
     <>
       <a href="#main" class="skip-link">
@@ -95,18 +126,17 @@ export function App() {
         <Link href="/" class="brand">
           Switchyard
         </Link>
-        {signedIn && (
+        {me && (
           <nav aria-label="Main">
             <Link href="/">Incident search</Link>
             <Link href="/audit">Audit log</Link>
             <Link href="/tokens">Tokens</Link>
-            <button type="button" class="link" onClick={leave}>
-              Sign out
-            </button>
+            {canManageUsers(me) && <Link href="/users">Users</Link>}
+            <AccountMenu me={me} onSignedOut={leave} />
           </nav>
         )}
       </header>
-      {signedIn ? <Page url={url} /> : <SignIn onSignedIn={() => setSignedIn(true)} />}
+      {content}
     </>
   );
 }

@@ -62,7 +62,7 @@ export function bannerLines(facts: StartupFacts): string[] {
   const lines = [
     `Switchyard ${facts.version} is up in ${Math.round(facts.startMs)} ms`,
     `  mode:        ${mode}`,
-    `  URL:         ${url}  (the web console: sign in with the admin token)`,
+    `  URL:         ${url}  (the web console)`,
     `  API docs:    ${url}/docs`,
   ];
   if (facts.seeded) lines.push(`  demo:        project 'demo' seeded (development, production)`);
@@ -70,7 +70,7 @@ export function bannerLines(facts: StartupFacts): string[] {
   if (bootstrap.outcome === 'generated') {
     lines.push(`  admin token: ${bootstrap.secret}`);
     lines.push('               (shown once: store it now; set SWITCHYARD_ADMIN_TOKEN to choose your own;');
-    lines.push(`               paste it at ${url} to sign in to the console)`);
+    lines.push(`               or paste it in the console, under "Use an API token instead")`);
     if (bootstrap.configuredWasRevoked)
       lines.push('               (SWITCHYARD_ADMIN_TOKEN is revoked and was not used)');
   } else if (bootstrap.outcome === 'configured') {

@@ -5,7 +5,7 @@ import { ErrorMessage, Loading } from '../../components/Loading';
 import { VirtualList } from '../../components/VirtualList';
 import { useAllFlags } from '../../hooks/useFlags';
 import { useProject } from '../../hooks/useProjects';
-import { e, navigate } from '../../router';
+import { Link, e, navigate } from '../../router';
 import { ArchiveButton } from './ArchiveButton';
 import { CreateFlag } from './CreateFlag';
 import { filterFlags, filtersFromQuery, queryOfFilters, searchIndex, tagsOf, type FlagFilters } from './flag-filter';
@@ -96,7 +96,10 @@ export function FlagList({ project, search }: { project: string; search: URLSear
     <main id="main">
       <div class="row spread">
         <h1>{detail.data ? detail.data.name : project}: flags</h1>
-        <CreateFlag project={project} />
+        <div class="row">
+          <Link href={`/projects/${e(project)}/members`}>Members</Link>
+          <CreateFlag project={project} />
+        </div>
       </div>
       <form role="search" class="filters" onSubmit={(event) => event.preventDefault()}>
         <div class="stack">

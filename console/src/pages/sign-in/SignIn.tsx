@@ -1,65 +1,125 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { signInMethods, signInWithPassword, ssoUrl, type SignInMethods } from '../../api/account';
 import { ApiError } from '../../api/client';
 import { listProjects } from '../../api/projects';
 import { signIn, signOut } from '../../api/session';
 import { clearQueries } from '../../hooks/query';
 
+function messageOf(caught: unknown, tokenForm: boolean): string {
+  if (caught instanceof ApiError) {
+    if (caught.status === 401) return tokenForm ? 'Unknown or revoked token.' : 'Wrong email or password.';
+    if (caught.status === 403 && tokenForm) return 'That is not an admin token.';
+    if (caught.status === 429) return 'Too many failed attempts: wait a few minutes, then retry.';
+    return caught.message;
+  }
+  return caught instanceof Error ? caught.message : String(caught);
+}
+
 /**
- * Sign-in with an admin API token (accounts come later): the token is checked against the API,
- * then kept in sessionStorage for this tab only.
+ * Sign-in: email and password (a cookie session), single sign-on when the server has it, and an
+ * admin API token as a secondary option (embedded demo, automation). `onSignedIn` re-reads `/me`.
  */
-export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+  const [methods, setMethods] = useState<SignInMethods | null>(null);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ form: 'password' | 'token'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: Event) => {
+  useEffect(() => {
+    signInMethods().then(setMethods, () => setMethods({ password: true, oidc: null }));
+  }, []);
+
+  const run = (form: 'password' | 'token', attempt: () => Promise<void>) => async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    signIn(token);
     try {
-      await listProjects();
+      await attempt();
       clearQueries();
-      onSignedIn();
+      await onSignedIn();
     } catch (caught) {
       signOut();
-      if (caught instanceof ApiError && caught.status === 403) setError('That is not an admin token.');
-      else if (caught instanceof ApiError && caught.status === 401) setError('Unknown or revoked token.');
-      else setError(caught instanceof Error ? caught.message : String(caught));
+      setError({ form, text: messageOf(caught, form === 'token') });
     } finally {
       setBusy(false);
     }
   };
+  const submitPassword = run('password', () => signInWithPassword(email.trim(), password));
+  const submitToken = run('token', async () => {
+    signIn(token);
+    // An SDK token is authenticated too, but has no admin API: refuse it here (403), not screen by screen.
+    await listProjects();
+  });
+  const sso = methods && ssoUrl(methods, location.pathname + location.search);
 
   return (
     <main id="main" class="narrow">
       <h1>Sign in to Switchyard</h1>
-      <form onSubmit={submit} class="stack card">
-        <label for="token">Admin API token</label>
+      <form onSubmit={submitPassword} class="stack card" aria-label="Sign in with email and password">
+        <label for="email">Email</label>
         <input
-          id="token"
-          name="token"
-          type="password"
-          autoComplete="off"
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
           required
-          value={token}
-          onInput={(event) => setToken(event.currentTarget.value)}
-          aria-describedby="token-hint"
+          value={email}
+          onInput={(event) => setEmail(event.currentTarget.value)}
         />
-        <p id="token-hint" class="hint">
-          The <code>sy_admin_…</code> token the server printed at its first start (or your{' '}
-          <code>SWITCHYARD_ADMIN_TOKEN</code>). It stays in this tab only.
-        </p>
-        {error && (
+        <label for="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)}
+        />
+        {error?.form === 'password' && (
           <p role="alert" class="error">
-            {error}
+            {error.text}
           </p>
         )}
-        <button type="submit" class="primary" disabled={busy || token.trim() === ''}>
+        <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {sso && (
+          <a class="button" href={sso}>
+            {methods.oidc!.name}
+          </a>
+        )}
       </form>
+      <details class="card">
+        <summary>Use an API token instead</summary>
+        <form onSubmit={submitToken} class="stack" aria-label="Sign in with an API token">
+          <label for="token">Admin API token</label>
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autoComplete="off"
+            required
+            value={token}
+            onInput={(event) => setToken(event.currentTarget.value)}
+            aria-describedby="token-hint"
+          />
+          <p id="token-hint" class="hint">
+            The <code>sy_admin_…</code> token the server printed at its first start (or your{' '}
+            <code>SWITCHYARD_ADMIN_TOKEN</code>). It stays in this tab only.
+          </p>
+          {error?.form === 'token' && (
+            <p role="alert" class="error">
+              {error.text}
+            </p>
+          )}
+          <button type="submit" disabled={busy || token.trim() === ''}>
+            Sign in with the token
+          </button>
+        </form>
+      </details>
     </main>
   );
 }

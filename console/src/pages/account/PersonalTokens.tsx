@@ -1,0 +1,153 @@
+import { useState } from 'preact/hooks';
+import {
+  createPersonalToken,
+  listPersonalTokens,
+  revokePersonalToken,
+  type Me,
+  type PersonalToken,
+} from '../../api/account';
+import { ErrorMessage, Loading } from '../../components/Loading';
+import { invalidate, useQuery } from '../../hooks/query';
+
+const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
+
+/** A secret just created: shown once, with a copy button. */
+function Secret({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied('Copied to the clipboard.');
+    } catch {
+      setCopied('The browser refused the clipboard: select the token and copy it.');
+    }
+  };
+  return (
+    <section class="card stack notice-card" role="alert" aria-labelledby="pat-secret-heading">
+      <h2 id="pat-secret-heading">Token “{name}” created</h2>
+      <p>Copy it now: it is shown only once (the server keeps only its hash).</p>
+      <label for="pat-secret">Personal token</label>
+      <input id="pat-secret" readOnly value={secret} onFocus={(event) => event.currentTarget.select()} />
+      <div class="row">
+        <button type="button" class="primary" onClick={() => void copy()}>
+          Copy token
+        </button>
+        <button type="button" onClick={onDone}>
+          Done
+        </button>
+      </div>
+      {copied && <p role="status">{copied}</p>}
+    </section>
+  );
+}
+
+function TokenRow({ token }: { token: PersonalToken }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const revoke = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await revokePersonalToken(token.id);
+      invalidate('me:tokens');
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li class="card stack">
+      <strong>{token.name}</strong>
+      <span class="hint">
+        <code>{token.prefix}…</code> · created {new Date(token.createdAt).toLocaleString()} ·{' '}
+        {token.lastUsedAt ? `last used ${new Date(token.lastUsedAt).toLocaleString()}` : 'never used'}
+      </span>
+      <div class="row">
+        <button
+          type="button"
+          class="danger"
+          disabled={busy}
+          aria-label={`Revoke ${token.name}`}
+          onClick={() => void revoke()}
+        >
+          Revoke
+        </button>
+      </div>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** `/account/tokens`: the person's own tokens for the CLI and scripts (act as them, with their rights). */
+export function PersonalTokens({ me }: { me: Me }) {
+  const tokens = useQuery(me.user ? 'me:tokens' : null, listPersonalTokens);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!me.user)
+    return (
+      <main id="main">
+        <h1>Personal tokens</h1>
+        <p>Personal tokens belong to people: sign in with your email to make one.</p>
+      </main>
+    );
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const token = await createPersonalToken(name.trim());
+      invalidate('me:tokens');
+      setName('');
+      setCreated({ name: token.name, secret: token.secret });
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main id="main" class="stack">
+      <h1>Personal tokens</h1>
+      <p class="hint">
+        For the CLI and scripts: <code>Authorization: Bearer sy_pat_…</code> acts as you, with your rights.
+      </p>
+      {created && <Secret {...created} onDone={() => setCreated(null)} />}
+      <form class="card stack" onSubmit={submit} aria-labelledby="create-pat-heading">
+        <h2 id="create-pat-heading">Create a personal token</h2>
+        <label for="pat-name">Name (where you use it)</label>
+        <input id="pat-name" required value={name} onInput={(ev) => setName(ev.currentTarget.value)} />
+        {error && (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        )}
+        <div class="row">
+          <button type="submit" class="primary" disabled={busy || !name.trim()}>
+            Create token
+          </button>
+        </div>
+      </form>
+      {tokens.error ? <ErrorMessage error={tokens.error} /> : null}
+      {tokens.data ? (
+        tokens.data.length === 0 ? (
+          <p>No personal tokens.</p>
+        ) : (
+          <ul class="plain-list stack" aria-label="Personal tokens">
+            {tokens.data.map((token) => (
+              <TokenRow key={token.id} token={token} />
+            ))}
+          </ul>
+        )
+      ) : (
+        !tokens.error && <Loading what="tokens" />
+      )}
+    </main>
+  );
+}

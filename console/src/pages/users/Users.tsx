@@ -1,0 +1,175 @@
+import { useState } from 'preact/hooks';
+import { createUser, listUsers, updateUser, type InstanceRole, type Me, type User } from '../../api/account';
+import { ApiError } from '../../api/client';
+import { ErrorMessage, Loading } from '../../components/Loading';
+import { invalidate, useQuery } from '../../hooks/query';
+import { useProjects } from '../../hooks/useProjects';
+import { Link, e } from '../../router';
+
+const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
+const roleLabel = (role: InstanceRole | null) => (role === null ? 'none (project roles only)' : role);
+
+function CreateUser({ me }: { me: Me }) {
+  const [email, setEmail] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<'' | InstanceRole>('');
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      const user = await createUser({
+        email: email.trim(),
+        displayName: displayName.trim(),
+        ...(password ? { password } : {}),
+        instanceRole: role || null,
+      });
+      invalidate('users');
+      setEmail('');
+      setDisplayName('');
+      setPassword('');
+      setMessage({ error: false, text: `${user.displayName} (${user.email}) created.` });
+    } catch (caught) {
+      setMessage({
+        error: true,
+        text: caught instanceof ApiError && caught.status === 409 ? 'That email is already taken.' : messageOf(caught),
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="card stack" onSubmit={submit} aria-labelledby="create-user-heading">
+      <h2 id="create-user-heading">Add a person</h2>
+      <label for="user-name">Name</label>
+      <input id="user-name" required value={displayName} onInput={(ev) => setDisplayName(ev.currentTarget.value)} />
+      <label for="user-email">Email</label>
+      <input id="user-email" type="email" required value={email} onInput={(ev) => setEmail(ev.currentTarget.value)} />
+      <label for="user-password">Initial password (leave empty for single sign-on only)</label>
+      <input
+        id="user-password"
+        type="password"
+        autoComplete="new-password"
+        minLength={8}
+        value={password}
+        onInput={(ev) => setPassword(ev.currentTarget.value)}
+      />
+      <label for="user-role">Instance role</label>
+      <select id="user-role" value={role} onChange={(ev) => setRole(ev.currentTarget.value as '' | InstanceRole)}>
+        <option value="">None (give project roles under Members)</option>
+        <option value="admin">Admin (every project)</option>
+        {me.instanceRole === 'owner' && <option value="owner">Owner</option>}
+      </select>
+      {message && (
+        <p role={message.error ? 'alert' : 'status'} class={message.error ? 'error' : 'hint'}>
+          {message.text}
+        </p>
+      )}
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy}>
+          Add person
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function UserRow({ user, me }: { user: User; me: Me }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const self = me.user?.id === user.id;
+  const change = async (body: { instanceRole?: InstanceRole | null; disabled?: boolean }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await updateUser(user.id, body);
+      invalidate('users');
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li class="card stack">
+      <div class="row spread">
+        <strong>{user.displayName}</strong>
+        {user.disabled && <span class="pill pill-killed">disabled</span>}
+      </div>
+      <span class="hint">
+        {user.email}
+        {self && ' (you)'}
+      </span>
+      <div class="row">
+        <span class="hint">Instance role</span>
+        <select
+          aria-label={`Instance role of ${user.email}`}
+          value={user.instanceRole ?? ''}
+          disabled={busy || (user.instanceRole === 'owner' && me.instanceRole !== 'owner')}
+          onChange={(ev) => void change({ instanceRole: (ev.currentTarget.value || null) as InstanceRole | null })}
+        >
+          <option value="">{roleLabel(null)}</option>
+          <option value="admin">admin</option>
+          {(me.instanceRole === 'owner' || user.instanceRole === 'owner') && <option value="owner">owner</option>}
+        </select>
+        <button
+          type="button"
+          class={user.disabled ? '' : 'danger'}
+          disabled={busy || self}
+          aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.email}`}
+          onClick={() => void change({ disabled: !user.disabled })}
+        >
+          {user.disabled ? 'Enable' : 'Disable'}
+        </button>
+      </div>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** `/users` (instance owners and admins): everyone, add a person, instance role, disable/enable. */
+export function Users({ me }: { me: Me }) {
+  const users = useQuery('users', listUsers);
+  const projects = useProjects();
+  return (
+    <main id="main" class="stack">
+      <h1>Users</h1>
+      <CreateUser me={me} />
+      <section class="stack" aria-labelledby="people-heading">
+        <h2 id="people-heading">People</h2>
+        {users.error ? <ErrorMessage error={users.error} /> : null}
+        {users.data ? (
+          <ul class="plain-list stack" aria-label="People">
+            {users.data.map((user) => (
+              <UserRow key={user.id} user={user} me={me} />
+            ))}
+          </ul>
+        ) : (
+          !users.error && <Loading what="people" />
+        )}
+      </section>
+      <section class="stack" aria-labelledby="members-heading">
+        <h2 id="members-heading">Project roles</h2>
+        <p class="hint">Viewer, responder (kill and restore), editor or admin, per project:</p>
+        {projects.error ? <ErrorMessage error={projects.error} /> : null}
+        {!projects.data && !projects.error && <Loading what="projects" />}
+        <ul class="plain-list row" aria-label="Project members">
+          {projects.data?.map((project) => (
+            <li key={project.key}>
+              <Link href={`/projects/${e(project.key)}/members`}>Members of {project.key}</Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}
