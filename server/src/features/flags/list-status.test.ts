@@ -45,7 +45,7 @@ beforeAll(async () => {
       defaultServe: { variant: 'off' },
       rules: [
         { id: 'beta', conditions: [], segments: [], serve: { variant: 'on' } },
-        { id: 'gradual', conditions: [], segments: [], rollout: { percentage: 1250 }, serve: { variant: 'on' } },
+        { id: 'gradual', conditions: [], segments: [], rollout: { percent: 12.5 }, serve: { variant: 'on' } },
       ],
     },
     { 'if-match': current.headers.etag as string },
