@@ -1,7 +1,7 @@
 import type { Actor, InstanceRole, ProjectRole } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps, type RecordFn } from '../../changes/index.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { conflict, forbidden, HttpError, notFound } from '../../http/errors.js';
+import { conflict, forbidden, notFound } from '../../http/errors.js';
 import * as projects from '../projects/store.js';
 import type { PasswordHasher } from './password.js';
 import type { CreateUserInput, MemberView, UpdateUserInput, UserView } from './schemas.js';
@@ -40,7 +40,7 @@ export class UsersService {
   }
 
   /**
-   * Creates a user; also the hook SSO sign-in uses for just-in-time users (see `findOrCreateUserForSso`).
+   * Creates a user.
    */
   async create(manager: Manager, input: CreateUserInput): Promise<UserView> {
     if (input.instanceRole === 'owner') requireOwner(manager, 'create an owner');
@@ -141,41 +141,6 @@ export class UsersService {
         before: { role: before.role },
       });
     });
-  }
-}
-
-/**
- * The hook point for single sign-on (OIDC, built on top of this): the user with `email`
- * (normalized by the caller with `normalizeEmail`), created just in time with no password when
- * there is none, audited as created by `actor` (the SSO sign-in's system principal). Returns null
- * for a disabled user. Role mapping from claims is the caller's: it may then call `putMember`.
- */
-export async function findOrCreateUserForSso(
-  deps: ChangeDeps,
-  actor: Actor,
-  identity: { email: string; displayName: string },
-): Promise<store.UserRow | null> {
-  const existing = await store.findUserByEmail(deps.prisma, identity.email);
-  if (existing) return existing.disabledAt === null ? existing : null;
-  try {
-    return await inChangeTransaction(deps, async (tx, record) => {
-      const row = await insertUnique(tx, { ...identity, passwordHash: null, instanceRole: null });
-      await record({
-        actor,
-        projectId: null,
-        action: 'user.created',
-        targetType: 'user',
-        targetKey: row.id,
-        after: userView(row),
-      });
-      return row;
-    });
-  } catch (error) {
-    // Two first sign-ins of one person at once: the other one created the user; use it.
-    if (!(error instanceof HttpError && error.statusCode === 409)) throw error;
-    const created = await store.findUserByEmail(deps.prisma, identity.email);
-    if (!created) throw error;
-    return created.disabledAt === null ? created : null;
   }
 }
 
