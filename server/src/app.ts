@@ -63,6 +63,7 @@ import { installContentTypes } from './http/content-types.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
 import { installInputGuard } from './http/input-guard.js';
 import { installErrorHandlers } from './http/errors.js';
+import { hoistSharedDefinitions } from './http/openapi-shared-definitions.js';
 
 /**
  * The feature plugins mounted under /api/v1, in registration order. A new feature is one
@@ -245,7 +246,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       if (access !== undefined) output.schema = { ...output.schema, 'x-access': access } as typeof output.schema;
       return output;
     },
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => hoistSharedDefinitions(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
