@@ -13,12 +13,13 @@ const SHARED = '__shared';
  * a broken reference. This moves them up into `components.schemas` and points every reference
  * there. A document without shared definitions is returned as it is.
  */
-export function hoistSharedDefinitions<T extends DocumentWithSchemas>(document: T): T {
-  const schemas = document.components?.schemas;
+export function hoistSharedDefinitions<T extends object>(document: T): T {
+  const { components } = document as DocumentWithSchemas;
+  const schemas = components?.schemas;
   const shared = (schemas?.[SHARED] as { definitions?: Record<string, unknown> } | undefined)?.definitions;
   if (!schemas || !shared) return document;
   const { [SHARED]: _dropped, ...named } = schemas;
-  const hoisted = { ...document, components: { ...document.components, schemas: { ...shared, ...named } } };
+  const hoisted = { ...document, components: { ...components, schemas: { ...shared, ...named } } };
   return JSON.parse(
     JSON.stringify(hoisted).replaceAll(`"#/components/schemas/${SHARED}#/definitions/`, '"#/components/schemas/'),
   ) as T;
