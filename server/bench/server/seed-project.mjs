@@ -8,21 +8,22 @@ import { expectStatus } from './http-client.mjs';
 /** `flag-000` … : the keys of `count` benchmark flags. */
 export const benchFlagKeys = (count) => Array.from({ length: count }, (_, i) => `flag-${String(i).padStart(3, '0')}`);
 
-/** On, serving `on` to a rollout (its percent varied by the flag's index) of the Nordic countries. */
+/** The benchmark flags' rule: `on` for `percent` of the Nordic countries (as the admin API takes it). */
+export const nordicsRule = (percent) => ({
+  id: 'nordics',
+  conditions: [{ attribute: 'country', operator: 'in', values: ['NO', 'SE', 'DK'] }],
+  segments: [],
+  rollout: { percent },
+  serve: { variant: 'on' },
+});
+
+/** On, with the Nordic rule, its percent varied by the flag's index. */
 function benchConfig(index) {
   return {
     enabled: true,
     offVariant: 'off',
     defaultServe: { variant: 'off' },
-    rules: [
-      {
-        id: 'nordics',
-        conditions: [{ attribute: 'country', operator: 'in', values: ['NO', 'SE', 'DK'] }],
-        segments: [],
-        rollout: { percent: ((index * 37) % 10001) / 100 },
-        serve: { variant: 'on' },
-      },
-    ],
+    rules: [nordicsRule(((index * 37) % 10001) / 100)],
     prerequisites: [],
   };
 }
