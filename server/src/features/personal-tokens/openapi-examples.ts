@@ -8,17 +8,16 @@ export const createPersonalTokenRequest = {
   role: 'responder',
 } as const;
 
+const secret = 'sy_pat_exAMPLE0nly_not-a-real-secret_shown-once0000';
+
 const personalToken = {
   id: '7a3e5c91-0f2b-4d6a-8e4c-1b9d7f3a5c20',
   ...createPersonalTokenRequest,
-  prefix: 'sy_pat_ex',
+  prefix: secret.slice(0, 'sy_pat_'.length + 4),
   createdAt: exampleStory.updatedAt,
   lastUsedAt: null,
 } as const;
 
-export const createPersonalTokenResponse = {
-  ...personalToken,
-  secret: 'sy_pat_exAMPLE0nly_not-a-real-secret_shown-once0000',
-} as const;
+export const createPersonalTokenResponse = { ...personalToken, secret } as const;
 
 export const personalTokenListResponse = { tokens: [{ ...personalToken, lastUsedAt: exampleStory.recently }] } as const;

@@ -10,17 +10,17 @@ export const createTriggerRequest = {
   restoreOnResolve: true,
 } as const;
 
+const secret = 'sy_trigger_exAMPLE0nly_not-a-real-secret_shown-once';
+
 const trigger = {
   id: '1f2e3d4c-5b6a-4798-8a6b-5c4d3e2f1a0b',
   ...createTriggerRequest,
   project: exampleStory.project,
-  prefix: 'sy_trg_ex',
+  prefix: secret.slice(0, 'sy_trigger_'.length + 4),
   createdAt: exampleStory.createdAt,
   lastTriggeredAt: null,
   revokedAt: null,
 } as const;
-
-const secret = 'sy_trg_exAMPLE0nly_not-a-real-secret_shown-once000';
 
 export const createdTriggerResponse = { ...trigger, secret, path: `/api/v1/triggers/incoming/${secret}` } as const;
 

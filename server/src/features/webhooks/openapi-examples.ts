@@ -11,17 +11,16 @@ export const createWebhookRequest = {
   enabled: true,
 } as const;
 
+const secret = 'whsec_exAMPLE0nly_not-a-real-secret_shown-once';
+
 export const webhookResponse = {
   id: '3c8d1e6f-9a2b-4c7d-8e5f-6a1b2c3d4e5f',
   ...createWebhookRequest,
-  secretPrefix: 'whsec_ex',
+  secretPrefix: secret.slice(0, 10),
   ...exampleTimestamps,
 } as const;
 
-export const createdWebhookResponse = {
-  ...webhookResponse,
-  secret: 'whsec_exAMPLE0nly_not-a-real-secret_shown-once',
-} as const;
+export const createdWebhookResponse = { ...webhookResponse, secret } as const;
 
 export const updateWebhookRequest = { events: ['flag_config.*'] } as const;
 
