@@ -32,6 +32,16 @@ describe('OpenAPI document', () => {
     expect(undescribed, 'operations without a description').toEqual([]);
   });
 
+  it("every $ref points at a schema of components.schemas (zod's shared definitions included)", () => {
+    const refs = new Set([...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map(([, ref]) => ref!));
+    const schemas = document.components?.schemas ?? {};
+    const broken = [...refs].filter(
+      (ref) => !/^#\/components\/schemas\/[^/#]+$/.test(ref) || !(ref.split('/').at(-1)! in schemas),
+    );
+    expect(refs.size).toBeGreaterThan(10);
+    expect(broken, 'references that do not resolve').toEqual([]);
+  });
+
   it('every operation shows a request example (when it has a body) and a success response example, each valid against its schema', () => {
     const validate = schemaValidator(document);
     const problems = operations.flatMap(({ id, operation }) => exampleProblems(id, operation, validate));
