@@ -1,8 +1,8 @@
 /**
  * OFREP throughput (`npm run build -w server` first): `node server/bench/ofrep.mjs`. Starts the
- * built server (dist/main.js, Postgres mode) on a throwaway database with FLAGS boolean flags
- * (each a rule with a condition and a rollout, as bench/server/run.mjs seeds them), then measures
- * with autocannon, CONNECTIONS connections, DURATION_S each (after a 1 s warm-up):
+ * built server (dist/main.js, Postgres mode) on a throwaway database with FLAGS boolean flags,
+ * each with a rule of a condition and a rollout (seeded by server/seed-project.mjs, as bench/server/run.mjs
+ * seeds them), then measures with autocannon, CONNECTIONS connections, DURATION_S each (after a 1 s warm-up):
  * - single: POST /ofrep/v1/evaluate/flags/{key}, a different context per request;
  * - bulk: POST /ofrep/v1/evaluate/flags (FLAGS evaluations per request), a different context per request;
  * - bulk 304: the same context with its ETag as If-None-Match (a poll with nothing changed).
@@ -12,7 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import { closeClient, expectStatus, request } from './server/http-client.mjs';
+import { closeClient, request } from './server/http-client.mjs';
+import { benchFlagKeys, seedBenchProject } from './server/seed-project.mjs';
 import { cpuMsOf, createBenchDatabase, startServer } from './server/server-process.mjs';
 
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -22,48 +23,6 @@ const DURATION_S = Number(process.env.DURATION_S ?? 5);
 
 const round = (value) => Math.round(value);
 const COUNTRIES = ['NO', 'SE', 'DK', 'DE', 'US'];
-
-async function seed(baseUrl, adminToken) {
-  const admin = { token: adminToken };
-  await expectStatus(201, baseUrl, 'POST', '/api/v1/projects', { ...admin, body: { key: 'bench', name: 'bench' } });
-  await expectStatus(201, baseUrl, 'POST', '/api/v1/projects/bench/environments', {
-    ...admin,
-    body: { key: 'prod', name: 'prod' },
-  });
-  for (let i = 0; i < FLAGS; i++) {
-    const key = `flag-${String(i).padStart(3, '0')}`;
-    await expectStatus(201, baseUrl, 'POST', '/api/v1/projects/bench/flags', {
-      ...admin,
-      body: { key, name: key, type: 'boolean', clientSide: true },
-    });
-    const path = `/api/v1/projects/bench/flags/${key}/environments/prod`;
-    const current = await expectStatus(200, baseUrl, 'GET', path, admin);
-    await expectStatus(200, baseUrl, 'PUT', path, {
-      ...admin,
-      headers: { 'if-match': current.headers.etag },
-      body: {
-        enabled: true,
-        offVariant: 'off',
-        defaultServe: { variant: 'off' },
-        rules: [
-          {
-            id: 'nordics',
-            conditions: [{ attribute: 'country', operator: 'in', values: ['NO', 'SE', 'DK'] }],
-            segments: [],
-            rollout: { percent: ((i * 37) % 10001) / 100 },
-            serve: { variant: 'on' },
-          },
-        ],
-        prerequisites: [],
-      },
-    });
-  }
-  const token = await expectStatus(201, baseUrl, 'POST', '/api/v1/tokens', {
-    ...admin,
-    body: { name: 'bench', kind: 'server', project: 'bench', environment: 'prod' },
-  });
-  return token.body.secret;
-}
 
 /** A body per request: contexts cycle through 1,000 users and five countries. */
 function contextBody(i) {
@@ -103,7 +62,11 @@ async function main() {
   const adminToken = `bench-admin-${randomBytes(12).toString('hex')}`;
   const server = await startServer({ DATABASE_URL: database.url, SWITCHYARD_ADMIN_TOKEN: adminToken });
   try {
-    const token = await seed(server.baseUrl, adminToken);
+    const token = await seedBenchProject(server.baseUrl, adminToken, {
+      keys: benchFlagKeys(FLAGS),
+      clientSide: true,
+      tokenName: 'bench',
+    });
     closeClient();
     const auth = { authorization: `Bearer ${token}` };
     const bodies = Array.from({ length: 5000 }, (_, i) => contextBody(i));

@@ -63,6 +63,8 @@ import { installContentTypes } from './http/content-types.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
 import { installInputGuard } from './http/input-guard.js';
 import { installErrorHandlers } from './http/errors.js';
+import { hoistSharedDefinitions } from './http/openapi-shared-definitions.js';
+import { liftMediaTypeExamples } from './http/openapi-examples.js';
 
 /**
  * The feature plugins mounted under /api/v1, in registration order. A new feature is one
@@ -237,6 +239,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
     transform: (input) => {
       const output = jsonSchemaTransform(input);
+      output.schema = liftMediaTypeExamples(output.schema);
       const access = input.route.config?.access;
       // Public routes (health, ...) need nothing; SDK routes take tokens only; the rest inherit both.
       if (access === 'public') output.schema = { ...output.schema, security: [] };
@@ -245,7 +248,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       if (access !== undefined) output.schema = { ...output.schema, 'x-access': access } as typeof output.schema;
       return output;
     },
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => hoistSharedDefinitions(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

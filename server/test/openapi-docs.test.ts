@@ -1,55 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import {
+  exampleProblems,
+  listOperations,
+  schemaValidator,
+  type OpenApiDocument,
+  type Operation,
+} from './helpers/openapi-document.js';
 
 /**
  * The admin OpenAPI document (GET /docs/json) is what the console, the CLI and API users read:
- * every operation says what it does (a description, not only a summary), and the main write
- * operations show a request and a response example.
+ * every operation says what it does (a description, not only a summary) and shows a request
+ * example (when it takes a body) and a response example for each success status, and every
+ * example is valid against the operation's own schema, so an example cannot drift from the API.
  */
-interface Operation {
-  summary?: string;
-  description?: string;
-  requestBody?: { content?: Record<string, { examples?: Record<string, unknown>; example?: unknown }> };
-  responses?: Record<string, { content?: Record<string, { examples?: Record<string, unknown>; example?: unknown }> }>;
-}
-type Paths = Record<string, Record<string, Operation>>;
-
-const METHODS = new Set(['get', 'put', 'post', 'patch', 'delete']);
 let t: TestApp;
+let document: OpenApiDocument;
 let operations: { id: string; operation: Operation }[];
 
 beforeAll(async () => {
   t = await createTestApp();
-  const document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Paths }>();
-  operations = Object.entries(document.paths).flatMap(([path, item]) =>
-    Object.entries(item)
-      .filter(([method]) => METHODS.has(method))
-      .map(([method, operation]) => ({ id: `${method.toUpperCase()} ${path}`, operation })),
-  );
+  document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<OpenApiDocument>();
+  operations = listOperations(document);
 });
 afterAll(async () => t?.close());
-
-const hasExample = (content: Record<string, { examples?: Record<string, unknown>; example?: unknown }> | undefined) =>
-  Object.values(content ?? {}).some(
-    (media) => media.example !== undefined || Object.keys(media.examples ?? {}).length > 0,
-  );
-const requestExample = (operation: Operation) => hasExample(operation.requestBody?.content);
-const responseExample = (operation: Operation) =>
-  Object.entries(operation.responses ?? {}).some(
-    ([status, response]) => status.startsWith('2') && hasExample(response.content),
-  );
-
-/** The main write operations: each must show a request and a success response example. */
-const MAIN_WRITES = [
-  'POST /api/v1/projects/{project}/flags',
-  'PUT /api/v1/projects/{project}/flags/{flag}/environments/{environment}',
-  'POST /api/v1/projects/{project}/flags/{flag}/environments/{environment}/kill',
-  'POST /api/v1/projects/{project}/flags/{flag}/environments/{environment}/restore',
-  'POST /api/v1/projects/{project}/flags/{flag}/environments/{environment}/rules/{ruleId}/rollout',
-  'POST /api/v1/tokens',
-  'POST /api/v1/users',
-  'POST /api/v1/sign-in/password',
-];
 
 describe('OpenAPI document', () => {
   it('every operation has a description', () => {
@@ -58,29 +32,53 @@ describe('OpenAPI document', () => {
     expect(undescribed, 'operations without a description').toEqual([]);
   });
 
-  it('the main write operations show request and response examples', () => {
-    const ids = new Set(operations.map(({ id }) => id));
-    expect(
-      MAIN_WRITES.filter((id) => !ids.has(id)),
-      'main writes missing from the document',
-    ).toEqual([]);
-    const missing = operations
-      .filter(({ id }) => MAIN_WRITES.includes(id))
-      .flatMap(({ id, operation }) => [
-        ...(requestExample(operation) ? [] : [`${id}: request`]),
-        ...(responseExample(operation) ? [] : [`${id}: response`]),
-      ]);
-    expect(missing, 'main writes without examples').toEqual([]);
+  it("every $ref points at a schema of components.schemas (zod's shared definitions included)", () => {
+    const refs = new Set([...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map(([, ref]) => ref!));
+    const schemas = document.components?.schemas ?? {};
+    const broken = [...refs].filter(
+      (ref) => !/^#\/components\/schemas\/[^/#]+$/.test(ref) || !(ref.split('/').at(-1)! in schemas),
+    );
+    expect(refs.size).toBeGreaterThan(10);
+    expect(broken, 'references that do not resolve').toEqual([]);
   });
 
-  it('lists the operations without examples (for the docs backlog)', () => {
-    const withoutExamples = operations
-      .filter(({ operation }) => !requestExample(operation) && !responseExample(operation))
-      .map(({ id }) => id);
-    // Informational: printed, not asserted beyond the main writes above.
-    console.info(
-      `${withoutExamples.length} of ${operations.length} operations have no example:\n  ${withoutExamples.join('\n  ')}`,
-    );
-    expect(withoutExamples.length).toBeLessThan(operations.length);
+  it('every operation shows a request example (when it has a body) and a success response example, each valid against its schema', () => {
+    const validate = schemaValidator(document);
+    const problems = operations.flatMap(({ id, operation }) => exampleProblems(id, operation, validate));
+    expect(problems, 'operations whose examples are missing or invalid').toEqual([]);
+  });
+});
+
+describe('the example check', () => {
+  const validate = (schema: object, value: unknown) => schemaValidator({ paths: {} })(schema, value);
+  const object = { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] };
+
+  it('names an operation whose request body or success response has no example', () => {
+    const operation: Operation = {
+      requestBody: { content: { 'application/json': { schema: object } } },
+      responses: { '201': { content: { 'application/json': { schema: object } } }, '204': {} },
+    };
+    expect(exampleProblems('POST /x', operation, validate)).toEqual([
+      'POST /x: request body (application/json) has no example',
+      'POST /x: response 201 (application/json) has no example',
+    ]);
+  });
+
+  it('names an operation without a success response, or whose success response documents no body', () => {
+    expect(exampleProblems('GET /a', { responses: { '404': {} } }, validate)).toEqual([
+      'GET /a: no success response documented',
+    ]);
+    expect(exampleProblems('GET /b', { responses: { '200': {} } }, validate)).toEqual([
+      'GET /b: response 200 documents no body (nor its media type)',
+    ]);
+  });
+
+  it('refuses an example its schema does not accept', () => {
+    const operation: Operation = {
+      responses: { '200': { content: { 'application/json': { schema: object, examples: { one: { value: {} } } } } } },
+    };
+    expect(exampleProblems('GET /c', operation, validate)).toEqual([
+      `GET /c: response 200 (application/json) example "one" / must have required property 'key' {"missingProperty":"key"}`,
+    ]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { expectStatus } from '../server/http-client.mjs';
+import { nordicsRule } from '../server/seed-project.mjs';
 
 /** Key of the template flag, which is also the flag the benchmark toggles. */
 export const TOGGLE_FLAG = 'flag-00000';
@@ -15,24 +16,18 @@ export const TOGGLE_FLAG = 'flag-00000';
  * On, with bench:server's rule (a condition and a rollout) and a second one like it, which brings a
  * flag to ~590 bytes of snapshot JSON: the size of the flags issue 12's baseline was measured with.
  */
-function ruleConfig(percentage) {
+function ruleConfig(percent) {
   return {
     enabled: true,
     offVariant: 'off',
     defaultServe: { variant: 'off' },
     rules: [
-      {
-        id: 'nordics',
-        conditions: [{ attribute: 'country', operator: 'in', values: ['NO', 'SE', 'DK'] }],
-        segments: [],
-        rollout: { percentage },
-        serve: { variant: 'on' },
-      },
+      nordicsRule(percent),
       {
         id: 'paid-plans',
         conditions: [{ attribute: 'plan', operator: 'in', values: ['pro', 'enterprise', 'team'] }],
         segments: [],
-        rollout: { percentage: 5000 },
+        rollout: { percent: 50 },
         serve: { variant: 'on' },
       },
     ],

@@ -25,6 +25,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { closeClient, expectStatus } from './http-client.mjs';
 import { createBenchDatabase, mainPath, memoryOf, startServer } from './server-process.mjs';
+import { benchFlagKeys, seedBenchProject } from './seed-project.mjs';
 import { measureSnapshotLoad } from './snapshot-load.mjs';
 import { median, percentile } from './stats.mjs';
 import { measureToggles as sharedMeasureToggles } from './toggles.mjs';
@@ -48,60 +49,6 @@ const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const loadAverage = () => os.loadavg().map((value) => round(value));
-
-/** Runs `worker(i)` for i in [0, count) with `parallel` in flight. */
-async function inParallel(count, parallel, worker) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < count) await worker(next++);
-    }),
-  );
-}
-
-/** Project `bench`, environment `prod`, FLAGS flags with a rule (condition + rollout), a toggle flag, a server token. */
-async function seed(baseUrl, adminToken) {
-  const admin = { token: adminToken };
-  await expectStatus(201, baseUrl, 'POST', '/api/v1/projects', { ...admin, body: { key: 'bench', name: 'bench' } });
-  await expectStatus(201, baseUrl, 'POST', '/api/v1/projects/bench/environments', {
-    ...admin,
-    body: { key: 'prod', name: 'prod' },
-  });
-  const keys = [...Array.from({ length: FLAGS }, (_, i) => `flag-${String(i).padStart(3, '0')}`), 'toggle'];
-  await inParallel(keys.length, 4, async (i) => {
-    const key = keys[i];
-    await expectStatus(201, baseUrl, 'POST', '/api/v1/projects/bench/flags', {
-      ...admin,
-      body: { key, name: key, type: 'boolean' },
-    });
-    const path = `/api/v1/projects/bench/flags/${key}/environments/prod`;
-    const current = await expectStatus(200, baseUrl, 'GET', path, admin);
-    await expectStatus(200, baseUrl, 'PUT', path, {
-      ...admin,
-      headers: { 'if-match': current.headers.etag },
-      body: {
-        enabled: true,
-        offVariant: 'off',
-        defaultServe: { variant: 'off' },
-        rules: [
-          {
-            id: 'nordics',
-            conditions: [{ attribute: 'country', operator: 'in', values: ['NO', 'SE', 'DK'] }],
-            segments: [],
-            rollout: { percent: ((i * 37) % 10001) / 100 },
-            serve: { variant: 'on' },
-          },
-        ],
-        prerequisites: [],
-      },
-    });
-  });
-  const token = await expectStatus(201, baseUrl, 'POST', '/api/v1/tokens', {
-    ...admin,
-    body: { name: 'bench sdk', kind: 'server', project: 'bench', environment: 'prod' },
-  });
-  return token.body.secret;
-}
 
 /** Sequential on/off toggles of one flag; returns the per-request times in ms (after a warm-up). */
 async function measureToggles(baseUrl, adminToken, pid) {
@@ -199,7 +146,7 @@ async function main() {
       return;
     }
     process.stderr.write(`seeding ${FLAGS} flags…\n`);
-    const sdkToken = await seed(server.baseUrl, adminToken);
+    const sdkToken = await seedBenchProject(server.baseUrl, adminToken, { keys: [...benchFlagKeys(FLAGS), 'toggle'] });
 
     const snapshot = await expectStatus(200, server.baseUrl, 'GET', '/api/v1/sdk/snapshot', { token: sdkToken });
     const flagsWithRule = snapshot.body.flags.filter((f) => f.rules[0]?.conditions.length === 1 && f.rules[0].rollout);

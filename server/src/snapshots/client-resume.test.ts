@@ -5,24 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ServerMetrics } from '../propagation/metrics.js';
 import { EnvironmentFeed } from './environment-feed.js';
 import type { BuiltSnapshot } from './snapshot-builder.js';
+import { testFlag } from '../../test/helpers/snapshot-changes.js';
 
-function flag(key: string, clientSide: boolean): Flag {
-  return {
-    key,
-    type: 'boolean',
-    variants: [
-      { key: 'on', value: true },
-      { key: 'off', value: false },
-    ],
-    enabled: true,
-    offVariant: 'off',
-    defaultServe: { variant: 'on' },
-    rules: [],
-    prerequisites: [],
-    version: 1,
-    clientSide,
-  };
-}
+const flag = (key: string, clientSide: boolean) => testFlag(key, { clientSide });
 
 function snapshot(revision: number, flags: Flag[]): Snapshot {
   return { schemaVersion: SCHEMA_VERSION, projectKey: 'shop', environmentKey: 'prod', revision, flags, segments: [] };

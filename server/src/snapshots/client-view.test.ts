@@ -1,6 +1,12 @@
 import { applyPatch, toClientSnapshot, type Flag, type Snapshot } from '@switchyard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  canonicalJson,
+  changedSegment,
+  snapshotChangeArbitrary,
+  testFlag,
+} from '../../test/helpers/snapshot-changes.js';
 import { nextClientView } from './client-view.js';
 import { entryOf } from './entry-positions.js';
 import { mergeChanged } from './merge-changed.js';
@@ -10,41 +16,16 @@ import { snapshotJson } from './snapshot-json.js';
 const FLAG_KEYS = ['a', 'b', 'c', 'd', 'e'];
 const SEGMENT_KEYS = ['s1', 's2', 's3'];
 
-function flag(key: string, enabled: boolean, clientSide: boolean, segment: string | undefined, version: number): Flag {
-  return {
-    key,
-    type: 'boolean',
-    variants: [
-      { key: 'on', value: true },
-      { key: 'off', value: false },
-    ],
-    enabled,
-    offVariant: 'off',
-    defaultServe: { variant: 'on' },
-    rules: segment ? [{ id: 'r1', conditions: [], segments: [segment], serve: { variant: 'on' } }] : [],
-    prerequisites: [],
-    version,
-    clientSide,
-  };
-}
-
-const changeArb = fc.oneof(
-  fc.record({
-    kind: fc.constant('flag' as const),
-    key: fc.constantFrom(...FLAG_KEYS),
-    enabled: fc.boolean(),
-    clientSide: fc.boolean(),
-    segment: fc.option(fc.constantFrom(...SEGMENT_KEYS), { nil: undefined }),
-  }),
-  fc.record({ kind: fc.constant('segment' as const), key: fc.constantFrom(...SEGMENT_KEYS), value: fc.string() }),
-);
+const changeArb = snapshotChangeArbitrary(FLAG_KEYS, SEGMENT_KEYS);
 
 const start: Snapshot = {
   schemaVersion: 1,
   projectKey: 'p',
   environmentKey: 'e',
   revision: 1,
-  flags: FLAG_KEYS.map((key, index) => flag(key, index % 2 === 0, index < 3, SEGMENT_KEYS[index % 3], 1)),
+  flags: FLAG_KEYS.map((key, index) =>
+    testFlag(key, { enabled: index % 2 === 0, clientSide: index < 3, segment: SEGMENT_KEYS[index % 3] }),
+  ),
   segments: SEGMENT_KEYS.map((key) => ({ key, conditions: [] })),
 };
 
@@ -60,10 +41,9 @@ describe('incremental client view', () => {
           for (const change of batch) {
             if (change.kind === 'flag') {
               const version = entryOf(state.snapshot.flags, change.key)!.version + 1;
-              flags.set(change.key, flag(change.key, change.enabled, change.clientSide, change.segment, version));
+              flags.set(change.key, testFlag(change.key, { ...change, version }));
             } else {
-              const conditions = [{ attribute: 'x', operator: 'in' as const, values: [change.value] }];
-              segments.set(change.key, { key: change.key, conditions });
+              segments.set(change.key, changedSegment(change.key, change.value));
             }
           }
           const hint = { revision, flags: [...flags.keys()], segments: [...segments.keys()], committedAt: new Date() };
@@ -85,7 +65,7 @@ describe('incremental client view', () => {
           expect(JSON.stringify(applyPatch(state.snapshot, patches[0]!))).toBe(JSON.stringify(built.snapshot));
           const [clientPatch] = clientPatches(patches, state.client, client, incremental !== null);
           const applied = applyPatch(state.client, clientPatch!);
-          expect(sorted(applied)).toBe(sorted(whole));
+          expect(canonicalJson(applied)).toBe(canonicalJson(whole));
           state = { snapshot: built.snapshot, client };
         }
       }),
@@ -109,12 +89,3 @@ describe('incremental client view', () => {
     expect(nextClientView({ snapshot: start, client }, hidden, ['a'], [])).toBeNull();
   });
 });
-
-/** JSON with entries in key order (a patch appends new entries; the server's order is by key). */
-function sorted(snapshot: Snapshot): string {
-  return JSON.stringify({
-    ...snapshot,
-    flags: [...snapshot.flags].sort((x, y) => x.key.localeCompare(y.key)),
-    segments: [...snapshot.segments].sort((x, y) => x.key.localeCompare(y.key)),
-  });
-}

@@ -1,51 +1,29 @@
-import { applyPatch, toClientSnapshot, type Flag, type Snapshot } from '@switchyard/core';
+import { applyPatch, toClientSnapshot, type Snapshot } from '@switchyard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clientPatches, patchesBetween } from './patches.js';
 import type { RevisionHint } from './snapshot-builder.js';
+import {
+  canonicalJson,
+  changedSegment,
+  snapshotChangeArbitrary,
+  testFlag,
+  type SnapshotChange,
+} from '../../test/helpers/snapshot-changes.js';
 
 const FLAG_KEYS = ['a', 'b', 'c', 'd'];
 const SEGMENT_KEYS = ['s1', 's2'];
 
-function flag(key: string, enabled: boolean, clientSide: boolean, segment: string | undefined, version: number): Flag {
-  return {
-    key,
-    type: 'boolean',
-    variants: [
-      { key: 'on', value: true },
-      { key: 'off', value: false },
-    ],
-    enabled,
-    offVariant: 'off',
-    defaultServe: { variant: 'on' },
-    rules: segment ? [{ id: 'r1', conditions: [], segments: [segment], serve: { variant: 'on' } }] : [],
-    prerequisites: [],
-    version,
-    clientSide,
-  };
-}
-
-/** One change: a flag set (or deleted when `flag` is null), or a segment's conditions changed. */
-const changeArb = fc.oneof(
-  fc.record({
-    kind: fc.constant('flag' as const),
-    key: fc.constantFrom(...FLAG_KEYS),
-    present: fc.boolean(),
-    enabled: fc.boolean(),
-    clientSide: fc.boolean(),
-    segment: fc.option(fc.constantFrom(...SEGMENT_KEYS), { nil: undefined }),
-  }),
-  fc.record({ kind: fc.constant('segment' as const), key: fc.constantFrom(...SEGMENT_KEYS), value: fc.string() }),
-);
+const changeArb = snapshotChangeArbitrary(FLAG_KEYS, SEGMENT_KEYS);
 
 /** Snapshots s0..sN and the hint of every revision, as the database and the outbox would have them. */
-function history(changes: fc.infer<typeof changeArb>[][]): { snapshots: Snapshot[]; hints: RevisionHint[] } {
+function history(changes: SnapshotChange[][]): { snapshots: Snapshot[]; hints: RevisionHint[] } {
   let current: Snapshot = {
     schemaVersion: 1,
     projectKey: 'p',
     environmentKey: 'e',
     revision: 0,
-    flags: [flag('a', true, true, 's1', 1), flag('b', false, false, undefined, 1)],
+    flags: [testFlag('a', { clientSide: true, segment: 's1' }), testFlag('b', { enabled: false })],
     segments: SEGMENT_KEYS.map((key) => ({ key, conditions: [] })),
   };
   const snapshots = [current];
@@ -56,15 +34,11 @@ function history(changes: fc.infer<typeof changeArb>[][]): { snapshots: Snapshot
     const hint: RevisionHint = { revision: index + 1, flags: [], segments: [], committedAt: new Date() };
     for (const change of batch) {
       if (change.kind === 'flag') {
-        if (change.present)
-          flags.set(change.key, flag(change.key, change.enabled, change.clientSide, change.segment, index + 2));
+        if (change.present) flags.set(change.key, testFlag(change.key, { ...change, version: index + 2 }));
         else flags.delete(change.key);
         hint.flags.push(change.key);
       } else {
-        segments.set(change.key, {
-          key: change.key,
-          conditions: [{ attribute: 'x', operator: 'in', values: [change.value] }],
-        });
+        segments.set(change.key, changedSegment(change.key, change.value));
         hint.segments.push(change.key);
       }
     }
@@ -78,14 +52,6 @@ function history(changes: fc.infer<typeof changeArb>[][]): { snapshots: Snapshot
     hints.push(hint);
   }
   return { snapshots, hints };
-}
-
-function canonical(snapshot: Snapshot): string {
-  return JSON.stringify({
-    ...snapshot,
-    flags: [...snapshot.flags].sort((x, y) => x.key.localeCompare(y.key)),
-    segments: [...snapshot.segments].sort((x, y) => x.key.localeCompare(y.key)),
-  });
 }
 
 describe('patchesBetween', () => {
@@ -111,7 +77,7 @@ describe('patchesBetween', () => {
           for (const start of snapshots.slice(base.revision)) {
             let state = start;
             for (const patch of patches) if (patch.revision > start.revision) state = applyPatch(state, patch);
-            expect(canonical(state)).toBe(canonical(target));
+            expect(canonicalJson(state)).toBe(canonicalJson(target));
           }
           // Client view, from the base (a stream connected before the changes): a patch deletes only
           // what the stream holds when it arrives (earlier patches of the run already applied).
@@ -124,7 +90,7 @@ describe('patchesBetween', () => {
             ).toEqual([]);
             clientState = applyPatch(clientState, patch);
           }
-          expect(canonical(clientState)).toBe(canonical(toClientSnapshot(target)));
+          expect(canonicalJson(clientState)).toBe(canonicalJson(toClientSnapshot(target)));
           for (const patch of client) for (const sent of patch.flags) expect(sent.clientSide).toBe(true);
           // Nothing outside the client views at both ends is named, not even as a deletion.
           const named = new Set(
@@ -187,7 +153,11 @@ describe('patchesBetween', () => {
 
   it('adds keys that changed without a hint to the last patch', () => {
     const { snapshots } = history([[]]);
-    const changed: Snapshot = { ...snapshots[1]!, revision: 2, flags: [flag('a', false, true, undefined, 9)] };
+    const changed: Snapshot = {
+      ...snapshots[1]!,
+      revision: 2,
+      flags: [testFlag('a', { enabled: false, clientSide: true, version: 9 })],
+    };
     const patches = patchesBetween(snapshots[1]!, changed, [
       { revision: 2, flags: [], segments: [], committedAt: new Date() },
     ])!;

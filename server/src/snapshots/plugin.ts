@@ -11,6 +11,8 @@ import { ServerMetrics } from '../propagation/metrics.js';
 import { DEFAULT_PROPAGATION_OPTIONS, type PropagationOptions } from '../propagation/options.js';
 import { OutboxPublisher } from '../propagation/outbox-publisher.js';
 import { PeriodicTask } from '../jobs/periodic-task.js';
+import { textResponse } from '../http/openapi-examples.js';
+import { metricsExample } from './openapi-examples.js';
 
 /** What the propagation plugin adds to the app (`app.propagation`). */
 export interface Propagation {
@@ -160,6 +162,7 @@ export const propagationPlugin = fp<PropagationPluginOptions>(
             'Public by default, like the health probes, and then without project or environment keys. ' +
             'With SWITCHYARD_METRICS_TOKEN set it needs `Authorization: Bearer <that token>` (else 401) and ' +
             'labels streams by project and environment. Holds no flag data.',
+          response: { 200: textResponse('text/plain', 'Prometheus text exposition format', metricsExample) },
         },
       },
       async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),

@@ -7,39 +7,10 @@ import {
   type PersonalToken,
 } from '../../api/account';
 import { ErrorMessage, Loading } from '../../components/Loading';
+import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { invalidate, useQuery } from '../../hooks/query';
 
 const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
-
-/** A secret just created: shown once, with a copy button. */
-function Secret({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<string | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      setCopied('The browser refused the clipboard: select the token and copy it.');
-    }
-  };
-  return (
-    <section class="card stack notice-card" role="alert" aria-labelledby="pat-secret-heading">
-      <h2 id="pat-secret-heading">Token “{name}” created</h2>
-      <p>Copy it now: it is shown only once (the server keeps only its hash).</p>
-      <label for="pat-secret">Personal token</label>
-      <input id="pat-secret" readOnly value={secret} onFocus={(event) => event.currentTarget.select()} />
-      <div class="row">
-        <button type="button" class="primary" onClick={() => void copy()}>
-          Copy token
-        </button>
-        <button type="button" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      {copied && <p role="status">{copied}</p>}
-    </section>
-  );
-}
 
 function TokenRow({ token }: { token: PersonalToken }) {
   const [error, setError] = useState<string | null>(null);
@@ -118,7 +89,7 @@ export function PersonalTokens({ me }: { me: Me }) {
       <p class="hint">
         For the CLI and scripts: <code>Authorization: Bearer sy_pat_…</code> acts as you, with your rights.
       </p>
-      {created && <Secret {...created} onDone={() => setCreated(null)} />}
+      {created && <SecretShownOnce {...created} label="Personal token" onDone={() => setCreated(null)} />}
       <form class="card stack" onSubmit={submit} aria-labelledby="create-pat-heading">
         <h2 id="create-pat-heading">Create a personal token</h2>
         <label for="pat-name">Name (where you use it)</label>

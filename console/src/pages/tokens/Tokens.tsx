@@ -3,6 +3,7 @@ import { ApiError } from '../../api/client';
 import { createToken, listTokens, revokeToken, type CreatedToken, type Token, type TokenKind } from '../../api/tokens';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage, Loading } from '../../components/Loading';
+import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { invalidate, useQuery } from '../../hooks/query';
 import { useProjectDetails } from '../../hooks/useProjects';
 
@@ -11,36 +12,6 @@ const KIND_HINT: Record<TokenKind, string> = {
   server: 'server SDKs of one environment',
   client: 'browser SDKs of one environment (client-side flags only)',
 };
-
-/** The secret of a token just created: shown once, with a copy button. */
-function Secret({ token, onDone }: { token: CreatedToken; onDone: () => void }) {
-  const [copied, setCopied] = useState<string | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(token.secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      setCopied('The browser refused the clipboard: select the token and copy it.');
-    }
-  };
-  return (
-    <section class="card stack notice-card" role="alert" aria-labelledby="secret-heading">
-      <h2 id="secret-heading">Token “{token.name}” created</h2>
-      <p>Copy it now: it is shown only once (the server keeps only its hash).</p>
-      <label for="token-secret">Token</label>
-      <input id="token-secret" readOnly value={token.secret} onFocus={(event) => event.currentTarget.select()} />
-      <div class="row">
-        <button type="button" class="primary" onClick={() => void copy()}>
-          Copy token
-        </button>
-        <button type="button" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      {copied && <p role="status">{copied}</p>}
-    </section>
-  );
-}
 
 function CreateToken({ onCreated }: { onCreated: (token: CreatedToken) => void }) {
   const projects = useProjectDetails();
@@ -203,7 +174,11 @@ export function Tokens() {
   return (
     <main id="main">
       <h1>API tokens</h1>
-      {created ? <Secret token={created} onDone={() => setCreated(null)} /> : <CreateToken onCreated={setCreated} />}
+      {created ? (
+        <SecretShownOnce name={created.name} secret={created.secret} label="Token" onDone={() => setCreated(null)} />
+      ) : (
+        <CreateToken onCreated={setCreated} />
+      )}
       <section aria-labelledby="token-list-heading">
         <div class="row spread">
           <h2 id="token-list-heading">Tokens</h2>

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { withExample } from '../../http/openapi-examples.js';
 import { adminErrorResponses } from '../../http/schemas.js';
+import { auditPageResponse } from './openapi-examples.js';
 import { auditPageSchema, auditQuerySchema, projectAuditParamsSchema, projectAuditQuerySchema } from './schemas.js';
 import { AuditService } from './service.js';
 
@@ -26,7 +28,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Query the audit log',
         description: `${QUERY_DESCRIPTION} \`project\` (key) narrows to one project.`,
         querystring: auditQuerySchema,
-        response: { 200: auditPageSchema, ...adminErrorResponses },
+        response: { 200: withExample(auditPageSchema, auditPageResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.query(request.query),
@@ -42,7 +44,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         description: `${QUERY_DESCRIPTION} Same as GET /audit?project=<project>.`,
         params: projectAuditParamsSchema,
         querystring: projectAuditQuerySchema,
-        response: { 200: auditPageSchema, ...adminErrorResponses },
+        response: { 200: withExample(auditPageSchema, auditPageResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.query({ ...request.query, project: request.params.project }),

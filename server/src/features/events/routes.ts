@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses, keySchema } from '../../http/schemas.js';
 import { requireProject } from '../projects/store.js';
+import { textResponse } from '../../http/openapi-examples.js';
+import { changeEventExample } from './openapi-examples.js';
 import { AdminEventStreams } from './admin-events.js';
 
 /** Between `: ping` comments (each also ends the streams of tokens revoked meanwhile). */
@@ -43,7 +45,14 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
           "instance only (several replicas: each console stream sees its own replica). Every project's changes: " +
           'owners, instance admins and viewers of every project (as the instance-wide audit log).',
         querystring: z.object({ project: keySchema.optional().describe('Only changes of this project') }),
-        response: { 200: z.string().describe('text/event-stream'), ...adminErrorResponses },
+        response: {
+          200: textResponse(
+            'text/event-stream',
+            'A change event per environment a commit affected',
+            changeEventExample,
+          ),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
 /** Request and response examples of the OpenAPI document: real exchanges with the server (see http/openapi-examples.ts). */
+import { exampleStory } from '../../http/openapi-examples.js';
 
 /** The one rule of every example: beta-plan users, `rollout` percent of them get `on`. */
 const betaRule = (percent: number) =>
@@ -13,7 +14,7 @@ const betaRule = (percent: number) =>
 /** The configuration as the server answers it after each step of the examples' story. */
 const configResponse = <const Extra extends object>(percent: number, extra: Extra) =>
   ({
-    environment: 'production',
+    environment: exampleStory.environment,
     enabled: true,
     offVariant: 'off',
     defaultServe: { variant: 'off' },
@@ -57,3 +58,32 @@ export const restoreRequest = {
 } as const;
 
 export const restoreResponse = configResponse(50, { version: 5 });
+
+/** What GET answers: the configuration after the last step of the story. */
+export const currentConfigResponse = restoreResponse;
+
+export const turnOnRequest = { reason: 'launch day' } as const;
+
+export const turnOnResponse = configResponse(50, { version: 6 });
+
+export const turnOffRequest = { reason: 'checkout errors under investigation' } as const;
+
+export const turnOffResponse = configResponse(50, { enabled: false, version: 6 });
+
+/** A kill taken while Postgres was unreachable: SDKs are served it now, the audit follows. */
+export const pendingKillResponse = {
+  pending: true,
+  id: '0b9e4f7c-3a21-4d8e-9c55-2f6a1e7d8b30',
+  flag: exampleStory.flag,
+  environment: exampleStory.environment,
+  acceptedAt: exampleStory.recently,
+  revision: 43,
+} as const;
+
+/** The same response in production and in staging: what a project-wide kill or restore lists. */
+const inEveryEnvironment = <const Config extends object>(config: Config) =>
+  ({ items: [config, { ...config, environment: 'staging' }] }) as const;
+
+export const killEverywhereResponse = inEveryEnvironment(killResponse);
+
+export const restoreEverywhereResponse = inEveryEnvironment(restoreResponse);

@@ -23,14 +23,22 @@ import { legacyConfigIssues, legacyRolloutIssues, refuseLegacyFields } from './l
 import { FlagConfigService, toRestConfig, type ConfigView } from './service.js';
 import { withExample } from '../../http/openapi-examples.js';
 import {
+  currentConfigResponse,
+  killEverywhereResponse,
   killRequest,
   killResponse,
+  pendingKillResponse,
   replaceConfigRequest,
   replaceConfigResponse,
+  restoreEverywhereResponse,
   restoreRequest,
   restoreResponse,
   rolloutRequest,
   rolloutResponse,
+  turnOffRequest,
+  turnOffResponse,
+  turnOnRequest,
+  turnOnResponse,
 } from './openapi-examples.js';
 
 const PATH = '/projects/:project/flags/:flag/environments/:environment';
@@ -49,7 +57,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
   const deferredKills = registerDeferredKills(app, service);
   const tags = ['flag configuration'];
   const configResponses = {
-    200: configResponseSchema,
+    200: withExample(configResponseSchema, currentConfigResponse),
     ...adminErrorResponses,
     412: errorBodySchema.describe('If-Match names a version that is no longer current'),
   };
@@ -124,8 +132,11 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
           description: 'If-Match is optional here (412 when given and stale). Ends a kill.',
           params: configParamsSchema,
           headers: ifMatchHeadersSchema,
-          body: optionalReasonBodySchema,
-          response: configResponses,
+          body: withExample(optionalReasonBodySchema, enabled ? turnOnRequest : turnOffRequest),
+          response: {
+            ...configResponses,
+            200: withExample(configResponseSchema, enabled ? turnOnResponse : turnOffResponse),
+          },
         },
       },
       async (request, reply) => {
@@ -190,7 +201,7 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           ...configResponses,
           200: withExample(configResponseSchema, killResponse),
-          202: pendingKillResponseSchema,
+          202: withExample(pendingKillResponseSchema, pendingKillResponse),
         },
       },
     },
@@ -241,8 +252,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Responders and up (protected environments included). Every environment serves the off variant at once, whatever the versions; each configuration before the kill is kept for restore. The reason is required and audited. Answers every environment's configuration.",
         params: flagParamsSchema,
-        body: killBodySchema,
-        response: { 200: configListResponseSchema, ...adminErrorResponses },
+        body: withExample(killBodySchema, killRequest),
+        response: { 200: withExample(configListResponseSchema, killEverywhereResponse), ...adminErrorResponses },
       },
     },
     async (request) => {
@@ -261,8 +272,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Restore every environment where the flag is killed',
         description: '409 when it is killed nowhere.',
         params: flagParamsSchema,
-        body: optionalReasonBodySchema,
-        response: { 200: configListResponseSchema, ...adminErrorResponses },
+        body: withExample(optionalReasonBodySchema, restoreRequest),
+        response: { 200: withExample(configListResponseSchema, restoreEverywhereResponse), ...adminErrorResponses },
       },
     },
     async (request) => {

@@ -1,7 +1,8 @@
 /** Request and response examples of the OpenAPI document: real exchanges with the server (see http/openapi-examples.ts). */
+import { exampleBooleanVariants, exampleStory, exampleTimestamps } from '../../http/openapi-examples.js';
 
 export const createFlagRequest = {
-  key: 'new-checkout',
+  key: exampleStory.flag,
   name: 'New checkout',
   description: 'The one-page checkout',
   type: 'boolean',
@@ -9,25 +10,49 @@ export const createFlagRequest = {
 } as const;
 
 export const createFlagResponse = {
-  key: 'new-checkout',
-  name: 'New checkout',
-  description: 'The one-page checkout',
-  type: 'boolean',
-  variants: [
-    {
-      key: 'on',
-      value: true,
-    },
-    {
-      key: 'off',
-      value: false,
-    },
-  ],
-  tags: ['payments'],
+  ...createFlagRequest,
+  variants: exampleBooleanVariants,
   clientSide: false,
   salt: null,
   archived: false,
   archivedAt: null,
-  createdAt: '2026-12-03T15:53:05.789Z',
-  updatedAt: '2026-12-03T15:53:05.789Z',
+  ...exampleTimestamps,
+} as const;
+
+export const updateFlagRequest = {
+  description: 'The one-page checkout, with wallets',
+  tags: ['payments', 'checkout'],
+} as const;
+
+export const updatedFlagResponse = { ...createFlagResponse, ...updateFlagRequest } as const;
+
+export const archivedFlagResponse = {
+  ...createFlagResponse,
+  archived: true,
+  archivedAt: exampleStory.updatedAt,
+} as const;
+
+/** The flag's state in production (on, 50% of its one rule) and in staging (off). */
+const environmentSummaries = [
+  { environment: exampleStory.environment, enabled: true, version: 5, killed: false },
+  { environment: 'staging', enabled: false, version: 1, killed: false },
+] as const;
+const environmentStatuses = [
+  { ...environmentSummaries[0], rules: 1, rolloutPercents: [50] },
+  { ...environmentSummaries[1], rules: 0, rolloutPercents: [] },
+] as const;
+
+export const flagDetailResponse = {
+  ...createFlagResponse,
+  lastEvaluatedAt: exampleStory.recently,
+  environments: environmentSummaries,
+} as const;
+
+export const flagListResponse = {
+  items: [{ ...createFlagResponse, lastEvaluatedAt: exampleStory.recently, environments: environmentStatuses }],
+  nextCursor: null,
+} as const;
+
+export const flagSearchResponse = {
+  items: [{ ...createFlagResponse, project: exampleStory.project, environments: environmentStatuses }],
 } as const;

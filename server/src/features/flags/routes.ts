@@ -17,7 +17,16 @@ import {
 } from './schemas.js';
 import { FlagService } from './service.js';
 import { withExample } from '../../http/openapi-examples.js';
-import { createFlagRequest, createFlagResponse } from './openapi-examples.js';
+import {
+  archivedFlagResponse,
+  createFlagRequest,
+  createFlagResponse,
+  flagDetailResponse,
+  flagListResponse,
+  flagSearchResponse,
+  updatedFlagResponse,
+  updateFlagRequest,
+} from './openapi-examples.js';
 
 /** /projects/:project/flags: flag definitions (admin only). Per-environment configuration is in flag-config. */
 export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -58,7 +67,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
           'environment (on/off, killed, version, rule count, rollout percentages) in the same response.',
         params: projectParamsSchema,
         querystring: listFlagsQuerySchema,
-        response: { 200: flagListResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(flagListResponseSchema, flagListResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.list(request.params.project, request.query),
@@ -77,7 +86,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
           'incident search of the console. ' +
           'At most `limit` (1-200, default 20).',
         querystring: searchFlagsQuerySchema,
-        response: { 200: flagSearchResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(flagSearchResponseSchema, flagSearchResponse), ...adminErrorResponses },
       },
     },
     async (request) => {
@@ -96,7 +105,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'The definition (type, variants, tags, client-side, archived), `lastEvaluatedAt` (latest evaluation SDKs reported, any environment) and, per environment, whether it is on, killed and its configuration version.',
         params: flagParamsSchema,
-        response: { 200: flagDetailResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(flagDetailResponseSchema, flagDetailResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.get(request.params.project, request.params.flag),
@@ -116,8 +125,8 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
           'of it (any environment) is not, or server-only (archived or not) while a live client-side flag lists it as a ' +
           'prerequisite, is a 409 listing them (`details.prerequisites` / `details.dependents`).',
         params: flagParamsSchema,
-        body: updateFlagBodySchema,
-        response: { 200: flagResponseSchema, ...adminErrorResponses },
+        body: withExample(updateFlagBodySchema, updateFlagRequest),
+        response: { 200: withExample(flagResponseSchema, updatedFlagResponse), ...adminErrorResponses },
       },
     },
     async (request) =>
@@ -133,7 +142,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Archive a flag (it leaves every SDK snapshot)',
         description: '409 when already archived, or while a live flag lists it as a prerequisite.',
         params: flagParamsSchema,
-        response: { 200: flagResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(flagResponseSchema, archivedFlagResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.archive(request.params.project, request.params.flag, requirePrincipal(request)),
@@ -150,7 +159,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
           '409 when not archived, or for a client-side flag with a prerequisite that is not client-side ' +
           '(`details.prerequisites`).',
         params: flagParamsSchema,
-        response: { 200: flagResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(flagResponseSchema, createFlagResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.unarchive(request.params.project, request.params.flag, requirePrincipal(request)),

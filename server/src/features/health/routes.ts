@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { aliveResponse, readyResponse } from './openapi-examples.js';
 
 /** How long /readyz waits for the database before calling it unavailable. */
 const READY_TIMEOUT_MS = 2_000;
@@ -28,7 +30,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Liveness probe',
         description: 'No authentication. 200 while the process serves HTTP, whatever the database does (see /readyz).',
-        response: { 200: statusView },
+        response: { 200: withExample(statusView, aliveResponse) },
       },
     },
     async () => ({ status: 'ok' }),
@@ -43,7 +45,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Readiness probe',
         description:
           'No authentication. 503 until the database answers and every migration is applied. Once ready, a database that becomes unreachable keeps it ready as `degraded`: the replica still serves SDKs from memory and takes kill switches.',
-        response: { 200: statusView, 503: statusView },
+        response: { 200: withExample(statusView, readyResponse), 503: statusView },
       },
     },
     async (request, reply) => {

@@ -10,6 +10,8 @@ import { sdkPrincipal } from '../sdk/sdk-principal.js';
 import { OFREP_BODY_LIMIT, ofrepRequestSchema, toEvaluationContext } from './context.js';
 import { installOfrepErrors, ofrepErrorSchema } from './errors.js';
 import { evaluateAll, evaluateOne, ofrepStatus } from './mapping.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { bulkEvaluationResponse, evaluationRequest, evaluationResponse } from './openapi-examples.js';
 
 /** A Switchyard token without an auth scheme. */
 const BARE_TOKEN = /^ *sy_[a-z]+_\S+ *$/;
@@ -119,8 +121,13 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
           'for a context Switchyard cannot read (not an object, nested values, over 64 KiB); 400 GENERAL when the ' +
           "flag's configuration fails to evaluate. Errors of this scope use OFREP's body `{ key, errorCode, errorDetails }`.",
         params: z.object({ key: z.string().describe('The flag key') }),
-        body: ofrepRequestSchema,
-        response: { 200: successSchema, 400: ofrepErrorSchema, 404: ofrepErrorSchema, ...errors },
+        body: withExample(ofrepRequestSchema, evaluationRequest),
+        response: {
+          200: withExample(successSchema, evaluationResponse),
+          400: ofrepErrorSchema,
+          404: ofrepErrorSchema,
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
@@ -145,8 +152,13 @@ export const ofrepRoutes: FastifyPluginAsyncZod<OfrepRoutesOptions> = async (app
           'with its `key`). The ETag is a hash of the answer, so it changes exactly when a result for this context ' +
           'changes; send it back as If-None-Match for a 304. 400 INVALID_CONTEXT as for one flag, with ' +
           "OFREP's bulk body `{ errorCode, errorDetails }`.",
-        body: ofrepRequestSchema,
-        response: { 200: bulkSchema, 400: ofrepErrorSchema, 404: ofrepErrorSchema, ...errors },
+        body: withExample(ofrepRequestSchema, evaluationRequest),
+        response: {
+          200: withExample(bulkSchema, bulkEvaluationResponse),
+          400: ofrepErrorSchema,
+          404: ofrepErrorSchema,
+          ...errors,
+        },
       },
     },
     async (request, typedReply) => {

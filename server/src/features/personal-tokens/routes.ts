@@ -6,6 +6,12 @@ import type { UserPrincipal } from '../../auth/principal.js';
 import { forbidden } from '../../http/errors.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { createdPatView, createPatBody, patIdParams, patView } from './schemas.js';
+import { withExample } from '../../http/openapi-examples.js';
+import {
+  createPersonalTokenRequest,
+  createPersonalTokenResponse,
+  personalTokenListResponse,
+} from './openapi-examples.js';
 
 function userOf(request: FastifyRequest): UserPrincipal {
   const principal = requirePrincipal(request);
@@ -31,7 +37,10 @@ export const personalTokensRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'List my personal access tokens',
         description: 'Active tokens only, never their secrets.',
-        response: { 200: z.object({ tokens: z.array(patView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ tokens: z.array(patView) }), personalTokenListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => ({ tokens: await tokens.list(userOf(request).id) }),
@@ -49,8 +58,8 @@ export const personalTokensRoutes: FastifyPluginAsyncZod = async (app) => {
           'response only. The token has your rights at the time of each request, cut down to its optional ' +
           'cap (`project`, `role`), never more; disabling you stops it at once. Only a signed-in session ' +
           'creates tokens (403 with a token). Audited as `personal_token.created`.',
-        body: createPatBody,
-        response: { 201: createdPatView, ...adminErrorResponses },
+        body: withExample(createPatBody, createPersonalTokenRequest),
+        response: { 201: withExample(createdPatView, createPersonalTokenResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await tokens.create(userOf(request), request.body)),

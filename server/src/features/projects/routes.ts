@@ -15,6 +15,20 @@ import {
   updateProjectBody,
 } from './schemas.js';
 import { ProjectsService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import {
+  createEnvironmentRequest,
+  createProjectRequest,
+  environmentListResponse,
+  environmentResponse,
+  projectDetailResponse,
+  projectListResponse,
+  projectResponse,
+  updatedEnvironmentResponse,
+  updatedProjectResponse,
+  updateEnvironmentRequest,
+  updateProjectRequest,
+} from './openapi-examples.js';
 
 /** /projects and /projects/:project/environments (admin only). */
 export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -34,7 +48,10 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'List projects',
         description: 'The projects the caller may read (every project for instance admins).',
-        response: { 200: z.object({ projects: z.array(projectView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ projects: z.array(projectView) }), projectListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => {
@@ -52,8 +69,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create a project',
         description:
           'Instance admins and owners only. The key (lowercase letters, digits, - and _) is permanent: SDK tokens, URLs and the audit log name it. 409 when it exists. A project starts with no environment.',
-        body: createProjectBody,
-        response: { 201: projectView, ...adminErrorResponses },
+        body: withExample(createProjectBody, createProjectRequest),
+        response: { 201: withExample(projectView, projectResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) =>
@@ -70,7 +87,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "The project and its environments (ordered by creation), with each environment's protection. 404 when the project does not exist or the caller may not read it.",
         params: projectParams,
-        response: { 200: projectDetailView, ...adminErrorResponses },
+        response: { 200: withExample(projectDetailView, projectDetailResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.getProject(request.params.project),
@@ -86,8 +103,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Project admins. Changes name and/or description (at least one); any other field, `key` included, is a 400. Audited.',
         params: projectParams,
-        body: updateProjectBody,
-        response: { 200: projectView, ...adminErrorResponses },
+        body: withExample(updateProjectBody, updateProjectRequest),
+        response: { 200: withExample(projectView, updatedProjectResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.updateProject(requirePrincipal(request), request.params.project, request.body),
@@ -124,7 +141,10 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Ordered by creation, with each environment's protection (`protected`, `protectedRole`: who may change configurations there).",
         params: projectParams,
-        response: { 200: z.object({ environments: z.array(environmentView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ environments: z.array(environmentView) }), environmentListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => ({ environments: await service.listEnvironments(request.params.project) }),
@@ -139,8 +159,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create an environment',
         description: 'Every flag of the project gets its default, disabled configuration in it.',
         params: projectParams,
-        body: createEnvironmentBody,
-        response: { 201: environmentView, ...adminErrorResponses },
+        body: withExample(createEnvironmentBody, createEnvironmentRequest),
+        response: { 201: withExample(environmentView, environmentResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) =>
@@ -158,7 +178,7 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Get an environment',
         description: 'One environment of the project, with its protection; 404 when either key is unknown.',
         params: environmentParams,
-        response: { 200: environmentView, ...adminErrorResponses },
+        response: { 200: withExample(environmentView, environmentResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.getEnvironment(request.params.project, request.params.environment),
@@ -176,8 +196,8 @@ export const projectsRoutes: FastifyPluginAsyncZod = async (app) => {
           '`protectedRole` (`editor` or `admin`, default `admin`); kill and restore stay open to responders. ' +
           'Changes of protection are audited as `environment.protection_changed`.',
         params: environmentParams,
-        body: updateEnvironmentBody,
-        response: { 200: environmentView, ...adminErrorResponses },
+        body: withExample(updateEnvironmentBody, updateEnvironmentRequest),
+        response: { 200: withExample(environmentView, updatedEnvironmentResponse), ...adminErrorResponses },
       },
     },
     async (request) =>

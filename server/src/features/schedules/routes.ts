@@ -10,6 +10,13 @@ import {
   scheduleResponseSchema,
 } from './schemas.js';
 import { ScheduleService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import {
+  cancelledScheduleResponse,
+  createScheduleRequest,
+  scheduleListResponse,
+  scheduleResponse,
+} from './openapi-examples.js';
 
 const APPLYING =
   'When due, the change is applied once (even with several replicas, or after a restart) as an ordinary audited, ' +
@@ -33,7 +40,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod = async (app) => {
         description: 'Every environment, soonest first; `state` filters (pending, applied, cancelled, failed).',
         params: flagParamsSchema,
         querystring: listSchedulesQuerySchema,
-        response: { 200: scheduleListResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(scheduleListResponseSchema, scheduleListResponse), ...adminErrorResponses },
       },
     },
     async (request) => ({
@@ -53,8 +60,8 @@ export const schedulesRoutes: FastifyPluginAsyncZod = async (app) => {
           `\`at\` must be in the future (else 400). ${APPLYING} A change the configuration refuses when due ` +
           '(e.g. restore of a flag that is not killed) leaves the schedule `failed` with the reason.',
         params: flagParamsSchema,
-        body: createScheduleBodySchema,
-        response: { 201: scheduleResponseSchema, ...adminErrorResponses },
+        body: withExample(createScheduleBodySchema, createScheduleRequest),
+        response: { 201: withExample(scheduleResponseSchema, scheduleResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) =>
@@ -75,7 +82,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'With its state; once applied, `auditEventId` is the change it made, and a failed one says why in `error`.',
         params: scheduleParamsSchema,
-        response: { 200: scheduleResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(scheduleResponseSchema, scheduleResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.get(request.params.project, request.params.flag, request.params.id),
@@ -90,7 +97,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Cancel a scheduled change',
         description: 'Only while pending (else 409). Audited; the schedule stays listed as `cancelled`.',
         params: scheduleParamsSchema,
-        response: { 200: scheduleResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(scheduleResponseSchema, cancelledScheduleResponse), ...adminErrorResponses },
       },
     },
     async (request) =>

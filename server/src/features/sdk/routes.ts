@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
@@ -8,6 +9,9 @@ import { preferredEncoding } from './content-coding.js';
 import { sdkPrincipal } from './sdk-principal.js';
 import type { StreamView } from '../../snapshots/sse-connection.js';
 import { StreamLimits } from './stream-limits.js';
+import { snapshotSchema } from '@switchyard/core/schema';
+import { textResponse, withExample } from '../../http/openapi-examples.js';
+import { snapshotResponse, streamExample } from './openapi-examples.js';
 
 const sdkQuery = z.object({
   key: z.string().optional().describe('A client token, for clients that cannot send headers (EventSource)'),
@@ -64,9 +68,12 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
           'ETag is the revision in quotes; send it back as If-None-Match for a 304 when nothing changed. ' +
           'With Accept-Encoding the body comes as br (preferred) or gzip, compressed once per revision.',
         querystring: sdkQuery,
+        response: { 200: withExample(snapshotSchema, snapshotResponse) },
       },
     },
-    async (request, reply) => {
+    async (request, typedReply) => {
+      // The body goes out pre-encoded (a Buffer), not as the object the response schema documents.
+      const reply = typedReply as FastifyReply;
       const principal = sdkPrincipal(request);
       const view: StreamView = principal.tokenKind === 'client' ? 'client' : 'server';
       // With kills accepted while Postgres was unreachable applied (see kill-overlay.ts).
@@ -99,7 +106,10 @@ export const sdkRoutes: FastifyPluginAsyncZod = async (app) => {
           'A replica holding its maximum of streams answers 503, a client token over its streams per IP address 429, ' +
           'both with Retry-After (SWITCHYARD_SSE_MAX_STREAMS, SWITCHYARD_SSE_MAX_STREAMS_PER_CLIENT_IP).',
         querystring: streamQuery,
-        response: sdkErrors,
+        response: {
+          200: textResponse('text/event-stream', 'A put, then a patch per revision', streamExample),
+          ...sdkErrors,
+        },
       },
     },
     async (request, reply) => {

@@ -12,6 +12,15 @@ import {
   updateSegmentBodySchema,
 } from './schemas.js';
 import { SegmentService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import {
+  createSegmentRequest,
+  segmentDetailResponse,
+  segmentListResponse,
+  segmentResponse,
+  updatedSegmentResponse,
+  updateSegmentRequest,
+} from './openapi-examples.js';
 
 /** /projects/:project/segments: segments, shared by every environment of a project (admin only). */
 export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -27,7 +36,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "List a project's segments",
         description: 'Ordered by key.',
         params: projectParamsSchema,
-        response: { 200: segmentListResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(segmentListResponseSchema, segmentListResponse), ...adminErrorResponses },
       },
     },
     async (request) => ({ items: await service.list(request.params.project) }),
@@ -45,8 +54,8 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
           'rules: values of the operator type, safe regexes, valid semvers, dates and CIDRs. The new segment ' +
           'is in the snapshot of every environment of the project.',
         params: projectParamsSchema,
-        body: createSegmentBodySchema,
-        response: { 201: segmentResponseSchema, ...adminErrorResponses },
+        body: withExample(createSegmentBodySchema, createSegmentRequest),
+        response: { 201: withExample(segmentResponseSchema, segmentResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) =>
@@ -63,7 +72,7 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "The segment's conditions and the flag rules that reference it, so a change or a delete can be judged before it is made. 404 when either key is unknown.",
         params: segmentParamsSchema,
-        response: { 200: segmentDetailResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(segmentDetailResponseSchema, segmentDetailResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.get(request.params.project, request.params.segment),
@@ -78,8 +87,8 @@ export const segmentsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Change a segment's name, description or conditions (its key never changes)",
         description: 'Bumps `version`. New conditions reach the SDKs of every environment of the project.',
         params: segmentParamsSchema,
-        body: updateSegmentBodySchema,
-        response: { 200: segmentResponseSchema, ...adminErrorResponses },
+        body: withExample(updateSegmentBodySchema, updateSegmentRequest),
+        response: { 200: withExample(segmentResponseSchema, updatedSegmentResponse), ...adminErrorResponses },
       },
     },
     async (request) =>

@@ -1,20 +1,40 @@
 /** Request and response examples of the OpenAPI document: real exchanges with the server (see http/openapi-examples.ts). */
+import { exampleStory } from '../../http/openapi-examples.js';
+import { createUserRequest, createUserResponse } from '../users/openapi-examples.js';
 
-export const passwordSignInRequest = {
-  email: 'ada@example.com',
-  password: 'correct horse battery staple',
-} as const;
+const { person } = exampleStory;
+
+export const passwordSignInRequest = { email: person.email, password: createUserRequest.password } as const;
+
+const csrfToken = 'XVyTlAH6cjQQvz_qZk9oQ_pVOkwSEwiP1M56Rermvcs';
 
 export const passwordSignInResponse = {
-  user: {
-    id: '8b6f3e2a-1c4d-4e5f-9a0b-7c8d9e0f1a2b',
-    email: 'ada@example.com',
-    displayName: 'Ada Lovelace',
-    instanceRole: null,
-    disabled: false,
-    createdAt: '2026-12-03T15:53:06.364Z',
-    updatedAt: '2026-12-03T15:53:06.364Z',
-  },
-  csrfToken: 'XVyTlAH6cjQQvz_qZk9oQ_pVOkwSEwiP1M56Rermvcs',
-  expiresAt: '2026-12-10T15:53:06.547Z',
+  user: createUserResponse,
+  csrfToken,
+  expiresAt: '2026-12-10T15:53:05.789Z',
+} as const;
+
+export const setupRequest = {
+  token: 'sy_setup_exAMPLE0nly_printed-at-first-start',
+  email: person.email,
+  password: createUserRequest.password,
+  displayName: person.displayName,
+} as const;
+
+export const setupResponse = {
+  ...passwordSignInResponse,
+  user: { ...createUserResponse, instanceRole: 'owner' },
+} as const;
+
+export const meResponse = {
+  principal: { kind: 'user', id: person.id, display: person.displayName, via: 'session' },
+  user: createUserResponse,
+  instanceRole: null,
+  grants: [{ project: exampleStory.project, role: 'editor' }],
+  csrfToken,
+} as const;
+
+export const signInMethodsResponse = {
+  password: true,
+  oidc: { name: 'Sign in with Example SSO', url: '/api/v1/sign-in/oidc' },
 } as const;

@@ -12,7 +12,14 @@ import { PasswordSignIn, RetryLaterError } from './password-sign-in.js';
 import { meView, passwordSignInBody, setupBody, signedInView, type MeView } from './schemas.js';
 import { clearedSessionCookie, startSession } from './session-cookie.js';
 import { withExample } from '../../http/openapi-examples.js';
-import { passwordSignInRequest, passwordSignInResponse } from './openapi-examples.js';
+import {
+  meResponse,
+  passwordSignInRequest,
+  passwordSignInResponse,
+  setupRequest,
+  setupResponse,
+} from './openapi-examples.js';
+import { revokedSessionsResponse } from '../users/openapi-examples.js';
 
 /** Sign-in and sign-out (password; OIDC builds on `startSession`), `GET /me`, and the first owner's set-up. */
 export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -97,7 +104,10 @@ export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
           'this cookie. Personal access tokens are not sessions: revoke those under /me/tokens. Audited as ' +
           '`user.sessions_revoked`. 400 for API tokens (they are not people and have no sessions).',
         response: {
-          200: z.object({ revokedSessions: z.number().int().describe('How many sessions were ended') }),
+          200: withExample(
+            z.object({ revokedSessions: z.number().int().describe('How many sessions were ended') }),
+            revokedSessionsResponse,
+          ),
           ...adminErrorResponses,
         },
       },
@@ -121,7 +131,7 @@ export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'For a session: the user, their rights and the CSRF token. For a personal access token: the user and ' +
           "the token's capped rights. For an API token: the token and its rights.",
-        response: { 200: meView, ...adminErrorResponses },
+        response: { 200: withExample(meView, meResponse), ...adminErrorResponses },
       },
     },
     async (request) => meOf(app.db.prisma, requirePrincipal(request)),
@@ -139,8 +149,13 @@ export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
           '<url>/setup#token=…`, valid 24 h, a new one at each start). Signs the new owner in (sets the session ' +
           'cookie). Unknown or expired token: 401; used: 410; an owner exists: 409.',
         security: [],
-        body: setupBody,
-        response: { 201: signedInView, ...signInErrors, 409: errorBodySchema, 410: errorBodySchema },
+        body: withExample(setupBody, setupRequest),
+        response: {
+          201: withExample(signedInView, setupResponse),
+          ...signInErrors,
+          409: errorBodySchema,
+          410: errorBodySchema,
+        },
       },
     },
     async (request, reply) => {

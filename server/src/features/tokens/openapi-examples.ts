@@ -1,24 +1,28 @@
 /** Request and response examples of the OpenAPI document: real exchanges with the server (see http/openapi-examples.ts). */
+import { exampleStory } from '../../http/openapi-examples.js';
 
 export const createTokenRequest = {
   name: 'checkout-service (production)',
   kind: 'server',
-  project: 'shop',
-  environment: 'production',
+  project: exampleStory.project,
+  environment: exampleStory.environment,
 } as const;
 
-export const createTokenResponse = {
+const serverToken = {
   id: '5f0c1a52-6d1e-4c54-9a43-0c1f6b2d7e10',
-  name: 'checkout-service (production)',
-  kind: 'server',
+  ...createTokenRequest,
   prefix: 'sy_server_ex',
-  project: 'shop',
-  environment: 'production',
-  createdAt: '2026-12-03T15:53:06.117Z',
+  createdAt: exampleStory.createdAt,
   lastUsedAt: null,
   revokedAt: null,
   role: null,
   instanceRole: null,
   expiresAt: null,
+} as const;
+
+export const createTokenResponse = {
+  ...serverToken,
   secret: 'sy_server_exAMPLE0nly_not-a-real-secret_shown-once00',
 } as const;
+
+export const tokenListResponse = { tokens: [{ ...serverToken, lastUsedAt: exampleStory.recently }] } as const;

@@ -5,7 +5,7 @@ import { adminErrorResponses } from '../../http/schemas.js';
 import { createdTokenView, createTokenBody, listTokensQuery, tokenIdParams, tokenView } from './schemas.js';
 import { TokensService } from './service.js';
 import { withExample } from '../../http/openapi-examples.js';
-import { createTokenRequest, createTokenResponse } from './openapi-examples.js';
+import { createTokenRequest, createTokenResponse, tokenListResponse } from './openapi-examples.js';
 
 /** /tokens (admin only). */
 export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -27,7 +27,10 @@ export const tokensRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "The tokens within the caller's rights: a project admin sees its project's tokens, an instance admin all.",
         querystring: listTokensQuery,
-        response: { 200: z.object({ tokens: z.array(tokenView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ tokens: z.array(tokenView) }), tokenListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => ({ tokens: await service.list(requirePrincipal(request), request.query) }),

@@ -8,6 +8,8 @@ import { errorBodySchema } from '../../http/schemas.js';
 import { commandFromAlertmanager, commandFromGeneric } from './alertmanager.js';
 import { TRIGGER_LIMITS, TriggerRateLimits } from './rate-limits.js';
 import { incomingBody, incomingParams, incomingResponse } from './schemas.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { alertmanagerFiringRequest, killedOutcomeResponse, pendingKillOutcomeResponse } from './openapi-examples.js';
 import type { TriggersService } from './service.js';
 import type { TriggerRow } from './store.js';
 
@@ -60,10 +62,13 @@ export async function registerIncomingRoute(app: FastifyInstance, service: Trigg
           'unreachable a kill is accepted into Redis (202, `kill_pending`) when this server has seen the trigger. ' +
           `Limits: ${TRIGGER_LIMITS.perTrigger} calls a minute per trigger and ${TRIGGER_LIMITS.perAddress} per address (429 + Retry-After); body at most 256 KiB (413).`,
         params: incomingParams,
-        body: incomingBody,
+        body: withExample(incomingBody, alertmanagerFiringRequest),
         response: {
-          200: incomingResponse,
-          202: incomingResponse.describe('Database unreachable: the kill is pending in Redis'),
+          200: withExample(incomingResponse, killedOutcomeResponse),
+          202: withExample(
+            incomingResponse.describe('Database unreachable: the kill is pending in Redis'),
+            pendingKillOutcomeResponse,
+          ),
           400: errorBodySchema,
           404: errorBodySchema.describe('Unknown or revoked trigger'),
           413: errorBodySchema,

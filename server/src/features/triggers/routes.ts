@@ -14,6 +14,8 @@ import {
   triggerView,
 } from './schemas.js';
 import { TriggersService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { createdTriggerResponse, createTriggerRequest, triggerListResponse } from './openapi-examples.js';
 
 /**
  * /projects/:project/triggers (admin): create, list and revoke triggers; and the public
@@ -45,7 +47,10 @@ export const triggersRoutes: FastifyPluginAsyncZod = async (app) => {
           'Every trigger of the project with its flag and environment. The secret URL is shown once, when the trigger is created, and never again (only its hash is stored).',
         params: projectParams,
         querystring: listTriggersQuery,
-        response: { 200: z.object({ triggers: z.array(triggerView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ triggers: z.array(triggerView) }), triggerListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => ({ triggers: await service.list(request.params.project, request.query) }),
@@ -65,8 +70,8 @@ export const triggersRoutes: FastifyPluginAsyncZod = async (app) => {
           'Every kill and restore is audited with the actor `system` `trigger:<id>` and the call summarised as ' +
           'the reason. 404 when the flag (or environment) does not exist.',
         params: projectParams,
-        body: createTriggerBody,
-        response: { 201: createdTriggerView, ...adminErrorResponses },
+        body: withExample(createTriggerBody, createTriggerRequest),
+        response: { 201: withExample(createdTriggerView, createdTriggerResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) =>

@@ -14,6 +14,13 @@ import {
   usageHistoryResponseSchema,
 } from './schemas.js';
 import { UsageService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import {
+  metricsReportRequest,
+  metricsReportResponse,
+  staleFlagsResponse,
+  usageHistoryResponse,
+} from './openapi-examples.js';
 
 /**
  * POST /sdk/metrics (server or client token): SDKs report how often they evaluated each flag and
@@ -38,7 +45,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
           'per hour, so a day is the sum of its 24 hours.',
         params: flagParamsSchema,
         querystring: usageHistoryQuerySchema,
-        response: { 200: usageHistoryResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(usageHistoryResponseSchema, usageHistoryResponse), ...adminErrorResponses },
       },
     },
     async (request) => reports.history(request.params.project, request.params.flag, request.query),
@@ -58,7 +65,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
           'its reasons and what each environment serves.',
         params: projectParamsSchema,
         querystring: staleQuerySchema,
-        response: { 200: staleResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(staleResponseSchema, staleFlagsResponse), ...adminErrorResponses },
       },
     },
     async (request) => reports.stale(request.params.project, request.query.days),
@@ -77,9 +84,9 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
           'Added to the hour the window started in (at most 24 hours back). Counts of a variant the flag does ' +
           'not define are added to its "" bucket. Unknown flag keys are ignored and listed in the answer; for a ' +
           'client token, flags that are not client-side count as unknown. Bodies are limited to 2 MiB (413).',
-        body: metricsBodySchema,
+        body: withExample(metricsBodySchema, metricsReportRequest),
         response: {
-          202: metricsResponseSchema,
+          202: withExample(metricsResponseSchema, metricsReportResponse),
           400: errorBodySchema,
           401: errorBodySchema,
           403: errorBodySchema,

@@ -16,7 +16,18 @@ import {
 } from './schemas.js';
 import { UsersService, type Manager } from './service.js';
 import { withExample } from '../../http/openapi-examples.js';
-import { createUserRequest, createUserResponse } from './openapi-examples.js';
+import {
+  createUserRequest,
+  createUserResponse,
+  memberListResponse,
+  memberResponse,
+  putMemberRequest,
+  revokedSessionsResponse,
+  sessionListResponse,
+  updatedUserResponse,
+  updateUserRequest,
+  userListResponse,
+} from './openapi-examples.js';
 
 function managerOf(request: FastifyRequest): Manager {
   const principal = requirePrincipal(request);
@@ -37,7 +48,10 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'List users',
         description: 'Every user of the instance, oldest first (never a password hash).',
-        response: { 200: z.object({ users: z.array(userView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ users: z.array(userView) }), userListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async () => ({ users: await service.list() }),
@@ -71,7 +85,7 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Callers with `users.read` (instance admins and owners). The user as GET /users lists it; never a password hash. 404 when the id is unknown.',
         params: userIdParams,
-        response: { 200: userView, ...adminErrorResponses },
+        response: { 200: withExample(userView, createUserResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.get(request.params.id),
@@ -89,8 +103,8 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
           "demoted nor disabled (409). Disabling ends the user's sessions and stops their personal tokens at " +
           'once, on every replica. Audited as `user.renamed`, `user.role_changed`, `user.disabled`, `user.enabled`.',
         params: userIdParams,
-        body: updateUserBody,
-        response: { 200: userView, ...adminErrorResponses },
+        body: withExample(updateUserBody, updateUserRequest),
+        response: { 200: withExample(userView, updatedUserResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.update(managerOf(request), request.params.id, request.body),
@@ -107,7 +121,10 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
           'Sessions neither revoked nor expired (idle or absolute), newest first: how each was opened, when it was ' +
           'last used, from which address and browser. Never the cookie.',
         params: userIdParams,
-        response: { 200: z.object({ sessions: z.array(sessionView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ sessions: z.array(sessionView) }), sessionListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => {
@@ -127,7 +144,10 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
           'Ends every session of the user; their next request with any of them is a 401, on every replica. ' +
           'Personal tokens are not sessions: revoke or disable for those. Audited as `user.sessions_revoked`.',
         params: userIdParams,
-        response: { 200: z.object({ revokedSessions: z.number().int() }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ revokedSessions: z.number().int() }), revokedSessionsResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => ({
@@ -144,7 +164,10 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "List a project's members and their roles",
         description: 'Anyone who may read the project. Every user with a role in it, and that role.',
         params: memberParams.pick({ project: true }),
-        response: { 200: z.object({ members: z.array(memberView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ members: z.array(memberView) }), memberListResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => ({ members: await service.listMembers(request.params.project) }),
@@ -161,8 +184,8 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
           'Adds the user to the project or changes their role (viewer, responder, editor, admin). Takes ' +
           'effect at their next request. Audited as `member.added` or `member.role_changed`.',
         params: memberParams,
-        body: putMemberBody,
-        response: { 200: memberView, ...adminErrorResponses },
+        body: withExample(putMemberBody, putMemberRequest),
+        response: { 200: withExample(memberView, memberResponse), ...adminErrorResponses },
       },
     },
     async (request) =>

@@ -15,6 +15,17 @@ import {
   webhookResponseSchema,
 } from './schemas.js';
 import { toDeliveryView, WebhookService } from './service.js';
+import { withExample } from '../../http/openapi-examples.js';
+import {
+  createdWebhookResponse,
+  createWebhookRequest,
+  deliveryListResponse,
+  redeliveryResponse,
+  updatedWebhookResponse,
+  updateWebhookRequest,
+  webhookListResponse,
+  webhookResponse,
+} from './openapi-examples.js';
 
 const SIGNING =
   'Every delivery is a POST with `Switchyard-Signature: t=<unix seconds>,v1=<hex>`, the HMAC-SHA256 of ' +
@@ -38,7 +49,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'List webhooks',
         description: 'Oldest first. Secrets are never shown again, only their first characters.',
-        response: { 200: webhookListResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(webhookListResponseSchema, webhookListResponse), ...adminErrorResponses },
       },
     },
     async () => ({ items: await service.list() }),
@@ -56,8 +67,8 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
           'with exponential backoff (6 attempts over ~5 minutes) until a 2xx answer. `url` must be http(s); ' +
           'private addresses are allowed unless SWITCHYARD_WEBHOOK_DENY_PRIVATE=true. The response carries the ' +
           `signing secret, shown this once. ${SIGNING}`,
-        body: createWebhookBodySchema,
-        response: { 201: createdWebhookResponseSchema, ...adminErrorResponses },
+        body: withExample(createWebhookBodySchema, createWebhookRequest),
+        response: { 201: withExample(createdWebhookResponseSchema, createdWebhookResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) => reply.code(201).send(await service.create(request.body, requirePrincipal(request))),
@@ -72,7 +83,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Get a webhook',
         description: 'Its filters and state; the secret is never shown again, only `secretPrefix`.',
         params: webhookParamsSchema,
-        response: { 200: webhookResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(webhookResponseSchema, webhookResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.get(request.params.id),
@@ -87,8 +98,8 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Change a webhook's name, URL, format, filters or enabled state",
         description: 'Absent fields are unchanged. The secret stays. Applies to changes recorded from now on.',
         params: webhookParamsSchema,
-        body: updateWebhookBodySchema,
-        response: { 200: webhookResponseSchema, ...adminErrorResponses },
+        body: withExample(updateWebhookBodySchema, updateWebhookRequest),
+        response: { 200: withExample(webhookResponseSchema, updatedWebhookResponse), ...adminErrorResponses },
       },
     },
     async (request) => service.update(request.params.id, request.body, requirePrincipal(request)),
@@ -124,7 +135,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
           "attempt's response status, duration and error.",
         params: webhookParamsSchema,
         querystring: deliveryQuerySchema,
-        response: { 200: deliveryListResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(deliveryListResponseSchema, deliveryListResponse), ...adminErrorResponses },
       },
     },
     async (request) => ({
@@ -143,7 +154,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod = async (app) => {
           'A new delivery with the same body (signed anew), its own attempts, and `redeliveryOf` set. Audited as ' +
           '`webhook.redelivered`.',
         params: deliveryParamsSchema,
-        response: { 202: deliveryResponseSchema, ...adminErrorResponses },
+        response: { 202: withExample(deliveryResponseSchema, redeliveryResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) =>

@@ -7,6 +7,8 @@ import { startSession } from '../session-cookie.js';
 import { Attempts, ATTEMPT_TTL_MS } from './attempts.js';
 import { OidcProvider } from './provider.js';
 import { signInUser } from './sso-user.js';
+import { withExample } from '../../../http/openapi-examples.js';
+import { signInMethodsResponse } from '../openapi-examples.js';
 
 /** The cookie that ties a callback to the browser that started the sign-in: it holds the state. */
 export const OIDC_STATE_COOKIE = 'switchyard_oidc';
@@ -74,7 +76,7 @@ export const oidcRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'For the console: password sign-in, and single sign-on (OIDC) with its button text when configured.',
         security: [],
-        response: { 200: methodsView },
+        response: { 200: withExample(methodsView, signInMethodsResponse) },
       },
     },
     async () => ({
