@@ -16,6 +16,8 @@ import { Setup } from './pages/setup/Setup';
 import { Users } from './pages/users/Users';
 import { Members } from './pages/users/Members';
 import { PersonalTokens } from './pages/account/PersonalTokens';
+import { Segments } from './pages/segments/Segments';
+import { SegmentDetail } from './pages/segments/SegmentDetail';
 import { AccountMenu } from './components/AccountMenu';
 import { Link, e, match, navigate, useLocation } from './router';
 
@@ -31,6 +33,13 @@ function Page({ url, me }: { url: URL; me: Me }) {
   if (path === '/account/tokens') return <PersonalTokens me={me} />;
   params = match('/projects/:project/members', path);
   if (params) return <Members key={params.project} project={params.project!} me={me} />;
+  params = match('/projects/:project/segments', path);
+  if (params) return <Segments key={params.project} project={params.project!} me={me} />;
+  params = match('/projects/:project/segments/:segment', path);
+  if (params) {
+    const { project, segment } = params as { project: string; segment: string };
+    return <SegmentDetail key={`${project}/${segment}`} project={project} segment={segment} me={me} />;
+  }
   params = match('/projects/:project/flags', path);
   if (params) return <FlagList key={params.project} project={params.project!} search={url.searchParams} />;
   params = match('/projects/:project/flags/:flag/environments/:environment', path);
