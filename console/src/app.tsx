@@ -17,6 +17,8 @@ import { Users } from './pages/users/Users';
 import { Members } from './pages/users/Members';
 import { PersonalTokens } from './pages/account/PersonalTokens';
 import { Segments } from './pages/segments/Segments';
+import { Projects } from './pages/projects/Projects';
+import { Environments } from './pages/projects/Environments';
 import { SegmentDetail } from './pages/segments/SegmentDetail';
 import { AccountMenu } from './components/AccountMenu';
 import { Link, e, match, navigate, useLocation } from './router';
@@ -33,6 +35,9 @@ function Page({ url, me }: { url: URL; me: Me }) {
   if (path === '/account/tokens') return <PersonalTokens me={me} />;
   params = match('/projects/:project/members', path);
   if (params) return <Members key={params.project} project={params.project!} me={me} />;
+  if (path === '/projects') return <Projects me={me} />;
+  params = match('/projects/:project/environments', path);
+  if (params) return <Environments key={params.project} project={params.project!} me={me} />;
   params = match('/projects/:project/segments', path);
   if (params) return <Segments key={params.project} project={params.project!} me={me} />;
   params = match('/projects/:project/segments/:segment', path);
@@ -138,6 +143,7 @@ export function App() {
         {me && (
           <nav aria-label="Main">
             <Link href="/">Incident search</Link>
+            <Link href="/projects">Projects</Link>
             <Link href="/audit">Audit log</Link>
             <Link href="/tokens">Tokens</Link>
             {canManageUsers(me) && <Link href="/users">Users</Link>}

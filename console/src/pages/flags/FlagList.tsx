@@ -99,6 +99,7 @@ export function FlagList({ project, search }: { project: string; search: URLSear
       <div class="row spread">
         <h1>{detail.data ? detail.data.name : project}: flags</h1>
         <div class="row">
+          <Link href={`/projects/${e(project)}/environments`}>Environments</Link>
           <Link href={`/projects/${e(project)}/segments`}>Segments</Link>
           <Link href={`/projects/${e(project)}/members`}>Members</Link>
           <CreateFlag project={project} />
