@@ -66,7 +66,7 @@ function EnvironmentRow({
       <p class="hint">{protectionText(environment)}</p>
       {canAdmin && (
         <div class="row">
-          <label>
+          <label class="check">
             <input
               type="checkbox"
               checked={shown.protected}
@@ -149,7 +149,7 @@ function CreateEnvironment({ project }: { project: string }) {
       </p>
       <label for="environment-name">Name</label>
       <input id="environment-name" required value={name} onInput={(event) => setName(event.currentTarget.value)} />
-      <label>
+      <label class="check">
         <input type="checkbox" checked={protect} onChange={(event) => setProtect(event.currentTarget.checked)} />{' '}
         Protected (e.g. production)
       </label>
