@@ -41,7 +41,43 @@ const api = async (method, path, body) => {
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? null : response.json();
 };
+
+/** Demo data the seed has not: a segment, and a day of evaluations reported by a server SDK. */
+async function seedUsageAndSegments() {
+  await api('POST', '/projects/demo/segments', {
+    key: 'beta-testers',
+    name: 'Beta testers',
+    description: 'People who opted in to early features',
+    conditions: [
+      { attribute: 'email', operator: 'ends_with', values: ['@example.com'] },
+      { attribute: 'appVersion', operator: 'semver_gte', values: ['2.1.0'] },
+    ],
+  });
+  const { secret } = await api('POST', '/tokens', {
+    name: 'screenshots-sdk',
+    kind: 'server',
+    project: 'demo',
+    environment: 'production',
+  });
+  const hour = 3_600_000;
+  for (let back = 23; back >= 0; back--) {
+    const start = new Date(Date.now() - back * hour).toISOString();
+    // A daily curve: busier in the afternoon; the new checkout's rollout serves "on" to about a tenth.
+    const load = Math.round(400 + 300 * Math.sin(((24 - back) / 24) * Math.PI));
+    const response = await fetch(`${base}/api/v1/sdk/metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        start,
+        end: start,
+        flags: { 'new-checkout': { on: Math.round(load / 10), off: load - Math.round(load / 10) } },
+      }),
+    });
+    if (response.status !== 202) throw new Error(`POST /sdk/metrics: ${response.status} ${await response.text()}`);
+  }
+}
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -52,8 +88,9 @@ try {
   await api('POST', '/projects/demo/flags/checkout-copy/environments/production/kill', {
     reason: 'Variant B breaks the payment button on Safari (INC-2231)',
   });
+  await seedUsageAndSegments();
   await mkdir(out, { recursive: true });
-  const shoot = async (viewport, path, ready, file, act) => {
+  const shoot = async (viewport, path, ready, file, act, { clipped = false } = {}) => {
     const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
     // The first requests of a cold embedded database can be slow on a busy machine.
     page.setDefaultTimeout(60_000);
@@ -66,7 +103,8 @@ try {
     await page.getByRole('heading', { name: ready, exact: true }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
     if (act) await act(page);
-    await page.screenshot({ path: join(out, file), fullPage: true });
+    // A clipped shot (one region) is taken by `act` itself.
+    if (!clipped) await page.screenshot({ path: join(out, file), fullPage: true });
     await page.close();
     console.log(`wrote console/screenshots/${file}`);
   };
@@ -99,6 +137,26 @@ try {
     await page.getByText('Before / after').first().click();
   });
   await shoot({ width: 900, height: 640 }, '/tokens', 'API tokens', 'tokens.png');
+  await shoot(
+    { width: 900, height: 900 },
+    '/projects/demo/flags/new-checkout/environments/production',
+    'Usage',
+    'usage.png',
+    async (page) => {
+      await page.getByLabel('Time range').selectOption('hour');
+      await page.getByRole('img', { name: /over the last 24 hours/ }).waitFor();
+      await page.getByRole('region', { name: 'Usage' }).screenshot({ path: join(out, 'usage.png') });
+    },
+    { clipped: true },
+  );
+  await shoot(
+    { width: 900, height: 700 },
+    '/projects/demo/segments/beta-testers',
+    'Segment beta-testers',
+    'segment.png',
+  );
+  await shoot({ width: 900, height: 640 }, '/projects/demo/environments', 'Demo: environments', 'environments.png');
+  await shoot({ width: 390, height: 700 }, '/projects', 'Projects', 'projects-phone.png');
   await shootPeople();
 } finally {
   await browser.close();
@@ -160,5 +218,8 @@ async function shootPeople() {
   await page.getByLabel('Personal token', { exact: true }).waitFor();
   await page.getByText(/^Olive Owner$/).click();
   await save('personal-tokens.png');
+  await page.goto(`${base}/account/sessions`);
+  await page.getByText('This browser').waitFor();
+  await save('sessions.png');
   await context.close();
 }

@@ -16,11 +16,16 @@ import { Setup } from './pages/setup/Setup';
 import { Users } from './pages/users/Users';
 import { Members } from './pages/users/Members';
 import { PersonalTokens } from './pages/account/PersonalTokens';
+import { Segments } from './pages/segments/Segments';
+import { Projects } from './pages/projects/Projects';
+import { Sessions } from './pages/account/Sessions';
+import { Environments } from './pages/projects/Environments';
+import { SegmentDetail } from './pages/segments/SegmentDetail';
 import { AccountMenu } from './components/AccountMenu';
 import { Link, e, match, navigate, useLocation } from './router';
 
 /** The routes. Project, flag and environment live in the path; search and filters in the query. */
-function Page({ url, me }: { url: URL; me: Me }) {
+function Page({ url, me, onSignedOut }: { url: URL; me: Me; onSignedOut: () => void }) {
   const query = (name: string) => url.searchParams.get(name) ?? '';
   const path = url.pathname;
   let params = match('/', path);
@@ -29,8 +34,19 @@ function Page({ url, me }: { url: URL; me: Me }) {
   if (path === '/tokens') return <Tokens />;
   if (path === '/users') return <Users me={me} />;
   if (path === '/account/tokens') return <PersonalTokens me={me} />;
+  if (path === '/account/sessions') return <Sessions me={me} onSignedOut={onSignedOut} />;
   params = match('/projects/:project/members', path);
   if (params) return <Members key={params.project} project={params.project!} me={me} />;
+  if (path === '/projects') return <Projects me={me} />;
+  params = match('/projects/:project/environments', path);
+  if (params) return <Environments key={params.project} project={params.project!} me={me} />;
+  params = match('/projects/:project/segments', path);
+  if (params) return <Segments key={params.project} project={params.project!} me={me} />;
+  params = match('/projects/:project/segments/:segment', path);
+  if (params) {
+    const { project, segment } = params as { project: string; segment: string };
+    return <SegmentDetail key={`${project}/${segment}`} project={project} segment={segment} me={me} />;
+  }
   params = match('/projects/:project/flags', path);
   if (params) return <FlagList key={params.project} project={params.project!} search={url.searchParams} />;
   params = match('/projects/:project/flags/:flag/environments/:environment', path);
@@ -95,13 +111,15 @@ export function App() {
     setUnauthorizedHandler(() => setMe(null));
     fetchMe().then(setMe, () => setMe(null));
   }, []);
-  const signedIn = !!me;
-  // Live updates while signed in: changes made elsewhere refetch what they affect.
+  // Live updates while signed in: changes made elsewhere refetch what they affect. The admin event
+  // stream is for readers of the whole audit log (instance admins, viewers of every project):
+  // others would only be refused (403), so they do not ask.
+  const liveUpdates = !!me && (me.instanceRole !== null || me.grants.some((grant) => grant.project === '*'));
   useEffect(() => {
-    if (!signedIn) return;
+    if (!liveUpdates) return;
     connectEvents(adminStream());
     return () => connectEvents(null);
-  }, [signedIn]);
+  }, [liveUpdates]);
   const leave = () => {
     signOut();
     clearQueries();
@@ -115,7 +133,7 @@ export function App() {
       </main>
     );
   else if (url.pathname === '/setup' && !me) content = <Setup onSignedIn={refresh} />;
-  else if (me) content = <Page url={url} me={me} />;
+  else if (me) content = <Page url={url} me={me} onSignedOut={leave} />;
   else content = <SignIn onSignedIn={refresh} />;
   return (
     <>
@@ -129,6 +147,7 @@ export function App() {
         {me && (
           <nav aria-label="Main">
             <Link href="/">Incident search</Link>
+            <Link href="/projects">Projects</Link>
             <Link href="/audit">Audit log</Link>
             <Link href="/tokens">Tokens</Link>
             {canManageUsers(me) && <Link href="/users">Users</Link>}

@@ -238,6 +238,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('people in the console (Chromiu
     await second.page.getByText(OWNER.name).focus();
     await second.page.keyboard.press('Enter');
     await second.page.keyboard.press('Tab'); // Personal tokens
+    await second.page.keyboard.press('Tab'); // Sessions
     await second.page.keyboard.press('Tab'); // Sign out
     expect(await second.page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
     await second.page.keyboard.press('Enter');

@@ -45,6 +45,7 @@ import { PersonalTokens } from './features/personal-tokens/service.js';
 import { createFailureCounter, type FailureCounter } from './features/sign-in/failure-counter.js';
 import { oidcRoutes } from './features/sign-in/oidc/routes.js';
 import { signInRoutes } from './features/sign-in/routes.js';
+import { mySessionsRoutes } from './features/sign-in/my-sessions.js';
 import { Sessions } from './features/sign-in/sessions.js';
 import { PasswordHasher } from './features/users/password.js';
 import { usersRoutes } from './features/users/routes.js';
@@ -84,6 +85,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   oidcRoutes,
   usersRoutes,
   personalTokensRoutes,
+  mySessionsRoutes,
   webhooksRoutes,
   schedulesRoutes,
   eventsRoutes,

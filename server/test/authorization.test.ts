@@ -36,7 +36,7 @@ type Access =
   | 'kill' // kill and restore
   | 'segment-write'
   | 'project-admin' // the project, its environments and their protection, its members
-  | 'user' // a person's own things (personal tokens): users only, API tokens get 403
+  | 'user' // a person's own things (personal tokens, sessions): users only, API tokens get 403
   | 'sign-out' // like signed-in, but ends the caller's session (each session caller signs out a spare one)
   | 'sign-out-everywhere'; // like sign-out, but ends every session of the caller's user (a stand-in user's)
 
@@ -47,7 +47,7 @@ const OPERATION_RULES: readonly { method?: string; pattern: RegExp; access: Acce
   { method: 'POST', pattern: /^\/api\/v1\/sign-out$/, access: 'sign-out' },
   { method: 'POST', pattern: /^\/api\/v1\/sign-out\/everywhere$/, access: 'sign-out-everywhere' },
   { method: 'GET', pattern: /^\/api\/v1\/me$/, access: 'signed-in' },
-  { pattern: /^\/api\/v1\/me\/tokens(\/|$)/, access: 'user' },
+  { pattern: /^\/api\/v1\/me\/(tokens|sessions)(\/|$)/, access: 'user' },
   { pattern: /^\/api\/v1\/users(\/|$)/, access: 'instance' },
   { pattern: /^\/api\/v1\/webhooks(\/|$)/, access: 'instance' },
   { method: 'PUT', pattern: /^\/api\/v1\/projects\/[^/]+\/members\/[^/]+$/, access: 'project-admin' },

@@ -130,3 +130,29 @@ export async function createPersonalToken(name: string): Promise<PersonalToken &
 export async function revokePersonalToken(id: string): Promise<void> {
   await request<null>('DELETE', path`/me/tokens/${id}`);
 }
+
+/** A signed-in browser of a person (`GET /me/sessions`); `current` is the one of this request. */
+export interface MySession {
+  id: string;
+  method: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+export async function listMySessions(): Promise<MySession[]> {
+  return (await request<{ sessions: MySession[] }>('GET', '/me/sessions')).data.sessions;
+}
+
+/** Signs out one of my sessions (another browser); the current one is signed out with endSession. */
+export async function endMySession(id: string): Promise<void> {
+  await request<null>('DELETE', path`/me/sessions/${id}`);
+}
+
+/** An admin signs a user out everywhere (`DELETE /users/:id/sessions`): how many sessions ended. */
+export async function endUserSessions(userId: string): Promise<number> {
+  return (await request<{ revokedSessions: number }>('DELETE', path`/users/${userId}/sessions`)).data.revokedSessions;
+}

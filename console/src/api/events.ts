@@ -84,6 +84,7 @@ export function invalidateFor(event: ChangeEvent): void {
   if (patch) void patchFlagList(event.project, event.flags, listKey);
   invalidate('flags:*');
   invalidate('audit:');
+  if (event.segments.length > 0) invalidate(`segments:${event.project}:`);
 }
 
 /**

@@ -6,10 +6,16 @@ export interface Project {
   description: string;
 }
 
+/** The project role configuration changes need in a protected environment. */
+export type ProtectedRole = 'editor' | 'admin';
+
 export interface Environment {
   key: string;
   name: string;
   revision: number;
+  /** Protected (e.g. production): configuration changes need `protectedRole`; kill and restore do not. */
+  protected: boolean;
+  protectedRole: ProtectedRole;
 }
 
 export interface ProjectDetail extends Project {
@@ -22,4 +28,23 @@ export async function listProjects(): Promise<Project[]> {
 
 export async function getProject(project: string): Promise<ProjectDetail> {
   return (await request<ProjectDetail>('GET', path`/projects/${project}`)).data;
+}
+
+export async function createProject(body: { key: string; name: string; description: string }): Promise<Project> {
+  return (await request<Project>('POST', '/projects', { body })).data;
+}
+
+export async function createEnvironment(
+  project: string,
+  body: { key: string; name: string; protected: boolean; protectedRole: ProtectedRole },
+): Promise<Environment> {
+  return (await request<Environment>('POST', path`/projects/${project}/environments`, { body })).data;
+}
+
+export async function updateEnvironment(
+  project: string,
+  environment: string,
+  body: { name?: string; protected?: boolean; protectedRole?: ProtectedRole },
+): Promise<Environment> {
+  return (await request<Environment>('PATCH', path`/projects/${project}/environments/${environment}`, { body })).data;
 }

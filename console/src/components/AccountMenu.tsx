@@ -24,6 +24,7 @@ export function AccountMenu({ me, onSignedOut }: { me: Me; onSignedOut: () => vo
       <summary aria-label={`Account: ${me.principal.display}`}>{me.principal.display}</summary>
       <div class="account-menu-items stack card">
         {me.user && <Link href="/account/tokens">Personal tokens</Link>}
+        {me.user && <Link href="/account/sessions">Sessions</Link>}
         <button type="button" onClick={leave(endSession)}>
           Sign out
         </button>

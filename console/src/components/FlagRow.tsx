@@ -2,6 +2,8 @@ import type { FlagDetail } from '../api/flags';
 import { Link, e } from '../router';
 import { KillButton } from './KillButton';
 import { KilledBadge, StatusPills } from './StatusPills';
+import { StaleBadge } from './StaleBadge';
+import type { StaleFlag } from '../api/usage';
 import type { RowPlacement } from './VirtualList';
 import type { ComponentChildren } from 'preact';
 
@@ -15,12 +17,15 @@ export function FlagRow({
   showProject,
   placement,
   action,
+  stale,
 }: {
   project: string;
   flag: FlagDetail;
   showProject?: boolean;
   placement?: RowPlacement;
   action?: ComponentChildren;
+  /** Set when the flag is a cleanup candidate: shown as a badge. */
+  stale?: StaleFlag;
 }) {
   const firstEnvironment = flag.environments[0]?.environment;
   const href = `/projects/${e(project)}/flags/${e(flag.key)}${firstEnvironment ? `/environments/${e(firstEnvironment)}` : ''}`;
@@ -38,6 +43,7 @@ export function FlagRow({
           <span class="flag-key">{flag.key}</span>
         </Link>
         <KilledBadge environments={flag.environments} />
+        <StaleBadge stale={stale} />
         {flag.name !== flag.key && <span class="hint">{flag.name}</span>}
       </div>
       <StatusPills environments={flag.environments} />

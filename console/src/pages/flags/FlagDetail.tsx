@@ -13,6 +13,9 @@ import { RolloutEditor } from './RolloutEditor';
 import type { FullConfig } from '../../api/flag-config';
 import { RulesEditor } from './rules/RulesEditor';
 import { VariantsEditor } from './VariantsEditor';
+import { UsageSection } from './UsageSection';
+import { StaleBadge } from '../../components/StaleBadge';
+import { useStaleFlags } from '../../hooks/useUsage';
 
 /** A change the user asked for; `run` sends it with the ETag it was based on. */
 interface Change {
@@ -31,6 +34,7 @@ interface Conflict {
 export function FlagDetail({ project, flag, environment }: { project: string; flag: string; environment: string }) {
   const summary = useFlag(project, flag);
   const config = useFlagConfig(project, flag, environment);
+  const stale = useStaleFlags(project).data?.get(flag);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
@@ -81,6 +85,11 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
         <span class="flag-key">{flag}</span> {summary.data && <KilledBadge environments={summary.data.environments} />}
       </h1>
       {summary.data && summary.data.name !== flag && <p>{summary.data.name}</p>}
+      {stale && (
+        <p>
+          <StaleBadge stale={stale} /> <a href="#usage-heading">See usage</a>
+        </p>
+      )}
       {summary.data && <FlagDefinitionBar project={project} flag={summary.data} />}
       {summary.data && (
         <nav aria-label="Environments" class="tabs">
@@ -212,6 +221,7 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
               <VariantsEditor project={project} flag={summary.data} />
             </>
           )}
+          <UsageSection project={project} flag={flag} environment={environment} />
         </>
       )}
     </main>

@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from '../../components/Loading';
 import { VirtualList } from '../../components/VirtualList';
 import { useAllFlags } from '../../hooks/useFlags';
 import { useProject } from '../../hooks/useProjects';
+import { useStaleFlags } from '../../hooks/useUsage';
 import { Link, e, navigate } from '../../router';
 import { ArchiveButton } from './ArchiveButton';
 import { CreateFlag } from './CreateFlag';
@@ -68,6 +69,7 @@ export function FlagList({ project, search }: { project: string; search: URLSear
   const detail = useProject(project);
   const archived = search.get('archived') === '1';
   const flags = useAllFlags(project, archived);
+  const stale = useStaleFlags(project).data;
   const filters = filtersFromQuery(search);
   // The search text filters at once; the URL follows shortly after typing stops.
   const [text, setText] = useState(filters.q);
@@ -84,7 +86,7 @@ export function FlagList({ project, search }: { project: string; search: URLSear
 
   const all = flags.data;
   const live = { ...filters, q: text };
-  const visible = useMemo(() => (all ? filterFlags(all, live) : []), [all, JSON.stringify(live)]);
+  const visible = useMemo(() => (all ? filterFlags(all, live, stale) : []), [all, stale, JSON.stringify(live)]);
   const tags = useMemo(() => {
     if (!all) return [];
     searchIndex(all); // built once per load, not on the first keystroke
@@ -97,6 +99,8 @@ export function FlagList({ project, search }: { project: string; search: URLSear
       <div class="row spread">
         <h1>{detail.data ? detail.data.name : project}: flags</h1>
         <div class="row">
+          <Link href={`/projects/${e(project)}/environments`}>Environments</Link>
+          <Link href={`/projects/${e(project)}/segments`}>Segments</Link>
           <Link href={`/projects/${e(project)}/members`}>Members</Link>
           <CreateFlag project={project} />
         </div>
@@ -164,6 +168,14 @@ export function FlagList({ project, search }: { project: string; search: URLSear
             Killed somewhere
           </label>
           <label>
+            <input
+              type="checkbox"
+              checked={filters.stale}
+              onChange={(event) => go({ stale: event.currentTarget.checked })}
+            />{' '}
+            Stale (cleanup candidates)
+          </label>
+          <label>
             <input type="checkbox" checked={archived} onChange={(event) => go({}, event.currentTarget.checked)} />{' '}
             Archived flags
           </label>
@@ -194,6 +206,7 @@ export function FlagList({ project, search }: { project: string; search: URLSear
                   project={project}
                   flag={flag}
                   placement={placement}
+                  stale={stale?.get(flag.key)}
                   action={archived ? <ArchiveButton project={project} flag={flag.key} archived /> : undefined}
                 />
               )}

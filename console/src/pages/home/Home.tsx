@@ -47,7 +47,9 @@ export function Home({ q }: { q: string }) {
         ) : !projects.data ? (
           <Loading what="projects" />
         ) : projects.data.length === 0 ? (
-          <p>No projects yet. Create one through the API (see /docs).</p>
+          <p>
+            No projects yet. <Link href="/projects">Create one</Link>.
+          </p>
         ) : (
           <ul class="project-list">
             {projects.data.map((project) => (

@@ -1,5 +1,13 @@
 import { useState } from 'preact/hooks';
-import { createUser, listUsers, updateUser, type InstanceRole, type Me, type User } from '../../api/account';
+import {
+  createUser,
+  endUserSessions,
+  listUsers,
+  updateUser,
+  type InstanceRole,
+  type Me,
+  type User,
+} from '../../api/account';
 import { ApiError } from '../../api/client';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
@@ -81,8 +89,22 @@ function CreateUser({ me }: { me: Me }) {
 
 function UserRow({ user, me }: { user: User; me: Me }) {
   const [error, setError] = useState<string | null>(null);
+  const [ended, setEnded] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const self = me.user?.id === user.id;
+  const signOutEverywhere = async () => {
+    setBusy(true);
+    setError(null);
+    setEnded(null);
+    try {
+      const count = await endUserSessions(user.id);
+      setEnded(`${user.email}: ${count} session${count === 1 ? '' : 's'} ended.`);
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
   const change = async (body: { instanceRole?: InstanceRole | null; disabled?: boolean }) => {
     setBusy(true);
     setError(null);
@@ -126,7 +148,22 @@ function UserRow({ user, me }: { user: User; me: Me }) {
         >
           {user.disabled ? 'Enable' : 'Disable'}
         </button>
+        {!self && (
+          <button
+            type="button"
+            disabled={busy}
+            aria-label={`Sign out everywhere: ${user.email}`}
+            onClick={() => void signOutEverywhere()}
+          >
+            Sign out everywhere
+          </button>
+        )}
       </div>
+      {ended && (
+        <p role="status" class="notice">
+          {ended}
+        </p>
+      )}
       {error && (
         <p role="alert" class="error">
           {error}

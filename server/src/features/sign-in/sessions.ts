@@ -114,6 +114,24 @@ export class Sessions {
     });
   }
 
+  /**
+   * Ends one session of `userId` (a person signing out one of their browsers); audited as
+   * `session.revoked`. False when `sessionId` is no active session of theirs (someone else's,
+   * ended, unknown): nothing changes.
+   */
+  async revokeOf(actor: Actor, userId: string, sessionId: string): Promise<boolean> {
+    return inChangeTransaction(this.#deps, async (tx, record) => {
+      const now = new Date(this.#now());
+      const { count } = await tx.userSession.updateMany({
+        where: { id: sessionId, userId, revokedAt: null, expiresAt: { gt: now } },
+        data: { revokedAt: now },
+      });
+      if (count === 0) return false;
+      await record({ actor, projectId: null, action: 'session.revoked', targetType: 'session', targetKey: sessionId });
+      return true;
+    });
+  }
+
   /** Ends every session of `userId` ("sign out everywhere"); audited once, with how many ended. */
   async revokeAllOf(actor: Actor, userId: string): Promise<number> {
     return inChangeTransaction(this.#deps, async (tx, record) => {

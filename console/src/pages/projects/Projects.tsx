@@ -1,0 +1,108 @@
+import { useState } from 'preact/hooks';
+import type { Me } from '../../api/account';
+import { ApiError } from '../../api/client';
+import { createProject } from '../../api/projects';
+import { canCreateProjects } from '../../api/rights';
+import { ErrorMessage, Loading } from '../../components/Loading';
+import { invalidate } from '../../hooks/query';
+import { useProjects } from '../../hooks/useProjects';
+import { Link, e, navigate } from '../../router';
+
+function CreateProject() {
+  const [key, setKey] = useState('');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await createProject({ key: key.trim(), name: name.trim(), description: description.trim() });
+      invalidate('project');
+      // A project starts with no environment: the next step is to add some.
+      navigate(`/projects/${e(created.key)}/environments`);
+    } catch (caught) {
+      setError(
+        caught instanceof ApiError && caught.status === 409
+          ? `A project with the key “${key.trim()}” already exists.`
+          : caught instanceof Error
+            ? caught.message
+            : String(caught),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card stack" onSubmit={submit} aria-labelledby="create-project-heading">
+      <h2 id="create-project-heading">New project</h2>
+      <label for="project-key">Key</label>
+      <input
+        id="project-key"
+        required
+        autoComplete="off"
+        value={key}
+        aria-describedby="project-key-hint"
+        onInput={(event) => setKey(event.currentTarget.value)}
+      />
+      <p id="project-key-hint" class="hint">
+        Permanent: SDK tokens, URLs and the audit log name it. a–z, 0–9, - and _ (up to 63).
+      </p>
+      <label for="project-name">Name</label>
+      <input id="project-name" required value={name} onInput={(event) => setName(event.currentTarget.value)} />
+      <label for="project-description">Description</label>
+      <input
+        id="project-description"
+        value={description}
+        onInput={(event) => setDescription(event.currentTarget.value)}
+      />
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy}>
+          Create project
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** `/projects`: the projects the caller may read, each with its screens; a new one (instance admins). */
+export function Projects({ me }: { me: Me }) {
+  const projects = useProjects();
+  return (
+    <main id="main" class="stack">
+      <h1>Projects</h1>
+      {canCreateProjects(me) && <CreateProject />}
+      {projects.error ? (
+        <ErrorMessage error={projects.error} />
+      ) : !projects.data ? (
+        <Loading what="projects" />
+      ) : projects.data.length === 0 ? (
+        <p>No projects yet.</p>
+      ) : (
+        <ul class="plain-list stack" aria-label="Projects">
+          {projects.data.map((project) => (
+            <li key={project.key} class="card stack">
+              <strong>
+                {project.name} <span class="hint">({project.key})</span>
+              </strong>
+              {project.description && <span class="hint">{project.description}</span>}
+              <nav aria-label={`Project ${project.key}`} class="row">
+                <Link href={`/projects/${e(project.key)}/flags`}>Flags</Link>
+                <Link href={`/projects/${e(project.key)}/environments`}>Environments</Link>
+                <Link href={`/projects/${e(project.key)}/segments`}>Segments</Link>
+                <Link href={`/projects/${e(project.key)}/members`}>Members</Link>
+              </nav>
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}
