@@ -40,6 +40,7 @@ import { triggersRoutes } from './features/triggers/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
 import { registerSdkQueryKey } from './features/sdk/sdk-principal.js';
 import { usageRoutes } from './features/usage/routes.js';
+import { metricEventsRoutes } from './features/metric-events/routes.js';
 import { personalTokensRoutes } from './features/personal-tokens/routes.js';
 import { PersonalTokens } from './features/personal-tokens/service.js';
 import { createFailureCounter, type FailureCounter } from './features/sign-in/failure-counter.js';
@@ -77,6 +78,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   auditRoutes,
   sdkRoutes,
   usageRoutes,
+  metricEventsRoutes,
   triggersRoutes,
   signInRoutes,
   oidcRoutes,
