@@ -36,7 +36,7 @@ const aggregateSchema = z
   })
   // Σx² ≥ (Σx)²/n for any values (Cauchy–Schwarz); anything else is not a sum of squares and would
   // make a negative variance. A relative tolerance absorbs floating-point rounding.
-  .refine((a) => a.sumSquares * a.count >= a.sum * a.sum * (1 - 1e-9), {
+  .refine((a) => a.sumSquares * a.count >= a.sum * a.sum * (1 - 1e-6), {
     message: 'sumSquares × count must be at least sum² (these are not the sums of one set of values)',
     path: ['sumSquares'],
   });
