@@ -45,8 +45,12 @@ export class EventTracker {
 
   /** The client served `variant` of `flagKey` to `context` (called on every counted evaluation). */
   served(context: EvaluationContext, flagKey: string, variant: string): void {
-    const key = contextKeyOf(context);
-    if (key !== undefined) this.exposures.record(key, flagKey, variant);
+    try {
+      const key = contextKeyOf(context);
+      if (key !== undefined) this.exposures.record(key, flagKey, variant);
+    } catch {
+      // A context that cannot be read (null, a throwing getter): evaluation must not throw for it.
+    }
   }
 
   /** Records one event; see {@link EventTracker}. */
@@ -66,7 +70,7 @@ export class EventTracker {
       );
       return;
     }
-    const key = context === null || typeof context !== 'object' ? undefined : contextKeyOf(context);
+    const key = contextKeyOf(context);
     const served = key === undefined ? undefined : this.exposures.served(key);
     if (served === undefined || served.size === 0) {
       this.unattributed++;

@@ -105,6 +105,16 @@ describe('EventTracker', () => {
       expect(() => events.track(name as string, context as never, value as number)).not.toThrow();
     }
     expect(events.invalid).toBe(9);
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+      },
+    );
+    expect(() => events.served(hostile, 'checkout', 'on')).not.toThrow();
+    expect(() => events.served(null as never, 'checkout', 'on')).not.toThrow();
     expect(warnings.filter((warning) => warning.includes('"bad name"'))).toHaveLength(1);
     expect(events.take()).toBeUndefined();
   });
