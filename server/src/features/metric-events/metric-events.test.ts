@@ -215,6 +215,18 @@ describe('GET /projects/:project/flags/:flag/events', () => {
         variants: { '': { count: 2, sum: 10 }, off: { count: 2, sum: 20 }, on: { count: 4, sum: 60 } },
       },
     ]);
+    expect(response.body).toMatchObject({
+      environment: 'production',
+      event: 'purchase',
+      events: ['error', 'purchase'],
+    });
+    // Without an environment: summed over all; without an event: only the names tracked.
+    const names = await t.api('GET', '/projects/shop/flags/banner/events');
+    expect(names.status).toBe(200);
+    expect(names.body).toMatchObject({ environment: null, event: null, variants: {}, series: [] });
+    expect(names.body.events).toContain('click');
+    const all = await t.api('GET', '/projects/shop/flags/banner/events?event=click');
+    expect(all.body.variants).toEqual({ on: { count: 3, sum: 3, mean: 1, stddev: 0 } });
     const bad = await t.api(
       'GET',
       '/projects/shop/flags/checkout/events?environment=production&event=purchase&since=2020-01-01T00:00:00Z',

@@ -3,7 +3,7 @@ import { badRequest, notFound } from '../../http/errors.js';
 import { requireEnvironment, requireProject } from '../projects/store.js';
 import { MAX_EVENTS_RANGE_MS, type EventsQuery } from './schemas.js';
 import { summarize } from './statistics.js';
-import { eventSeries, eventTotals, minuteOf } from './store.js';
+import { eventSeries, eventTotals, minuteOf, trackedEventNames, type EventSums } from './store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +18,8 @@ export class MetricEventsReports {
       select: { id: true, key: true },
     });
     if (!flag) throw notFound(`Flag '${flagKey}' not found`);
-    const environment = await requireEnvironment(this.prisma, project, query.environment);
+    const environment =
+      query.environment === undefined ? undefined : await requireEnvironment(this.prisma, project, query.environment);
     const from = minuteOf(query.since === undefined ? new Date(now.getTime() - DAY_MS) : new Date(query.since));
     if (now.getTime() - from.getTime() > MAX_EVENTS_RANGE_MS) {
       throw badRequest('Invalid events query: since is more than 7 days ago', {
@@ -27,9 +28,13 @@ export class MetricEventsReports {
     }
     // Reports count in the minute their window started, up to 5 minutes ahead of the server's clock.
     const to = new Date(now.getTime() + 5 * 60_000);
-    const range = { environmentId: environment.id, flagId: flag.id, event: query.event, from, to };
-    const totals = await eventTotals(this.prisma, range);
-    const rows = await eventSeries(this.prisma, { ...range, bucket: query.bucket });
+    const events = await trackedEventNames(this.prisma, flag.id, environment?.id);
+    const range =
+      query.event === undefined
+        ? undefined
+        : { environmentId: environment?.id, flagId: flag.id, event: query.event, from, to };
+    const totals = range ? await eventTotals(this.prisma, range) : new Map<string, EventSums>();
+    const rows = range ? await eventSeries(this.prisma, { ...range, bucket: query.bucket }) : [];
     const series: { start: string; variants: Record<string, { count: number; sum: number }> }[] = [];
     for (const row of rows) {
       const start = row.start.toISOString();
@@ -44,8 +49,9 @@ export class MetricEventsReports {
     }
     return {
       flag: flag.key,
-      environment: environment.key,
-      event: query.event,
+      environment: environment?.key ?? null,
+      event: query.event ?? null,
+      events,
       since: from.toISOString(),
       to: to.toISOString(),
       bucket: query.bucket,

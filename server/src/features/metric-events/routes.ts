@@ -70,9 +70,10 @@ export const metricEventsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['usage'],
         summary: "A flag's tracked events per variant",
         description:
-          'The events of one name that SDKs attributed to the variants of this flag in one environment since `since` ' +
-          '(default 24 hours ago, at most 7 days): per-variant totals (count, sum, mean, standard deviation) and a ' +
-          'time series in UTC buckets of a minute or an hour (buckets without events are left out).',
+          'The events of one name that SDKs attributed to the variants of this flag, in one environment or summed ' +
+          'over all, since `since` (default 24 hours ago, at most 7 days): per-variant totals (count, sum, mean, ' +
+          'standard deviation) and a time series in UTC buckets of a minute or an hour (buckets without events are ' +
+          'left out). `events` lists the names tracked for the flag; without `event`, only that list is answered.',
         params: flagParamsSchema,
         querystring: eventsQuerySchema,
         response: { 200: eventsResponseBodySchema, ...adminErrorResponses },

@@ -87,8 +87,15 @@ export const MAX_EVENTS_RANGE_MS = 7 * 86_400_000;
 
 /** GET /projects/:project/flags/:flag/events. */
 export const eventsQuerySchema = z.object({
-  environment: z.string().min(1).max(200).describe('Environment key'),
-  event: eventNameSchema.describe('Event name'),
+  environment: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Environment key; absent = summed over every environment'),
+  event: eventNameSchema
+    .optional()
+    .describe('Event name; absent = no totals or series, only the names tracked for the flag (`events`)'),
   since: z.iso
     .datetime({ offset: true })
     .optional()
@@ -106,8 +113,9 @@ const totalsSchema = z.object({
 
 export const eventsResponseBodySchema = z.object({
   flag: z.string(),
-  environment: z.string(),
-  event: z.string(),
+  environment: z.string().nullable().describe('The environment key asked for; null = every environment'),
+  event: z.string().nullable().describe('The event asked for; null = none (see `events`)'),
+  events: z.array(z.string()).describe('Event names tracked for this flag (in the environment, or any), sorted'),
   since: z.string().describe('Start of the first bucket (ISO 8601)'),
   to: z.string().describe('End of the range, exclusive: now (ISO 8601)'),
   bucket: z.enum(['minute', 'hour']),

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 
 const MINUTE_MS = 60_000;
 /** bigint's maximum: stored counts saturate there (as usage counts do). */
@@ -97,15 +97,15 @@ export async function addEventNames(
   });
 }
 
-/** Sums of one flag's event per variant over [from, to) in one environment. */
+/** Sums of one flag's event per variant over [from, to) in one environment (or all: `undefined`). */
 export async function eventTotals(
   prisma: PrismaClient,
-  query: { environmentId: string; flagId: string; event: string; from: Date; to: Date },
+  query: { environmentId: string | undefined; flagId: string; event: string; from: Date; to: Date },
 ): Promise<Map<string, EventSums>> {
   const rows = await prisma.$queryRaw<{ variant: string; count: bigint; sum: number; sum_squares: number }[]>`
     SELECT variant, SUM(count)::bigint AS count, SUM(sum)::float8 AS sum, SUM(sum_squares)::float8 AS sum_squares
     FROM metric_events
-    WHERE environment_id = ${query.environmentId}::uuid AND flag_id = ${query.flagId}::uuid AND event = ${query.event}
+    WHERE flag_id = ${query.flagId}::uuid ${inEnvironment(query.environmentId)} AND event = ${query.event}
       AND minute >= ${query.from}::timestamptz AND minute < ${query.to}::timestamptz
     GROUP BY variant`;
   return new Map(
@@ -124,15 +124,40 @@ export interface EventBucketRow {
 /** A flag's event per `bucket` (UTC) and variant over [from, to): only non-empty pairs, in order. */
 export function eventSeries(
   prisma: PrismaClient,
-  query: { environmentId: string; flagId: string; event: string; bucket: 'minute' | 'hour'; from: Date; to: Date },
+  query: {
+    environmentId: string | undefined;
+    flagId: string;
+    event: string;
+    bucket: 'minute' | 'hour';
+    from: Date;
+    to: Date;
+  },
 ): Promise<EventBucketRow[]> {
   return prisma.$queryRaw<EventBucketRow[]>`
     SELECT date_trunc(${query.bucket}, minute, 'UTC') AS start, variant, SUM(count)::bigint AS count, SUM(sum)::float8 AS sum
     FROM metric_events
-    WHERE environment_id = ${query.environmentId}::uuid AND flag_id = ${query.flagId}::uuid AND event = ${query.event}
+    WHERE flag_id = ${query.flagId}::uuid ${inEnvironment(query.environmentId)} AND event = ${query.event}
       AND minute >= ${query.from}::timestamptz AND minute < ${query.to}::timestamptz
     GROUP BY 1, 2
     ORDER BY 1, 2`;
+}
+
+const inEnvironment = (environmentId: string | undefined) =>
+  environmentId === undefined ? Prisma.empty : Prisma.sql`AND environment_id = ${environmentId}::uuid`;
+
+/** The event names tracked for a flag, in one environment or any, sorted. */
+export async function trackedEventNames(
+  prisma: PrismaClient,
+  flagId: string,
+  environmentId: string | undefined,
+): Promise<string[]> {
+  const rows = await prisma.metricEventName.findMany({
+    where: { flagId, ...(environmentId === undefined ? {} : { environmentId }) },
+    select: { event: true },
+    distinct: ['event'],
+    orderBy: { event: 'asc' },
+  });
+  return rows.map((row) => row.event);
 }
 
 /** Evaluations (usage counts) of one flag per variant in hours [from, to) in one environment. */
