@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { MAX_EVENT_NAMES_PER_FLAG } from './schemas.js';
-import { minuteOf } from './store.js';
+import { pruneMetricEvents, EVENTS_RETENTION_MS } from './retention.js';
+import { addEvents, minuteOf } from './store.js';
 
 let t: TestApp;
 let serverToken: string;
@@ -238,5 +239,25 @@ describe('GET /projects/:project/flags/:flag/events', () => {
     expect((await t.api('GET', '/projects/shop/flags/checkout/events?environment=production&event=a%20b')).status).toBe(
       400,
     );
+  });
+});
+
+describe('retention', () => {
+  it('deletes events older than 30 days and the names left without events; keeps the rest', async () => {
+    const checkout = await t.db.prisma.flag.findFirstOrThrow({ where: { key: 'checkout' } });
+    const environment = await t.db.prisma.environment.findFirstOrThrow({ where: { key: 'production' } });
+    const old = new Date(Date.now() - EVENTS_RETENTION_MS - 3_600_000);
+    await addEvents(t.db.prisma, environment.id, minuteOf(old), [
+      { flagId: checkout.id, variant: 'on', event: 'ancient', count: 1, sum: 1, sumSquares: 1 },
+    ]);
+    await t.db.prisma.metricEventName.create({
+      data: { environmentId: environment.id, flagId: checkout.id, event: 'ancient', createdAt: old },
+    });
+    const before = await t.db.prisma.metricEvent.count();
+    const pruned = await pruneMetricEvents(t.db.prisma, new Date());
+    expect(pruned).toEqual({ events: 1, names: 1 });
+    expect(await t.db.prisma.metricEvent.count()).toBe(before - 1);
+    expect(await t.db.prisma.metricEventName.count({ where: { event: 'ancient' } })).toBe(0);
+    expect(await t.db.prisma.metricEventName.count({ where: { event: 'purchase' } })).toBe(1);
   });
 });
