@@ -57,6 +57,11 @@ export class SwitchyardClient {
   readonly #reporter: BatchReporter<unknown> | undefined;
   /** `track()`: which variants each context was served, and the events' sums (with metrics only). */
   readonly #tracker: EventTracker | undefined;
+  /**
+   * `#tracker` once `track()` has been called, else `undefined`: evaluations record which variant
+   * they served each context only from then on, so an app that never tracks pays nothing for it.
+   */
+  #attributing: EventTracker | undefined;
   readonly #eventReporter: BatchReporter<EventReport> | undefined;
   readonly #staleAfterMs: number;
   readonly #readyPromise: Promise<void>;
@@ -249,7 +254,7 @@ export class SwitchyardClient {
     if (flag === undefined) return defaultValue;
     const result = serveFlag(flag.compiled, flag.handle, context, 'boolean');
     usage.count(flag, result);
-    if (result !== undefined) this.#tracker?.served(context, flagKey, result.variant!);
+    if (result !== undefined) this.#attributing?.served(context, flagKey, result.variant!);
     const value = result?.value;
     return typeof value === 'boolean' ? value : defaultValue;
   }
@@ -293,7 +298,7 @@ export class SwitchyardClient {
     if (flag === undefined) return evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
     const served = serveFlag(compiled, flag.handle, context, expectedType);
     usage!.count(flag, served);
-    if (served !== undefined) this.#tracker?.served(context, flagKey, served.variant!);
+    if (served !== undefined) this.#attributing?.served(context, flagKey, served.variant!);
     // Core's error result (code and message) when the flag did not serve a variant.
     return served ?? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
   }
@@ -321,12 +326,15 @@ export class SwitchyardClient {
    * the same context (same `userId`, else `sessionId`), summed per flag, variant and event name,
    * and sent with the usage metrics to `POST /api/v1/sdk/events`, where a release plan's built-in
    * guard compares the treatment with the control. Needs usage metrics (on by default with a
-   * `url`). Names are 1–100 characters of A–Z a–z 0–9 . _ : -; values finite, up to ±1e9. Bounded
+   * `url`). The client starts remembering which variant it served each context at the first
+   * `track()` call (an app that never tracks pays nothing for it), so that first event may be
+   * unattributed. Names are 1–100 characters of A–Z a–z 0–9 . _ : -; values finite, up to ±1e9. Bounded
    * memory (see `events` in the options); never throws: a bad name or value is dropped and logged.
    */
   track(event: string, context: EvaluationContext = EMPTY_CONTEXT, value = 1): void {
     try {
       if (this.#closed || this.#fatalError) return;
+      this.#attributing = this.#tracker;
       this.#tracker?.track(event, context, value);
     } catch (error) {
       this.#log.warn(`switchyard: track() failed (${String(error)})`);

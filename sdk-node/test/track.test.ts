@@ -41,6 +41,10 @@ describe('client.track', () => {
   it('sends events attributed to the variant each user was served; close() flushes them', async () => {
     const client = createClient({ url: t.url, sdkKey: t.serverToken, metrics: { flushIntervalMs: 60_000 } });
     await client.ready();
+    // Served variants are remembered from the first track() on: this first event is unattributed.
+    client.getVariant('new-checkout', { userId: 'early' });
+    expect(client.trackedEventStats.contexts).toBe(0); // an app that never tracks keeps no table
+    client.track('checkout_ms', { userId: 'early' }, 1);
     const served: Record<string, number> = { on: 0, off: 0 };
     for (let i = 0; i < 40; i++) {
       const user = { userId: `user-${i}` };
@@ -49,7 +53,7 @@ describe('client.track', () => {
       client.track('checkout_ms', user, variant === 'on' ? 300 : 100);
     }
     client.track('checkout_ms', { userId: 'never-evaluated' }, 5000); // nothing to attribute it to
-    expect(client.trackedEventStats).toMatchObject({ unattributed: 1, invalid: 0, contexts: 40 });
+    expect(client.trackedEventStats).toMatchObject({ unattributed: 2, invalid: 0, contexts: 40 });
     await client.close();
     const answer = await eventsOf('checkout_ms');
     expect(answer.variants).toEqual({
@@ -83,6 +87,7 @@ describe('OpenFeature track()', () => {
     await OpenFeature.setProviderAndWait('track-test', provider);
     const client = OpenFeature.getClient('track-test');
     const context = { targetingKey: 'of-user-1' };
+    client.track('cart_value', context, { value: 1000 }); // before any evaluation: unattributed, not sent
     const details = await client.getBooleanDetails('new-checkout', false, context);
     client.track('cart_value', context, { value: 42 });
     client.track('cart_value', context); // value 1 by default
