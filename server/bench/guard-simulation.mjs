@@ -36,13 +36,17 @@ const scenarios = [
   ['A/B error rate 1% → 1.5%', errors(1.5)],
   ['A/B error rate 1% → 2%', errors(2)],
   ['A/B error rate 0.1% → 0.2%', errors(2, 0.001)],
+  ['A/A latency, 10% step (20 vs 180 events/look)', latency(1), 0.1],
+  ['A/A error rate 1%, 10% step (200 vs 1,800 exposures/look)', errors(1), 0.1],
+  ['A/B latency +10%, 10% step', latency(1.1), 0.1],
+  ['A/B error rate 1% → 2%, 10% step', errors(2), 0.1],
 ];
 
 console.log(`${runs} runs per scenario, 60 looks (one per guard interval), α = 0.05, minSamples = 200\n`);
 console.log('| scenario | guard fails (mSPRT) | median looks to fail | fixed z-test at every look |');
 console.log('| --- | --- | --- | --- |');
-for (const [name, scenario] of scenarios) {
-  const result = simulateGuard({ ...common, scenario });
+for (const [name, scenario, treatmentShare = 0.5] of scenarios) {
+  const result = simulateGuard({ ...common, scenario, treatmentShare });
   const percent = (rate) => `${(rate * 100).toFixed(1)}%`;
   console.log(
     `| ${name} | ${percent(result.failureRate)} | ${result.medianLooksToFail ?? '–'} | ${percent(result.naiveFailureRate)} |`,

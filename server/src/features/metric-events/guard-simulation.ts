@@ -44,7 +44,7 @@ export interface MeanScenario {
   sigma: number;
   /** The treatment's values are multiplied by this (1.1 = 10% slower). */
   treatmentFactor: number;
-  /** Events per group per look. */
+  /** Events per group per look (at an even split; see {@link SimulationOptions.treatmentShare}). */
   perLook: number;
 }
 
@@ -54,7 +54,7 @@ export interface RateScenario {
   controlRate: number;
   /** The treatment's rate is multiplied by this. */
   treatmentFactor: number;
-  /** Exposures per group per look. */
+  /** Exposures per group per look (at an even split; see {@link SimulationOptions.treatmentShare}). */
   perLook: number;
 }
 
@@ -67,6 +67,11 @@ export interface SimulationOptions {
   minSamples: number;
   direction?: Direction;
   maxRelativeChange?: number;
+  /**
+   * The treatment's share of the traffic (the step's percentage): of the 2 × perLook observations
+   * of a look, this share goes to the treatment. Default 0.5.
+   */
+  treatmentShare?: number;
   seed: number;
 }
 
@@ -91,31 +96,41 @@ export function simulateGuard(options: SimulationOptions): SimulationResult {
   };
   const naiveZ = normalQuantile(1 - options.alpha);
   const failedAt: number[] = [];
+  const share = options.treatmentShare ?? 0.5;
+  const perLook = options.scenario.perLook * 2;
+  const treatmentPerLook = Math.round(perLook * share);
+  const controlPerLook = perLook - treatmentPerLook;
   let naiveFailures = 0;
   for (let run = 0; run < options.runs; run++) {
     const scenario = options.scenario;
     const t: Sums = { count: 0, sum: 0, sumSquares: 0 };
     const c: Sums = { count: 0, sum: 0, sumSquares: 0 };
-    let exposures = 0;
+    let treatmentExposures = 0;
+    let controlExposures = 0;
     let failed = false;
     let naiveFailed = false;
     for (let look = 1; look <= options.looks && !(failed && naiveFailed); look++) {
       if (scenario.metric === 'mean') {
-        for (let i = 0; i < scenario.perLook; i++) {
+        for (let i = 0; i < treatmentPerLook; i++) {
           add(t, scenario.median * Math.exp(scenario.sigma * normal(random)) * scenario.treatmentFactor);
-          add(c, scenario.median * Math.exp(scenario.sigma * normal(random)));
         }
+        for (let i = 0; i < controlPerLook; i++) add(c, scenario.median * Math.exp(scenario.sigma * normal(random)));
         if (t.count < options.minSamples || c.count < options.minSamples) continue;
       } else {
-        exposures += scenario.perLook;
-        t.count += binomial(random, scenario.perLook, scenario.controlRate * scenario.treatmentFactor);
-        c.count += binomial(random, scenario.perLook, scenario.controlRate);
-        if (exposures < options.minSamples) continue;
+        treatmentExposures += treatmentPerLook;
+        controlExposures += controlPerLook;
+        t.count += binomial(random, treatmentPerLook, scenario.controlRate * scenario.treatmentFactor);
+        c.count += binomial(random, controlPerLook, scenario.controlRate);
+        if (treatmentExposures < options.minSamples || controlExposures < options.minSamples) continue;
       }
       const result =
         scenario.metric === 'mean'
           ? compareMeans(t, c, decide)
-          : compareRates({ events: t.count, exposures }, { events: c.count, exposures }, decide);
+          : compareRates(
+              { events: t.count, exposures: treatmentExposures },
+              { events: c.count, exposures: controlExposures },
+              decide,
+            );
       if (!failed && result.regression) {
         failed = true;
         failedAt.push(look);
