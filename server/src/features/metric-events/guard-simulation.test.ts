@@ -20,10 +20,17 @@ const errors = (treatmentFactor: number) =>
 
 describe('builtin guard under repeated looks (simulation)', () => {
   it('A/A: false alarms stay within α over 60 looks, where a fixed test at every look would not', () => {
-    for (const scenario of [latency(1), errors(1)]) {
-      const result = simulateGuard({ ...common, scenario });
-      expect({ scenario, failureRate: result.failureRate }).toEqual({
+    // Even splits, and a 10% step (the treatment gets a tenth of the traffic).
+    const cases = [
+      { scenario: latency(1), treatmentShare: 0.5 },
+      { scenario: errors(1), treatmentShare: 0.5 },
+      { scenario: latency(1), treatmentShare: 0.1 },
+    ];
+    for (const { scenario, treatmentShare } of cases) {
+      const result = simulateGuard({ ...common, scenario, treatmentShare });
+      expect({ scenario, treatmentShare, failureRate: result.failureRate }).toEqual({
         scenario,
+        treatmentShare,
         failureRate: expect.toSatisfy((rate: number) => rate <= ALPHA + TOLERANCE),
       });
       // The simulation can tell an invalid procedure: repeated fixed-α tests alarm far more often.
