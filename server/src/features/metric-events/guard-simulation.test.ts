@@ -34,7 +34,7 @@ describe('builtin guard under repeated looks (simulation)', () => {
         failureRate: expect.toSatisfy((rate: number) => rate <= ALPHA + TOLERANCE),
       });
       // The simulation can tell an invalid procedure: repeated fixed-α tests alarm far more often.
-      expect(result.naiveFailureRate).toBeGreaterThan(3 * ALPHA);
+      expect(result.naiveFailureRate).toBeGreaterThan(2 * ALPHA);
     }
   });
 
