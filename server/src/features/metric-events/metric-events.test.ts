@@ -115,6 +115,23 @@ describe('POST /sdk/events', () => {
     ]);
   });
 
+  it('loses no event under concurrent reports of the same rows', async () => {
+    const report = { start: minutesAgo(30).toISOString(), end: minutesAgo(29).toISOString() };
+    const events = {
+      checkout: {
+        on: { concurrent: { count: 2, sum: 3, sumSquares: 5 } },
+        off: { concurrent: { count: 1, sum: 1, sumSquares: 1 } },
+      },
+    };
+    const results = await Promise.all(Array.from({ length: 20 }, () => post({ ...report, events }, serverToken)));
+    expect(results.map((result) => result.statusCode)).toEqual(Array(20).fill(202));
+    const rows = (await eventRows()).filter((row) => row.event === 'concurrent');
+    expect(rows.map(({ variant, count, sum, sumSquares }) => ({ variant, count, sum, sumSquares }))).toEqual([
+      { variant: 'off', count: 20, sum: 20, sumSquares: 20 },
+      { variant: 'on', count: 40, sum: 60, sumSquares: 100 },
+    ]);
+  });
+
   it('counts only client-side flags for a client key (a server-only flag is reported as unknown)', async () => {
     const before = await eventRows();
     const response = await post(
@@ -219,7 +236,7 @@ describe('GET /projects/:project/flags/:flag/events', () => {
     expect(response.body).toMatchObject({
       environment: 'production',
       event: 'purchase',
-      events: ['error', 'purchase'],
+      events: ['concurrent', 'error', 'purchase'],
     });
     // Without an environment: summed over all; without an event: only the names tracked.
     const names = await t.api('GET', '/projects/shop/flags/banner/events');
