@@ -22,7 +22,9 @@ import { RedisSource } from './redis-source.js';
 import type { Source, SourceHooks } from './sources.js';
 import type { AllFlagsOptions, ClientEvents, EvaluationDetails, NodeClientOptions, VariantResult } from './types.js';
 import { UsageCounter, type FlagUsage } from './usage-counter.js';
-import { UsageReporter } from './usage-reporter.js';
+import { BatchReporter } from './batch-reporter.js';
+import type { EventReport } from './event-counter.js';
+import { EventTracker } from './event-tracker.js';
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
 
@@ -52,7 +54,15 @@ export class SwitchyardClient {
    * so V8 sees a field that never changes (one load less where it knows the client object).
    */
   readonly #counted = new Map<string, FlagUsage>();
-  readonly #reporter: UsageReporter | undefined;
+  readonly #reporter: BatchReporter<unknown> | undefined;
+  /** `track()`: which variants each context was served, and the events' sums (with metrics only). */
+  readonly #tracker: EventTracker | undefined;
+  /**
+   * `#tracker` once `track()` has been called, else `undefined`: evaluations record which variant
+   * they served each context only from then on, so an app that never tracks pays nothing for it.
+   */
+  #attributing: EventTracker | undefined;
+  readonly #eventReporter: BatchReporter<EventReport> | undefined;
   readonly #staleAfterMs: number;
   readonly #readyPromise: Promise<void>;
   #settleReady!: (error?: Error) => void;
@@ -144,8 +154,32 @@ export class SwitchyardClient {
       this.#sources.push(this.#redis);
     }
     if (http && options.metrics !== false) {
+      const flushIntervalMs = options.metrics?.flushIntervalMs ?? 60_000;
       this.#usage = new UsageCounter(options.metrics?.maxKeys ?? 10_000, this.#counted);
-      this.#reporter = new UsageReporter(this.#usage, http, options.metrics?.flushIntervalMs ?? 60_000, this.#log);
+      this.#reporter = new BatchReporter(
+        this.#usage,
+        { path: 'metrics', what: 'usage metrics', items: 'evaluations' },
+        http,
+        flushIntervalMs,
+        this.#log,
+      );
+      if (options.events !== false) {
+        this.#tracker = new EventTracker(
+          {
+            maxContexts: options.events?.maxContexts ?? 10_000,
+            maxFlagsPerContext: options.events?.maxFlagsPerContext ?? 50,
+            maxKeys: options.events?.maxKeys ?? 10_000,
+          },
+          this.#log,
+        );
+        this.#eventReporter = new BatchReporter(
+          this.#tracker,
+          { path: 'events', what: 'tracked events', items: 'events' },
+          http,
+          flushIntervalMs,
+          this.#log,
+        );
+      }
     }
     this.#syncCompiled();
 
@@ -220,6 +254,7 @@ export class SwitchyardClient {
     if (flag === undefined) return defaultValue;
     const result = serveFlag(flag.compiled, flag.handle, context, 'boolean');
     usage.count(flag, result);
+    if (result !== undefined) this.#attributing?.served(context, flagKey, result.variant!);
     const value = result?.value;
     return typeof value === 'boolean' ? value : defaultValue;
   }
@@ -263,6 +298,7 @@ export class SwitchyardClient {
     if (flag === undefined) return evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
     const served = serveFlag(compiled, flag.handle, context, expectedType);
     usage!.count(flag, served);
+    if (served !== undefined) this.#attributing?.served(context, flagKey, served.variant!);
     // Core's error result (code and message) when the flag did not serve a variant.
     return served ?? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
   }
@@ -282,6 +318,38 @@ export class SwitchyardClient {
       : compiled.flagKeys();
     for (const key of keys) all[key] = evaluateCompiled(compiled, key, context, null).value;
     return all;
+  }
+
+  /**
+   * Records one of the app's own events (a conversion, an error, a latency in ms) for `context`,
+   * with a numeric `value` (default 1). It is attributed to the variants this client last served
+   * the same context (same `userId`, else `sessionId`), summed per flag, variant and event name,
+   * and sent with the usage metrics to `POST /api/v1/sdk/events`, where a release plan's built-in
+   * guard compares the treatment with the control. Needs usage metrics (on by default with a
+   * `url`). The client starts remembering which variant it served each context at the first
+   * `track()` call (an app that never tracks pays nothing for it), so that first event may be
+   * unattributed. Names are 1–100 characters of A–Z a–z 0–9 . _ : -; values finite, up to ±1e9. Bounded
+   * memory (see `events` in the options); never throws: a bad name or value is dropped and logged.
+   */
+  track(event: string, context: EvaluationContext = EMPTY_CONTEXT, value = 1): void {
+    try {
+      if (this.#closed || this.#fatalError) return;
+      this.#attributing = this.#tracker;
+      this.#tracker?.track(event, context, value);
+    } catch (error) {
+      this.#log.warn(`switchyard: track() failed (${String(error)})`);
+    }
+  }
+
+  /** How `track()` fared since the client was created (diagnostics). */
+  get trackedEventStats(): { dropped: number; unattributed: number; invalid: number; contexts: number } {
+    const tracker = this.#tracker;
+    return {
+      dropped: tracker?.dropped ?? 0,
+      unattributed: tracker?.unattributed ?? 0,
+      invalid: tracker?.invalid ?? 0,
+      contexts: tracker?.exposures.size ?? 0,
+    };
   }
 
   /** Subscribes to an event; returns a function that unsubscribes. */
@@ -308,6 +376,7 @@ export class SwitchyardClient {
     await Promise.all([
       ...this.#sources.map((source) => source.close()),
       this.#reporter?.close(),
+      this.#eventReporter?.close(),
       this.#cacheFile?.flush().catch(() => {}),
     ]);
   }
@@ -396,6 +465,7 @@ export class SwitchyardClient {
     clearTimeout(this.#staleTimer);
     for (const source of this.#sources) void source.close();
     this.#reporter?.stop();
+    this.#eventReporter?.stop();
     if (!this.#readySettled) this.#settleReady(error);
     this.#events.emit('failed', error);
   }

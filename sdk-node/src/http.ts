@@ -183,7 +183,7 @@ export async function fetchSnapshot(settings: HttpSettings, revision: number | u
 }
 
 /** `POST` of a JSON body; throws unless the server accepted it (2xx). */
-export async function postJson(settings: HttpSettings, path: 'metrics', body: unknown): Promise<void> {
+export async function postJson(settings: HttpSettings, path: 'metrics' | 'events', body: unknown): Promise<void> {
   const { base, response } = await sdkFetch(settings, path, {
     method: 'POST',
     headers: { ...authHeaders(settings), 'content-type': 'application/json' },

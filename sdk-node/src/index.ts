@@ -6,6 +6,7 @@ export { createClient, SwitchyardClient } from './client.js';
 export { RetryLaterError, SdkKeyRejectedError, ServerResponseError } from './http.js';
 export type { Logger } from './logger.js';
 export { DEFAULT_VARIANT_KEY, type UsageReport } from './usage-counter.js';
+export type { EventReport, EventSums } from './event-counter.js';
 export type {
   AllFlagsOptions,
   ChangeEvent,
@@ -13,6 +14,7 @@ export type {
   ClientEvents,
   EvaluationContext,
   EvaluationDetails,
+  EventsOptions,
   FlagType,
   JsonValue,
   MetricsOptions,

@@ -8,6 +8,7 @@ import {
   type Provider,
   type ProviderEvents,
   type ResolutionDetails,
+  type TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import { forwardClientEvents, toResolution, toSwitchyardContext } from '@switchyard/core/client-api';
 import { createClient, type SwitchyardClient } from './client.js';
@@ -89,6 +90,20 @@ export class SwitchyardProvider implements Provider {
     context: OpenFeatureContext,
   ): Promise<ResolutionDetails<T>> {
     return Promise.resolve(this.#resolve(flagKey, defaultValue, context, 'json'));
+  }
+
+  /**
+   * OpenFeature tracking: the event is recorded with `trackingEventDetails.value` (default 1) and
+   * attributed to the variants served to the same context (`targetingKey`, as in evaluation): see
+   * `SwitchyardClient.track`. Other details are not sent. Never throws.
+   */
+  track(trackingEventName: string, context: OpenFeatureContext, trackingEventDetails: TrackingEventDetails): void {
+    try {
+      const value = trackingEventDetails?.value;
+      this.client.track(trackingEventName, toSwitchyardContext(context ?? {}), value ?? 1);
+    } catch {
+      // A context OpenFeature let through but core cannot read: no event, as for any bad input.
+    }
   }
 
   #resolve<T>(flagKey: string, defaultValue: T, context: OpenFeatureContext, type: FlagType): ResolutionDetails<T> {

@@ -1,5 +1,5 @@
 /** The kinds of request a client makes, each held off on its own after a `Retry-After`. */
-export type RequestKind = 'stream' | 'snapshot' | 'metrics';
+export type RequestKind = 'stream' | 'snapshot' | 'metrics' | 'events';
 
 /** A server's "not before": it answered a request of some kind with 429/503 and `Retry-After`. */
 export interface HoldOff {

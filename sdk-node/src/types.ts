@@ -41,6 +41,20 @@ export interface MetricsOptions {
   maxKeys?: number;
 }
 
+/**
+ * `track()`: the app's events, attributed to the variants served to the same context. Memory is
+ * bounded by these limits whatever the traffic (defaults: 10,000 contexts × 50 flags remembered,
+ * 10,000 (flag, variant, event) sums between flushes; a few MB at most).
+ */
+export interface EventsOptions {
+  /** Contexts whose served variants are remembered; the least recently evaluated are forgotten first. Default 10 000. */
+  maxContexts?: number;
+  /** Flags remembered per context; the least recently served are forgotten first. Default 50. */
+  maxFlagsPerContext?: number;
+  /** (flag, variant, event) sums held between flushes; events of further keys are dropped and counted. Default 10 000. */
+  maxKeys?: number;
+}
+
 /** Options of {@link createClient}. */
 export interface NodeClientOptions {
   /**
@@ -95,6 +109,11 @@ export interface NodeClientOptions {
   redis?: RedisOptions;
   /** Usage metrics to `POST /api/v1/sdk/metrics`; `false` disables them. Default on (with a `url`). */
   metrics?: MetricsOptions | false;
+  /**
+   * `track()`ed events to `POST /api/v1/sdk/events`, sent at the metrics' flush interval; `false`
+   * disables them (and the bookkeeping of served variants per context). Default on with metrics.
+   */
+  events?: EventsOptions | false;
   /** Where the client logs; default: nowhere. */
   logger?: Logger;
   /** `fetch` implementation. Default the global one. */

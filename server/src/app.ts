@@ -40,6 +40,8 @@ import { triggersRoutes } from './features/triggers/routes.js';
 import { sdkRoutes } from './features/sdk/routes.js';
 import { registerSdkQueryKey } from './features/sdk/sdk-principal.js';
 import { usageRoutes } from './features/usage/routes.js';
+import { metricEventsRoutes } from './features/metric-events/routes.js';
+import { metricEventsRetention } from './features/metric-events/retention.js';
 import { personalTokensRoutes } from './features/personal-tokens/routes.js';
 import { PersonalTokens } from './features/personal-tokens/service.js';
 import { createFailureCounter, type FailureCounter } from './features/sign-in/failure-counter.js';
@@ -80,6 +82,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   auditRoutes,
   sdkRoutes,
   usageRoutes,
+  metricEventsRoutes,
   triggersRoutes,
   signInRoutes,
   oidcRoutes,
@@ -99,7 +102,7 @@ const JOB_HANDLERS: readonly JobFactory<JobHandler<never>>[] = [
   (app) => webhookDeliveryJob(app, () => secretBoxOf(app.config)),
   scheduledChangeJob,
 ];
-const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut];
+const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut, metricEventsRetention];
 
 export const API_PREFIX = '/api/v1';
 
