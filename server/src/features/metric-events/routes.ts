@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../../http/errors.js';
+import { withExample } from '../../http/openapi-examples.js';
 import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
 import { flagParamsSchema } from '../flags/schemas.js';
 import { sdkPrincipal } from '../sdk/sdk-principal.js';
+import { eventsHistoryResponse, eventsReportRequest, eventsReportResponse } from './openapi-examples.js';
 import { MetricEventsReports } from './reports.js';
 import {
   EVENTS_BODY_LIMIT,
@@ -39,9 +41,9 @@ export const metricEventsRoutes: FastifyPluginAsyncZod = async (app) => {
           `${MAX_EVENT_NAMES_PER_FLAG} names per environment, events of further names are dropped. Events of a ` +
           'variant the flag does not define are added to its "" bucket. Unknown flag keys are ignored and listed in ' +
           'the answer; for a client token, flags that are not client-side count as unknown. Bodies are limited to 2 MiB (413).',
-        body: eventsBodySchema,
+        body: withExample(eventsBodySchema, eventsReportRequest),
         response: {
-          202: eventsResponseSchema,
+          202: withExample(eventsResponseSchema, eventsReportResponse),
           400: errorBodySchema,
           401: errorBodySchema,
           403: errorBodySchema,
@@ -76,7 +78,7 @@ export const metricEventsRoutes: FastifyPluginAsyncZod = async (app) => {
           'left out). `events` lists the names tracked for the flag; without `event`, only that list is answered.',
         params: flagParamsSchema,
         querystring: eventsQuerySchema,
-        response: { 200: eventsResponseBodySchema, ...adminErrorResponses },
+        response: { 200: withExample(eventsResponseBodySchema, eventsHistoryResponse), ...adminErrorResponses },
       },
     },
     async (request) => reports.history(request.params.project, request.params.flag, request.query),

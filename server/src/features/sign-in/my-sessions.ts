@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { actorOf, type UserPrincipal } from '../../auth/principal.js';
 import { forbidden, notFound } from '../../http/errors.js';
+import { withExample } from '../../http/openapi-examples.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { sessionView } from '../users/schemas.js';
+import { mySessionsResponse } from './openapi-examples.js';
 import { clearedSessionCookie } from './session-cookie.js';
 
 function userOf(request: FastifyRequest): UserPrincipal {
@@ -43,7 +45,10 @@ export const mySessionsRoutes: FastifyPluginAsyncZod = async (app) => {
           'Sessions of the calling person neither revoked nor expired, newest first: how each was opened, when ' +
           'it was last used, from which address and browser; `current` marks the one of this request (none ' +
           'with a personal access token). Never the cookie. 403 for API tokens.',
-        response: { 200: z.object({ sessions: z.array(mySessionView) }), ...adminErrorResponses },
+        response: {
+          200: withExample(z.object({ sessions: z.array(mySessionView) }), mySessionsResponse),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request) => {

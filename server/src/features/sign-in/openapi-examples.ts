@@ -1,6 +1,6 @@
 /** Request and response examples of the OpenAPI document: real exchanges with the server (see http/openapi-examples.ts). */
 import { exampleStory } from '../../http/openapi-examples.js';
-import { createUserRequest, createUserResponse } from '../users/openapi-examples.js';
+import { createUserRequest, createUserResponse, sessionListResponse } from '../users/openapi-examples.js';
 
 const { person } = exampleStory;
 
@@ -37,4 +37,9 @@ export const meResponse = {
 export const signInMethodsResponse = {
   password: true,
   oidc: { name: 'Sign in with Example SSO', url: '/api/v1/sign-in/oidc' },
+} as const;
+
+/** GET /me/sessions: the person's own sessions, the one of this request marked. */
+export const mySessionsResponse = {
+  sessions: sessionListResponse.sessions.map((session) => ({ ...session, current: true })),
 } as const;
