@@ -33,6 +33,9 @@ import { OFREP_PREFIX, ofrepRoutes } from './features/ofrep/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
 import { scheduledChangeJob } from './features/schedules/run.js';
 import { schedulesRoutes } from './features/schedules/routes.js';
+import { guardRegistryOf } from './features/release-plans/registry.js';
+import { releasePlanCheckJob } from './features/release-plans/run.js';
+import { releasePlansRoutes } from './features/release-plans/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
@@ -84,6 +87,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   personalTokensRoutes,
   webhooksRoutes,
   schedulesRoutes,
+  releasePlansRoutes,
   eventsRoutes,
 ];
 
@@ -94,6 +98,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
 const JOB_HANDLERS: readonly JobFactory<JobHandler<never>>[] = [
   (app) => webhookDeliveryJob(app, () => secretBoxOf(app.config)),
   scheduledChangeJob,
+  (app) => releasePlanCheckJob(app, guardRegistryOf(app)),
 ];
 const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut];
 
