@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { guardRegistryOf } from './registry.js';
@@ -109,7 +110,7 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Delete a draft release plan',
         description: 'Only a draft (409 otherwise: plans that ran stay as the record of what they did). Audited.',
         params: planParamsSchema,
-        response: { 204: { type: 'null', description: 'Deleted' }, ...adminErrorResponses },
+        response: { 204: z.null().describe('Deleted'), ...adminErrorResponses },
       },
     },
     async (request, reply) => {

@@ -78,7 +78,9 @@ export class ReleasePlanService {
     const { project, flag, environment, config } = await this.#target(projectKey, flagKey, environmentKey);
     const ruleId = config ? pickRule(config, body.ruleId, issues) : undefined;
     if (!config) issues.push({ path: 'body', message: `the flag has no configuration in '${environmentKey}'` });
-    if (issues.length > 0 || ruleId === undefined) throw badRequest('Invalid release plan', issues);
+    if (issues.length > 0 || ruleId === undefined) {
+      throw badRequest(`Invalid release plan: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
+    }
     return inChangeTransaction(this.deps, async (tx, record) => {
       const row = await tx.releasePlan.create({
         data: {
