@@ -5,6 +5,7 @@ import { adminErrorResponses } from '../../http/schemas.js';
 import { guardRegistryOf } from './registry.js';
 import {
   actionBodySchema,
+  advanceBodySchema,
   createPlanBodySchema,
   envParamsSchema,
   listPlansQuerySchema,
@@ -116,7 +117,7 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { project, flag, environment, id } = request.params;
       await service.deleteDraft(project, flag, environment, id, requirePrincipal(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -135,11 +136,6 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
       verb: 'resume',
       summary: 'Resume a paused release plan',
       description: "Guards are checked at once; the current step's hold starts again.",
-    },
-    {
-      verb: 'advance',
-      summary: 'Advance a release plan to its next step now',
-      description: `Past a manual gate, or cutting a hold short; running plans only, 409 at the last step. ${APPLYING} The change's reason names the caller.`,
     },
     {
       verb: 'abort',
@@ -169,6 +165,27 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     );
   }
+
+  app.post(
+    `${one}/advance`,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Advance a release plan to its next step now',
+        description:
+          'Past a manual gate, or cutting a hold short (guards are not consulted: the caller decides); running plans ' +
+          `only, 409 at the last step or when \`fromStep\` is not the current step. ${APPLYING} The change's reason names the caller.`,
+        params: planParamsSchema,
+        body: advanceBodySchema,
+        response: planResponse,
+      },
+    },
+    async (request) => {
+      const { project, flag, environment, id } = request.params;
+      return service.advance(project, flag, environment, id, requirePrincipal(request), request.body);
+    },
+  );
 
   app.post(
     `${one}/rollback`,

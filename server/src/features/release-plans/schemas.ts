@@ -80,6 +80,18 @@ export const createPlanBodySchema = z
 export type CreatePlanBody = z.infer<typeof createPlanBodySchema>;
 
 export const actionBodySchema = z.strictObject({ reason: reasonSchema.optional() }).default({});
+export const advanceBodySchema = z
+  .strictObject({
+    reason: reasonSchema.optional(),
+    fromStep: z
+      .int()
+      .min(-1)
+      .optional()
+      .describe(
+        'Advance only if the plan is still at this step (`progress.currentStep`), else 409: two people (or a person and the plan) cannot both advance it',
+      ),
+  })
+  .default({});
 export const rollbackBodySchema = z
   .strictObject({
     to: z.enum(['rollback', 'kill']).optional().describe("`rollback` (0%) or `kill`; default the plan's `onFailure`"),

@@ -192,11 +192,16 @@ export class ReleasePlanService {
     environmentKey: string,
     id: string,
     actor: Actor,
-    reason?: string,
+    body: { reason?: string | undefined; fromStep?: number | undefined },
   ) {
+    const { reason, fromStep } = body;
     const plan = await this.#find(this.deps.prisma, projectKey, flagKey, environmentKey, id);
-    if (plan.state !== 'running')
+    if (plan.state !== 'running') {
       throw conflict(`Release plan '${id}' is ${plan.state}; only a running one can advance`);
+    }
+    if (fromStep !== undefined && fromStep !== plan.currentStep) {
+      throw conflict(`Release plan '${id}' is at step ${plan.currentStep}, not ${fromStep}`);
+    }
     const steps = plan.steps as PlanStep[];
     if (plan.currentStep + 1 >= steps.length) throw conflict(`Release plan '${id}' is at its last step`);
     const text = `advanced by ${actorText(actor)}${reason ? `: ${reason}` : ''}`;
