@@ -86,6 +86,9 @@ export function releasePlanCheckJob(app: FastifyInstance, guards: GuardRegistry)
   };
 }
 
+/** The longest a guard may take (each kind's own timeout is at most 30 s). */
+const MAX_GUARD_MS = 60_000;
+
 function stepText(step: PlanStep): string {
   return 'percent' in step ? `: ${step.percent}% for at least ${step.holdMinutes} min` : ': manual gate';
 }
@@ -100,7 +103,8 @@ async function evaluateGuards(
   const specs = plan.guards as { kind: string }[];
   if (specs.length === 0) return [];
   const steps = plan.steps as PlanStep[];
-  const signal = AbortSignal.timeout(plan.guardIntervalSeconds * 1_000);
+  // Within the interval, and well within the job's lease (5 min) whatever the interval.
+  const signal = AbortSignal.timeout(Math.min(plan.guardIntervalSeconds * 1_000, MAX_GUARD_MS));
   const context = {
     projectId: plan.projectId,
     projectKey: plan.project.key,
