@@ -190,6 +190,30 @@ export class PlanChanges {
     return claimed;
   }
 
+  /**
+   * Ends the plan `aborted` because its flag refused a change (the rule was removed, the flag
+   * archived): audited as `release_plan.aborted` by the plan, with the error as reason.
+   */
+  async abortOnError(plan: PlanRow, options: Omit<StepOptions, 'reason'> & { error: string }): Promise<boolean> {
+    const actor = planActor(plan.id, creatorOf(plan));
+    return inChangeTransaction(this.deps, async (tx, record) => {
+      if (!(await claimPlan(tx, plan.id, options.generation))) return false;
+      const row = await tx.releasePlan.update({
+        where: { id: plan.id },
+        data: {
+          state: 'aborted',
+          generation: options.generation + 1,
+          nextCheckAt: null,
+          finishedAt: options.now,
+          outcome: { by: 'plan', error: options.error },
+        },
+        include: withKeys,
+      });
+      await record({ ...this.#event(row, actor, 'release_plan.aborted'), reason: options.error });
+      return true;
+    });
+  }
+
   #event(row: PlanRow, actor: Actor, action: string) {
     return {
       actor,

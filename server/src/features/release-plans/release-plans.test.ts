@@ -199,6 +199,42 @@ describe('release plans', () => {
     expect(running.body.items.map((item: { id: string }) => item.id)).toEqual([second.body.id]);
   });
 
+  it('stops (aborted, saying why) when its rule was removed meanwhile; nothing is retried', async () => {
+    const id = await startPlan(t, {
+      steps: [
+        { percent: 1, holdMinutes: 10 },
+        { percent: 10, holdMinutes: 10 },
+      ],
+    });
+    const t0 = Date.now();
+    await t.app.jobs.tick(new Date(t0 + 1_000));
+    const current = await t.api('GET', CONFIG_URL);
+    const put = await t.api(
+      'PUT',
+      CONFIG_URL,
+      { ...current.body, rules: [] },
+      { 'if-match': current.headers.etag as string },
+    );
+    expect(put.status).toBe(200);
+    expect(await t.app.jobs.tick(new Date(t0 + 11 * MINUTE))).toMatchObject({ failed: 1 });
+    expect(await plan(id)).toMatchObject({
+      state: 'aborted',
+      outcome: { by: 'plan', error: expect.stringContaining("Rule 'everyone' not found") },
+    });
+    expect(await t.app.jobs.tick(new Date(t0 + 30 * MINUTE))).toMatchObject({ done: 0, failed: 0, retried: 0 });
+    const aborted = await t.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'release_plan.aborted', targetKey: id },
+    });
+    expect(aborted.actorId).toBe(`release-plan:${id}`);
+    // Starting a plan on a rule that no longer exists is a 409.
+    await resetRollout(t);
+    const draft = await t.api('POST', PLANS_URL, { template: 'standard' });
+    const current2 = await t.api('GET', CONFIG_URL);
+    await t.api('PUT', CONFIG_URL, { ...current2.body, rules: [] }, { 'if-match': current2.headers.etag as string });
+    expect((await t.api('POST', `${PLANS_URL}/${draft.body.id}/start`, {})).status).toBe(409);
+    await t.api('DELETE', `${PLANS_URL}/${draft.body.id}`);
+  });
+
   it('refuses bad plans with a 400 and writes nothing', async () => {
     const count = async () => ({
       plans: await t.db.prisma.releasePlan.count(),

@@ -70,16 +70,7 @@ export function releasePlanCheckJob(app: FastifyInstance, guards: GuardRegistry)
         // The configuration refused the change (the rule was removed, the flag archived): the plan
         // cannot go on. It stops where it is, saying why; retrying cannot help.
         if (!(error instanceof HttpError)) throw error;
-        await prisma.releasePlan.updateMany({
-          where: { id: plan.id, generation },
-          data: {
-            state: 'aborted',
-            generation: generation + 1,
-            nextCheckAt: null,
-            finishedAt: now,
-            outcome: { by: 'plan', error: error.message },
-          },
-        });
+        await changes.abortOnError(plan, { generation, now, error: error.message });
         throw new PermanentJobError(error.message);
       }
     },
