@@ -235,6 +235,37 @@ describe('release plans', () => {
     await t.api('DELETE', `${PLANS_URL}/${draft.body.id}`);
   });
 
+  it('a schedule starts a draft plan when due (start-plan), once; a plan that is not a draft is a 400', async () => {
+    const draft = await t.api('POST', PLANS_URL, { steps: [{ percent: 2, holdMinutes: 10 }] });
+    const at = new Date(Date.now() + 10 * MINUTE);
+    const schedule = (planId: string) =>
+      t.api('POST', '/projects/shop/flags/checkout/schedules', {
+        environment: 'production',
+        at: at.toISOString(),
+        change: { kind: 'start-plan', planId },
+        reason: 'launch at 9',
+      });
+    const scheduled = await schedule(draft.body.id);
+    expect(scheduled.status).toBe(201);
+    await t.app.jobs.tick(new Date(at.getTime() + 1_000));
+    const started = await plan(draft.body.id);
+    expect(started.state).toBe('running');
+    const event = await t.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'release_plan.started', targetKey: draft.body.id },
+    });
+    expect(event.actorId).toBe(`schedule:${scheduled.body.id}`);
+    expect((await t.api('GET', `/projects/shop/flags/checkout/schedules/${scheduled.body.id}`)).body).toMatchObject({
+      state: 'applied',
+      auditEventId: event.id.toString(),
+    });
+    await t.app.jobs.tick(new Date(at.getTime() + 2_000));
+    expect((await rollout(t)).percent).toBe(2);
+    // Not a draft any more: refused when scheduling.
+    const again = await schedule(draft.body.id);
+    expect(again.status).toBe(400);
+    expect(again.body.details[0]).toMatchObject({ path: 'body.change.planId' });
+  });
+
   it('refuses bad plans with a 400 and writes nothing', async () => {
     const count = async () => ({
       plans: await t.db.prisma.releasePlan.count(),

@@ -14,6 +14,12 @@ import { toPlanView } from './views.js';
 
 type Issue = { path: string; message: string };
 
+/** What makes a change due, checked and marked in the change's own transaction (see FlagConfigService.applyClaimed). */
+export interface ClaimHooks {
+  claim: (tx: Prisma.TransactionClient) => Promise<boolean>;
+  done: (tx: Prisma.TransactionClient, auditId: bigint) => Promise<void>;
+}
+
 export interface ReleasePlanServiceOptions {
   guards: GuardRegistry;
   /** The shortest guard interval allowed (config `releasePlanMinGuardIntervalS`). */
@@ -106,9 +112,34 @@ export class ReleasePlanService {
     });
   }
 
-  /** draft → running; 409 when another plan of the flag is active in the environment, or the rule is gone. */
-  async start(projectKey: string, flagKey: string, environmentKey: string, id: string, actor: Actor, reason?: string) {
-    return this.#transition(projectKey, flagKey, environmentKey, id, actor, 'started', reason, async (tx, plan) => {
+  /**
+   * draft → running; 409 when another plan of the flag is active in the environment, or the rule is
+   * gone. `startClaimed` with `hooks` (a scheduled start, schedules/run.ts) runs the start in one
+   * transaction after `claim(tx)` (null, nothing written, when it answers false) and before
+   * `done(tx, auditId)`.
+   */
+  async start(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    id: string,
+    actor: Actor,
+    reason?: string,
+  ): Promise<PlanView> {
+    return (await this.startClaimed(projectKey, flagKey, environmentKey, id, actor, reason, undefined))!;
+  }
+
+  /** `start`, claimed: see there. */
+  async startClaimed(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    id: string,
+    actor: Actor,
+    reason: string | undefined,
+    hooks: ClaimHooks | undefined,
+  ): Promise<PlanView | null> {
+    const start = async (tx: Prisma.TransactionClient, plan: PlanRow): Promise<Prisma.ReleasePlanUpdateInput> => {
       if (plan.state !== 'draft') throw conflict(`Release plan '${id}' is ${plan.state}; only a draft can be started`);
       await lockFlagEnvironment(tx, plan.flagId, plan.environmentId);
       const active = await tx.releasePlan.findFirst({
@@ -126,7 +157,8 @@ export class ReleasePlanService {
       const now = this.#now();
       await enqueuePlanCheck(tx, id, generation, now);
       return { state: 'running', generation, nextCheckAt: now };
-    });
+    };
+    return this.#transition(projectKey, flagKey, environmentKey, id, actor, 'started', reason, start, hooks);
   }
 
   /** running → paused: no step is applied and no guard checked until resumed. */
@@ -250,15 +282,39 @@ export class ReleasePlanService {
     verb: string,
     reason: string | undefined,
     change: (tx: Prisma.TransactionClient, plan: PlanRow) => Promise<Prisma.ReleasePlanUpdateInput>,
-  ): Promise<PlanView> {
+  ): Promise<PlanView>;
+  async #transition(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    id: string,
+    actor: Actor,
+    verb: string,
+    reason: string | undefined,
+    change: (tx: Prisma.TransactionClient, plan: PlanRow) => Promise<Prisma.ReleasePlanUpdateInput>,
+    hooks: ClaimHooks | undefined,
+  ): Promise<PlanView | null>;
+  async #transition(
+    projectKey: string,
+    flagKey: string,
+    environmentKey: string,
+    id: string,
+    actor: Actor,
+    verb: string,
+    reason: string | undefined,
+    change: (tx: Prisma.TransactionClient, plan: PlanRow) => Promise<Prisma.ReleasePlanUpdateInput>,
+    hooks?: ClaimHooks,
+  ): Promise<PlanView | null> {
     return inChangeTransaction(this.deps, async (tx, record) => {
+      if (hooks && !(await hooks.claim(tx))) return null;
       const before = await this.#find(tx, projectKey, flagKey, environmentKey, id, true);
       const data = await change(tx, before);
       const row = await tx.releasePlan.update({ where: { id }, data, include: withKeys });
       const after = toPlanView(row);
-      await record(
+      const recorded = await record(
         planEvent(row, actor, `release_plan.${verb}`, { before: toPlanView(before), after, reason: reason ?? null }),
       );
+      await hooks?.done(tx, recorded.auditId);
       return after;
     });
   }
