@@ -86,6 +86,8 @@ export class PlanChanges {
       ruleId: plan.ruleId,
       percentage: percentToBasisPoints(step.percent),
       reason: options.reason,
+      // A step never ends a kill (on-call's, a trigger's): the plan stops instead (run.ts).
+      unlessKilled: true,
     };
     let claimed = false;
     await this.#configs.applyClaimed(targetOf(plan), change, actor, {
@@ -162,7 +164,7 @@ export class PlanChanges {
     const change: ConfigChange =
       options.to === 'kill'
         ? { kind: 'kill', reason: options.reason }
-        : { kind: 'percent', ruleId: plan.ruleId, percentage: 0, reason: options.reason };
+        : { kind: 'percent', ruleId: plan.ruleId, percentage: 0, reason: options.reason, unlessKilled: true };
     let claimed = false;
     await this.#configs.applyClaimed(targetOf(plan), change, actor, {
       claim: async (tx) => (claimed = await claimPlan(tx, plan.id, options.generation, options.states ?? ['running'])),

@@ -266,6 +266,28 @@ describe('release plans', () => {
     expect(again.body.details[0]).toMatchObject({ path: 'body.change.planId' });
   });
 
+  it('never ends a kill: a plan whose flag was killed stops, and the kill stays', async () => {
+    const id = await startPlan(t, {
+      steps: [
+        { percent: 1, holdMinutes: 10 },
+        { percent: 10, holdMinutes: 10 },
+      ],
+    });
+    const t0 = Date.now();
+    await t.app.jobs.tick(new Date(t0 + 1_000));
+    expect((await t.api('POST', `${CONFIG_URL}/kill`, { reason: 'pager' })).status).toBe(200);
+    // A person cannot advance it past the kill either (nothing written).
+    expect((await t.api('POST', `${PLANS_URL}/${id}/advance`, {})).status).toBe(409);
+    await t.app.jobs.tick(new Date(t0 + 11 * MINUTE));
+    expect(await plan(id)).toMatchObject({
+      state: 'aborted',
+      outcome: { error: "The flag was killed in 'production'" },
+    });
+    expect(await rollout(t)).toEqual({ percent: 1, killed: true });
+    expect(await planChanges(t, id)).toHaveLength(1);
+    expect((await t.api('POST', `${CONFIG_URL}/restore`, {})).status).toBe(200);
+  });
+
   it('refuses bad plans with a 400 and writes nothing', async () => {
     const count = async () => ({
       plans: await t.db.prisma.releasePlan.count(),

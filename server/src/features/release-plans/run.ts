@@ -25,6 +25,19 @@ export function releasePlanCheckJob(app: FastifyInstance, guards: GuardRegistry)
       const plan = await prisma.releasePlan.findUnique({ where: { id: planId }, include: withKeys });
       if (!plan || plan.state !== 'running' || plan.generation !== generation) return; // stale
       const now = context.now;
+      const config = await prisma.flagConfig.findUnique({
+        where: { flagId_environmentId: { flagId: plan.flagId, environmentId: plan.environmentId } },
+        select: { killedFrom: true },
+      });
+      if (config?.killedFrom != null) {
+        // Someone (on-call, a trigger) killed the flag: a plan never ends a kill, so it stops here.
+        await changes.abortOnError(plan, {
+          generation,
+          now,
+          error: `The flag was killed in '${plan.environment.key}'`,
+        });
+        return;
+      }
       const verdicts = plan.currentStep >= 0 ? await evaluateGuards(app, guards, plan, now) : [];
       const steps = plan.steps as PlanStep[];
       const decision = decidePlanCheck({
