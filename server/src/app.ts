@@ -34,6 +34,7 @@ import { projectsRoutes } from './features/projects/routes.js';
 import { scheduledChangeJob } from './features/schedules/run.js';
 import { schedulesRoutes } from './features/schedules/routes.js';
 import { guardRegistryOf } from './features/release-plans/registry.js';
+import { releasePlanRevival } from './features/release-plans/revive.js';
 import { releasePlanCheckJob } from './features/release-plans/run.js';
 import { releasePlansRoutes } from './features/release-plans/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
@@ -100,7 +101,7 @@ const JOB_HANDLERS: readonly JobFactory<JobHandler<never>>[] = [
   scheduledChangeJob,
   (app) => releasePlanCheckJob(app, guardRegistryOf(app)),
 ];
-const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut];
+const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut, releasePlanRevival];
 
 export const API_PREFIX = '/api/v1';
 

@@ -161,4 +161,21 @@ describe('release plans across replicas and restarts', () => {
     }
     await stopReplica(a);
   });
+
+  it('a check job that failed for good (a long database outage) is revived: the plan goes on, once', async () => {
+    const id = await startPlan(t, { steps: STEPS });
+    const t0 = Date.now();
+    await t.app.jobs.tick(new Date(t0 + 1_000));
+    // The pending check ends failed, as after its last retry.
+    await t.db.prisma.$executeRaw`
+      UPDATE jobs SET state = 'failed', finished_at = now()
+      WHERE name = ${PLAN_CHECK_JOB} AND state = 'pending' AND payload->>'planId' = ${id}`;
+    const replica = await startReplica(); // a fresh runner: its revival sweep runs at its first tick
+    await replica.jobs.tick(new Date(t0 + 11 * MINUTE)); // revives (due now) …
+    await replica.jobs.tick(new Date(t0 + 11 * MINUTE + 1_000)); // … and runs it
+    expect((await rollout(t)).percent).toBe(10);
+    await replica.jobs.tick(new Date(t0 + 22 * MINUTE));
+    await expectEachStepOnce(id);
+    await stopReplica(replica);
+  });
 });
