@@ -145,7 +145,13 @@ describe('release plans across replicas and restarts', () => {
   it('a person advancing while a replica runs the due check: one step, never two', async () => {
     const a = await startReplica();
     for (let round = 0; round < 4; round++) {
-      const id = await startPlan(t, { steps: STEPS });
+      // The second step holds an hour, so the tick (11 min) never reaches its end, whoever applied it.
+      const id = await startPlan(t, {
+        steps: [
+          { percent: 1, holdMinutes: 10 },
+          { percent: 10, holdMinutes: 60 },
+        ],
+      });
       const t0 = Date.now();
       await t.app.jobs.tick(new Date(t0 + 1_000));
       const [, advanced] = await Promise.all([
