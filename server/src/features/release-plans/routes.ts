@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
+import { withExample } from '../../http/openapi-examples.js';
+import { createPlanRequest, createPlanResponse } from './openapi-examples.js';
 import { guardRegistryOf } from './registry.js';
 import {
   actionBodySchema,
@@ -71,8 +73,8 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
           'A query Prometheus refuses is a 400; when Prometheus cannot be reached at create time the plan is accepted ' +
           `and the guard reports inconclusive while it stays unreachable. ${GUARDS} Nothing runs before start.`,
         params: envParamsSchema,
-        body: createPlanBodySchema,
-        response: { 201: planResponseSchema, ...adminErrorResponses },
+        body: withExample(createPlanBodySchema, createPlanRequest),
+        response: { 201: withExample(planResponseSchema, createPlanResponse), ...adminErrorResponses },
       },
     },
     async (request, reply) => {
