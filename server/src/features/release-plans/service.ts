@@ -2,17 +2,16 @@ import type { Actor } from '../../auth/principal.js';
 import { inChangeTransaction, type ChangeDeps } from '../../changes/index.js';
 import type { Prisma, ReleasePlan } from '../../generated/prisma/client.js';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
-import { configStateOf, type ConfigState } from '../flags/store.js';
+import { configStateOf } from '../flags/store.js';
 import { requireFlag } from '../flags/service.js';
 import { requireProject } from '../projects/store.js';
 import type { GuardRegistry } from './guards/index.js';
 import { actorText } from './plan-actor.js';
 import { enqueuePlanCheck, PlanChanges } from './plan-changes.js';
-import { isPercentStep, STANDARD_TEMPLATE, type CreatePlanBody, type PlanStep, type PlanView } from './schemas.js';
+import { STANDARD_TEMPLATE, type CreatePlanBody, type PlanStep, type PlanView } from './schemas.js';
 import { ACTIVE_STATES, lockFlagEnvironment, lockPlan, withKeys, type PlanRow } from './store.js';
 import { toPlanView } from './views.js';
-
-type Issue = { path: string; message: string };
+import { pickRule, stepIssues } from './validate-plan.js';
 
 /** What makes a change due, checked and marked in the change's own transaction (see FlagConfigService.applyClaimed). */
 export interface ClaimHooks {
@@ -163,45 +162,75 @@ export class ReleasePlanService {
 
   /** running → paused: no step is applied and no guard checked until resumed. */
   async pause(projectKey: string, flagKey: string, environmentKey: string, id: string, actor: Actor, reason?: string) {
-    return this.#transition(projectKey, flagKey, environmentKey, id, actor, 'paused', reason, async (_tx, plan) => {
-      if (plan.state !== 'running')
-        throw conflict(`Release plan '${id}' is ${plan.state}; only a running one can be paused`);
-      return { state: 'paused', generation: plan.generation + 1, nextCheckAt: null };
-    });
+    const view = await this.#transition(
+      projectKey,
+      flagKey,
+      environmentKey,
+      id,
+      actor,
+      'paused',
+      reason,
+      async (_tx, plan) => {
+        if (plan.state !== 'running')
+          throw conflict(`Release plan '${id}' is ${plan.state}; only a running one can be paused`);
+        return { state: 'paused', generation: plan.generation + 1, nextCheckAt: null };
+      },
+    );
+    return view!;
   }
 
   /** paused → running; the current step's hold starts again from now (guards are checked at once). */
   async resume(projectKey: string, flagKey: string, environmentKey: string, id: string, actor: Actor, reason?: string) {
-    return this.#transition(projectKey, flagKey, environmentKey, id, actor, 'resumed', reason, async (tx, plan) => {
-      if (plan.state !== 'paused')
-        throw conflict(`Release plan '${id}' is ${plan.state}; only a paused one can be resumed`);
-      const generation = plan.generation + 1;
-      const now = this.#now();
-      await enqueuePlanCheck(tx, id, generation, now);
-      return {
-        state: 'running',
-        generation,
-        nextCheckAt: now,
-        ...(plan.currentStep >= 0 ? { stepStartedAt: now } : {}),
-      };
-    });
+    const view = await this.#transition(
+      projectKey,
+      flagKey,
+      environmentKey,
+      id,
+      actor,
+      'resumed',
+      reason,
+      async (tx, plan) => {
+        if (plan.state !== 'paused')
+          throw conflict(`Release plan '${id}' is ${plan.state}; only a paused one can be resumed`);
+        const generation = plan.generation + 1;
+        const now = this.#now();
+        await enqueuePlanCheck(tx, id, generation, now);
+        return {
+          state: 'running',
+          generation,
+          nextCheckAt: now,
+          ...(plan.currentStep >= 0 ? { stepStartedAt: now } : {}),
+        };
+      },
+    );
+    return view!;
   }
 
   /** Stops the plan where it is (the flag keeps its current rollout); running or paused only. */
   async abort(projectKey: string, flagKey: string, environmentKey: string, id: string, actor: Actor, reason?: string) {
-    return this.#transition(projectKey, flagKey, environmentKey, id, actor, 'aborted', reason, async (_tx, plan) => {
-      if (plan.state !== 'running' && plan.state !== 'paused') {
-        throw conflict(`Release plan '${id}' is ${plan.state}; only a running or paused one can be aborted`);
-      }
-      const now = this.#now();
-      return {
-        state: 'aborted',
-        generation: plan.generation + 1,
-        nextCheckAt: null,
-        finishedAt: now,
-        outcome: { by: actorText(actor), reason: reason ?? null } as Prisma.InputJsonValue,
-      };
-    });
+    const view = await this.#transition(
+      projectKey,
+      flagKey,
+      environmentKey,
+      id,
+      actor,
+      'aborted',
+      reason,
+      async (_tx, plan) => {
+        if (plan.state !== 'running' && plan.state !== 'paused') {
+          throw conflict(`Release plan '${id}' is ${plan.state}; only a running or paused one can be aborted`);
+        }
+        const now = this.#now();
+        return {
+          state: 'aborted',
+          generation: plan.generation + 1,
+          nextCheckAt: null,
+          finishedAt: now,
+          outcome: { by: actorText(actor), reason: reason ?? null } as Prisma.InputJsonValue,
+        };
+      },
+    );
+    return view!;
   }
 
   /** Deletes a draft (409 for any other state: those stay, as the record of what was done). */
@@ -282,27 +311,6 @@ export class ReleasePlanService {
     verb: string,
     reason: string | undefined,
     change: (tx: Prisma.TransactionClient, plan: PlanRow) => Promise<Prisma.ReleasePlanUpdateInput>,
-  ): Promise<PlanView>;
-  async #transition(
-    projectKey: string,
-    flagKey: string,
-    environmentKey: string,
-    id: string,
-    actor: Actor,
-    verb: string,
-    reason: string | undefined,
-    change: (tx: Prisma.TransactionClient, plan: PlanRow) => Promise<Prisma.ReleasePlanUpdateInput>,
-    hooks: ClaimHooks | undefined,
-  ): Promise<PlanView | null>;
-  async #transition(
-    projectKey: string,
-    flagKey: string,
-    environmentKey: string,
-    id: string,
-    actor: Actor,
-    verb: string,
-    reason: string | undefined,
-    change: (tx: Prisma.TransactionClient, plan: PlanRow) => Promise<Prisma.ReleasePlanUpdateInput>,
     hooks?: ClaimHooks,
   ): Promise<PlanView | null> {
     return inChangeTransaction(this.deps, async (tx, record) => {
@@ -367,41 +375,4 @@ function planEvent(
     environment: row.environment.key,
     ...extra,
   };
-}
-
-/** Percent steps must rise strictly (a plan rolls forward; to go back, roll back). */
-export function stepIssues(steps: readonly PlanStep[]): Issue[] {
-  const issues: Issue[] = [];
-  let last = -1;
-  for (const [index, step] of steps.entries()) {
-    if (!isPercentStep(step)) continue;
-    if (step.percent <= last) {
-      issues.push({ path: `body.steps.${index}.percent`, message: `must be more than the step before (${last})` });
-    }
-    last = step.percent;
-  }
-  if (last < 0) issues.push({ path: 'body.steps', message: 'needs at least one percent step' });
-  return issues;
-}
-
-/**
- * The rule a plan moves: `ruleId` when given (400 when the environment has no such rule), else
- * the one catch-all rule (no conditions, no segments); 400 when there is none or more than one.
- */
-function pickRule(config: ConfigState, ruleId: string | undefined, issues: Issue[]): string | undefined {
-  if (ruleId !== undefined) {
-    if (config.rules.some((rule) => rule.id === ruleId)) return ruleId;
-    issues.push({ path: 'body.ruleId', message: `no rule '${ruleId}' in this environment` });
-    return undefined;
-  }
-  const catchAll = config.rules.filter((rule) => rule.conditions.length === 0 && rule.segments.length === 0);
-  if (catchAll.length === 1) return catchAll[0]!.id;
-  issues.push({
-    path: 'body.ruleId',
-    message:
-      catchAll.length === 0
-        ? 'required: the environment has no catch-all rule (no conditions, no segments) whose rollout a plan could move'
-        : 'required: the environment has several catch-all rules',
-  });
-  return undefined;
 }
