@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
@@ -8,12 +9,23 @@ let t: TestApp;
 let metrics: Server;
 let metricsUrl: string;
 let answer: { status: number; body: string } = { status: 200, body: '{"data":{"error_rate":0.01}}' };
+/** Webhook bodies received (a webhook subscribed to `release_plan.*`). */
+const hooked: { type: string; after: { outcome?: unknown } }[] = [];
 const SECOND = 1_000;
 
 beforeAll(async () => {
-  t = await createTestApp({ jobPollMs: 0 });
+  t = await createTestApp({ jobPollMs: 0, secretKey: randomBytes(32) });
   await setUpFlag(t);
-  metrics = createServer((_request, response) => {
+  metrics = createServer((request, response) => {
+    if (request.method === 'POST') {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        hooked.push(JSON.parse(body));
+        response.end();
+      });
+      return;
+    }
     response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
   });
   await new Promise<void>((resolve) => metrics.listen(0, '127.0.0.1', resolve));
@@ -29,8 +41,14 @@ const guard = () => ({ kind: 'http', url: metricsUrl, path: 'data.error_rate', o
 const plan = (id: string) => t.api('GET', `${PLANS_URL}/${id}`).then((response) => response.body);
 
 describe('the http guard', () => {
-  it('passes while the value holds; a bad value rolls back at the next check, with the evidence audited and an outbox event', async () => {
+  it('passes while the value holds; a bad value rolls back at the next check, with the evidence audited and sent to webhooks', async () => {
     answer = { status: 200, body: '{"data":{"error_rate":0.01}}' };
+    const hook = await t.api('POST', '/webhooks', {
+      name: 'plans',
+      url: metricsUrl.replace('/metrics', '/hook'),
+      events: ['release_plan.*'],
+    });
+    expect(hook.status).toBe(201);
     const id = await startPlan(t, {
       steps: [
         { percent: 10, holdMinutes: 60 },
@@ -79,6 +97,11 @@ describe('the http guard', () => {
       where: { eventType: 'release_plan.rolled_back', targetKey: id },
     });
     expect(outbox?.auditEventId).toBe(event.id);
+    // The webhook (subscribed before the plan started) gets the rollback with its evidence.
+    await t.app.jobs.tick(new Date());
+    expect(hooked.find((body) => body.type === 'release_plan.rolled_back')).toMatchObject({
+      after: { outcome: { failing: [{ observed: 0.2 }] } },
+    });
     // No more checks.
     expect(await t.app.jobs.tick(new Date(t0 + 120 * 60 * SECOND))).toMatchObject({ done: 0 });
   });
