@@ -105,8 +105,12 @@ describe('release plans', () => {
     await t.app.jobs.tick(new Date(t0 + 2_000));
     expect((await plan(id)).progress).toMatchObject({ currentStep: 1, waitingFor: 'manual-gate', currentPercent: 5 });
     // Days later: still at the gate.
+    const atGate = await t.db.prisma.releasePlan.findUniqueOrThrow({ where: { id } });
     await t.app.jobs.tick(new Date(t0 + 3 * 24 * 60 * MINUTE));
+    await t.app.jobs.tick(new Date(t0 + 4 * 24 * 60 * MINUTE));
     expect((await rollout(t)).percent).toBe(5);
+    // Nothing to check at a gate without guards: no job, no churn (the revival sweep leaves it alone).
+    expect((await t.db.prisma.releasePlan.findUniqueOrThrow({ where: { id } })).generation).toBe(atGate.generation);
 
     const advanced = await t.api('POST', `${PLANS_URL}/${id}/advance`, { reason: 'dashboards look fine' });
     expect(advanced.status).toBe(200);
