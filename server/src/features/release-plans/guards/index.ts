@@ -23,9 +23,9 @@ const registered = new Map<string, RegisteredGuardKind>();
  * before the app is built). Throws on a second kind with the same name.
  *
  * @example
- * // guards/builtin.ts exports `builtinGuardKind: GuardKind<BuiltinGuardSpec>`; it joins with one line
- * // below, in the marked place (ESM cannot import a file only if it exists):
- * registerGuardKind(builtinGuardKind);
+ * // guards/builtin.ts exports `builtinGuard: GuardKind<BuiltinGuardSpec>`; it joins with two lines
+ * // in the marked place below (ESM cannot import a file only if it exists):
+ * registerGuardKind(builtinGuard);
  */
 export function registerGuardKind<Spec extends { kind: string }>(kind: GuardKind<Spec>): void {
   if (registered.has(kind.kind) || kind.kind === 'http' || kind.kind === 'prometheus') {
@@ -34,9 +34,9 @@ export function registerGuardKind<Spec extends { kind: string }>(kind: GuardKind
   registered.set(kind.kind, kind as unknown as RegisteredGuardKind);
 }
 
-// ─── Guard kinds from other files register here ────────────────────────────────────────────────
-// import { builtinGuardKind } from './builtin.js';
-// registerGuardKind(builtinGuardKind);
+// ─── Guard kinds from other files register here (uncomment when merging guards/builtin.ts) ──────
+// import { builtinGuard } from './builtin.js';
+// registerGuardKind(builtinGuard);
 // ───────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface GuardRegistryOptions {
