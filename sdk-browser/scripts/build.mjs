@@ -59,8 +59,11 @@ async function bundle(options, { module }) {
     module,
     toplevel: module,
     // Measured on dist/index.js: hoisting function declarations and inlining only simple functions
-    // gzip ~30 B smaller than terser's defaults (same semantics; `unsafe*` options are not used).
-    compress: { passes: 3, hoist_funs: true, inline: 1 },
+    // gzip ~30 B smaller than terser's defaults. `unsafe_arrows` (ES2020 output) writes the
+    // functions terser inlines as arrows (−7 B): safe here, as nothing in the bundle uses `this`,
+    // `arguments` or `new` on a function expression; no other `unsafe*` option is used.
+    ecma: 2020,
+    compress: { passes: 3, hoist_funs: true, inline: 1, unsafe_arrows: true },
     sourceMap: { content: map.text, url: `${name}.map` },
   });
   const outfile = `${root}/${options.outfile}`;

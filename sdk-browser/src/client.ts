@@ -9,6 +9,7 @@ import { typeOfDefault } from '@switchyard/core/client-api';
 import { createEmitter, createSnapshotStore, type Listener } from '@switchyard/core/sync';
 import { connect, problem } from './connection.js';
 import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
+import { createUsage, type Usage } from './usage.js';
 
 /** `getValue`'s overloads: the default's type is the type of the answer. */
 interface GetValue {
@@ -64,7 +65,20 @@ export interface BrowserClient {
   readonly on: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => () => void;
   /** Unsubscribes a listener added with {@link on}. */
   readonly off: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => void;
-  /** Stops all network activity and timers. Evaluation keeps working on the last flags. */
+  /**
+   * Records that `event` happened (a conversion, an error, a latency with its `value`, default 1)
+   * for the variants this client served: for each flag it evaluated, the event counts for the
+   * variant last served, so the server can compare a release's variants (guarded releases). A page
+   * has one user: `context` is accepted for the OpenFeature and Node SDKs' signature, and events
+   * are attributed to what was served to the client's own context. Sent in batches with the usage
+   * metrics (`metrics` option). Event names are 1–100 of `A-Z a-z 0-9 . _ : -`; other names, and
+   * values whose square is not a finite number, are ignored. Never throws.
+   */
+  readonly track: (event: string, context?: EvaluationContext, value?: number) => void;
+  /**
+   * Stops all network activity and timers, after sending the usage counts and events not sent yet.
+   * Evaluation keeps working on the last flags.
+   */
   readonly close: () => void;
 }
 
@@ -88,6 +102,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   let values: Readonly<Record<string, JsonValue>> | undefined;
   /** 0: not ready yet; 1: ready; 2: stale (ready, but the last contact with the server failed). */
   let state = 0;
+  /** Usage metrics and tracked events; none when offline or disabled. */
+  let usage: Usage | undefined;
   let resolveReady!: () => void;
   let rejectReady!: (error: Error) => void;
   const readyPromise = new Promise<void>((resolve, reject) => {
@@ -122,12 +138,21 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     hasBootstrap = true;
   }
 
-  const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
+  /** Evaluates a flag; counted in usage metrics unless `uncounted`. */
+  const evaluate = <T = JsonValue>(
+    flagKey: string,
+    defaultValue: T = null as T,
+    expectedType?: FlagType,
+    uncounted?: 1,
+  ) => {
     const compiled = store.compiled;
     if (!values) {
-      return compiled
-        ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
-        : errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
+      if (!compiled) return errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
+      const result = evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
+      // Usage counts the flags of the snapshot (an unknown key is not a flag), by variant served ("" =
+      // the default). Not counted: a bootstrap value map (no variants: the server has not spoken yet).
+      if (!uncounted && result.errorCode != 'FLAG_NOT_FOUND') usage?.[0](flagKey, result.variant ?? '');
+      return result;
     }
     // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
     // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
@@ -140,10 +165,13 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
   };
   const hasFlags = () => values || store.compiled;
-  /** Values of every flag for the current context. */
+  /** Values of every flag for the current context (not counted: it would make every flag look used). */
   const allFlags = () =>
     Object.fromEntries(
-      (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? [])).map((key) => [key, evaluate(key).value]),
+      (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? [])).map((key) => [
+        key,
+        evaluate(key, null, undefined, 1).value,
+      ]),
     );
   /** Values of every flag as last reported: `change` lists the flags whose value differs from them. */
   let reported = allFlags();
@@ -165,8 +193,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     }
   };
 
-  const close = offline
-    ? undefined
+  const [close, post] = offline
+    ? []
     : connect(store, urls, options, {
         synced_() {
           // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
@@ -184,7 +212,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         failed_(error, conclusive, fatal) {
           events.emit(fatal ? 'failed' : 'error', error);
           // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
-          if (fatal) return (close!(), rejectReady(error));
+          if (fatal) return (close!(), (usage = usage?.[3]()), rejectReady(error));
           if (!state) {
             // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
             if (!conclusive) return;
@@ -197,7 +225,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
             events.emit('stale');
           }
         },
+        hidden_: () => usage?.[2](),
       });
+  if (post && options.metrics !== false) usage = createUsage(post, options.metrics ?? {});
   // Deferred so that listeners added right after creation see the first `ready`.
   queueMicrotask(() =>
     hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline, no flags')),
@@ -224,8 +254,13 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     },
     on: events.on,
     off: events.off,
+    track(event: string, _context?: EvaluationContext, value = 1) {
+      usage?.[1](event, value);
+    },
     close() {
       close?.();
+      usage?.[2]();
+      usage = usage?.[3]();
       events.clear();
     },
   };

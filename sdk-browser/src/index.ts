@@ -15,6 +15,7 @@ export type {
   EventSourceLike,
   FlagType,
   JsonValue,
+  MetricsOptions,
   Snapshot,
   StorageLike,
 } from './types.js';

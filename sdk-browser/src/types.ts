@@ -56,10 +56,30 @@ export interface BrowserClientOptions {
   readyTimeoutMs?: number;
   /** Where the last snapshot is kept for offline use; `null` disables it. Default `localStorage`. */
   storage?: StorageLike | null;
+  /**
+   * Usage metrics (evaluation counts per flag and variant, to `POST /api/v1/sdk/metrics`) and the
+   * events of `track()` (to `POST /api/v1/sdk/events`), sent in batches; `false` disables both.
+   * Default on (never with `offline`).
+   */
+  metrics?: MetricsOptions | false;
   /** `fetch` implementation. Default the global one. */
   fetch?: typeof fetch;
   /** `EventSource` constructor. Default the global one; without one the client polls. */
   EventSource?: new (url: string) => EventSourceLike;
+}
+
+/** Options of the usage metrics and tracked events (`BrowserClientOptions.metrics`). */
+export interface MetricsOptions {
+  /**
+   * Send period, in ms. Default 60 000. The page also sends when it is hidden (`visibilitychange`
+   * to hidden, `pagehide`), and `close()` sends what is left.
+   */
+  flushIntervalMs?: number;
+  /**
+   * Most entries (flags, variants, events: each level counts) held between sends; evaluations and
+   * events that would add more are dropped, so memory stays bounded. Default 1 000.
+   */
+  maxKeys?: number;
 }
 
 // Result and event types are the ones both SDKs share (types only: nothing is added to the bundle).
