@@ -68,6 +68,25 @@ describe('OpenFeature web provider', () => {
   });
 });
 
+describe('OpenFeature track()', () => {
+  it('counts the event, with details.value (default 1), for the variants the provider served', async () => {
+    const provider = await setUp();
+    const client = OpenFeature.getClient();
+    client.getStringValue('checkout-copy', ''); // basic, for plan "basic"
+    client.track('purchase', { value: 30, currency: 'EUR' });
+    client.track('signup');
+    await OpenFeature.close(); // closes the provider's client, which sends what it holds
+    await waitFor(() => server!.reports.length == 2, 'the metrics and events reports');
+    expect(provider.client.getContext()).toEqual({ userId: 'u-42', plan: 'basic' });
+    const events = server!.reports.find((report) => report.path == '/api/v1/sdk/events')!;
+    expect(events.body.events).toEqual({
+      'checkout-copy': {
+        basic: { purchase: { count: 1, sum: 30, sumSquares: 900 }, signup: { count: 1, sum: 1, sumSquares: 1 } },
+      },
+    });
+  });
+});
+
 describe('toSwitchyardContext', () => {
   it('maps targetingKey to userId, dates to ISO strings, and drops nested values', () => {
     const at = new Date('2025-01-02T03:04:05.000Z');
