@@ -1,7 +1,9 @@
 // Bundles the browser SDK with esbuild (declarations come from `tsc -b`):
 // - dist/index.js        ESM for bundlers, core evaluator inlined (zod is not reachable from it);
 // - dist/openfeature.js  ESM OpenFeature provider, importing ./index.js and @openfeature/web-sdk;
-// - dist/switchyard.min.js  minified IIFE for a <script> tag, global `Switchyard`.
+// - dist/metrics.js      ESM usage metrics and track() module (`browserMetrics()`), self-contained:
+//   the client reaches it only through the hooks it is given, so pages that do not report pay nothing;
+// - dist/switchyard.min.js  minified IIFE for a <script> tag, global `Switchyard`: client and metrics.
 // `platform: 'browser'` makes any Node built-in import a build error.
 //
 // Size (the client must stay within 5 kB min+gzip, see package.json "size-limit"):
@@ -91,9 +93,15 @@ await Promise.all([
     },
     { module: true },
   ),
+  // Its own names are mangled as the client's are; the hooks between them are a tuple and public
+  // option names, which no mangling touches.
+  bundle(
+    { entryPoints: ['src/metrics.ts'], format: 'esm', outfile: 'dist/metrics.js', mangleProps: clientMangleProps },
+    { module: true },
+  ),
   bundle(
     {
-      entryPoints: ['src/index.ts'],
+      entryPoints: ['src/script-tag.ts'],
       format: 'iife',
       globalName: 'Switchyard',
       outfile: 'dist/switchyard.min.js',

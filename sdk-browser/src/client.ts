@@ -9,7 +9,6 @@ import { typeOfDefault } from '@switchyard/core/client-api';
 import { createEmitter, createSnapshotStore, type Listener } from '@switchyard/core/sync';
 import { connect, problem } from './connection.js';
 import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
-import { createUsage, type Usage } from './usage.js';
 
 /** `getValue`'s overloads: the default's type is the type of the answer. */
 interface GetValue {
@@ -71,12 +70,14 @@ export interface BrowserClient {
    * variant last served, so the server can compare a release's variants (guarded releases). A page
    * has one user: `context` is accepted for the OpenFeature and Node SDKs' signature, and events
    * are attributed to what was served to the client's own context. Sent in batches with the usage
-   * metrics (`metrics` option). Event names are 1–100 of `A-Z a-z 0-9 . _ : -`; other names, and
-   * values whose square is not a finite number, are ignored. Never throws.
+   * metrics, by the `metrics` module (`@switchyard/sdk-browser/metrics`); without it, does nothing.
+   * Event names are 1–100 of `A-Z a-z 0-9 . _ : -`; other names, and values whose square is not a
+   * finite number, are ignored. Never throws.
    */
   readonly track: (event: string, context?: EvaluationContext, value?: number) => void;
   /**
-   * Stops all network activity and timers, after sending the usage counts and events not sent yet.
+   * Stops all network activity and timers, after sending the usage counts and events not sent yet
+   * (with the `metrics` module).
    * Evaluation keeps working on the last flags.
    */
   readonly close: () => void;
@@ -102,8 +103,6 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   let values: Readonly<Record<string, JsonValue>> | undefined;
   /** 0: not ready yet; 1: ready; 2: stale (ready, but the last contact with the server failed). */
   let state = 0;
-  /** Usage metrics and tracked events; none when offline or disabled. */
-  let usage: Usage | undefined;
   let resolveReady!: () => void;
   let rejectReady!: (error: Error) => void;
   const readyPromise = new Promise<void>((resolve, reject) => {
@@ -138,20 +137,14 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     hasBootstrap = true;
   }
 
-  /** Evaluates a flag; counted in usage metrics unless `uncounted`. */
-  const evaluate = <T = JsonValue>(
-    flagKey: string,
-    defaultValue: T = null as T,
-    expectedType?: FlagType,
-    uncounted?: 1,
-  ) => {
+  /** Evaluates a flag; counted in usage metrics (with the `metrics` module). */
+  const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
     const compiled = store.compiled;
     if (!values) {
       if (!compiled) return errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
       const result = evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
-      // Usage counts the flags of the snapshot (an unknown key is not a flag), by variant served ("" =
-      // the default). Not counted: a bootstrap value map (no variants: the server has not spoken yet).
-      if (!uncounted && result.errorCode != 'FLAG_NOT_FOUND') usage?.[0](flagKey, result.variant ?? '');
+      // Not counted: a bootstrap value map (no variants: the server has not spoken yet).
+      usage?.(flagKey, result);
       return result;
     }
     // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
@@ -165,14 +158,19 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
   };
   const hasFlags = () => values || store.compiled;
-  /** Values of every flag for the current context (not counted: it would make every flag look used). */
-  const allFlags = () =>
-    Object.fromEntries(
-      (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? [])).map((key) => [
-        key,
-        evaluate(key, null, undefined, 1).value,
-      ]),
-    );
+  /**
+   * Values of every flag for the current context: a value map's own, or the snapshot's evaluated
+   * (by core directly: not counted in usage metrics, it would make every flag look used).
+   */
+  const allFlags = (): Record<string, JsonValue> =>
+    values
+      ? { ...values }
+      : Object.fromEntries(
+          (store.compiled?.flagKeys() ?? []).map((key) => [
+            key,
+            evaluateCompiled(store.compiled!, key, context, null).value,
+          ]),
+        );
   /** Values of every flag as last reported: `change` lists the flags whose value differs from them. */
   let reported = allFlags();
   /** Emits `change` for every flag whose value (compared as JSON) moved since the last report. */
@@ -193,7 +191,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     }
   };
 
-  const [close, post] = offline
+  const [close, usage] = offline
     ? []
     : connect(store, urls, options, {
         synced_() {
@@ -212,7 +210,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         failed_(error, conclusive, fatal) {
           events.emit(fatal ? 'failed' : 'error', error);
           // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
-          if (fatal) return (close!(), (usage = usage?.[3]()), rejectReady(error));
+          if (fatal) return (close!(), rejectReady(error));
           if (!state) {
             // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
             if (!conclusive) return;
@@ -225,15 +223,13 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
             events.emit('stale');
           }
         },
-        hidden_: () => usage?.[2](),
       });
-  if (post && options.metrics !== false) usage = createUsage(post, options.metrics ?? {});
   // Deferred so that listeners added right after creation see the first `ready`.
   queueMicrotask(() =>
-    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline, no flags')),
+    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline')),
   );
   // ready() always settles, even if a connection hangs without an answer (a no-op once settled).
-  setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('no flags within readyTimeoutMs'));
+  setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('readyTimeoutMs'));
 
   return {
     ready: () => readyPromise,
@@ -254,13 +250,12 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     },
     on: events.on,
     off: events.off,
-    track(event: string, _context?: EvaluationContext, value = 1) {
-      usage?.[1](event, value);
+    track(event: string, _context?: EvaluationContext, value?: number) {
+      usage?.(event, value, 1);
     },
     close() {
       close?.();
-      usage?.[2]();
-      usage = usage?.[3]();
+      usage?.();
       events.clear();
     },
   };

@@ -1,5 +1,5 @@
 import type { SnapshotStore } from '@switchyard/core/sync';
-import type { BrowserClientOptions, EventSourceLike } from './types.js';
+import type { BrowserClientOptions, EventSourceLike, MetricsHook } from './types.js';
 
 /** An error of this SDK: the message says it comes from Switchyard. */
 export const problem = (message: string): Error => new Error('Switchyard: ' + message);
@@ -14,11 +14,6 @@ export interface ConnectionHooks {
    * `fatal`: the server refused the key (401/403); the owner must close the connection.
    */
   failed_(error: Error, conclusive: boolean, fatal?: boolean): void;
-  /**
-   * The page is hidden (`visibilitychange`) or being left (`pagehide`): maybe the last moment it
-   * runs (a phone may discard a hidden page without another event).
-   */
-  hidden_(): void;
 }
 
 /**
@@ -28,7 +23,7 @@ export interface ConnectionHooks {
  * stream is down, a fetch of `/api/v1/sdk/snapshot` before each attempt (so a stream that keeps
  * failing still gets updates, at the pace of the backoff); without streaming, a poll every
  * `pollIntervalMs`; and a pause while the page is hidden for long. Returns the function that closes it,
- * and one that posts usage reports to the server in use.
+ * and the hook of the `metrics` module when there is one (made here: it posts to the server in use).
  *
  * EventSource cannot send headers, so the stream gets the client key as `?key=` (the one endpoint
  * that accepts it) and the last revision as `?lastEventId=`; fetches send `Authorization`. We close the EventSource on every error and reconnect ourselves (the browser's
@@ -40,8 +35,8 @@ export function connect(
   store: SnapshotStore,
   urls: string[],
   options: BrowserClientOptions,
-  { synced_, failed_, hidden_ }: ConnectionHooks,
-): [close: () => void, post: (path: string, report: object) => void] {
+  { synced_, failed_ }: ConnectionHooks,
+): [close: () => void, metrics: MetricsHook | undefined] {
   const Source = options.streaming !== false && (options.EventSource ?? globalThis.EventSource);
   const doc = globalThis.document as Document | undefined;
   let failures = 0; // consecutive stream failures, for the backoff
@@ -157,7 +152,6 @@ export function connect(
   const onVisibility = (): void => {
     clearTimeout(hiddenTimer);
     if (doc!.visibilityState == 'hidden') {
-      hidden_();
       hiddenTimer = setTimeout(() => {
         paused = true;
         disconnect();
@@ -169,35 +163,14 @@ export function connect(
   };
 
   doc?.addEventListener('visibilitychange', onVisibility);
-  // `pagehide` goes to the window (none outside browsers); it may come before `visibilitychange`.
-  globalThis.addEventListener?.('pagehide', hidden_);
   open();
   return [
     () => {
       paused = true;
       disconnect();
       doc?.removeEventListener('visibilitychange', onVisibility);
-      globalThis.removeEventListener?.('pagehide', hidden_);
       clearTimeout(hiddenTimer);
     },
-    /**
-     * Posts a report to the server in use, in the background: never throws nor rejects (a report
-     * that fails is dropped). `keepalive` lets it outlive the page (sent on page hide), with the key
-     * in `Authorization` as every fetch sends it; browsers refuse keepalive bodies over 64 KiB
-     * (in flight together), so a larger report goes without it.
-     */
-    async (path, report) => {
-      try {
-        const body = JSON.stringify(report);
-        await (options.fetch ?? fetch)(endpoints[0] + path, {
-          method: 'POST',
-          keepalive: body.length < 6e4,
-          headers: { Authorization: 'Bearer ' + options.clientKey, 'Content-Type': 'application/json' },
-          body,
-        });
-      } catch {
-        // Offline, refused, too large: usage is statistics, not worth a retry queue in this bundle.
-      }
-    },
+    options.metrics?.(endpoints, options),
   ];
 }

@@ -8,7 +8,7 @@ import { snapshot } from './support/flags.js';
 import { ProtocolServer } from './support/sse-server.js';
 
 /*
- * Usage metrics for real: the IIFE bundle in headless Chromium, on a page from another origin,
+ * Usage metrics for real: the IIFE bundle (client and metrics module) in headless Chromium, on a page from another origin,
  * evaluates a flag against the real server (buildApp on its own PostgreSQL database); the page is
  * then closed, and the counts the client sent as it went (keepalive fetch with the key in
  * `Authorization`, after a CORS preflight) are read back through the usage API.
@@ -28,6 +28,7 @@ function usagePage(flagsUrl: string, clientKey: string): string {
         url: ${JSON.stringify(flagsUrl)},
         clientKey: ${JSON.stringify(clientKey)},
         context: { userId: 'u-42' },
+        metrics: Switchyard.browserMetrics(),
       });
     </script>
   </body>

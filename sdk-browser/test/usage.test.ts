@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBrowserClient, type BrowserClient, type BrowserClientOptions } from '../src/index.js';
+import { browserMetrics, type MetricsOptions } from '../src/metrics.js';
 import { booleanFlag, numberFlag, planCopyFlag, snapshot } from './support/flags.js';
 import { fastClientOptions } from './support/options.js';
 import { ProtocolServer, type Report } from './support/sse-server.js';
@@ -29,11 +30,19 @@ async function startServer(): Promise<ProtocolServer> {
   return server;
 }
 
+/** A ready client with the metrics module (its options `metrics`), unless `metrics: null`. */
 async function readyClient(
   server: ProtocolServer,
-  options: Partial<BrowserClientOptions> = {},
+  {
+    metrics = {},
+    ...options
+  }: Partial<Omit<BrowserClientOptions, 'metrics'>> & { metrics?: MetricsOptions | null } = {},
 ): Promise<BrowserClient> {
-  const created = createBrowserClient({ ...fastClientOptions(server.url, KEY), ...options });
+  const created = createBrowserClient({
+    ...fastClientOptions(server.url, KEY),
+    ...options,
+    ...(metrics && { metrics: browserMetrics(metrics) }),
+  });
   cleanups.push(() => created.close());
   await created.ready();
   return created;
@@ -77,10 +86,10 @@ describe('usage metrics', () => {
     expect(reportsTo(server, 'events')).toEqual([]); // nothing tracked: no events report
   });
 
-  it('sends nothing when nothing was evaluated, with metrics: false, and offline', async () => {
+  it('sends nothing when nothing was evaluated, without the metrics module, and offline (track() does nothing)', async () => {
     const server = await startServer();
     const idle = await readyClient(server);
-    const disabled = await readyClient(server, { metrics: false });
+    const disabled = await readyClient(server, { metrics: null });
     disabled.isEnabled('new-checkout');
     disabled.track('purchase');
     const fetches: string[] = [];
@@ -90,6 +99,7 @@ describe('usage metrics', () => {
       offline: true,
       storage: null,
       bootstrap: snapshot(1, [booleanFlag('new-checkout')]),
+      metrics: browserMetrics(),
       fetch: async (url) => {
         fetches.push(String(url));
         return new Response(null, { status: 500 });
@@ -113,6 +123,7 @@ describe('usage metrics', () => {
     const sdk = createBrowserClient({
       ...fastClientOptions(server.url, KEY),
       bootstrap: { 'new-checkout': true },
+      metrics: browserMetrics(),
     });
     cleanups.push(() => sdk.close());
     expect(sdk.evaluate('new-checkout')).toMatchObject({ value: true, reason: 'CACHED' });
@@ -177,7 +188,7 @@ describe('usage metrics', () => {
     const sdk = createBrowserClient({
       ...fastClientOptions(server.url, 'sy_client_wrong'),
       bootstrap: snapshot(1, [booleanFlag('new-checkout')]),
-      metrics: { flushIntervalMs: 20 },
+      metrics: browserMetrics({ flushIntervalMs: 20 }),
       fetch: (input, init) => {
         if (init?.method == 'POST') posts.push(String(input));
         return fetch(input, init);
@@ -195,6 +206,56 @@ describe('usage metrics', () => {
     expect(afterRefusal).toBeLessThanOrEqual(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(posts).toHaveLength(afterRefusal);
+  });
+  it('stops on its own once the server refuses the key for reports (401/403): nothing is posted after', async () => {
+    const server = await startServer();
+    const posts: string[] = [];
+    const sdk = await readyClient(server, {
+      metrics: { flushIntervalMs: 20 },
+      // The snapshot and stream use the right key; only reports are refused, so the module alone
+      // must notice (answered at once: the stop happens before the timer can fire again).
+      fetch: async (input, init) => {
+        if (init?.method != 'POST') return fetch(input, init);
+        posts.push(String(input));
+        return new Response(null, { status: 401 });
+      },
+    });
+    sdk.isEnabled('new-checkout');
+    await waitFor(() => posts.length == 1, 'the first report');
+    for (let i = 0; i < 5; i++) {
+      sdk.isEnabled('new-checkout'); // would be sent by the next tick, or by close()
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    sdk.close();
+    expect(posts).toEqual([`${server.url}/api/v1/sdk/metrics`]);
+  });
+
+  it('posts to the server in use: after a failover, the one that answers', async () => {
+    const server = await startServer();
+    const sdk = await readyClient(server, { url: ['http://127.0.0.1:1', server.url] });
+    sdk.isEnabled('new-checkout');
+    await closeAndCollect(server, sdk, 1);
+    expect(reportsTo(server, 'metrics')[0]!.body.flags).toEqual({ 'new-checkout': { on: 1 } });
+  });
+
+  it('keeps separate counts for each client of one browserMetrics()', async () => {
+    const server = await startServer();
+    const metrics = browserMetrics();
+    const make = (plan: string) =>
+      createBrowserClient({ ...fastClientOptions(server.url, KEY), context: { plan }, metrics });
+    const [basic, pro] = [make('basic'), make('pro')];
+    await Promise.all([basic.ready(), pro.ready()]);
+    basic.getValue('checkout-copy', '');
+    pro.getValue('checkout-copy', '');
+    pro.getValue('checkout-copy', '');
+    basic.close();
+    pro.close();
+    await waitFor(() => server.reports.length == 2, 'a report from each client');
+    expect(
+      server.reports
+        .map((report) => report.body.flags)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual([{ 'checkout-copy': { basic: 1 } }, { 'checkout-copy': { pro: 2 } }]);
   });
 });
 
@@ -249,6 +310,8 @@ describe('track()', () => {
     ]) {
       expect(() => track(name, undefined, value)).not.toThrow();
     }
+    track(); // no event name: ignored (and not taken for close())
+    track(undefined, undefined, 1);
     track('ok', undefined, '2'); // a numeric string counts as its number
     track('x'.repeat(100));
     await closeAndCollect(server, sdk, 2);
