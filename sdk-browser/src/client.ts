@@ -191,6 +191,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     }
   };
 
+  // `usage`, the metrics module's hook, is read by `evaluate` above: nothing evaluates before this
+  // line (`allFlags` goes to core directly, and no listener can be added yet).
   const [close, usage] = offline
     ? []
     : connect(store, urls, options, {

@@ -69,7 +69,8 @@ export class SwitchyardWebProvider implements Provider {
 
   /**
    * OpenFeature's `track`: the event, with `details.value` (default 1), counts for the variants this
-   * client served (see `BrowserClient.track`); sent with the usage metrics. Never throws. The
+   * client served (see `BrowserClient.track`); sent with the usage metrics when the options have the
+   * `metrics` module (`@switchyard/sdk-browser/metrics`), else nothing. Never throws. The
    * context is OpenFeature's global one, the one the client already evaluates with: not converted.
    */
   track(trackingEventName: string, _context: OpenFeatureContext, details?: TrackingEventDetails): void {
