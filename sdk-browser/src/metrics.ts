@@ -51,7 +51,7 @@ const EVENT_NAME = /^[\w.:-]{1,100}$/;
  * client.track('purchase', undefined, 42);
  */
 export function browserMetrics({ flushIntervalMs = 6e4, maxKeys = 1e3 }: MetricsOptions = {}): BrowserMetrics {
-  return (endpoints, { clientKey, fetch: fetchImpl = fetch }) => {
+  return (endpoints, options) => {
     /** Flag key → the variant last served ("" = the default): what `track` attributes events to. */
     const served = tree();
     const doc = globalThis.document as Document | undefined;
@@ -75,10 +75,11 @@ export function browserMetrics({ flushIntervalMs = 6e4, maxKeys = 1e3 }: Metrics
     const post = async (path: string, report: object) => {
       try {
         const body = JSON.stringify(report);
-        const response = await fetchImpl(endpoints[0] + path, {
+        // Looked up here, in the `try`: a page without `fetch` loses its reports, not its client.
+        const response = await (options.fetch ?? fetch)(endpoints[0] + path, {
           method: 'POST',
           keepalive: body.length < 6e4,
-          headers: { Authorization: 'Bearer ' + clientKey, 'Content-Type': 'application/json' },
+          headers: { Authorization: 'Bearer ' + options.clientKey, 'Content-Type': 'application/json' },
           body,
         });
         if (response.status == 401 || response.status == 403) stop();
