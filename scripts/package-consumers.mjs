@@ -72,7 +72,9 @@ ${sdkNodeBody}`,
     consumer: 'browser',
     file: 'check-browser.mjs',
     source: `import { createBrowserClient } from '@switchyard/sdk-browser';
+import { browserMetrics } from '@switchyard/sdk-browser/metrics';
 import { readFileSync } from 'node:fs';
+if (typeof browserMetrics() !== 'function') throw new Error('@switchyard/sdk-browser/metrics has no browserMetrics');
 const bootstrap = JSON.parse(readFileSync(new URL('./bootstrap.json', import.meta.url), 'utf8'));
 const client = createBrowserClient({ clientKey: 'sy_client_offline', offline: true, bootstrap, context: { email: 'ann@corp.test' } });
 await client.ready();
@@ -109,9 +111,12 @@ export = { on, wrong, schemaVersion: core.SCHEMA_VERSION };
 `;
 
 export const browserConsumerTs = `import { createBrowserClient, type Bootstrap } from '@switchyard/sdk-browser';
+import { browserMetrics } from '@switchyard/sdk-browser/metrics';
 
 const bootstrap: Bootstrap = { 'new-checkout': true };
-const client = createBrowserClient({ clientKey: 'sy_client_x', offline: true, bootstrap });
+const client = createBrowserClient({ clientKey: 'sy_client_x', offline: true, bootstrap, metrics: browserMetrics({ maxKeys: 10 }) });
+// @ts-expect-error the send period is a number of ms
+browserMetrics({ flushIntervalMs: '1 min' });
 export const on: boolean = client.isEnabled('new-checkout');
 // @ts-expect-error isEnabled answers a boolean
 export const wrong: string = client.isEnabled('new-checkout');

@@ -1,7 +1,9 @@
 // Bundles the browser SDK with esbuild (declarations come from `tsc -b`):
 // - dist/index.js        ESM for bundlers, core evaluator inlined (zod is not reachable from it);
 // - dist/openfeature.js  ESM OpenFeature provider, importing ./index.js and @openfeature/web-sdk;
-// - dist/switchyard.min.js  minified IIFE for a <script> tag, global `Switchyard`.
+// - dist/metrics.js      ESM usage metrics and track() module (`browserMetrics()`), self-contained:
+//   the client reaches it only through the hooks it is given, so pages that do not report pay nothing;
+// - dist/switchyard.min.js  minified IIFE for a <script> tag, global `Switchyard`: client and metrics.
 // `platform: 'browser'` makes any Node built-in import a build error.
 //
 // Size (the client must stay within 5 kB min+gzip, see package.json "size-limit"):
@@ -59,8 +61,11 @@ async function bundle(options, { module }) {
     module,
     toplevel: module,
     // Measured on dist/index.js: hoisting function declarations and inlining only simple functions
-    // gzip ~30 B smaller than terser's defaults (same semantics; `unsafe*` options are not used).
-    compress: { passes: 3, hoist_funs: true, inline: 1 },
+    // gzip ~30 B smaller than terser's defaults. `unsafe_arrows` (ES2020 output) writes the
+    // functions terser inlines as arrows (−7 B): safe here, as nothing in the bundle uses `this`,
+    // `arguments` or `new` on a function expression; no other `unsafe*` option is used.
+    ecma: 2020,
+    compress: { passes: 3, hoist_funs: true, inline: 1, unsafe_arrows: true },
     sourceMap: { content: map.text, url: `${name}.map` },
   });
   const outfile = `${root}/${options.outfile}`;
@@ -88,9 +93,15 @@ await Promise.all([
     },
     { module: true },
   ),
+  // Its own names are mangled as the client's are; the hooks between them are a tuple and public
+  // option names, which no mangling touches.
+  bundle(
+    { entryPoints: ['src/metrics.ts'], format: 'esm', outfile: 'dist/metrics.js', mangleProps: clientMangleProps },
+    { module: true },
+  ),
   bundle(
     {
-      entryPoints: ['src/index.ts'],
+      entryPoints: ['src/script-tag.ts'],
       format: 'iife',
       globalName: 'Switchyard',
       outfile: 'dist/switchyard.min.js',

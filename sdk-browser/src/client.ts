@@ -64,7 +64,22 @@ export interface BrowserClient {
   readonly on: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => () => void;
   /** Unsubscribes a listener added with {@link on}. */
   readonly off: <K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents, K>) => void;
-  /** Stops all network activity and timers. Evaluation keeps working on the last flags. */
+  /**
+   * Records that `event` happened (a conversion, an error, a latency with its `value`, default 1)
+   * for the variants this client served: for each flag it evaluated, the event counts for the
+   * variant last served, so the server can compare a release's variants (guarded releases). A page
+   * has one user: `context` is accepted for the OpenFeature and Node SDKs' signature, and events
+   * are attributed to what was served to the client's own context. Sent in batches with the usage
+   * metrics, by the `metrics` module (`@switchyard/sdk-browser/metrics`); without it, does nothing.
+   * Event names are 1–100 of `A-Z a-z 0-9 . _ : -`; other names, and values whose square is not a
+   * finite number, are ignored. Never throws.
+   */
+  readonly track: (event: string, context?: EvaluationContext, value?: number) => void;
+  /**
+   * Stops all network activity and timers, after sending the usage counts and events not sent yet
+   * (with the `metrics` module).
+   * Evaluation keeps working on the last flags.
+   */
   readonly close: () => void;
 }
 
@@ -122,12 +137,15 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     hasBootstrap = true;
   }
 
+  /** Evaluates a flag; counted in usage metrics (with the `metrics` module). */
   const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
     const compiled = store.compiled;
     if (!values) {
-      return compiled
-        ? evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType)
-        : errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
+      if (!compiled) return errorResult(defaultValue, 'PROVIDER_NOT_READY', flagKey);
+      const result = evaluateCompiled(compiled, flagKey, context, defaultValue, expectedType);
+      // Not counted: a bootstrap value map (no variants: the server has not spoken yet).
+      usage?.(flagKey, result);
+      return result;
     }
     // A value map was evaluated for one user by the server: no variant, no rule, reason CACHED.
     // It does not know the flag's declared type: `json` accepts any value, the others check its JSON type.
@@ -140,11 +158,19 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         : (Object.freeze({ value, reason: 'CACHED' }) as EvaluationDetails<JsonValue>);
   };
   const hasFlags = () => values || store.compiled;
-  /** Values of every flag for the current context. */
-  const allFlags = () =>
-    Object.fromEntries(
-      (values ? Object.keys(values) : (store.compiled?.flagKeys() ?? [])).map((key) => [key, evaluate(key).value]),
-    );
+  /**
+   * Values of every flag for the current context: a value map's own, or the snapshot's evaluated
+   * (by core directly: not counted in usage metrics, it would make every flag look used).
+   */
+  const allFlags = (): Record<string, JsonValue> =>
+    values
+      ? { ...values }
+      : Object.fromEntries(
+          (store.compiled?.flagKeys() ?? []).map((key) => [
+            key,
+            evaluateCompiled(store.compiled!, key, context, null).value,
+          ]),
+        );
   /** Values of every flag as last reported: `change` lists the flags whose value differs from them. */
   let reported = allFlags();
   /** Emits `change` for every flag whose value (compared as JSON) moved since the last report. */
@@ -165,8 +191,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     }
   };
 
-  const close = offline
-    ? undefined
+  // `usage`, the metrics module's hook, is read by `evaluate` above: nothing evaluates before this
+  // line (`allFlags` goes to core directly, and no listener can be added yet).
+  const [close, usage] = offline
+    ? []
     : connect(store, urls, options, {
         synced_() {
           // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
@@ -200,10 +228,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       });
   // Deferred so that listeners added right after creation see the first `ready`.
   queueMicrotask(() =>
-    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline, no flags')),
+    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline')),
   );
   // ready() always settles, even if a connection hangs without an answer (a no-op once settled).
-  setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('no flags within readyTimeoutMs'));
+  setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('readyTimeoutMs'));
 
   return {
     ready: () => readyPromise,
@@ -224,8 +252,12 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     },
     on: events.on,
     off: events.off,
+    track(event: string, _context?: EvaluationContext, value?: number) {
+      usage?.(event, value, 1);
+    },
     close() {
       close?.();
+      usage?.();
       events.clear();
     },
   };

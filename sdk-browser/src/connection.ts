@@ -1,5 +1,5 @@
 import type { SnapshotStore } from '@switchyard/core/sync';
-import type { BrowserClientOptions, EventSourceLike } from './types.js';
+import type { BrowserClientOptions, EventSourceLike, MetricsHook } from './types.js';
 
 /** An error of this SDK: the message says it comes from Switchyard. */
 export const problem = (message: string): Error => new Error('Switchyard: ' + message);
@@ -22,7 +22,8 @@ export interface ConnectionHooks {
  * on `/api/v1/sdk/stream`, reconnecting with backoff and resuming from the last revision; while the
  * stream is down, a fetch of `/api/v1/sdk/snapshot` before each attempt (so a stream that keeps
  * failing still gets updates, at the pace of the backoff); without streaming, a poll every
- * `pollIntervalMs`; and a pause while the page is hidden for long. Returns the function that closes it.
+ * `pollIntervalMs`; and a pause while the page is hidden for long. Returns the function that closes it,
+ * and the hook of the `metrics` module when there is one (made here: it posts to the server in use).
  *
  * EventSource cannot send headers, so the stream gets the client key as `?key=` (the one endpoint
  * that accepts it) and the last revision as `?lastEventId=`; fetches send `Authorization`. We close the EventSource on every error and reconnect ourselves (the browser's
@@ -35,7 +36,7 @@ export function connect(
   urls: string[],
   options: BrowserClientOptions,
   { synced_, failed_ }: ConnectionHooks,
-): () => void {
+): [close: () => void, metrics: MetricsHook | undefined] {
   const Source = options.streaming !== false && (options.EventSource ?? globalThis.EventSource);
   const doc = globalThis.document as Document | undefined;
   let failures = 0; // consecutive stream failures, for the backoff
@@ -163,10 +164,13 @@ export function connect(
 
   doc?.addEventListener('visibilitychange', onVisibility);
   open();
-  return () => {
-    paused = true;
-    disconnect();
-    doc?.removeEventListener('visibilitychange', onVisibility);
-    clearTimeout(hiddenTimer);
-  };
+  return [
+    () => {
+      paused = true;
+      disconnect();
+      doc?.removeEventListener('visibilitychange', onVisibility);
+      clearTimeout(hiddenTimer);
+    },
+    options.metrics?.(endpoints, options),
+  ];
 }

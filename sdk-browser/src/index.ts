@@ -1,11 +1,13 @@
 /**
  * `@switchyard/sdk-browser`: Switchyard feature flags in the browser, evaluated locally.
- * See README.md; the OpenFeature provider is at `@switchyard/sdk-browser/openfeature`.
+ * See README.md; the OpenFeature provider is at `@switchyard/sdk-browser/openfeature`, usage metrics
+ * and `track()` reporting at `@switchyard/sdk-browser/metrics`.
  */
 export { createBrowserClient, type BrowserClient } from './client.js';
 export type {
   Bootstrap,
   BrowserClientOptions,
+  BrowserMetrics,
   ChangeEvent,
   ClientErrorCode,
   ClientEvents,
@@ -15,6 +17,7 @@ export type {
   EventSourceLike,
   FlagType,
   JsonValue,
+  MetricsHook,
   Snapshot,
   StorageLike,
 } from './types.js';

@@ -7,6 +7,7 @@ import {
   type Provider,
   type ProviderEmittableEvents,
   type ResolutionDetails,
+  type TrackingEventDetails,
 } from '@openfeature/web-sdk';
 import { forwardClientEvents, toResolution, toSwitchyardContext } from '@switchyard/core/client-api';
 import { createBrowserClient, type BrowserClient, type BrowserClientOptions, type FlagType } from './index.js';
@@ -64,6 +65,16 @@ export class SwitchyardWebProvider implements Provider {
 
   async onClose(): Promise<void> {
     this.client.close();
+  }
+
+  /**
+   * OpenFeature's `track`: the event, with `details.value` (default 1), counts for the variants this
+   * client served (see `BrowserClient.track`); sent with the usage metrics when the options have the
+   * `metrics` module (`@switchyard/sdk-browser/metrics`), else nothing. Never throws. The
+   * context is OpenFeature's global one, the one the client already evaluates with: not converted.
+   */
+  track(trackingEventName: string, _context: OpenFeatureContext, details?: TrackingEventDetails): void {
+    this.client.track(trackingEventName, undefined, details?.value);
   }
 
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean): ResolutionDetails<boolean> {

@@ -1,4 +1,5 @@
 import type { EvaluationContext, FlagType, JsonValue, Snapshot } from '@switchyard/core';
+import type { EvaluationDetails } from '@switchyard/core/client-api';
 
 export type { EvaluationContext, FlagType, JsonValue, Snapshot };
 
@@ -56,10 +57,42 @@ export interface BrowserClientOptions {
   readyTimeoutMs?: number;
   /** Where the last snapshot is kept for offline use; `null` disables it. Default `localStorage`. */
   storage?: StorageLike | null;
+  /**
+   * Usage metrics (evaluation counts per flag and variant) and the events of `track()`, sent in
+   * batches: pass `browserMetrics()` from `@switchyard/sdk-browser/metrics` (a separate module, so
+   * that pages that do not report pay nothing for it). Without it nothing is counted or sent, and
+   * `track()` does nothing. Never used with `offline`.
+   */
+  metrics?: BrowserMetrics;
   /** `fetch` implementation. Default the global one. */
   fetch?: typeof fetch;
   /** `EventSource` constructor. Default the global one; without one the client polls. */
   EventSource?: new (url: string) => EventSourceLike;
+}
+
+/**
+ * A usage reporter for {@link BrowserClientOptions.metrics}; `browserMetrics()` of
+ * `@switchyard/sdk-browser/metrics` makes one. The client calls it once, when it connects, with the
+ * SDK endpoints' base on each server (e.g. `https://flags.example.com/api/v1/sdk/`; a live array:
+ * the one in use is the first, and failover rotates it) and the client's options (key, `fetch`).
+ */
+export type BrowserMetrics = (endpoints: readonly string[], options: BrowserClientOptions) => MetricsHook;
+
+/**
+ * The one function through which the client reports to its metrics module (one function rather
+ * than an object of methods: the client's bundle stays smaller). It must never throw. Once the
+ * server refuses the key (401/403), a module stops on its own.
+ */
+export interface MetricsHook {
+  /**
+   * The client evaluated `flagKey` against its snapshot (not for `allFlags()`, nor for a bootstrap
+   * value map, which has no variants); `details` is what it answered.
+   */
+  (flagKey: string, details: EvaluationDetails<unknown>): void;
+  /** The application called `track(event, context, value)`. */
+  (event: string, value: number | undefined, tracked: 1): void;
+  /** The client closes: send what is left, then stop for good. */
+  (): void;
 }
 
 // Result and event types are the ones both SDKs share (types only: nothing is added to the bundle).

@@ -1,5 +1,7 @@
 import { OpenFeature, ProviderEvents, type EventDetails } from '@openfeature/web-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BrowserClientOptions } from '../src/index.js';
+import { browserMetrics } from '../src/metrics.js';
 import { SwitchyardWebProvider, toSwitchyardContext } from '../src/openfeature.js';
 import { fastClientOptions } from './support/options.js';
 import { booleanFlag, numberFlag, patch, planCopyFlag, snapshot } from './support/flags.js';
@@ -14,13 +16,13 @@ afterEach(async () => {
   await server?.close();
 });
 
-async function setUp(): Promise<SwitchyardWebProvider> {
+async function setUp(options: Partial<BrowserClientOptions> = {}): Promise<SwitchyardWebProvider> {
   server = new ProtocolServer(
     snapshot(1, [booleanFlag('new-checkout'), planCopyFlag(), numberFlag('max-items', 25)]),
     KEY,
   );
   await server.start();
-  const provider = new SwitchyardWebProvider(fastClientOptions(server.url, KEY));
+  const provider = new SwitchyardWebProvider({ ...fastClientOptions(server.url, KEY), ...options });
   await OpenFeature.setProviderAndWait(provider, { targetingKey: 'u-42', plan: 'basic' });
   return provider;
 }
@@ -65,6 +67,25 @@ describe('OpenFeature web provider', () => {
     server!.dropStreams();
     await waitFor(() => seen.includes(ProviderEvents.Stale) && seen.includes(ProviderEvents.Ready), 'STALE then READY');
     expect(seen.indexOf(ProviderEvents.Stale)).toBeLessThan(seen.lastIndexOf(ProviderEvents.Ready));
+  });
+});
+
+describe('OpenFeature track()', () => {
+  it('counts the event, with details.value (default 1), for the variants the provider served', async () => {
+    const provider = await setUp({ metrics: browserMetrics() });
+    const client = OpenFeature.getClient();
+    client.getStringValue('checkout-copy', ''); // basic, for plan "basic"
+    client.track('purchase', { value: 30, currency: 'EUR' });
+    client.track('signup');
+    await OpenFeature.close(); // closes the provider's client, which sends what it holds
+    await waitFor(() => server!.reports.length == 2, 'the metrics and events reports');
+    expect(provider.client.getContext()).toEqual({ userId: 'u-42', plan: 'basic' });
+    const events = server!.reports.find((report) => report.path == '/api/v1/sdk/events')!;
+    expect(events.body.events).toEqual({
+      'checkout-copy': {
+        basic: { purchase: { count: 1, sum: 30, sumSquares: 900 }, signup: { count: 1, sum: 1, sumSquares: 1 } },
+      },
+    });
   });
 });
 

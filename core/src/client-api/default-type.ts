@@ -8,7 +8,7 @@ export function typeOfDefault(value: unknown): FlagType | undefined {
   const type = typeof value;
   return type == 'boolean' || type == 'string' || type == 'number'
     ? type
-    : type == 'object' && value !== null
+    : type == 'object' && value // null is the one falsy object
       ? 'json'
       : undefined;
 }

@@ -6,6 +6,7 @@ import type { CompiledFlag, CompiledRule, CompiledServe, ContextTest, ServedResu
 import { isAsciiPrefix } from '../hash/murmur3.js';
 import { frozenJsonCopy } from './freeze.js';
 import { listOf } from './list-of.js';
+import { finiteNumber } from '../parse/number.js';
 
 /** A missing segment: the rule referencing it never matches. */
 const NEVER: ContextTest = () => false;
@@ -47,7 +48,7 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
     let cumulative = 0;
     let absent: ServedResult;
     for (const share of split as { variant: string; weight: number }[]) {
-      const weight = Number.isFinite(share.weight) && share.weight > 0 ? share.weight : 0;
+      const weight = (finiteNumber(share.weight) ?? 0) > 0 ? share.weight : 0;
       const result = resultOf(share.variant, 'SPLIT', ruleId);
       if (weight > 0 && !cumulative) absent = result; // the first share with a weight
       thresholds.push((cumulative += weight));
@@ -71,7 +72,7 @@ export function compileFlag(flag: Flag, segments: ReadonlyMap<string, readonly C
       id_: id,
       tests_: tests,
       // A malformed percentage includes nobody rather than everybody.
-      percentage_: rollout == null ? 10000 : Number.isFinite(rollout.percentage) ? rollout.percentage : 0,
+      percentage_: rollout == null ? 10000 : (finiteNumber(rollout.percentage) ?? 0),
       stickiness_: typeof rollout?.stickiness == 'string' ? rollout.stickiness : undefined,
       serve_: compileServe(rule.serve, 'TARGETING_MATCH', id),
     };

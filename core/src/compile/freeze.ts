@@ -6,7 +6,8 @@ import type { JsonValue } from '../model/flag.js';
  * change what the next evaluation returns).
  */
 export function frozenJsonCopy(value: JsonValue): JsonValue {
-  return value !== null && typeof value == 'object'
+  // `value &&`: null is the one falsy object; other falsy values are returned as they are anyway.
+  return value && typeof value == 'object'
     ? (Object.freeze(
         Array.isArray(value)
           ? value.map(frozenJsonCopy)

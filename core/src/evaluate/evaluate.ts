@@ -57,7 +57,7 @@ export function evaluate<T>(
       )
     );
   } catch (error) {
-    return errorResult(defaultValue, 'GENERAL', TERSE_ERRORS ? String(error) : `evaluation failed: ${String(error)}`);
+    return errorResult(defaultValue, 'GENERAL', TERSE_ERRORS ? flagKey : `evaluation failed: ${String(error)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { toInstant } from '../parse/date.js';
+import { finiteNumber } from '../parse/number.js';
 import { compareSemver, parseSemver } from '../parse/semver.js';
 import type { AttributeTest } from './compile-condition.js';
 
@@ -8,7 +9,6 @@ import type { AttributeTest } from './compile-condition.js';
  */
 const ORDERS: Record<string, number> = { eq: 2, gt: 4, gte: 6, lt: 1, lte: 3, before: 1, after: 4 };
 
-const finiteNumber = (value: unknown) => (typeof value == 'number' && Number.isFinite(value) ? value : undefined);
 const difference = (a: number, b: number) => a - b;
 
 /**

@@ -1,3 +1,5 @@
+import { finiteNumber } from './number.js';
+
 /**
  * Strict ISO-8601 subset of the spec: `YYYY-MM-DD` (midnight UTC) or
  * `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z` or `±HH:MM`. The pattern does the syntax;
@@ -22,6 +24,5 @@ export function parseIsoDate(text: string): number | undefined {
 
 /** Epoch milliseconds of a date value (spec string or finite epoch-ms number), else `undefined`. */
 export function toInstant(value: unknown): number | undefined {
-  if (typeof value == 'number') return Number.isFinite(value) ? value : undefined;
-  return typeof value == 'string' ? parseIsoDate(value) : undefined;
+  return typeof value == 'string' ? parseIsoDate(value) : finiteNumber(value);
 }

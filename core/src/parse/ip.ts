@@ -38,8 +38,9 @@ function ipv6Bits(text: string): string | undefined {
       )
       .join(''),
   );
-  const missing = 128 - bits.join('').length;
-  return last > 1 || bits.join('').includes('x') || (last ? missing < 16 : missing)
+  const joined = bits.join('');
+  const missing = 128 - joined.length;
+  return last > 1 || joined.includes('x') || (last ? missing < 16 : missing)
     ? undefined
     : bits.join('0'.repeat(missing));
 }
@@ -47,8 +48,9 @@ function ipv6Bits(text: string): string | undefined {
 /** Parses an IPv4 or IPv6 address; `undefined` for anything else (including non-strings). */
 export function parseIp(text: unknown): IpBits | undefined {
   if (typeof text != 'string') return undefined;
-  const bits = text.includes(':') ? ipv6Bits(text) : ipv4Bits(text);
-  return bits && (text.includes(':') ? '6' : '4') + bits;
+  const v6 = text.includes(':');
+  const bits = v6 ? ipv6Bits(text) : ipv4Bits(text);
+  return bits && (v6 ? '6' : '4') + bits;
 }
 
 /**

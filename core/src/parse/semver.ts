@@ -3,9 +3,12 @@
  * strings so versions beyond 2^53 still compare exactly.
  */
 
-/** The official semver.org pattern (no leading `v`, no leading zeros in numeric identifiers). */
+/**
+ * The official semver.org pattern (no leading `v`, no leading zeros in numeric identifiers), with
+ * its `[a-zA-Z]` classes written `[a-z]` under the `i` flag: the same language, fewer bytes.
+ */
 const SEMVER_PATTERN =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][\da-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][\da-zA-Z-]*))*))?(?:\+[\da-zA-Z-]+(?:\.[\da-zA-Z-]+)*)?$/;
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-z-][\da-z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-z-][\da-z-]*))*))?(?:\+[\da-z-]+(?:\.[\da-z-]+)*)?$/i;
 
 const NUMERIC = /^\d+$/;
 

@@ -2,6 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { applyPatch, type Snapshot, type SnapshotPatch } from '@switchyard/core';
 
+/** A report posted to `/api/v1/sdk/metrics` or `/api/v1/sdk/events`. */
+export interface Report {
+  path: string;
+  key: string | null;
+  contentType: string | undefined;
+  body: {
+    start: string;
+    end: string;
+    flags?: Record<string, Record<string, number>>;
+    events?: Record<string, Record<string, Record<string, { count: number; sum: number; sumSquares: number }>>>;
+  };
+}
+
 /** One request the server saw, for assertions. */
 export interface SeenRequest {
   path: string;
@@ -27,6 +40,8 @@ export class ProtocolServer {
   snapshotStatus = 200;
   /** Next stream connections send this as their `put` data instead of the snapshot. */
   garbagePuts = 0;
+  /** Usage and event reports received (`POST /api/v1/sdk/metrics`, `/events`), parsed. */
+  readonly reports: Report[] = [];
   /** Static files: path → [content type, body]. */
   readonly pages = new Map<string, [string, string]>();
   readonly #history = new Map<number, SnapshotPatch>();
@@ -91,7 +106,7 @@ export class ProtocolServer {
     const url = new URL(req.url ?? '/', this.url);
     // Pages may come from another origin (as they do in production): allow it, as the real server must.
     res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', 'authorization, if-none-match');
+    res.setHeader('access-control-allow-headers', 'authorization, if-none-match, content-type');
     res.setHeader('access-control-expose-headers', 'etag');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const page = this.pages.get(url.pathname);
@@ -108,12 +123,25 @@ export class ProtocolServer {
     const lastEventId = url.searchParams.get('lastEventId');
     const ifNoneMatch = req.headers['if-none-match'];
     this.requests.push({ path: url.pathname, key, keyInUrl: url.searchParams.has('key'), lastEventId, ifNoneMatch });
-    if (url.pathname !== '/api/v1/sdk/snapshot' && url.pathname !== '/api/v1/sdk/stream') {
+    const reporting = req.method === 'POST' && /^\/api\/v1\/sdk\/(metrics|events)$/.test(url.pathname);
+    if (!reporting && url.pathname !== '/api/v1/sdk/snapshot' && url.pathname !== '/api/v1/sdk/stream') {
       return void res.writeHead(404).end();
     }
     if (key !== this.clientKey) return void res.writeHead(401).end('{"error":"bad key"}');
+    if (reporting) return this.#receiveReport(req, res, url.pathname, key);
     if (url.pathname === '/api/v1/sdk/snapshot') return this.#serveSnapshot(res, ifNoneMatch);
     this.#serveStream(req, res, lastEventId);
+  }
+
+  /** As the real server: a JSON report, answered 202 once read. */
+  #receiveReport(req: IncomingMessage, res: ServerResponse, path: string, key: string): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Report['body'];
+      this.reports.push({ path, key, contentType: req.headers['content-type'], body });
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":0,"unknownFlags":[]}');
+    });
   }
 
   #serveSnapshot(res: ServerResponse, ifNoneMatch: string | undefined): void {
