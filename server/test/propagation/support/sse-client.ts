@@ -55,6 +55,9 @@ export class SseClient {
         if (response.statusCode !== 200) {
           response.resume();
           reject(new Error(`stream answered ${response.statusCode}`));
+          // A refusal (a 503 from a replica restarted while Postgres is down, a 429) is retried like
+          // a dropped connection; without this the stream stayed dead and held an old snapshot.
+          this.#onEnd();
           return;
         }
         this.connections++;
