@@ -97,3 +97,25 @@ export const createPlanResponse = {
   updatedAt: '2026-12-03T18:20:09.757Z',
   finishedAt: null,
 } as const;
+
+export const currentPlanResponse = {
+  gate: 'pass',
+  because: 'the release plan is running',
+  killed: false,
+  id: 'ead91d93-f954-407f-8a2c-05247fd4aae4',
+  state: 'running',
+  step: 1,
+  stepCount: 5,
+  percent: 10,
+  guards: [
+    {
+      guard: 0,
+      kind: 'http',
+      status: 'pass',
+      message: '$.error_rate 0.004 < 0.02',
+      observed: 0.004,
+      at: '2026-12-03T18:52:40.112Z',
+    },
+  ],
+  updatedAt: '2026-12-03T18:51:10.431Z',
+} as const;

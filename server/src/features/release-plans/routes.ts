@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { withExample } from '../../http/openapi-examples.js';
-import { createPlanRequest, createPlanResponse } from './openapi-examples.js';
+import { readCurrentPlan } from './current-plan.js';
+import { createPlanRequest, createPlanResponse, currentPlanResponse } from './openapi-examples.js';
 import { guardRegistryOf } from './registry.js';
 import {
   actionBodySchema,
   advanceBodySchema,
   createPlanBodySchema,
+  currentPlanResponseSchema,
   envParamsSchema,
   listPlansQuerySchema,
   planListResponseSchema,
@@ -56,6 +58,29 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { project, flag, environment } = request.params;
       return { items: await service.list(project, flag, environment, request.query.state) };
+    },
+  );
+
+  app.get(
+    `${base}/current`,
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "The current release plan's gate, for deployment canaries",
+        description:
+          'The running or paused plan of the flag in the environment, else its newest plan (404 when it has none), ' +
+          'with the kill state, the last status of every guard (no evidence) and `gate`: `fail` when the flag is ' +
+          'killed, the plan was rolled back or aborted, or a guard fails; `wait` while it is a draft or paused; ' +
+          '`pass` while it runs or after it completed. An Argo Rollouts web metric (`jsonPath: {$.gate}`) or a ' +
+          'Flagger webhook reads it with a viewer token (deploy/kubernetes/examples, deploy/flagger).',
+        params: envParamsSchema,
+        response: { 200: withExample(currentPlanResponseSchema, currentPlanResponse), ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const { project, flag, environment } = request.params;
+      return readCurrentPlan(app.db.prisma, project, flag, environment);
     },
   );
 
