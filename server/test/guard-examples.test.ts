@@ -194,6 +194,10 @@ describe('canary guard examples against the real endpoints', () => {
     await act(id, 'start');
     await t.app.jobs.tick(new Date(Date.now() + SECOND));
     expect(await current()).toMatchObject({ id, state: 'running', gate: 'pass' });
+    // A newer draft does not hide the running plan: the running or paused one is current.
+    const next = await createPlan();
+    expect((await current()).id).toBe(id);
+    expect((await t.api('DELETE', `${PLANS}/${next}`)).status).toBe(204);
     expect(await flagger()).toEqual({ 'switchyard-flag-not-killed': true, 'switchyard-release-plan': true });
 
     expect((await t.api('POST', `${CONFIG}/kill`, { reason: 'alert' })).status).toBe(200);
