@@ -35,10 +35,19 @@ export const PATHS = {
    * The canary guard examples read the kill state here (server/test/guard-examples.test.ts calls it).
    */
   flagConfig: '/api/v1/projects/{project}/flags/{flag}/environments/{environment}',
+  /**
+   * The flag's current release plan in one environment (a viewer token); its JSON has
+   * `"gate": "pass" | "fail" | "wait"`, 404 without a plan. The canary guard examples gate on it
+   * (server/test/guard-examples.test.ts calls it).
+   */
+  currentReleasePlan: '/api/v1/projects/{project}/flags/{flag}/environments/{environment}/release-plans/current',
 } as const;
 
 /** How a live (not killed) flag's configuration reads, byte for byte, in the server's compact JSON. */
 export const NOT_KILLED_JSON = '"killed":false';
+
+/** How a release plan that lets a canary go on reads, byte for byte, in the server's compact JSON. */
+export const PLAN_PASSING_JSON = '"gate":"pass"';
 
 /** Working directory of the runtime image; the repository layout is kept below it. */
 export const IMAGE_WORKDIR = '/app';

@@ -3,12 +3,23 @@ import { z } from 'zod';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses } from '../../http/schemas.js';
 import { withExample } from '../../http/openapi-examples.js';
-import { createPlanRequest, createPlanResponse } from './openapi-examples.js';
+import { readCurrentPlan } from './current-plan.js';
+import {
+  advanceRequest,
+  createPlanRequest,
+  createPlanResponse,
+  currentPlanResponse,
+  planActionRequest,
+  planAfter,
+  planListResponse,
+  rollbackRequest,
+} from './openapi-examples.js';
 import { guardRegistryOf } from './registry.js';
 import {
   actionBodySchema,
   advanceBodySchema,
   createPlanBodySchema,
+  currentPlanResponseSchema,
   envParamsSchema,
   listPlansQuerySchema,
   planListResponseSchema,
@@ -38,7 +49,11 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
   const write = { access: 'flags.write' } as const;
   const base = '/projects/:project/flags/:flag/environments/:environment/release-plans';
   const one = `${base}/:id`;
-  const planResponse = { 200: planResponseSchema, ...adminErrorResponses };
+  /** The plan as answered after `verb` (with that state in its example). */
+  const planResponse = (verb: Parameters<typeof planAfter>[0] | 'get') => ({
+    200: withExample(planResponseSchema, planAfter(verb === 'get' ? 'start' : verb)),
+    ...adminErrorResponses,
+  });
 
   app.get(
     base,
@@ -50,12 +65,35 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
         description: 'Newest first, with their progress; `state` filters.',
         params: envParamsSchema,
         querystring: listPlansQuerySchema,
-        response: { 200: planListResponseSchema, ...adminErrorResponses },
+        response: { 200: withExample(planListResponseSchema, planListResponse), ...adminErrorResponses },
       },
     },
     async (request) => {
       const { project, flag, environment } = request.params;
       return { items: await service.list(project, flag, environment, request.query.state) };
+    },
+  );
+
+  app.get(
+    `${base}/current`,
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "The current release plan's gate, for deployment canaries",
+        description:
+          'The running or paused plan of the flag in the environment, else its newest plan (404 when it has none), ' +
+          'with the kill state, the last status of every guard (no evidence) and `gate`: `fail` when the flag is ' +
+          'killed, the plan was rolled back or aborted, or a guard fails; `wait` while it is a draft or paused; ' +
+          '`pass` while it runs or after it completed. An Argo Rollouts web metric (`jsonPath: {$.gate}`) or a ' +
+          'Flagger webhook reads it with a viewer token (deploy/kubernetes/examples, deploy/flagger).',
+        params: envParamsSchema,
+        response: { 200: withExample(currentPlanResponseSchema, currentPlanResponse), ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const { project, flag, environment } = request.params;
+      return readCurrentPlan(app.db.prisma, project, flag, environment);
     },
   );
 
@@ -95,7 +133,7 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
           'Current step, when it started, when its hold ends, the next check, what it waits for, and the last verdict ' +
           'of every guard with its evidence; `outcome` says how it ended.',
         params: planParamsSchema,
-        response: planResponse,
+        response: planResponse('get'),
       },
     },
     async (request) => {
@@ -155,8 +193,8 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
           summary,
           description,
           params: planParamsSchema,
-          body: actionBodySchema,
-          response: planResponse,
+          body: withExample(actionBodySchema, planActionRequest),
+          response: planResponse(verb),
         },
       },
       async (request) => {
@@ -179,8 +217,8 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
           'Past a manual gate, or cutting a hold short (guards are not consulted: the caller decides); running plans ' +
           `only, 409 at the last step or when \`fromStep\` is not the current step. ${APPLYING} The change's reason names the caller.`,
         params: planParamsSchema,
-        body: advanceBodySchema,
-        response: planResponse,
+        body: withExample(advanceBodySchema, advanceRequest),
+        response: planResponse('advance'),
       },
     },
     async (request) => {
@@ -200,8 +238,8 @@ export const releasePlansRoutes: FastifyPluginAsyncZod = async (app) => {
           "The rule back to 0% (`to: rollback`) or a kill (`to: kill`); default the plan's `onFailure`. Running or paused " +
           'plans only. The configuration change is made by the caller; the plan ends `rolled_back`.',
         params: planParamsSchema,
-        body: rollbackBodySchema,
-        response: planResponse,
+        body: withExample(rollbackBodySchema, rollbackRequest),
+        response: planResponse('rollback'),
       },
     },
     async (request) => {

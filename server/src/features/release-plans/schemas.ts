@@ -159,3 +159,30 @@ export const planResponseSchema = z
 export type PlanView = z.infer<typeof planResponseSchema>;
 
 export const planListResponseSchema = z.object({ items: z.array(planResponseSchema) });
+
+export const currentPlanResponseSchema = z
+  .object({
+    gate: z
+      .enum(['pass', 'fail', 'wait'])
+      .describe(
+        'For a deployment canary gated on this plan: `fail` when the flag is killed, the plan was rolled back or ' +
+          'aborted, or a guard fails; `wait` while it is a draft or paused; `pass` while it runs or after it completed',
+      ),
+    because: z.string().describe('Why `gate` is what it is, for people'),
+    killed: z.boolean().describe('Whether the flag is killed in the environment'),
+    id: z.uuid(),
+    state: z.enum(PLAN_STATES),
+    step: z.int().describe('Index of the step applied last; -1 before the first'),
+    stepCount: z.int(),
+    percent: z.number().nullable().describe('The rollout the plan set last (null before its first step)'),
+    guards: z
+      .array(
+        verdictSchema
+          .pick({ guard: true, kind: true, status: true, message: true, observed: true, at: true })
+          .meta({ id: 'GuardStatus' }),
+      )
+      .describe('The last verdict of each guard, without its evidence (GET …/release-plans/:id has it)'),
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: 'CurrentReleasePlan' });
+export type CurrentPlanView = z.infer<typeof currentPlanResponseSchema>;
