@@ -33,6 +33,10 @@ import { OFREP_PREFIX, ofrepRoutes } from './features/ofrep/routes.js';
 import { projectsRoutes } from './features/projects/routes.js';
 import { scheduledChangeJob } from './features/schedules/run.js';
 import { schedulesRoutes } from './features/schedules/routes.js';
+import { guardRegistryOf } from './features/release-plans/registry.js';
+import { releasePlanRevival } from './features/release-plans/revive.js';
+import { releasePlanCheckJob } from './features/release-plans/run.js';
+import { releasePlansRoutes } from './features/release-plans/routes.js';
 import { segmentsRoutes } from './features/segments/routes.js';
 import { TokenAuthenticator } from './features/tokens/authenticator.js';
 import { tokensRoutes } from './features/tokens/routes.js';
@@ -91,6 +95,7 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
   mySessionsRoutes,
   webhooksRoutes,
   schedulesRoutes,
+  releasePlansRoutes,
   eventsRoutes,
 ];
 
@@ -101,8 +106,9 @@ const API_FEATURES: readonly FastifyPluginAsync[] = [
 const JOB_HANDLERS: readonly JobFactory<JobHandler<never>>[] = [
   (app) => webhookDeliveryJob(app, () => secretBoxOf(app.config)),
   scheduledChangeJob,
+  (app) => releasePlanCheckJob(app, guardRegistryOf(app)),
 ];
-const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut, metricEventsRetention];
+const JOB_SWEEPS: readonly JobFactory<Sweep>[] = [webhookFanOut, metricEventsRetention, releasePlanRevival];
 
 export const API_PREFIX = '/api/v1';
 

@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       jobPollMs: 1_000,
       secretKey: undefined,
       webhookDenyPrivate: false,
+      prometheusUrl: undefined,
+      releasePlanMinGuardIntervalS: 10,
       oidc: null,
     });
   });

@@ -86,6 +86,13 @@ export interface Config {
   secretKey: Buffer | undefined;
   /** Refuse webhook URLs that resolve to private, loopback or link-local addresses. `SWITCHYARD_WEBHOOK_DENY_PRIVATE`, default false. */
   webhookDenyPrivate: boolean;
+  /** Default Prometheus of release plans' `prometheus` guards. `SWITCHYARD_PROMETHEUS_URL`, unset = none. */
+  prometheusUrl: string | undefined;
+  /**
+   * The shortest guard interval a release plan may ask for, in seconds.
+   * `SWITCHYARD_RELEASE_PLAN_MIN_GUARD_INTERVAL_S`, default 10 (tests and demos set it lower).
+   */
+  releasePlanMinGuardIntervalS: number;
   /** Single sign-on with OpenID Connect; null when `SWITCHYARD_OIDC_ISSUER` is unset (off). */
   oidc: OidcConfig | null;
 }
@@ -210,6 +217,8 @@ const envSchema = z.object({
       .refine((key) => key.length === 32, 'must be 32 bytes, base64 or hex (e.g. `openssl rand -base64 32`)'),
   ),
   SWITCHYARD_WEBHOOK_DENY_PRIVATE: optional(booleanVar),
+  SWITCHYARD_PROMETHEUS_URL: optional(z.url({ protocol: /^https?$/ })),
+  SWITCHYARD_RELEASE_PLAN_MIN_GUARD_INTERVAL_S: optional(z.coerce.number().int().min(1).max(3_600)),
 });
 
 /** Streams a replica holds at most unless configured: below the open-file limit, with room for the rest. */
@@ -267,6 +276,8 @@ export function loadConfig(
     jobPollMs: vars.SWITCHYARD_JOB_POLL_MS ?? 1_000,
     secretKey: vars.SWITCHYARD_SECRET_KEY,
     webhookDenyPrivate: vars.SWITCHYARD_WEBHOOK_DENY_PRIVATE ?? false,
+    prometheusUrl: vars.SWITCHYARD_PROMETHEUS_URL,
+    releasePlanMinGuardIntervalS: vars.SWITCHYARD_RELEASE_PLAN_MIN_GUARD_INTERVAL_S ?? 10,
     oidc: oidcConfig(vars),
   };
 }

@@ -82,8 +82,13 @@ export type Principal = TokenPrincipal | UserPrincipal;
 /** No rights at all (SDK tokens: their endpoints check the token kind, not rights). */
 export const NO_RIGHTS: Rights = Object.freeze({ instanceRole: null, grants: Object.freeze([]) as readonly Grant[] });
 
-/** The server's own tasks; `schedule:<id>` is a scheduled change (features/schedules/), `sso` the sign-in's role sync. */
-export type SystemTask = 'seed' | 'bootstrap' | 'migration' | 'regex-check' | 'sso' | `schedule:${string}`;
+/**
+ * The server's own tasks; `schedule:<id>` is a scheduled change (features/schedules/),
+ * `release-plan:<id>` a release plan's steps and rollbacks (features/release-plans/), `sso` the
+ * sign-in's role sync.
+ */
+export type SystemTask =
+  'seed' | 'bootstrap' | 'migration' | 'regex-check' | 'sso' | `schedule:${string}` | `release-plan:${string}`;
 
 /** The principal of one of the server's own tasks: kind `system`, displayed `system:<task>`. */
 export function systemPrincipal(task: SystemTask): Actor {

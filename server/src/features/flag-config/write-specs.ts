@@ -35,7 +35,14 @@ export function plain(state: ConfigState): ConfigWrite {
 export type ConfigChange =
   | { kind: 'enable' | 'disable' | 'restore'; reason?: string | undefined }
   | { kind: 'kill'; reason: string }
-  | { kind: 'percent'; ruleId: string; percentage: number; reason?: string | undefined };
+  | {
+      kind: 'percent';
+      ruleId: string;
+      percentage: number;
+      reason?: string | undefined;
+      /** A killed flag is a 409 (`details.killed`) instead of ending the kill (release plans). */
+      unlessKilled?: boolean | undefined;
+    };
 
 export function specOf(change: ConfigChange, flagKey: string, environmentKey: string): WriteSpec {
   switch (change.kind) {
@@ -47,7 +54,14 @@ export function specOf(change: ConfigChange, flagKey: string, environmentKey: st
     case 'restore':
       return restoreSpec(change.reason);
     case 'percent':
-      return rolloutSpec(flagKey, environmentKey, change.ruleId, change.percentage, change.reason);
+      return rolloutSpec(
+        flagKey,
+        environmentKey,
+        change.ruleId,
+        change.percentage,
+        change.reason,
+        change.unlessKilled === true,
+      );
   }
 }
 
@@ -66,12 +80,16 @@ export function rolloutSpec(
   ruleId: string,
   percentage: number,
   reason: string | undefined,
+  unlessKilled = false,
 ): WriteSpec {
   return {
     action: 'flag_config.rollout_changed',
     reason,
     validate: true,
     next: (current) => {
+      if (unlessKilled && current.killedFrom !== null) {
+        throw conflict('The flag is killed in this environment; its rollout is left as it is', KILLED);
+      }
       const state = configStateOf(current);
       if (!state.rules.some((rule) => rule.id === ruleId)) {
         throw notFound(`Rule '${ruleId}' not found in flag '${flagKey}' in environment '${environmentKey}'`);
@@ -84,6 +102,8 @@ export function rolloutSpec(
   };
 }
 
+/** The 409 of a rollout change with `unlessKilled` on a killed flag. */
+export const KILLED = { killed: true } as const;
 /** The 409 of a kill with `unlessKilled` on a killed flag: `details.alreadyKilled` tells it apart. */
 export const ALREADY_KILLED = { alreadyKilled: true } as const;
 /** The 409 of a restore whose `onlyIfKill` refused the current kill, or of a flag not killed. */

@@ -56,7 +56,8 @@ export const schedulesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Schedule a change of a flag in one environment',
         description:
-          "`change`: `enable`, `disable`, `kill`, `restore`, or `percent` (a rule's rollout, in basis points). " +
+          "`change`: `enable`, `disable`, `kill`, `restore`, `percent` (a rule's rollout, in percent), or " +
+          '`start-plan` (`planId`: a draft release plan of the flag in that environment, else 400). ' +
           `\`at\` must be in the future (else 400). ${APPLYING} A change the configuration refuses when due ` +
           '(e.g. restore of a flag that is not killed) leaves the schedule `failed` with the reason.',
         params: flagParamsSchema,

@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Actor, PrincipalKind } from '../../auth/principal.js';
 import { HttpError } from '../../http/errors.js';
 import { PermanentJobError, type JobHandler } from '../../jobs/runner.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { FlagConfigService, type ConfigChange } from '../flag-config/service.js';
+import { guardRegistryOf } from '../release-plans/registry.js';
+import { ReleasePlanService } from '../release-plans/service.js';
 import type { ScheduledChange } from './schemas.js';
 import { scheduleActor, scheduledReason } from './schedule-actor.js';
 import { SCHEDULE_JOB } from './service.js';
@@ -15,11 +18,17 @@ import { SCHEDULE_JOB } from './service.js';
  * replica whose lease ran out, a retry after a crash between commit and job completion) finds it
  * applied and writes nothing; a cancel that got the row lock first leaves it `cancelled`.
  * A change the configuration refuses (restore of a flag that is not killed, a rule that is gone)
- * marks the schedule `failed` with the reason; it is not retried.
+ * marks the schedule `failed` with the reason; it is not retried. `start-plan` starts a draft
+ * release plan the same way (claimed in the start's transaction); a plan that is no longer a
+ * draft, or another active plan, fails the schedule with the 409's reason.
  */
 export function scheduledChangeJob(app: FastifyInstance): JobHandler<{ scheduleId: string }> {
   const prisma = app.db.prisma;
   const configs = new FlagConfigService({ prisma, notifier: app.changes, log: app.log });
+  const plans = new ReleasePlanService(
+    { prisma, notifier: app.changes },
+    { guards: guardRegistryOf(app), minGuardIntervalSeconds: app.config.releasePlanMinGuardIntervalS },
+  );
   return {
     name: SCHEDULE_JOB,
     async run({ scheduleId }, context) {
@@ -38,26 +47,33 @@ export function scheduledChangeJob(app: FastifyInstance): JobHandler<{ scheduleI
         display: schedule.createdBy,
       };
       const reason = scheduledReason(schedule.reason, creator);
-      const change = toConfigChange(schedule.change as ScheduledChange, reason);
       const target = {
         projectKey: schedule.project.key,
         flagKey: schedule.flag.key,
         environmentKey: schedule.environment.key,
       };
+      const hooks = {
+        claim: async (tx: Prisma.TransactionClient) => {
+          const rows = await tx.$queryRaw<{ state: string }[]>`
+            SELECT state::text AS state FROM schedules WHERE id = ${scheduleId}::uuid FOR UPDATE`;
+          return rows[0]?.state === 'pending';
+        },
+        done: async (tx: Prisma.TransactionClient, auditEventId: bigint) => {
+          await tx.schedule.update({
+            where: { id: scheduleId },
+            data: { state: 'applied', auditEventId, finishedAt: context.now },
+          });
+        },
+      };
+      const actor = scheduleActor(schedule.id, creator);
+      const scheduled = schedule.change as ScheduledChange;
       try {
-        await configs.applyClaimed(target, change, scheduleActor(schedule.id, creator), {
-          claim: async (tx) => {
-            const rows = await tx.$queryRaw<{ state: string }[]>`
-              SELECT state::text AS state FROM schedules WHERE id = ${scheduleId}::uuid FOR UPDATE`;
-            return rows[0]?.state === 'pending';
-          },
-          done: async (tx, auditEventId) => {
-            await tx.schedule.update({
-              where: { id: scheduleId },
-              data: { state: 'applied', auditEventId, finishedAt: context.now },
-            });
-          },
-        });
+        if (scheduled.kind === 'start-plan') {
+          const { projectKey, flagKey, environmentKey } = target;
+          await plans.startClaimed(projectKey, flagKey, environmentKey, scheduled.planId, actor, reason, hooks);
+        } else {
+          await configs.applyClaimed(target, toConfigChange(scheduled, reason), actor, hooks);
+        }
       } catch (error) {
         if (!(error instanceof HttpError)) throw error; // database trouble: retried
         await prisma.schedule.updateMany({
@@ -70,7 +86,7 @@ export function scheduledChangeJob(app: FastifyInstance): JobHandler<{ scheduleI
   };
 }
 
-function toConfigChange(change: ScheduledChange, reason: string): ConfigChange {
+function toConfigChange(change: Exclude<ScheduledChange, { kind: 'start-plan' }>, reason: string): ConfigChange {
   return change.kind === 'percent'
     ? { kind: 'percent', ruleId: change.ruleId, percentage: percentToBasisPoints(change.percent), reason }
     : { kind: change.kind, reason };

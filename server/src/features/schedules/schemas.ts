@@ -15,6 +15,10 @@ export const scheduledChangeSchema = z.discriminatedUnion('kind', [
     ruleId: z.string().min(1).max(200),
     percent: percentSchema.describe("The rule's rollout in percent: 0..100, at most two decimals"),
   }),
+  z.strictObject({
+    kind: z.literal('start-plan'),
+    planId: z.uuid().describe("A draft release plan of this flag in the schedule's environment"),
+  }),
 ]);
 export type ScheduledChange = z.infer<typeof scheduledChangeSchema>;
 

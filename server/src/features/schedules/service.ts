@@ -54,6 +54,22 @@ export class ScheduleService {
       where: { projectId_key: { projectId: project.id, key: body.environment } },
     });
     if (!environment) throw notFound(`Environment '${body.environment}' not found in project '${projectKey}'`);
+    if (body.change.kind === 'start-plan') {
+      const plan = await this.deps.prisma.releasePlan.findFirst({
+        where: { id: body.change.planId, flagId: flag.id, environmentId: environment.id },
+        select: { state: true },
+      });
+      if (plan?.state !== 'draft') {
+        throw badRequest('No such draft release plan', [
+          {
+            path: 'body.change.planId',
+            message: plan
+              ? `the plan is ${plan.state}; only a draft can be started`
+              : `no release plan of flag '${flagKey}' in '${environment.key}' has this id`,
+          },
+        ]);
+      }
+    }
     return inChangeTransaction(this.deps, async (tx, record) => {
       const row = await tx.schedule.create({
         data: {

@@ -17,7 +17,15 @@ export const createWebhookBodySchema = z.strictObject({
   format: z.enum(['json', 'slack']).default('json').describe('`slack`: a `{ text }` body for Slack-compatible chats'),
   project: keySchema.nullable().default(null).describe('Only changes of this project (null: every change)'),
   environments: z.array(keySchema).max(100).default([]).describe('Only changes in these environments (empty: any)'),
-  events: z.array(eventPatternSchema).max(100).default([]).describe('Only these event types (empty: all)'),
+  events: z
+    .array(eventPatternSchema)
+    .max(100)
+    .default([])
+    .describe(
+      'Only these event types (empty: all): audit actions such as `flag_config.killed`, `schedule.created`, and ' +
+        "release plans' `release_plan.started`, `.gate_reached`, `.completed`, `.rolled_back` (a guard failed: " +
+        'the failing verdicts and their evidence are in `after.outcome`), `.paused`, `.resumed`, `.aborted`',
+    ),
   enabled: z.boolean().default(true),
 });
 export type CreateWebhookBody = z.infer<typeof createWebhookBodySchema>;
