@@ -188,8 +188,8 @@ export function CreatePlanForm(props: {
         onInput={(event) => setGuardsText(event.currentTarget.value)}
       />
       <p id={id('guards-hint')} class="hint">
-        Kinds: http (url, path, operator, threshold), prometheus (query, operator, threshold), builtin (event,
-        metric, direction). For example: <code>{GUARD_EXAMPLE}</code>
+        Kinds: http (url, path, operator, threshold), prometheus (query, operator, threshold), builtin (event, metric,
+        direction). For example: <code>{GUARD_EXAMPLE}</code>
       </p>
       <div class="filters">
         <div class="stack">

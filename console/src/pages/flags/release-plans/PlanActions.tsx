@@ -115,13 +115,8 @@ export function PlanActions({ target, plan }: { target: Target; plan: ReleasePla
           </button>
         )}
         {plan.state === 'running' && nextStep && (
-          <button
-            type="button"
-            disabled={busy}
-            aria-label={`Advance now to step ${current + 2}: ${stepText(nextStep)}`}
-            onClick={() => void act('advance', { fromStep: current })}
-          >
-            Advance to {stepText(nextStep)}
+          <button type="button" disabled={busy} onClick={() => void act('advance', { fromStep: current })}>
+            Advance to step {current + 2}: {stepText(nextStep)}
           </button>
         )}
         {(plan.state === 'running' || plan.state === 'paused') && (
@@ -179,7 +174,12 @@ export function PlanActions({ target, plan }: { target: Target; plan: ReleasePla
               </p>
             )}
             <div class="row">
-              <button type="submit" class={confirming === 'abort' ? '' : 'danger'} disabled={busy} autoFocus={confirming === 'delete'}>
+              <button
+                type="submit"
+                class={confirming === 'abort' ? '' : 'danger'}
+                disabled={busy}
+                autoFocus={confirming === 'delete'}
+              >
                 {text.button}
               </button>
               <button type="button" onClick={() => setConfirming(null)}>

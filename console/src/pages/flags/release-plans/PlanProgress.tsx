@@ -37,7 +37,9 @@ export function PlanProgress({ plan }: { plan: ReleasePlan }) {
           <li
             key={index}
             aria-current={index === current && plan.state !== 'completed' ? 'step' : undefined}
-            class={index < current || plan.state === 'completed' ? 'step-done' : index === current ? 'step-current' : ''}
+            class={
+              index < current || plan.state === 'completed' ? 'step-done' : index === current ? 'step-current' : ''
+            }
           >
             {stepText(step)}
             {index === current && plan.state !== 'completed' ? ' (current)' : ''}
@@ -45,7 +47,10 @@ export function PlanProgress({ plan }: { plan: ReleasePlan }) {
         ))}
       </ol>
       <p>
-        Rollout now: <strong>{plan.progress.currentPercent === null ? 'not set by the plan' : `${plan.progress.currentPercent} %`}</strong>{' '}
+        Rollout now:{' '}
+        <strong>
+          {plan.progress.currentPercent === null ? 'not set by the plan' : `${plan.progress.currentPercent} %`}
+        </strong>{' '}
         (rule {plan.ruleId})
       </p>
       {waiting && <p>{waiting}</p>}

@@ -34,7 +34,9 @@ export function durationText(ms: number): string {
 /** "10 % for 1 h", "100 %", "manual gate". */
 export function stepText(step: PlanStep): string {
   if ('gate' in step) return 'manual gate';
-  return step.holdMinutes > 0 ? `${step.percent} % for ${durationText(step.holdMinutes * 60_000)}` : `${step.percent} %`;
+  return step.holdMinutes > 0
+    ? `${step.percent} % for ${durationText(step.holdMinutes * 60_000)}`
+    : `${step.percent} %`;
 }
 
 /** "1 % → 10 % → 50 % → 100 %": the path of the rollout. */
@@ -87,7 +89,9 @@ export function outcomeText(plan: ReleasePlan): string {
   const to = outcome.to === 'kill' ? ' (flag killed)' : outcome.to === 'rollback' ? ' to 0 %' : '';
   if (outcome.by === 'guards') {
     const failing = Array.isArray(outcome.failing) ? (outcome.failing as GuardVerdict[]) : [];
-    const because = failing.map((verdict) => `guard ${verdict.guard} (${verdict.kind}) ${verdict.status}: ${verdict.message}`);
+    const because = failing.map(
+      (verdict) => `guard ${verdict.guard} (${verdict.kind}) ${verdict.status}: ${verdict.message}`,
+    );
     return `${label}${to} by its guards${because.length > 0 ? `: ${because.join('; ')}` : ` (${String(outcome.because ?? 'fail')})`}.`;
   }
   if (outcome.by === 'plan' && typeof outcome.error === 'string') return `${label}: ${outcome.error}`;
