@@ -20,7 +20,7 @@ const when = (at: string) => <time dateTime={at}>{new Date(at).toLocaleString('e
 function OpenPlan({ target, plan, canWrite }: { target: Target; plan: ReleasePlan; canWrite: boolean }) {
   const headingId = `plan-${plan.id}`;
   return (
-    <article class="card stack" aria-labelledby={headingId}>
+    <article class="card stack plan" aria-labelledby={headingId}>
       <h3 id={headingId}>
         <span class={`pill plan-${plan.state}`}>{STATE_LABEL[plan.state]}</span> {pathText(plan.steps)}
       </h3>
