@@ -220,7 +220,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('release plans in the console (
     expect(errors).toEqual([]);
   });
 
-  it('shows a viewer the plan, its progress and verdicts, without any control', async () => {
+  it('shows a viewer the plan, its progress and verdicts, without any control, and a pause and resume made elsewhere', async () => {
     const viewer = { email: 'vera@example.com', password: 'vera passphrase' };
     const user = await server.api.request<{ id: string }>('POST', '/users', { ...viewer, displayName: 'Vera Viewer' });
     await server.api.request('PUT', `/projects/shop/members/${user.id}`, { role: 'viewer' });
@@ -239,6 +239,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('release plans in the console (
       .waitFor(MOVES);
     await section.getByText('Rollout now: 1 %').waitFor();
     expect(await section.getByRole('button').count()).toBe(0);
+    // Someone else pauses and resumes it (no configuration changes): the screen follows without a reload.
+    const id = await runningPlanId();
+    await server.api.request('POST', `${CONFIG}/release-plans/${id}/pause`, {});
+    await section.getByText(/^Paused: no step is applied/).waitFor(MOVES);
+    await server.api.request('POST', `${CONFIG}/release-plans/${id}/resume`, {});
+    await section.getByText(/^Holding: .+ left\./).waitFor(MOVES);
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
