@@ -10,6 +10,7 @@ import {
   pathText,
   stepText,
   stepsDone,
+  withGuard,
   waitingText,
 } from '../src/pages/flags/release-plans/plan-text.js';
 
@@ -121,5 +122,16 @@ describe('the guards editor and the server’s 400s', () => {
       { path: 'body.guards.0.url', message: 'bad' },
     ]);
     expect(issuesOf(undefined)).toEqual([]);
+  });
+
+  it('appends a guard template to the editor’s list, refusing to touch text that is not one', () => {
+    const once = withGuard('', 'http');
+    expect('text' in once && JSON.parse(once.text)).toEqual([expect.objectContaining({ kind: 'http' })]);
+    const twice = 'text' in once ? withGuard(once.text, 'prometheus') : once;
+    expect('text' in twice && JSON.parse(twice.text).map((guard: { kind: string }) => guard.kind)).toEqual([
+      'http',
+      'prometheus',
+    ]);
+    expect(withGuard('[{', 'builtin')).toEqual({ error: expect.stringMatching(/^Not JSON/) });
   });
 });

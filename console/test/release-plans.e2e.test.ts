@@ -119,6 +119,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('release plans in the console (
     await section.getByRole('button', { name: 'Remove step 3' }).click();
     await section.getByLabel('Guard interval (seconds)').fill('1');
     const guard = { kind: 'http', url: metricsUrl, path: 'data.error_rate', operator: '<', threshold: 0.05 };
+    await section.getByRole('button', { name: 'Add prometheus guard' }).click();
+    expect(await section.getByLabel(/^Guards/).inputValue()).toContain('"kind": "prometheus"');
     // The server's own validation, shown inline: an operator it does not know.
     await section.getByLabel(/^Guards/).fill(JSON.stringify([{ ...guard, operator: '≈' }]));
     await section.getByRole('button', { name: 'Create draft plan' }).click();

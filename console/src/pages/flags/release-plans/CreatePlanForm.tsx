@@ -3,7 +3,7 @@ import { ApiError } from '../../../api/client';
 import { createPlan, type CreatePlanBody, type PlanStep } from '../../../api/release-plans';
 import { invalidate } from '../../../hooks/query';
 import { flagsKey } from '../../../hooks/useFlags';
-import { issuesOf, parseGuards, pathText, STANDARD_STEPS, type Issue } from './plan-text';
+import { GUARD_TEMPLATES, issuesOf, parseGuards, pathText, STANDARD_STEPS, withGuard, type Issue } from './plan-text';
 
 /** One row of the custom steps editor (strings: what the inputs hold). */
 interface StepRow {
@@ -11,9 +11,6 @@ interface StepRow {
   percent: string;
   holdMinutes: string;
 }
-
-const GUARD_EXAMPLE =
-  '[{ "kind": "http", "url": "https://metrics.example/api", "path": "$.error_rate", "operator": "<", "threshold": 0.02 }]';
 
 function toSteps(rows: StepRow[]): PlanStep[] {
   return rows.map((row) =>
@@ -189,8 +186,23 @@ export function CreatePlanForm(props: {
       />
       <p id={id('guards-hint')} class="hint">
         Kinds: http (url, path, operator, threshold), prometheus (query, operator, threshold), builtin (event, metric,
-        direction). For example: <code>{GUARD_EXAMPLE}</code>
+        direction). Any failing guard rolls the plan back; the server checks every field.
       </p>
+      <div class="row">
+        {(Object.keys(GUARD_TEMPLATES) as (keyof typeof GUARD_TEMPLATES)[]).map((kind) => (
+          <button
+            key={kind}
+            type="button"
+            onClick={() => {
+              const next = withGuard(guardsText, kind);
+              if ('error' in next) setIssues([{ path: 'body.guards', message: next.error }]);
+              else setGuardsText(next.text);
+            }}
+          >
+            Add {kind} guard
+          </button>
+        ))}
+      </div>
       <div class="filters">
         <div class="stack">
           <label for={id('interval')}>Guard interval (seconds)</label>
