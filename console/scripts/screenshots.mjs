@@ -2,6 +2,7 @@
 // Debian's Chromium from a real server in embedded mode (PGlite in a temporary folder) with the
 // demo project. Builds the server and the console first when they are stale (as `npm start` does).
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,15 @@ const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-screenshots-'));
 const token = `sy_admin_${randomBytes(32).toString('base64url')}`;
 const server = spawn(process.execPath, ['server/dist/main.js'], {
   cwd: root,
-  env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_TOKEN: token },
+  env: {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SWITCHYARD_DATA_DIR: dataDir,
+    SWITCHYARD_ADMIN_TOKEN: token,
+    // Release plans whose guards are checked every second, so the screenshot shows one moving.
+    SWITCHYARD_RELEASE_PLAN_MIN_GUARD_INTERVAL_S: '1',
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let setupLink = null;
@@ -77,6 +86,59 @@ async function seedUsageAndSegments() {
     });
     if (response.status !== 202) throw new Error(`POST /sdk/metrics: ${response.status} ${await response.text()}`);
   }
+}
+
+/** A metrics endpoint for the release plans' `http` guard: an error rate the script sets. */
+let errorRate = 0.004;
+const metrics = createServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ error_rate: errorRate }));
+});
+await new Promise((resolve) => metrics.listen(0, '127.0.0.1', resolve));
+const metricsUrl = `http://127.0.0.1:${metrics.address().port}/checkout-errors`;
+const PLAN_FLAG = '/projects/demo/flags/new-checkout/environments/production';
+
+/**
+ * Release plans on the new checkout in production: one that its guard rolled back (the error rate
+ * jumped), then one running (10 % held a few seconds, now at 25 %) with a passing guard.
+ */
+async function seedReleasePlans() {
+  const plans = `${PLAN_FLAG}/release-plans`;
+  const guard = { kind: 'http', url: metricsUrl, path: '$.error_rate', operator: '<', threshold: 0.02 };
+  const until = async (id, test) => {
+    for (let tries = 0; tries < 600; tries++) {
+      const plan = await api('GET', `${plans}/${id}`);
+      if (test(plan)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`release plan ${id} did not get there`);
+  };
+  const failed = await api('POST', plans, {
+    steps: [
+      { percent: 30, holdMinutes: 60 },
+      { percent: 100, holdMinutes: 0 },
+    ],
+    guards: [guard],
+    guardIntervalSeconds: 1,
+    reason: 'First try of the new checkout',
+  });
+  await api('POST', `${plans}/${failed.id}/start`, {});
+  await until(failed.id, (plan) => plan.progress.verdicts.length > 0);
+  errorRate = 0.071;
+  await until(failed.id, (plan) => plan.state === 'rolled_back');
+  errorRate = 0.004;
+  const running = await api('POST', plans, {
+    steps: [
+      { percent: 10, holdMinutes: 0.05 },
+      { percent: 25, holdMinutes: 60 },
+      { gate: 'manual' },
+      { percent: 100, holdMinutes: 0 },
+    ],
+    guards: [guard],
+    guardIntervalSeconds: 2,
+    reason: 'Second try, with the Safari fix (INC-2231)',
+  });
+  await api('POST', `${plans}/${running.id}/start`, {});
+  await until(running.id, (plan) => plan.progress.currentStep === 1 && plan.progress.verdicts.length > 0);
 }
 
 const browser = await chromium.launch({
@@ -157,12 +219,34 @@ try {
   );
   await shoot({ width: 900, height: 640 }, '/projects/demo/environments', 'Demo: environments', 'environments.png');
   await shoot({ width: 390, height: 700 }, '/projects', 'Projects', 'projects-phone.png');
+  await seedReleasePlans();
+  await shoot(
+    { width: 900, height: 900 },
+    PLAN_FLAG,
+    'Release plan',
+    'release-plan.png',
+    async (page) => {
+      const section = page.getByRole('region', { name: 'Release plan' });
+      await section.getByText('Rollout now: 25 %').waitFor();
+      await section
+        .getByRole('list', { name: /Last guard verdicts/ })
+        .getByText('pass', { exact: true })
+        .waitFor();
+      await section
+        .getByRole('list', { name: 'Past release plans' })
+        .getByText(/^Evidence of guard 0/)
+        .click();
+      await section.screenshot({ path: join(out, 'release-plan.png') });
+    },
+    { clipped: true },
+  );
   await shootPeople();
 } finally {
   await browser.close();
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
   await rm(dataDir, { recursive: true, force: true });
+  metrics.close();
 }
 
 /**

@@ -54,7 +54,13 @@ function Page({ url, me, onSignedOut }: { url: URL; me: Me; onSignedOut: () => v
     // Keyed: another flag or environment is a fresh screen (no notice or conflict carried over).
     const { project, flag, environment } = params as { project: string; flag: string; environment: string };
     return (
-      <FlagDetail key={`${project}/${flag}/${environment}`} project={project} flag={flag} environment={environment} />
+      <FlagDetail
+        key={`${project}/${flag}/${environment}`}
+        project={project}
+        flag={flag}
+        environment={environment}
+        me={me}
+      />
     );
   }
   params = match('/projects/:project/flags/:flag', path);

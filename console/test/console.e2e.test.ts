@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startListeningApp, type ListeningApp } from '../../server/test/propagation/support/listening-app.js';
 import { DESKTOP, PHONE, hasChromium, launchBrowser, scrollsSideways, seriousViolations } from './support/browser.js';
-import { isSignedOutProbe } from './support/console.js';
+import { isSignedOutProbe, loaded } from './support/console.js';
 
 /**
  * The console end to end: real Chromium, the real server (from its sources) on a fresh PostgreSQL
@@ -320,7 +320,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('web console (Chromium, real se
     ] as const) {
       await page.goto(`${server.baseUrl}${path}`);
       await page.getByRole('heading', { name: ready, exact: true }).waitFor();
-      await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+      // The flag detail loads several sections at once (configuration, release plans, usage): wait for all.
+      await loaded(page);
       expect(await scrollsSideways(page), path).toBe(false);
       expect(await seriousViolations(page), path).toEqual([]);
     }

@@ -32,7 +32,9 @@ export async function signIn(page: Page, baseUrl: string, token: string, path = 
   if (path !== '/') await page.goto(`${baseUrl}${path}`);
 }
 
-/** Waits until no "Loading…" status is left on the page. */
+/** Waits until no "Loading…" status is left on the page (a screen may load several sections at once). */
 export async function loaded(page: Page): Promise<void> {
-  await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('[role="status"]')].some((node) => node.textContent?.includes('Loading')),
+  );
 }

@@ -16,6 +16,9 @@ import { VariantsEditor } from './VariantsEditor';
 import { UsageSection } from './UsageSection';
 import { StaleBadge } from '../../components/StaleBadge';
 import { useStaleFlags } from '../../hooks/useUsage';
+import type { Me } from '../../api/account';
+import { hasRole } from '../../api/rights';
+import { ReleasePlanSection } from './release-plans/ReleasePlanSection';
 
 /** A change the user asked for; `run` sends it with the ETag it was based on. */
 interface Change {
@@ -30,8 +33,18 @@ interface Conflict {
   changes: string[];
 }
 
-/** A flag in one environment (in the URL): status, on/off, kill and restore, rollouts. */
-export function FlagDetail({ project, flag, environment }: { project: string; flag: string; environment: string }) {
+/** A flag in one environment (in the URL): status, on/off, kill and restore, rollouts, release plans. */
+export function FlagDetail({
+  project,
+  flag,
+  environment,
+  me,
+}: {
+  project: string;
+  flag: string;
+  environment: string;
+  me: Me;
+}) {
   const summary = useFlag(project, flag);
   const config = useFlagConfig(project, flag, environment);
   const stale = useStaleFlags(project).data?.get(flag);
@@ -221,6 +234,13 @@ export function FlagDetail({ project, flag, environment }: { project: string; fl
               <VariantsEditor project={project} flag={summary.data} />
             </>
           )}
+          <ReleasePlanSection
+            project={project}
+            flag={flag}
+            environment={environment}
+            canWrite={hasRole(me, project, 'editor')}
+            rules={current.rules.filter((rule) => rule.rollout).map((rule) => rule.id)}
+          />
           <UsageSection project={project} flag={flag} environment={environment} />
         </>
       )}
