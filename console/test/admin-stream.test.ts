@@ -9,9 +9,16 @@ describe('the admin event stream parser', () => {
         'event: change\ndata: {not json\n\nevent: change\ndata: {"proj',
     );
     expect(events).toEqual([change]);
+    expect(parseSse(`: connected\n\nevent: change\ndata: ${JSON.stringify(change)}\n\n`).resync).toBe(false);
     expect(rest).toBe('event: change\ndata: {"proj');
     expect(parseSse(`${rest}ect":"a","environment":"b","flags":[],"segments":["s"]}\n\n`).events).toEqual([
       { project: 'a', environment: 'b', flags: [], segments: ['s'] },
     ]);
+  });
+
+  it('reports a resync (changes may have been missed) besides the change events', () => {
+    const change = { project: 'shop', environment: 'production', flags: [], segments: ['beta'] };
+    const parsed = parseSse(`event: resync\ndata: {}\n\nevent: change\ndata: ${JSON.stringify(change)}\n\n: ping\n\n`);
+    expect(parsed).toEqual({ events: [change], resync: true, rest: '' });
   });
 });

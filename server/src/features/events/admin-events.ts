@@ -95,7 +95,13 @@ export class AdminEventStreams {
       const keys = this.#environments.get(environmentId);
       if (!keys) continue; // deleted meanwhile
       this.#deliver(
-        { project: keys.project, environment: keys.environment, revision, flags: event.flags, segments: event.segments },
+        {
+          project: keys.project,
+          environment: keys.environment,
+          revision,
+          flags: event.flags,
+          segments: event.segments,
+        },
         keys.projectId,
       );
     }

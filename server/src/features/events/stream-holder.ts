@@ -62,7 +62,13 @@ export async function currentRights(
     case 'pat': {
       const row = await prisma.personalToken.findUnique({
         where: { id: holder.id },
-        select: { projectId: true, role: true, expiresAt: true, revokedAt: true, user: { select: userWithRightsColumns } },
+        select: {
+          projectId: true,
+          role: true,
+          expiresAt: true,
+          revokedAt: true,
+          user: { select: userWithRightsColumns },
+        },
       });
       if (!row || row.revokedAt !== null || row.user.disabledAt !== null || expired(row.expiresAt)) return null;
       return capRights(userRights(row.user), { projectId: row.projectId, role: row.role });
