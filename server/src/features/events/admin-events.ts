@@ -140,12 +140,13 @@ export class AdminEventStreams {
 
   /**
    * Ends the streams of revoked API tokens; deleted environments (and projects) drop the cached
-   * keys and ids, so a project recreated under the same key is looked up again.
+   * keys and ids and the delivered revisions, so one recreated under the same keys starts afresh.
    */
   closeRevoked(revoked: { tokenIds: readonly string[]; environmentIds: readonly string[] }): void {
     if (revoked.environmentIds.length > 0) {
       this.#environments.clear();
       this.#projects.clear();
+      this.#delivered.forget();
     }
     const tokenIds = new Set(revoked.tokenIds);
     for (const subscriber of this.#subscribers) {

@@ -82,6 +82,28 @@ describe('GET /events', () => {
     expect(await refused.json()).toMatchObject({ error: 'forbidden' });
   });
 
+  it('sends the changes of an environment deleted and recreated under the same key (its revisions start again)', async () => {
+    const stream = await open('?project=blog');
+    const staging = '/projects/blog/flags/checkout/environments/staging';
+    const stagedAt = (revision: number) =>
+      changes(stream.events).filter(
+        (event) => event.data['environment'] === 'staging' && event.data['revision'] === revision,
+      );
+    await api('POST', '/projects/blog/environments', { key: 'staging', name: 'Staging' });
+    await api('POST', `${staging}/kill`, { reason: 'one' });
+    await api('POST', `${staging}/restore`, { reason: 'two' });
+    await api('POST', `${staging}/kill`, { reason: 'three' });
+    const before = await api<{ revision: number }>('GET', '/projects/blog/environments/staging');
+    await stream.waitFor(() => stagedAt(before.revision).length === 1);
+    await api('DELETE', '/projects/blog/environments/staging?force=true');
+    await api('POST', '/projects/blog/environments', { key: 'staging', name: 'Staging' });
+    await api('POST', `${staging}/kill`, { reason: 'again' });
+    const after = await api<{ revision: number }>('GET', '/projects/blog/environments/staging');
+    expect(after.revision).toBeLessThanOrEqual(before.revision); // a revision the old environment had too
+    expect(await stream.waitFor(() => stagedAt(after.revision).length === 2)).not.toBeNull();
+    stream.close();
+  });
+
   it('refuses SDK tokens and anonymous callers', async () => {
     const serverToken = await server.api.createToken('server', 'shop', 'production');
     const refused = await fetch(`${server.baseUrl}/api/v1/events`, {
