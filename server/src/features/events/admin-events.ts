@@ -36,6 +36,8 @@ export interface AdminEventStreamsOptions {
   /** False for a principal revoked since its request was authenticated (announced revocations). */
   stillAllowed: (holder: StreamHolder) => boolean;
   now?: () => number;
+  /** Where failed re-checks go (the stream is kept, as it was). */
+  onError?: (error: unknown) => void;
 }
 
 /** The keys of an environment and its project's id. */
@@ -77,9 +79,12 @@ export class AdminEventStreams {
     subscriber.response.on('close', () => this.#subscribers.delete(subscriber));
   }
 
-  /** A change this replica committed (from the change notifier, after commit). */
+  /**
+   * A change this replica committed (from the change notifier, after commit). Remembered even
+   * without streams (its keys are cached per environment), so the bus's copy of it, which may come
+   * after a stream opened, is not sent as new.
+   */
   async publishLocal(event: ChangeEvent): Promise<void> {
-    if (this.#subscribers.size === 0) return;
     const missing = event.environmentIds.filter((id) => !this.#environments.has(id));
     if (missing.length > 0) {
       const rows = await this.#options.prisma.environment.findMany({
@@ -94,22 +99,22 @@ export class AdminEventStreams {
     for (const { environmentId, revision } of event.revisions) {
       const keys = this.#environments.get(environmentId);
       if (!keys) continue; // deleted meanwhile
-      this.#deliver(
-        {
-          project: keys.project,
-          environment: keys.environment,
-          revision,
-          flags: event.flags,
-          segments: event.segments,
-        },
-        keys.projectId,
-      );
+      const { project, environment, projectId } = keys;
+      const change = { project, environment, revision, flags: event.flags, segments: event.segments };
+      if (this.#delivered.first(change)) this.#send(change, projectId);
     }
   }
 
   /** A change message from the bus (any replica's, this one's included). */
   async publishMessage(message: ChangeMessage): Promise<void> {
-    if (this.#subscribers.size === 0) return;
+    const change: AdminChangeEvent = {
+      project: message.projectKey,
+      environment: message.environmentKey,
+      revision: message.revision,
+      flags: message.changed.flags,
+      segments: message.changed.segments,
+    };
+    if (!this.#delivered.first(change) || this.#subscribers.size === 0) return;
     let projectId = this.#projects.get(message.projectKey);
     if (projectId === undefined) {
       const row = await this.#options.prisma.project.findUnique({
@@ -121,16 +126,7 @@ export class AdminEventStreams {
       projectId = row.id;
       this.#projects.set(message.projectKey, projectId);
     }
-    this.#deliver(
-      {
-        project: message.projectKey,
-        environment: message.environmentKey,
-        revision: message.revision,
-        flags: message.changed.flags,
-        segments: message.changed.segments,
-      },
-      projectId,
-    );
+    this.#send(change, projectId);
   }
 
   /** Tells every stream to refetch: changes may have been missed (the bus was away). */
@@ -168,10 +164,17 @@ export class AdminEventStreams {
     const now = this.#now();
     await Promise.all(
       [...byHolder.values()].map(async (subscribers) => {
-        const rights = await currentRights(this.#options.prisma, subscribers[0]!.holder, {
-          now,
-          sessionIdleTimeoutMs: this.#options.sessionIdleTimeoutMs,
-        });
+        let rights;
+        try {
+          rights = await currentRights(this.#options.prisma, subscribers[0]!.holder, {
+            now,
+            sessionIdleTimeoutMs: this.#options.sessionIdleTimeoutMs,
+          });
+        } catch (error) {
+          // Postgres unreachable: nobody can revoke anything meanwhile; the streams keep their rights.
+          this.#options.onError?.(error);
+          return;
+        }
         for (const subscriber of subscribers) {
           if (rights === null) this.#end(subscriber);
           else this.#refresh(subscriber, rights);
@@ -186,8 +189,8 @@ export class AdminEventStreams {
     this.#subscribers.clear();
   }
 
-  #deliver(event: AdminChangeEvent, projectId: string): void {
-    if (!this.#delivered.first(event)) return;
+  /** Sends a change (seen for the first time) to the streams that watch its project and may read it. */
+  #send(event: AdminChangeEvent, projectId: string): void {
     const frame = `event: change\ndata: ${JSON.stringify(event)}\n\n`;
     for (const subscriber of this.#subscribers) {
       if (subscriber.projectId !== undefined && subscriber.projectId !== projectId) continue;

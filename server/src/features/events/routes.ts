@@ -25,13 +25,14 @@ const RETRY_AFTER_S = 30;
  */
 export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { bus, revocations } = app.propagation;
+  const warn = (what: string) => (error: unknown) => app.log.warn({ err: error }, `event stream: ${what} failed`);
   const streams = new AdminEventStreams({
     prisma: app.db.prisma,
     sessionIdleTimeoutMs: app.config.sessionIdleTimeoutMs,
     stillAllowed: (holder) => !revocations.isRevoked({ id: holder.id }),
+    onError: (error) => warn('check')(error),
   });
   const held = new Map<string, number>();
-  const warn = (what: string) => (error: unknown) => app.log.warn({ err: error }, `event stream: ${what} failed`);
   const unsubscribe = [
     app.changes.onChange((event) => void streams.publishLocal(event).catch(warn('local change'))),
     bus.subscribe((message) => void streams.publishMessage(message).catch(warn('bus message'))),
