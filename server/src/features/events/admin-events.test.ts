@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import type { UserPrincipal } from '../../auth/principal.js';
 import type { ChangeMessage } from '../../propagation/change-message.js';
-import { AdminEventStreams } from './admin-events.js';
+import { AdminEventStreams, MAX_BUFFERED_BYTES } from './admin-events.js';
 import { holderOf } from './stream-holder.js';
 
 /**
@@ -18,6 +18,8 @@ let t: TestApp;
 class FakeResponse extends EventEmitter {
   readonly frames: string[] = [];
   ended = false;
+  /** Bytes the client has not read yet (a real response's `writableLength`). */
+  writableLength = 0;
   write(frame: string): boolean {
     this.frames.push(frame);
     return true;
@@ -94,5 +96,37 @@ describe('an admin stream held by a signed-in person', () => {
     await streams.ping();
     expect(response.ended).toBe(true);
     expect(streams.size).toBe(0);
+  });
+});
+
+describe('an admin stream whose client does not read', () => {
+  it(`is ended once more than ${MAX_BUFFERED_BYTES} bytes wait to be sent, instead of buffering without bound`, async () => {
+    const streams = new AdminEventStreams({
+      prisma: t.db.prisma,
+      sessionIdleTimeoutMs: t.config.sessionIdleTimeoutMs,
+      stillAllowed: () => true,
+    });
+    const principal = {
+      kind: 'token',
+      id: 'reader',
+      display: 'reader',
+      tokenKind: 'admin',
+      instanceRole: 'admin',
+      grants: [],
+    } as const;
+    const [reading, stuck] = [new FakeResponse(), new FakeResponse()];
+    for (const response of [reading, stuck]) {
+      streams.add({
+        response: response as unknown as ServerResponse,
+        principal,
+        holder: holderOf(principal),
+        projectId: undefined,
+      });
+    }
+    stuck.writableLength = MAX_BUFFERED_BYTES + 1;
+    await streams.publishMessage(message('shop', 10));
+    expect(stuck.ended).toBe(true);
+    expect(reading.ended).toBe(false);
+    expect(reading.changedProjects()).toEqual(['shop']);
   });
 });

@@ -18,6 +18,9 @@ export interface AdminChangeEvent {
   segments: string[];
 }
 
+/** Unsent bytes a stream may hold before it is ended as a slow consumer (as SDK streams). */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /** Sent when changes may have been missed (the bus came back from an outage): refetch everything. */
 export const RESYNC_FRAME = 'event: resync\ndata: {}\n\n';
 
@@ -204,7 +207,10 @@ export class AdminEventStreams {
   }
 
   #write(subscriber: AdminSubscriber, frame: string): void {
-    if (this.#options.stillAllowed(subscriber.holder)) subscriber.response.write(frame);
+    // A client that does not read (or reads too slowly) is dropped rather than buffered without
+    // bound; the console reconnects and refetches.
+    const tooSlow = subscriber.response.writableLength > MAX_BUFFERED_BYTES;
+    if (this.#options.stillAllowed(subscriber.holder) && !tooSlow) subscriber.response.write(frame);
     else this.#end(subscriber);
   }
 
