@@ -117,10 +117,9 @@ export function App() {
     setUnauthorizedHandler(() => setMe(null));
     fetchMe().then(setMe, () => setMe(null));
   }, []);
-  // Live updates while signed in: changes made elsewhere refetch what they affect. The admin event
-  // stream is for readers of the whole audit log (instance admins, viewers of every project):
-  // others would only be refused (403), so they do not ask.
-  const liveUpdates = !!me && (me.instanceRole !== null || me.grants.some((grant) => grant.project === '*'));
+  // Live updates while signed in: changes made elsewhere (any replica) refetch what they affect. The
+  // admin event stream sends each caller the changes of the projects they may read.
+  const liveUpdates = !!me;
   useEffect(() => {
     if (!liveUpdates) return;
     connectEvents(adminStream());

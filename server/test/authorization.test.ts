@@ -59,7 +59,8 @@ const OPERATION_RULES: readonly { method?: string; pattern: RegExp; access: Acce
   { method: 'GET', pattern: /^\/api\/v1\/projects$/, access: 'signed-in' },
   { method: 'POST', pattern: /^\/api\/v1\/projects$/, access: 'instance' },
   { pattern: /^\/api\/v1\/audit$/, access: 'instance-audit' },
-  { pattern: /^\/api\/v1\/events$/, access: 'instance-audit' },
+  // The live stream: any signed-in caller; it sends only the projects the caller may read.
+  { method: 'GET', pattern: /^\/api\/v1\/events$/, access: 'signed-in' },
   { method: 'GET', pattern: /^\/api\/v1\/flags$/, access: 'signed-in' },
   { pattern: /^\/api\/v1\/tokens(\/|$)/, access: 'tokens' },
   { method: 'GET', pattern: /^\/api\/v1\/projects\/[^/]+(\/.*)?$/, access: 'read' },

@@ -5,9 +5,13 @@ import { authorize } from './session';
 /** Waits before reconnecting, doubling up to the last, reset by a stream that opened. */
 const RETRY_MS = [1000, 2000, 5000, 10_000];
 
-/** The `data` of each complete `change` event in `buffer`, and what is left of it (a partial event). */
-export function parseSse(buffer: string): { events: ChangeEvent[]; rest: string } {
+/**
+ * The `data` of each complete `change` event in `buffer`, whether a `resync` came (changes may have
+ * been missed: refetch everything), and what is left of it (a partial event). Other events are skipped.
+ */
+export function parseSse(buffer: string): { events: ChangeEvent[]; resync: boolean; rest: string } {
   const events: ChangeEvent[] = [];
+  let resync = false;
   const frames = buffer.split('\n\n');
   const rest = frames.pop() ?? '';
   for (const frame of frames) {
@@ -17,6 +21,7 @@ export function parseSse(buffer: string): { events: ChangeEvent[]; rest: string 
       if (line.startsWith('event:')) name = line.slice(6).trim();
       else if (line.startsWith('data:')) data += line.slice(5).trim();
     }
+    if (name === 'resync') resync = true;
     if (name !== 'change' || !data) continue;
     try {
       events.push(JSON.parse(data) as ChangeEvent);
@@ -24,18 +29,21 @@ export function parseSse(buffer: string): { events: ChangeEvent[]; rest: string 
       // A malformed event is skipped, not fatal: the next change refetches anyway.
     }
   }
-  return { events, rest };
+  return { events, resync, rest };
 }
 
 /**
  * The server's admin event stream (`GET /api/v1/events`, Server-Sent Events) as a transport for
  * api/events.ts. Read with fetch rather than EventSource, which cannot send the bearer token (a
- * cookie session would work with both). Reconnects after a drop; stops on 401/403.
+ * cookie session would work with both). Reconnects after a drop; stops on 401/403. Calls
+ * `resync` when the server says changes may have been missed, and when a stream opens again after a
+ * drop (what changed in between was not heard).
  */
 export function adminStream(project?: string): EventSourceFactory {
-  return (emit) => {
+  return (emit, resync) => {
     const controller = new AbortController();
     let attempt = 0;
+    let opened = false;
     const run = async () => {
       while (!controller.signal.aborted) {
         try {
@@ -50,6 +58,8 @@ export function adminStream(project?: string): EventSourceFactory {
           if (response.status === 401 || response.status === 403) return;
           if (response.ok && response.body) {
             attempt = 0;
+            if (opened) resync();
+            opened = true;
             const reader = response.body.getReader();
             const decoder = new TextDecoder();
             let buffer = '';
@@ -59,6 +69,7 @@ export function adminStream(project?: string): EventSourceFactory {
               const parsed = parseSse(buffer + decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n'));
               buffer = parsed.rest;
               for (const event of parsed.events) emit(event);
+              if (parsed.resync) resync();
             }
           }
         } catch {

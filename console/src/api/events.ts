@@ -21,8 +21,11 @@ export interface ChangeEvent {
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
-/** A transport: starts delivering events to `emit`, returns a function that stops it. */
-export type EventSourceFactory = (emit: ChangeListener) => () => void;
+/**
+ * A transport: starts delivering events to `emit` (and calling `resync` when events may have been
+ * missed), returns a function that stops it.
+ */
+export type EventSourceFactory = (emit: ChangeListener, resync: () => void) => () => void;
 
 const listeners = new Set<ChangeListener>();
 let disconnect: (() => void) | null = null;
@@ -38,10 +41,15 @@ export function emit(event: ChangeEvent): void {
   for (const listener of listeners) listener(event);
 }
 
+/** Changes may have been missed (the server lost its bus for a while, or the stream dropped): refetch every query. */
+export function resyncAll(): void {
+  invalidate('');
+}
+
 /** Connects a transport (replacing any previous one); `null` disconnects. */
 export function connectEvents(source: EventSourceFactory | null): void {
   disconnect?.();
-  disconnect = source ? source(emit) : null;
+  disconnect = source ? source(emit, resyncAll) : null;
 }
 
 /** Changes of at most this many flags patch a loaded flag list; more reload it. */
