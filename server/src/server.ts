@@ -38,11 +38,8 @@ async function main(): Promise<void> {
       const bootstrap = await ensureAdminToken(deps, config.adminToken);
       // While nobody owns the instance: a one-time token to create the first owner (printed below).
       const setupToken = await ensureSetupToken(deps);
-      // Before listening, so this replica never serves a pattern the write path would refuse. It
-      // also loads recheck (~200 ms of module evaluation on this thread), which the first write
-      // of a regex would otherwise do while serving.
+      // Before listening, so this replica never serves a pattern the write path would refuse.
       const regexes = await disableRefusedStoredRegexes(deps);
-      await regexPatternProblemAsync('^switchyard$');
       return { seeded, bootstrap, regexes, setupToken };
     });
     const building = appModule.then(({ buildApp }) =>
@@ -58,12 +55,25 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
     handleSignals(app, db);
     printBanner(app, db, config, { seeded, bootstrap, setupToken, startMs: performance.now() - startedAt });
+    warmRegexCheckLater();
   } catch (error) {
     process.stderr.write(`Switchyard failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     await app?.close().catch(() => {});
     await db?.close().catch(() => {});
     process.exit(1);
   }
+}
+
+/**
+ * Loads recheck (the ReDoS checker: ~3 MB of Scala.js, ~100–200 ms of module evaluation on this
+ * thread and ~20 MB of heap) once the URL is printed, so the first write of a regex does not pay
+ * for it while serving, and the URL does not wait for it either. The check of stored patterns
+ * above loads it before listening only when the database holds a pattern.
+ */
+function warmRegexCheckLater(): void {
+  // A macrotask: the banner is written first. The promise never rejects (an unloadable recheck
+  // answers "undecided").
+  setImmediate(() => void regexPatternProblemAsync('^switchyard$'));
 }
 
 /** Names every stored regex pattern the start-up check took out of service or could not decide. */
