@@ -8,7 +8,8 @@
 // URL appears; "settled" is VmHWM again SETTLE_MS (default 2000) later, once the work the server
 // starts when it listens (job runner, propagation, the regex checker's warm-up) has run, and
 // "+ children" the RSS then of the processes the server started (recheck's native agent). Prints a
-// table and one JSON line. RUNS (default 3) runs of each; the table has medians.
+// table and one JSON line. RUNS (default 3) runs of each; the table has medians. SERVER_ENTRY=x.js runs
+// dist/x.js for the first and warm starts (`npm start` always runs dist/main.js).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +21,8 @@ import { memoryOf } from './server/server-process.mjs';
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const rootDir = join(serverDir, '..');
 const runs = Number(process.env.RUNS ?? 3);
+/** The first and warm starts run dist/<SERVER_ENTRY> (e.g. another build's bundle copied beside main.js, to compare). */
+const entry = process.env.SERVER_ENTRY ?? 'main.js';
 const settleMs = Number(process.env.SETTLE_MS ?? 2000);
 const TIMEOUT_MS = 120_000;
 /** How long a server may take to exit after SIGINT before the bench kills it (it must never hang). */
@@ -144,7 +147,7 @@ const scratch = await mkdtemp(join(tmpdir(), 'sy-bench-start-'));
 try {
   for (let run = 0; run < runs; run++) {
     const dataDir = join(scratch, `data-${run}`);
-    const node = ['node', ['dist/main.js'], { cwd: serverDir, dataDir }];
+    const node = ['node', [join('dist', entry)], { cwd: serverDir, dataDir }];
     results.firstStart.push(await measure(...node));
     results.warmStart.push(await measure(...node));
     results.npmStart.push(await measure('npm', ['start'], { cwd: rootDir, dataDir: join(scratch, `npm-${run}`) }));
