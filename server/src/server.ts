@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const appModule = import('./app.js');
   try {
     const database = (db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-    // The migration mostly waits for the database: build the app meanwhile (buildApp sends no
+    // The migration mostly waits for the database (in embedded mode, openDatabase returns while it
+    // still fills the data dir and starts PGlite): build the app meanwhile (buildApp sends no
     // query; the app's own database work, such as outbox polling, starts in onReady, at listen).
     const changes = new ChangeNotifier((error) => app?.log.error({ err: error }, 'change listener failed'));
     const deps = { prisma: database.prisma, notifier: changes };
