@@ -5,7 +5,7 @@
 //   warm start   the same data dir again;
 //   npm start    the README's `npm start` on a built tree (as after `npm install`) and an empty data dir.
 // Peak RSS is the server process's VmHWM and CPU its user+system time, both read from /proc when the
-// URL appears; "settled" is VmHWM again SETTLE_MS (default 2000) later, once the work the server
+// URL appears; "settled" is VmHWM again SETTLE_MS (default 4000) later, once the work the server
 // starts when it listens (job runner, propagation, the regex checker's warm-up) has run, and
 // "+ children" the RSS then of the processes the server started (recheck's native agent). Prints a
 // table and one JSON line. RUNS (default 3) runs of each; the table has medians. SERVER_ENTRY=x.js runs
@@ -23,7 +23,7 @@ const rootDir = join(serverDir, '..');
 const runs = Number(process.env.RUNS ?? 3);
 /** The first and warm starts run dist/<SERVER_ENTRY> (e.g. another build's bundle copied beside main.js, to compare). */
 const entry = process.env.SERVER_ENTRY ?? 'main.js';
-const settleMs = Number(process.env.SETTLE_MS ?? 2000);
+const settleMs = Number(process.env.SETTLE_MS ?? 4000);
 const TIMEOUT_MS = 120_000;
 /** How long a server may take to exit after SIGINT before the bench kills it (it must never hang). */
 const EXIT_TIMEOUT_MS = 15_000;
