@@ -4,8 +4,12 @@
 //                admin token);
 //   warm start   the same data dir again;
 //   npm start    the README's `npm start` on a built tree (as after `npm install`) and an empty data dir.
-// Peak RSS is the process's VmHWM and CPU its user+system time, both read from /proc when the URL
-// appears. Prints a table and one JSON line. RUNS (default 3) runs of each; the table has medians.
+// Peak RSS is the server process's VmHWM and CPU its user+system time, both read from /proc when the
+// URL appears; "settled" is VmHWM again SETTLE_MS (default 4000) later, once the work the server
+// starts when it listens (job runner, propagation, the regex checker's warm-up) has run, and
+// "+ children" the RSS then of the processes the server started (recheck's native agent). Prints a
+// table and one JSON line. RUNS (default 3) runs of each; the table has medians. SERVER_ENTRY=x.js runs
+// dist/x.js for the first and warm starts (`npm start` always runs dist/main.js).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +21,12 @@ import { memoryOf } from './server/server-process.mjs';
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const rootDir = join(serverDir, '..');
 const runs = Number(process.env.RUNS ?? 3);
+/** The first and warm starts run dist/<SERVER_ENTRY> (e.g. another build's bundle copied beside main.js, to compare). */
+const entry = process.env.SERVER_ENTRY ?? 'main.js';
+const settleMs = Number(process.env.SETTLE_MS ?? 4000);
 const TIMEOUT_MS = 120_000;
+/** How long a server may take to exit after SIGINT before the bench kills it (it must never hang). */
+const EXIT_TIMEOUT_MS = 15_000;
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
 
@@ -28,21 +37,53 @@ function cpuSecondsOf(pid) {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
 }
 
-/** The node process under `pid` (itself, or its one descendant running the server). */
-function serverPid(pid) {
-  for (;;) {
-    let children;
-    try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    } catch {
-      return pid;
-    }
-    if (children.length === 0) return pid;
-    pid = Number(children[0]);
+/** The processes `pid` started (empty once it has exited). */
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
-/** Spawns `command`, waits for the URL line, measures, stops it; returns the figures. */
+/** The program name of a process (`node`, `sh`, `recheck`, …), or '' once it has exited. */
+function commandOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The server's process under `pid`: `pid` itself for `node dist/main.js`, and for `npm start` the
+ * last node process down the chain npm → sh → node scripts/start.mjs (which runs the server in
+ * its own process). Never a process the server started itself, such as recheck's agent.
+ */
+function serverPid(pid) {
+  for (;;) {
+    const next = childrenOf(pid).find((child) => ['node', 'sh', 'npm'].includes(commandOf(child)));
+    if (next === undefined) return pid;
+    pid = next;
+  }
+}
+
+/** Total RSS (MB) of every process below `pid` (recheck's agent, …). */
+function descendantsRssMb(pid) {
+  return childrenOf(pid).reduce((sum, child) => {
+    let rss = 0;
+    try {
+      rss = memoryOf(child).rssMb;
+    } catch {
+      // Exited meanwhile.
+    }
+    return sum + (Number.isFinite(rss) ? rss : 0) + descendantsRssMb(child);
+  }, 0);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Spawns `command`, waits for the URL line, measures, then for SETTLE_MS, stops it; returns the figures. */
 async function measure(command, args, { cwd, dataDir }) {
   const startedAt = performance.now();
   const child = spawn(command, args, {
@@ -59,6 +100,7 @@ async function measure(command, args, { cwd, dataDir }) {
       const onData = (chunk) => {
         output += chunk;
         if (!/URL:\s+http/.test(output)) return;
+        child.stdout.off('data', onData);
         clearTimeout(timer);
         const ms = performance.now() - startedAt;
         serverProcess = serverPid(child.pid);
@@ -68,16 +110,29 @@ async function measure(command, args, { cwd, dataDir }) {
       child.stderr.on('data', (chunk) => (output += chunk));
       child.once('exit', (code) => reject(new Error(`exited with ${code} before printing its URL:\n${output}`)));
     });
+    await sleep(settleMs);
+    result.settledPeakRssMb = memoryOf(serverProcess).peakRssMb;
+    result.childrenRssMb = descendantsRssMb(serverProcess);
     return result;
   } finally {
     // To the server itself (npm does not pass SIGINT on): it closes PGlite, releases the data dir
-    // and exits, and npm with it.
+    // and exits, and npm with it. Killed if it does not, so one stuck run cannot hang the bench.
     try {
       process.kill(serverProcess, 'SIGINT');
     } catch {
       // Already gone.
     }
+    const stuck = setTimeout(() => {
+      for (const pid of [serverProcess, child.pid]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }, EXIT_TIMEOUT_MS);
     await exited;
+    clearTimeout(stuck);
   }
 }
 
@@ -92,7 +147,7 @@ const scratch = await mkdtemp(join(tmpdir(), 'sy-bench-start-'));
 try {
   for (let run = 0; run < runs; run++) {
     const dataDir = join(scratch, `data-${run}`);
-    const node = ['node', ['dist/main.js'], { cwd: serverDir, dataDir }];
+    const node = ['node', [join('dist', entry)], { cwd: serverDir, dataDir }];
     results.firstStart.push(await measure(...node));
     results.warmStart.push(await measure(...node));
     results.npmStart.push(await measure('npm', ['start'], { cwd: rootDir, dataDir: join(scratch, `npm-${run}`) }));
@@ -107,13 +162,14 @@ const rows = [
   ['npm start on a built tree (empty data dir)', results.npmStart],
 ];
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-console.log(`start-up, median of ${runs} (load average ${load})`);
-console.log('| what | to URL | CPU | peak RSS |');
-console.log('| --- | --- | --- | --- |');
+console.log(`start-up, median of ${runs} (load average ${load}); settled = ${settleMs} ms after the URL`);
+console.log('| what | to URL | CPU | peak RSS at URL | peak RSS settled | + children |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const [label, samples] of rows) {
-  const ms = median(samples.map((s) => s.ms));
-  const cpu = median(samples.map((s) => s.cpuS));
-  const rss = median(samples.map((s) => s.peakRssMb));
-  console.log(`| ${label} | ${Math.round(ms)} ms | ${cpu.toFixed(2)} s | ${Math.round(rss)} MB |`);
+  const of = (key) => median(samples.map((sample) => sample[key]));
+  console.log(
+    `| ${label} | ${Math.round(of('ms'))} ms | ${of('cpuS').toFixed(2)} s | ${Math.round(of('peakRssMb'))} MB | ` +
+      `${Math.round(of('settledPeakRssMb'))} MB | ${Math.round(of('childrenRssMb'))} MB |`,
+  );
 }
-console.log(JSON.stringify({ runs, load, ...results }));
+console.log(JSON.stringify({ runs, load, settleMs, ...results }));

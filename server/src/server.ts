@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const appModule = import('./app.js');
   try {
     const database = (db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-    // The migration mostly waits for the database: build the app meanwhile (buildApp sends no
+    // The migration mostly waits for the database (in embedded mode, openDatabase returns while it
+    // still fills the data dir and starts PGlite): build the app meanwhile (buildApp sends no
     // query; the app's own database work, such as outbox polling, starts in onReady, at listen).
     const changes = new ChangeNotifier((error) => app?.log.error({ err: error }, 'change listener failed'));
     const deps = { prisma: database.prisma, notifier: changes };
@@ -38,11 +39,8 @@ async function main(): Promise<void> {
       const bootstrap = await ensureAdminToken(deps, config.adminToken);
       // While nobody owns the instance: a one-time token to create the first owner (printed below).
       const setupToken = await ensureSetupToken(deps);
-      // Before listening, so this replica never serves a pattern the write path would refuse. It
-      // also loads recheck (~200 ms of module evaluation on this thread), which the first write
-      // of a regex would otherwise do while serving.
+      // Before listening, so this replica never serves a pattern the write path would refuse.
       const regexes = await disableRefusedStoredRegexes(deps);
-      await regexPatternProblemAsync('^switchyard$');
       return { seeded, bootstrap, regexes, setupToken };
     });
     const building = appModule.then(({ buildApp }) =>
@@ -58,12 +56,30 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
     handleSignals(app, db);
     printBanner(app, db, config, { seeded, bootstrap, setupToken, startMs: performance.now() - startedAt });
+    warmRegexCheckLater();
   } catch (error) {
     process.stderr.write(`Switchyard failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     await app?.close().catch(() => {});
     await db?.close().catch(() => {});
     process.exit(1);
   }
+}
+
+/** How long after the URL recheck is loaded; see warmRegexCheckLater. */
+const REGEX_CHECK_WARM_UP_DELAY_MS = 1500;
+
+/**
+ * Loads recheck (the ReDoS checker: ~3 MB of Scala.js, ~100–250 ms of module evaluation on this
+ * thread and ~20 MB of heap) after the URL is printed, so the first write of a regex does not pay
+ * for it while serving, and the URL does not wait for it either. The check of stored patterns
+ * above loads it before listening only when the database holds a pattern.
+ */
+function warmRegexCheckLater(): void {
+  // Not at once: the server's own start-up work (job runner, propagation) runs when it starts
+  // listening, and loading recheck on top of it raised the process's peak RSS (measured with
+  // bench:start: median 330 MB at once, 313 MB 1.5 s later). A regex written before then loads it
+  // itself. The promise never rejects (an unloadable recheck answers "undecided").
+  setTimeout(() => void regexPatternProblemAsync('^switchyard$'), REGEX_CHECK_WARM_UP_DELAY_MS).unref();
 }
 
 /** Names every stored regex pattern the start-up check took out of service or could not decide. */

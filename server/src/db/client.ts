@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import type { PrismaPGlite as PrismaPGliteFactory } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -81,45 +82,86 @@ function openPostgres(connectionString: string, migrationFiles: MigrationFilesLo
   };
 }
 
+/**
+ * Embedded mode: locks `dataDir` at once (a second process fails here), then opens PGlite in the
+ * background and returns. Why: filling an empty data dir from the template (~1,000 files) and
+ * starting Postgres take ~0.3–1 s, mostly waiting for the disk, while the caller has work that
+ * needs the Prisma client object but sends no query yet (the server builds its HTTP app). The
+ * client connects on its first query, once PGlite is open; a failure to open (the copy, PGlite)
+ * rejects `migrate()`, `isMigrated()` and every query, and `close()` still releases the data dir.
+ */
 async function openEmbedded(
   dataDir: string,
   migrationFiles: MigrationFilesLoader,
   templateDir: string | null = defaultTemplateDir,
 ): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
-  const unlock = lockDataDir(dataDir);
-  let pglite: PGlite;
+  const unlock = releaseOnce(lockDataDir(dataDir));
+  const opening = openPGlite(dataDir, migrationFiles, templateDir);
+  // A failed open releases the data dir now; whoever awaits `opening` gets the error.
+  opening.catch(unlock);
+  let PrismaPGlite: typeof PrismaPGliteFactory;
   try {
-    const wasmModule = compilePGliteWasm();
-    const fromTemplate = templateDir !== null && (await copyTemplate(dataDir, templateDir, await migrationFiles()));
-    pglite = await createPGlite(dataDir, wasmModule);
-    if (fromTemplate) await adoptTemplateBookkeeping(pgliteSession(pglite)).catch(closeAndThrow(pglite));
+    ({ PrismaPGlite } = await import('pglite-prisma-adapter'));
   } catch (error) {
+    await opening.then((pglite) => pglite.close()).catch(() => undefined);
     unlock();
     throw error;
   }
-  const { PrismaPGlite } = await import('pglite-prisma-adapter');
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  const session = pgliteSession(pglite);
+  const prisma = new PrismaClient({
+    adapter: {
+      provider: 'postgres',
+      adapterName: 'pglite-prisma-adapter',
+      connect: async () => new PrismaPGlite(await opening).connect(),
+    },
+  });
+  const session = async () => pgliteSession(await opening);
   // PGlite is a single session, where an advisory lock is re-entrant; chain runs instead.
   let running: Promise<unknown> = Promise.resolve();
   return {
     prisma,
     mode: 'embedded',
     migrate() {
-      const run = running.then(async () => migrate(session, await migrationFiles()));
+      const run = running.then(async () => migrate(await session(), await migrationFiles()));
       running = run.catch(() => undefined);
       return run;
     },
-    isMigrated: async () => isMigrated(session, await migrationFiles()),
+    isMigrated: async () => isMigrated(await session(), await migrationFiles()),
     close: once(async () => {
       try {
         await prisma.$disconnect();
-        await pglite.close();
+        const pglite = await opening.catch(() => undefined);
+        await pglite?.close();
       } finally {
         unlock();
       }
     }),
+  };
+}
+
+/**
+ * Fills an empty `dataDir` from the template when it fits, then starts PGlite on it (initdb when no
+ * template was used and the folder is empty) and makes copied bookkeeping this database's own.
+ */
+async function openPGlite(
+  dataDir: string,
+  migrationFiles: MigrationFilesLoader,
+  templateDir: string | null,
+): Promise<PGlite> {
+  const wasmModule = compilePGliteWasm();
+  const fromTemplate = templateDir !== null && (await copyTemplate(dataDir, templateDir, await migrationFiles()));
+  const pglite = await createPGlite(dataDir, wasmModule);
+  if (fromTemplate) await adoptTemplateBookkeeping(pgliteSession(pglite)).catch(closeAndThrow(pglite));
+  return pglite;
+}
+
+/** `release` runs once: a second call must not remove a lock another open has taken since. */
+function releaseOnce(release: () => void): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
   };
 }
 

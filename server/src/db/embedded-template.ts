@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,7 +158,9 @@ async function makeReadable(dir: string): Promise<void> {
 /**
  * Copies the folder tree `from` into `to` (top-level entries filtered by `include`). Not fs.cp: its
  * checks per file (stat of source and target, then the copy) cost twice the CPU for the ~1,000
- * small files of a data dir (measured: ~400 vs ~200 ms).
+ * small files of a data dir (measured: ~400 vs ~200 ms). Each file is cloned where the file system
+ * can (copy-on-write: APFS on macOS, btrfs, XFS), which shares the template's blocks until
+ * Postgres writes them; elsewhere (ext4, overlayfs) it is copied as before.
  */
 async function copyTree(from: string, to: string, include: (entry: string) => boolean = () => true): Promise<void> {
   await mkdir(to, { recursive: true });
@@ -167,7 +169,7 @@ async function copyTree(from: string, to: string, include: (entry: string) => bo
     entries.map((entry) =>
       entry.isDirectory()
         ? copyTree(join(from, entry.name), join(to, entry.name))
-        : copyFile(join(from, entry.name), join(to, entry.name)),
+        : copyFile(join(from, entry.name), join(to, entry.name), constants.COPYFILE_FICLONE),
     ),
   );
 }
