@@ -31,6 +31,7 @@ interface RawRow {
   updated_at: Date;
   last_evaluated_at: Date | null;
   environments: RawStatus[] | null;
+  total: number;
 }
 
 /** `text` as a LIKE pattern matching itself anywhere (its `\`, `%` and `_` taken literally). */
@@ -45,13 +46,14 @@ const percentOf = (basisPoints: number) => basisPoints / 100;
  * its state in every environment (ordered by environment key) as a JSON array built by Postgres.
  * A page used to take four queries, two of them with one bind parameter per flag (and one per
  * configuration), which cost seconds per 10,000 flags on embedded PGlite. Rows after `afterKey`
- * (keyset) or after `offset` rows; the key index serves both.
+ * (keyset) or after `offset` rows; the key index serves both. `total` counts the flags matching
+ * the filters on every page (the console shows how many are still loading).
  */
 export async function listFlagPage(
   db: DbClient,
   projectId: string,
   query: Omit<ListFlagsQuery, 'cursor'> & { afterKey?: string },
-): Promise<{ rows: FlagPageRow[]; hasMore: boolean }> {
+): Promise<{ rows: FlagPageRow[]; hasMore: boolean; total: number }> {
   const conditions = [
     Prisma.sql`f.project_id = ${projectId}::uuid`,
     query.archived === true ? Prisma.sql`f.archived_at IS NOT NULL` : Prisma.sql`f.archived_at IS NULL`,
@@ -61,6 +63,8 @@ export async function listFlagPage(
     const pattern = containsPattern(query.q);
     conditions.push(Prisma.sql`(f.key ILIKE ${pattern} OR f.name ILIKE ${pattern} OR f.description ILIKE ${pattern})`);
   }
+  // The total counts every page: the same filters without the keyset bound.
+  const matching = Prisma.join(conditions, ' AND ');
   if (query.afterKey !== undefined) conditions.push(Prisma.sql`f.key > ${query.afterKey}`);
   const environments =
     query.include === 'environments'
@@ -80,7 +84,8 @@ export async function listFlagPage(
     SELECT f.id, f.project_id, f.key, f.name, f.description, f.type::text AS type, f.variants, f.tags,
            f.client_side, f.salt, f.archived_at, f.created_at, f.updated_at,
            (SELECT max(u.last_evaluated_at) FROM flag_usage u WHERE u.flag_id = f.id) AS last_evaluated_at,
-           ${environments} AS environments
+           ${environments} AS environments,
+           (SELECT count(*)::int FROM flags f WHERE ${matching}) AS total
     FROM flags f
     WHERE ${Prisma.join(conditions, ' AND ')}
     ORDER BY f.key
@@ -113,5 +118,12 @@ export async function listFlagPage(
         : {}),
     })),
     hasMore: rows.length > query.limit,
+    // A page past the end has no row to carry the count.
+    total: rows[0]?.total ?? (query.afterKey === undefined && !query.offset ? 0 : await countFlags(db, matching)),
   };
+}
+
+async function countFlags(db: DbClient, matching: Prisma.Sql): Promise<number> {
+  const [row] = await db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM flags f WHERE ${matching}`;
+  return row?.total ?? 0;
 }

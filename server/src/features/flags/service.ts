@@ -183,6 +183,7 @@ export class FlagService {
   ): Promise<{
     items: (FlagResponse & { lastEvaluatedAt: string | null; environments?: FlagEnvironmentStatus[] })[];
     nextCursor: string | null;
+    total: number;
   }> {
     if (query.cursor !== undefined && query.offset !== undefined) {
       throw badRequest('Use either cursor or offset, not both', {
@@ -197,7 +198,7 @@ export class FlagService {
     }
     const project = await requireProject(this.deps.prisma, projectKey);
     const { cursor: _cursor, ...filters } = query;
-    const { rows, hasMore } = await listFlagPage(this.deps.prisma, project.id, {
+    const { rows, hasMore, total } = await listFlagPage(this.deps.prisma, project.id, {
       ...filters,
       ...(afterKey === undefined ? {} : { afterKey }),
     });
@@ -207,7 +208,7 @@ export class FlagService {
       lastEvaluatedAt: row.lastEvaluatedAt?.toISOString() ?? null,
       ...(row.environments ? { environments: row.environments } : {}),
     }));
-    return { items, nextCursor: hasMore && last ? encodeCursor(last.key) : null };
+    return { items, nextCursor: hasMore && last ? encodeCursor(last.key) : null, total };
   }
 
   /** Live flags of every project matching `q`, each with its state in every environment (incident search). */
