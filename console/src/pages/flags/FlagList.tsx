@@ -63,7 +63,8 @@ function Select<T extends string>(props: {
 
 /**
  * A project's flags: every flag is loaded once (with its per-environment state) and filtered in the
- * browser at each keystroke, then shown in a windowed list. Filters live in the URL.
+ * browser at each keystroke, then shown in a windowed list. Filters live in the URL. The list is
+ * usable from the first page on; the status says how many flags are still loading.
  */
 export function FlagList({ project, search }: { project: string; search: URLSearchParams }) {
   const detail = useProject(project);
@@ -191,6 +192,7 @@ export function FlagList({ project, search }: { project: string; search: URLSear
             {visible.length === all.length
               ? `${all.length} ${archived ? 'archived ' : ''}flag${all.length === 1 ? '' : 's'}`
               : `${visible.length} of ${all.length} ${archived ? 'archived ' : ''}flags match`}
+            {flags.progress ? ` (loading ${flags.progress.total - flags.progress.loaded} more…)` : ''}
           </p>
           {visible.length === 0 ? (
             <p>No flags{text ? ` match “${text}”` : ''}.</p>
