@@ -70,7 +70,9 @@ export function FlagList({ project, search }: { project: string; search: URLSear
   const detail = useProject(project);
   const archived = search.get('archived') === '1';
   const flags = useAllFlags(project, archived);
-  const stale = useStaleFlags(project).data;
+  // The stale report reads every flag too: asked for once the list is in, so that it does not
+  // hold up the list's first page (the embedded database answers one query at a time).
+  const stale = useStaleFlags(project, flags.data !== undefined && !flags.progress).data;
   const filters = filtersFromQuery(search);
   // The search text filters at once; the URL follows shortly after typing stops.
   const [text, setText] = useState(filters.q);

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFlag, createTestApp, type TestApp } from '../../../test/helpers/app.js';
 
@@ -173,5 +174,28 @@ describe('GET /projects/:project/flags pages', () => {
     const past = (await api('GET', '/projects/small/flags?offset=50')).body as Page;
     expect(past.items).toEqual([]);
     expect(past.total).toBe(3);
+  });
+
+  it('compresses a large page as Accept-Encoding asks (br preferred), to the same JSON', async () => {
+    const url = '/api/v1/projects/big/flags?include=environments&limit=200';
+    const get = (acceptEncoding: string) =>
+      t.app.inject({ method: 'GET', url, headers: { ...t.adminHeaders, 'accept-encoding': acceptEncoding } });
+    const plain = await get('identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toContain('accept-encoding');
+    const gzip = await get('gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
+    const br = await get('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    expect(br.rawPayload.length * 10).toBeLessThan(plain.rawPayload.length);
+    // A small answer is not worth it.
+    const small = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/projects/small/flags',
+      headers: { ...t.adminHeaders, 'accept-encoding': 'br' },
+    });
+    expect(small.headers['content-encoding']).toBeUndefined();
   });
 });
