@@ -139,6 +139,10 @@ describe('GET /projects/:project/flags pages', () => {
     expect(await keys('q=UNDER_')).toEqual(['beta']);
     expect(await keys('tag=none')).toEqual([]);
     expect(((await api('GET', '/projects/small/flags?q=zzz')).body as Page).total).toBe(0);
+    for (const hostile of ['%00', '%5C', '%25%5F', 'a%27%3B--']) {
+      const response = await api('GET', `/projects/small/flags?q=${hostile}&tag=${hostile}`);
+      expect(response.status, hostile).toBeLessThan(500);
+    }
   });
 
   it("gives each environment's state exactly as the per-flag configuration endpoint does", async () => {
