@@ -73,7 +73,7 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: listFlagsQuerySchema,
         response: { 200: withExample(flagListResponseSchema, flagListResponse), ...adminErrorResponses },
       },
-      // A page of 1,000 flags with their states is ~640 KB of JSON, ~40 KB compressed.
+      // A page of 1,000 flags with 3 environments is ~640 KB of JSON, the same field names on every flag.
       onSend: compressLargeJson,
     },
     async (request) => service.list(request.params.project, request.query),
