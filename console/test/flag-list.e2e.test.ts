@@ -6,8 +6,8 @@ import { PHONE, hasChromium, launchBrowser, scrollsSideways, seriousViolations }
 import { loaded, openPage, signIn } from './support/console.js';
 
 /**
- * The flag list end to end (Chromium, real server, PostgreSQL): 10,000 flags load in pages of 1000
- * with their states and scroll in a windowed list; the filters, the sort and the search work in the
+ * The flag list end to end (Chromium, real server, PostgreSQL): 10,000 flags load with their
+ * states (a first page of 100 drawn at once, then pages of 1000) and scroll in a windowed list; the filters, the sort and the search work in the
  * browser and live in the URL; flags are created, archived and unarchived. Fixtures: project `big`
  * (10,001 flags), project `shop` (checkout, banner, legacy).
  */
@@ -81,6 +81,44 @@ describe.skipIf(!hasChromium && !process.env.CI)('flag list (Chromium, real serv
     await page.getByRole('link', { name: 'flag-09999' }).waitFor();
     await expect.poll(() => page.url()).toContain('q=flag-0999');
     expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('draws the first 100 flags before the rest, says how many are still loading, and asks for the stale report last', async () => {
+    const { page, errors } = await openPage(browser);
+    page.setDefaultTimeout(60_000);
+    const requests: { url: URL; encoding: string | undefined }[] = [];
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.pathname.startsWith('/api/v1/projects/big/')) {
+        requests.push({ url, encoding: response.headers()['content-encoding'] });
+      }
+    });
+    // The pages after the first are held until the first one is on screen.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/v1\/projects\/big\/flags\?.*cursor=/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await signIn(page, server.baseUrl, token, '/projects/big/flags');
+    await page.getByRole('status').filter({ hasText: '100 flags (loading 9901 more…)' }).waitFor();
+    await page.getByRole('link', { name: 'big-template' }).waitFor();
+    // The list is usable meanwhile: the search filters what has loaded.
+    await page.getByLabel('Search flags').fill('flag-0005');
+    await page.getByRole('status').filter({ hasText: '10 of 100 flags match (loading 9901 more…)' }).waitFor();
+    expect(requests.some(({ url }) => url.pathname.endsWith('/usage/stale'))).toBe(false);
+    release();
+    await page.getByRole('status').filter({ hasText: '10 of 10001 flags match' }).waitFor();
+    await expect.poll(() => requests.some(({ url }) => url.pathname.endsWith('/usage/stale'))).toBe(true);
+    const pages = requests.filter(({ url }) => url.pathname === '/api/v1/projects/big/flags');
+    expect(pages.map(({ url }) => [url.searchParams.get('limit'), url.searchParams.has('cursor')])).toEqual([
+      ['100', false],
+      ...Array.from({ length: 10 }, () => ['1000', true]),
+    ]);
+    // Every page of 1000 comes compressed.
+    expect(pages.slice(1).map(({ encoding }) => encoding)).toEqual(Array.from({ length: 10 }, () => 'br'));
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);

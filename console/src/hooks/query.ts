@@ -8,11 +8,27 @@ import { useEffect, useState } from 'preact/hooks';
 interface Entry {
   promise?: Promise<unknown>;
   data?: unknown;
+  /** What a first load has published so far (see `Publish`); shown until `data` arrives. */
+  partial?: { data: unknown; progress: Progress };
   error?: unknown;
   /** The fetcher of the last component that asked, to refetch after an invalidation. */
-  fetcher?: () => Promise<unknown>;
+  fetcher?: Fetcher<unknown>;
   listeners: Set<() => void>;
 }
+
+/** How much of a query that loads in parts has arrived. */
+export interface Progress {
+  loaded: number;
+  total: number;
+}
+
+/**
+ * Lets a fetcher that loads in parts (the flag list's pages) show what it has so far. Taken into
+ * account on a first load only: a refetch keeps showing the previous complete data instead.
+ * Not seen by `peekQueryData`, so nothing patches a half-loaded answer.
+ */
+export type Publish<T> = (partial: T, progress: Progress) => void;
+export type Fetcher<T> = (publish: Publish<T>) => Promise<T>;
 
 const cache = new Map<string, Entry>();
 
@@ -25,21 +41,31 @@ function entryOf(key: string): Entry {
   return entry;
 }
 
-function load(key: string, fetcher: () => Promise<unknown>): void {
+function load(key: string, fetcher: Fetcher<unknown>): void {
   const entry = entryOf(key);
   if (entry.promise) return;
-  const promise = fetcher().then(
+  const first = entry.data === undefined;
+  // A fetcher may publish before its promise exists (then it is ignored): `self` holds it once made.
+  const self: { promise?: Promise<void> } = {};
+  const publish: Publish<unknown> = (data, progress) => {
+    if (!first || self.promise === undefined || entry.promise !== self.promise) return;
+    entry.partial = { data, progress };
+    for (const listener of entry.listeners) listener();
+  };
+  const promise = fetcher(publish).then(
     (data) => {
       if (entry.promise !== promise) return;
       entry.data = data;
+      entry.partial = undefined;
       entry.error = undefined;
     },
     (error: unknown) => {
       if (entry.promise !== promise) return;
+      entry.partial = undefined;
       entry.error = error;
     },
   );
-  entry.promise = promise;
+  entry.promise = self.promise = promise;
   void promise.finally(() => {
     if (entry.promise === promise) entry.promise = undefined;
     for (const listener of entry.listeners) listener();
@@ -47,13 +73,16 @@ function load(key: string, fetcher: () => Promise<unknown>): void {
 }
 
 export interface QueryState<T> {
+  /** The complete answer, or while a first load is in progress, what it has published so far. */
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /** While a first load that publishes parts is in progress: how far it is. */
+  progress?: Progress;
 }
 
 /** The data under `key`, fetched with `fetcher` when not cached (or after invalidation). */
-export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): QueryState<T> {
+export function useQuery<T>(key: string | null, fetcher: Fetcher<T>): QueryState<T> {
   const [, rerender] = useState(0);
   useEffect(() => {
     if (key === null) return;
@@ -67,10 +96,12 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): Quer
   }, [key]);
   if (key === null) return { data: undefined, error: undefined, loading: false };
   const entry = entryOf(key);
+  const partial = entry.data === undefined ? entry.partial : undefined;
   return {
-    data: entry.data as T | undefined,
+    data: (entry.data ?? partial?.data) as T | undefined,
     error: entry.error,
     loading: entry.promise !== undefined || (entry.data === undefined && entry.error === undefined),
+    ...(partial ? { progress: partial.progress } : {}),
   };
 }
 

@@ -7,10 +7,13 @@ export const flagsKey = (project: string) => `flags:${project}:`;
 export const configKey = (project: string, flag: string, environment: string) =>
   `flags:${project}:config:${flag}:${environment}`;
 
-/** Every flag of the project (live, or archived ones) with its state per environment, in pages of 1000. */
+/**
+ * Every flag of the project (live, or archived ones) with its state per environment. On a first
+ * load, `data` holds the pages loaded so far and `progress` how many of how many.
+ */
 export const useAllFlags = (project: string, archived: boolean) =>
-  useQuery<FlagWithStatus[]>(`${flagsKey(project)}all:${archived ? 'archived' : 'live'}`, () =>
-    listAllFlags(project, { archived }),
+  useQuery<FlagWithStatus[]>(`${flagsKey(project)}all:${archived ? 'archived' : 'live'}`, (publish) =>
+    listAllFlags(project, { archived, onPage: (loaded, total) => publish(loaded, { loaded: loaded.length, total }) }),
   );
 
 export const useFlag = (project: string, flag: string) =>

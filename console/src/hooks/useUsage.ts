@@ -11,9 +11,9 @@ export const useUsage = (project: string, flag: string, environment: string | nu
     getUsage(project, flag, { environment, bucket }),
   );
 
-/** The project's stale flags by key (default window: 30 days). */
-export const useStaleFlags = (project: string) =>
+/** The project's stale flags by key (default window: 30 days); not fetched while `enabled` is false. */
+export const useStaleFlags = (project: string, enabled = true) =>
   useQuery<Map<string, StaleFlag>>(
-    `${flagsKey(project)}stale`,
+    enabled ? `${flagsKey(project)}stale` : null,
     async () => new Map((await getStaleFlags(project)).flags.map((flag) => [flag.key, flag])),
   );

@@ -63,13 +63,16 @@ function Select<T extends string>(props: {
 
 /**
  * A project's flags: every flag is loaded once (with its per-environment state) and filtered in the
- * browser at each keystroke, then shown in a windowed list. Filters live in the URL.
+ * browser at each keystroke, then shown in a windowed list. Filters live in the URL. The list is
+ * usable from the first page on; the status says how many flags are still loading.
  */
 export function FlagList({ project, search }: { project: string; search: URLSearchParams }) {
   const detail = useProject(project);
   const archived = search.get('archived') === '1';
   const flags = useAllFlags(project, archived);
-  const stale = useStaleFlags(project).data;
+  // The stale report reads every flag too: asked for once the list is in, so that it does not
+  // hold up the list's first page (the embedded database answers one query at a time).
+  const stale = useStaleFlags(project, flags.data !== undefined && !flags.progress).data;
   const filters = filtersFromQuery(search);
   // The search text filters at once; the URL follows shortly after typing stops.
   const [text, setText] = useState(filters.q);
@@ -191,6 +194,7 @@ export function FlagList({ project, search }: { project: string; search: URLSear
             {visible.length === all.length
               ? `${all.length} ${archived ? 'archived ' : ''}flag${all.length === 1 ? '' : 's'}`
               : `${visible.length} of ${all.length} ${archived ? 'archived ' : ''}flags match`}
+            {flags.progress ? ` (loading ${flags.progress.total - flags.progress.loaded} more…)` : ''}
           </p>
           {visible.length === 0 ? (
             <p>No flags{text ? ` match “${text}”` : ''}.</p>

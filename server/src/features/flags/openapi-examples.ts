@@ -51,6 +51,7 @@ export const flagDetailResponse = {
 export const flagListResponse = {
   items: [{ ...createFlagResponse, lastEvaluatedAt: exampleStory.recently, environments: environmentStatuses }],
   nextCursor: null,
+  total: 1,
 } as const;
 
 export const flagSearchResponse = {

@@ -17,6 +17,7 @@ import {
 } from './schemas.js';
 import { FlagService } from './service.js';
 import { withExample } from '../../http/openapi-examples.js';
+import { compressLargeJson } from '../../http/compress-json.js';
 import {
   archivedFlagResponse,
   createFlagRequest,
@@ -64,11 +65,16 @@ export const flagsRoutes: FastifyPluginAsyncZod = async (app) => {
           'Ordered by key. Filters: `tag`, `q` (case-insensitive text in key, name or description), ' +
           '`archived` (absent = live flags only). Page with `limit` (1-1000) and `cursor` (the previous ' +
           "page's `nextCursor`) or `offset`. `include=environments` adds each flag's state in every " +
-          'environment (on/off, killed, version, rule count, rollout percentages) in the same response.',
+          'environment (on/off, killed, version, rule count, rollout percentages) in the same response, ' +
+          'compressed (br or gzip, per Accept-Encoding) when large. ' +
+          '`total` is how many flags match the filters on all pages together. Each page is one database ' +
+          'query; prefer `cursor` (a key bound, stable while flags are added or removed) to `offset`.',
         params: projectParamsSchema,
         querystring: listFlagsQuerySchema,
         response: { 200: withExample(flagListResponseSchema, flagListResponse), ...adminErrorResponses },
       },
+      // A page of 1,000 flags with 3 environments is ~640 KB of JSON, the same field names on every flag.
+      onSend: compressLargeJson,
     },
     async (request) => service.list(request.params.project, request.query),
   );

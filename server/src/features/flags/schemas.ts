@@ -127,6 +127,7 @@ export const flagListResponseSchema = z.object({
     }),
   ),
   nextCursor: z.string().nullable(),
+  total: z.number().int().describe('How many flags match the filters, on every page together (the same on each page)'),
 });
 
 export const flagSearchResponseSchema = z.object({

@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound, zodIssues } from '../../http/errors.js'
 import { defaultFlagConfig } from '../projects/default-flag-config.js';
 import { listEnvironments, requireProject } from '../projects/store.js';
 import { environmentStatuses } from './environment-status.js';
+import { listFlagPage } from './list-page.js';
 import type {
   CreateFlagBody,
   FlagEnvironmentStatus,
@@ -25,7 +26,6 @@ import {
   findFlag,
   killedFromOf,
   listFlagConfigs,
-  listFlags,
   lockFlag,
   searchLiveFlags,
   toCoreFlag,
@@ -183,6 +183,7 @@ export class FlagService {
   ): Promise<{
     items: (FlagResponse & { lastEvaluatedAt: string | null; environments?: FlagEnvironmentStatus[] })[];
     nextCursor: string | null;
+    total: number;
   }> {
     if (query.cursor !== undefined && query.offset !== undefined) {
       throw badRequest('Use either cursor or offset, not both', {
@@ -197,28 +198,17 @@ export class FlagService {
     }
     const project = await requireProject(this.deps.prisma, projectKey);
     const { cursor: _cursor, ...filters } = query;
-    const { rows, hasMore } = await listFlags(this.deps.prisma, project.id, {
+    const { rows, hasMore, total } = await listFlagPage(this.deps.prisma, project.id, {
       ...filters,
       ...(afterKey === undefined ? {} : { afterKey }),
     });
-    const last = rows.at(-1);
-    const usage = await lastEvaluatedByFlag(
-      this.deps.prisma,
-      rows.map((row) => row.id),
-    );
-    const statuses =
-      query.include === 'environments'
-        ? await environmentStatuses(
-            this.deps.prisma,
-            rows.map((row) => row.id),
-          )
-        : undefined;
+    const last = rows.at(-1)?.flag;
     const items = rows.map((row) => ({
-      ...toFlagResponse(row),
-      lastEvaluatedAt: usage.get(row.id)?.toISOString() ?? null,
-      ...(statuses ? { environments: statuses.get(row.id) ?? [] } : {}),
+      ...toFlagResponse(row.flag),
+      lastEvaluatedAt: row.lastEvaluatedAt?.toISOString() ?? null,
+      ...(row.environments ? { environments: row.environments } : {}),
     }));
-    return { items, nextCursor: hasMore && last ? encodeCursor(last.key) : null };
+    return { items, nextCursor: hasMore && last ? encodeCursor(last.key) : null, total };
   }
 
   /** Live flags of every project matching `q`, each with its state in every environment (incident search). */

@@ -2,7 +2,6 @@ import type { Flag as CoreFlag, Prerequisite } from '@switchyard/core';
 import { configStateOf, toCoreFlag } from '../../snapshots/core-flag.js';
 import type { Flag as FlagRow, FlagConfig as FlagConfigRow, PrismaClient } from '../../generated/prisma/client.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { ListFlagsQuery } from './schemas.js';
 
 /** A Prisma client or the client of an interactive transaction. */
 export type DbClient = PrismaClient | Prisma.TransactionClient;
@@ -90,32 +89,6 @@ export function encodeCursor(lastKey: string): string {
 export function decodeCursor(cursor: string): string | null {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   return key.length > 0 && encodeCursor(key) === cursor ? key : null;
-}
-
-/** One page of a project's flags ordered by key, plus whether more follow. */
-export async function listFlags(
-  db: DbClient,
-  projectId: string,
-  query: Omit<ListFlagsQuery, 'cursor'> & { afterKey?: string },
-): Promise<{ rows: FlagRow[]; hasMore: boolean }> {
-  const where: Prisma.FlagWhereInput = {
-    projectId,
-    archivedAt: query.archived === true ? { not: null } : null,
-  };
-  if (query.tag !== undefined) where.tags = { has: query.tag };
-  if (query.q !== undefined) {
-    where.OR = (['key', 'name', 'description'] as const).map((field) => ({
-      [field]: { contains: query.q, mode: 'insensitive' },
-    }));
-  }
-  if (query.afterKey !== undefined) where.key = { gt: query.afterKey };
-  const rows = await db.flag.findMany({
-    where,
-    orderBy: { key: 'asc' },
-    take: query.limit + 1,
-    ...(query.offset !== undefined ? { skip: query.offset } : {}),
-  });
-  return { rows: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
 }
 
 /** The state columns of every configuration of the given flags, with the environment's key. */

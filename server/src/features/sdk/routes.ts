@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { badRequest, HttpError, unauthorized } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
-import { preferredEncoding } from './content-coding.js';
+import { preferredEncoding } from '../../http/content-coding.js';
 import { sdkPrincipal } from './sdk-principal.js';
 import type { StreamView } from '../../snapshots/sse-connection.js';
 import { StreamLimits } from './stream-limits.js';

@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startListeningApp, type ListeningApp } from '../../../test/propagation/support/listening-app.js';
-import { preferredEncoding } from './content-coding.js';
+import { preferredEncoding } from '../../http/content-coding.js';
 
 describe('GET /sdk/snapshot encodings', () => {
   let server: ListeningApp;

@@ -3,7 +3,7 @@ import { badRequest, notFound } from '../../http/errors.js';
 import { requireEnvironment, requireProject } from '../projects/store.js';
 import { MAX_USAGE_RANGE_MS, type UsageHistoryQuery } from './schemas.js';
 import { staleVerdict } from './stale-flags.js';
-import { lastEvaluated, lastEvaluatedByFlag, usageHistory } from './store.js';
+import { lastEvaluated, lastEvaluatedInProject, usageHistory } from './store.js';
 
 const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 /** Buckets shown when `from` is absent. */
@@ -92,10 +92,7 @@ export class UsageReports {
       },
       orderBy: { key: 'asc' },
     });
-    const usage = await lastEvaluatedByFlag(
-      this.prisma,
-      flags.map((flag) => flag.id),
-    );
+    const usage = await lastEvaluatedInProject(this.prisma, project.id);
     const candidates = [];
     for (const flag of flags) {
       const lastEvaluatedAt = usage.get(flag.id);

@@ -1,4 +1,5 @@
-import type { SnapshotEncoding } from '../../snapshots/feed-state.js';
+/** A content coding this server compresses with (the snapshots' and the flag list's). */
+export type ContentCoding = 'gzip' | 'br';
 
 /** q-value per content coding named in Accept-Encoding (lower-case; `*` included as given). */
 function qualities(header: string | string[] | undefined): Map<string, number> {
@@ -20,7 +21,7 @@ function qualities(header: string | string[] | undefined): Map<string, number> {
  * as gzip (it is ~20% smaller), else gzip, else none (identity). `q=0` refuses a coding; `*`
  * stands for every coding the header does not name.
  */
-export function preferredEncoding(header: string | string[] | undefined): SnapshotEncoding | undefined {
+export function preferredEncoding(header: string | string[] | undefined): ContentCoding | undefined {
   const q = qualities(header);
   const wildcard = q.get('*') ?? 0;
   const br = q.get('br') ?? wildcard;
