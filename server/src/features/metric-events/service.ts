@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { badRequest, HttpError, notFound } from '../../http/errors.js';
-import { isFlagKey } from '@switchyard/core/schema';
 import { DEFAULT_BUCKET, MAX_REPORT_AGE_MS, type MetricsOutcome, type ReportScope } from '../usage/service.js';
+import { reportableFlags } from '../usage/reportable-flags.js';
 import { MAX_EVENT_NAMES_PER_FLAG, type EventsBody } from './schemas.js';
 import { addEventNames, addEvents, eventNames, minuteOf, vanishedEventReference, type EventRow } from './store.js';
 
@@ -30,7 +30,7 @@ export class MetricEventsService {
         issues: [{ path: 'body.end', message: 'is more than 5 minutes in the future' }],
       });
     }
-    const flags = await this.#reportableFlags(scope, Object.keys(body.events));
+    const flags = await reportableFlags(this.prisma, scope, Object.keys(body.events));
     const rows = new Map<string, EventRow>();
     const unknownFlags: string[] = [];
     for (const [flagKey, variants] of Object.entries(body.events)) {
@@ -91,34 +91,4 @@ export class MetricEventsService {
     await addEventNames(this.prisma, environmentId, added);
     return kept;
   }
-
-  /** The flags among `keys` that the scope may report, by key, with the variant keys each defines. */
-  async #reportableFlags(
-    scope: ReportScope,
-    keys: string[],
-  ): Promise<Map<string, { id: string; variants: Set<string> }>> {
-    // A key that is not a key's shape cannot exist (and a NUL in it would make Postgres fail).
-    const candidates = keys.filter(isFlagKey);
-    if (candidates.length === 0) return new Map();
-    const rows = await this.prisma.flag.findMany({
-      where: {
-        projectId: scope.projectId,
-        key: { in: candidates },
-        ...(scope.clientSideOnly ? { clientSide: true, archivedAt: null } : {}),
-      },
-      select: { id: true, key: true, variants: true },
-    });
-    return new Map(rows.map((row) => [row.key, { id: row.id, variants: variantKeys(row.variants) }]));
-  }
-}
-
-/** The keys of a flag's `variants` column (core `Variant[]`). */
-export function variantKeys(variants: unknown): Set<string> {
-  const keys = new Set<string>();
-  if (!Array.isArray(variants)) return keys;
-  for (const variant of variants) {
-    const key = (variant as { key?: unknown } | null)?.key;
-    if (typeof key === 'string') keys.add(key);
-  }
-  return keys;
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { badRequest, HttpError, notFound } from '../../http/errors.js';
-import { isFlagKey } from '@switchyard/core/schema';
 import type { MetricsBody } from './schemas.js';
+import { reportableFlags } from './reportable-flags.js';
 import { addUsage, hourOf, vanishedReference, type UsageRow } from './store.js';
 
 /** How far in the future a report's end may be (SDK clocks drift). */
@@ -55,7 +55,7 @@ export class UsageService {
         issues: [{ path: 'body.end', message: 'is more than 5 minutes in the future' }],
       });
     }
-    const flags = await this.#reportableFlags(scope, Object.keys(body.flags));
+    const flags = await reportableFlags(this.prisma, scope, Object.keys(body.flags));
     const counts = new Map<string, UsageRow>();
     const add = (flagId: string, variant: string, count: number) => {
       const key = `${flagId}\n${variant}`;
@@ -92,34 +92,4 @@ export class UsageService {
     }
     return { accepted: rows.length, unknownFlags: unknownFlags.sort() };
   }
-
-  /** The flags among `keys` that the scope may report, by key, with the variant keys each defines. */
-  async #reportableFlags(
-    scope: ReportScope,
-    keys: string[],
-  ): Promise<Map<string, { id: string; variants: Set<string> }>> {
-    // A key that is not a key's shape cannot exist (and a NUL in it would make Postgres fail).
-    const candidates = keys.filter(isFlagKey);
-    if (candidates.length === 0) return new Map();
-    const rows = await this.prisma.flag.findMany({
-      where: {
-        projectId: scope.projectId,
-        key: { in: candidates },
-        ...(scope.clientSideOnly ? { clientSide: true, archivedAt: null } : {}),
-      },
-      select: { id: true, key: true, variants: true },
-    });
-    return new Map(rows.map((row) => [row.key, { id: row.id, variants: variantKeys(row.variants) }]));
-  }
-}
-
-/** The keys of a flag's `variants` column (core `Variant[]`). */
-function variantKeys(variants: unknown): Set<string> {
-  const keys = new Set<string>();
-  if (!Array.isArray(variants)) return keys;
-  for (const variant of variants) {
-    const key = (variant as { key?: unknown } | null)?.key;
-    if (typeof key === 'string') keys.add(key);
-  }
-  return keys;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventNameSchema } from '../../metric-events/schemas.js';
-import { variantKeys } from '../../metric-events/service.js';
+import { variantKeys } from '../../usage/reportable-flags.js';
 import { compareMeans, compareRates, summarize, type Comparison } from '../../metric-events/statistics.js';
 import { eventTotals, exposureTotals, minuteOf, type EventSums } from '../../metric-events/store.js';
 import type { GuardContext, GuardKind, GuardVerdict } from './types.js';
