@@ -41,41 +41,10 @@ export const createPlanResponse = {
   flag: 'checkout',
   environment: 'production',
   ruleId: 'everyone',
-  steps: [
-    {
-      percent: 1,
-      holdMinutes: 30,
-    },
-    {
-      percent: 10,
-      holdMinutes: 60,
-    },
-    {
-      gate: 'manual',
-    },
-    {
-      percent: 50,
-      holdMinutes: 60,
-    },
-    {
-      percent: 100,
-      holdMinutes: 0,
-    },
-  ],
-  guards: [
-    {
-      kind: 'http',
-      url: 'https://metrics.example.com/checkout/errors',
-      path: '$.error_rate',
-      operator: '<',
-      threshold: 0.02,
-      timeoutMs: 5000,
-    },
-  ],
-  guardIntervalSeconds: 30,
-  onFailure: 'rollback',
+  ...createPlanRequest,
+  // The server fills in each guard's defaults.
+  guards: createPlanRequest.guards.map((guard) => ({ ...guard, timeoutMs: 5000 })),
   onInconclusive: 'hold',
-  reason: 'New checkout, guarded by its error rate',
   state: 'draft',
   progress: {
     currentStep: -1,
