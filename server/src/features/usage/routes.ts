@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { notFound } from '../../http/errors.js';
-import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
+import { adminErrorResponses } from '../../http/schemas.js';
 import { flagParamsSchema, projectParamsSchema } from '../flags/schemas.js';
-import { sdkPrincipal } from '../sdk/sdk-principal.js';
+import { sdkReportErrorResponses, sdkReportScope } from '../sdk/report-scope.js';
 import { UsageReports } from './reports.js';
 import {
   METRICS_BODY_LIMIT,
@@ -87,32 +86,13 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         body: withExample(metricsBodySchema, metricsReportRequest),
         response: {
           202: withExample(metricsResponseSchema, metricsReportResponse),
-          400: errorBodySchema,
-          401: errorBodySchema,
-          403: errorBodySchema,
-          404: errorBodySchema,
-          413: errorBodySchema,
-          503: errorBodySchema,
+          ...sdkReportErrorResponses,
         },
       },
     },
     async (request, reply) => {
-      const principal = sdkPrincipal(request);
-      const projectId = principal.projectId ?? (await projectOf(app, principal.environmentId));
-      const outcome = await service.record(
-        { projectId, environmentId: principal.environmentId, clientSideOnly: principal.tokenKind !== 'server' },
-        request.body,
-      );
+      const outcome = await service.record(await sdkReportScope(app.db.prisma, request), request.body);
       return reply.code(202).send(outcome);
     },
   );
 };
-
-async function projectOf(app: Parameters<FastifyPluginAsyncZod>[0], environmentId: string): Promise<string> {
-  const environment = await app.db.prisma.environment.findUnique({
-    where: { id: environmentId },
-    select: { projectId: true },
-  });
-  if (!environment) throw notFound("This token's environment no longer exists");
-  return environment.projectId;
-}
