@@ -73,7 +73,8 @@ describe('a release plan with a builtin guard', () => {
       guardIntervalSeconds: 10,
     });
     const t0 = Date.now();
-    await t.app.jobs.tick(new Date(t0 + SECOND));
+    // The first step at the real time: its events (reported now) fall in the step's first minute.
+    await t.app.jobs.tick(new Date(t0));
     expect((await rollout(t)).percent).toBe(10);
 
     await reportErrors('checkout.error', { requests: 2_000, errors: 200 }, { requests: 2_000, errors: 20 }); // 10% against 1%
@@ -110,7 +111,8 @@ describe('a release plan with a builtin guard', () => {
       guardIntervalSeconds: 10,
     });
     const t0 = Date.now();
-    await t.app.jobs.tick(new Date(t0 + SECOND));
+    // The first step at the real time: its events (reported now) fall in the step's first minute.
+    await t.app.jobs.tick(new Date(t0));
     await reportErrors('payment.error', { requests: 50, errors: 1 }, { requests: 50, errors: 1 });
     await t.app.jobs.tick(new Date(t0 + 11 * SECOND));
     expect((await plan(id)).progress.verdicts).toEqual([
