@@ -60,10 +60,7 @@ export class PlanChanges {
     const actor = planActor(plan.id, creatorOf(plan));
     const next = options.generation + 1;
     const hasGuards = (plan.guards as unknown[]).length > 0;
-    const verdicts =
-      options.verdicts === undefined
-        ? {}
-        : { lastVerdicts: options.verdicts as unknown as Prisma.InputJsonValue, lastCheckedAt: options.now };
+    const verdicts = verdictColumns(options);
     if (!isPercentStep(step)) {
       return inChangeTransaction(this.deps, async (tx, record) => {
         if (!(await claimPlan(tx, plan.id, options.generation))) return false;
@@ -129,15 +126,7 @@ export class PlanChanges {
       if (!(await claimPlan(tx, plan.id, options.generation))) return false;
       const row = await tx.releasePlan.update({
         where: { id: plan.id },
-        data: {
-          state: 'completed',
-          generation: options.generation + 1,
-          nextCheckAt: null,
-          finishedAt: options.now,
-          ...(options.verdicts
-            ? { lastVerdicts: options.verdicts as unknown as Prisma.InputJsonValue, lastCheckedAt: options.now }
-            : {}),
-        },
+        data: { ...endedColumns('completed', options), ...verdictColumns(options) },
         include: withKeys,
       });
       await record(this.#event(row, actor, 'release_plan.completed'));
@@ -173,14 +162,9 @@ export class PlanChanges {
         const row = await tx.releasePlan.update({
           where: { id: plan.id },
           data: {
-            state: 'rolled_back',
-            generation: options.generation + 1,
-            nextCheckAt: null,
-            finishedAt: options.now,
+            ...endedColumns('rolled_back', options),
             outcome: outcome as Prisma.InputJsonValue,
-            ...(options.verdicts
-              ? { lastVerdicts: options.verdicts as unknown as Prisma.InputJsonValue, lastCheckedAt: options.now }
-              : {}),
+            ...verdictColumns(options),
           },
           include: withKeys,
         });
@@ -202,13 +186,7 @@ export class PlanChanges {
       if (!(await claimPlan(tx, plan.id, options.generation))) return false;
       const row = await tx.releasePlan.update({
         where: { id: plan.id },
-        data: {
-          state: 'aborted',
-          generation: options.generation + 1,
-          nextCheckAt: null,
-          finishedAt: options.now,
-          outcome: { by: 'plan', error: options.error },
-        },
+        data: { ...endedColumns('aborted', options), outcome: { by: 'plan', error: options.error } },
         include: withKeys,
       });
       await record({ ...this.#event(row, actor, 'release_plan.aborted'), reason: options.error });
@@ -227,6 +205,21 @@ export class PlanChanges {
       after: toPlanView(row),
     };
   }
+}
+
+/** The verdicts of the check that led to a write, for the plan row (nothing when no check ran). */
+function verdictColumns(options: Pick<StepOptions, 'verdicts' | 'now'>) {
+  return options.verdicts === undefined
+    ? {}
+    : { lastVerdicts: options.verdicts as unknown as Prisma.InputJsonValue, lastCheckedAt: options.now };
+}
+
+/** The columns of a plan that ends in `state`: a new generation (no job of the old one acts), no more checks. */
+function endedColumns(
+  state: 'completed' | 'rolled_back' | 'aborted',
+  options: Pick<StepOptions, 'generation' | 'now'>,
+) {
+  return { state, generation: options.generation + 1, nextCheckAt: null, finishedAt: options.now };
 }
 
 export function targetOf(plan: PlanRow) {
