@@ -5,7 +5,7 @@
  * bundle, dist/main.js (scripts/bundle.mjs); `node dist/server.js` runs it unbundled.
  */
 // First: V8 flags must be set before the first WebAssembly compile (Prisma's query compiler).
-import './v8-tuning.js';
+import { endStartupWasmTiering } from './v8-tuning.js';
 import type { App } from './app.js';
 import { ChangeNotifier } from './changes/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     app = built.value;
     logStoredRegexFix(app, regexes);
     await app.listen({ port: config.port, host: config.host });
+    endStartupWasmTiering();
     handleSignals(app, db);
     printBanner(app, db, config, { seeded, bootstrap, setupToken, startMs: performance.now() - startedAt });
     warmRegexCheckLater();
