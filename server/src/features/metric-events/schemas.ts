@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedRecord, reportWindowFields, withOrderedWindow } from '../sdk/report-schemas.js';
 
 /** Most flags one events report may carry (an SDK attributes events to the flags it served). */
 export const MAX_EVENT_REPORT_FLAGS = 1_000;
@@ -41,36 +42,34 @@ const aggregateSchema = z
     path: ['sumSquares'],
   });
 
-const byEventSchema = z
-  .record(eventNameSchema, aggregateSchema)
-  .refine((events) => Object.keys(events).length <= MAX_EVENT_REPORT_NAMES, {
-    message: `at most ${MAX_EVENT_REPORT_NAMES} event names per variant`,
-  });
-const byVariantSchema = z
-  .record(z.string().max(200), byEventSchema)
-  .refine((variants) => Object.keys(variants).length <= MAX_EVENT_REPORT_VARIANTS, {
-    message: `at most ${MAX_EVENT_REPORT_VARIANTS} variants per flag`,
-  });
+const byEventSchema = boundedRecord(
+  eventNameSchema,
+  aggregateSchema,
+  MAX_EVENT_REPORT_NAMES,
+  'event names per variant',
+);
+const byVariantSchema = boundedRecord(
+  z.string().max(200),
+  byEventSchema,
+  MAX_EVENT_REPORT_VARIANTS,
+  'variants per flag',
+);
 
 /**
  * POST /sdk/events: the app's events of one SDK instance over `[start, end]`, attributed to the
  * variant of each flag the SDK last served the event's context.
  */
-export const eventsBodySchema = z
-  .strictObject({
-    start: z.iso.datetime({ offset: true }).describe('Start of the window (ISO 8601)'),
-    end: z.iso.datetime({ offset: true }).describe('End of the window (ISO 8601)'),
-    events: z
-      .record(z.string().min(1).max(200), byVariantSchema)
-      .refine((flags) => Object.keys(flags).length <= MAX_EVENT_REPORT_FLAGS, {
-        message: `at most ${MAX_EVENT_REPORT_FLAGS} flags per report`,
-      })
-      .describe('{ [flagKey]: { [variantKey]: { [eventName]: { count, sum, sumSquares } } } }'),
-  })
-  .refine((body) => Date.parse(body.end) >= Date.parse(body.start), {
-    message: 'must not be before start',
-    path: ['end'],
-  });
+export const eventsBodySchema = withOrderedWindow(
+  z.strictObject({
+    ...reportWindowFields('window'),
+    events: boundedRecord(
+      z.string().min(1).max(200),
+      byVariantSchema,
+      MAX_EVENT_REPORT_FLAGS,
+      'flags per report',
+    ).describe('{ [flagKey]: { [variantKey]: { [eventName]: { count, sum, sumSquares } } } }'),
+  }),
+);
 export type EventsBody = z.infer<typeof eventsBodySchema>;
 
 export const eventsResponseSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedRecord, reportWindowFields, withOrderedWindow } from '../sdk/report-schemas.js';
 
 /** Most flags one report may carry (a snapshot rarely has more; SDKs cap their keys too). */
 export const MAX_REPORT_FLAGS = 10_000;
@@ -22,31 +23,20 @@ const countSchema = z
   .int()
   .min(0)
   .max(MAX_REPORT_COUNT, `must be at most ${MAX_REPORT_COUNT} (one report's count of a flag and variant)`);
-const flagCountsSchema = z
-  .record(z.string().max(200), countSchema)
-  .refine((variants) => Object.keys(variants).length <= MAX_REPORT_VARIANTS, {
-    message: `at most ${MAX_REPORT_VARIANTS} variants per flag`,
-  });
+const flagCountsSchema = boundedRecord(z.string().max(200), countSchema, MAX_REPORT_VARIANTS, 'variants per flag');
 
 /**
  * POST /sdk/metrics: evaluation counts of one SDK instance over `[start, end]`, per flag key and
  * variant key ("" = the caller's default was returned).
  */
-export const metricsBodySchema = z
-  .object({
-    start: z.iso.datetime({ offset: true }).describe('Start of the counting window (ISO 8601)'),
-    end: z.iso.datetime({ offset: true }).describe('End of the counting window (ISO 8601)'),
-    flags: z
-      .record(z.string().min(1).max(200), flagCountsSchema)
-      .refine((flags) => Object.keys(flags).length <= MAX_REPORT_FLAGS, {
-        message: `at most ${MAX_REPORT_FLAGS} flags per report`,
-      })
-      .describe('{ [flagKey]: { [variantKey]: count } }'),
-  })
-  .refine((body) => Date.parse(body.end) >= Date.parse(body.start), {
-    message: 'must not be before start',
-    path: ['end'],
-  });
+export const metricsBodySchema = withOrderedWindow(
+  z.object({
+    ...reportWindowFields('counting window'),
+    flags: boundedRecord(z.string().min(1).max(200), flagCountsSchema, MAX_REPORT_FLAGS, 'flags per report').describe(
+      '{ [flagKey]: { [variantKey]: count } }',
+    ),
+  }),
+);
 
 export type MetricsBody = z.infer<typeof metricsBodySchema>;
 
