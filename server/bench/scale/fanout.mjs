@@ -9,6 +9,19 @@ import { request } from '../server/http-client.mjs';
 import { cpuMsOf } from '../server/server-process.mjs';
 import { percentile } from '../server/stats.mjs';
 import { openStream } from './sse-client.mjs';
+import { spawn } from 'node:child_process';
+
+/** `perf record -g` of `pid` into `file` (FANOUT_PERF=file) while the toggles run; needs STREAMER_NODE_ARGS=--perf-basic-prof for JS names. */
+function startPerf(pid, file) {
+  const child = spawn('perf', ['record', '-F', '2000', '-g', '-p', String(pid), '-o', file], { stdio: 'ignore' });
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGINT');
+      }),
+  };
+}
 
 const round = (value) => Math.round(value * 100) / 100;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,6 +64,7 @@ export async function measureFanout({
   await sleep(500);
 
   const sent = [];
+  const perf = process.env.FANOUT_PERF ? startPerf(streamer.pid, process.env.FANOUT_PERF) : undefined;
   const cpuBefore = cpuMsOf(streamer.pid);
   const started = performance.now();
   for (let i = 0; i < toggles; i++) {
@@ -68,6 +82,7 @@ export async function measureFanout({
   const everyStreamHasLast = () => arrivals.every((arrived, i) => arrived.has(last) || streams[i].state === 'ended');
   while (!everyStreamHasLast() && performance.now() < deadline) await sleep(20);
   const cpuMs = cpuMsOf(streamer.pid) - cpuBefore;
+  await perf?.stop();
   const droppedStreams = streams.filter((stream) => stream.state === 'ended').length;
   for (const stream of streams) stream.close();
 

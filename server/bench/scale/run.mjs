@@ -248,7 +248,9 @@ async function measureSize(flags) {
     await seeder.stop();
     const a = await startServer(env);
     servers.push(a);
-    const b = await startServer(env);
+    // STREAMER_NODE_ARGS: node flags for the stream replica only (e.g. --perf-basic-prof, --cpu-prof).
+    const streamerArgs = process.env.STREAMER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const b = await startServer(env, { nodeArgs: streamerArgs });
     servers.push(b);
     for (const server of [a, b]) {
       const { json } = await snapshotOf(server, tokens.server);

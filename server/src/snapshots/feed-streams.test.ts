@@ -1,0 +1,103 @@
+import type { ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import { SCHEMA_VERSION, type Snapshot, type SnapshotPatch } from '@switchyard/core';
+import { describe, expect, it } from 'vitest';
+import { ServerMetrics } from '../propagation/metrics.js';
+import { feedState, type FeedState } from './feed-state.js';
+import { FeedStreams } from './feed-streams.js';
+import { testFlag } from '../../test/helpers/snapshot-changes.js';
+
+function snapshot(revision: number): Snapshot {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    projectKey: 'shop',
+    environmentKey: 'prod',
+    revision,
+    flags: [testFlag('launch', { clientSide: true })],
+    segments: [],
+  };
+}
+
+function state(revision: number): FeedState {
+  const at = snapshot(revision);
+  return feedState(at, at);
+}
+
+function patch(revision: number): SnapshotPatch {
+  const { flags } = snapshot(revision);
+  return { schemaVersion: SCHEMA_VERSION, revision, flags, deletedFlags: [], segments: [], deletedSegments: [] };
+}
+
+/** A response that records the event ids written to it, in order. */
+function recordingResponse(): { response: ServerResponse; events: string[] } {
+  const events: string[] = [];
+  const writable = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const match = /^event: (\w+)\nid: (\d+)/.exec(chunk.toString());
+      if (match) events.push(`${match[1]} ${match[2]}`);
+      callback();
+    },
+  });
+  return { response: writable as unknown as ServerResponse, events };
+}
+
+const labels = { project: 'shop', environment: 'prod' };
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('fan-out to many streams', () => {
+  it('writes a slice per turn of the event loop, so other work runs in between, and keeps each stream in order', async () => {
+    const streams = new FeedStreams({
+      ringSize: 16,
+      maxBufferedBytes: 1 << 20,
+      metrics: new ServerMetrics(),
+      fanoutSlice: 4,
+    });
+    const at1 = state(1);
+    const clients = Array.from({ length: 10 }, () => recordingResponse());
+    for (const client of clients)
+      streams.open(client.response, 'server', 1, 'token', { state: at1, served: undefined, labels });
+
+    streams.publish(1, [patch(2)], [patch(2)], state(2), undefined);
+    // The first slice is written at once; the rest waits for the event loop.
+    expect(clients.map((client) => client.events.length)).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(streams.pendingFanouts).toBe(1);
+
+    // A second change arrives while the first is still being written: queued behind it.
+    streams.publish(2, [patch(3)], [patch(3)], state(3), undefined);
+    expect(streams.pendingFanouts).toBe(2);
+
+    // Something else (a request) gets the event loop between slices.
+    let answeredDuringFanout = false;
+    setImmediate(() => (answeredDuringFanout = streams.pendingFanouts > 0));
+    while (streams.pendingFanouts > 0) await nextTurn();
+    expect(answeredDuringFanout).toBe(true);
+
+    for (const client of clients) expect(client.events).toEqual(['patch 2', 'patch 3']);
+  });
+
+  it('skips streams closed meanwhile and does not resend to a stream that opened with the newer state', async () => {
+    const streams = new FeedStreams({
+      ringSize: 16,
+      maxBufferedBytes: 1 << 20,
+      metrics: new ServerMetrics(),
+      fanoutSlice: 1,
+    });
+    const at1 = state(1);
+    const first = recordingResponse();
+    const closing = recordingResponse();
+    const connections = [first, closing].map((client) =>
+      streams.open(client.response, 'server', 1, 'token', { state: at1, served: undefined, labels }),
+    );
+    const at2 = state(2);
+    streams.publish(1, [patch(2)], [patch(2)], at2, undefined);
+    connections[1]!.close('server');
+    // Opened after the change was published: the ring already holds patch 2.
+    const late = recordingResponse();
+    streams.open(late.response, 'server', 1, 'token', { state: at2, served: undefined, labels });
+    while (streams.pendingFanouts > 0) await nextTurn();
+
+    expect(first.events).toEqual(['patch 2']);
+    expect(closing.events).toEqual([]);
+    expect(late.events).toEqual(['patch 2']);
+  });
+});
