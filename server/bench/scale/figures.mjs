@@ -126,6 +126,30 @@ export const FIGURES = [
     plot: false,
   },
   {
+    label: '… FLOOR: bare node:net server, same bytes, CPU per write per stream',
+    unit: 'µs',
+    value: (r) => r.fanout.floor?.cpuUsPerWritePerStream,
+    plot: false,
+  },
+  {
+    label: '… ours ÷ floor (CPU per stream)',
+    unit: '×',
+    value: (r) => r.fanout.cpuRatioToFloor,
+    plot: false,
+  },
+  {
+    label: '… FLOOR: send → last socket p99',
+    unit: 'ms',
+    value: (r) => r.fanout.floor?.lastStreamP99Ms,
+    plot: false,
+  },
+  {
+    label: '… reader (pinned: server CPU 0, readers CPU 1)',
+    unit: '',
+    value: (r) => r.fanout.reader && `${r.fanout.reader}${r.fanout.pinned ? ', pinned' : ', not pinned'}`,
+    plot: false,
+  },
+  {
     label: 'fan-out: missed patches (dropped streams)',
     unit: '',
     value: (r) => `${r.fanout.missedPatches} (${r.fanout.droppedStreams})`,

@@ -36,7 +36,7 @@ import { createBenchDatabase, mainPath, startServer } from '../server/server-pro
 import { measureSnapshotLoad } from '../server/snapshot-load.mjs';
 import { percentile } from '../server/stats.mjs';
 import { measureToggles } from '../server/toggles.mjs';
-import { measureFanout } from './fanout.mjs';
+import { measureFanout, measureFanoutInProcess, measureFloor } from './fanout.mjs';
 import { markdownTable, svgPlot } from './report.mjs';
 import { measurePatchApplyInChild } from './sdk-apply.mjs';
 import { seedEnvironment, TOGGLE_FLAG } from './seed.mjs';
@@ -50,6 +50,13 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const STREAMS = Number(process.env.STREAMS ?? 1000);
 const FANOUT_TOGGLES = Number(process.env.FANOUT_TOGGLES ?? 50);
 const FANOUT_SPACING_MS = Number(process.env.FANOUT_SPACING_MS ?? 100);
+/** Who reads the fan-out streams: child processes on raw sockets (`child`), or node:http in this process (`http`, as before session 6). */
+const FANOUT_READER = process.env.FANOUT_READER ?? 'child';
+const READER_PROCESSES = Number(process.env.READER_PROCESSES ?? 1);
+/** Stream server on CPU 0, readers on CPU 1, when taskset is there (PIN=0: not). */
+const PIN = process.env.PIN !== '0';
+/** The floor run after the fan-out (FLOOR=0: skip it). */
+const FLOOR = process.env.FLOOR !== '0' && FANOUT_READER === 'child';
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const RESULTS_DIR = process.env.RESULTS_DIR ?? fileURLToPath(new URL('.', import.meta.url));
 const WARMUP_TOGGLES = 20;
@@ -286,7 +293,8 @@ async function measureSize(flags) {
     const fanoutWith = async (streams) => {
       const revision = await currentRevision(a, adminToken);
       await untilAt(b, tokens.server, revision);
-      return measureFanout({
+      const measure = FANOUT_READER === 'http' ? measureFanoutInProcess : measureFanout;
+      return measure({
         writer: a,
         streamer: b,
         adminToken,
@@ -296,6 +304,8 @@ async function measureSize(flags) {
         streams,
         toggles: FANOUT_TOGGLES,
         spacingMs: FANOUT_SPACING_MS,
+        readerProcesses: READER_PROCESSES,
+        pinning: PIN,
       });
     };
     let fanout;
@@ -309,6 +319,21 @@ async function measureSize(flags) {
         2,
       );
       fanout.streamReplicaCpuMsPerToggle = round(fanout.streamReplicaCpuMsPerToggle);
+      const { samplePatch } = fanout;
+      delete fanout.samplePatch;
+      if (FLOOR && samplePatch) {
+        log(`floor: bare node:net server, ${STREAMS} sockets, ${FANOUT_TOGGLES} writes…`);
+        load.floor = loadAverage();
+        fanout.floor = await measureFloor({
+          streams: STREAMS,
+          toggles: FANOUT_TOGGLES,
+          spacingMs: FANOUT_SPACING_MS,
+          samplePatch,
+          readerProcesses: READER_PROCESSES,
+          pinning: PIN,
+        });
+        fanout.cpuRatioToFloor = round(fanout.cpuUsPerTogglePerStream / fanout.floor.cpuUsPerWritePerStream, 2);
+      }
     }
 
     for (const server of servers.splice(0)) await server.stop();
