@@ -259,6 +259,7 @@ export async function measureFloor({
     const patch = JSON.parse(samplePatch);
     const sent = [];
     const loopMs = [];
+    const perf = process.env.FLOOR_PERF ? startPerf(server.pid, process.env.FLOOR_PERF) : undefined;
     const cpuBefore = cpuMsOf(server.pid);
     const started = performance.now();
     for (let i = 0; i < toggles; i++) {
@@ -271,6 +272,7 @@ export async function measureFloor({
     }
     await untilDelivered(readers, base + toggles, count, 30_000);
     const cpuMs = cpuMsOf(server.pid) - cpuBefore;
+    await perf?.stop();
     const collected = await readers.collect(base + 1, base + toggles);
     const { missed, ...times } = latencies(sent, collected.arrivals);
     return {

@@ -28,17 +28,23 @@ function patch(revision: number): SnapshotPatch {
   return { schemaVersion: SCHEMA_VERSION, revision, flags, deletedFlags: [], segments: [], deletedSegments: [] };
 }
 
-/** A response that records the event ids written to it, in order. */
-function recordingResponse(): { response: ServerResponse; events: string[] } {
+/** A response that records the events written to it, in order, and how many writes carried them. */
+function recordingResponse(): { response: ServerResponse; events: string[]; writes: number[] } {
   const events: string[] = [];
+  const writes: number[] = [];
   const writable = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      const match = /^event: (\w+)\nid: (\d+)/.exec(chunk.toString());
-      if (match) events.push(`${match[1]} ${match[2]}`);
+      const found = [...chunk.toString().matchAll(/^event: (\w+)\nid: (\d+)\ndata: (.*)\n\n/gm)];
+      for (const [, event, id, data] of found) {
+        // Each event whole: its data is the JSON of the patch of that revision.
+        if (event === 'patch') expect((JSON.parse(data!) as SnapshotPatch).revision).toBe(Number(id));
+        events.push(`${event} ${id}`);
+      }
+      writes.push(found.length);
       callback();
     },
   });
-  return { response: writable as unknown as ServerResponse, events };
+  return { response: writable as unknown as ServerResponse, events, writes };
 }
 
 const labels = { project: 'shop', environment: 'prod' };
@@ -73,6 +79,12 @@ describe('fan-out to many streams', () => {
     expect(answeredDuringFanout).toBe(true);
 
     for (const client of clients) expect(client.events).toEqual(['patch 2', 'patch 3']);
+    // The streams the first fan-out had reached got the second patch alone; the others got both in
+    // one write (one packet instead of two when changes come faster than the fan-out writes).
+    expect(clients.map((client) => client.writes)).toEqual([
+      ...Array.from({ length: 4 }, () => [1, 1]),
+      ...Array.from({ length: 6 }, () => [2]),
+    ]);
   });
 
   it('skips streams closed meanwhile and does not resend to a stream that opened with the newer state', async () => {

@@ -34,9 +34,17 @@ export interface FeedStreamsOptions {
  */
 export const FANOUT_SLICE = 500;
 
-/** One piece of work for every stream open when it starts (a patch run, a put, a heartbeat). */
+/** A run of patches as published: from `base` to `state`. */
+interface PatchRun {
+  base: number;
+  events: FeedEvent[];
+  state: FeedState;
+}
+
+/** One piece of work for every stream open when it starts: a run of patches, or `apply` (a put, a heartbeat). */
 interface FanoutJob {
-  readonly apply: (connection: SseConnection) => void;
+  readonly run?: PatchRun;
+  readonly apply?: (connection: SseConnection) => void;
   /** The streams it is for; filled when the job starts. */
   targets: SseConnection[] | undefined;
   next: number;
@@ -134,26 +142,7 @@ export class FeedStreams {
       this.sendWhole(served ?? state, served !== undefined);
       return;
     }
-    const first = events[0]!.revision;
-    const last = events[events.length - 1]!;
-    this.#fanout((connection) => {
-      // Already has it: opened (put or resume) or sent a whole snapshot after this was queued.
-      if (connection.revision >= last.revision) return;
-      if (connection.revision < first - 1) {
-        connection.sendSnapshot(state.revision, state.put(connection.view));
-        return;
-      }
-      if (events.length === 1) {
-        // The usual case (one toggle): no inner loop, no view lookup beyond one branch.
-        connection.send(last.revision, connection.view === 'server' ? last.frame.server : last.frame.client);
-        return;
-      }
-      for (const event of events) {
-        if (event.revision > connection.revision && !connection.send(event.revision, event.frame[connection.view])) {
-          break;
-        }
-      }
-    });
+    this.#enqueue({ run: { base, events, state }, targets: undefined, next: 0 });
   }
 
   /** Fan-outs queued or in progress (tests and metrics). */
@@ -162,13 +151,13 @@ export class FeedStreams {
   }
 
   /**
-   * Runs `apply` on every stream open now, after the fan-outs before it: the first slice at once
+   * Runs a job on every stream open now, after the fan-outs before it: the first slice at once
    * (so a feed with few streams sends synchronously, as before), the rest a slice per turn of the
    * event loop. A stream closed meanwhile is skipped; one opened meanwhile is not included (it got
    * a put or the ring's patches when it opened, so it is at least as new).
    */
-  #fanout(apply: (connection: SseConnection) => void): void {
-    this.#jobs.push({ apply, targets: undefined, next: 0 });
+  #enqueue(job: FanoutJob): void {
+    this.#jobs.push(job);
     if (this.#jobs.length === 1) this.#runSlice();
   }
 
@@ -178,7 +167,7 @@ export class FeedStreams {
       const job = this.#jobs[0]!;
       const targets = (job.targets ??= [...this.#connections]);
       const end = Math.min(targets.length, job.next + budget);
-      const apply = job.apply;
+      const apply = job.run ? this.#patchSender() : job.apply!;
       for (let i = job.next; i < end; i++) {
         const connection = targets[i]!;
         if (!connection.closed) apply(connection);
@@ -196,6 +185,52 @@ export class FeedStreams {
     }
   }
 
+  /**
+   * Sends the first job's run of patches to a stream, together with those of the runs queued right
+   * behind it: a stream the fan-out reaches late (changes came faster than it wrote) gets every
+   * patch it lacks in ONE write, one packet instead of one per change, and the later jobs then
+   * find it current. Only patch runs that follow on each other are joined (a put or a heartbeat
+   * in between keeps its place), so each stream still gets every revision, in order.
+   */
+  #patchSender(): (connection: SseConnection) => void {
+    const runs = [this.#jobs[0]!.run!];
+    for (let i = 1; i < this.#jobs.length; i++) {
+      const next = this.#jobs[i]!.run;
+      const last = runs[runs.length - 1]!;
+      if (!next || next.base !== last.state.revision || next.events[0]!.revision !== last.state.revision + 1) break;
+      runs.push(next);
+    }
+    const events = runs.length === 1 ? runs[0]!.events : runs.flatMap((run) => run.events);
+    const first = events[0]!.revision;
+    const newest = runs[runs.length - 1]!.state;
+    const last = events[events.length - 1]!.revision;
+    /** The frames from a revision on, joined once per view and starting revision (not per stream). */
+    const joined = new Map<string, Buffer>();
+    return (connection) => {
+      const from = connection.revision;
+      // Already has it: opened (put or resume) or sent a whole snapshot after this was queued.
+      if (from >= last) return;
+      const view = connection.view;
+      if (from < first - 1) {
+        connection.sendSnapshot(newest.revision, newest.put(view));
+        return;
+      }
+      const start = from - first + 1;
+      if (start === events.length - 1) {
+        // The usual case (one toggle): the event's shared frame as it is.
+        connection.send(last, events[start]!.frame[view]);
+        return;
+      }
+      const key = `${view} ${from}`;
+      let bytes = joined.get(key);
+      if (!bytes) {
+        bytes = Buffer.concat(events.slice(start).map((event) => event.frame[view]));
+        joined.set(key, bytes);
+      }
+      connection.send(last, bytes);
+    };
+  }
+
   /** Forgets the patches kept for resuming (the state was replaced, not patched). */
   clearRing(): void {
     this.#ring = [];
@@ -203,13 +238,15 @@ export class FeedStreams {
 
   /** Sends every stream `served` whole; `overlaid` when it has pending kills applied. */
   sendWhole(served: FeedState, overlaid: boolean): void {
-    this.#fanout((connection) => connection.sendSnapshot(served.revision, served.put(connection.view)));
+    const apply = (connection: SseConnection) =>
+      void connection.sendSnapshot(served.revision, served.put(connection.view));
+    this.#enqueue({ apply, targets: undefined, next: 0 });
     this.#overlaid = overlaid;
   }
 
   /** Writes `frame` (a heartbeat) to every stream. */
   broadcast(frame: string): void {
-    this.#fanout((connection) => connection.write(frame));
+    this.#enqueue({ apply: (connection) => void connection.write(frame), targets: undefined, next: 0 });
   }
 
   /** Ends every stream. */
