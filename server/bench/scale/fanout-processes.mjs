@@ -110,6 +110,12 @@ export async function startReaders({ count, processes = 1, cpu }) {
         errors,
         sample: answers.find((answer) => answer.sample)?.sample,
         cpuMs: answers.reduce((sum, answer) => sum + answer.cpuMs, 0),
+        patchesPerRead:
+          answers.reduce((sum, answer) => sum + answer.patches, 0) /
+          Math.max(
+            1,
+            answers.reduce((sum, answer) => sum + answer.patchReads, 0),
+          ),
       };
     },
     async stop() {

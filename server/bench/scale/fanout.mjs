@@ -151,6 +151,16 @@ function latencies(sent, arrivals) {
   };
 }
 
+/** The stream replica's patch writes and patches so far (its /metrics counters). */
+async function patchWritesOf(server) {
+  const text = await fetch(`${server.baseUrl}/metrics`).then((response) => response.text());
+  const counter = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    writes: counter('switchyard_sdk_stream_patch_writes_total'),
+    patches: counter('switchyard_sdk_stream_patches_total'),
+  };
+}
+
 /** Polls the readers until every stream has `revision` (or ended), or `timeoutMs` passed. */
 async function untilDelivered(readers, revision, count, timeoutMs) {
   const deadline = performance.now() + timeoutMs;
@@ -197,6 +207,7 @@ export async function measureFanout({
     await sleep(500);
 
     const sent = [];
+    const writesBefore = await patchWritesOf(streamer);
     const perf = process.env.FANOUT_PERF ? startPerf(streamer.pid, process.env.FANOUT_PERF) : undefined;
     const cpuBefore = cpuMsOf(streamer.pid);
     const started = performance.now();
@@ -213,6 +224,8 @@ export async function measureFanout({
     await untilDelivered(readers, revision + toggles, count, deliveryTimeoutMs);
     const cpuMs = cpuMsOf(streamer.pid) - cpuBefore;
     await perf?.stop();
+    const writesAfter = await patchWritesOf(streamer);
+    const writes = writesAfter.writes - writesBefore.writes;
     const collected = await readers.collect(revision + 1, revision + toggles);
     const { missed, ...times } = latencies(sent, collected.arrivals);
     return {
@@ -228,6 +241,10 @@ export async function measureFanout({
       readerErrors: collected.errors,
       streamReplicaCpuMsPerToggle: cpuMs / toggles,
       readerCpuUsPerEvent: round((collected.cpuMs * 1000) / (count * toggles)),
+      patchesPerRead: round(collected.patchesPerRead, 3),
+      // More than 1 when the fan-out fell behind and joined patches (an older build: no counter, NaN).
+      patchesPerWrite: round((writesAfter.patches - writesBefore.patches) / writes, 3),
+      cpuUsPerWrite: round((cpuMs * 1000) / writes, 2),
       samplePatch: collected.sample,
     };
   } finally {
@@ -285,6 +302,7 @@ export async function measureFloor({
       readerErrors: collected.errors,
       cpuUsPerWritePerStream: round((cpuMs * 1000) / (count * toggles)),
       readerCpuUsPerEvent: round((collected.cpuMs * 1000) / (count * toggles)),
+      patchesPerRead: round(collected.patchesPerRead, 3),
     };
   } finally {
     await readers.stop();

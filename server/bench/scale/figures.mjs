@@ -126,13 +126,25 @@ export const FIGURES = [
     plot: false,
   },
   {
+    label: '… patches per socket write (> 1: fan-out behind, patches joined)',
+    unit: '',
+    value: (r) => r.fanout.patchesPerWrite,
+    plot: false,
+  },
+  {
+    label: '… stream replica CPU per socket write',
+    unit: 'µs',
+    value: (r) => r.fanout.cpuUsPerWrite,
+    plot: false,
+  },
+  {
     label: '… FLOOR: bare node:net server, same bytes, CPU per write per stream',
     unit: 'µs',
     value: (r) => r.fanout.floor?.cpuUsPerWritePerStream,
     plot: false,
   },
   {
-    label: '… ours ÷ floor (CPU per stream)',
+    label: '… ours ÷ floor (CPU per socket write)',
     unit: '×',
     value: (r) => r.fanout.cpuRatioToFloor,
     plot: false,

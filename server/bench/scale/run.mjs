@@ -332,7 +332,8 @@ async function measureSize(flags) {
           readerProcesses: READER_PROCESSES,
           pinning: PIN,
         });
-        fanout.cpuRatioToFloor = round(fanout.cpuUsPerTogglePerStream / fanout.floor.cpuUsPerWritePerStream, 2);
+        // Per socket write: the floor writes one patch per socket per write, ours may join several.
+        fanout.cpuRatioToFloor = round(fanout.cpuUsPerWrite / fanout.floor.cpuUsPerWritePerStream, 2);
       }
     }
 

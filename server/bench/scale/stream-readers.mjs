@@ -44,6 +44,9 @@ const state = {
   /** data string → the revision it holds, or -1 when it is not a whole JSON patch. */
   parsed: new Map(),
   errors: { outOfOrder: 0, badData: 0, badStatus: 0, other: 0 },
+  /** Reads that brought patches, and the patches they brought (> 1 per read: the server joined them). */
+  patchReads: 0,
+  patches: 0,
   sample: undefined,
   count: 0,
 };
@@ -81,6 +84,7 @@ function revisionIn(data) {
 function handleEvents(stream, now) {
   let start = 0;
   let end;
+  let patches = 0;
   const text = stream.sse;
   while ((end = text.indexOf('\n\n', start)) !== -1) {
     if (text.charCodeAt(start) !== 58 /* ':' heartbeat comment */) {
@@ -94,12 +98,17 @@ function handleEvents(stream, now) {
         else {
           arrivalsOf(id)[stream.index] = now;
           stream.expectedNext = id + 1;
+          patches++;
         }
       } else state.errors.other++; // a put: the bench resumes at the current revision, so none is expected
     }
     start = end + 2;
   }
   stream.sse = start === 0 ? text : text.slice(start);
+  if (patches > 0) {
+    state.patchReads++;
+    state.patches += patches;
+  }
 }
 
 /** Body bytes (latin1 text, one char per byte) → SSE text, undoing HTTP/1.1 chunking. */
@@ -217,6 +226,8 @@ process.on('message', async (message) => {
         errors: state.errors,
         sample: state.sample,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        patchReads: state.patchReads,
+        patches: state.patches,
       });
     } else if (message.type === 'exit') {
       for (const stream of state.streams) stream.socket.destroy();

@@ -52,12 +52,8 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('fan-out to many streams', () => {
   it('writes a slice per turn of the event loop, so other work runs in between, and keeps each stream in order', async () => {
-    const streams = new FeedStreams({
-      ringSize: 16,
-      maxBufferedBytes: 1 << 20,
-      metrics: new ServerMetrics(),
-      fanoutSlice: 4,
-    });
+    const metrics = new ServerMetrics();
+    const streams = new FeedStreams({ ringSize: 16, maxBufferedBytes: 1 << 20, metrics, fanoutSlice: 4 });
     const at1 = state(1);
     const clients = Array.from({ length: 10 }, () => recordingResponse());
     for (const client of clients)
@@ -85,6 +81,9 @@ describe('fan-out to many streams', () => {
       ...Array.from({ length: 4 }, () => [1, 1]),
       ...Array.from({ length: 6 }, () => [2]),
     ]);
+    const total = async (counter: typeof metrics.streamPatches) => (await counter.get()).values[0]?.value;
+    expect(await total(metrics.streamPatchWrites)).toBe(4 * 2 + 6);
+    expect(await total(metrics.streamPatches)).toBe(10 * 2);
   });
 
   it('skips streams closed meanwhile and does not resend to a stream that opened with the newer state', async () => {

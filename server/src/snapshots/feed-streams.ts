@@ -167,10 +167,16 @@ export class FeedStreams {
       const job = this.#jobs[0]!;
       const targets = (job.targets ??= [...this.#connections]);
       const end = Math.min(targets.length, job.next + budget);
-      const apply = job.run ? this.#patchSender() : job.apply!;
+      const sender = job.run ? this.#patchSender() : undefined;
+      const apply = sender?.apply ?? job.apply!;
       for (let i = job.next; i < end; i++) {
         const connection = targets[i]!;
         if (!connection.closed) apply(connection);
+      }
+      if (sender && sender.tally.writes > 0) {
+        // Once per slice, not per stream: a labelled counter's inc costs more than the write's JS.
+        this.#options.metrics.streamPatchWrites.inc(sender.tally.writes);
+        this.#options.metrics.streamPatches.inc(sender.tally.patches);
       }
       budget -= end - job.next;
       job.next = end;
@@ -192,7 +198,7 @@ export class FeedStreams {
    * find it current. Only patch runs that follow on each other are joined (a put or a heartbeat
    * in between keeps its place), so each stream still gets every revision, in order.
    */
-  #patchSender(): (connection: SseConnection) => void {
+  #patchSender(): { apply: (connection: SseConnection) => void; tally: { writes: number; patches: number } } {
     const runs = [this.#jobs[0]!.run!];
     for (let i = 1; i < this.#jobs.length; i++) {
       const next = this.#jobs[i]!.run;
@@ -206,7 +212,8 @@ export class FeedStreams {
     const last = events[events.length - 1]!.revision;
     /** The frames from a revision on, joined once per view and starting revision (not per stream). */
     const joined = new Map<string, Buffer>();
-    return (connection) => {
+    const tally = { writes: 0, patches: 0 };
+    const apply = (connection: SseConnection) => {
       const from = connection.revision;
       // Already has it: opened (put or resume) or sent a whole snapshot after this was queued.
       if (from >= last) return;
@@ -216,6 +223,8 @@ export class FeedStreams {
         return;
       }
       const start = from - first + 1;
+      tally.writes++;
+      tally.patches += events.length - start;
       if (start === events.length - 1) {
         // The usual case (one toggle): the event's shared frame as it is.
         connection.send(last, events[start]!.frame[view]);
@@ -229,6 +238,7 @@ export class FeedStreams {
       }
       connection.send(last, bytes);
     };
+    return { apply, tally };
   }
 
   /** Forgets the patches kept for resuming (the state was replaced, not patched). */
