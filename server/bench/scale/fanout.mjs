@@ -208,6 +208,18 @@ export async function measureFanout({
 
     const sent = [];
     const writesBefore = await patchWritesOf(streamer);
+    // Meanwhile another client asks B for /healthz, one request at a time: how long a request
+    // waits behind a fan-out (the whole fan-out before it was written in slices).
+    let probing = true;
+    const probeMs = [];
+    const probe = (async () => {
+      while (probing) {
+        const at = performance.now();
+        await request(streamer.baseUrl, 'GET', '/healthz');
+        probeMs.push(performance.now() - at);
+        await sleep(5);
+      }
+    })();
     const perf = process.env.FANOUT_PERF ? startPerf(streamer.pid, process.env.FANOUT_PERF) : undefined;
     const cpuBefore = cpuMsOf(streamer.pid);
     const started = performance.now();
@@ -224,6 +236,8 @@ export async function measureFanout({
     await untilDelivered(readers, revision + toggles, count, deliveryTimeoutMs);
     const cpuMs = cpuMsOf(streamer.pid) - cpuBefore;
     await perf?.stop();
+    probing = false;
+    await probe;
     const writesAfter = await patchWritesOf(streamer);
     const writes = writesAfter.writes - writesBefore.writes;
     const collected = await readers.collect(revision + 1, revision + toggles);
@@ -242,6 +256,12 @@ export async function measureFanout({
       streamReplicaCpuMsPerToggle: cpuMs / toggles,
       readerCpuUsPerEvent: round((collected.cpuMs * 1000) / (count * toggles)),
       patchesPerRead: round(collected.patchesPerRead, 3),
+      healthzDuringFanout: {
+        count: probeMs.length,
+        p50Ms: round(percentile(probeMs, 50)),
+        p99Ms: round(percentile(probeMs, 99)),
+        maxMs: round(Math.max(...probeMs)),
+      },
       // More than 1 when the fan-out fell behind and joined patches (an older build: no counter, NaN).
       patchesPerWrite: round((writesAfter.patches - writesBefore.patches) / writes, 3),
       cpuUsPerWrite: round((cpuMs * 1000) / writes, 2),

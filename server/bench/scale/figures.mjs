@@ -126,6 +126,13 @@ export const FIGURES = [
     plot: false,
   },
   {
+    label: '… GET /healthz on the stream replica during the fan-out, p99 (max)',
+    unit: 'ms',
+    value: (r) =>
+      r.fanout.healthzDuringFanout && `${r.fanout.healthzDuringFanout.p99Ms} (${r.fanout.healthzDuringFanout.maxMs})`,
+    plot: false,
+  },
+  {
     label: '… patches per socket write (> 1: fan-out behind, patches joined)',
     unit: '',
     value: (r) => r.fanout.patchesPerWrite,
