@@ -55,6 +55,8 @@ const FANOUT_READER = process.env.FANOUT_READER ?? 'child';
 const READER_PROCESSES = Number(process.env.READER_PROCESSES ?? 1);
 /** Stream server on CPU 0, readers on CPU 1, when taskset is there (PIN=0: not). */
 const PIN = process.env.PIN !== '0';
+/** GET /healthz on the stream replica every HEALTHZ_PROBE_MS during the fan-out (0: none). */
+const HEALTHZ_PROBE_MS = Number(process.env.HEALTHZ_PROBE_MS ?? 20);
 /** The floor run after the fan-out (FLOOR=0: skip it). */
 const FLOOR = process.env.FLOOR !== '0' && FANOUT_READER === 'child';
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -306,6 +308,7 @@ async function measureSize(flags) {
         spacingMs: FANOUT_SPACING_MS,
         readerProcesses: READER_PROCESSES,
         pinning: PIN,
+        probeEveryMs: HEALTHZ_PROBE_MS,
       });
     };
     let fanout;
