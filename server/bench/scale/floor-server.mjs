@@ -41,8 +41,22 @@ process.on('message', (message) => {
     const started = performance.now();
     const frame = Buffer.from(`event: patch\nid: ${message.revision}\ndata: ${message.data}\n\n`);
     const chunk = Buffer.concat([Buffer.from(`${frame.length.toString(16)}\r\n`), frame, Buffer.from('\r\n')]);
-    for (const socket of sockets) socket.write(chunk);
-    process.send({ type: 'written', ms: performance.now() - started });
+    const slice = Number(process.env.FLOOR_SLICE ?? 0);
+    if (!(slice > 0)) {
+      for (const socket of sockets) socket.write(chunk);
+      process.send({ type: 'written', ms: performance.now() - started });
+      return;
+    }
+    // FLOOR_SLICE: the same loop in slices, one turn of the event loop each (what the server does).
+    const targets = [...sockets];
+    let next = 0;
+    const runSlice = () => {
+      const end = Math.min(targets.length, next + slice);
+      for (; next < end; next++) targets[next].write(chunk);
+      if (next < targets.length) setImmediate(runSlice);
+      else process.send({ type: 'written', ms: performance.now() - started });
+    };
+    runSlice();
   } else if (message.type === 'exit') {
     for (const socket of sockets) socket.destroy();
     server.close();
