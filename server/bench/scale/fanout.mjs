@@ -11,7 +11,7 @@
  * writing the same bytes (floor-server.mjs), the cost no Node server can go below.
  */
 import { request } from '../server/http-client.mjs';
-import { cpuMsOf } from '../server/server-process.mjs';
+import { cpuMsOf, cpuSplitMsOf } from '../server/server-process.mjs';
 import { percentile } from '../server/stats.mjs';
 import { canPin, monotonicMs, pin, startFloorServer, startReaders, unpin } from './fanout-processes.mjs';
 import { openStream } from './sse-client.mjs';
@@ -227,6 +227,7 @@ export async function measureFanout({
     })();
     const perf = process.env.FANOUT_PERF ? startPerf(streamer.pid, process.env.FANOUT_PERF) : undefined;
     const cpuBefore = cpuMsOf(streamer.pid);
+    const splitBefore = cpuSplitMsOf(streamer.pid);
     const started = performance.now();
     for (let i = 0; i < toggles; i++) {
       const due = started + i * spacingMs;
@@ -240,6 +241,7 @@ export async function measureFanout({
     }
     await untilDelivered(readers, revision + toggles, count, deliveryTimeoutMs);
     const cpuMs = cpuMsOf(streamer.pid) - cpuBefore;
+    const splitAfter = cpuSplitMsOf(streamer.pid);
     await perf?.stop();
     probing = false;
     await probe;
@@ -270,6 +272,9 @@ export async function measureFanout({
       // More than 1 when the fan-out fell behind and joined patches (an older build: no counter, NaN).
       patchesPerWrite: round((writesAfter.patches - writesBefore.patches) / writes, 3),
       cpuUsPerWrite: round((cpuMs * 1000) / writes, 2),
+      // The same split by /proc into user space (our code, Node, V8) and kernel (the sends).
+      userCpuUsPerWrite: round(((splitAfter.user - splitBefore.user) * 1000) / writes, 2),
+      systemCpuUsPerWrite: round(((splitAfter.system - splitBefore.system) * 1000) / writes, 2),
       samplePatch: collected.sample,
     };
   } finally {
@@ -303,6 +308,7 @@ export async function measureFloor({
     const loopMs = [];
     const perf = process.env.FLOOR_PERF ? startPerf(server.pid, process.env.FLOOR_PERF) : undefined;
     const cpuBefore = cpuMsOf(server.pid);
+    const splitBefore = cpuSplitMsOf(server.pid);
     const started = performance.now();
     for (let i = 0; i < toggles; i++) {
       const due = started + i * spacingMs;
@@ -314,6 +320,7 @@ export async function measureFloor({
     }
     await untilDelivered(readers, base + toggles, count, 30_000);
     const cpuMs = cpuMsOf(server.pid) - cpuBefore;
+    const splitAfter = cpuSplitMsOf(server.pid);
     await perf?.stop();
     const collected = await readers.collect(base + 1, base + toggles);
     const { missed, ...times } = latencies(sent, collected.arrivals);
@@ -326,6 +333,8 @@ export async function measureFloor({
       missedPatches: missed,
       readerErrors: collected.errors,
       cpuUsPerWritePerStream: round((cpuMs * 1000) / (count * toggles)),
+      userCpuUsPerWrite: round(((splitAfter.user - splitBefore.user) * 1000) / (count * toggles), 2),
+      systemCpuUsPerWrite: round(((splitAfter.system - splitBefore.system) * 1000) / (count * toggles), 2),
       readerCpuUsPerEvent: round((collected.cpuMs * 1000) / (count * toggles)),
       patchesPerRead: round(collected.patchesPerRead, 3),
     };

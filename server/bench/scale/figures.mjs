@@ -145,9 +145,22 @@ export const FIGURES = [
     plot: false,
   },
   {
+    label: '… of which user space / kernel (/proc)',
+    unit: 'µs',
+    value: (r) =>
+      r.fanout.userCpuUsPerWrite !== undefined && `${r.fanout.userCpuUsPerWrite} / ${r.fanout.systemCpuUsPerWrite}`,
+    plot: false,
+  },
+  {
     label: '… FLOOR: bare node:net server, same bytes, CPU per write per stream',
     unit: 'µs',
     value: (r) => r.fanout.floor?.cpuUsPerWritePerStream,
+    plot: false,
+  },
+  {
+    label: '… FLOOR: of which user space / kernel (/proc)',
+    unit: 'µs',
+    value: (r) => r.fanout.floor && `${r.fanout.floor.userCpuUsPerWrite} / ${r.fanout.floor.systemCpuUsPerWrite}`,
     plot: false,
   },
   {
