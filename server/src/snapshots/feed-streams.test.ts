@@ -111,4 +111,32 @@ describe('fan-out to many streams', () => {
     expect(closing.events).toEqual([]);
     expect(late.events).toEqual(['patch 2']);
   });
+
+  it('sends a stream behind the first queued run the newest state whole, once, and nothing after it', async () => {
+    const streams = new FeedStreams({
+      ringSize: 16,
+      maxBufferedBytes: 1 << 20,
+      metrics: new ServerMetrics(),
+      fanoutSlice: 1,
+    });
+    const at1 = state(1);
+    const reachedFirst = recordingResponse();
+    const behind = recordingResponse();
+    streams.open(reachedFirst.response, 'server', 1, 'token', { state: at1, served: undefined, labels });
+    // Both hold revision 1 (one resumed at it, one got its put); revision 2 came as a whole state.
+    streams.open(behind.response, 'server', undefined, 'token', {
+      state: at1,
+      served: undefined,
+      labels,
+    });
+    streams.publish(2, [patch(3)], [patch(3)], state(3), undefined);
+    streams.publish(3, [patch(4)], [patch(4)], state(4), undefined);
+    while (streams.pendingFanouts > 0) await nextTurn();
+
+    // Both at 1, behind the runs (from 2): the first slice, written before the second change came,
+    // got the state of then whole and the next patch; the stream reached after both were queued
+    // got the newest state whole, and the second run did not write to it again.
+    expect(reachedFirst.events).toEqual(['put 3', 'patch 4']);
+    expect(behind.events).toEqual(['put 1', 'put 4']);
+  });
 });
