@@ -126,6 +126,62 @@ export const FIGURES = [
     plot: false,
   },
   {
+    label: '… GET /healthz on the stream replica during the fan-out, p99 (max)',
+    unit: 'ms',
+    value: (r) =>
+      r.fanout.healthzDuringFanout && `${r.fanout.healthzDuringFanout.p99Ms} (${r.fanout.healthzDuringFanout.maxMs})`,
+    plot: false,
+  },
+  {
+    label: '… patches per socket write (> 1: fan-out behind, patches joined)',
+    unit: '',
+    value: (r) => r.fanout.patchesPerWrite,
+    plot: false,
+  },
+  {
+    label: '… stream replica CPU per socket write',
+    unit: 'µs',
+    value: (r) => r.fanout.cpuUsPerWrite,
+    plot: false,
+  },
+  {
+    label: '… of which user space / kernel (/proc)',
+    unit: 'µs',
+    value: (r) =>
+      r.fanout.userCpuUsPerWrite !== undefined && `${r.fanout.userCpuUsPerWrite} / ${r.fanout.systemCpuUsPerWrite}`,
+    plot: false,
+  },
+  {
+    label: '… FLOOR: bare node:net server, same bytes, CPU per write per stream',
+    unit: 'µs',
+    value: (r) => r.fanout.floor?.cpuUsPerWritePerStream,
+    plot: false,
+  },
+  {
+    label: '… FLOOR: of which user space / kernel (/proc)',
+    unit: 'µs',
+    value: (r) => r.fanout.floor && `${r.fanout.floor.userCpuUsPerWrite} / ${r.fanout.floor.systemCpuUsPerWrite}`,
+    plot: false,
+  },
+  {
+    label: '… ours ÷ floor (CPU per socket write)',
+    unit: '×',
+    value: (r) => r.fanout.cpuRatioToFloor,
+    plot: false,
+  },
+  {
+    label: '… FLOOR: send → last socket p99',
+    unit: 'ms',
+    value: (r) => r.fanout.floor?.lastStreamP99Ms,
+    plot: false,
+  },
+  {
+    label: '… reader (pinned: server CPU 0, readers CPU 1)',
+    unit: '',
+    value: (r) => r.fanout.reader && `${r.fanout.reader}${r.fanout.pinned ? ', pinned' : ', not pinned'}`,
+    plot: false,
+  },
+  {
     label: 'fan-out: missed patches (dropped streams)',
     unit: '',
     value: (r) => `${r.fanout.missedPatches} (${r.fanout.droppedStreams})`,

@@ -36,7 +36,7 @@ import { createBenchDatabase, mainPath, startServer } from '../server/server-pro
 import { measureSnapshotLoad } from '../server/snapshot-load.mjs';
 import { percentile } from '../server/stats.mjs';
 import { measureToggles } from '../server/toggles.mjs';
-import { measureFanout } from './fanout.mjs';
+import { measureFanout, measureFanoutInProcess, measureFloor } from './fanout.mjs';
 import { markdownTable, svgPlot } from './report.mjs';
 import { measurePatchApplyInChild } from './sdk-apply.mjs';
 import { seedEnvironment, TOGGLE_FLAG } from './seed.mjs';
@@ -50,6 +50,15 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const STREAMS = Number(process.env.STREAMS ?? 1000);
 const FANOUT_TOGGLES = Number(process.env.FANOUT_TOGGLES ?? 50);
 const FANOUT_SPACING_MS = Number(process.env.FANOUT_SPACING_MS ?? 100);
+/** Who reads the fan-out streams: child processes on raw sockets (`child`), or node:http in this process (`http`, as before session 6). */
+const FANOUT_READER = process.env.FANOUT_READER ?? 'child';
+const READER_PROCESSES = Number(process.env.READER_PROCESSES ?? 1);
+/** Stream server on CPU 0, readers on CPU 1, when taskset is there (PIN=0: not). */
+const PIN = process.env.PIN !== '0';
+/** GET /healthz on the stream replica every HEALTHZ_PROBE_MS during the fan-out (0: none). */
+const HEALTHZ_PROBE_MS = Number(process.env.HEALTHZ_PROBE_MS ?? 20);
+/** The floor run after the fan-out (FLOOR=0: skip it). */
+const FLOOR = process.env.FLOOR !== '0' && FANOUT_READER === 'child';
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const RESULTS_DIR = process.env.RESULTS_DIR ?? fileURLToPath(new URL('.', import.meta.url));
 const WARMUP_TOGGLES = 20;
@@ -248,7 +257,9 @@ async function measureSize(flags) {
     await seeder.stop();
     const a = await startServer(env);
     servers.push(a);
-    const b = await startServer(env);
+    // STREAMER_NODE_ARGS: node flags for the stream replica only (e.g. --perf-basic-prof, --cpu-prof).
+    const streamerArgs = process.env.STREAMER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const b = await startServer(env, { nodeArgs: streamerArgs });
     servers.push(b);
     for (const server of [a, b]) {
       const { json } = await snapshotOf(server, tokens.server);
@@ -284,7 +295,8 @@ async function measureSize(flags) {
     const fanoutWith = async (streams) => {
       const revision = await currentRevision(a, adminToken);
       await untilAt(b, tokens.server, revision);
-      return measureFanout({
+      const measure = FANOUT_READER === 'http' ? measureFanoutInProcess : measureFanout;
+      return measure({
         writer: a,
         streamer: b,
         adminToken,
@@ -294,6 +306,9 @@ async function measureSize(flags) {
         streams,
         toggles: FANOUT_TOGGLES,
         spacingMs: FANOUT_SPACING_MS,
+        readerProcesses: READER_PROCESSES,
+        pinning: PIN,
+        probeEveryMs: HEALTHZ_PROBE_MS,
       });
     };
     let fanout;
@@ -307,6 +322,22 @@ async function measureSize(flags) {
         2,
       );
       fanout.streamReplicaCpuMsPerToggle = round(fanout.streamReplicaCpuMsPerToggle);
+      const { samplePatch } = fanout;
+      delete fanout.samplePatch;
+      if (FLOOR && samplePatch) {
+        log(`floor: bare node:net server, ${STREAMS} sockets, ${FANOUT_TOGGLES} writes…`);
+        load.floor = loadAverage();
+        fanout.floor = await measureFloor({
+          streams: STREAMS,
+          toggles: FANOUT_TOGGLES,
+          spacingMs: FANOUT_SPACING_MS,
+          samplePatch,
+          readerProcesses: READER_PROCESSES,
+          pinning: PIN,
+        });
+        // Per socket write: the floor writes one patch per socket per write, ours may join several.
+        fanout.cpuRatioToFloor = round(fanout.cpuUsPerWrite / fanout.floor.cpuUsPerWritePerStream, 2);
+      }
     }
 
     for (const server of servers.splice(0)) await server.stop();
@@ -348,6 +379,11 @@ async function main() {
       streams: STREAMS,
       fanoutToggles: FANOUT_TOGGLES,
       fanoutSpacingMs: FANOUT_SPACING_MS,
+      fanoutReader: FANOUT_READER,
+      readerProcesses: READER_PROCESSES,
+      pin: PIN,
+      floor: FLOOR,
+      healthzProbeMs: HEALTHZ_PROBE_MS,
       server: mainPath,
     },
     sizes: {},

@@ -71,6 +71,14 @@ export function cpuMsOf(pid) {
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** `cpuMsOf` split into user and system (kernel) time, ms. */
+export function cpuSplitMsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ms = (ticks) => (Number(ticks) * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { user: ms(fields[11]), system: ms(fields[12]) };
+}
+
 /** USER_HZ: 100 on every Linux architecture Node supports. */
 const CLOCK_TICKS_PER_SECOND = 100;
 

@@ -48,6 +48,18 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly streamPatchWrites = new Counter({
+    name: 'switchyard_sdk_stream_patch_writes_total',
+    help: 'Socket writes of patches to SDK streams by this replica: one per stream per change while fan-outs keep up; fewer than switchyard_sdk_stream_patches_total when a stream reached late got several patches in one write',
+    registers: [this.registry],
+  });
+
+  readonly streamPatches = new Counter({
+    name: 'switchyard_sdk_stream_patches_total',
+    help: 'Patches (revisions) written to SDK streams by this replica, counted per stream',
+    registers: [this.registry],
+  });
+
   readonly messagesPublished = new Counter({
     name: 'switchyard_changes_published_total',
     help: 'Change messages published on the bus by the outbox publisher',

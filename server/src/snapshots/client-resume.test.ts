@@ -130,8 +130,10 @@ describe('client streams sent a run of patches', () => {
     const resumed = recordingResponse();
     feed.attach(resumed.response, 'client', 3, 'token');
 
+    // A run of patches may come in one write (see FeedStreams): one SSE event per blank-line block.
     const deletions = (frames: string[]) =>
       frames
+        .flatMap((frame) => frame.split('\n\n').filter((event) => event !== ''))
         .filter((frame) => frame.startsWith('event: patch'))
         .map((frame) => {
           const patch = JSON.parse(/^data: (.*)$/m.exec(frame)![1]!) as SnapshotPatch;
