@@ -257,7 +257,6 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     },
     close() {
       close?.();
-      usage?.();
       events.clear();
     },
   };
