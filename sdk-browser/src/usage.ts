@@ -30,7 +30,7 @@ export function reportUsage(
   const { flushIntervalMs = 6e4, maxKeys = usage === false ? 0 : 1e3 } = (usage || {}) as UsageOptions;
   const events = metrics?.();
   let counts: Counts = { __proto__: null } as never;
-  /** Entries held (flags and variants); keeps growing past `maxKeys` once full (and is reset by a send). */
+  /** Entries held (flags and variants), plus those dropped once `maxKeys` is reached; reset by a send. */
   let keys = 0;
   let start = new Date();
 
@@ -58,7 +58,8 @@ export function reportUsage(
       // Dates become ISO strings in JSON. The next window starts where this one ends.
       const window = { start, end: (start = new Date()) };
       const tracked = events?.();
-      if (keys) void send('metrics', { ...window, flags: counts });
+      // (`keys` also counts what the cap dropped.)
+      if (Object.keys(counts).length) void send('metrics', { ...window, flags: counts });
       if (tracked) void send('events', { ...window, events: tracked });
       counts = { __proto__: null } as never;
       keys = 0;
