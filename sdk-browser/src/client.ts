@@ -69,15 +69,15 @@ export interface BrowserClient {
    * for the variants this client served: for each flag it evaluated, the event counts for the
    * variant last served, so the server can compare a release's variants (guarded releases). A page
    * has one user: `context` is accepted for the OpenFeature and Node SDKs' signature, and events
-   * are attributed to what was served to the client's own context. Sent in batches with the usage
-   * metrics, by the `metrics` module (`@switchyard/sdk-browser/metrics`); without it, does nothing.
+   * are attributed to what was served to the client's own context. Collected by the `metrics`
+   * module (`@switchyard/sdk-browser/metrics`) and sent with the usage counts; without it, does nothing.
    * Event names are 1–100 of `A-Z a-z 0-9 . _ : -`; other names, and values whose square is not a
    * finite number, are ignored. Never throws.
    */
   readonly track: (event: string, context?: EvaluationContext, value?: number) => void;
   /**
-   * Stops all network activity and timers, after sending the usage counts and events not sent yet
-   * (with the `metrics` module).
+   * Stops all network activity and timers, after sending the usage counts (and the `metrics`
+   * module's events) not sent yet.
    * Evaluation keeps working on the last flags.
    */
   readonly close: () => void;
@@ -137,7 +137,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     hasBootstrap = true;
   }
 
-  /** Evaluates a flag; counted in usage metrics (with the `metrics` module). */
+  /** Evaluates a flag; counted in usage metrics (unless `usage: false`). */
   const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
     const compiled = store.compiled;
     if (!values) {
@@ -191,8 +191,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     }
   };
 
-  // `usage`, the metrics module's hook, is read by `evaluate` above: nothing evaluates before this
-  // line (`allFlags` goes to core directly, and no listener can be added yet).
+  // `usage`, the usage reporting hook (it also feeds the metrics module), is read by `evaluate`
+  // above: nothing evaluates before this line (`allFlags` goes to core directly, and no listener
+  // can be added yet).
   const [close, usage] = offline
     ? []
     : connect(store, urls, options, {

@@ -23,8 +23,9 @@ export interface ConnectionHooks {
  * on `/api/v1/sdk/stream`, reconnecting with backoff and resuming from the last revision; while the
  * stream is down, a fetch of `/api/v1/sdk/snapshot` before each attempt (so a stream that keeps
  * failing still gets updates, at the pace of the backoff); without streaming, a poll every
- * `pollIntervalMs`; and a pause while the page is hidden for long. Returns the function that closes it,
- * and the hook of the `metrics` module when there is one (made here: it posts to the server in use).
+ * `pollIntervalMs`; and a pause while the page is hidden for long. Also the usage reports (see
+ * usage.ts: they post to the server in use, and are sent when the page is hidden). Returns the
+ * function that closes it all (sending the reports left) and the usage hook.
  *
  * EventSource cannot send headers, so the stream gets the client key as `?key=` (the one endpoint
  * that accepts it) and the last revision as `?lastEventId=`; fetches send `Authorization`. We close the EventSource on every error and reconnect ourselves (the browser's
