@@ -114,9 +114,9 @@ export const browserConsumerTs = `import { createBrowserClient, type Bootstrap }
 import { browserMetrics } from '@switchyard/sdk-browser/metrics';
 
 const bootstrap: Bootstrap = { 'new-checkout': true };
-const client = createBrowserClient({ clientKey: 'sy_client_x', offline: true, bootstrap, metrics: browserMetrics({ maxKeys: 10 }) });
-// @ts-expect-error the send period is a number of ms
-browserMetrics({ flushIntervalMs: '1 min' });
+const client = createBrowserClient({ clientKey: 'sy_client_x', offline: true, bootstrap, usage: { maxKeys: 10 }, metrics: browserMetrics({ maxKeys: 10 }) });
+// @ts-expect-error the usage send period is a number of ms
+createBrowserClient({ clientKey: 'sy_client_x', offline: true, usage: { flushIntervalMs: '1 min' } });
 export const on: boolean = client.isEnabled('new-checkout');
 // @ts-expect-error isEnabled answers a boolean
 export const wrong: string = client.isEnabled('new-checkout');
