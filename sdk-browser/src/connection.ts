@@ -38,7 +38,7 @@ export function connect(
   urls: string[],
   options: BrowserClientOptions,
   { synced_, failed_ }: ConnectionHooks,
-): [close: () => void, usage: MetricsHook] {
+): [close: () => void, usage: MetricsHook | undefined] {
   const Source = options.streaming !== false && (options.EventSource ?? globalThis.EventSource);
   const doc = globalThis.document as Document | undefined;
   let failures = 0; // consecutive stream failures, for the backoff

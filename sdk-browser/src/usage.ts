@@ -19,12 +19,13 @@ type Counts = Record<string, Record<string, number | undefined>>;
  * dropped: usage is statistics, not worth a retry queue), and at most `usage.maxKeys` entries
  * (flags and variants each count) are held between sends. `usage: false` counts nothing.
  *
- * Returns the hook the client reports through, `flush` (send now) and `stop` (for good).
+ * Returns the hook the client reports through (none when there is nothing to report), `flush`
+ * (send now) and `stop` (for good).
  */
 export function reportUsage(
   request: (path: string, headers: Record<string, string>, init: RequestInit) => Promise<Response>,
   options: BrowserClientOptions,
-): [hook: MetricsHook, flush: () => void, stop: () => void] {
+): [hook: MetricsHook | undefined, flush: () => void, stop: () => void] {
   const { usage, metrics } = options;
   // `usage: false` holds no entry; `true` or no options take the defaults.
   const { flushIntervalMs = 6e4, maxKeys = usage === false ? 0 : 1e3 } = (usage || {}) as UsageOptions;
@@ -87,5 +88,6 @@ export function reportUsage(
       if (variants && (variants[variant] ??= keys++ < maxKeys ? 0 : undefined) != null) variants[variant]!++;
     }
   };
-  return [hook as MetricsHook, flush, stop];
+  // Nothing to report: no hook either, so evaluations cost nothing more.
+  return [(timer && hook) as MetricsHook | undefined, flush, stop];
 }
