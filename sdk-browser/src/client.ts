@@ -8,6 +8,7 @@ import {
 import { typeOfDefault } from '@switchyard/core/client-api';
 import { createEmitter, createSnapshotStore, type Listener } from '@switchyard/core/sync';
 import { connect, problem } from './connection.js';
+import { afterOperators } from './operators.js';
 import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
 
 /** `getValue`'s overloads: the default's type is the type of the answer. */
@@ -116,10 +117,12 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   // iframes, quota): the cache is best-effort and never fails the client.
   let storage = options.storage;
   const cacheKey = `switchyard:${urls[0]}:${options.clientKey}`;
+  /** The cached snapshot's JSON, for operators.ts: the rare operators it uses are loaded before `ready`. */
+  let cached: string | null | undefined;
   try {
     if (storage === undefined) storage = localStorage; // `null` = no cache
     // No storage: JSON.parse(undefined) throws; no entry: JSON.parse(null) is null, which is invalid.
-    store.applyPut(JSON.parse(storage?.getItem(cacheKey) as string));
+    store.applyPut(JSON.parse((cached = storage?.getItem(cacheKey)) as string));
   } catch {
     // No usable storage or cache: start empty.
   }
@@ -227,9 +230,16 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
           }
         },
       });
-  // Deferred so that listeners added right after creation see the first `ready`.
-  queueMicrotask(() =>
-    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline')),
+  // Deferred so that listeners added right after creation see the first `ready`; and, when the
+  // cache or the bootstrap use rare operators, until their module is loaded (operators.ts; the
+  // store compiled their conditions already: they compile for good on their first evaluation).
+  // The answers reported so far are then taken again, as they were before the first `ready`.
+  afterOperators(cached + JSON.stringify(bootstrap), () =>
+    queueMicrotask(() => {
+      if (!state) reported = allFlags();
+      if (hasBootstrap || (offline && hasFlags())) markReady();
+      else if (offline) rejectReady(problem('offline'));
+    }),
   );
   // ready() always settles, even if a connection hangs without an answer (a no-op once settled).
   setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('readyTimeoutMs'));

@@ -1,5 +1,6 @@
 import type { SnapshotStore } from '@switchyard/core/sync';
 import type { BrowserClientOptions, EventSourceLike, MetricsHook } from './types.js';
+import { afterOperators } from './operators.js';
 import { reportUsage } from './usage.js';
 
 /** An error of this SDK: the message says it comes from Switchyard. */
@@ -73,7 +74,10 @@ export function connect(
    * Applies a `put` (a whole snapshot: from the stream or a fetch, the server's truth even if older)
    * or a `patch` payload. Garbage fails the stream (or, without one, the fetch); a gap refetches.
    */
-  const receive = (type: string, text: string): void => {
+  const receive = (type: string, text: string): void =>
+    // After the rare operators' module when the update uses them (or it is loading): see operators.ts.
+    afterOperators(text, () => apply(type, text));
+  const apply = (type: string, text: string): void => {
     let payload: unknown;
     try {
       payload = JSON.parse(text);
