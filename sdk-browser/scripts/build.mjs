@@ -1,14 +1,18 @@
 // Bundles the browser SDK with esbuild (declarations come from `tsc -b`):
-// - dist/index.js        ESM for bundlers, core evaluator inlined (zod is not reachable from it);
+// - dist/index.js        ESM for bundlers, core evaluator inlined (zod is not reachable from it),
+//   without the cidr/date/semver operators: see `browserOperatorTable`;
+// - dist/operators-extra.js  those operators, imported by dist/index.js when a snapshot uses them;
 // - dist/openfeature.js  ESM OpenFeature provider, importing ./index.js and @openfeature/web-sdk;
 // - dist/metrics.js      ESM track() events module (`browserMetrics()`), self-contained: the client
 //   reaches it only through the hook it is given, so pages that do not track events pay nothing
 //   (usage counts are reported by the client itself);
-// - dist/switchyard.min.js  minified IIFE for a <script> tag, global `Switchyard`: client and metrics.
+// - dist/switchyard.min.js  minified IIFE for a <script> tag, global `Switchyard`: client (every
+//   operator) and metrics.
 // `platform: 'browser'` makes any Node built-in import a build error.
 //
-// Size (the client with usage reporting within 5.4 kB min+gzip, see package.json "size-limit" and
-// README.md "Bundle size": issue 16's 5 kB is not met):
+// Size (the client with usage reporting within 5 kB min+gzip, see package.json "size-limit" and
+// README.md "Bundle size"):
+// - the rare operators' parsers are a file of their own, loaded on demand (`browserOperatorTable`);
 // - internal property names of core end in `_` (core/src/compile/compiled-types.ts) and are mangled
 //   (`mangleProps`); wire and public names never end in `_`;
 // - terser runs after esbuild (a few hundred bytes smaller than esbuild's minifier alone);
