@@ -200,47 +200,52 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   const [close, usage] = offline
     ? []
     : connect(store, urls, options, {
-        synced_() {
-          // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
-          // answers, not by definitions: an edit that does not move them is not a `change`.
-          // `ready` first: a first snapshot's `change` follows it, as later ones do.
-          values = undefined;
-          markReady();
-          reportChanges();
-          try {
-            storage?.setItem(cacheKey, JSON.stringify(store.compiled!.snapshot));
-          } catch {
-            // Quota or disabled storage: the cache is an optimisation only.
-          }
-        },
-        failed_(error, conclusive, fatal) {
-          events.emit(fatal ? 'failed' : 'error', error);
-          // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
-          if (fatal) return (close!(), rejectReady(error));
-          if (!state) {
-            // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
-            if (!conclusive) return;
-            // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
-            if (hasFlags()) markReady();
-            else rejectReady(error);
-          }
-          if (state == 1) {
-            state = 2;
-            events.emit('stale');
-          }
-        },
+        // What the connection reports waits, as updates do, while the rare operators load
+        // (operators.ts): `ready` and `change` then come once answers use them.
+        synced_: () =>
+          afterOperators(0, () => {
+            // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
+            // answers, not by definitions: an edit that does not move them is not a `change`.
+            // `ready` first: a first snapshot's `change` follows it, as later ones do.
+            values = undefined;
+            markReady();
+            reportChanges();
+            try {
+              storage?.setItem(cacheKey, JSON.stringify(store.compiled!.snapshot));
+            } catch {
+              // Quota or disabled storage: the cache is an optimisation only.
+            }
+          }),
+        failed_: (error, conclusive, fatal) =>
+          afterOperators(0, () => {
+            events.emit(fatal ? 'failed' : 'error', error);
+            // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
+            if (fatal) return (close!(), rejectReady(error));
+            if (!state) {
+              // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
+              if (!conclusive) return;
+              // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
+              if (hasFlags()) markReady();
+              else rejectReady(error);
+            }
+            if (state == 1) {
+              state = 2;
+              events.emit('stale');
+            }
+          }),
       });
   // Deferred so that listeners added right after creation see the first `ready`; and, when the
   // cache or the bootstrap use rare operators, until their module is loaded (operators.ts; the
   // store compiled their conditions already: they compile for good on their first evaluation).
-  // The answers reported so far are then taken again, as they were before the first `ready`.
-  afterOperators(cached + JSON.stringify(bootstrap), () =>
+  // The answers to compare the first `change` with are then taken again (nothing reported before
+  // this: the connection's reports wait behind it).
+  afterOperators(cached + JSON.stringify(bootstrap), () => {
+    reported = allFlags();
     queueMicrotask(() => {
-      if (!state) reported = allFlags();
       if (hasBootstrap || (offline && hasFlags())) markReady();
       else if (offline) rejectReady(problem('offline'));
-    }),
-  );
+    });
+  });
   // ready() always settles, even if a connection hangs without an answer (a no-op once settled).
   setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('readyTimeoutMs'));
 

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,6 +86,39 @@ describe('operators loaded on demand (dist/operators-extra.js)', () => {
     });
     await cached.ready();
     expect(cached.allFlags()).toEqual(expectedValues);
+  });
+
+  it('with such a cache and the server up to date, `ready` waits for the file, then comes with those answers and no `change`', async () => {
+    // The client copied next to an operators file that waits for the test's go (a slow network).
+    const directory = await mkdtemp(join(tmpdir(), 'switchyard-slow-operators-'));
+    const gate = globalThis as { releaseOperators?: Promise<void> };
+    let release!: () => void;
+    gate.releaseOperators = new Promise((resolve) => (release = resolve));
+    await copyFile(distClient, join(directory, 'index.js'));
+    await copyFile(new URL('../dist/index.js.map', import.meta.url), join(directory, 'index.js.map'));
+    await writeFile(
+      join(directory, 'operators-extra.js'),
+      `await globalThis.releaseOperators;\nexport { operators } from ${JSON.stringify(new URL('../dist/operators-extra.js', import.meta.url).href)};\n`,
+    );
+    const slow = (await import(pathToFileURL(join(directory, 'index.js')).href)) as typeof ClientModule;
+    const server = await serve(rareSnapshot());
+    const storage = new MemoryStorage();
+    storage.setItem(`switchyard:${server.url}:sy_client_ops`, JSON.stringify(rareSnapshot()));
+    const client = slow.createBrowserClient({ ...fastClientOptions(server.url, 'sy_client_ops'), storage, context });
+    const atReady: unknown[] = [];
+    const changes: string[][] = [];
+    client.on('ready', () => atReady.push(client.allFlags()));
+    client.on('change', ({ flags }) => changes.push(flags));
+    // The stream opens, up to date (the cache's revision): the open alone says "in sync".
+    await waitFor(() => server.streamCount > 0, 'the stream');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(atReady).toEqual([]);
+    release();
+    await client.ready();
+    client.close();
+    await rm(directory, { recursive: true, force: true });
+    expect(atReady).toEqual([expectedValues]);
+    expect(changes).toEqual([]);
   });
 
   it('a patch introducing such an operator, and the patch after it, apply in order', async () => {
