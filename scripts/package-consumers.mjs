@@ -20,14 +20,20 @@ const regex = (pattern) => ({ attribute: 'email', operator: 'regex', values: [pa
 /**
  * `static-on` is on for everyone; `by-email` needs a safe pattern (kept only when recheck loads and
  * proves it safe: unchecked patterns are refused); `by-segment`'s pattern is catastrophic, so
- * sdk-node drops it with a warning.
+ * sdk-node drops it with a warning; `by-version` uses a semver operator, which the browser client
+ * loads on demand from a file of its own (dist/operators-extra.js, in the package next to index.js).
  */
 export const bootstrapSnapshot = {
   schemaVersion: 1,
   projectKey: 'shop',
   environmentKey: 'prod',
   revision: 1,
-  flags: [flag('static-on', []), flag('by-email', [[regex('@corp\\.test$')]]), flag('by-segment', [[]], ['slow'])],
+  flags: [
+    flag('static-on', []),
+    flag('by-email', [[regex('@corp\\.test$')]]),
+    flag('by-segment', [[]], ['slow']),
+    flag('by-version', [[{ attribute: 'version', operator: 'semver_gte', values: ['2.0.0'] }]]),
+  ],
   segments: [{ key: 'slow', conditions: [regex('(a|aa)+$')] }],
 };
 
@@ -76,11 +82,11 @@ import { browserMetrics } from '@switchyard/sdk-browser/metrics';
 import { readFileSync } from 'node:fs';
 if (typeof browserMetrics() !== 'function') throw new Error('@switchyard/sdk-browser/metrics has no browserMetrics');
 const bootstrap = JSON.parse(readFileSync(new URL('./bootstrap.json', import.meta.url), 'utf8'));
-const client = createBrowserClient({ clientKey: 'sy_client_offline', offline: true, bootstrap, context: { email: 'ann@corp.test' } });
+const client = createBrowserClient({ clientKey: 'sy_client_offline', offline: true, bootstrap, context: { email: 'ann@corp.test', version: '2.1.0' } });
 await client.ready();
-const seen = { staticOn: client.isEnabled('static-on'), corp: client.isEnabled('by-email'), unknown: client.isEnabled('nope') };
+const seen = { staticOn: client.isEnabled('static-on'), corp: client.isEnabled('by-email'), semver: client.isEnabled('by-version'), unknown: client.isEnabled('nope') };
 client.close();
-if (!seen.staticOn || !seen.corp || seen.unknown) throw new Error('unexpected evaluations: ' + JSON.stringify(seen));
+if (!seen.staticOn || !seen.corp || !seen.semver || seen.unknown) throw new Error('unexpected evaluations: ' + JSON.stringify(seen));
 console.log('ok, ' + JSON.stringify(seen));
 `,
   },
@@ -114,9 +120,9 @@ export const browserConsumerTs = `import { createBrowserClient, type Bootstrap }
 import { browserMetrics } from '@switchyard/sdk-browser/metrics';
 
 const bootstrap: Bootstrap = { 'new-checkout': true };
-const client = createBrowserClient({ clientKey: 'sy_client_x', offline: true, bootstrap, metrics: browserMetrics({ maxKeys: 10 }) });
-// @ts-expect-error the send period is a number of ms
-browserMetrics({ flushIntervalMs: '1 min' });
+const client = createBrowserClient({ clientKey: 'sy_client_x', offline: true, bootstrap, usage: { maxKeys: 10 }, metrics: browserMetrics({ maxKeys: 10 }) });
+// @ts-expect-error the usage send period is a number of ms
+createBrowserClient({ clientKey: 'sy_client_x', offline: true, usage: { flushIntervalMs: '1 min' } });
 export const on: boolean = client.isEnabled('new-checkout');
 // @ts-expect-error isEnabled answers a boolean
 export const wrong: string = client.isEnabled('new-checkout');

@@ -12,3 +12,5 @@ export { toClientSnapshot } from './snapshot/client-snapshot.js';
 export { murmur3Utf8 } from './hash/murmur3.js';
 export { MAX_REGEX_INPUT_LENGTH } from './operators/string.js';
 export { rolloutBucket, variantBucket } from './hash/buckets.js';
+export { registerOperators } from './operators/operator-table.js';
+export type { Ordering, RareOperators } from './operators/rare-operators.js';

@@ -8,6 +8,7 @@ import {
 import { typeOfDefault } from '@switchyard/core/client-api';
 import { createEmitter, createSnapshotStore, type Listener } from '@switchyard/core/sync';
 import { connect, problem } from './connection.js';
+import { afterOperators } from './operators.js';
 import type { BrowserClientOptions, ClientEvents, EvaluationDetails } from './types.js';
 
 /** `getValue`'s overloads: the default's type is the type of the answer. */
@@ -69,15 +70,15 @@ export interface BrowserClient {
    * for the variants this client served: for each flag it evaluated, the event counts for the
    * variant last served, so the server can compare a release's variants (guarded releases). A page
    * has one user: `context` is accepted for the OpenFeature and Node SDKs' signature, and events
-   * are attributed to what was served to the client's own context. Sent in batches with the usage
-   * metrics, by the `metrics` module (`@switchyard/sdk-browser/metrics`); without it, does nothing.
+   * are attributed to what was served to the client's own context. Collected by the `metrics`
+   * module (`@switchyard/sdk-browser/metrics`) and sent with the usage counts; without it, does nothing.
    * Event names are 1–100 of `A-Z a-z 0-9 . _ : -`; other names, and values whose square is not a
    * finite number, are ignored. Never throws.
    */
   readonly track: (event: string, context?: EvaluationContext, value?: number) => void;
   /**
-   * Stops all network activity and timers, after sending the usage counts and events not sent yet
-   * (with the `metrics` module).
+   * Stops all network activity and timers, after sending the usage counts (and the `metrics`
+   * module's events) not sent yet.
    * Evaluation keeps working on the last flags.
    */
   readonly close: () => void;
@@ -116,10 +117,12 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   // iframes, quota): the cache is best-effort and never fails the client.
   let storage = options.storage;
   const cacheKey = `switchyard:${urls[0]}:${options.clientKey}`;
+  /** The cached snapshot's JSON, for operators.ts: the rare operators it uses are loaded before `ready`. */
+  let cached: string | null | undefined;
   try {
     if (storage === undefined) storage = localStorage; // `null` = no cache
     // No storage: JSON.parse(undefined) throws; no entry: JSON.parse(null) is null, which is invalid.
-    store.applyPut(JSON.parse(storage?.getItem(cacheKey) as string));
+    store.applyPut(JSON.parse((cached = storage?.getItem(cacheKey)) as string));
   } catch {
     // No usable storage or cache: start empty.
   }
@@ -137,7 +140,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     hasBootstrap = true;
   }
 
-  /** Evaluates a flag; counted in usage metrics (with the `metrics` module). */
+  /** Evaluates a flag; counted in usage metrics (unless `usage: false`). */
   const evaluate = <T = JsonValue>(flagKey: string, defaultValue: T = null as T, expectedType?: FlagType) => {
     const compiled = store.compiled;
     if (!values) {
@@ -191,45 +194,58 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     }
   };
 
-  // `usage`, the metrics module's hook, is read by `evaluate` above: nothing evaluates before this
-  // line (`allFlags` goes to core directly, and no listener can be added yet).
+  // `usage`, the usage reporting hook (it also feeds the metrics module), is read by `evaluate`
+  // above: nothing evaluates before this line (`allFlags` goes to core directly, and no listener
+  // can be added yet).
   const [close, usage] = offline
     ? []
     : connect(store, urls, options, {
-        synced_() {
-          // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
-          // answers, not by definitions: an edit that does not move them is not a `change`.
-          // `ready` first: a first snapshot's `change` follows it, as later ones do.
-          values = undefined;
-          markReady();
-          reportChanges();
-          try {
-            storage?.setItem(cacheKey, JSON.stringify(store.compiled!.snapshot));
-          } catch {
-            // Quota or disabled storage: the cache is an optimisation only.
-          }
-        },
-        failed_(error, conclusive, fatal) {
-          events.emit(fatal ? 'failed' : 'error', error);
-          // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
-          if (fatal) return (close!(), rejectReady(error));
-          if (!state) {
-            // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
-            if (!conclusive) return;
-            // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
-            if (hasFlags()) markReady();
-            else rejectReady(error);
-          }
-          if (state == 1) {
-            state = 2;
-            events.emit('stale');
-          }
-        },
+        // What the connection reports waits, as updates do, while the rare operators load
+        // (operators.ts): `ready` and `change` then come once answers use them.
+        synced_: () =>
+          afterOperators(0, () => {
+            // The server's snapshot supersedes bootstrap values. Changes are judged by this user's
+            // answers, not by definitions: an edit that does not move them is not a `change`.
+            // `ready` first: a first snapshot's `change` follows it, as later ones do.
+            values = undefined;
+            markReady();
+            reportChanges();
+            try {
+              storage?.setItem(cacheKey, JSON.stringify(store.compiled!.snapshot));
+            } catch {
+              // Quota or disabled storage: the cache is an optimisation only.
+            }
+          }),
+        failed_: (error, conclusive, fatal) =>
+          afterOperators(0, () => {
+            events.emit(fatal ? 'failed' : 'error', error);
+            // The key was refused (401/403): no retry can help. Stop for good; keep serving what we hold.
+            if (fatal) return (close!(), rejectReady(error));
+            if (!state) {
+              // Wait for the snapshot fetch that follows a stream failure before judging the first contact.
+              if (!conclusive) return;
+              // First contact failed: serve the cache if there is one, else give up on ready() (retries go on).
+              if (hasFlags()) markReady();
+              else rejectReady(error);
+            }
+            if (state == 1) {
+              state = 2;
+              events.emit('stale');
+            }
+          }),
       });
-  // Deferred so that listeners added right after creation see the first `ready`.
-  queueMicrotask(() =>
-    hasBootstrap || (offline && hasFlags()) ? markReady() : offline && rejectReady(problem('offline')),
-  );
+  // Deferred so that listeners added right after creation see the first `ready`; and, when the
+  // cache or the bootstrap use rare operators, until their module is loaded (operators.ts; the
+  // store compiled their conditions already: they compile for good on their first evaluation).
+  // The answers to compare the first `change` with are then taken again (nothing reported before
+  // this: the connection's reports wait behind it).
+  afterOperators(cached + JSON.stringify(bootstrap), () => {
+    reported = allFlags();
+    queueMicrotask(() => {
+      if (hasBootstrap || (offline && hasFlags())) markReady();
+      else if (offline) rejectReady(problem('offline'));
+    });
+  });
   // ready() always settles, even if a connection hangs without an answer (a no-op once settled).
   setTimeout(rejectReady, options.readyTimeoutMs ?? 1e4, problem('readyTimeoutMs'));
 
@@ -257,7 +273,6 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     },
     close() {
       close?.();
-      usage?.();
       events.clear();
     },
   };

@@ -1,5 +1,7 @@
 import type { SnapshotStore } from '@switchyard/core/sync';
 import type { BrowserClientOptions, EventSourceLike, MetricsHook } from './types.js';
+import { afterOperators } from './operators.js';
+import { reportUsage } from './usage.js';
 
 /** An error of this SDK: the message says it comes from Switchyard. */
 export const problem = (message: string): Error => new Error('Switchyard: ' + message);
@@ -22,8 +24,9 @@ export interface ConnectionHooks {
  * on `/api/v1/sdk/stream`, reconnecting with backoff and resuming from the last revision; while the
  * stream is down, a fetch of `/api/v1/sdk/snapshot` before each attempt (so a stream that keeps
  * failing still gets updates, at the pace of the backoff); without streaming, a poll every
- * `pollIntervalMs`; and a pause while the page is hidden for long. Returns the function that closes it,
- * and the hook of the `metrics` module when there is one (made here: it posts to the server in use).
+ * `pollIntervalMs`; and a pause while the page is hidden for long. Also the usage reports (see
+ * usage.ts: they post to the server in use, and are sent when the page is hidden). Returns the
+ * function that closes it all (sending the reports left) and the usage hook.
  *
  * EventSource cannot send headers, so the stream gets the client key as `?key=` (the one endpoint
  * that accepts it) and the last revision as `?lastEventId=`; fetches send `Authorization`. We close the EventSource on every error and reconnect ourselves (the browser's
@@ -36,7 +39,7 @@ export function connect(
   urls: string[],
   options: BrowserClientOptions,
   { synced_, failed_ }: ConnectionHooks,
-): [close: () => void, metrics: MetricsHook | undefined] {
+): [close: () => void, usage: MetricsHook | undefined] {
   const Source = options.streaming !== false && (options.EventSource ?? globalThis.EventSource);
   const doc = globalThis.document as Document | undefined;
   let failures = 0; // consecutive stream failures, for the backoff
@@ -56,12 +59,25 @@ export function connect(
   const endpoints = urls.map((url) => url.replace(/\/*$/, '/api/v1/sdk/'));
   /** A failure: the next attempt goes to the next server (the list rotates). */
   const moveOn = () => endpoints.push(endpoints.shift()!);
+  /**
+   * A request to the server in use, with the key in `Authorization` (one place for the snapshot
+   * fetch and the usage reports: the bundle is smaller). `headers` may be `false` (none more).
+   */
+  const request = (path: string, headers: false | Record<string, string>, init?: RequestInit): Promise<Response> =>
+    (options.fetch ?? fetch)(endpoints[0] + path, {
+      ...init,
+      headers: { Authorization: 'Bearer ' + options.clientKey, ...headers },
+    });
+  const [usage, flush, stopUsage] = reportUsage(request, options);
 
   /**
    * Applies a `put` (a whole snapshot: from the stream or a fetch, the server's truth even if older)
    * or a `patch` payload. Garbage fails the stream (or, without one, the fetch); a gap refetches.
    */
-  const receive = (type: string, text: string): void => {
+  const receive = (type: string, text: string): void =>
+    // After the rare operators' module when the update uses them (or it is loading): see operators.ts.
+    afterOperators(text, () => apply(type, text));
+  const apply = (type: string, text: string): void => {
     let payload: unknown;
     try {
       payload = JSON.parse(text);
@@ -85,13 +101,8 @@ export function connect(
     const revision = store.compiled?.revision;
     const url = endpoints[0] + 'snapshot';
     try {
-      const response = await (options.fetch ?? fetch)(url, {
-        headers: {
-          Authorization: 'Bearer ' + options.clientKey,
-          // (Revisions are integers from 0: `>= 0` is "defined", shorter in the bundle.)
-          ...(revision! >= 0 && { 'If-None-Match': `"${revision}"` }),
-        },
-      });
+      // (Revisions are integers from 0: `>= 0` is "defined", shorter in the bundle.)
+      const response = await request('snapshot', revision! >= 0 && { 'If-None-Match': `"${revision}"` });
       // A fetch that completes after close() still updates the store: harmless, and no new request follows.
       if (response.status == 304) return synced_();
       // The status is thrown as is: the catch below names it (`…/snapshot: 401`).
@@ -100,8 +111,11 @@ export function connect(
     } catch (error) {
       // A network error (`…/snapshot: TypeError: Failed to fetch`), or the HTTP status of an answer.
       moveOn();
-      // `(status | 2) == 403` holds for 401 and 403 only (and never for an Error): a refused key.
-      failed_(problem(url + ': ' + error), true, ((error as number) | 2) == 403);
+      // `(status | 2) == 403` holds for 401 and 403 only (and never for an Error): a refused key,
+      // for the reports too: they stop before the owner closes (closing sends what is left).
+      const fatal = ((error as number) | 2) == 403;
+      if (fatal) stopUsage();
+      failed_(problem(url + ': ' + error), true, fatal);
     } finally {
       fetching = false;
     }
@@ -152,6 +166,8 @@ export function connect(
   const onVisibility = (): void => {
     clearTimeout(hiddenTimer);
     if (doc!.visibilityState == 'hidden') {
+      // Maybe the last moment the page runs (a phone may discard a hidden page without another event).
+      flush();
       hiddenTimer = setTimeout(() => {
         paused = true;
         disconnect();
@@ -170,7 +186,10 @@ export function connect(
       disconnect();
       doc?.removeEventListener('visibilitychange', onVisibility);
       clearTimeout(hiddenTimer);
+      // Sends what is left, then no more (a no-op once the key was refused).
+      flush();
+      stopUsage();
     },
-    options.metrics?.(endpoints, options),
+    usage,
   ];
 }

@@ -1,7 +1,7 @@
 /**
  * `@switchyard/sdk-browser`: Switchyard feature flags in the browser, evaluated locally.
- * See README.md; the OpenFeature provider is at `@switchyard/sdk-browser/openfeature`, usage metrics
- * and `track()` reporting at `@switchyard/sdk-browser/metrics`.
+ * See README.md; the OpenFeature provider is at `@switchyard/sdk-browser/openfeature`, `track()`
+ * events at `@switchyard/sdk-browser/metrics` (usage counts are the client's own).
  */
 export { createBrowserClient, type BrowserClient } from './client.js';
 export type {
@@ -20,4 +20,5 @@ export type {
   MetricsHook,
   Snapshot,
   StorageLike,
+  UsageOptions,
 } from './types.js';

@@ -58,10 +58,15 @@ export interface BrowserClientOptions {
   /** Where the last snapshot is kept for offline use; `null` disables it. Default `localStorage`. */
   storage?: StorageLike | null;
   /**
-   * Usage metrics (evaluation counts per flag and variant) and the events of `track()`, sent in
-   * batches: pass `browserMetrics()` from `@switchyard/sdk-browser/metrics` (a separate module, so
-   * that pages that do not report pay nothing for it). Without it nothing is counted or sent, and
-   * `track()` does nothing. Never used with `offline`.
+   * Usage reporting (issue 16): the client counts its evaluations per flag and variant and sends
+   * them in batches to the server, which shows which flags are used (`false`: nothing is counted or
+   * sent). Never used with `offline`. Default `true`, i.e. `{ flushIntervalMs: 60_000, maxKeys: 1_000 }`.
+   */
+  usage?: boolean | UsageOptions;
+  /**
+   * The events of `track()` (custom metrics): pass `browserMetrics()` from
+   * `@switchyard/sdk-browser/metrics` (a separate module, so that pages that do not track pay nothing
+   * for it). Sent with the usage counts. Without it, `track()` does nothing. Never used with `offline`.
    */
   metrics?: BrowserMetrics;
   /** `fetch` implementation. Default the global one. */
@@ -70,18 +75,30 @@ export interface BrowserClientOptions {
   EventSource?: new (url: string) => EventSourceLike;
 }
 
+/** Options of {@link BrowserClientOptions.usage}. */
+export interface UsageOptions {
+  /**
+   * Send period, in ms. Default 60 000. The page also sends when it is hidden (`visibilitychange`
+   * to hidden, `pagehide`), and the client's `close()` sends what is left.
+   */
+  flushIntervalMs?: number;
+  /**
+   * Most entries (flags and variants: each counts) held between sends; evaluations that would add
+   * more are not counted, so memory stays bounded. Default 1 000.
+   */
+  maxKeys?: number;
+}
+
 /**
- * A usage reporter for {@link BrowserClientOptions.metrics}; `browserMetrics()` of
- * `@switchyard/sdk-browser/metrics` makes one. The client calls it once, when it connects, with the
- * SDK endpoints' base on each server (e.g. `https://flags.example.com/api/v1/sdk/`; a live array:
- * the one in use is the first, and failover rotates it) and the client's options (key, `fetch`).
+ * The `metrics` module for {@link BrowserClientOptions.metrics}: `browserMetrics()` of
+ * `@switchyard/sdk-browser/metrics` makes one. The client calls it once, when it connects, for the
+ * hook it reports to.
  */
-export type BrowserMetrics = (endpoints: readonly string[], options: BrowserClientOptions) => MetricsHook;
+export type BrowserMetrics = () => MetricsHook;
 
 /**
  * The one function through which the client reports to its metrics module (one function rather
- * than an object of methods: the client's bundle stays smaller). It must never throw. Once the
- * server refuses the key (401/403), a module stops on its own.
+ * than an object of methods: the client's bundle stays smaller). It must never throw.
  */
 export interface MetricsHook {
   /**
@@ -91,8 +108,11 @@ export interface MetricsHook {
   (flagKey: string, details: EvaluationDetails<unknown>): void;
   /** The application called `track(event, context, value)`. */
   (event: string, value: number | undefined, tracked: 1): void;
-  /** The client closes: send what is left, then stop for good. */
-  (): void;
+  /**
+   * The client sends its reports: the events report's `events` (`{ [flag]: { [variant]: { [event]:
+   * { count, sum, sumSquares } } } }`) tracked since the last call, or `undefined` when there are none.
+   */
+  (): object | undefined;
 }
 
 // Result and event types are the ones both SDKs share (types only: nothing is added to the bundle).

@@ -28,7 +28,7 @@ describe('built artifacts', () => {
     expect(typeof Switchyard.browserMetrics()).toBe('function');
   });
 
-  it('the metrics module, a bundle of its own, reports what the built client evaluated and tracked', async () => {
+  it('the built client reports usage, and the metrics module, a bundle of its own, the events it tracked', async () => {
     const server = new ProtocolServer(bootstrap, 'sy_client_dist');
     await server.start();
     try {

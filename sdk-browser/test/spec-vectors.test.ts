@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   MIN_EVALUATION_CASES,
   caseArguments,
@@ -17,6 +17,11 @@ describe('spec vectors through the built browser bundle (dist/index.js)', () => 
     expect(countEvaluationCases(files)).toBeGreaterThanOrEqual(MIN_EVALUATION_CASES);
   });
 
+  it('covers the operators the client loads on demand (dist/operators-extra.js)', () => {
+    const used = files.map((file) => JSON.stringify(file.snapshot)).join();
+    for (const operator of ['"cidr"', '"date_', '"semver_']) expect(used).toContain(`"operator":${operator}`);
+  });
+
   for (const file of files) {
     describe(file.file, () => {
       // One client per file, bootstrapped with the file's snapshot; identify() switches context per case.
@@ -27,6 +32,8 @@ describe('spec vectors through the built browser bundle (dist/index.js)', () => 
         storage: null,
         bootstrap: file.snapshot,
       });
+      // ready(): once the cidr/date/semver operators are loaded when the snapshot uses them.
+      beforeAll(() => client.ready());
 
       for (const testCase of file.cases) {
         it(testCase.description, async () => {

@@ -7,10 +7,10 @@ import { ProtocolServer, type Report } from './support/sse-server.js';
 import { waitFor } from './support/wait.js';
 
 /*
- * Usage metrics and track(): what the client posts to /api/v1/sdk/metrics and /api/v1/sdk/events,
- * received by the protocol test server. Reports are sent on close(), on page hide and on a timer;
- * these tests close the client (or hide a fake page) to get them, and never wait for the timer
- * except in the one test about it.
+ * Usage metrics (built into the client, option `usage`) and track() (the `metrics` module): what
+ * the client posts to /api/v1/sdk/metrics and /api/v1/sdk/events, received by the protocol test
+ * server. Reports are sent on close(), on page hide and on a timer; these tests close the client
+ * (or hide a fake page) to get them, and never wait for the timer except in the tests about it.
  */
 
 const KEY = 'sy_client_usage';
@@ -30,7 +30,7 @@ async function startServer(): Promise<ProtocolServer> {
   return server;
 }
 
-/** A ready client with the metrics module (its options `metrics`), unless `metrics: null`. */
+/** A ready client (usage reporting on by default) with the metrics module (its options `metrics`), unless `metrics: null`. */
 async function readyClient(
   server: ProtocolServer,
   {
@@ -86,10 +86,46 @@ describe('usage metrics', () => {
     expect(reportsTo(server, 'events')).toEqual([]); // nothing tracked: no events report
   });
 
-  it('sends nothing when nothing was evaluated, without the metrics module, and offline (track() does nothing)', async () => {
+  it('is on without the metrics module (track() then does nothing: no events report)', async () => {
+    const server = await startServer();
+    const sdk = await readyClient(server, { metrics: null });
+    sdk.isEnabled('new-checkout');
+    sdk.track('purchase');
+    await closeAndCollect(server, sdk, 1);
+    expect(reportsTo(server, 'metrics')[0]!.body.flags).toEqual({ 'new-checkout': { on: 1 } });
+    // Once the metrics report is in, an events report sent on the same close would be too.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reportsTo(server, 'events')).toEqual([]);
+  });
+
+  it('usage: false counts nothing, and sets no timer or page listener; the metrics module still sends its events', async () => {
+    const server = await startServer();
+    const added: string[] = [];
+    const global = globalThis as { addEventListener?: unknown };
+    global.addEventListener = (type: string) => added.push(type);
+    cleanups.push(() => delete global.addEventListener);
+    const tracking = await readyClient(server, { usage: false });
+    tracking.isEnabled('new-checkout');
+    tracking.track('purchase');
+    expect(added).toEqual(['pagehide']); // the events need sending: the module's client listens
+    added.length = 0;
+    const silent = await readyClient(server, { usage: false, metrics: null });
+    silent.isEnabled('new-checkout');
+    silent.track('purchase');
+    expect(added).toEqual([]);
+    silent.close();
+    await closeAndCollect(server, tracking, 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.reports.map((report) => report.path)).toEqual(['/api/v1/sdk/events']);
+    expect(reportsTo(server, 'events')[0]!.body.events).toEqual({
+      'new-checkout': { on: { purchase: { count: 1, sum: 1, sumSquares: 1 } } },
+    });
+  });
+
+  it('sends nothing when nothing was evaluated or tracked, with usage: false, and offline (track() does nothing)', async () => {
     const server = await startServer();
     const idle = await readyClient(server);
-    const disabled = await readyClient(server, { metrics: null });
+    const disabled = await readyClient(server, { usage: false, metrics: null });
     disabled.isEnabled('new-checkout');
     disabled.track('purchase');
     const fetches: string[] = [];
@@ -139,7 +175,7 @@ describe('usage metrics', () => {
 
   it('sends every flushIntervalMs, each report covering the window since the last', async () => {
     const server = await startServer();
-    const sdk = await readyClient(server, { metrics: { flushIntervalMs: 50 } });
+    const sdk = await readyClient(server, { usage: { flushIntervalMs: 50 } });
     sdk.isEnabled('new-checkout');
     await waitFor(() => reportsTo(server, 'metrics').length == 1, 'the first timed report');
     sdk.getValue('max-items', 0);
@@ -152,7 +188,7 @@ describe('usage metrics', () => {
 
   it('holds at most maxKeys entries between sends (flags and variants each count)', async () => {
     const server = await startServer();
-    const sdk = await readyClient(server, { metrics: { maxKeys: 3 } });
+    const sdk = await readyClient(server, { usage: { maxKeys: 3 } });
     for (let i = 0; i < 1_000; i++) {
       sdk.isEnabled('new-checkout'); // 2 entries: the flag and its variant
       sdk.getValue('max-items', 0); // 1 more: the flag (its variant would be the 4th: dropped)
@@ -188,7 +224,7 @@ describe('usage metrics', () => {
     const sdk = createBrowserClient({
       ...fastClientOptions(server.url, 'sy_client_wrong'),
       bootstrap: snapshot(1, [booleanFlag('new-checkout')]),
-      metrics: browserMetrics({ flushIntervalMs: 20 }),
+      usage: { flushIntervalMs: 20 },
       fetch: (input, init) => {
         if (init?.method == 'POST') posts.push(String(input));
         return fetch(input, init);
@@ -211,7 +247,7 @@ describe('usage metrics', () => {
     const server = await startServer();
     const posts: string[] = [];
     const sdk = await readyClient(server, {
-      metrics: { flushIntervalMs: 20 },
+      usage: { flushIntervalMs: 20 },
       // The snapshot and stream use the right key; only reports are refused, so the module alone
       // must notice (answered at once: the stop happens before the timer can fire again).
       fetch: async (input, init) => {
@@ -319,6 +355,21 @@ describe('track()', () => {
       'new-checkout': {
         on: { ok: { count: 1, sum: 2, sumSquares: 4 }, ['x'.repeat(100)]: { count: 1, sum: 1, sumSquares: 1 } },
       },
+    });
+  });
+
+  it("holds at most the module's maxKeys entries between sends (flags, variants, events each count)", async () => {
+    const server = await startServer();
+    const sdk = await readyClient(server, { metrics: { maxKeys: 3 } });
+    sdk.isEnabled('new-checkout');
+    sdk.getValue('max-items', 0);
+    for (let i = 0; i < 100; i++) {
+      sdk.track('purchase'); // new-checkout, on, purchase: 3 entries; max-items is dropped
+      sdk.track('signup'); // a 4th entry: dropped
+    }
+    await closeAndCollect(server, sdk, 2);
+    expect(reportsTo(server, 'events')[0]!.body.events).toEqual({
+      'new-checkout': { on: { purchase: { count: 100, sum: 100, sumSquares: 100 } } },
     });
   });
 

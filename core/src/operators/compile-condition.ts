@@ -2,9 +2,12 @@ import type { ContextTest } from '../compile/compiled-types.js';
 import { listOf } from '../compile/list-of.js';
 import { readAttribute } from '../evaluate/context.js';
 import type { Condition } from '../model/flag.js';
-import { compileCidr } from './cidr.js';
-import { compileComparison } from './comparison.js';
+import { TERSE_ERRORS } from '../model/terse-errors.js';
+import { finiteNumber } from '../parse/number.js';
+import { compileComparison, isOrder } from './comparison.js';
 import { compileMembership } from './membership.js';
+import { operatorTable } from './operator-table.js';
+import type { Ordering, RareOperators } from './rare-operators.js';
 import { compileRegex, compileSubstring } from './string.js';
 
 /**
@@ -13,6 +16,29 @@ import { compileRegex, compileSubstring } from './string.js';
  * such a condition never matches, negated or not (spec: "Conditions").
  */
 export type AttributeTest = (attribute: unknown) => boolean | undefined;
+
+const NUMBERS: Ordering = [finiteNumber, (a: number, b: number) => a - b];
+
+/**
+ * A test of the rare operator `family` (rare-operators.ts), through the operator table: compiled now
+ * when the table has the family (always, except in the browser client's bundle), else on its first
+ * evaluation once the family is registered. Until then, evaluating it throws, and the evaluator
+ * answers the caller's default with error GENERAL: never a silent wrong answer. Either way the
+ * lookup happens once, not on every evaluation.
+ */
+function compileRare<K extends keyof RareOperators>(
+  family: K,
+  compile: (implementation: RareOperators[K]) => AttributeTest,
+): AttributeTest {
+  const lookup = (): AttributeTest => {
+    const implementation = operatorTable[family];
+    if (implementation) return compile(implementation);
+    throw new Error(TERSE_ERRORS ? family : `the ${family} operators are not loaded`);
+  };
+  if (operatorTable[family]) return lookup();
+  let test: AttributeTest | undefined;
+  return (attribute) => (test ??= lookup())(attribute);
+}
 
 function compileTest(operator: string, values: readonly unknown[], fold: boolean): AttributeTest {
   switch (operator) {
@@ -28,9 +54,16 @@ function compileTest(operator: string, values: readonly unknown[], fold: boolean
     case 'regex':
       return compileRegex(values, fold);
     case 'cidr':
-      return compileCidr(values);
+      return compileRare('cidr', (cidr) => cidr(values));
   }
-  return compileComparison(operator, values);
+  // `family_suffix`, split at the first `_`. Any other operator is unknown: it never matches.
+  const [, family, suffix] = /^([^_]*)_(.*)$/.exec(operator) ?? [];
+  if (!isOrder(suffix)) return () => undefined;
+  return family == 'num'
+    ? compileComparison(NUMBERS, suffix!, values)
+    : family == 'date' || family == 'semver'
+      ? compileRare(family, (ordering) => compileComparison(ordering, suffix!, values))
+      : () => undefined;
 }
 
 /**

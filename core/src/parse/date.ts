@@ -1,5 +1,3 @@
-import { finiteNumber } from './number.js';
-
 /**
  * Strict ISO-8601 subset of the spec: `YYYY-MM-DD` (midnight UTC) or
  * `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z` or `±HH:MM`. The pattern does the syntax;
@@ -22,7 +20,11 @@ export function parseIsoDate(text: string): number | undefined {
   return m[8] ? time + (m[8] == '+' ? -1 : 1) * (+m[9]! * 60 + +m[10]!) * 60_000 : time;
 }
 
-/** Epoch milliseconds of a date value (spec string or finite epoch-ms number), else `undefined`. */
+/**
+ * Epoch milliseconds of a date value (spec string or finite epoch-ms number), else `undefined`.
+ * (`Number.isFinite` rather than parse/number.js's `finiteNumber`: the browser client loads this
+ * module on demand, in a file that must share no module with its main bundle.)
+ */
 export function toInstant(value: unknown): number | undefined {
-  return typeof value == 'string' ? parseIsoDate(value) : finiteNumber(value);
+  return typeof value == 'string' ? parseIsoDate(value) : Number.isFinite(value) ? (value as number) : undefined;
 }
