@@ -34,7 +34,7 @@ const condition: fc.Arbitrary<Condition> = fc.oneof(
     values: fc.subarray(['NO', 'SE', 'US', 'free', 'pro']),
   }),
   // A pattern that does not compile: the segment (or flag) falls back as in compileSnapshot.
-  fc.constant({ attribute: 'plan', operator: 'regex' as const, values: ['('] }),
+  fc.constant<Condition>({ attribute: 'plan', operator: 'regex', values: ['('] }),
   fc.record({ attribute: fc.constant('age'), operator: fc.constant('num_gte' as const), values: fc.tuple(fc.nat(90)) }),
 );
 
