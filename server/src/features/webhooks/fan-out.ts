@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { PREPARE } from '../../db/index.js';
+import { PREPARE, queryRows } from '../../db/index.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { Sweep } from '../../jobs/runner.js';
@@ -57,9 +57,10 @@ async function drainBatch(prisma: PrismaClient, now: Date): Promise<boolean> {
  * 'webhooks' when some webhook is enabled (nothing was marked), else whether a full batch was marked.
  */
 async function skipBatch(prisma: PrismaClient): Promise<boolean | 'webhooks'> {
-  const [result] = await prisma.$queryRaw<
-    { locked: boolean; webhooks: boolean; marked: number }[]
-  >`${Prisma.raw(PREPARE)}
+  // After (nearly) every change: straight to node-postgres (see queryRows).
+  const [result] = await queryRows<{ locked: boolean; webhooks: boolean; marked: number }>(
+    prisma,
+    Prisma.sql`${Prisma.raw(PREPARE)}
     WITH hooks AS (
       SELECT EXISTS (SELECT 1 FROM webhooks WHERE enabled) AS enabled
     ), lock AS (
@@ -71,7 +72,8 @@ async function skipBatch(prisma: PrismaClient): Promise<boolean | 'webhooks'> {
       RETURNING 1
     )
     SELECT (SELECT locked FROM lock) AS locked, (SELECT enabled FROM hooks) AS webhooks,
-      (SELECT count(*)::int FROM marked) AS marked`;
+      (SELECT count(*)::int FROM marked) AS marked`,
+  );
   if (!result || result.webhooks) return 'webhooks';
   return result.locked && result.marked === SKIP_BATCH;
 }
