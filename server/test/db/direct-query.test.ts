@@ -40,6 +40,18 @@ it('answers the rows $queryRaw answers, bigint as a string, as a named prepared 
   expect(names.map((row) => row.name)).toContain(preparedStatementName({ sql: sql.text }));
 });
 
+it('sends Dates as UTC instants, as Prisma does, also to a timestamp column without time zone', async () => {
+  const at = new Date('2026-12-04T10:00:00.123Z');
+  const sql = Prisma.sql`SELECT ${at}::timestamptz AS tz, ${at}::timestamp(3) AS plain`;
+  const [direct] = await queryRows<{ tz: Date; plain: Date }>(db.prisma, sql);
+  const [viaPrisma] = await db.prisma.$queryRaw<{ tz: Date; plain: Date }[]>(sql);
+  expect(direct!.tz).toEqual(at);
+  expect(viaPrisma!.tz).toEqual(at);
+  // Without time zone: the UTC wall time is stored (what Prisma writes), read back as node-postgres reads it.
+  const [stored] = await queryRows<{ text: string }>(db.prisma, Prisma.sql`SELECT (${at}::timestamp(3))::text AS text`);
+  expect(stored!.text).toBe('2026-12-04 10:00:00.123');
+});
+
 it('goes through Prisma for a client it does not know (embedded mode, other clients)', async () => {
   const pool = new pg.Pool({ connectionString: testDb.url });
   const other = new PrismaClient({ adapter: new PrismaPg(pool) });
