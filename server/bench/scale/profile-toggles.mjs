@@ -23,6 +23,7 @@ const FLAGS = Number(process.env.FLAGS ?? 200);
 const TOGGLES = Number(process.env.TOGGLES ?? 500);
 const TOP = Number(process.env.TOP ?? 30);
 const COUNT_QUERIES = process.env.COUNT_QUERIES === '1';
+const PROFILE_REPLICA = process.env.PROFILE_REPLICA ?? 'a';
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const FLAG_PATH = `/api/v1/projects/bench/flags/${TOGGLE_FLAG}/environments/prod`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,11 +84,13 @@ export async function profileToggles({ flags = FLAGS, toggles = TOGGLES } = {}) 
         : { env, args: [] };
     const countA = counting('a');
     const a = await startServer(countA.env, {
-      nodeArgs: [...countA.args, '--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+      nodeArgs: [...countA.args, ...(PROFILE_REPLICA === 'a' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     });
     servers.push(a);
     const countB = counting('b');
-    const b = await startServer(countB.env, { nodeArgs: countB.args });
+    // PROFILE_REPLICA=b: profile B (the replica that applies A's changes) instead of A.
+    const profiled = (name) => (PROFILE_REPLICA === name ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+    const b = await startServer(countB.env, { nodeArgs: [...countB.args, ...profiled('b')] });
     servers.push(b);
     for (const server of [a, b]) {
       await fetch(`${server.baseUrl}/api/v1/sdk/snapshot`, { headers: { authorization: `Bearer ${tokens.server}` } });
@@ -113,7 +116,7 @@ export async function profileToggles({ flags = FLAGS, toggles = TOGGLES } = {}) 
     await b.stop();
     servers.length = 0;
     const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    if (!file) throw new Error('replica A wrote no profile');
+    if (!file) throw new Error(`replica ${PROFILE_REPLICA.toUpperCase()} wrote no profile`);
     const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
     const queries = COUNT_QUERIES
       ? Object.fromEntries(
@@ -171,7 +174,7 @@ export function formatProfile(result, top = TOP) {
   const lines = [
     `${result.flags} flags, ${result.toggles} toggles through replica A: p50 ${result.p50Ms.toFixed(2)} ms; ` +
       `CPU per toggle A ${result.cpuMsPerToggle[0].toFixed(2)} ms, B ${result.cpuMsPerToggle[1].toFixed(2)} ms (/proc); ` +
-      `profiled on A: ${(result.total / result.toggles / 1000).toFixed(2)} ms per toggle on the main thread; ` +
+      `profiled on ${PROFILE_REPLICA.toUpperCase()}: ${(result.total / result.toggles / 1000).toFixed(2)} ms per toggle on the main thread; ` +
       `${result.statementsPerToggle.toFixed(2)} Postgres transactions per toggle (both replicas)`,
     '',
     'self µs/toggle  package',
