@@ -8,9 +8,10 @@
  * functions and self time per package, per toggle.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { closeClient } from '../server/http-client.mjs';
 import { startRedis } from '../server/redis-process.mjs';
@@ -21,6 +22,8 @@ import { seedEnvironment, TOGGLE_FLAG } from './seed.mjs';
 const FLAGS = Number(process.env.FLAGS ?? 200);
 const TOGGLES = Number(process.env.TOGGLES ?? 500);
 const TOP = Number(process.env.TOP ?? 30);
+const COUNT_QUERIES = process.env.COUNT_QUERIES === '1';
+const PROFILE_REPLICA = process.env.PROFILE_REPLICA ?? 'a';
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const FLAG_PATH = `/api/v1/projects/bench/flags/${TOGGLE_FLAG}/environments/prod`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,9 +74,23 @@ export async function profileToggles({ flags = FLAGS, toggles = TOGGLES } = {}) 
     const seeder = await startServer(env);
     const tokens = await seedEnvironment({ baseUrl: seeder.baseUrl, adminToken, databaseUrl: database.url, flags });
     await seeder.stop();
-    const a = await startServer(env, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+    // COUNT_QUERIES=1: both replicas log the statements they send (count-queries.mjs).
+    const counting = (name) =>
+      COUNT_QUERIES
+        ? {
+            env: { ...env, SWITCHYARD_BENCH_QUERY_LOG: join(profileDir, `queries-${name}.json`) },
+            args: ['--import', fileURLToPath(new URL('./count-queries.mjs', import.meta.url))],
+          }
+        : { env, args: [] };
+    const countA = counting('a');
+    const a = await startServer(countA.env, {
+      nodeArgs: [...countA.args, ...(PROFILE_REPLICA === 'a' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    });
     servers.push(a);
-    const b = await startServer(env);
+    const countB = counting('b');
+    // PROFILE_REPLICA=b: profile B (the replica that applies A's changes) instead of A.
+    const profiled = (name) => (PROFILE_REPLICA === name ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+    const b = await startServer(countB.env, { nodeArgs: [...countB.args, ...profiled('b')] });
     servers.push(b);
     for (const server of [a, b]) {
       await fetch(`${server.baseUrl}/api/v1/sdk/snapshot`, { headers: { authorization: `Bearer ${tokens.server}` } });
@@ -92,14 +109,20 @@ export async function profileToggles({ flags = FLAGS, toggles = TOGGLES } = {}) 
       settle: () => sleep(300),
     });
     const to = nowUs();
+    if (process.env.KEEP_PROFILE) writeFileSync(join(profileDir, 'window.json'), JSON.stringify({ from, to, toggles }));
     // Every statement outside a transaction commits one; the bench's own query adds one.
     const statementsPerToggle = ((await transactions()) - transactionsBefore - 1) / toggles;
     await a.stop();
     await b.stop();
     servers.length = 0;
     const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    if (!file) throw new Error('replica A wrote no profile');
+    if (!file) throw new Error(`replica ${PROFILE_REPLICA.toUpperCase()} wrote no profile`);
     const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
+    const queries = COUNT_QUERIES
+      ? Object.fromEntries(
+          ['a', 'b'].map((name) => [name, queriesIn(join(profileDir, `queries-${name}.json`), from, to)]),
+        )
+      : undefined;
     const times = [...measured.times].sort((x, y) => x - y);
     return {
       flags,
@@ -107,14 +130,26 @@ export async function profileToggles({ flags = FLAGS, toggles = TOGGLES } = {}) 
       p50Ms: times[Math.floor(times.length / 2)],
       cpuMsPerToggle: measured.cpuMsPerToggleByPid,
       statementsPerToggle,
+      queries,
       ...selfTimes(profile, from, to),
     };
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
     await redis.stop();
     await database.drop();
-    rmSync(profileDir, { recursive: true, force: true });
+    // KEEP_PROFILE=1 leaves the .cpuprofile (and the measured window) for a closer look.
+    if (process.env.KEEP_PROFILE) process.stderr.write(`profile kept in ${profileDir}\n`);
+    else rmSync(profileDir, { recursive: true, force: true });
   }
+}
+
+/** Statements a replica sent in [fromUs, toUs], by text (count-queries.mjs's log). */
+function queriesIn(file, fromUs, toUs) {
+  const counts = new Map();
+  for (const [at, text] of JSON.parse(readFileSync(file, 'utf8'))) {
+    if (at >= fromUs && at <= toUs) counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** Transactions committed in one database so far (`pg_stat_database`; flushed by the server every ~second). */
@@ -139,13 +174,19 @@ export function formatProfile(result, top = TOP) {
   const lines = [
     `${result.flags} flags, ${result.toggles} toggles through replica A: p50 ${result.p50Ms.toFixed(2)} ms; ` +
       `CPU per toggle A ${result.cpuMsPerToggle[0].toFixed(2)} ms, B ${result.cpuMsPerToggle[1].toFixed(2)} ms (/proc); ` +
-      `profiled on A: ${(result.total / result.toggles / 1000).toFixed(2)} ms per toggle on the main thread; ` +
+      `profiled on ${PROFILE_REPLICA.toUpperCase()}: ${(result.total / result.toggles / 1000).toFixed(2)} ms per toggle on the main thread; ` +
       `${result.statementsPerToggle.toFixed(2)} Postgres transactions per toggle (both replicas)`,
     '',
     'self µs/toggle  package',
   ];
   for (const [name, us] of [...result.packages].sort((x, y) => y[1] - x[1]).slice(0, 15))
     lines.push(`${per(us)}  ${name}`);
+  for (const [name, counts] of Object.entries(result.queries ?? {})) {
+    const all = [...counts.values()].reduce((sum, n) => sum + n, 0);
+    lines.push('', `statements per toggle sent by replica ${name.toUpperCase()}: ${(all / result.toggles).toFixed(2)}`);
+    for (const [text, n] of [...counts].sort((x, y) => y[1] - x[1]).slice(0, 15))
+      lines.push(`${(n / result.toggles).toFixed(3).padStart(8)}  ${text}`);
+  }
   lines.push('', 'self µs/toggle  function');
   for (const [name, us] of [...result.functions].sort((x, y) => y[1] - x[1]).slice(0, top))
     lines.push(`${per(us)}  ${name}`);

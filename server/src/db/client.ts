@@ -10,6 +10,7 @@ import { adoptTemplateBookkeeping, copyTemplate, defaultTemplateDir } from './em
 import { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migration-files.js';
 import { isMigrated, migrate, type MigrateResult } from './migrator.js';
 import { compilePGliteWasm, createPGlite } from './pglite-runtime.js';
+import { registerDirectPool } from './direct-query.js';
 import { preparedStatementName } from './prepared-statements.js';
 import { pgliteSession, pgSession, type SqlQueryable } from './sql-session.js';
 
@@ -58,8 +59,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 type MigrationFilesLoader = () => Promise<MigrationFile[]>;
 
 function openPostgres(connectionString: string, migrationFiles: MigrationFilesLoader): Database {
-  const adapter = new PrismaPg({ connectionString }, { statementNameGenerator: preparedStatementName });
+  // Our pool (not one the adapter makes): `queryRows` sends hot statements through it directly.
+  const pool = new pg.Pool({ connectionString });
+  // An idle connection's error (Postgres restarted) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const adapter = new PrismaPg(pool, { statementNameGenerator: preparedStatementName });
   const prisma = new PrismaClient({ adapter });
+  registerDirectPool(prisma, pool);
   return {
     prisma,
     mode: 'postgres',
@@ -78,7 +84,10 @@ function openPostgres(connectionString: string, migrationFiles: MigrationFilesLo
       }
     },
     isMigrated: async () => isMigrated(prismaQueryable(prisma), await migrationFiles()),
-    close: once(() => prisma.$disconnect()),
+    close: once(async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    }),
   };
 }
 

@@ -12,7 +12,8 @@
  * once makes it conditional in its own transaction (see features/schedules/run.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { PREPARE, queryRows } from '../db/index.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 
 /** Anything that runs SQL: the client, or a transaction (to enqueue with the write that causes it). */
 export type Sql = Prisma.TransactionClient | PrismaClient;
@@ -85,9 +86,18 @@ export async function claimJobs(
   if (names.length === 0 || limit <= 0) return [];
   const claim = randomUUID();
   const leaseEnd = new Date(now.getTime() + leaseMs);
-  const rows = await sql.$queryRaw<
-    { id: bigint; name: string; payload: unknown; attempts: number; max_attempts: number; backoff_ms: number }[]
-  >`
+  // Every tick (about once per change: see JobRunner.wake), so straight to node-postgres when it can
+  // (queryRows; bigint ids then come back as strings).
+  const rows = await queryRows<{
+    id: bigint | string;
+    name: string;
+    payload: unknown;
+    attempts: number;
+    max_attempts: number;
+    backoff_ms: number;
+  }>(
+    sql,
+    Prisma.sql`${Prisma.raw(PREPARE)}
     UPDATE jobs SET locked_by = ${claim}, locked_until = ${leaseEnd}, attempts = attempts + 1
     WHERE id IN (
       SELECT id FROM jobs
@@ -96,10 +106,11 @@ export async function claimJobs(
       ORDER BY run_at, id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING id, name, payload, attempts, max_attempts, backoff_ms`;
+    RETURNING id, name, payload, attempts, max_attempts, backoff_ms`,
+  );
   return rows
     .map((row) => ({
-      id: row.id,
+      id: BigInt(row.id),
       name: row.name,
       payload: row.payload,
       attempt: row.attempts,

@@ -1,5 +1,6 @@
 import type { ChangeEvent, EnvironmentRevision } from '../changes/index.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { PREPARE, queryRows } from '../db/index.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { ChangeBus } from './bus.js';
 import { MAX_MESSAGE_ENTRIES, type ChangeMessage } from './change-message.js';
 
@@ -152,12 +153,15 @@ export class OutboxPublisher {
     const rows = this.#toMark.splice(0);
     if (rows.length === 0) return;
     try {
-      await this.#prisma.$executeRaw`
-        UPDATE change_outbox o SET published_at = now()
+      // After (nearly) every change: the prepared statement, straight to node-postgres (see queryRows).
+      await queryRows(
+        this.#prisma,
+        Prisma.sql`${Prisma.raw(PREPARE)} UPDATE change_outbox o SET published_at = now()
         FROM unnest(${rows.map((row) => row.environmentId)}::uuid[], ${rows.map((row) => row.revision)}::int[])
           AS marked(environment_id, revision)
         WHERE o.environment_id = marked.environment_id AND o.revision = marked.revision
-          AND o.published_at IS NULL`;
+          AND o.published_at IS NULL`,
+      );
     } catch (error) {
       this.#onError(error);
       this.wake();
@@ -218,6 +222,14 @@ export class OutboxPublisher {
 
   /** Publishes one batch; true when a full batch went out (more may wait). */
   async #drainBatch(): Promise<boolean> {
+    // Every second on every replica, and almost always with nothing to publish (announce did it):
+    // one cheap statement instead of a four-statement transaction. A row committed after it is
+    // left for the next drain, as one committed after the transaction's SELECT would be.
+    const [waiting] = await queryRows<{ pending: boolean }>(
+      this.#prisma,
+      Prisma.sql`${Prisma.raw(PREPARE)} SELECT EXISTS (SELECT 1 FROM change_outbox WHERE published_at IS NULL) AS pending`,
+    );
+    if (waiting?.pending !== true) return false;
     const { published, pending, delivered } = await this.#prisma.$transaction(
       async (tx) => {
         await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('switchyard:change_outbox'))::text AS locked`;

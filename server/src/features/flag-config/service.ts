@@ -15,8 +15,8 @@ import type { ConfigWrite } from './store.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { logKillOrRestore, type InfoLogger } from './kill-log.js';
 import { findConfig, lockAndReadConfig, lockAndReadFlagForShare, lockConfigs, writeConfig } from './store.js';
-import { readTarget, type ConfigTarget } from './target.js';
-import { TargetCache } from './target-cache.js';
+import { readTarget } from './target.js';
+import { shapeOf, TargetCache, type CachedTarget } from './target-cache.js';
 import { needsLockedReads, validateConfig } from './validate.js';
 import { addedRegexes, allRegexVerdictsCached, assertRegexesSafe, regexesOfRules } from '../../regex/write-check.js';
 import { writeConfigIfCurrent, type WriteRecord } from './write-statement.js';
@@ -362,7 +362,7 @@ export class FlagConfigService {
    */
   async #writeIfCurrent(
     key: string,
-    target: ConfigTarget,
+    target: CachedTarget,
     actor: Actor,
     spec: WriteSpec,
   ): Promise<ConfigView | undefined> {
@@ -370,7 +370,12 @@ export class FlagConfigService {
     if (!current) return undefined;
     const write = computeWrite({ flag, environment, current, spec });
     if (spec.validate && needsLockedReads(write.state)) return undefined;
-    await checkWrite(this.deps.prisma, { flag, environment, current, spec, write });
+    // A toggle of a configuration validated by the last write of this target (same flag row: the
+    // statement checks its xmin) is valid already (see shapeOf): skip the schema check.
+    const shape = spec.validate ? shapeOf(write.state) : undefined;
+    if (shape === undefined || shape !== target.validatedShape) {
+      await checkWrite(this.deps.prisma, { flag, environment, current, spec, write });
+    }
     const base = {
       flagId: flag.id,
       flagXmin: flag.xmin,
@@ -381,7 +386,7 @@ export class FlagConfigService {
     const record = changeRecord({ actor, project, flag, environment, current, spec });
     const result = await writeConfigIfCurrent(this.deps.prisma, base, write, record);
     if (!result) return undefined;
-    this.#targets.set(key, { ...target, config: result.row });
+    this.#targets.set(key, { ...target, config: result.row, validatedShape: shape });
     // Committed. Snapshot reloads and publishing start once the response is on its way (the I/O
     // that brought this result ends before immediates run); a request sent after reading the
     // response still finds the revision announced, so this replica serves its own writes.

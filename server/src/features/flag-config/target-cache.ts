@@ -1,4 +1,24 @@
+import type { ConfigState } from '../flags/store.js';
 import type { ConfigTarget } from './target.js';
+
+/**
+ * A cached target. `validatedShape`: `shapeOf` the configuration the write that left it validated
+ * (absent when that write did not validate, e.g. a kill).
+ */
+export interface CachedTarget extends ConfigTarget {
+  validatedShape?: string | undefined;
+}
+
+/**
+ * Everything of a configuration that validation looks at but `enabled` (a boolean, whatever the
+ * rest: the flag schema has no rule about it), as text. A configuration of the same shape as one
+ * validated against the same flag row (same `xmin`) is valid: turning a flag on or off needs no
+ * second validation. Validation beyond the flag row (prerequisites, segments) is never skipped:
+ * those writes need locked reads and do not take the cached path.
+ */
+export function shapeOf(state: ConfigState): string {
+  return JSON.stringify([state.offVariant, state.defaultServe, state.rules, state.prerequisites]);
+}
 
 /**
  * The rows the last write of each (project, flag, environment) worked on and left, so the next
@@ -7,11 +27,11 @@ import type { ConfigTarget } from './target.js';
  * wrong write. Holds the `limit` most recently used targets.
  */
 export class TargetCache {
-  readonly #entries = new Map<string, ConfigTarget>();
+  readonly #entries = new Map<string, CachedTarget>();
 
   constructor(private readonly limit = 1_000) {}
 
-  get(key: string): ConfigTarget | undefined {
+  get(key: string): CachedTarget | undefined {
     const entry = this.#entries.get(key);
     if (entry) {
       // Most recently used last: Map keeps insertion order.
@@ -21,7 +41,7 @@ export class TargetCache {
     return entry;
   }
 
-  set(key: string, target: ConfigTarget): void {
+  set(key: string, target: CachedTarget): void {
     this.#entries.delete(key);
     this.#entries.set(key, target);
     if (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value!);

@@ -216,6 +216,31 @@ describe('the cached target of the previous write', () => {
     ).rejects.toMatchObject({ statusCode: 412 });
   });
 
+  it('checks a toggle again once the flag row changed: a configuration valid before is refused (400) after', async () => {
+    const mine = service();
+    await api('POST', '/projects/w/flags', {
+      key: 'colour',
+      name: 'colour',
+      type: 'string',
+      variants: [
+        { key: 'blue', value: 'blue' },
+        { key: 'red', value: 'red' },
+      ],
+    });
+    // Validated, then cached with what it validated; the next toggle of it skips the schema check.
+    await mine.setEnabled('w', 'colour', 'prod', true, {}, testActor('mine'));
+    const off = await mine.setEnabled('w', 'colour', 'prod', false, {}, testActor('mine'));
+    expect(off).toMatchObject({ enabled: false, offVariant: 'blue' });
+    // The flag loses the variant its configuration serves (behind the API's back): the cached
+    // check no longer applies (another flag row), the toggle is validated again and refused.
+    await t.db.prisma.$executeRaw`
+      UPDATE flags SET variants = '[{"key":"red","value":"red"}]'::jsonb WHERE key = 'colour'`;
+    await expect(mine.setEnabled('w', 'colour', 'prod', true, {}, testActor('mine'))).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    expect((await target('colour')).config!.version).toBe(off.version);
+  });
+
   it('is re-read after a definition change, and gives the 404 once the flag is gone', async () => {
     const mine = service();
     await api('POST', '/projects/w/flags', { key: 'gone', name: 'gone', type: 'boolean' });

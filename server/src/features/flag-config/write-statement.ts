@@ -5,7 +5,7 @@ import {
   type RecordedChange,
 } from '../../changes/index.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
-import { PREPARE } from '../../db/index.js';
+import { PREPARE, queryRows } from '../../db/index.js';
 import type { FlagConfigRow } from '../flags/store.js';
 import type { ConfigWrite } from './store.js';
 
@@ -50,7 +50,10 @@ export async function writeConfigIfCurrent(
   const change = recordChangeCtes('written', { ...record, afterSql: after });
   const { state, killedFrom, killReason } = write;
   // The same text every time (one environment): prepared once per connection, see PREPARE.
-  const rows = await prisma.$queryRaw<(FlagConfigRow & RecordChangeColumns)[]>`${Prisma.raw(PREPARE)}
+  // The hot path of every toggle: straight to node-postgres in PostgreSQL mode (see queryRows).
+  const rows = await queryRows<FlagConfigRow & RecordChangeColumns>(
+    prisma,
+    Prisma.sql`${Prisma.raw(PREPARE)}
     WITH flag AS (
       SELECT id FROM flags WHERE id = ${base.flagId}::uuid AND xmin = ${base.flagXmin}::xid FOR SHARE
     ), written AS (
@@ -65,7 +68,8 @@ export async function writeConfigIfCurrent(
         c.default_serve AS "defaultServe", c.rules, c.prerequisites, c.version, c.killed_from AS "killedFrom",
         c.kill_reason AS "killReason", c.updated_at AS "updatedAt"
     ), ${change.ctes}
-    SELECT written.*, ${change.columns} FROM written`;
+    SELECT written.*, ${change.columns} FROM written`,
+  );
   const row = rows[0];
   if (!row) return null;
   const { audit_id: auditId, revisions, ...config } = row;

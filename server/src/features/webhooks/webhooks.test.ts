@@ -237,3 +237,41 @@ describe('SWITCHYARD_WEBHOOK_DENY_PRIVATE', () => {
     }
   });
 });
+
+describe('fan-out without an enabled webhook', () => {
+  it('marks the outbox processed under the drain lock, and a webhook enabled later gets only later changes', async () => {
+    const app = await createTestApp({ jobPollMs: 0, secretKey: Buffer.alloc(32, 5) });
+    const pending = () => app.db.prisma.eventOutbox.count({ where: { processedAt: null } });
+    try {
+      expect((await app.api('POST', '/projects', { key: 'shop', name: 'Shop' })).status).toBe(201);
+      expect((await app.api('POST', '/projects/shop/environments', { key: 'prod', name: 'Prod' })).status).toBe(201);
+      const flag = { key: 'checkout', name: 'Checkout', type: 'boolean' };
+      expect((await app.api('POST', '/projects/shop/flags', flag)).status).toBe(201);
+      const path = '/projects/shop/flags/checkout/environments/prod';
+      expect((await app.api('POST', `${path}/on`, {})).status).toBe(200);
+      expect(await pending()).toBeGreaterThan(0);
+
+      // Another replica draining (it holds the lock): this one leaves the rows alone.
+      await app.db.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('switchyard:event_outbox'))::text AS locked`;
+        await app.app.jobs.tick();
+        expect(await pending()).toBeGreaterThan(0);
+      });
+
+      await app.app.jobs.tick();
+      expect(await pending()).toBe(0);
+      expect(await app.db.prisma.webhookDelivery.count()).toBe(0);
+
+      const created = await app.api('POST', '/webhooks', { name: 'ops', url: receiver.url, events: ['flag_config.*'] });
+      expect(created.status).toBe(201);
+      receiver.secret = created.body.secret;
+      receiver.received.length = 0;
+      expect((await app.api('POST', `${path}/off`, { reason: 'after the webhook' })).status).toBe(200);
+      expect(await app.app.jobs.tick()).toMatchObject({ done: 1 });
+      expect(receiver.received.map(({ body }) => JSON.parse(body).type)).toEqual(['flag_config.disabled']);
+      expect(await pending()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+});
