@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { closeClient, expectStatus } from '../server/http-client.mjs';
 import { startRedis } from '../server/redis-process.mjs';
 import { createBenchDatabase, mainPath, startServer } from '../server/server-process.mjs';
-import { measureSnapshotLoad } from '../server/snapshot-load.mjs';
+import { loadClient, measureSnapshotLoad } from '../server/snapshot-load.mjs';
 import { percentile } from '../server/stats.mjs';
 import { measureToggles } from '../server/toggles.mjs';
 import { measureFanout, measureFanoutInProcess, measureFloor } from './fanout.mjs';
@@ -370,7 +370,12 @@ async function measureSize(flags) {
 async function main() {
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      node: process.version,
+      readLoadClient: loadClient,
+    },
     settings: {
       sizes: SIZES,
       toggles: TOGGLES,
@@ -408,7 +413,10 @@ async function main() {
   process.stdout.write(
     `${markdownTable(results)}\n\n` +
       `${results.machine.cpus} CPUs (${results.machine.cpuModel}), Node ${results.machine.node}; ` +
-      `1-min load average per size (start–end): ${loads.join(', ')}\n` +
+      `1-min load average per size (start–end): ${loads.join(', ')}; snapshot reads by ${results.machine.readLoadClient}` +
+      (results.machine.readLoadClient === 'wrk'
+        ? '\n'
+        : ' (install wrk: autocannon runs in Node on the same cores and measures itself)\n') +
       `results: ${join(RESULTS_DIR, 'results.json')}, plot: ${join(RESULTS_DIR, 'curves.svg')}\n`,
   );
 }
