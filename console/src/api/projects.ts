@@ -48,3 +48,21 @@ export async function updateEnvironment(
 ): Promise<Environment> {
   return (await request<Environment>('PATCH', path`/projects/${project}/environments/${environment}`, { body })).data;
 }
+
+/** Renames or re-describes a project (project admins); its key never changes. */
+export async function updateProject(project: string, body: { name?: string; description?: string }): Promise<Project> {
+  return (await request<Project>('PATCH', path`/projects/${project}`, { body })).data;
+}
+
+/** Without `force`, a project that still has flags or segments is refused with a 409 that counts them. */
+export async function deleteProject(project: string, force = false): Promise<void> {
+  await request<null>('DELETE', `${path`/projects/${project}`}${force ? '?force=true' : ''}`);
+}
+
+/** Without `force`, an environment of a project that has flags is refused with a 409 that counts them. */
+export async function deleteEnvironment(project: string, environment: string, force = false): Promise<void> {
+  await request<null>(
+    'DELETE',
+    `${path`/projects/${project}/environments/${environment}`}${force ? '?force=true' : ''}`,
+  );
+}

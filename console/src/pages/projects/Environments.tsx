@@ -1,9 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
 import { ApiError } from '../../api/client';
-import { createEnvironment, updateEnvironment, type Environment, type ProtectedRole } from '../../api/projects';
+import {
+  createEnvironment,
+  deleteEnvironment,
+  updateEnvironment,
+  type Environment,
+  type ProtectedRole,
+} from '../../api/projects';
 import { hasRole } from '../../api/rights';
+import { DeleteButton } from '../../components/DeleteButton';
 import { ErrorMessage, Loading } from '../../components/Loading';
+import { RenameButton } from '../../components/RenameButton';
 import { invalidate } from '../../hooks/query';
 import { useProject } from '../../hooks/useProjects';
 import { Link, e } from '../../router';
@@ -85,6 +93,36 @@ function EnvironmentRow({
             <option value="editor">editor</option>
             <option value="admin">admin</option>
           </select>
+        </div>
+      )}
+      {canAdmin && (
+        <div class="row">
+          <RenameButton
+            kind="environment"
+            itemKey={environment.key}
+            name={environment.name}
+            rename={async (name) => {
+              await updateEnvironment(project, environment.key, { name });
+              invalidateProject(project);
+            }}
+          />
+          <DeleteButton
+            kind="environment"
+            itemKey={environment.key}
+            remove={(force) => deleteEnvironment(project, environment.key, force)}
+            onDeleted={() => invalidateProject(project)}
+          >
+            <p>
+              Environment <strong>{environment.name}</strong> ({environment.key}) of project {project} goes with every
+              flag’s configuration in it and its tokens: SDKs using those tokens are refused and their streams end.
+            </p>
+            {environment.protected && (
+              <p>
+                It is protected, but protection guards configuration changes, not deletion: project admins may delete
+                it.
+              </p>
+            )}
+          </DeleteButton>
         </div>
       )}
       {error && (
@@ -179,7 +217,8 @@ function CreateEnvironment({ project }: { project: string }) {
 
 /**
  * `/projects/:project/environments`: the project's environments and their protection. Project
- * admins (and instance admins) create environments and change protection; others see them only.
+ * admins (and instance admins) create, rename and delete environments and change protection;
+ * others see them only.
  */
 export function Environments({ project, me }: { project: string; me: Me }) {
   const detail = useProject(project);

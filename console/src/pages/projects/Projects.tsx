@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
 import { ApiError } from '../../api/client';
-import { createProject } from '../../api/projects';
-import { canCreateProjects } from '../../api/rights';
+import { createProject, deleteProject, updateProject, type Project } from '../../api/projects';
+import { canCreateProjects, hasRole } from '../../api/rights';
+import { DeleteButton } from '../../components/DeleteButton';
+import { RenameButton } from '../../components/RenameButton';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate } from '../../hooks/query';
 import { useProjects } from '../../hooks/useProjects';
@@ -72,6 +74,37 @@ function CreateProject() {
   );
 }
 
+/** Rename and delete, for the project's admins only (the server decides too). */
+function ProjectAdminControls({ project }: { project: Project }) {
+  return (
+    <div class="row">
+      <RenameButton
+        kind="project"
+        itemKey={project.key}
+        name={project.name}
+        rename={async (name) => {
+          await updateProject(project.key, { name });
+          invalidate('project');
+        }}
+      />
+      <DeleteButton
+        kind="project"
+        itemKey={project.key}
+        remove={(force) => deleteProject(project.key, force)}
+        onDeleted={() => {
+          invalidate('project');
+          invalidate(`flags:${project.key}:`);
+        }}
+      >
+        <p>
+          Project <strong>{project.name}</strong> ({project.key}) goes with its environments, flags, segments and
+          tokens: SDKs using those tokens are refused and their streams end.
+        </p>
+      </DeleteButton>
+    </div>
+  );
+}
+
 /** `/projects`: the projects the caller may read, each with its screens; a new one (instance admins). */
 export function Projects({ me }: { me: Me }) {
   const projects = useProjects();
@@ -99,6 +132,7 @@ export function Projects({ me }: { me: Me }) {
                 <Link href={`/projects/${e(project.key)}/segments`}>Segments</Link>
                 <Link href={`/projects/${e(project.key)}/members`}>Members</Link>
               </nav>
+              {hasRole(me, project.key, 'admin') && <ProjectAdminControls project={project} />}
             </li>
           ))}
         </ul>

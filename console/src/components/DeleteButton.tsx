@@ -1,0 +1,110 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api/client';
+import { Dialog } from './Dialog';
+
+/**
+ * Deletes a project or an environment after a confirmation that says what goes with it. When the
+ * server refuses with a 409 (it still holds flags or segments), its message is shown and the forced
+ * delete is offered only once the caller has typed the key: a second, deliberate confirmation, as
+ * deleting everything in it cannot be undone.
+ */
+export function DeleteButton(props: {
+  /** What is deleted, e.g. "project" or "environment" (names the button and the dialog). */
+  kind: string;
+  /** Its key: named in the dialog and typed to confirm a forced delete. */
+  itemKey: string;
+  /** What goes with it, in words. */
+  children: ComponentChildren;
+  remove: (force: boolean) => Promise<void>;
+  onDeleted: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // The 409's message once the server refused a plain delete: the forced one is offered then.
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const label = `${props.kind} ${props.itemKey}`;
+  const typedId = `delete-${props.kind}-${props.itemKey}-typed`;
+
+  const close = () => {
+    setOpen(false);
+    setError(null);
+    setRefusal(null);
+    setTyped('');
+  };
+  const run = async (force: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await props.remove(force);
+      close();
+      props.onDeleted();
+    } catch (caught) {
+      if (!force && caught instanceof ApiError && caught.status === 409) setRefusal(caught.message);
+      else setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" class="danger" aria-label={`Delete ${label}`} onClick={() => setOpen(true)}>
+        Delete
+      </button>
+      <Dialog title={`Delete ${label}?`} open={open} onClose={close}>
+        <div class="stack">
+          {props.children}
+          <p>This cannot be undone.</p>
+          {refusal === null ? (
+            <div class="row">
+              <button type="button" class="danger" disabled={busy} onClick={() => void run(false)}>
+                {busy ? 'Deleting…' : 'Confirm delete'}
+              </button>
+              <button type="button" onClick={close}>
+                Cancel
+              </button>
+            </div>
+          ) : (
+            <form
+              class="stack"
+              onSubmit={(event) => {
+                event.preventDefault();
+                if (typed === props.itemKey) void run(true);
+              }}
+            >
+              <p role="alert" class="error">
+                {refusal}
+              </p>
+              <label for={typedId}>
+                To delete it with everything in it, type <strong>{props.itemKey}</strong>
+              </label>
+              <input
+                id={typedId}
+                autoComplete="off"
+                spellcheck={false}
+                value={typed}
+                onInput={(event) => setTyped(event.currentTarget.value)}
+              />
+              <div class="row">
+                <button type="submit" class="danger" disabled={busy || typed !== props.itemKey}>
+                  {busy ? 'Deleting…' : 'Delete everything'}
+                </button>
+                <button type="button" onClick={close}>
+                  Cancel
+                </button>
+              </div>
+            </form>
+          )}
+          {error && (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          )}
+        </div>
+      </Dialog>
+    </>
+  );
+}

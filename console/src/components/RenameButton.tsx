@@ -1,0 +1,74 @@
+import { useState } from 'preact/hooks';
+import { Dialog } from './Dialog';
+
+/** Renames a project or an environment: its display name only, as keys never change. */
+export function RenameButton(props: {
+  /** e.g. "project" or "environment" (names the button and the dialog). */
+  kind: string;
+  itemKey: string;
+  name: string;
+  rename: (name: string) => Promise<void>;
+}) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(props.name);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const label = `${props.kind} ${props.itemKey}`;
+  const inputId = `rename-${props.kind}-${props.itemKey}`;
+
+  const show = () => {
+    setName(props.name);
+    setError(null);
+    setOpen(true);
+  };
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await props.rename(name.trim());
+      setOpen(false);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" aria-label={`Rename ${label}`} onClick={show}>
+        Rename
+      </button>
+      <Dialog title={`Rename ${label}`} open={open} onClose={() => setOpen(false)}>
+        <form class="stack" onSubmit={(event) => void submit(event)}>
+          <label for={inputId}>Name</label>
+          <input
+            id={inputId}
+            required
+            maxLength={200}
+            value={name}
+            aria-describedby={`${inputId}-hint`}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
+          <p id={`${inputId}-hint`} class="hint">
+            The key, {props.itemKey}, stays: SDK tokens, URLs and the audit log name it.
+          </p>
+          {error && (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          )}
+          <div class="row">
+            <button type="submit" class="primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Save name'}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}
