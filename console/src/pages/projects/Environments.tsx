@@ -10,6 +10,7 @@ import {
 } from '../../api/projects';
 import { hasRole } from '../../api/rights';
 import { DeleteButton } from '../../components/DeleteButton';
+import { KeyNameFields } from '../../components/KeyNameFields';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { RenameButton } from '../../components/RenameButton';
 import { invalidate } from '../../hooks/query';
@@ -173,20 +174,14 @@ function CreateEnvironment({ project }: { project: string }) {
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="create-environment-heading">
       <h2 id="create-environment-heading">New environment</h2>
-      <label for="environment-key">Key</label>
-      <input
-        id="environment-key"
-        required
-        autoComplete="off"
-        value={key}
-        aria-describedby="environment-key-hint"
-        onInput={(event) => setKey(event.currentTarget.value)}
+      <KeyNameFields
+        idPrefix="environment"
+        keyValue={key}
+        name={name}
+        onKey={setKey}
+        onName={setName}
+        keyHint="Permanent. a–z, 0–9, - and _ (up to 63). Every flag gets a disabled configuration in it."
       />
-      <p id="environment-key-hint" class="hint">
-        Permanent. a–z, 0–9, - and _ (up to 63). Every flag gets a disabled configuration in it.
-      </p>
-      <label for="environment-name">Name</label>
-      <input id="environment-name" required value={name} onInput={(event) => setName(event.currentTarget.value)} />
       <label class="check">
         <input type="checkbox" checked={protect} onChange={(event) => setProtect(event.currentTarget.checked)} />{' '}
         Protected (e.g. production)

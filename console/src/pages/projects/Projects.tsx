@@ -4,6 +4,7 @@ import { ApiError } from '../../api/client';
 import { createProject, deleteProject, updateProject, type Project } from '../../api/projects';
 import { canCreateProjects, hasRole } from '../../api/rights';
 import { DeleteButton } from '../../components/DeleteButton';
+import { KeyNameFields } from '../../components/KeyNameFields';
 import { RenameButton } from '../../components/RenameButton';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate } from '../../hooks/query';
@@ -40,20 +41,14 @@ function CreateProject() {
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="create-project-heading">
       <h2 id="create-project-heading">New project</h2>
-      <label for="project-key">Key</label>
-      <input
-        id="project-key"
-        required
-        autoComplete="off"
-        value={key}
-        aria-describedby="project-key-hint"
-        onInput={(event) => setKey(event.currentTarget.value)}
+      <KeyNameFields
+        idPrefix="project"
+        keyValue={key}
+        name={name}
+        onKey={setKey}
+        onName={setName}
+        keyHint="Permanent: SDK tokens, URLs and the audit log name it. a–z, 0–9, - and _ (up to 63)."
       />
-      <p id="project-key-hint" class="hint">
-        Permanent: SDK tokens, URLs and the audit log name it. a–z, 0–9, - and _ (up to 63).
-      </p>
-      <label for="project-name">Name</label>
-      <input id="project-name" required value={name} onInput={(event) => setName(event.currentTarget.value)} />
       <label for="project-description">Description</label>
       <input
         id="project-description"
