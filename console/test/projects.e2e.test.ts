@@ -204,10 +204,24 @@ describe.skipIf(!hasChromium && !process.env.CI)('projects and environments in t
     expect(errors.filter((text) => !/status of 400/.test(text))).toEqual([]);
   });
 
-  it('refuses to delete a project with flags, then deletes it all once its key is typed', async () => {
+  it('refuses to delete an environment and a project with flags, then deletes each once its key is typed', async () => {
     await api('POST', '/projects/garden/flags', { key: 'watering', name: 'Watering', type: 'boolean' });
     const { page, errors } = await openPage(browser);
-    await signIn(page, server.baseUrl, token, '/projects');
+    // An environment of a project with flags: the same refusal, then forced after typing its key.
+    await signIn(page, server.baseUrl, token, '/projects/garden/environments');
+    await page.getByRole('button', { name: 'Delete environment prod' }).click();
+    const envDialog = page.getByRole('dialog', { name: 'Delete environment prod?' });
+    await envDialog.getByRole('button', { name: 'Confirm delete' }).click();
+    await envDialog
+      .getByRole('alert')
+      .filter({ hasText: "Environment 'prod' holds the configuration of 1 flag(s)" })
+      .waitFor();
+    await envDialog.getByLabel('To delete it with everything in it, type prod').fill('prod');
+    await envDialog.getByRole('button', { name: 'Delete everything' }).click();
+    await page.getByText('No environments yet').waitFor();
+    expect(await api('GET', '/projects/garden/environments')).toEqual({ environments: [] });
+
+    await page.goto(`${server.baseUrl}/projects`);
     await page.getByRole('list', { name: 'Projects' }).getByText('(garden)', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Delete project garden' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete project garden?' });
