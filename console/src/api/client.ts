@@ -20,6 +20,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show of a caught error: an `ApiError`'s (or any Error's) message, else the value as text. */
+export const messageOf = (caught: unknown): string => (caught instanceof Error ? caught.message : String(caught));
+
 /** A successful answer: the parsed body and the ETag (configurations are versioned with it). */
 export interface ApiResponse<T> {
   data: T;

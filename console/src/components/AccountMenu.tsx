@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { endEverySession, endSession, type Me } from '../api/account';
+import { messageOf } from '../api/client';
 import { Link } from '../router';
+import { ErrorMessage } from './Loading';
 
 /**
  * The signed-in person's menu (a native disclosure: keyboard and screen readers for free): their
@@ -16,7 +18,7 @@ export function AccountMenu({ me, onSignedOut }: { me: Me; onSignedOut: () => vo
       if (session) await end();
       onSignedOut();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(messageOf(caught));
     }
   };
   return (
@@ -33,11 +35,7 @@ export function AccountMenu({ me, onSignedOut }: { me: Me; onSignedOut: () => vo
             Sign out everywhere
           </button>
         )}
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        {error && <ErrorMessage error={error} />}
       </div>
     </details>
   );

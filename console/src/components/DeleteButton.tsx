@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
-import { Dialog } from './Dialog';
+import { ApiError, messageOf } from '../api/client';
+import { Dialog, DialogActions } from './Dialog';
+import { ErrorMessage } from './Loading';
 
 /**
  * Deletes a project or an environment after a confirmation that says what goes with it. When the
@@ -43,7 +44,7 @@ export function DeleteButton(props: {
       props.onDeleted();
     } catch (caught) {
       if (!force && caught instanceof ApiError && caught.status === 409) setRefusal(caught.message);
-      else setError(caught instanceof Error ? caught.message : String(caught));
+      else setError(messageOf(caught));
     } finally {
       setBusy(false);
     }
@@ -59,14 +60,14 @@ export function DeleteButton(props: {
           {props.children}
           <p>This cannot be undone.</p>
           {refusal === null ? (
-            <div class="row">
-              <button type="button" class="danger" disabled={busy} onClick={() => void run(false)}>
-                {busy ? 'Deleting…' : 'Confirm delete'}
-              </button>
-              <button type="button" onClick={close}>
-                Cancel
-              </button>
-            </div>
+            <DialogActions
+              confirm="Confirm delete"
+              busyLabel="Deleting…"
+              busy={busy}
+              tone="danger"
+              onConfirm={() => void run(false)}
+              onCancel={close}
+            />
           ) : (
             <form
               class="stack"
@@ -88,21 +89,17 @@ export function DeleteButton(props: {
                 value={typed}
                 onInput={(event) => setTyped(event.currentTarget.value)}
               />
-              <div class="row">
-                <button type="submit" class="danger" disabled={busy || typed !== props.itemKey}>
-                  {busy ? 'Deleting…' : 'Delete everything'}
-                </button>
-                <button type="button" onClick={close}>
-                  Cancel
-                </button>
-              </div>
+              <DialogActions
+                confirm="Delete everything"
+                busyLabel="Deleting…"
+                busy={busy}
+                disabled={typed !== props.itemKey}
+                tone="danger"
+                onCancel={close}
+              />
             </form>
           )}
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
+          {error && <ErrorMessage error={error} />}
         </div>
       </Dialog>
     </>

@@ -21,3 +21,34 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
     </dialog>
   );
 }
+
+/**
+ * A dialog's confirm and Cancel buttons, the same in every dialog. Without `onConfirm` the confirm
+ * button submits the form around it. `busyLabel` (e.g. "Deleting…") replaces the label while busy.
+ */
+export function DialogActions(props: {
+  confirm: string;
+  busyLabel?: string;
+  busy: boolean;
+  /** Disabled for another reason than being busy (e.g. a confirmation not typed yet). */
+  disabled?: boolean;
+  tone: 'primary' | 'danger';
+  onConfirm?: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <div class="row">
+      <button
+        type={props.onConfirm ? 'button' : 'submit'}
+        class={props.tone}
+        disabled={props.busy || props.disabled}
+        onClick={props.onConfirm}
+      >
+        {props.busy && props.busyLabel ? props.busyLabel : props.confirm}
+      </button>
+      <button type="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { killEverywhere, killInEnvironment } from '../api/flags';
 import { invalidate } from '../hooks/query';
-import { Dialog } from './Dialog';
+import { Dialog, DialogActions } from './Dialog';
 
 export interface KillButtonProps {
   project: string;
@@ -73,14 +73,13 @@ export function KillButton({ project, flag, environment, onKilled }: KillButtonP
               {error}
             </p>
           )}
-          <div class="row">
-            <button type="submit" class="danger" disabled={busy}>
-              {busy ? 'Killing…' : `Confirm kill`}
-            </button>
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-          </div>
+          <DialogActions
+            confirm="Confirm kill"
+            busyLabel="Killing…"
+            busy={busy}
+            tone="danger"
+            onCancel={() => setOpen(false)}
+          />
         </form>
       </Dialog>
     </>

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/client';
+import { messageOf } from '../api/client';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -9,10 +9,9 @@ export function Loading({ what }: { what: string }) {
 }
 
 export function ErrorMessage({ error }: { error: unknown }) {
-  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
   return (
     <p role="alert" class="error">
-      {message}
+      {messageOf(error)}
     </p>
   );
 }

@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
-import { Dialog } from './Dialog';
+import { messageOf } from '../api/client';
+import { Dialog, DialogActions } from './Dialog';
+import { ErrorMessage } from './Loading';
 
 /** Renames a project or an environment: its display name only, as keys never change. */
 export function RenameButton(props: {
@@ -29,7 +31,7 @@ export function RenameButton(props: {
       await props.rename(name.trim());
       setOpen(false);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(messageOf(caught));
     } finally {
       setBusy(false);
     }
@@ -54,19 +56,14 @@ export function RenameButton(props: {
           <p id={`${inputId}-hint`} class="hint">
             The key, {props.itemKey}, stays: SDK tokens, URLs and the audit log name it.
           </p>
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
-          <div class="row">
-            <button type="submit" class="primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save name'}
-            </button>
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-          </div>
+          {error && <ErrorMessage error={error} />}
+          <DialogActions
+            confirm="Save name"
+            busyLabel="Saving…"
+            busy={busy}
+            tone="primary"
+            onCancel={() => setOpen(false)}
+          />
         </form>
       </Dialog>
     </>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { messageOf } from '../../api/client';
 import {
   createPersonalToken,
   listPersonalTokens,
@@ -9,8 +10,6 @@ import {
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { invalidate, useQuery } from '../../hooks/query';
-
-const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
 
 function TokenRow({ token }: { token: PersonalToken }) {
   const [error, setError] = useState<string | null>(null);
@@ -45,11 +44,7 @@ function TokenRow({ token }: { token: PersonalToken }) {
           Revoke
         </button>
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
     </li>
   );
 }
@@ -94,11 +89,7 @@ export function PersonalTokens({ me }: { me: Me }) {
         <h2 id="create-pat-heading">Create a personal token</h2>
         <label for="pat-name">Name (where you use it)</label>
         <input id="pat-name" required value={name} onInput={(ev) => setName(ev.currentTarget.value)} />
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        {error && <ErrorMessage error={error} />}
         <div class="row">
           <button type="submit" class="primary" disabled={busy || !name.trim()}>
             Create token

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
+import { messageOf } from '../../api/client';
 import { endEverySession, endMySession, endSession, listMySessions, type Me, type MySession } from '../../api/account';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
 
-const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
 const when = (iso: string) => new Date(iso).toLocaleString('en');
 
 /** A short name for a browser from its User-Agent ("Chrome on Linux"), or the raw string when unknown. */
@@ -73,11 +73,7 @@ function SessionRow({ session, onSignedOut }: { session: MySession; onSignedOut:
           {session.current ? 'Sign out here' : 'Sign out'}
         </button>
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
     </li>
   );
 }
@@ -126,11 +122,7 @@ export function Sessions({ me, onSignedOut }: { me: Me; onSignedOut: () => void 
                 Sign out everywhere
               </button>
             </div>
-            {error && (
-              <p role="alert" class="error">
-                {error}
-              </p>
-            )}
+            {error && <ErrorMessage error={error} />}
           </section>
         </>
       )}

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { archiveFlag, unarchiveFlag } from '../../api/flag-list';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, DialogActions } from '../../components/Dialog';
 import { invalidate } from '../../hooks/query';
 import { flagsKey } from '../../hooks/useFlags';
+import { ErrorMessage } from '../../components/Loading';
 
 /**
  * Archive (asks first: the flag leaves every SDK snapshot) or unarchive (at once) a flag. The
@@ -54,19 +55,15 @@ export function ArchiveButton({ project, flag, archived }: { project: string; fl
             The flag leaves every SDK snapshot of project <strong>{project}</strong>: SDKs then serve their code
             defaults. You can unarchive it later.
           </p>
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
-          <div class="row">
-            <button type="button" class="danger" disabled={busy} onClick={() => void run()}>
-              {busy ? 'Archiving…' : 'Confirm archive'}
-            </button>
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-          </div>
+          {error && <ErrorMessage error={error} />}
+          <DialogActions
+            confirm="Confirm archive"
+            busyLabel="Archiving…"
+            busy={busy}
+            tone="danger"
+            onConfirm={() => void run()}
+            onCancel={() => setOpen(false)}
+          />
         </div>
       </Dialog>
     </>

@@ -3,10 +3,11 @@ import { variantSchema } from '@switchyard/core/schema';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { createFlag, type NewFlag } from '../../api/flag-list';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, DialogActions } from '../../components/Dialog';
 import { invalidate } from '../../hooks/query';
 import { flagsKey } from '../../hooks/useFlags';
 import { e, navigate } from '../../router';
+import { ErrorMessage } from '../../components/Loading';
 
 /** The server's key rule (server/src/http/schemas.ts keySchema). */
 const KEY_PATTERN = /^[a-z0-9][a-z0-9-_]{0,62}$/;
@@ -152,19 +153,14 @@ export function CreateFlag({ project }: { project: string }) {
             />{' '}
             Client-side (browsers may evaluate it)
           </label>
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
-          <div class="row">
-            <button type="submit" class="primary" disabled={busy}>
-              {busy ? 'Creating…' : 'Create flag'}
-            </button>
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-          </div>
+          {error && <ErrorMessage error={error} />}
+          <DialogActions
+            confirm="Create flag"
+            busyLabel="Creating…"
+            busy={busy}
+            tone="primary"
+            onCancel={() => setOpen(false)}
+          />
         </form>
       </Dialog>
     </>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
-import { ApiError } from '../../api/client';
+import { ApiError, messageOf } from '../../api/client';
 import {
   createEnvironment,
   deleteEnvironment,
@@ -16,8 +16,6 @@ import { RenameButton } from '../../components/RenameButton';
 import { invalidate } from '../../hooks/query';
 import { useProject } from '../../hooks/useProjects';
 import { Link, e } from '../../router';
-
-const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
 
 /** After an environment write: the project (its environments), the project lists, the flag screens' tabs. */
 function invalidateProject(project: string): void {
@@ -126,11 +124,7 @@ function EnvironmentRow({
           </DeleteButton>
         </div>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
     </li>
   );
 }

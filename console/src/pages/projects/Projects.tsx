@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
-import { ApiError } from '../../api/client';
+import { ApiError, messageOf } from '../../api/client';
 import { createProject, deleteProject, updateProject, type Project } from '../../api/projects';
 import { canCreateProjects, hasRole } from '../../api/rights';
 import { DeleteButton } from '../../components/DeleteButton';
@@ -30,9 +30,7 @@ function CreateProject() {
       setError(
         caught instanceof ApiError && caught.status === 409
           ? `A project with the key “${key.trim()}” already exists.`
-          : caught instanceof Error
-            ? caught.message
-            : String(caught),
+          : messageOf(caught),
       );
     } finally {
       setBusy(false);
@@ -55,11 +53,7 @@ function CreateProject() {
         value={description}
         onInput={(event) => setDescription(event.currentTarget.value)}
       />
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
           Create project

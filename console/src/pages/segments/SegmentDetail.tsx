@@ -1,16 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
-import { ApiError } from '../../api/client';
+import { ApiError, messageOf } from '../../api/client';
 import { hasRole } from '../../api/rights';
 import { deleteSegment, updateSegment, type SegmentReference } from '../../api/segments';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, DialogActions } from '../../components/Dialog';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { segmentsKey, useSegment } from '../../hooks/useSegments';
 import { Link, e, navigate } from '../../router';
 import { SegmentForm, type SegmentFields } from './SegmentForm';
 import { invalidateSegments } from './Segments';
-
-const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
 
 /** The rules using a segment, each linked to its flag in that environment. */
 function References({ project, references }: { project: string; references: SegmentReference[] }) {
@@ -122,11 +120,7 @@ export function SegmentDetail({ project, segment, me }: { project: string; segme
                 {notice}
               </p>
             )}
-            {error && (
-              <p role="alert" class="error">
-                {error}
-              </p>
-            )}
+            {error && <ErrorMessage error={error} />}
           </section>
           <section class="card stack" aria-labelledby="segment-uses-heading">
             <h2 id="segment-uses-heading">Used by</h2>
@@ -153,14 +147,13 @@ export function SegmentDetail({ project, segment, me }: { project: string; segme
           )}
           <Dialog title={`Delete segment ${segment}?`} open={confirming} onClose={() => setConfirming(false)}>
             <p>Rules cannot use it any more. A segment that a rule still uses is not deleted.</p>
-            <div class="row">
-              <button type="button" class="danger" disabled={busy} onClick={() => void remove()}>
-                Delete
-              </button>
-              <button type="button" onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-            </div>
+            <DialogActions
+              confirm="Delete"
+              busy={busy}
+              tone="danger"
+              onConfirm={() => void remove()}
+              onCancel={() => setConfirming(false)}
+            />
           </Dialog>
         </>
       )}

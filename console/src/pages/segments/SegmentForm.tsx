@@ -2,6 +2,7 @@ import type { Condition } from '@switchyard/core';
 import { useState } from 'preact/hooks';
 import { ConditionRow } from '../flags/rules/ConditionRow';
 import { conditionOf, conditionProblem, emptyCondition, type ConditionDraft } from '../flags/rules/rule-draft';
+import { ErrorMessage } from '../../components/Loading';
 
 /** What the form saves: the key only when creating (keys never change). */
 export interface SegmentFields {
@@ -105,11 +106,7 @@ export function SegmentForm(props: {
           Add a condition
         </button>
       </div>
-      {problem && (
-        <p role="alert" class="error">
-          {problem}
-        </p>
-      )}
+      {problem && <ErrorMessage error={problem} />}
       <div class="row">
         <button type="submit" class="primary" disabled={props.busy}>
           {props.submitLabel}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
-import { ApiError } from '../../api/client';
+import { ApiError, messageOf } from '../../api/client';
 import { hasRole } from '../../api/rights';
 import { createSegment } from '../../api/segments';
 import { ErrorMessage, Loading } from '../../components/Loading';
@@ -37,9 +37,7 @@ function CreateSegment({ project }: { project: string }) {
       setError(
         caught instanceof ApiError && caught.status === 409
           ? `A segment with the key “${fields.key}” already exists.`
-          : caught instanceof Error
-            ? caught.message
-            : String(caught),
+          : messageOf(caught),
       );
     } finally {
       setBusy(false);
@@ -57,11 +55,7 @@ function CreateSegment({ project }: { project: string }) {
         busy={busy}
         onSubmit={(fields) => void submit(fields)}
       />
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
     </details>
   );
 }

@@ -3,6 +3,7 @@ import { setUpFirstOwner } from '../../api/account';
 import { ApiError } from '../../api/client';
 import { clearQueries } from '../../hooks/query';
 import { navigate } from '../../router';
+import { ErrorMessage } from '../../components/Loading';
 
 /** The one-time token from `/setup#token=…` (in the fragment: never sent to a server or logged). */
 function tokenFromUrl(): string {
@@ -79,11 +80,7 @@ export function Setup({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
             value={password}
             onInput={(event) => setPassword(event.currentTarget.value)}
           />
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
+          {error && <ErrorMessage error={error} />}
           <button type="submit" class="primary" disabled={busy}>
             {busy ? 'Creating…' : 'Create owner and sign in'}
           </button>

@@ -1,18 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { signInMethods, signInWithPassword, ssoUrl, type SignInMethods } from '../../api/account';
-import { ApiError } from '../../api/client';
+import { ApiError, messageOf } from '../../api/client';
 import { listProjects } from '../../api/projects';
 import { signIn, signOut } from '../../api/session';
 import { clearQueries } from '../../hooks/query';
 
-function messageOf(caught: unknown, tokenForm: boolean): string {
+/** What a failed sign-in says: the usual refusals in words, anything else as the server said it. */
+function signInProblem(caught: unknown, tokenForm: boolean): string {
   if (caught instanceof ApiError) {
     if (caught.status === 401) return tokenForm ? 'Unknown or revoked token.' : 'Wrong email or password.';
     if (caught.status === 403 && tokenForm) return 'That is not an admin token.';
     if (caught.status === 429) return 'Too many failed attempts: wait a few minutes, then retry.';
     return caught.message;
   }
-  return caught instanceof Error ? caught.message : String(caught);
+  return messageOf(caught);
 }
 
 /**
@@ -41,7 +42,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
       await onSignedIn();
     } catch (caught) {
       signOut();
-      setError({ form, text: messageOf(caught, form === 'token') });
+      setError({ form, text: signInProblem(caught, form === 'token') });
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { createToken, listTokens, revokeToken, type CreatedToken, type Token, type TokenKind } from '../../api/tokens';
-import { Dialog } from '../../components/Dialog';
+import { Dialog, DialogActions } from '../../components/Dialog';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { invalidate, useQuery } from '../../hooks/query';
@@ -106,11 +106,7 @@ function CreateToken({ onCreated }: { onCreated: (token: CreatedToken) => void }
           </div>
         </div>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
       <div class="row">
         <button type="submit" class="primary" disabled={busy || !name.trim() || (scoped && (!project || !environment))}>
           {busy ? 'Creating…' : 'Create token'}
@@ -145,19 +141,14 @@ function RevokeButton({ token }: { token: Token }) {
       <Dialog title={`Revoke ${token.name}?`} open={open} onClose={() => setOpen(false)}>
         <div class="stack">
           <p>Every request with it fails from now on, and its open SDK streams end. This cannot be undone.</p>
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
-          <div class="row">
-            <button type="button" class="danger" disabled={busy} onClick={() => void revoke()}>
-              Confirm revoke
-            </button>
-            <button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-          </div>
+          {error && <ErrorMessage error={error} />}
+          <DialogActions
+            confirm="Confirm revoke"
+            busy={busy}
+            tone="danger"
+            onConfirm={() => void revoke()}
+            onCancel={() => setOpen(false)}
+          />
         </div>
       </Dialog>
     </>

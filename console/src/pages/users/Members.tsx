@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { messageOf } from '../../api/client';
 import {
   PROJECT_ROLES,
   listMembers,
@@ -11,8 +12,6 @@ import {
 } from '../../api/account';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
-
-const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
 
 /** Whether `me` may change this project's members (project admins, instance owners and admins). */
 function managesMembers(me: Me, project: string): boolean {
@@ -64,11 +63,7 @@ function MemberRow({ project, member, editable }: { project: string; member: Mem
           </button>
         )}
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
     </li>
   );
 }
@@ -117,11 +112,7 @@ function AddMember({ project, members }: { project: string; members: Member[] })
           </option>
         ))}
       </select>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
       <div class="row">
         <button type="submit" class="primary" disabled={busy || userId === ''}>
           Add member

@@ -8,13 +8,12 @@ import {
   type Me,
   type User,
 } from '../../api/account';
-import { ApiError } from '../../api/client';
+import { ApiError, messageOf } from '../../api/client';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
 import { useProjects } from '../../hooks/useProjects';
 import { Link, e } from '../../router';
 
-const messageOf = (caught: unknown) => (caught instanceof Error ? caught.message : String(caught));
 const roleLabel = (role: InstanceRole | null) => (role === null ? 'none (project roles only)' : role);
 
 function CreateUser({ me }: { me: Me }) {
@@ -164,11 +163,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
           {ended}
         </p>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} />}
     </li>
   );
 }

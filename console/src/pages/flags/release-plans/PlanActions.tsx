@@ -11,6 +11,7 @@ import { Dialog } from '../../../components/Dialog';
 import { invalidate } from '../../../hooks/query';
 import { flagsKey } from '../../../hooks/useFlags';
 import { stepText } from './plan-text';
+import { ErrorMessage } from '../../../components/Loading';
 
 interface Target {
   project: string;
@@ -168,11 +169,7 @@ export function PlanActions({ target, plan }: { target: Target; plan: ReleasePla
                 />
               </>
             )}
-            {error && (
-              <p role="alert" class="error">
-                {error}
-              </p>
-            )}
+            {error && <ErrorMessage error={error} />}
             <div class="row">
               <button
                 type="submit"

@@ -230,11 +230,7 @@ export function RulesEditor(props: { project: string; flag: FlagDetail; environm
             flags={flags.data ?? []}
             onChange={setPrerequisites}
           />
-          {problem && (
-            <p role="alert" class="error">
-              {problem}
-            </p>
-          )}
+          {problem && <ErrorMessage error={problem} />}
           <div class="row">
             <button type="submit" class="primary">
               Review changes
