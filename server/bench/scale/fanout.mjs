@@ -33,6 +33,27 @@ const round = (value) => Math.round(value * 100) / 100;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * `toggles` toggles of `flagPath` through `writer`, one every `spacingMs` (or right after the
+ * previous answer when that is slower); answers `[{ revision, at }]`, `at` read from `clock` just
+ * before each request (the readers' clock, so arrival times compare with it).
+ */
+async function sendSpacedToggles({ writer, adminToken, flagPath, revision, toggles, spacingMs, clock }) {
+  const sent = [];
+  const started = performance.now();
+  for (let i = 0; i < toggles; i++) {
+    const due = started + i * spacingMs;
+    if (due > performance.now()) await sleep(due - performance.now());
+    const at = clock();
+    const response = await request(writer.baseUrl, 'POST', `${flagPath}/${i % 2 === 0 ? 'off' : 'on'}`, {
+      token: adminToken,
+    });
+    if (response.status !== 200) throw new Error(`fan-out toggle ${i}: ${response.status}`);
+    sent.push({ revision: revision + i + 1, at });
+  }
+  return sent;
+}
+
+/**
  * The fan-out with the streams read IN THIS PROCESS by node:http (sse-client.mjs): the bench as it
  * was before session 6 (FANOUT_READER=http), kept to compare with older figures. The reader
  * then costs more CPU than the server, on the same two cores, so latency mostly measures it.
@@ -72,20 +93,17 @@ export async function measureFanoutInProcess({
   const connectMs = performance.now() - connectStarted;
   await sleep(500);
 
-  const sent = [];
   const perf = process.env.FANOUT_PERF ? startPerf(streamer.pid, process.env.FANOUT_PERF) : undefined;
   const cpuBefore = cpuMsOf(streamer.pid);
-  const started = performance.now();
-  for (let i = 0; i < toggles; i++) {
-    const due = started + i * spacingMs;
-    if (due > performance.now()) await sleep(due - performance.now());
-    const at = performance.now();
-    const response = await request(writer.baseUrl, 'POST', `${flagPath}/${i % 2 === 0 ? 'off' : 'on'}`, {
-      token: adminToken,
-    });
-    if (response.status !== 200) throw new Error(`fan-out toggle ${i}: ${response.status}`);
-    sent.push({ revision: revision + i + 1, at });
-  }
+  const sent = await sendSpacedToggles({
+    writer,
+    adminToken,
+    flagPath,
+    revision,
+    toggles,
+    spacingMs,
+    clock: () => performance.now(),
+  });
   const last = revision + toggles;
   const deadline = performance.now() + deliveryTimeoutMs;
   const everyStreamHasLast = () => arrivals.every((arrived, i) => arrived.has(last) || streams[i].state === 'ended');
@@ -95,30 +113,17 @@ export async function measureFanoutInProcess({
   const droppedStreams = streams.filter((stream) => stream.state === 'ended').length;
   for (const stream of streams) stream.close();
 
-  let missed = 0;
-  const lastStreamMs = [];
-  const deliveries = [];
-  for (const { revision: wanted, at } of sent) {
-    let latest = -Infinity;
-    for (const arrived of arrivals) {
-      const time = arrived.get(wanted);
-      if (time === undefined) {
-        missed++;
-        continue;
-      }
-      deliveries.push(time - at);
-      latest = Math.max(latest, time);
-    }
-    if (latest > -Infinity) lastStreamMs.push(latest - at);
-  }
+  // In `latencies`' shape: per revision, every stream's arrival time (NaN: never arrived).
+  const byRevision = new Map(
+    sent.map(({ revision: wanted }) => [wanted, arrivals.map((arrived) => arrived.get(wanted) ?? NaN)]),
+  );
+  const { missed, ...times } = latencies(sent, byRevision);
   return {
     streams: count,
     toggles,
     spacingMs,
     connectAllMs: Math.round(connectMs),
-    lastStreamP50Ms: round(percentile(lastStreamMs, 50)),
-    lastStreamP99Ms: round(percentile(lastStreamMs, 99)),
-    deliveryP50Ms: round(percentile(deliveries, 50)),
+    ...times,
     missedPatches: missed,
     droppedStreams,
     streamReplicaCpuMsPerToggle: cpuMs / toggles,
@@ -207,7 +212,6 @@ export async function measureFanout({
     });
     await sleep(500);
 
-    const sent = [];
     const writesBefore = await patchWritesOf(streamer);
     // Meanwhile another client asks B for /healthz every `probeEveryMs` (one request at a time, the
     // next due on that schedule): how long a request waits behind a fan-out. On a schedule, not
@@ -228,17 +232,15 @@ export async function measureFanout({
     const perf = process.env.FANOUT_PERF ? startPerf(streamer.pid, process.env.FANOUT_PERF) : undefined;
     const cpuBefore = cpuMsOf(streamer.pid);
     const splitBefore = cpuSplitMsOf(streamer.pid);
-    const started = performance.now();
-    for (let i = 0; i < toggles; i++) {
-      const due = started + i * spacingMs;
-      if (due > performance.now()) await sleep(due - performance.now());
-      const at = monotonicMs();
-      const response = await request(writer.baseUrl, 'POST', `${flagPath}/${i % 2 === 0 ? 'off' : 'on'}`, {
-        token: adminToken,
-      });
-      if (response.status !== 200) throw new Error(`fan-out toggle ${i}: ${response.status}`);
-      sent.push({ revision: revision + i + 1, at });
-    }
+    const sent = await sendSpacedToggles({
+      writer,
+      adminToken,
+      flagPath,
+      revision,
+      toggles,
+      spacingMs,
+      clock: monotonicMs,
+    });
     await untilDelivered(readers, revision + toggles, count, deliveryTimeoutMs);
     const cpuMs = cpuMsOf(streamer.pid) - cpuBefore;
     const splitAfter = cpuSplitMsOf(streamer.pid);
