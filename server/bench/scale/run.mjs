@@ -40,6 +40,7 @@ import { measureFanout, measureFanoutInProcess, measureFloor } from './fanout.mj
 import { markdownTable, svgPlot } from './report.mjs';
 import { measurePatchApplyInChild } from './sdk-apply.mjs';
 import { seedEnvironment, TOGGLE_FLAG } from './seed.mjs';
+import { measureSingleServerToggles } from './single-server.mjs';
 import { checkFullState, openStream } from './sse-client.mjs';
 
 const numberList = (text) => text.split(',').map((value) => Number(value.trim()));
@@ -62,9 +63,10 @@ const FLOOR = process.env.FLOOR !== '0' && FANOUT_READER === 'child';
 const PG_URL = process.env.PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const RESULTS_DIR = process.env.RESULTS_DIR ?? fileURLToPath(new URL('.', import.meta.url));
 const WARMUP_TOGGLES = 20;
+const SINGLE_SERVER_WARMUP_TOGGLES = 200;
 /** Which phases to run (default all): a subset for a quick look at one figure. */
 const PHASES = new Set(
-  (process.env.PHASES ?? 'fullstate,toggles,reads,fanout,sdk').split(',').map((name) => name.trim()),
+  (process.env.PHASES ?? 'fullstate,toggles,reads,fanout,single,sdk').split(',').map((name) => name.trim()),
 );
 const PROFILE = process.env.PROFILE;
 const FLAG_PATH = `/api/v1/projects/bench/flags/${TOGGLE_FLAG}/environments/prod`;
@@ -341,6 +343,19 @@ async function measureSize(flags) {
     }
 
     for (const server of servers.splice(0)) await server.stop();
+    let singleServer;
+    if (PHASES.has('single')) {
+      log(`${TOGGLES} toggles on one server without Redis (as Unleash was measured)…`);
+      load.single = loadAverage();
+      singleServer = await measureSingleServerToggles({
+        env,
+        adminToken,
+        flagPath: FLAG_PATH,
+        count: TOGGLES,
+        // A fresh process: its first toggles run unoptimised code and compile on helper threads.
+        warmup: SINGLE_SERVER_WARMUP_TOGGLES,
+      });
+    }
     let sdkPatchApply;
     if (PHASES.has('sdk')) {
       log('sdk-node patch apply…');
@@ -358,6 +373,7 @@ async function measureSize(flags) {
       toggle: toggled?.toggle,
       snapshotReads,
       fanout,
+      singleServer,
       sdkPatchApply,
     };
   } finally {
