@@ -19,5 +19,8 @@ export default defineConfig({
     globalSetup: ['test/support/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits on a real browser and server: vitest's 1 s default failed on a loaded
+    // machine (load ~12) where the page was right, only late. A wrong page still fails, later.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
