@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/client.js';
-import { runAction, type ActionState } from '../src/hooks/useAction.js';
+import { byStatus, runAction, type ActionState } from '../src/hooks/useAction.js';
 
 /** Records every state update and every step of the work, in order, as the component would see them. */
 function recorder() {
@@ -63,5 +63,15 @@ describe('an action run (useAction): busy and error in the console forms’ orde
     const failure = recorder();
     expect(await runAction(failure.state, () => Promise.reject(new Error('gone')), { keepBusy: true })).toBe(false);
     expect(failure.log).toEqual(['busy true', 'error null', 'error gone', 'busy false']);
+  });
+
+  it('byStatus says the listed refusals in the form’s words, and any other failure as messageOf', () => {
+    const say = byStatus({ 409: 'A project with the key “shop” already exists.' });
+    expect(say(new ApiError(409, 'conflict', 'project shop exists'))).toBe(
+      'A project with the key “shop” already exists.',
+    );
+    expect(say(new ApiError(400, 'invalid', 'key: too long'))).toBe('key: too long');
+    expect(say(new Error('offline'))).toBe('offline');
+    expect(say('plain')).toBe('plain');
   });
 });

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, messageOf } from '../api/client';
+import { useAction } from '../hooks/useAction';
 import { Dialog, DialogActions } from './Dialog';
 import { ErrorMessage } from './Loading';
 
@@ -21,8 +22,7 @@ export function DeleteButton(props: {
   onDeleted: () => void;
 }) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const deletion = useAction();
   // The 409's message once the server refused a plain delete: the forced one is offered then.
   const [refusal, setRefusal] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
@@ -31,24 +31,25 @@ export function DeleteButton(props: {
 
   const close = () => {
     setOpen(false);
-    setError(null);
+    deletion.setError(null);
     setRefusal(null);
     setTyped('');
   };
-  const run = async (force: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await props.remove(force);
-      close();
-      props.onDeleted();
-    } catch (caught) {
-      if (!force && caught instanceof ApiError && caught.status === 409) setRefusal(caught.message);
-      else setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
+  // A plain delete refused with a 409 offers the forced one, with the refusal in its place.
+  const refused = (caught: unknown) => {
+    if (!(caught instanceof ApiError) || caught.status !== 409) return messageOf(caught);
+    setRefusal(caught.message);
+    return null;
   };
+  const run = (force: boolean) =>
+    deletion.run(
+      async () => {
+        await props.remove(force);
+        close();
+        props.onDeleted();
+      },
+      force ? {} : { onError: refused },
+    );
 
   return (
     <>
@@ -63,7 +64,7 @@ export function DeleteButton(props: {
             <DialogActions
               confirm="Confirm delete"
               busyLabel="Deleting…"
-              busy={busy}
+              busy={deletion.busy}
               tone="danger"
               onConfirm={() => void run(false)}
               onCancel={close}
@@ -92,14 +93,14 @@ export function DeleteButton(props: {
               <DialogActions
                 confirm="Delete everything"
                 busyLabel="Deleting…"
-                busy={busy}
+                busy={deletion.busy}
                 disabled={typed !== props.itemKey}
                 tone="danger"
                 onCancel={close}
               />
             </form>
           )}
-          {error && <ErrorMessage error={error} />}
+          {deletion.error && <ErrorMessage error={deletion.error} />}
         </div>
       </Dialog>
     </>

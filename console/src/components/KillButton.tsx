@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
 import { killEverywhere, killInEnvironment } from '../api/flags';
 import { invalidate } from '../hooks/query';
+import { useAction } from '../hooks/useAction';
 import { Dialog, DialogActions } from './Dialog';
 
 export interface KillButtonProps {
@@ -19,30 +19,23 @@ export interface KillButtonProps {
 export function KillButton({ project, flag, environment, onKilled }: KillButtonProps) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const kill = useAction();
   const where = environment ? `in ${environment}` : 'in every environment';
 
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!reason.trim()) {
-      setError('Say why: the reason goes to the audit log.');
+      kill.setError('Say why: the reason goes to the audit log.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await kill.run(async () => {
       if (environment) await killInEnvironment(project, flag, environment, reason.trim());
       else await killEverywhere(project, flag, reason.trim());
       invalidate('flags:');
       setOpen(false);
       setReason('');
       onKilled?.();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const reasonId = `kill-reason-${project}-${flag}`;
@@ -66,17 +59,17 @@ export function KillButton({ project, flag, environment, onKilled }: KillButtonP
             maxLength={1000}
             value={reason}
             onInput={(event) => setReason(event.currentTarget.value)}
-            aria-describedby={error ? `${reasonId}-error` : undefined}
+            aria-describedby={kill.error ? `${reasonId}-error` : undefined}
           />
-          {error && (
+          {kill.error && (
             <p id={`${reasonId}-error`} role="alert" class="error">
-              {error}
+              {kill.error}
             </p>
           )}
           <DialogActions
             confirm="Confirm kill"
             busyLabel="Killing…"
-            busy={busy}
+            busy={kill.busy}
             tone="danger"
             onCancel={() => setOpen(false)}
           />

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { messageOf } from '../api/client';
+import { useAction } from '../hooks/useAction';
 import { Dialog, DialogActions } from './Dialog';
 import { ErrorMessage } from './Loading';
 
@@ -13,28 +13,21 @@ export function RenameButton(props: {
 }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(props.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const save = useAction();
   const label = `${props.kind} ${props.itemKey}`;
   const inputId = `rename-${props.kind}-${props.itemKey}`;
 
   const show = () => {
     setName(props.name);
-    setError(null);
+    save.setError(null);
     setOpen(true);
   };
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await save.run(async () => {
       await props.rename(name.trim());
       setOpen(false);
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -56,11 +49,11 @@ export function RenameButton(props: {
           <p id={`${inputId}-hint`} class="hint">
             The key, {props.itemKey}, stays: SDK tokens, URLs and the audit log name it.
           </p>
-          {error && <ErrorMessage error={error} />}
+          {save.error && <ErrorMessage error={save.error} />}
           <DialogActions
             confirm="Save name"
             busyLabel="Saving…"
-            busy={busy}
+            busy={save.busy}
             tone="primary"
             onCancel={() => setOpen(false)}
           />

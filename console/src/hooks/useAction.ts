@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { messageOf } from '../api/client';
+import { ApiError, messageOf } from '../api/client';
 
 /** How one run of an action ends, when it differs from the usual (busy off, the error's message shown). */
 export interface RunOptions {
@@ -15,6 +15,15 @@ export interface RunOptions {
    */
   keepBusy?: boolean;
 }
+
+/**
+ * An `onError` that says some refusals in the form's own words, by status (e.g. 409: "A project
+ * with the key … already exists."), and anything else as `messageOf` does.
+ */
+export const byStatus =
+  (words: Partial<Record<number, string>>) =>
+  (caught: unknown): string =>
+    (caught instanceof ApiError && words[caught.status]) || messageOf(caught);
 
 /** The setters `runAction` drives: a component's `busy` and `error` state. */
 export interface ActionState {

@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { messageOf } from '../../api/client';
 import {
   createPersonalToken,
   listPersonalTokens,
@@ -10,22 +9,15 @@ import {
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { invalidate, useQuery } from '../../hooks/query';
+import { useAction } from '../../hooks/useAction';
 
 function TokenRow({ token }: { token: PersonalToken }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const revoke = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const revocation = useAction();
+  const revoke = () =>
+    revocation.run(async () => {
       await revokePersonalToken(token.id);
       invalidate('me:tokens');
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <li class="card stack">
       <strong>{token.name}</strong>
@@ -37,14 +29,14 @@ function TokenRow({ token }: { token: PersonalToken }) {
         <button
           type="button"
           class="danger"
-          disabled={busy}
+          disabled={revocation.busy}
           aria-label={`Revoke ${token.name}`}
           onClick={() => void revoke()}
         >
           Revoke
         </button>
       </div>
-      {error && <ErrorMessage error={error} />}
+      {revocation.error && <ErrorMessage error={revocation.error} />}
     </li>
   );
 }
@@ -54,8 +46,7 @@ export function PersonalTokens({ me }: { me: Me }) {
   const tokens = useQuery(me.user ? 'me:tokens' : null, listPersonalTokens);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
   if (!me.user)
     return (
       <main id="main">
@@ -65,18 +56,12 @@ export function PersonalTokens({ me }: { me: Me }) {
     );
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await create.run(async () => {
       const token = await createPersonalToken(name.trim());
       invalidate('me:tokens');
       setName('');
       setCreated({ name: token.name, secret: token.secret });
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <main id="main" class="stack">
@@ -89,9 +74,9 @@ export function PersonalTokens({ me }: { me: Me }) {
         <h2 id="create-pat-heading">Create a personal token</h2>
         <label for="pat-name">Name (where you use it)</label>
         <input id="pat-name" required value={name} onInput={(ev) => setName(ev.currentTarget.value)} />
-        {error && <ErrorMessage error={error} />}
+        {create.error && <ErrorMessage error={create.error} />}
         <div class="row">
-          <button type="submit" class="primary" disabled={busy || !name.trim()}>
+          <button type="submit" class="primary" disabled={create.busy || !name.trim()}>
             Create token
           </button>
         </div>

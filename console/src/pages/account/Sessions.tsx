@@ -1,8 +1,7 @@
-import { useState } from 'preact/hooks';
-import { messageOf } from '../../api/client';
 import { endEverySession, endMySession, endSession, listMySessions, type Me, type MySession } from '../../api/account';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
+import { useAction } from '../../hooks/useAction';
 
 const when = (iso: string) => new Date(iso).toLocaleString('en');
 
@@ -34,25 +33,22 @@ export function browserName(userAgent: string | null): string {
 }
 
 function SessionRow({ session, onSignedOut }: { session: MySession; onSignedOut: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const ending = useAction();
   const name = `${browserName(session.userAgent)}, signed in ${when(session.createdAt)}`;
-  const end = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      if (session.current) {
-        await endSession();
-        onSignedOut();
-        return;
-      }
-      await endMySession(session.id);
-      invalidate('me:sessions');
-    } catch (caught) {
-      setError(messageOf(caught));
-      setBusy(false);
-    }
-  };
+  // Busy stays on after a success: the sign-in screen replaces this one, or the ended session leaves the list.
+  const end = () =>
+    ending.run(
+      async () => {
+        if (session.current) {
+          await endSession();
+          onSignedOut();
+          return;
+        }
+        await endMySession(session.id);
+        invalidate('me:sessions');
+      },
+      { keepBusy: true },
+    );
   return (
     <li class={`card stack${session.current ? ' current-session' : ''}`}>
       <div class="row spread">
@@ -66,14 +62,14 @@ function SessionRow({ session, onSignedOut }: { session: MySession; onSignedOut:
       <div class="row">
         <button
           type="button"
-          disabled={busy}
+          disabled={ending.busy}
           aria-label={session.current ? `Sign out here (${name})` : `Sign out ${name}`}
           onClick={() => void end()}
         >
           {session.current ? 'Sign out here' : 'Sign out'}
         </button>
       </div>
-      {error && <ErrorMessage error={error} />}
+      {ending.error && <ErrorMessage error={ending.error} />}
     </li>
   );
 }
@@ -85,16 +81,13 @@ function SessionRow({ session, onSignedOut }: { session: MySession; onSignedOut:
  */
 export function Sessions({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const sessions = useQuery(me.user ? 'me:sessions' : null, listMySessions);
-  const [error, setError] = useState<string | null>(null);
-  const everywhere = async () => {
-    setError(null);
-    try {
+  // Its busy flag is not shown: the button stays enabled, as it always was.
+  const signOutEverywhere = useAction();
+  const everywhere = () =>
+    signOutEverywhere.run(async () => {
       await endEverySession();
       onSignedOut();
-    } catch (caught) {
-      setError(messageOf(caught));
-    }
-  };
+    });
   return (
     <main id="main" class="stack">
       <h1>Your sessions</h1>
@@ -122,7 +115,7 @@ export function Sessions({ me, onSignedOut }: { me: Me; onSignedOut: () => void 
                 Sign out everywhere
               </button>
             </div>
-            {error && <ErrorMessage error={error} />}
+            {signOutEverywhere.error && <ErrorMessage error={signOutEverywhere.error} />}
           </section>
         </>
       )}

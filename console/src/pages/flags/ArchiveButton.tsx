@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
 import { archiveFlag, unarchiveFlag } from '../../api/flag-list';
 import { Dialog, DialogActions } from '../../components/Dialog';
 import { invalidate } from '../../hooks/query';
+import { useAction } from '../../hooks/useAction';
 import { flagsKey } from '../../hooks/useFlags';
 import { ErrorMessage } from '../../components/Loading';
 
@@ -12,33 +12,25 @@ import { ErrorMessage } from '../../components/Loading';
  */
 export function ArchiveButton({ project, flag, archived }: { project: string; flag: string; archived: boolean }) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const archive = useAction();
 
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = () =>
+    archive.run(async () => {
       await (archived ? unarchiveFlag(project, flag) : archiveFlag(project, flag));
       setOpen(false);
       invalidate(flagsKey(project));
       invalidate('flags:*');
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (archived) {
     return (
       <span class="row">
-        <button type="button" disabled={busy} aria-label={`Unarchive ${flag}`} onClick={() => void run()}>
+        <button type="button" disabled={archive.busy} aria-label={`Unarchive ${flag}`} onClick={() => void run()}>
           Unarchive
         </button>
-        {error && (
+        {archive.error && (
           <span role="alert" class="error">
-            {error}
+            {archive.error}
           </span>
         )}
       </span>
@@ -55,11 +47,11 @@ export function ArchiveButton({ project, flag, archived }: { project: string; fl
             The flag leaves every SDK snapshot of project <strong>{project}</strong>: SDKs then serve their code
             defaults. You can unarchive it later.
           </p>
-          {error && <ErrorMessage error={error} />}
+          {archive.error && <ErrorMessage error={archive.error} />}
           <DialogActions
             confirm="Confirm archive"
             busyLabel="Archiving…"
-            busy={busy}
+            busy={archive.busy}
             tone="danger"
             onConfirm={() => void run()}
             onCancel={() => setOpen(false)}

@@ -1,10 +1,10 @@
 import type { Variant } from '@switchyard/core';
 import { variantSchema } from '@switchyard/core/schema';
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
 import { createFlag, type NewFlag } from '../../api/flag-list';
 import { Dialog, DialogActions } from '../../components/Dialog';
 import { invalidate } from '../../hooks/query';
+import { useAction } from '../../hooks/useAction';
 import { flagsKey } from '../../hooks/useFlags';
 import { e, navigate } from '../../router';
 import { ErrorMessage } from '../../components/Loading';
@@ -43,8 +43,7 @@ export function CreateFlag({ project }: { project: string }) {
   const [variants, setVariants] = useState('');
   const [tags, setTags] = useState('');
   const [clientSide, setClientSide] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
 
   const keyProblem =
     key && !KEY_PATTERN.test(key) ? '1 to 63 of a-z, 0-9, - and _, starting with a letter or digit.' : null;
@@ -54,14 +53,12 @@ export function CreateFlag({ project }: { project: string }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!key || keyProblem || typeof parsedVariants === 'string') {
-      setError(
+      create.setError(
         keyProblem ?? (typeof parsedVariants === 'string' ? `Variants: ${parsedVariants}` : 'Give the flag a key.'),
       );
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await create.run(async () => {
       const flag: NewFlag = {
         key,
         name: name.trim() || key,
@@ -77,11 +74,7 @@ export function CreateFlag({ project }: { project: string }) {
       invalidate(flagsKey(project));
       setOpen(false);
       navigate(`/projects/${e(project)}/flags/${e(key)}`);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -153,11 +146,11 @@ export function CreateFlag({ project }: { project: string }) {
             />{' '}
             Client-side (browsers may evaluate it)
           </label>
-          {error && <ErrorMessage error={error} />}
+          {create.error && <ErrorMessage error={create.error} />}
           <DialogActions
             confirm="Create flag"
             busyLabel="Creating…"
-            busy={busy}
+            busy={create.busy}
             tone="primary"
             onCancel={() => setOpen(false)}
           />

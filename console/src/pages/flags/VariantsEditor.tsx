@@ -1,7 +1,7 @@
 import type { Variant } from '@switchyard/core';
 import { variantSchema } from '@switchyard/core/schema';
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
+import { messageOf } from '../../api/client';
 import { setVariants } from '../../api/flag-config';
 import type { FlagDetail } from '../../api/flags';
 import { invalidate } from '../../hooks/query';
@@ -66,7 +66,7 @@ export function VariantsEditor({ project, flag }: { project: string; flag: FlagD
       setDrafts(null);
       setMessage({ error: false, text: 'Variants saved.' });
     } catch (caught) {
-      setMessage({ error: true, text: caught instanceof ApiError ? caught.message : String(caught) });
+      setMessage({ error: true, text: messageOf(caught) });
     } finally {
       setBusy(false);
     }

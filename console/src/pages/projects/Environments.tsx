@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
-import { ApiError, messageOf } from '../../api/client';
+import { messageOf } from '../../api/client';
 import {
   createEnvironment,
   deleteEnvironment,
@@ -14,6 +14,7 @@ import { KeyNameFields } from '../../components/KeyNameFields';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { RenameButton } from '../../components/RenameButton';
 import { invalidate } from '../../hooks/query';
+import { byStatus, useAction } from '../../hooks/useAction';
 import { useProject } from '../../hooks/useProjects';
 import { Link, e } from '../../router';
 
@@ -39,8 +40,7 @@ function EnvironmentRow({
   environment: Environment;
   canAdmin: boolean;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const update = useAction();
   const id = `env-${environment.key}`;
   // Shown at once as chosen (the control follows the click), the server's answer then confirms or reverts it.
   const [shown, setShown] = useState({ protected: environment.protected, protectedRole: environment.protectedRole });
@@ -48,20 +48,20 @@ function EnvironmentRow({
     () => setShown({ protected: environment.protected, protectedRole: environment.protectedRole }),
     [environment.protected, environment.protectedRole],
   );
-  const change = async (body: { protected?: boolean; protectedRole?: ProtectedRole }) => {
-    setBusy(true);
-    setError(null);
-    setShown({ ...shown, ...body });
-    try {
-      await updateEnvironment(project, environment.key, body);
-      invalidateProject(project);
-    } catch (caught) {
-      setShown({ protected: environment.protected, protectedRole: environment.protectedRole });
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const change = (body: { protected?: boolean; protectedRole?: ProtectedRole }) =>
+    update.run(
+      async () => {
+        setShown({ ...shown, ...body });
+        await updateEnvironment(project, environment.key, body);
+        invalidateProject(project);
+      },
+      {
+        onError: (caught) => {
+          setShown({ protected: environment.protected, protectedRole: environment.protectedRole });
+          return messageOf(caught);
+        },
+      },
+    );
   return (
     <li class="card stack">
       <div class="row spread">
@@ -77,7 +77,7 @@ function EnvironmentRow({
             <input
               type="checkbox"
               checked={shown.protected}
-              disabled={busy}
+              disabled={update.busy}
               onChange={(event) => void change({ protected: event.currentTarget.checked })}
             />{' '}
             Protect {environment.key}
@@ -86,7 +86,7 @@ function EnvironmentRow({
           <select
             id={`${id}-role`}
             value={shown.protectedRole}
-            disabled={busy || !shown.protected}
+            disabled={update.busy || !shown.protected}
             onChange={(event) => void change({ protectedRole: event.currentTarget.value as ProtectedRole })}
           >
             <option value="editor">editor</option>
@@ -124,7 +124,7 @@ function EnvironmentRow({
           </DeleteButton>
         </div>
       )}
-      {error && <ErrorMessage error={error} />}
+      {update.error && <ErrorMessage error={update.error} />}
     </li>
   );
 }
@@ -134,37 +134,31 @@ function CreateEnvironment({ project }: { project: string }) {
   const [name, setName] = useState('');
   const [protect, setProtect] = useState(false);
   const [role, setRole] = useState<ProtectedRole>('admin');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const create = useAction();
+  const [notice, setNotice] = useState<string | null>(null);
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      const created = await createEnvironment(project, {
-        key: key.trim(),
-        name: name.trim(),
-        protected: protect,
-        protectedRole: role,
-      });
-      invalidateProject(project);
-      setKey('');
-      setName('');
-      setProtect(false);
-      setRole('admin');
-      setMessage({ error: false, text: `Environment ${created.key} created.` });
-    } catch (caught) {
-      setMessage({
-        error: true,
-        text:
-          caught instanceof ApiError && caught.status === 409
-            ? `An environment with the key “${key.trim()}” already exists.`
-            : messageOf(caught),
-      });
-    } finally {
-      setBusy(false);
-    }
+    await create.run(
+      async () => {
+        setNotice(null);
+        const created = await createEnvironment(project, {
+          key: key.trim(),
+          name: name.trim(),
+          protected: protect,
+          protectedRole: role,
+        });
+        invalidateProject(project);
+        setKey('');
+        setName('');
+        setProtect(false);
+        setRole('admin');
+        setNotice(`Environment ${created.key} created.`);
+      },
+      { onError: byStatus({ 409: `An environment with the key “${key.trim()}” already exists.` }) },
+    );
   };
+  // One paragraph for the outcome: the failure, or the notice of a success.
+  const message = create.error ? { error: true, text: create.error } : notice && { error: false, text: notice };
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="create-environment-heading">
       <h2 id="create-environment-heading">New environment</h2>
@@ -196,7 +190,7 @@ function CreateEnvironment({ project }: { project: string }) {
         </p>
       )}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={create.busy}>
           Create environment
         </button>
       </div>

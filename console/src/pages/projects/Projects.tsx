@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
-import { ApiError, messageOf } from '../../api/client';
 import { createProject, deleteProject, updateProject, type Project } from '../../api/projects';
 import { canCreateProjects, hasRole } from '../../api/rights';
 import { DeleteButton } from '../../components/DeleteButton';
@@ -8,6 +7,7 @@ import { KeyNameFields } from '../../components/KeyNameFields';
 import { RenameButton } from '../../components/RenameButton';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate } from '../../hooks/query';
+import { byStatus, useAction } from '../../hooks/useAction';
 import { useProjects } from '../../hooks/useProjects';
 import { Link, e, navigate } from '../../router';
 
@@ -15,26 +15,18 @@ function CreateProject() {
   const [key, setKey] = useState('');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const create = useAction();
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await createProject({ key: key.trim(), name: name.trim(), description: description.trim() });
-      invalidate('project');
-      // A project starts with no environment: the next step is to add some.
-      navigate(`/projects/${e(created.key)}/environments`);
-    } catch (caught) {
-      setError(
-        caught instanceof ApiError && caught.status === 409
-          ? `A project with the key “${key.trim()}” already exists.`
-          : messageOf(caught),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await create.run(
+      async () => {
+        const created = await createProject({ key: key.trim(), name: name.trim(), description: description.trim() });
+        invalidate('project');
+        // A project starts with no environment: the next step is to add some.
+        navigate(`/projects/${e(created.key)}/environments`);
+      },
+      { onError: byStatus({ 409: `A project with the key “${key.trim()}” already exists.` }) },
+    );
   };
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="create-project-heading">
@@ -53,9 +45,9 @@ function CreateProject() {
         value={description}
         onInput={(event) => setDescription(event.currentTarget.value)}
       />
-      {error && <ErrorMessage error={error} />}
+      {create.error && <ErrorMessage error={create.error} />}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={create.busy}>
           Create project
         </button>
       </div>

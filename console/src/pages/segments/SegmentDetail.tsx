@@ -5,6 +5,7 @@ import { hasRole } from '../../api/rights';
 import { deleteSegment, updateSegment, type SegmentReference } from '../../api/segments';
 import { Dialog, DialogActions } from '../../components/Dialog';
 import { ErrorMessage, Loading } from '../../components/Loading';
+import { useAction } from '../../hooks/useAction';
 import { segmentsKey, useSegment } from '../../hooks/useSegments';
 import { Link, e, navigate } from '../../router';
 import { SegmentForm, type SegmentFields } from './SegmentForm';
@@ -41,17 +42,15 @@ function referencesOf(error: unknown): SegmentReference[] | null {
 export function SegmentDetail({ project, segment, me }: { project: string; segment: string; me: Me }) {
   const detail = useSegment(project, segment);
   const canWrite = hasRole(me, project, 'editor');
-  const [busy, setBusy] = useState(false);
+  // One for saving and deleting: either disables both, and shows its failure in the edit card.
+  const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [blockedBy, setBlockedBy] = useState<SegmentReference[] | null>(null);
 
-  const save = async (fields: SegmentFields) => {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
+  const save = (fields: SegmentFields) =>
+    action.run(async () => {
+      setNotice(null);
       const saved = await updateSegment(project, segment, {
         name: fields.name,
         description: fields.description,
@@ -59,30 +58,27 @@ export function SegmentDetail({ project, segment, me }: { project: string; segme
       });
       invalidateSegments(project);
       setNotice(`Segment ${segment} saved (version ${saved.version}).`);
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await deleteSegment(project, segment);
-      setConfirming(false);
-      invalidateSegments(project, `${segmentsKey(project)}detail:${segment}`);
-      navigate(`/projects/${e(project)}/segments`);
-    } catch (caught) {
-      setConfirming(false);
-      const references = referencesOf(caught);
-      if (references) setBlockedBy(references);
-      else setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const remove = () =>
+    action.run(
+      async () => {
+        await deleteSegment(project, segment);
+        setConfirming(false);
+        invalidateSegments(project, `${segmentsKey(project)}detail:${segment}`);
+        navigate(`/projects/${e(project)}/segments`);
+      },
+      {
+        // A 409 lists the rules still using it, shown in the delete card instead of a message.
+        onError: (caught) => {
+          setConfirming(false);
+          const references = referencesOf(caught);
+          if (!references) return messageOf(caught);
+          setBlockedBy(references);
+          return null;
+        },
+      },
+    );
 
   const data = detail.data;
   return (
@@ -109,7 +105,7 @@ export function SegmentDetail({ project, segment, me }: { project: string; segme
                 initial={data}
                 creating={false}
                 submitLabel="Save segment"
-                busy={busy}
+                busy={action.busy}
                 onSubmit={(fields) => void save(fields)}
               />
             ) : (
@@ -120,7 +116,7 @@ export function SegmentDetail({ project, segment, me }: { project: string; segme
                 {notice}
               </p>
             )}
-            {error && <ErrorMessage error={error} />}
+            {action.error && <ErrorMessage error={action.error} />}
           </section>
           <section class="card stack" aria-labelledby="segment-uses-heading">
             <h2 id="segment-uses-heading">Used by</h2>
@@ -139,7 +135,7 @@ export function SegmentDetail({ project, segment, me }: { project: string; segme
                 </div>
               )}
               <div class="row">
-                <button type="button" class="danger" disabled={busy} onClick={() => setConfirming(true)}>
+                <button type="button" class="danger" disabled={action.busy} onClick={() => setConfirming(true)}>
                   Delete segment {segment}
                 </button>
               </div>
@@ -149,7 +145,7 @@ export function SegmentDetail({ project, segment, me }: { project: string; segme
             <p>Rules cannot use it any more. A segment that a rule still uses is not deleted.</p>
             <DialogActions
               confirm="Delete"
-              busy={busy}
+              busy={action.busy}
               tone="danger"
               onConfirm={() => void remove()}
               onCancel={() => setConfirming(false)}

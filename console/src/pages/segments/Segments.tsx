@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../../api/account';
-import { ApiError, messageOf } from '../../api/client';
 import { hasRole } from '../../api/rights';
 import { createSegment } from '../../api/segments';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate } from '../../hooks/query';
+import { byStatus, useAction } from '../../hooks/useAction';
 import { segmentsKey, useSegments } from '../../hooks/useSegments';
 import { Link, e, navigate } from '../../router';
 import { SegmentForm, type SegmentFields } from './SegmentForm';
@@ -21,28 +21,19 @@ export function invalidateSegments(project: string, except?: string): void {
 }
 
 function CreateSegment({ project }: { project: string }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const create = useAction();
   // A new form after each creation (keyed), so the fields start empty again.
   const [generation, setGeneration] = useState(0);
-  const submit = async (fields: SegmentFields) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await createSegment(project, fields);
-      invalidateSegments(project);
-      setGeneration((n) => n + 1);
-      navigate(`/projects/${e(project)}/segments/${e(created.key)}`);
-    } catch (caught) {
-      setError(
-        caught instanceof ApiError && caught.status === 409
-          ? `A segment with the key “${fields.key}” already exists.`
-          : messageOf(caught),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = (fields: SegmentFields) =>
+    create.run(
+      async () => {
+        const created = await createSegment(project, fields);
+        invalidateSegments(project);
+        setGeneration((n) => n + 1);
+        navigate(`/projects/${e(project)}/segments/${e(created.key)}`);
+      },
+      { onError: byStatus({ 409: `A segment with the key “${fields.key}” already exists.` }) },
+    );
   return (
     <details class="card">
       <summary>New segment</summary>
@@ -52,10 +43,10 @@ function CreateSegment({ project }: { project: string }) {
         initial={EMPTY}
         creating
         submitLabel="Create segment"
-        busy={busy}
+        busy={create.busy}
         onSubmit={(fields) => void submit(fields)}
       />
-      {error && <ErrorMessage error={error} />}
+      {create.error && <ErrorMessage error={create.error} />}
     </details>
   );
 }

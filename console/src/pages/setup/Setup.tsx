@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { setUpFirstOwner } from '../../api/account';
-import { ApiError } from '../../api/client';
 import { clearQueries } from '../../hooks/query';
+import { byStatus, useAction } from '../../hooks/useAction';
 import { navigate } from '../../router';
 import { ErrorMessage } from '../../components/Loading';
 
@@ -22,25 +22,21 @@ export function Setup({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const [displayName, setDisplayName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const setUp = useAction();
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await setUpFirstOwner({ token, email: email.trim(), password, displayName: displayName.trim() });
-      // The token is spent: drop it from the address bar and history.
-      history.replaceState(null, '', '/setup');
-      clearQueries();
-      await onSignedIn();
-      navigate('/', { replace: true });
-    } catch (caught) {
-      setError(caught instanceof ApiError ? (REFUSED[caught.status] ?? caught.message) : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    await setUp.run(
+      async () => {
+        await setUpFirstOwner({ token, email: email.trim(), password, displayName: displayName.trim() });
+        // The token is spent: drop it from the address bar and history.
+        history.replaceState(null, '', '/setup');
+        clearQueries();
+        await onSignedIn();
+        navigate('/', { replace: true });
+      },
+      { onError: byStatus(REFUSED) },
+    );
   };
 
   return (
@@ -80,9 +76,9 @@ export function Setup({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
             value={password}
             onInput={(event) => setPassword(event.currentTarget.value)}
           />
-          {error && <ErrorMessage error={error} />}
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create owner and sign in'}
+          {setUp.error && <ErrorMessage error={setUp.error} />}
+          <button type="submit" class="primary" disabled={setUp.busy}>
+            {setUp.busy ? 'Creating…' : 'Create owner and sign in'}
           </button>
         </form>
       )}

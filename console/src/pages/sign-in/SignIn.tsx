@@ -4,6 +4,7 @@ import { ApiError, messageOf } from '../../api/client';
 import { listProjects } from '../../api/projects';
 import { signIn, signOut } from '../../api/session';
 import { clearQueries } from '../../hooks/query';
+import { useAction } from '../../hooks/useAction';
 
 /** What a failed sign-in says: the usual refusals in words, anything else as the server said it. */
 function signInProblem(caught: unknown, tokenForm: boolean): string {
@@ -25,28 +26,32 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
-  const [error, setError] = useState<{ form: 'password' | 'token'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const attempt = useAction();
+  // Which form the last attempt came from: its failure is shown under that form only.
+  const [form, setForm] = useState<'password' | 'token'>('password');
 
   useEffect(() => {
     signInMethods().then(setMethods, () => setMethods({ password: true, oidc: null }));
   }, []);
 
-  const run = (form: 'password' | 'token', attempt: () => Promise<void>) => async (event: Event) => {
+  const run = (from: 'password' | 'token', signInWith: () => Promise<void>) => async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await attempt();
-      clearQueries();
-      await onSignedIn();
-    } catch (caught) {
-      signOut();
-      setError({ form, text: signInProblem(caught, form === 'token') });
-    } finally {
-      setBusy(false);
-    }
+    setForm(from);
+    await attempt.run(
+      async () => {
+        await signInWith();
+        clearQueries();
+        await onSignedIn();
+      },
+      {
+        onError: (caught) => {
+          signOut();
+          return signInProblem(caught, from === 'token');
+        },
+      },
+    );
   };
+  const error = attempt.error === null ? null : { form, text: attempt.error };
   const submitPassword = run('password', () => signInWithPassword(email.trim(), password));
   const submitToken = run('token', async () => {
     signIn(token);
@@ -84,8 +89,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
             {error.text}
           </p>
         )}
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button type="submit" class="primary" disabled={attempt.busy}>
+          {attempt.busy ? 'Signing in…' : 'Sign in'}
         </button>
         {sso && (
           <a class="button" href={sso}>
@@ -116,7 +121,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
               {error.text}
             </p>
           )}
-          <button type="submit" disabled={busy || token.trim() === ''}>
+          <button type="submit" disabled={attempt.busy || token.trim() === ''}>
             Sign in with the token
           </button>
         </form>

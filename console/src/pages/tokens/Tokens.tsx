@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../api/client';
 import { createToken, listTokens, revokeToken, type CreatedToken, type Token, type TokenKind } from '../../api/tokens';
 import { Dialog, DialogActions } from '../../components/Dialog';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { invalidate, useQuery } from '../../hooks/query';
+import { useAction } from '../../hooks/useAction';
 import { useProjectDetails } from '../../hooks/useProjects';
 
 const KIND_HINT: Record<TokenKind, string> = {
@@ -19,27 +19,20 @@ function CreateToken({ onCreated }: { onCreated: (token: CreatedToken) => void }
   const [kind, setKind] = useState<TokenKind>('server');
   const [project, setProject] = useState('');
   const [environment, setEnvironment] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
   const scoped = kind !== 'admin';
   const environments = projects.data?.find((p) => p.key === project)?.environments ?? [];
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await create.run(async () => {
       const created = await createToken(
         scoped ? { name: name.trim(), kind, project, environment } : { name: name.trim(), kind },
       );
       invalidate('tokens');
       setName('');
       onCreated(created);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -106,10 +99,14 @@ function CreateToken({ onCreated }: { onCreated: (token: CreatedToken) => void }
           </div>
         </div>
       )}
-      {error && <ErrorMessage error={error} />}
+      {create.error && <ErrorMessage error={create.error} />}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy || !name.trim() || (scoped && (!project || !environment))}>
-          {busy ? 'Creating…' : 'Create token'}
+        <button
+          type="submit"
+          class="primary"
+          disabled={create.busy || !name.trim() || (scoped && (!project || !environment))}
+        >
+          {create.busy ? 'Creating…' : 'Create token'}
         </button>
       </div>
     </form>
@@ -118,21 +115,13 @@ function CreateToken({ onCreated }: { onCreated: (token: CreatedToken) => void }
 
 function RevokeButton({ token }: { token: Token }) {
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const revoke = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const revocation = useAction();
+  const revoke = () =>
+    revocation.run(async () => {
       await revokeToken(token.id);
       setOpen(false);
       invalidate('tokens');
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <>
       <button type="button" class="danger" aria-label={`Revoke ${token.name}`} onClick={() => setOpen(true)}>
@@ -141,10 +130,10 @@ function RevokeButton({ token }: { token: Token }) {
       <Dialog title={`Revoke ${token.name}?`} open={open} onClose={() => setOpen(false)}>
         <div class="stack">
           <p>Every request with it fails from now on, and its open SDK streams end. This cannot be undone.</p>
-          {error && <ErrorMessage error={error} />}
+          {revocation.error && <ErrorMessage error={revocation.error} />}
           <DialogActions
             confirm="Confirm revoke"
-            busy={busy}
+            busy={revocation.busy}
             tone="danger"
             onConfirm={() => void revoke()}
             onCancel={() => setOpen(false)}

@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { messageOf } from '../../api/client';
 import {
   PROJECT_ROLES,
   listMembers,
@@ -12,6 +11,7 @@ import {
 } from '../../api/account';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
+import { useAction } from '../../hooks/useAction';
 
 /** Whether `me` may change this project's members (project admins, instance owners and admins). */
 function managesMembers(me: Me, project: string): boolean {
@@ -20,20 +20,13 @@ function managesMembers(me: Me, project: string): boolean {
 }
 
 function MemberRow({ project, member, editable }: { project: string; member: Member; editable: boolean }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
+  // One for the role and Remove: either disables both.
+  const action = useAction();
+  const run = (work: () => Promise<void>) =>
+    action.run(async () => {
+      await work();
       invalidate(`members:${project}`);
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <li class="card stack">
       <strong>{member.user.displayName}</strong>
@@ -42,7 +35,7 @@ function MemberRow({ project, member, editable }: { project: string; member: Mem
         <select
           aria-label={`Role of ${member.user.email} in ${project}`}
           value={member.role}
-          disabled={!editable || busy}
+          disabled={!editable || action.busy}
           onChange={(ev) => void run(() => putMember(project, member.user.id, ev.currentTarget.value as ProjectRole))}
         >
           {PROJECT_ROLES.map((role) => (
@@ -55,7 +48,7 @@ function MemberRow({ project, member, editable }: { project: string; member: Mem
           <button
             type="button"
             class="danger"
-            disabled={busy}
+            disabled={action.busy}
             aria-label={`Remove ${member.user.email} from ${project}`}
             onClick={() => void run(() => removeMember(project, member.user.id))}
           >
@@ -63,7 +56,7 @@ function MemberRow({ project, member, editable }: { project: string; member: Mem
           </button>
         )}
       </div>
-      {error && <ErrorMessage error={error} />}
+      {action.error && <ErrorMessage error={action.error} />}
     </li>
   );
 }
@@ -72,24 +65,17 @@ function AddMember({ project, members }: { project: string; members: Member[] })
   const users = useQuery('users', listUsers);
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<ProjectRole>('viewer');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const add = useAction();
   const candidates = (users.data ?? []).filter(
     (user) => !user.disabled && !members.some((member) => member.user.id === user.id),
   );
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await add.run(async () => {
       await putMember(project, userId, role);
       invalidate(`members:${project}`);
       setUserId('');
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="add-member-heading">
@@ -112,9 +98,9 @@ function AddMember({ project, members }: { project: string; members: Member[] })
           </option>
         ))}
       </select>
-      {error && <ErrorMessage error={error} />}
+      {add.error && <ErrorMessage error={add.error} />}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy || userId === ''}>
+        <button type="submit" class="primary" disabled={add.busy || userId === ''}>
           Add member
         </button>
       </div>

@@ -8,9 +8,9 @@ import {
   type Me,
   type User,
 } from '../../api/account';
-import { ApiError, messageOf } from '../../api/client';
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
+import { byStatus, useAction } from '../../hooks/useAction';
 import { useProjects } from '../../hooks/useProjects';
 import { Link, e } from '../../router';
 
@@ -21,34 +21,31 @@ function CreateUser({ me }: { me: Me }) {
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<'' | InstanceRole>('');
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const create = useAction();
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      const user = await createUser({
-        email: email.trim(),
-        displayName: displayName.trim(),
-        ...(password ? { password } : {}),
-        instanceRole: role || null,
-      });
-      invalidate('users');
-      setEmail('');
-      setDisplayName('');
-      setPassword('');
-      setMessage({ error: false, text: `${user.displayName} (${user.email}) created.` });
-    } catch (caught) {
-      setMessage({
-        error: true,
-        text: caught instanceof ApiError && caught.status === 409 ? 'That email is already taken.' : messageOf(caught),
-      });
-    } finally {
-      setBusy(false);
-    }
+    await create.run(
+      async () => {
+        setNotice(null);
+        const user = await createUser({
+          email: email.trim(),
+          displayName: displayName.trim(),
+          ...(password ? { password } : {}),
+          instanceRole: role || null,
+        });
+        invalidate('users');
+        setEmail('');
+        setDisplayName('');
+        setPassword('');
+        setNotice(`${user.displayName} (${user.email}) created.`);
+      },
+      { onError: byStatus({ 409: 'That email is already taken.' }) },
+    );
   };
+  // One paragraph for the outcome: the failure, or the notice of a success.
+  const message = create.error ? { error: true, text: create.error } : notice && { error: false, text: notice };
 
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="create-user-heading">
@@ -78,7 +75,7 @@ function CreateUser({ me }: { me: Me }) {
         </p>
       )}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={create.busy}>
           Add person
         </button>
       </div>
@@ -87,35 +84,21 @@ function CreateUser({ me }: { me: Me }) {
 }
 
 function UserRow({ user, me }: { user: User; me: Me }) {
-  const [error, setError] = useState<string | null>(null);
   const [ended, setEnded] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // One for every control of the row: any of them disables all.
+  const action = useAction();
   const self = me.user?.id === user.id;
-  const signOutEverywhere = async () => {
-    setBusy(true);
-    setError(null);
-    setEnded(null);
-    try {
+  const signOutEverywhere = () =>
+    action.run(async () => {
+      setEnded(null);
       const count = await endUserSessions(user.id);
       setEnded(`${user.email}: ${count} session${count === 1 ? '' : 's'} ended.`);
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const change = async (body: { instanceRole?: InstanceRole | null; disabled?: boolean }) => {
-    setBusy(true);
-    setError(null);
-    try {
+    });
+  const change = (body: { instanceRole?: InstanceRole | null; disabled?: boolean }) =>
+    action.run(async () => {
       await updateUser(user.id, body);
       invalidate('users');
-    } catch (caught) {
-      setError(messageOf(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <li class="card stack">
       <div class="row spread">
@@ -131,7 +114,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
         <select
           aria-label={`Instance role of ${user.email}`}
           value={user.instanceRole ?? ''}
-          disabled={busy || (user.instanceRole === 'owner' && me.instanceRole !== 'owner')}
+          disabled={action.busy || (user.instanceRole === 'owner' && me.instanceRole !== 'owner')}
           onChange={(ev) => void change({ instanceRole: (ev.currentTarget.value || null) as InstanceRole | null })}
         >
           <option value="">{roleLabel(null)}</option>
@@ -141,7 +124,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
         <button
           type="button"
           class={user.disabled ? '' : 'danger'}
-          disabled={busy || self}
+          disabled={action.busy || self}
           aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.email}`}
           onClick={() => void change({ disabled: !user.disabled })}
         >
@@ -150,7 +133,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
         {!self && (
           <button
             type="button"
-            disabled={busy}
+            disabled={action.busy}
             aria-label={`Sign out everywhere: ${user.email}`}
             onClick={() => void signOutEverywhere()}
           >
@@ -163,7 +146,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
           {ended}
         </p>
       )}
-      {error && <ErrorMessage error={error} />}
+      {action.error && <ErrorMessage error={action.error} />}
     </li>
   );
 }

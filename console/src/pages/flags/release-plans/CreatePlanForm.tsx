@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../../api/client';
+import { ApiError, messageOf } from '../../../api/client';
 import { createPlan, type CreatePlanBody, type PlanStep } from '../../../api/release-plans';
 import { invalidate } from '../../../hooks/query';
+import { useAction } from '../../../hooks/useAction';
 import { flagsKey } from '../../../hooks/useFlags';
 import { GUARD_TEMPLATES, issuesOf, parseGuards, pathText, STANDARD_STEPS, withGuard, type Issue } from './plan-text';
 
@@ -45,8 +46,7 @@ export function CreatePlanForm(props: {
   const [onFailure, setOnFailure] = useState<'rollback' | 'kill'>('rollback');
   const [onInconclusive, setOnInconclusive] = useState<'hold' | 'continue' | 'rollback'>('hold');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const create = useAction();
   const [issues, setIssues] = useState<Issue[]>([]);
 
   const setRow = (index: number, patch: Partial<StepRow>) =>
@@ -58,7 +58,7 @@ export function CreatePlanForm(props: {
     event.preventDefault();
     const guards = parseGuards(guardsText);
     if ('error' in guards) {
-      setError(null);
+      create.setError(null);
       setIssues([{ path: 'body.guards', message: guards.error }]);
       return;
     }
@@ -71,20 +71,21 @@ export function CreatePlanForm(props: {
       ...(ruleId ? { ruleId } : {}),
       ...(reason.trim() ? { reason: reason.trim() } : {}),
     };
-    setBusy(true);
-    setError(null);
-    setIssues([]);
-    try {
-      await createPlan(props.project, props.flag, props.environment, body);
-      invalidate(flagsKey(props.project));
-      props.onDone();
-    } catch (caught) {
-      const found = caught instanceof ApiError ? issuesOf(caught.details) : [];
-      setIssues(found);
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    await create.run(
+      async () => {
+        setIssues([]);
+        await createPlan(props.project, props.flag, props.environment, body);
+        invalidate(flagsKey(props.project));
+        props.onDone();
+      },
+      {
+        // A 400 names the fields: each is marked and listed under the message.
+        onError: (caught) => {
+          setIssues(caught instanceof ApiError ? issuesOf(caught.details) : []);
+          return messageOf(caught);
+        },
+      },
+    );
   };
 
   const invalid = (prefix: string) => (issueAt(prefix).length > 0 ? 'true' : undefined);
@@ -249,9 +250,9 @@ export function CreatePlanForm(props: {
         value={reason}
         onInput={(event) => setReason(event.currentTarget.value)}
       />
-      {(error || issues.length > 0) && (
+      {(create.error || issues.length > 0) && (
         <div role="alert" class="error stack">
-          {error && <p>{error}</p>}
+          {create.error && <p>{create.error}</p>}
           {issues.length > 0 && (
             <ul>
               {issues.map((issue) => (
@@ -264,8 +265,8 @@ export function CreatePlanForm(props: {
         </div>
       )}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create draft plan'}
+        <button type="submit" class="primary" disabled={create.busy}>
+          {create.busy ? 'Creating…' : 'Create draft plan'}
         </button>
         <button type="button" onClick={props.onDone}>
           Cancel

@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../../api/client';
 import {
   deleteDraft,
   planAction,
@@ -9,6 +8,7 @@ import {
 } from '../../../api/release-plans';
 import { Dialog } from '../../../components/Dialog';
 import { invalidate } from '../../../hooks/query';
+import { useAction } from '../../../hooks/useAction';
 import { flagsKey } from '../../../hooks/useFlags';
 import { stepText } from './plan-text';
 import { ErrorMessage } from '../../../components/Loading';
@@ -47,28 +47,22 @@ const CONFIRM_TEXT: Record<Confirmed, { title: string; body: string; button: str
  * (draft). The server decides (409 when the plan moved meanwhile: its message is shown).
  */
 export function PlanActions({ target, plan }: { target: Target; plan: ReleasePlan }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const [confirming, setConfirming] = useState<Confirmed | null>(null);
   const [reason, setReason] = useState('');
   const [to, setTo] = useState<'rollback' | 'kill'>(plan.onFailure);
 
-  const run = async (work: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-      return true;
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
-      return false;
-    } finally {
-      // A step changes the configuration too: refetch the flag's whole screen (plans included).
-      invalidate(flagsKey(target.project));
-      invalidate('flags:*');
-      setBusy(false);
-    }
-  };
+  const run = (work: () => Promise<unknown>): Promise<boolean> =>
+    action.run(async () => {
+      try {
+        await work();
+      } finally {
+        // A step changes the configuration too: refetch the flag's whole screen (plans included),
+        // after a refusal as well (a 409: the plan moved meanwhile).
+        invalidate(flagsKey(target.project));
+        invalidate('flags:*');
+      }
+    });
   const act = (verb: PlanVerb, body: PlanActionBody = {}) =>
     run(() => planAction(target.project, target.flag, target.environment, plan.id, verb, body));
 
@@ -97,43 +91,43 @@ export function PlanActions({ target, plan }: { target: Target; plan: ReleasePla
       <div class="row">
         {plan.state === 'draft' && (
           <>
-            <button type="button" class="primary" disabled={busy} onClick={() => void act('start')}>
+            <button type="button" class="primary" disabled={action.busy} onClick={() => void act('start')}>
               Start plan
             </button>
-            <button type="button" disabled={busy} onClick={() => setConfirming('delete')}>
+            <button type="button" disabled={action.busy} onClick={() => setConfirming('delete')}>
               Delete draft
             </button>
           </>
         )}
         {plan.state === 'running' && (
-          <button type="button" disabled={busy} onClick={() => void act('pause')}>
+          <button type="button" disabled={action.busy} onClick={() => void act('pause')}>
             Pause plan
           </button>
         )}
         {plan.state === 'paused' && (
-          <button type="button" class="primary" disabled={busy} onClick={() => void act('resume')}>
+          <button type="button" class="primary" disabled={action.busy} onClick={() => void act('resume')}>
             Resume plan
           </button>
         )}
         {plan.state === 'running' && nextStep && (
-          <button type="button" disabled={busy} onClick={() => void act('advance', { fromStep: current })}>
+          <button type="button" disabled={action.busy} onClick={() => void act('advance', { fromStep: current })}>
             Advance to step {current + 2}: {stepText(nextStep)}
           </button>
         )}
         {(plan.state === 'running' || plan.state === 'paused') && (
           <>
-            <button type="button" disabled={busy} onClick={() => setConfirming('abort')}>
+            <button type="button" disabled={action.busy} onClick={() => setConfirming('abort')}>
               Abort plan
             </button>
-            <button type="button" class="danger" disabled={busy} onClick={() => setConfirming('rollback')}>
+            <button type="button" class="danger" disabled={action.busy} onClick={() => setConfirming('rollback')}>
               Roll back
             </button>
           </>
         )}
       </div>
-      {error && !confirming && (
+      {action.error && !confirming && (
         <p role="alert" class="error">
-          {error}
+          {action.error}
         </p>
       )}
       {/* Mounted only while open: the dialog's heading id would repeat once per plan on the screen. */}
@@ -169,12 +163,12 @@ export function PlanActions({ target, plan }: { target: Target; plan: ReleasePla
                 />
               </>
             )}
-            {error && <ErrorMessage error={error} />}
+            {action.error && <ErrorMessage error={action.error} />}
             <div class="row">
               <button
                 type="submit"
                 class={confirming === 'abort' ? '' : 'danger'}
-                disabled={busy}
+                disabled={action.busy}
                 autoFocus={confirming === 'delete'}
               >
                 {text.button}
