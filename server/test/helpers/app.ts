@@ -2,7 +2,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import { ensureAdminToken } from '../../src/features/tokens/bootstrap.js';
-import { createTestDatabase } from './db.js';
+import { createMigratedTestDatabase } from './db.js';
 
 export { copyFlag } from './flag-copies.js';
 
@@ -34,11 +34,11 @@ export interface TestApp {
 }
 
 /**
- * A fresh app on its own, freshly migrated PostgreSQL database, with an admin token. One per test
+ * A fresh app on its own, migrated PostgreSQL database (a clone of the migrated template), with an admin token. One per test
  * file (`beforeAll`/`afterAll`) is the intended use; each call creates a new database.
  */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase();
   const config: Config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }),
     // Tests send every request from one address, and some (the access matrix) fail on purpose by

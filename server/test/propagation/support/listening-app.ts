@@ -3,7 +3,7 @@ import { loadConfig, type Config } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/db/index.js';
 import { ensureAdminToken } from '../../../src/features/tokens/bootstrap.js';
 import type { PropagationOptions } from '../../../src/propagation/options.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { AdminApi } from './api.js';
 
 export interface ListeningApp {
@@ -22,7 +22,7 @@ export interface ListeningApp {
 export async function startListeningApp(
   options: { propagation?: Partial<PropagationOptions>; config?: Partial<Config>; database?: TestDatabase } = {},
 ): Promise<ListeningApp> {
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createMigratedTestDatabase());
   const config: Config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }),
     ...options.config,
