@@ -6,6 +6,9 @@ import { createMigratedTestDatabase } from './db.js';
 
 export { copyFlag } from './flag-copies.js';
 
+/** The scrypt cost test apps hash passwords with (see createTestApp). */
+export const TEST_SCRYPT_LOG_N = 10;
+
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiResponse {
@@ -44,6 +47,10 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     // Tests send every request from one address, and some (the access matrix) fail on purpose by
     // the hundred: the failed-authentication limit is tested on its own (auth-failure-limit.test.ts).
     authFailureLimit: 1_000_000,
+    // scrypt at 2^10 (1 MiB, ~8 ms) instead of production's 2^15 (32 MiB, ~130 ms): every app hashes
+    // a dummy password at start, and tests sign in by the dozen. Production's parameters are checked
+    // in config.test.ts and users/password.test.ts.
+    scryptLogN: TEST_SCRYPT_LOG_N,
     ...overrides,
   };
   const db = await openDatabase({ databaseUrl: database.url, dataDir: config.dataDir });

@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/db/index.js';
 import { ensureAdminToken } from '../../../src/features/tokens/bootstrap.js';
 import type { PropagationOptions } from '../../../src/propagation/options.js';
+import { TEST_SCRYPT_LOG_N } from '../../helpers/app.js';
 import { createMigratedTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { AdminApi } from './api.js';
 
@@ -25,6 +26,7 @@ export async function startListeningApp(
   const database = options.database ?? (await createMigratedTestDatabase());
   const config: Config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }),
+    scryptLogN: TEST_SCRYPT_LOG_N, // a cheaper scrypt, as createTestApp's
     ...options.config,
   };
   const db = await openDatabase({ databaseUrl: database.url, dataDir: config.dataDir });
