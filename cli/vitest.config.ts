@@ -19,5 +19,7 @@ export default defineConfig({
     globalSetup: ['test/support/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Files share a worker's module cache (no re-import per file); each sets up and closes its own state.
+    isolate: false,
   },
 });

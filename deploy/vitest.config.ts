@@ -7,5 +7,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // `kubectl kustomize` renders take a second or two each.
     testTimeout: 30_000,
+    // Files share a worker's module cache (no re-import per file); each sets up and closes its own state.
+    isolate: false,
   },
 });

@@ -20,5 +20,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Files share a worker's module cache (no re-import per file); each sets up and closes its own state.
+    isolate: false,
   },
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../../server/src/config.js';
 import type { PropagationOptions } from '../../../server/src/propagation/options.js';
-import { createTestDatabase, type TestDatabase } from '../../../server/test/helpers/db.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../../../server/test/helpers/db.js';
 import { startListeningApp, type ListeningApp } from '../../../server/test/propagation/support/listening-app.js';
 
 /** A real Switchyard server (built from server/src, listening on a free port) with one project set up. */
@@ -72,7 +72,7 @@ export async function seedFlags(t: TestServer): Promise<void> {
 
 /** Starts a server on a fresh database (or `options.database`) and creates a project, environment and server token. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createMigratedTestDatabase());
   const server = await startListeningApp({
     propagation: { heartbeatMs: 15_000, ...options.propagation },
     config: options.config,

@@ -1,24 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../db/index.js';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.js';
+import { openMigratedTestDatabase, type OpenTestDatabase } from '../../test/helpers/db.js';
 import { cancelJob, claimJobs, completeJob, enqueueJob, failJob, MAX_BACKOFF_MS, nextAttemptAt } from './queue.js';
 import { JobRunner, PermanentJobError, type JobHandler } from './runner.js';
 
-let testDb: TestDatabase;
+let opened: OpenTestDatabase;
 let db: Database;
 let other: Database;
 const MINUTE = 60_000;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: testDb.url, dataDir: 'unused' });
-  await db.migrate();
-  other = await openDatabase({ databaseUrl: testDb.url, dataDir: 'unused' });
+  opened = await openMigratedTestDatabase();
+  db = opened.db;
+  other = await openDatabase({ databaseUrl: opened.database.url, dataDir: 'unused' });
 });
 afterAll(async () => {
   await other?.close();
-  await db?.close();
-  await testDb?.drop();
+  await opened?.close();
 });
 
 const clear = () => db.prisma.job.deleteMany();

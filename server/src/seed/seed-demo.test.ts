@@ -1,24 +1,22 @@
 import { compileSnapshot, evaluate, SCHEMA_VERSION, type Flag, type Snapshot } from '@switchyard/core';
 import { snapshotSchema } from '@switchyard/core/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.js';
+import { openMigratedTestDatabase, type OpenTestDatabase } from '../../test/helpers/db.js';
 import { ChangeNotifier } from '../changes/index.js';
-import { openDatabase, type Database } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import { DEMO_FLAGS } from './demo-data.js';
 import { SEED_ACTOR, seedDemo } from './seed-demo.js';
 
-let database: TestDatabase;
+let opened: OpenTestDatabase;
 let db: Database;
 const notifier = new ChangeNotifier();
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: database.url, dataDir: './data' });
-  await db.migrate();
+  opened = await openMigratedTestDatabase();
+  db = opened.db;
 });
 afterAll(async () => {
-  await db?.close();
-  await database?.drop();
+  await opened?.close();
 });
 
 /** The snapshot an SDK of `environmentKey` would get, built straight from the rows. */
@@ -62,16 +60,14 @@ describe('seedDemo', () => {
   });
 
   it('does not come back once deleted', async () => {
-    const scratch = await createTestDatabase();
-    const other = await openDatabase({ databaseUrl: scratch.url, dataDir: './data' });
+    const scratch = await openMigratedTestDatabase();
+    const other = scratch.db;
     try {
-      await other.migrate();
       expect(await seedDemo({ prisma: other.prisma, notifier })).toBe(true);
       await other.prisma.project.delete({ where: { key: 'demo' } });
       expect(await seedDemo({ prisma: other.prisma, notifier })).toBe(false);
     } finally {
-      await other.close();
-      await scratch.drop();
+      await scratch.close();
     }
   });
 

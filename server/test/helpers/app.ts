@@ -2,9 +2,12 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import { ensureAdminToken } from '../../src/features/tokens/bootstrap.js';
-import { createTestDatabase } from './db.js';
+import { createMigratedTestDatabase } from './db.js';
 
 export { copyFlag } from './flag-copies.js';
+
+/** The scrypt cost test apps hash passwords with (see createTestApp). */
+export const TEST_SCRYPT_LOG_N = 10;
 
 export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -34,16 +37,20 @@ export interface TestApp {
 }
 
 /**
- * A fresh app on its own, freshly migrated PostgreSQL database, with an admin token. One per test
+ * A fresh app on its own, migrated PostgreSQL database (a clone of the migrated template), with an admin token. One per test
  * file (`beforeAll`/`afterAll`) is the intended use; each call creates a new database.
  */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase();
   const config: Config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }),
     // Tests send every request from one address, and some (the access matrix) fail on purpose by
     // the hundred: the failed-authentication limit is tested on its own (auth-failure-limit.test.ts).
     authFailureLimit: 1_000_000,
+    // scrypt at 2^10 (1 MiB, ~8 ms) instead of production's 2^15 (32 MiB, ~130 ms): every app hashes
+    // a dummy password at start, and tests sign in by the dozen. Production's parameters are checked
+    // in config.test.ts and users/password.test.ts.
+    scryptLogN: TEST_SCRYPT_LOG_N,
     ...overrides,
   };
   const db = await openDatabase({ databaseUrl: database.url, dataDir: config.dataDir });

@@ -2,8 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { openDatabase, type Database } from '../../src/db/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { openMigratedTestDatabase, type OpenTestDatabase } from '../helpers/db.js';
 
 /**
  * A browser on an origin the server does not allow saw only "Failed to fetch", and the server said
@@ -36,14 +35,12 @@ function logCapture() {
 }
 
 async function start(corsOrigins: string[]) {
-  const database = await createTestDatabase();
-  const config = { ...loadConfig({ DATABASE_URL: database.url }), corsOrigins };
-  const db = await openDatabase({ databaseUrl: database.url, dataDir: config.dataDir });
-  await db.migrate();
+  const database = await openMigratedTestDatabase();
+  const config = { ...loadConfig({ DATABASE_URL: database.database.url }), corsOrigins };
   const log = logCapture();
-  const app = await buildApp({ db, config, logger: { level: 'warn', stream: log.stream } });
+  const app = await buildApp({ db: database.db, config, logger: { level: 'warn', stream: log.stream } });
   await app.ready();
-  return { app, db, database, log };
+  return { app, database, log };
 }
 
 const preflight = (app: App, origin: string, url = '/api/v1/sdk/snapshot') =>
@@ -57,7 +54,7 @@ describe.each([
   ['with SWITCHYARD_CORS_ORIGINS set', [ALLOWED], 'origin not in SWITCHYARD_CORS_ORIGINS'],
   ['with CORS off', [], 'SWITCHYARD_CORS_ORIGINS is empty'],
 ])('CORS refusals %s', (_what, origins, reason) => {
-  let server: { app: App; db: Database; database: TestDatabase; log: ReturnType<typeof logCapture> };
+  let server: { app: App; database: OpenTestDatabase; log: ReturnType<typeof logCapture> };
   beforeAll(async () => {
     server = await start(origins);
   });
@@ -66,8 +63,7 @@ describe.each([
   });
   afterAll(async () => {
     await server?.app.close();
-    await server?.db.close();
-    await server?.database.drop();
+    await server?.database.close();
   });
 
   it('answers a refused preflight 403 in the error shape, naming the origin, and logs it', async () => {
@@ -124,8 +120,7 @@ describe('CORS for an allowed origin', () => {
   });
   afterAll(async () => {
     await server?.app.close();
-    await server?.db.close();
-    await server?.database.drop();
+    await server?.database.close();
   });
 
   it('still answers its preflight 204 and logs nothing', async () => {

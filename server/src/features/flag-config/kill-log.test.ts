@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
+import { openMigratedTestDatabase, type OpenTestDatabase } from '../../../test/helpers/db.js';
 import { buildApp, type App } from '../../app.js';
 import { loadConfig } from '../../config.js';
-import { openDatabase, type Database } from '../../db/index.js';
 import { ensureAdminToken } from '../tokens/bootstrap.js';
 
 /**
@@ -19,8 +18,7 @@ interface LogLine {
 }
 
 const lines: LogLine[] = [];
-let database: TestDatabase;
-let db: Database;
+let opened: OpenTestDatabase;
 let app: App;
 let headers: Record<string, string>;
 let adminTokenId: string;
@@ -33,10 +31,9 @@ async function post(url: string, payload?: object) {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url });
-  db = await openDatabase({ databaseUrl: database.url, dataDir: config.dataDir });
-  await db.migrate();
+  opened = await openMigratedTestDatabase();
+  const { db } = opened;
+  const config = loadConfig({ DATABASE_URL: opened.database.url });
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as LogLine);
@@ -55,8 +52,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await db?.close();
-  await database?.drop();
+  await opened?.close();
 });
 
 describe('kills and restores are logged at info with actor and reason', () => {

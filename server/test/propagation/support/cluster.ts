@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { toClientSnapshot, type Snapshot } from '@switchyard/core';
 import { openDatabase, type Database } from '../../../src/db/index.js';
 import { buildSnapshot } from '../../../src/snapshots/snapshot-builder.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { AdminApi } from './api.js';
 import { ensureServerBuilt, freePort, RedisProcess, ServerProcess } from './processes.js';
 
@@ -27,7 +27,7 @@ export interface Cluster {
  */
 export async function startCluster(count: number, env: Record<string, string> = {}): Promise<Cluster> {
   ensureServerBuilt();
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase();
   const redis = new RedisProcess(await freePort());
   await redis.start();
   const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
@@ -40,7 +40,7 @@ export async function startCluster(count: number, env: Record<string, string> = 
       adminToken,
       env: { SWITCHYARD_CONVERGENCE_INTERVAL_MS: '1000', SWITCHYARD_OUTBOX_POLL_MS: '250', ...env },
     });
-    await server.start(); // one at a time: the first one migrates
+    await server.start(); // one at a time (each checks the migrations at start; none are pending)
     servers.push(server);
   }
   const db = await openDatabase({ databaseUrl: database.url, dataDir: '.' });

@@ -3,7 +3,8 @@ import { loadConfig, type Config } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/db/index.js';
 import { ensureAdminToken } from '../../../src/features/tokens/bootstrap.js';
 import type { PropagationOptions } from '../../../src/propagation/options.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { TEST_SCRYPT_LOG_N } from '../../helpers/app.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { AdminApi } from './api.js';
 
 export interface ListeningApp {
@@ -22,9 +23,10 @@ export interface ListeningApp {
 export async function startListeningApp(
   options: { propagation?: Partial<PropagationOptions>; config?: Partial<Config>; database?: TestDatabase } = {},
 ): Promise<ListeningApp> {
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createMigratedTestDatabase());
   const config: Config = {
     ...loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }),
+    scryptLogN: TEST_SCRYPT_LOG_N, // a cheaper scrypt, as createTestApp's
     ...options.config,
   };
   const db = await openDatabase({ databaseUrl: database.url, dataDir: config.dataDir });
