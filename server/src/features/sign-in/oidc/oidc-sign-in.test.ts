@@ -5,7 +5,8 @@ import { createTestApp, type TestApp } from '../../../../test/helpers/app.js';
 import { TestBrowser } from '../../../../test/helpers/browser.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../../test/helpers/oidc-provider.js';
 import { parseRoleMap } from './role-map.js';
-import { signInUser } from './sso-user.js';
+import { inChangeTransaction } from '../../../changes/index.js';
+import { linkOrCreate, signInUser } from './sso-user.js';
 
 /**
  * Single sign-on end to end against a real OpenID Connect provider (oidc-provider) started here:
@@ -311,5 +312,30 @@ describe('single sign-on (OIDC) against a real provider', () => {
     expect(new Set(users.map((user) => user.id)).size).toBe(1);
     expect(await t.db.prisma.user.count({ where: { email: 'grace@example.com' } })).toBe(1);
     expect(await t.db.prisma.userIdentity.count({ where: { subject: 'grace-sub' } })).toBe(1);
+  });
+
+  it('a first sign-in whose identity lookup missed a concurrent one that committed since links to it (no 409)', async () => {
+    // The interleaving the test above hits now and then, made certain: sign-in A committed the
+    // user and the identity after sign-in B looked the identity up and before B looked the email up.
+    const identity = {
+      issuer: idp.issuer,
+      subject: 'hopper-sub',
+      claims: { email: 'hopper@example.com', email_verified: true, name: 'Grace Hopper', groups: [] },
+    };
+    const options = { groupsClaim: 'groups', roleMap: parseRoleMap(''), allowedEmailDomains: [] };
+    const deps = { prisma: t.db.prisma, notifier: t.app.changes };
+    const first = await signInUser(deps, identity, options);
+    const person = { email: 'hopper@example.com', emailVerified: true, displayName: 'Grace Hopper', groups: [] };
+    const second = await inChangeTransaction(deps, (tx, record) =>
+      linkOrCreate(tx, record, identity, person, new Date()),
+    );
+    expect(second.id).toBe(first.id);
+    expect(await t.db.prisma.userIdentity.count({ where: { subject: 'hopper-sub' } })).toBe(1);
+    // Another subject of the same provider for that user is still refused.
+    await expect(
+      inChangeTransaction(deps, (tx, record) =>
+        linkOrCreate(tx, record, { ...identity, subject: 'impostor-sub' }, person, new Date()),
+      ),
+    ).rejects.toMatchObject({ statusCode: 409 });
   });
 });

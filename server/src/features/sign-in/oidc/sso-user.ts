@@ -47,7 +47,7 @@ export async function signInUser(
   }
 }
 
-interface Person {
+export interface Person {
   email: string;
   emailVerified: boolean;
   displayName: string;
@@ -104,20 +104,37 @@ async function resolveAndRefresh(
   return user;
 }
 
-async function linkOrCreate(tx: Tx, record: RecordFn, identity: VerifiedIdentity, person: Person, now: Date) {
+/**
+ * A first sign-in of `identity` (no identity row was found): links it to the user with its email,
+ * or creates one. Exported for the race test: under READ COMMITTED a concurrent first sign-in of
+ * the same person can commit between the identity lookup and this function's email lookup.
+ */
+export async function linkOrCreate(
+  tx: Tx,
+  record: RecordFn,
+  identity: VerifiedIdentity,
+  person: Person,
+  now: Date,
+): Promise<UserRow> {
   const existing = await findUserByEmail(tx, person.email);
   let user: UserRow;
   if (existing) {
+    const other = await tx.userIdentity.findFirst({
+      where: { userId: existing.id, issuer: identity.issuer },
+      select: { id: true, subject: true },
+    });
+    if (other?.subject === identity.subject) {
+      // A concurrent first sign-in of this person linked (or created) the user after our lookup
+      // of the identity missed it: this is the linked case, not "another account" (a 409 before).
+      await tx.userIdentity.update({ where: { id: other.id }, data: { email: person.email, lastSignInAt: now } });
+      return existing;
+    }
     if (!person.emailVerified) {
       throw conflict(
         'A user with this email exists, and the identity provider did not say it verified the email: ask an ' +
           'administrator, or verify the email at the provider',
       );
     }
-    const other = await tx.userIdentity.findFirst({
-      where: { userId: existing.id, issuer: identity.issuer },
-      select: { id: true },
-    });
     if (other) throw conflict('This user is linked to another account at this identity provider');
     user = existing;
   } else {
