@@ -93,10 +93,10 @@ export const usageHistoryResponseSchema = z.object({
     .array(
       z.object({
         start: z.string().describe('Start of the bucket (ISO 8601, UTC)'),
-        total: z.number().int(),
+        total: z.number().int().describe('Evaluations in the bucket (at most 2^53 - 1: larger counts read as that)'),
         variants: z
           .record(z.string(), z.number().int())
-          .describe('{ [variantKey]: count }; "" = the caller\'s default'),
+          .describe('{ [variantKey]: count }; "" = the caller\'s default; counts at most 2^53 - 1'),
       }),
     )
     .describe('Every bucket of the range in order, empty ones included (total 0)'),
