@@ -84,6 +84,7 @@ function shapeOf(method: string, path: string, operation: OpenApiOperation): Ope
       .map((param) => ({
         name: param.name,
         type: Array.isArray(param.schema?.type) ? param.schema.type[0] : param.schema?.type,
+        format: param.schema?.format,
       })),
     hasIfMatch: parameters.some((param) => param.in === 'header' && param.name === 'if-match'),
     example: exampleOf(operation),
@@ -177,6 +178,10 @@ async function check(method: string, path: string, shape: OperationShape, varian
     ).toEqual([]);
     expect(error['error'], label).toMatch(/^[a-z_]+$/);
     expect(typeof error['message'] === 'string' && error['message'] !== '', label).toBe(true);
+    // The README's contract: a validation error lists its failing paths in `details.issues`.
+    if (error['error'] === 'bad_request' && error['details'] !== undefined) {
+      expect(error['details'], label).toMatchObject({ issues: expect.any(Array) });
+    }
   }
   if (answer.status === 429 || answer.status === 503) expect(answer.retryAfter, label).toBeDefined();
   if (write) expect(await fingerprint(), `${label}: changed the database`).toBe(before);

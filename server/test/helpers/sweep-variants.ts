@@ -25,7 +25,7 @@ export interface Variant {
 export interface OperationShape {
   method: string;
   pathParams: string[];
-  queryParams: { name: string; type: string | undefined }[];
+  queryParams: { name: string; type: string | undefined; format?: string | undefined }[];
   hasIfMatch: boolean;
   /** The documented example body, when the operation takes one. */
   example: unknown;
@@ -117,6 +117,11 @@ function bodyVariants(example: unknown, caller: Caller): Variant[] {
         body: JSON.stringify(setAt(example, path, wrong)),
       });
     }
+    if (typeof current === 'string' && !Number.isNaN(Date.parse(current)) && /^\d{4}-/.test(current)) {
+      for (const date of ['2000-01-01T00:00:00.000Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']) {
+        variants.push({ name: `${at} = ${date}`, caller, body: JSON.stringify(setAt(example, path, date)) });
+      }
+    }
     if (typeof current === 'string') {
       variants.push(
         { name: `${at} 1 MB`, caller, body: JSON.stringify(setAt(example, path, MEGABYTE)) },
@@ -169,8 +174,9 @@ export function variantsOf(shape: OperationShape): Variant[] {
       variants.push({ name: `path ${name}: ${what}`, caller, params: { [name]: value } });
     }
   }
-  for (const { name, type } of shape.queryParams) {
-    for (const value of QUERY_VALUES[type ?? 'string'] ?? QUERY_VALUES['string']!) {
+  for (const { name, type, format } of shape.queryParams) {
+    const dates = format === 'date-time' ? ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z'] : [];
+    for (const value of [...(QUERY_VALUES[type ?? 'string'] ?? QUERY_VALUES['string']!), ...dates]) {
       variants.push({ name: `query ${name}=${value.slice(0, 20)}`, caller, query: `${name}=${value}` });
     }
     variants.push({ name: `query ${name} twice`, caller, query: `${name}=1&${name}=2` });
