@@ -106,6 +106,7 @@ function bodyVariants(example: unknown, caller: Caller): Variant[] {
     { name: 'constructor key', caller, body: `{${inner}${sep}"constructor":{"prototype":{"isAdmin":true}}}` },
     { name: 'duplicate keys', caller, body: `{${inner}${sep}${inner}}` },
   );
+  let textChecked = false;
   for (const path of fields(example)) {
     const at = path.join('.');
     const current = getAt(example, path);
@@ -123,11 +124,15 @@ function bodyVariants(example: unknown, caller: Caller): Variant[] {
       }
     }
     if (typeof current === 'string') {
-      variants.push(
-        { name: `${at} 1 MB`, caller, body: JSON.stringify(setAt(example, path, MEGABYTE)) },
-        { name: `${at} with NUL`, caller, body: JSON.stringify(setAt(example, path, `${current}\u0000`)) },
-        { name: `${at} lone surrogate`, caller, body: withRaw(example, path, '"a\\ud800"') },
-      );
+      variants.push({ name: `${at} 1 MB`, caller, body: JSON.stringify(setAt(example, path, MEGABYTE)) });
+      // The JSON parser refuses these in any string (input-guard.ts): one field per body shows it.
+      if (!textChecked) {
+        textChecked = true;
+        variants.push(
+          { name: `${at} with NUL`, caller, body: JSON.stringify(setAt(example, path, `${current}\u0000`)) },
+          { name: `${at} lone surrogate`, caller, body: withRaw(example, path, '"a\\ud800"') },
+        );
+      }
     } else if (typeof current === 'number') {
       variants.push(
         { name: `${at} negative`, caller, body: JSON.stringify(setAt(example, path, -current - 1)) },
@@ -154,26 +159,27 @@ const QUERY_VALUES: Record<string, string[]> = {
   integer: ['-1', '1.5', '1e400', '99999999999999999999999', 'abc', ''],
   number: ['-1', 'NaN', '1e400', ''],
   // `AA`: base64url of a NUL, for values the server decodes itself (the flag list's cursor).
-  string: ['%00', '%FF', '%ED%A0%80', 'a'.repeat(5000), '', 'AA'],
+  string: ['%00', '%FF', 'a'.repeat(5000), '', 'AA'],
 };
 
 /** Path, query, header and caller variants: for every operation, with or without a body. */
 export function variantsOf(shape: OperationShape): Variant[] {
   const { caller } = shape;
   const variants: Variant[] = [];
-  for (const name of shape.pathParams) {
-    for (const [what, value] of [
+  shape.pathParams.forEach((name, index) => {
+    const values: [string, string][] = [
       ['NUL', 'a%00b'],
       ['invalid UTF-8', '%C0%AF'],
-      ['lone surrogate', '%ED%A0%80'],
       ['long', 'a'.repeat(5000)],
-      ['very long', 'b'.repeat(70_000)],
       ['dot segments', '..%2F..'],
-      ['not a uuid', '12345'],
-    ] as const) {
+    ];
+    // Past the router's parameter length limit: the same check for every parameter, asked once.
+    if (index === 0) values.push(['very long', 'b'.repeat(70_000)]);
+    if (/^(id|userId|delivery)$/.test(name)) values.push(['not a uuid', '12345']);
+    for (const [what, value] of values) {
       variants.push({ name: `path ${name}: ${what}`, caller, params: { [name]: value } });
     }
-  }
+  });
   for (const { name, type, format } of shape.queryParams) {
     const dates = format === 'date-time' ? ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z'] : [];
     for (const value of [...(QUERY_VALUES[type ?? 'string'] ?? QUERY_VALUES['string']!), ...dates]) {
