@@ -172,6 +172,8 @@ export function variantsOf(shape: OperationShape): Variant[] {
       ['invalid UTF-8', '%C0%AF'],
       ['long', 'a'.repeat(5000)],
       ['dot segments', '..%2F..'],
+      // Looked up in an object instead of a Map, it finds Object.prototype.
+      ['prototype name', '__proto__'],
     ];
     // Past the router's parameter length limit: the same check for every parameter, asked once.
     if (index === 0) values.push(['very long', 'b'.repeat(70_000)]);
