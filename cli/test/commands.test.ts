@@ -51,6 +51,13 @@ describe('sign in', () => {
 });
 
 describe('projects and environments', () => {
+  it('a refused request names each failing field on stderr (the server lists them in details.issues)', async () => {
+    const r = await h.run(projectsCreate, ['Not a key!'], { name: 'Bad' });
+    expect(r.code).toBe(ExitCode.requestFailed);
+    expect(r.stderr).toMatch(/400/);
+    expect(r.stderr).toMatch(/\n {2}body\.key: \S/);
+  });
+
   it('lists, shows and creates', async () => {
     const list = await h.run(projectsList, [], { json: true });
     expect(list.json<{ key: string }[]>().map((x) => x.key)).toContain('shop');

@@ -65,7 +65,7 @@ export interface Config {
   sessionMaxAgeMs: number;
   /** Failed sign-ins one account may have per window before 429s. `SWITCHYARD_SIGN_IN_ACCOUNT_LIMIT`, default 10. */
   signInAccountLimit: number;
-  /** Failed sign-ins one IP address may make per window before 429s. `SWITCHYARD_SIGN_IN_IP_LIMIT`, default 50. */
+  /** Failed sign-ins one IP address (IPv6: one /64) may make per window before 429s. `SWITCHYARD_SIGN_IN_IP_LIMIT`, default 50. */
   signInIpLimit: number;
   /** The window of both sign-in limits. `SWITCHYARD_SIGN_IN_WINDOW_MS`, default 15 minutes. */
   signInWindowMs: number;

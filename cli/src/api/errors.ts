@@ -25,10 +25,11 @@ function describe(status: number, method: string, path: string, body: ErrorBody 
   return `${method} ${path}: ${status} ${what}${details}`;
 }
 
-/** The failing fields of a 400, one per line, when the server listed them. */
+/** The failing fields of a 400, one per line, when the server listed them (in `details.issues`). */
 function validationDetails(details: unknown): string {
-  if (!Array.isArray(details)) return '';
-  const lines = details
+  const issues = (details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return '';
+  const lines = issues
     .filter((d): d is { path: string; message: string } => typeof d === 'object' && d !== null && 'path' in d)
     .map((d) => `\n  ${d.path}: ${d.message}`);
   return lines.join('');

@@ -100,9 +100,9 @@ export function toErrorResponse(error: unknown): { statusCode: number; body: Err
     const message = fields.length > 0 ? `Already exists: ${fields.join(', ')} must be unique` : 'Already exists';
     return { statusCode: 409, body: withDetails('conflict', message, fields.length > 0 ? { fields } : undefined) };
   }
-  // Transaction could not start in time (P2028) or hit a write conflict/deadlock (P2034): the
-  // request was fine and nothing was written, so the client should simply retry.
-  if (isPrismaError(error, 'P2028') || isPrismaError(error, 'P2034')) {
+  // Transaction could not start in time (P2028) or hit a write conflict/deadlock (P2034, or P2010
+  // from a raw query): the request was fine and nothing was written, so the client should retry.
+  if (isPrismaError(error, 'P2028') || isPrismaError(error, 'P2034') || isRawWriteConflict(error)) {
     return { statusCode: 503, body: withDetails('unavailable', 'The database is busy; nothing was changed. Retry.') };
   }
   if (isPrismaError(error, 'P2025')) {
@@ -209,6 +209,20 @@ function isPrismaError(error: unknown, code: string): error is PrismaKnownError 
     error instanceof Error &&
     error.name === 'PrismaClientKnownRequestError' &&
     (error as unknown as PrismaKnownError).code === code
+  );
+}
+
+/**
+ * A deadlock or serialization failure (40P01, 40001) in a raw query: Prisma reports those as P2010
+ * with the driver adapter's `TransactionWriteConflict` kind, not as P2034.
+ */
+function isRawWriteConflict(error: unknown): boolean {
+  if (!isPrismaError(error, 'P2010')) return false;
+  const cause = (
+    error.meta?.['driverAdapterError'] as { cause?: { kind?: unknown; originalCode?: unknown } } | undefined
+  )?.cause;
+  return (
+    cause?.kind === 'TransactionWriteConflict' || cause?.originalCode === '40P01' || cause?.originalCode === '40001'
   );
 }
 

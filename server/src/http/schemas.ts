@@ -42,6 +42,19 @@ export const descriptionSchema = z.string().max(2000).refine(hasNoNul, NUL_MESSA
 /** Timestamps go out as ISO-8601 strings. */
 export const timestampSchema = z.iso.datetime();
 
+const EARLIEST_INSTANT = Date.parse('1970-01-01T00:00:00Z');
+const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * An instant a query may name: ISO-8601 with `Z` or an offset, from 1970 to 9999 (UTC), kept as
+ * the string. PostgreSQL cannot take year 0 (a 500 where it reached a query), and nothing here is
+ * older than 1970.
+ */
+export const instantSchema = z.iso.datetime({ offset: true }).refine((value) => {
+  const time = Date.parse(value);
+  return time >= EARLIEST_INSTANT && time <= LATEST_INSTANT;
+}, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+
 /** `?force=true` on deletions that would take other things with them. */
 export const forceQuerySchema = z.object({
   force: z.stringbool().default(false).describe('Delete even when not empty (cascades)'),

@@ -171,6 +171,15 @@ describe('GET /projects/:project/flags pages', () => {
     expect(items.find((item) => item.key === 'alpha')!.environments![1]!.killed).toBe(true);
   });
 
+  it('refuses a made-up cursor that decodes to a NUL with a 400 (it reached the query: a 500)', async () => {
+    for (const text of ['\u0000', 'a\u0000b']) {
+      const cursor = Buffer.from(text, 'utf8').toString('base64url');
+      const response = await api('GET', `/projects/small/flags?cursor=${cursor}`);
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.details.issues[0].path).toBe('querystring.cursor');
+    }
+  });
+
   it('gives no page past the end and an empty project a zero total', async () => {
     expect((await api('POST', '/projects', { key: 'empty', name: 'empty' })).status).toBe(201);
     const page = (await api('GET', '/projects/empty/flags?include=environments')).body as Page;

@@ -86,9 +86,13 @@ export function encodeCursor(lastKey: string): string {
   return Buffer.from(lastKey, 'utf8').toString('base64url');
 }
 
+/**
+ * The key of `cursor`, or null when it is not one `encodeCursor` could have made. A made-up one
+ * may hold any text: a NUL, which PostgreSQL text cannot take (a 500 in the query), is refused.
+ */
 export function decodeCursor(cursor: string): string | null {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  return key.length > 0 && encodeCursor(key) === cursor ? key : null;
+  return key.length > 0 && !key.includes('\0') && encodeCursor(key) === cursor ? key : null;
 }
 
 /** The state columns of every configuration of the given flags, with the environment's key. */

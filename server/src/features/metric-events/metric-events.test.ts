@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { MAX_EVENT_NAMES_PER_FLAG } from './schemas.js';
+import { MAX_EVENT_NAMES_PER_FLAG, MAX_EVENT_SQUARES } from './schemas.js';
 import { pruneMetricEvents, EVENTS_RETENTION_MS } from './retention.js';
 import { addEvents, minuteOf } from './store.js';
 
@@ -196,6 +196,40 @@ describe('POST /sdk/events', () => {
       payload: { start, end, events: {} },
     });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('never overflows the stored sums: extreme square sums are refused, the largest allowed ones add up', async () => {
+    // A client key is public: reports of the largest double once made the second report of the
+    // minute (and every later one of that row) fail with a 500, dropping legitimate events.
+    const extreme = (sumSquares: number, variant = 'on') => ({
+      ...window(),
+      events: { banner: { [variant]: { overflow: { count: 1, sum: 1, sumSquares } } } },
+    });
+    const refused = await post(extreme(Number.MAX_VALUE), clientToken);
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().details.issues[0].path).toMatch(/sumSquares$/);
+    // Unknown variants go to one "" row: their sums add up in the same report too.
+    for (const variant of ['on', 'on', 'x1', 'x2']) {
+      const largest = await post(
+        {
+          ...window(),
+          events: {
+            banner: {
+              [variant]: { overflow: { count: 1, sum: 1, sumSquares: MAX_EVENT_SQUARES } },
+              x3: { overflow: { count: 1, sum: 1, sumSquares: MAX_EVENT_SQUARES } },
+            },
+          },
+        },
+        clientToken,
+      );
+      expect(largest.statusCode, largest.body).toBe(202);
+    }
+    const history = await t.api('GET', '/projects/shop/flags/banner/events?event=overflow');
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    expect(history.body.variants.on.count).toBe(2);
+    expect(Number.isFinite(history.body.variants[''].stddev)).toBe(true);
+    // The name cap test below counts banner's names in staging.
+    await t.db.prisma.metricEventName.deleteMany({ where: { event: 'overflow' } });
   });
 
   it(`keeps at most ${MAX_EVENT_NAMES_PER_FLAG} event names per flag and environment`, async () => {

@@ -17,6 +17,13 @@ export const MAX_EVENT_COUNT = 1_000_000_000_000;
 /** Largest |sum| of one (flag, variant, event) in one report. */
 export const MAX_EVENT_SUM = 1e18;
 /**
+ * Largest sum of squares of one (flag, variant, event) in one report: as many events as a report
+ * may count, each as large as a whole sum may be (1e48). Far below the largest double, so stored
+ * rows can add up reports without overflowing (the largest double once let the second report of a
+ * minute fail, and every later one of that row).
+ */
+export const MAX_EVENT_SQUARES = MAX_EVENT_COUNT * MAX_EVENT_SUM * MAX_EVENT_SUM;
+/**
  * Largest request body (bytes): the SDKs' default cap of 10,000 (flag, variant, event) keys with
  * three numbers each stays well below.
  */
@@ -33,7 +40,7 @@ const aggregateSchema = z
   .strictObject({
     count: z.number().int().min(1).max(MAX_EVENT_COUNT),
     sum: z.number().min(-MAX_EVENT_SUM).max(MAX_EVENT_SUM),
-    sumSquares: z.number().min(0).max(Number.MAX_VALUE),
+    sumSquares: z.number().min(0).max(MAX_EVENT_SQUARES),
   })
   // Σx² ≥ (Σx)²/n for any values (Cauchy–Schwarz); anything else is not a sum of squares and would
   // make a negative variance. A relative tolerance absorbs floating-point rounding.

@@ -3,6 +3,8 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 const MINUTE_MS = 60_000;
 /** bigint's maximum: stored counts saturate there (as usage counts do). */
 const MAX_STORED_COUNT = '9223372036854775807';
+/** The largest double, exactly: float8 sums saturate there. */
+const MAX_DOUBLE = BigInt(Number.MAX_VALUE).toString();
 
 /** One (flag, variant, event) aggregate of a report, the flag resolved to its id. */
 export interface EventRow {
@@ -30,8 +32,9 @@ export function minuteOf(time: Date): Date {
  * Adds `rows` into the environment's sums of `minute` in one statement (INSERT … ON CONFLICT DO
  * UPDATE x = x + n), so concurrent reports never lose an event; rows in a fixed order so two
  * reports lock shared rows in the same order. `rows` must not repeat a (flag, variant, event).
- * Counts saturate at bigint's maximum; the double sums cannot overflow (each report adds at most
- * 1e18, resp. a finite square sum, and the schema bounds what a report may carry).
+ * Counts saturate at bigint's maximum; the double sums cannot overflow in practice (a report adds at
+ * most 1e18, resp. 1e48 per row and unknown variant, see MAX_EVENT_SQUARES), and saturate anyway:
+ * PostgreSQL raises an error where a float8 sum would reach infinity.
  */
 export async function addEvents(
   prisma: PrismaClient,
@@ -56,9 +59,13 @@ export async function addEvents(
     ORDER BY t.position
     ON CONFLICT (environment_id, flag_id, event, variant, minute) DO UPDATE
       SET count = LEAST(metric_events.count::numeric + EXCLUDED.count, ${MAX_STORED_COUNT}::numeric)::bigint,
-          sum = metric_events.sum + EXCLUDED.sum,
-          sum_squares = metric_events.sum_squares + EXCLUDED.sum_squares`;
+          sum = ${saturated(Prisma.sql`metric_events.sum::numeric + EXCLUDED.sum`)},
+          sum_squares = ${saturated(Prisma.sql`metric_events.sum_squares::numeric + EXCLUDED.sum_squares`)}`;
 }
+
+/** `numeric` clamped to the finite doubles, as float8. */
+const saturated = (numeric: Prisma.Sql) =>
+  Prisma.sql`GREATEST(LEAST(${numeric}, ${MAX_DOUBLE}::numeric), -${MAX_DOUBLE}::numeric)::float8`;
 
 /** The event names stored so far for each of `flagIds` in the environment. */
 export async function eventNames(
@@ -103,7 +110,8 @@ export async function eventTotals(
   query: { environmentId: string | undefined; flagId: string; event: string; from: Date; to: Date },
 ): Promise<Map<string, EventSums>> {
   const rows = await prisma.$queryRaw<{ variant: string; count: bigint; sum: number; sum_squares: number }[]>`
-    SELECT variant, SUM(count)::bigint AS count, SUM(sum)::float8 AS sum, SUM(sum_squares)::float8 AS sum_squares
+    SELECT variant, LEAST(SUM(count), ${MAX_STORED_COUNT}::numeric)::bigint AS count,
+      ${saturated(Prisma.sql`SUM(sum::numeric)`)} AS sum, ${saturated(Prisma.sql`SUM(sum_squares::numeric)`)} AS sum_squares
     FROM metric_events
     WHERE flag_id = ${query.flagId}::uuid ${inEnvironment(query.environmentId)} AND event = ${query.event}
       AND minute >= ${query.from}::timestamptz AND minute < ${query.to}::timestamptz
@@ -134,7 +142,8 @@ export function eventSeries(
   },
 ): Promise<EventBucketRow[]> {
   return prisma.$queryRaw<EventBucketRow[]>`
-    SELECT date_trunc(${query.bucket}, minute, 'UTC') AS start, variant, SUM(count)::bigint AS count, SUM(sum)::float8 AS sum
+    SELECT date_trunc(${query.bucket}, minute, 'UTC') AS start, variant,
+      LEAST(SUM(count), ${MAX_STORED_COUNT}::numeric)::bigint AS count, ${saturated(Prisma.sql`SUM(sum::numeric)`)} AS sum
     FROM metric_events
     WHERE flag_id = ${query.flagId}::uuid ${inEnvironment(query.environmentId)} AND event = ${query.event}
       AND minute >= ${query.from}::timestamptz AND minute < ${query.to}::timestamptz

@@ -73,9 +73,9 @@ export class PersonalTokens {
     const now = this.#now();
     const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
     if (expiresAt && expiresAt.getTime() <= now) {
-      throw badRequest('expiresAt must be in the future', [
-        { path: 'body.expiresAt', message: 'must be in the future' },
-      ]);
+      throw badRequest('expiresAt must be in the future', {
+        issues: [{ path: 'body.expiresAt', message: 'must be in the future' }],
+      });
     }
     return inChangeTransaction(this.#deps, async (tx, record) => {
       const project = input.project === undefined ? null : await projects.requireProject(tx, input.project);

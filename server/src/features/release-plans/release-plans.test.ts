@@ -267,7 +267,7 @@ describe('release plans', () => {
     // Not a draft any more: refused when scheduling.
     const again = await schedule(draft.body.id);
     expect(again.status).toBe(400);
-    expect(again.body.details[0]).toMatchObject({ path: 'body.change.planId' });
+    expect(again.body.details.issues[0]).toMatchObject({ path: 'body.change.planId' });
   });
 
   it('never ends a kill: a plan whose flag was killed stops, and the kill stays', async () => {

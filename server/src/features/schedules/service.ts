@@ -41,12 +41,14 @@ export class ScheduleService {
     const at = new Date(body.at);
     const now = this.now();
     if (at.getTime() <= now.getTime()) {
-      throw badRequest('The schedule is in the past', [
-        { path: 'body.at', message: `must be after ${now.toISOString()}` },
-      ]);
+      throw badRequest('The schedule is in the past', {
+        issues: [{ path: 'body.at', message: `must be after ${now.toISOString()}` }],
+      });
     }
     if (at.getTime() - now.getTime() > MAX_AHEAD_MS) {
-      throw badRequest('The schedule is too far ahead', [{ path: 'body.at', message: 'must be within 5 years' }]);
+      throw badRequest('The schedule is too far ahead', {
+        issues: [{ path: 'body.at', message: 'must be within 5 years' }],
+      });
     }
     const project = await requireProject(this.deps.prisma, projectKey);
     const flag = await requireFlag(this.deps.prisma, project.id, flagKey);
@@ -60,14 +62,16 @@ export class ScheduleService {
         select: { state: true },
       });
       if (plan?.state !== 'draft') {
-        throw badRequest('No such draft release plan', [
-          {
-            path: 'body.change.planId',
-            message: plan
-              ? `the plan is ${plan.state}; only a draft can be started`
-              : `no release plan of flag '${flagKey}' in '${environment.key}' has this id`,
-          },
-        ]);
+        throw badRequest('No such draft release plan', {
+          issues: [
+            {
+              path: 'body.change.planId',
+              message: plan
+                ? `the plan is ${plan.state}; only a draft can be started`
+                : `no release plan of flag '${flagKey}' in '${environment.key}' has this id`,
+            },
+          ],
+        });
       }
     }
     return inChangeTransaction(this.deps, async (tx, record) => {

@@ -152,6 +152,18 @@ describe('password sign-in', () => {
     await expect(service.verify('ada@example.com', 'correct horse', '192.0.2.8')).resolves.toBeTruthy();
   });
 
+  it('counts an IPv6 client per /64 (what one subscriber gets), as the other per-address limits do', async () => {
+    const service = signIn(new MemoryFailureCounter(60_000), { accountLimit: 1000, ipLimit: 3 });
+    // One attacker, a fresh address of its /64 for each guess.
+    for (const ip of ['2001:db8:7:7::1', '2001:db8:7:7:ffff:ffff:ffff:ffff']) {
+      expect((await failure(service.verify('a@example.com', 'guess', ip))).status).toBe(401);
+    }
+    expect((await failure(service.verify('b@example.com', 'guess', '2001:db8:7:7:1234::9'))).status).toBe(429);
+    expect((await failure(service.verify('ada@example.com', 'correct horse', '2001:db8:7:7::abcd'))).status).toBe(429);
+    // The next /64 is someone else.
+    await expect(service.verify('ada@example.com', 'correct horse', '2001:db8:7:8::1')).resolves.toBeTruthy();
+  });
+
   it('upgrades a hash made with weaker parameters at sign-in', async () => {
     const weak = new PasswordHasher({ logN: 10, r: 8, p: 1 });
     const user = await users.create(owner, { email: 'old@example.com', displayName: 'Old', instanceRole: null });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeIP } from '@fastify/rate-limit';
 import { HttpError } from '../../http/errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { PasswordHasher } from '../users/password.js';
@@ -43,7 +44,9 @@ export class PasswordSignIn {
   async verify(email: string, password: string, ip: string): Promise<UserRow> {
     const { counter, accountLimit, ipLimit } = this.deps;
     const accountKey = `account:${createHash('sha256').update(email).digest('hex')}`;
-    const ipKey = `ip:${ip}`;
+    // IPv6 per /64 (what one subscriber gets, like the other per-address limits): per address, one
+    // host could take a fresh address for every guess.
+    const ipKey = `ip:${normalizeIP(ip)}`;
     const [accountBlocked, ipBlocked] = await Promise.all([
       counter.blockedFor(accountKey, accountLimit),
       counter.blockedFor(ipKey, ipLimit),

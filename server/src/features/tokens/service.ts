@@ -39,7 +39,9 @@ export class TokensService {
   async create(caller: Principal, input: CreateTokenInput, now = new Date()): Promise<CreatedTokenView> {
     let expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
     if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) {
-      throw badRequest('expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'in the past' }]);
+      throw badRequest('expiresAt must be in the future', {
+        issues: [{ path: 'body.expiresAt', message: 'in the past' }],
+      });
     }
     // An expiring token mints tokens that expire no later than itself (its rights end then too).
     const callerExpiry = caller.kind === 'token' ? caller.expiresAt : undefined;

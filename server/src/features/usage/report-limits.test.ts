@@ -147,6 +147,25 @@ describe('bounds', () => {
     expect(blue.map((row) => row.count)).toEqual([BIGINT_MAX]);
   });
 
+  it('reads saturated counts back as the largest safe integer, also summed in a bucket (they were a 500)', async () => {
+    // Two saturated hours of one day, as enough reports of a public client key can make them.
+    const [row] = await t.db.prisma.flagUsage.findMany({ where: { flag: { key: 'colors' }, variant: 'blue' } });
+    const otherHour = new Date(row!.hour.getTime() + (row!.hour.getUTCHours() === 0 ? 3_600_000 : -3_600_000));
+    await t.db.prisma.flagUsage.create({ data: { ...row!, hour: otherHour, count: BIGINT_MAX } });
+    for (const bucket of ['day', 'hour']) {
+      const answer = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/projects/shop/flags/colors/usage?bucket=${bucket}`,
+        headers: t.adminHeaders,
+      });
+      expect(answer.statusCode, answer.body).toBe(200);
+      const counts = answer
+        .json<{ buckets: { variants: Record<string, number> }[] }>()
+        .buckets.map((b) => b.variants['blue'] ?? 0);
+      expect(Math.max(...counts)).toBe(Number.MAX_SAFE_INTEGER);
+    }
+  });
+
   it('answers oversized reports with a 4xx that says which limit', async () => {
     const tooManyFlags = Object.fromEntries(Array.from({ length: MAX_REPORT_FLAGS + 1 }, (_, i) => [`f${i}`, {}]));
     const tooManyVariants = {

@@ -9,6 +9,9 @@ const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 /** Buckets shown when `from` is absent. */
 const DEFAULT_BUCKETS = { hour: 24, day: 30 } as const;
 
+const safeCount = (count: bigint) => Number(count > MAX_SAFE ? MAX_SAFE : count);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Reading usage: evaluation counts over time, and the stale-flag report. */
 export class UsageReports {
   constructor(private readonly prisma: PrismaClient) {}
@@ -47,8 +50,10 @@ export class UsageReports {
     const byStart = new Map<number, { total: number; variants: Record<string, number> }>();
     for (const row of rows) {
       const bucket = byStart.get(row.start.getTime()) ?? { total: 0, variants: {} };
-      bucket.variants[row.variant] = Number(row.count);
-      bucket.total += Number(row.count);
+      // Stored counts saturate at bigint's maximum; JSON integers (and the schema) end at 2^53 - 1,
+      // which enough reports of a public client key reach: past it a count reads as that.
+      bucket.variants[row.variant] = safeCount(row.count);
+      bucket.total = safeCount(BigInt(bucket.total) + row.count);
       byStart.set(row.start.getTime(), bucket);
     }
     const buckets = [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedRecord, reportWindowFields, withOrderedWindow } from '../sdk/report-schemas.js';
+import { instantSchema } from '../../http/schemas.js';
 
 /** Most flags one report may carry (a snapshot rarely has more; SDKs cap their keys too). */
 export const MAX_REPORT_FLAGS = 10_000;
@@ -61,13 +62,12 @@ export const usageHistoryQuerySchema = z
       .max(200)
       .optional()
       .describe('Environment key; absent = summed over every environment'),
-    from: z.iso
-      .datetime({ offset: true })
+    from: instantSchema
       .optional()
       .describe(
         'Start (inclusive), rounded down to its bucket; default: 24 buckets (hour) or 30 buckets (day) before `to`',
       ),
-    to: z.iso.datetime({ offset: true }).optional().describe('End (exclusive); default: now'),
+    to: instantSchema.optional().describe('End (exclusive); default: now; 1970 to 9999'),
     bucket: z.enum(['hour', 'day']).default('day').describe('Bucket size, in UTC'),
   })
   .refine(
@@ -93,10 +93,10 @@ export const usageHistoryResponseSchema = z.object({
     .array(
       z.object({
         start: z.string().describe('Start of the bucket (ISO 8601, UTC)'),
-        total: z.number().int(),
+        total: z.number().int().describe('Evaluations in the bucket (at most 2^53 - 1: larger counts read as that)'),
         variants: z
           .record(z.string(), z.number().int())
-          .describe('{ [variantKey]: count }; "" = the caller\'s default'),
+          .describe('{ [variantKey]: count }; "" = the caller\'s default; counts at most 2^53 - 1'),
       }),
     )
     .describe('Every bucket of the range in order, empty ones included (total 0)'),

@@ -122,7 +122,8 @@ export function usageHistory(
   const inEnvironment =
     query.environmentId === undefined ? Prisma.empty : Prisma.sql`AND environment_id = ${query.environmentId}::uuid`;
   return prisma.$queryRaw<UsageBucketRow[]>`
-    SELECT date_trunc(${query.bucket}, hour, 'UTC') AS start, variant, SUM(count)::bigint AS count
+    SELECT date_trunc(${query.bucket}, hour, 'UTC') AS start, variant,
+      LEAST(SUM(count), ${MAX_STORED_COUNT}::numeric)::bigint AS count
     FROM flag_usage
     WHERE flag_id = ${query.flagId}::uuid ${inEnvironment}
       AND hour >= ${query.from}::timestamptz AND hour < ${query.to}::timestamptz

@@ -122,6 +122,9 @@ describe('GET /projects/:project/flags/:flag/usage: counts over time', () => {
     ['a bad bucket', '/projects/shop/flags/colors/usage?bucket=week', 400],
     ['a malformed date', '/projects/shop/flags/colors/usage?from=yesterday', 400],
     ['from after to', `/projects/shop/flags/colors/usage?from=${DAY2}T00:00:00Z&to=${DAY1}T00:00:00Z`, 400],
+    // Year 0 reached PostgreSQL, which cannot hold it: a 500.
+    ['a year-0 to', '/projects/shop/flags/colors/usage?to=0000-01-02T00:00:00Z', 400],
+    ['a year-0 range', '/projects/shop/flags/colors/usage?from=0000-01-01T00:00:00Z&to=0000-01-02T00:00:00Z', 400],
     [
       'too many hours',
       '/projects/shop/flags/colors/usage?bucket=hour&from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z',

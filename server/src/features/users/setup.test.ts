@@ -3,8 +3,17 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { PasswordHasher } from './password.js';
 import { createFirstOwner, ensureSetupToken, SETUP_TOKEN_TTL_MS } from './setup.js';
 
+/** The real hasher, counting the hashes it makes (a spy: every call goes through). */
+class CountingHasher extends PasswordHasher {
+  hashes = 0;
+  override async hash(password: string): Promise<string> {
+    this.hashes++;
+    return super.hash(password);
+  }
+}
+
 let t: TestApp;
-const hasher = new PasswordHasher({ logN: 10, r: 8, p: 1 });
+const hasher = new CountingHasher({ logN: 10, r: 8, p: 1 });
 const deps = () => ({ prisma: t.db.prisma, notifier: t.app.changes, hasher });
 const owner = (token: string, email = 'owner@example.com') => ({
   token,
@@ -62,5 +71,17 @@ describe('first run: the set-up token', () => {
     ]);
     expect(results.sort()).toEqual([200, 410]);
     expect(await t.db.prisma.user.count()).toBe(1);
+  });
+
+  it('refuses an unknown, expired or spent token before hashing the password (anonymous callers cost no scrypt)', async () => {
+    // POST /setup is public and stays reachable after the first run: a scrypt per request (~100 ms
+    // of CPU, 32 MB at the default cost) for anyone who asks.
+    const token = (await ensureSetupToken(deps())) ?? 'sy_setup_none';
+    const before = hasher.hashes;
+    expect(await status(createFirstOwner(deps(), owner('sy_setup_guess')))).toBe(401);
+    expect(await status(createFirstOwner(deps(), owner(token), Date.now() + SETUP_TOKEN_TTL_MS + 1))).toBe(401);
+    // The owner of the race test exists: every token is refused now.
+    expect(await status(createFirstOwner(deps(), owner(token, 'late@example.com')))).not.toBe(200);
+    expect(hasher.hashes).toBe(before);
   });
 });

@@ -189,7 +189,9 @@ export class WebhookService {
     if (key === null) return null;
     const project = await tx.project.findUnique({ where: { key }, select: { id: true } });
     if (!project)
-      throw badRequest(`Project '${key}' not found`, [{ path: 'body.project', message: 'no such project' }]);
+      throw badRequest(`Project '${key}' not found`, {
+        issues: [{ path: 'body.project', message: 'no such project' }],
+      });
     return project.id;
   }
 }

@@ -61,16 +61,18 @@ export function parseWebhookUrl(raw: string, denyPrivate: boolean): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw badRequest('Invalid webhook URL', [{ path: 'body.url', message: 'must be an absolute URL' }]);
+    throw badRequest('Invalid webhook URL', { issues: [{ path: 'body.url', message: 'must be an absolute URL' }] });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badRequest('Invalid webhook URL', [{ path: 'body.url', message: 'must be an http:// or https:// URL' }]);
+    throw badRequest('Invalid webhook URL', {
+      issues: [{ path: 'body.url', message: 'must be an http:// or https:// URL' }],
+    });
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (denyPrivate && (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) && isPrivateAddress(host)))) {
-    throw badRequest('Invalid webhook URL', [
-      { path: 'body.url', message: 'private addresses are refused (SWITCHYARD_WEBHOOK_DENY_PRIVATE)' },
-    ]);
+    throw badRequest('Invalid webhook URL', {
+      issues: [{ path: 'body.url', message: 'private addresses are refused (SWITCHYARD_WEBHOOK_DENY_PRIVATE)' }],
+    });
   }
   return url;
 }

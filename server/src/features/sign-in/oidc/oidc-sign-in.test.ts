@@ -6,6 +6,7 @@ import { TestBrowser } from '../../../../test/helpers/browser.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../../test/helpers/oidc-provider.js';
 import { parseRoleMap } from './role-map.js';
 import { inChangeTransaction } from '../../../changes/index.js';
+import { OIDC_STARTS_PER_MINUTE } from './routes.js';
 import { linkOrCreate, signInUser } from './sso-user.js';
 
 /**
@@ -119,6 +120,24 @@ describe('single sign-on (OIDC) against a real provider', () => {
     expect(cookie).toContain(`switchyard_oidc=${params.get('state')};`);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
+  });
+
+  it(`lets one address start at most ${OIDC_STARTS_PER_MINUTE} sign-ins a minute (each keeps a row for 10 min): then 429`, async () => {
+    // Anonymous: without a limit, anyone could fill oidc_sign_in_attempts as fast as they can ask.
+    const start = (remoteAddress: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/sign-in/oidc', remoteAddress });
+    const rows = () => t.db.prisma.oidcSignInAttempt.count();
+    const before = await rows();
+    for (let i = 0; i < OIDC_STARTS_PER_MINUTE; i++) {
+      // Addresses of one /64 are one client.
+      expect((await start(`2001:db8:5:5::${(i + 1).toString(16)}`)).statusCode).toBe(302);
+    }
+    const refused = await start('2001:db8:5:5::ffff');
+    expect(refused.statusCode, refused.body).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json()).toMatchObject({ error: 'too_many_requests' });
+    expect(await rows()).toBe(before + OIDC_STARTS_PER_MINUTE);
+    expect((await start('2001:db8:5:6::1')).statusCode).toBe(302);
   });
 
   it('signs a new person in: user created just in time, session cookie, /me shows the roles their groups map to', async () => {

@@ -1,4 +1,6 @@
+import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { badRequest, HttpError } from '../../../http/errors.js';
 import { errorBodySchema } from '../../../http/schemas.js';
@@ -13,6 +15,13 @@ import { signInMethodsResponse } from '../openapi-examples.js';
 /** The cookie that ties a callback to the browser that started the sign-in: it holds the state. */
 export const OIDC_STATE_COOKIE = 'switchyard_oidc';
 const COOKIE_PATH = '/api/v1/sign-in/oidc';
+
+/**
+ * Sign-ins one address (IPv6: one /64) may start per minute on one replica. Each start keeps a row
+ * for ATTEMPT_TTL_MS and anyone may ask, so without a limit one script could fill the table; a
+ * person needs a few, and an office behind one address a few dozen a minute at most.
+ */
+export const OIDC_STARTS_PER_MINUTE = 60;
 
 /** A path on this server (`/…`, not `//host` or `/\host`, which browsers read as another origin). */
 const returnToSchema = z
@@ -49,6 +58,7 @@ export const oidcRoutes: FastifyPluginAsyncZod = async (app) => {
     ? new OidcProvider(oidc, (error) => app.log.warn({ err: error }, 'OIDC discovery failed'))
     : null;
   const attempts = new Attempts(app.db.prisma);
+  const starts = new RateLimiterMemory({ points: OIDC_STARTS_PER_MINUTE, duration: 60 });
   const secure = config.cookieSecure;
   const tags = ['sign-in'];
   const stateCookie = (value: string, maxAgeSeconds: number) =>
@@ -95,19 +105,30 @@ export const oidcRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Redirects (302) to the OpenID Connect provider with a new state, nonce and PKCE challenge, kept for ' +
           `${ATTEMPT_TTL_MS / 60_000} minutes; the state also goes into an HttpOnly cookie (\`${OIDC_STATE_COOKIE}\`) ` +
-          'that the callback requires. 404 when SSO is not configured; 503 + Retry-After when the provider cannot be reached.',
+          'that the callback requires. 404 when SSO is not configured; 429 + Retry-After past ' +
+          `${OIDC_STARTS_PER_MINUTE} starts a minute from one address; 503 + Retry-After when the provider cannot be reached.`,
         security: [],
         querystring: z.strictObject({ returnTo: returnToSchema.optional() }),
         response: {
           302: z.null().describe('To the identity provider'),
           400: errorBodySchema,
           404: errorBodySchema,
+          429: errorBodySchema,
           503: errorBodySchema,
         },
       },
     },
     async (request, reply) => {
       const { provider } = requireProvider();
+      const wait = await starts.consume(normalizeIP(request.ip)).then(
+        () => 0,
+        (refusal: unknown) =>
+          refusal instanceof RateLimiterRes ? Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) : 0,
+      );
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait));
+        throw new HttpError(429, `Too many sign-ins started from your address; retry in ${wait} s`);
+      }
       const { url, checks } = await provider.begin();
       await attempts.save(checks, request.query.returnTo ?? '/');
       return reply
