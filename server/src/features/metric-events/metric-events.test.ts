@@ -232,6 +232,33 @@ describe('POST /sdk/events', () => {
     await t.db.prisma.metricEventName.deleteMany({ where: { event: 'overflow' } });
   });
 
+  it('records a new event name only with its events: a failed write stores neither', async () => {
+    // The events' insert fails (a serialization failure raised by a trigger, as Postgres would in
+    // a conflict) after the report's new name was written: before, the name stayed on its own.
+    await t.db.prisma.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_doomed_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.event = 'doomed' THEN RAISE EXCEPTION 'test conflict' USING ERRCODE = '40001'; END IF;
+        RETURN NEW;
+      END $$`);
+    await t.db.prisma.$executeRawUnsafe(
+      'CREATE TRIGGER refuse_doomed_event BEFORE INSERT ON metric_events FOR EACH ROW EXECUTE FUNCTION refuse_doomed_event()',
+    );
+    try {
+      const response = await post(
+        { ...window(), events: { checkout: { on: { doomed: { count: 1, sum: 1, sumSquares: 1 } } } } },
+        serverToken,
+      );
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBeDefined();
+      expect(await t.db.prisma.metricEventName.count({ where: { event: 'doomed' } })).toBe(0);
+      expect(await t.db.prisma.metricEvent.count({ where: { event: 'doomed' } })).toBe(0);
+    } finally {
+      await t.db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_doomed_event ON metric_events');
+      await t.db.prisma.$executeRawUnsafe('DROP FUNCTION refuse_doomed_event()');
+    }
+  });
+
   it(`keeps at most ${MAX_EVENT_NAMES_PER_FLAG} event names per flag and environment`, async () => {
     const names = Array.from({ length: MAX_EVENT_NAMES_PER_FLAG + 20 }, (_, i) => `made-up-${i}`);
     const chunk = (from: number, to: number) =>

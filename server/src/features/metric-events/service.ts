@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
 import { badRequest, HttpError, notFound } from '../../http/errors.js';
 import { DEFAULT_BUCKET, MAX_REPORT_AGE_MS, type MetricsOutcome, type ReportScope } from '../usage/service.js';
 import { reportableFlags } from '../usage/reportable-flags.js';
@@ -57,8 +57,13 @@ export class MetricEventsService {
     const oldest = now.getTime() - MAX_REPORT_AGE_MS;
     const minute = minuteOf(start.getTime() < oldest ? new Date(oldest) : start);
     try {
-      const kept = await this.#withinNameCap(scope.environmentId, [...rows.values()]);
-      await addEvents(this.prisma, scope.environmentId, minute, kept);
+      // One transaction: names recorded without their events (an outage between the two writes)
+      // would count against the flag's name cap for nothing.
+      const kept = await this.prisma.$transaction(async (tx) => {
+        const within = await withinNameCap(tx, scope.environmentId, [...rows.values()]);
+        await addEvents(tx, scope.environmentId, minute, within);
+        return within;
+      });
       return { accepted: kept.length, unknownFlags: unknownFlags.sort() };
     } catch (error) {
       const vanished = vanishedEventReference(error);
@@ -71,24 +76,28 @@ export class MetricEventsService {
       throw error;
     }
   }
+}
 
-  /**
-   * The rows whose event name is already stored for their flag, or that fit under the flag's
-   * name cap (recording those names); the others are dropped.
-   */
-  async #withinNameCap(environmentId: string, rows: EventRow[]): Promise<EventRow[]> {
-    const known = await eventNames(this.prisma, environmentId, [...new Set(rows.map((row) => row.flagId))]);
-    const added: { flagId: string; event: string }[] = [];
-    const kept = rows.filter((row) => {
-      let names = known.get(row.flagId);
-      if (!names) known.set(row.flagId, (names = new Set()));
-      if (names.has(row.event)) return true;
-      if (names.size >= MAX_EVENT_NAMES_PER_FLAG) return false;
-      names.add(row.event);
-      added.push({ flagId: row.flagId, event: row.event });
-      return true;
-    });
-    await addEventNames(this.prisma, environmentId, added);
-    return kept;
-  }
+/**
+ * The rows whose event name is already stored for their flag, or that fit under the flag's
+ * name cap (recording those names); the others are dropped.
+ */
+async function withinNameCap(
+  tx: Prisma.TransactionClient,
+  environmentId: string,
+  rows: EventRow[],
+): Promise<EventRow[]> {
+  const known = await eventNames(tx, environmentId, [...new Set(rows.map((row) => row.flagId))]);
+  const added: { flagId: string; event: string }[] = [];
+  const kept = rows.filter((row) => {
+    let names = known.get(row.flagId);
+    if (!names) known.set(row.flagId, (names = new Set()));
+    if (names.has(row.event)) return true;
+    if (names.size >= MAX_EVENT_NAMES_PER_FLAG) return false;
+    names.add(row.event);
+    added.push({ flagId: row.flagId, event: row.event });
+    return true;
+  });
+  await addEventNames(tx, environmentId, added);
+  return kept;
 }

@@ -1,5 +1,8 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 
+/** A client or a transaction's: the writes of one report run in one transaction. */
+type Db = PrismaClient | Prisma.TransactionClient;
+
 const MINUTE_MS = 60_000;
 /** bigint's maximum: stored counts saturate there (as usage counts do). */
 const MAX_STORED_COUNT = '9223372036854775807';
@@ -36,12 +39,7 @@ export function minuteOf(time: Date): Date {
  * most 1e18, resp. 1e48 per row and unknown variant, see MAX_EVENT_SQUARES), and saturate anyway:
  * PostgreSQL raises an error where a float8 sum would reach infinity.
  */
-export async function addEvents(
-  prisma: PrismaClient,
-  environmentId: string,
-  minute: Date,
-  rows: EventRow[],
-): Promise<void> {
+export async function addEvents(prisma: Db, environmentId: string, minute: Date, rows: EventRow[]): Promise<void> {
   if (rows.length === 0) return;
   const key = (row: EventRow) => `${row.flagId}\n${row.event}\n${row.variant}`;
   const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -69,7 +67,7 @@ const saturated = (numeric: Prisma.Sql) =>
 
 /** The event names stored so far for each of `flagIds` in the environment. */
 export async function eventNames(
-  prisma: PrismaClient,
+  prisma: Db,
   environmentId: string,
   flagIds: string[],
 ): Promise<Map<string, Set<string>>> {
@@ -93,13 +91,16 @@ export async function eventNames(
  * the cap can be passed by at most what concurrent reports add at once.
  */
 export async function addEventNames(
-  prisma: PrismaClient,
+  prisma: Db,
   environmentId: string,
   names: { flagId: string; event: string }[],
 ): Promise<void> {
   if (names.length === 0) return;
   await prisma.metricEventName.createMany({
-    data: names.map((name) => ({ environmentId, ...name })),
+    // In one order, so two reports adding the same names wait on each other rather than deadlock.
+    data: names
+      .map((name) => ({ environmentId, ...name }))
+      .sort((a, b) => (a.flagId + '\n' + a.event < b.flagId + '\n' + b.event ? -1 : 1)),
     skipDuplicates: true,
   });
 }
