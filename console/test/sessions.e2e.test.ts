@@ -105,8 +105,20 @@ describe.skipIf(!hasChromium && !process.env.CI)('sessions in the console (Chrom
     expect(await activeSessions()).toBe(1);
     const { page, errors } = await openPage(browser);
     await signIn(page, server.baseUrl, token, '/users');
+    // Where the person is signed in, as the admin sees it: one browser, by password.
+    const show = page.getByRole('button', { name: `Sessions of ${PERSON.email}` });
+    await show.click();
+    expect(await show.getAttribute('aria-expanded')).toBe('true');
+    const list = page.getByRole('list', { name: `Sessions of ${PERSON.email}` });
+    await list.getByRole('listitem').first().waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(1);
+    expect(await list.getByRole('listitem').first().textContent()).toMatch(
+      /Chrome on Linux: signed in .* with password/,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: `Sign out everywhere: ${PERSON.email}` }).click();
     await page.getByText(`${PERSON.email}: 1 session ended.`).waitFor();
+    await page.getByText('Not signed in anywhere.').waitFor();
     expect(await activeSessions()).toBe(0);
     expect(await signedOut(person.page)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);

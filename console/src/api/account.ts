@@ -152,6 +152,13 @@ export async function endMySession(id: string): Promise<void> {
   await request<null>('DELETE', path`/me/sessions/${id}`);
 }
 
+/** A person's active sessions as an admin sees them (`GET /users/:id/sessions`, newest first). */
+export type UserSession = Omit<MySession, 'current'>;
+
+export async function listUserSessions(userId: string): Promise<UserSession[]> {
+  return (await request<{ sessions: UserSession[] }>('GET', path`/users/${userId}/sessions`)).data.sessions;
+}
+
 /** An admin signs a user out everywhere (`DELETE /users/:id/sessions`): how many sessions ended. */
 export async function endUserSessions(userId: string): Promise<number> {
   return (await request<{ revokedSessions: number }>('DELETE', path`/users/${userId}/sessions`)).data.revokedSessions;

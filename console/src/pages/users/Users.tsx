@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import {
   createUser,
   endUserSessions,
+  listUserSessions,
   listUsers,
   updateUser,
   type InstanceRole,
@@ -11,6 +12,7 @@ import {
 import { ErrorMessage, Loading } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
 import { byStatus, useAction } from '../../hooks/useAction';
+import { browserName } from '../account/Sessions';
 import { useProjects } from '../../hooks/useProjects';
 import { Link, e } from '../../router';
 
@@ -83,8 +85,29 @@ function CreateUser({ me }: { me: Me }) {
   );
 }
 
+const when = (iso: string) => new Date(iso).toLocaleString('en');
+
+/** Where a person is signed in (read when shown, and again after "Sign out everywhere"). */
+function UserSessions({ user }: { user: User }) {
+  const sessions = useQuery(`users:${user.id}:sessions`, () => listUserSessions(user.id));
+  if (sessions.error) return <ErrorMessage error={sessions.error} />;
+  if (!sessions.data) return <Loading what="sessions" />;
+  if (sessions.data.length === 0) return <p class="hint">Not signed in anywhere.</p>;
+  return (
+    <ul class="plain-list stack" aria-label={`Sessions of ${user.email}`}>
+      {sessions.data.map((session) => (
+        <li key={session.id} class="hint">
+          <strong>{browserName(session.userAgent)}</strong>: signed in {when(session.createdAt)} with {session.method}
+          {session.ip && <> from {session.ip}</>}; last active {when(session.lastSeenAt)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function UserRow({ user, me }: { user: User; me: Me }) {
   const [ended, setEnded] = useState<string | null>(null);
+  const [showSessions, setShowSessions] = useState(false);
   // One for every control of the row: any of them disables all.
   const action = useAction();
   const self = me.user?.id === user.id;
@@ -93,6 +116,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
       setEnded(null);
       const count = await endUserSessions(user.id);
       setEnded(`${user.email}: ${count} session${count === 1 ? '' : 's'} ended.`);
+      invalidate(`users:${user.id}:sessions`);
     });
   const change = (body: { instanceRole?: InstanceRole | null; disabled?: boolean }) =>
     action.run(async () => {
@@ -130,6 +154,14 @@ function UserRow({ user, me }: { user: User; me: Me }) {
         >
           {user.disabled ? 'Enable' : 'Disable'}
         </button>
+        <button
+          type="button"
+          aria-expanded={showSessions}
+          aria-label={`Sessions of ${user.email}`}
+          onClick={() => setShowSessions(!showSessions)}
+        >
+          Sessions
+        </button>
         {!self && (
           <button
             type="button"
@@ -141,6 +173,7 @@ function UserRow({ user, me }: { user: User; me: Me }) {
           </button>
         )}
       </div>
+      {showSessions && <UserSessions user={user} />}
       {ended && (
         <p role="status" class="notice">
           {ended}
