@@ -33,7 +33,7 @@ async function signInAs(page: Page, user: { email: string; password: string }, p
 }
 
 /** The rename and delete buttons on the page (their accessible names start with the verb). */
-const renameOrDelete = (page: Page) => page.getByRole('button', { name: /^(Rename|Delete) / });
+const renameOrDelete = (page: Page) => page.getByRole('button', { name: /^(Rename|Edit|Delete) / });
 
 describe.skipIf(!hasChromium && !process.env.CI)('projects and environments in the console (Chromium)', () => {
   beforeAll(async () => {
@@ -149,22 +149,30 @@ describe.skipIf(!hasChromium && !process.env.CI)('projects and environments in t
     await page.getByRole('list', { name: 'Projects' }).getByText('(garden)', { exact: true }).waitFor();
     await loaded(page);
 
-    // Rename the project from the keyboard: the dialog opens with the current name, Enter saves.
-    await page.getByRole('button', { name: 'Rename project garden' }).click();
-    const rename = page.getByRole('dialog', { name: 'Rename project garden' });
+    // Edit the project from the keyboard: the dialog opens with the current name and description,
+    // Enter in the name saves both.
+    await page.getByRole('button', { name: 'Edit project garden' }).click();
+    const rename = page.getByRole('dialog', { name: 'Edit project garden' });
     await rename.getByLabel('Name', { exact: true }).waitFor();
     expect(await rename.getByLabel('Name', { exact: true }).inputValue()).toBe('Garden');
+    expect(await rename.getByLabel('Description', { exact: true }).inputValue()).toBe('Plants');
     expect(await seriousViolations(page)).toEqual([]);
+    await rename.getByLabel('Description', { exact: true }).fill('Seeds, tools and plants');
     await rename.getByLabel('Name', { exact: true }).fill('Garden centre');
     await rename.getByLabel('Name', { exact: true }).press('Enter');
     await page.getByRole('list', { name: 'Projects' }).getByText('Garden centre').waitFor();
+    await page.getByRole('list', { name: 'Projects' }).getByText('Seeds, tools and plants').waitFor();
     expect(await rename.isVisible()).toBe(false);
-    expect(await api('GET', '/projects/garden')).toMatchObject({ key: 'garden', name: 'Garden centre' });
+    expect(await api('GET', '/projects/garden')).toMatchObject({
+      key: 'garden',
+      name: 'Garden centre',
+      description: 'Seeds, tools and plants',
+    });
 
     // A blank name is refused by the server (400), in the error style, and the dialog stays open.
-    await page.getByRole('button', { name: 'Rename project garden' }).click();
+    await page.getByRole('button', { name: 'Edit project garden' }).click();
     await rename.getByLabel('Name', { exact: true }).fill('   ');
-    await rename.getByRole('button', { name: 'Save name' }).click();
+    await rename.getByRole('button', { name: 'Save', exact: true }).click();
     await rename.getByRole('alert').waitFor();
     expect(await rename.isVisible()).toBe(true);
     await rename.getByRole('button', { name: 'Cancel' }).click();

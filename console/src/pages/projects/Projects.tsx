@@ -63,8 +63,9 @@ function ProjectAdminControls({ project }: { project: Project }) {
         kind="project"
         itemKey={project.key}
         name={project.name}
-        rename={async (name) => {
-          await updateProject(project.key, { name });
+        description={project.description}
+        rename={async (name, description) => {
+          await updateProject(project.key, { name, description });
           invalidate('project');
         }}
       />
