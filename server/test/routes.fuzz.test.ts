@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { expectDocumentedErrorShape } from './helpers/error-shape.js';
 import { anyString, databaseFingerprint, urlPart } from './helpers/fuzz.js';
 import {
   hostileString,
@@ -300,21 +301,7 @@ async function check(method: string, { url, body, headers }: FuzzRequest): Promi
   }
   expect(response.headers['content-type'], label).toMatch(/^application\/json/);
   const error = response.json<Record<string, unknown>>();
-  if (url.startsWith('/ofrep/')) {
-    // OFREP's own error body: { key?, errorCode, errorDetails? } (features/ofrep/errors.ts).
-    expect(
-      Object.keys(error).filter((key) => !['key', 'errorCode', 'errorDetails'].includes(key)),
-      label,
-    ).toEqual([]);
-    expect(error['errorCode'], label).toMatch(/^[A-Z_]+$/);
-  } else {
-    expect(
-      Object.keys(error).filter((key) => !['error', 'message', 'details'].includes(key)),
-      label,
-    ).toEqual([]);
-    expect(error['error'], label).toMatch(/^[a-z_]+$/);
-    expect(typeof error['message'] === 'string' && error['message'] !== '', label).toBe(true);
-  }
+  expectDocumentedErrorShape(url, error, label);
   expect(await databaseFingerprint(t), `${label} changed the database`).toBe(before);
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { expectDocumentedErrorShape } from './helpers/error-shape.js';
 import { databaseFingerprint } from './helpers/fuzz.js';
 import type { OpenApiDocument, OpenApiOperation } from './helpers/openapi-arbitraries.js';
 import { createSweepFixture, idFor, type SweepFixture } from './helpers/sweep-fixture.js';
@@ -165,24 +166,7 @@ async function check(method: string, path: string, shape: OperationShape, varian
   }
   expect(answer.type, label).toMatch(/^application\/json/);
   const error = JSON.parse(answer.body) as Record<string, unknown>;
-  if (path.startsWith('/ofrep/')) {
-    expect(
-      Object.keys(error).filter((key) => !['key', 'errorCode', 'errorDetails'].includes(key)),
-      label,
-    ).toEqual([]);
-    expect(error['errorCode'], label).toMatch(/^[A-Z_]+$/);
-  } else {
-    expect(
-      Object.keys(error).filter((key) => !['error', 'message', 'details'].includes(key)),
-      label,
-    ).toEqual([]);
-    expect(error['error'], label).toMatch(/^[a-z_]+$/);
-    expect(typeof error['message'] === 'string' && error['message'] !== '', label).toBe(true);
-    // The README's contract: a validation error lists its failing paths in `details.issues`.
-    if (error['error'] === 'bad_request' && error['details'] !== undefined) {
-      expect(error['details'], label).toMatchObject({ issues: expect.any(Array) });
-    }
-  }
+  expectDocumentedErrorShape(path, error, label);
   if (answer.status === 429 || answer.status === 503) expect(answer.retryAfter, label).toBeDefined();
   if (write) expect(await fingerprint(), `${label}: changed the database`).toBe(before);
 }
