@@ -10,9 +10,16 @@ import {
   pathText,
   stepText,
   stepsDone,
-  withGuard,
   waitingText,
 } from '../src/pages/flags/release-plans/plan-text.js';
+import {
+  guardIssueAt,
+  guardRow,
+  guardsOf,
+  guardsToRows,
+  rowsToGuards,
+  switchMode,
+} from '../src/pages/flags/release-plans/guard-form.js';
 
 /** The release plan section's pure parts, in Node: what it says about a plan, and the guards editor. */
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -123,15 +130,52 @@ describe('the guards editor and the server’s 400s', () => {
     ]);
     expect(issuesOf(undefined)).toEqual([]);
   });
+});
 
-  it('appends a guard template to the editor’s list, refusing to touch text that is not one', () => {
-    const once = withGuard('', 'http');
-    expect('text' in once && JSON.parse(once.text)).toEqual([expect.objectContaining({ kind: 'http' })]);
-    const twice = 'text' in once ? withGuard(once.text, 'prometheus') : once;
-    expect('text' in twice && JSON.parse(twice.text).map((guard: { kind: string }) => guard.kind)).toEqual([
-      'http',
-      'prometheus',
+describe('the guards as fields and back', () => {
+  const prometheus = guardRow('prometheus', { query: ' sum(rate(errors[5m])) ', threshold: '0.02', operator: '<=' });
+  const builtin = guardRow('builtin', { event: 'checkout.error', alpha: '0.01', treatment: '' });
+
+  it('sends typed numbers, leaves empty fields out (server defaults), and keeps a bad number as typed', () => {
+    expect(rowsToGuards([prometheus, builtin])).toEqual([
+      { kind: 'prometheus', query: ' sum(rate(errors[5m])) ', operator: '<=', threshold: 0.02 },
+      { kind: 'builtin', event: 'checkout.error', metric: 'rate', direction: 'increase_is_bad', alpha: 0.01 },
     ]);
-    expect(withGuard('[{', 'builtin')).toEqual({ error: expect.stringMatching(/^Not JSON/) });
+    const typo = guardRow('http', { url: 'https://m.example', path: '$.x', threshold: '0,5' });
+    expect(rowsToGuards([typo])[0]).toMatchObject({ threshold: '0,5' });
+  });
+
+  it('turns JSON the fields can show into rows, and says why not otherwise', () => {
+    const guards = rowsToGuards([prometheus, builtin]);
+    const back = guardsToRows(guards);
+    expect('rows' in back && rowsToGuards(back.rows)).toEqual(guards);
+    expect(guardsToRows([{ kind: 'datadog', query: 'x' }])).toEqual({
+      error: expect.stringMatching(/Guard 1: .*datadog/),
+    });
+    expect(guardsToRows([{ kind: 'http', url: 'u', headers: {} }])).toEqual({
+      error: expect.stringMatching(/"headers"/),
+    });
+    expect(guardsToRows([{ kind: 'http', threshold: '1' }])).toEqual({ error: expect.stringMatching(/threshold/) });
+    expect(guardsToRows([{ kind: 'http', operator: '≈' }])).toEqual({ error: expect.stringMatching(/operator/) });
+  });
+
+  it('switches between fields and JSON both ways, keeping JSON the fields cannot show', () => {
+    const json = switchMode({ mode: 'fields', rows: [prometheus] });
+    expect('state' in json && json.state.mode === 'json' && JSON.parse(json.state.text)).toEqual(
+      rowsToGuards([prometheus]),
+    );
+    const fields = 'state' in json ? switchMode(json.state) : json;
+    expect('state' in fields && fields.state).toEqual({ mode: 'fields', rows: [prometheus] });
+    expect(switchMode({ mode: 'json', text: '[{"kind":"datadog"}]' })).toEqual({ error: expect.any(String) });
+    expect(switchMode({ mode: 'json', text: '[{' })).toEqual({ error: expect.stringMatching(/^Not JSON/) });
+    expect(guardsOf({ mode: 'json', text: '' })).toEqual({ guards: [] });
+  });
+
+  it('keeps the shared fields when the kind changes, and places a 400 issue at its guard and field', () => {
+    expect(guardRow('http', prometheus.values).values).toMatchObject({ operator: '<=', threshold: '0.02', path: '' });
+    expect(guardRow('http', prometheus.values).values).not.toHaveProperty('query');
+    expect(guardIssueAt({ path: 'body.guards.1.event', message: 'm' })).toEqual({ index: 1, field: 'event' });
+    expect(guardIssueAt({ path: 'body.guards.0', message: 'm' })).toEqual({ index: 0, field: null });
+    expect(guardIssueAt({ path: 'body.guards', message: 'm' })).toBeNull();
   });
 });

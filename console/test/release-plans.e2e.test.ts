@@ -119,8 +119,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('release plans in the console (
     await section.getByRole('button', { name: 'Remove step 3' }).click();
     await section.getByLabel('Guard interval (seconds)').fill('1');
     const guard = { kind: 'http', url: metricsUrl, path: 'data.error_rate', operator: '<', threshold: 0.05 };
-    await section.getByRole('button', { name: 'Add prometheus guard' }).click();
+    // A guard added as fields shows as JSON; JSON the fields cannot show stays JSON, with why.
+    await section.getByRole('button', { name: 'Add guard' }).click();
+    await section.getByRole('group', { name: 'Guard 1: prometheus' }).waitFor();
+    await section.getByRole('button', { name: 'Edit as JSON' }).click();
     expect(await section.getByLabel(/^Guards/).inputValue()).toContain('"kind": "prometheus"');
+    await section.getByLabel(/^Guards/).fill(JSON.stringify([{ kind: 'datadog', query: 'x' }]));
+    await section.getByRole('button', { name: 'Edit as JSON' }).click();
+    await section.getByText(/Guard 1: the form has no fields for kind "datadog"/).waitFor();
+    expect(await section.getByRole('button', { name: 'Edit as JSON', pressed: true }).count()).toBe(1);
     // The server's own validation, shown inline: an operator it does not know.
     await section.getByLabel(/^Guards/).fill(JSON.stringify([{ ...guard, operator: '≈' }]));
     await section.getByRole('button', { name: 'Create draft plan' }).click();
@@ -166,6 +173,77 @@ describe.skipIf(!hasChromium && !process.env.CI)('release plans in the console (
     await page.getByText('Now: 0 %', { exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     // Chromium logs the refused create (the 400 above), nothing else.
+    expect(errors).toEqual([expect.stringMatching(/status of 400/)]);
+  });
+
+  it('creates a plan with a prometheus and a builtin guard through the fields: the server’s message at the bad field, exactly those guards stored', async () => {
+    await resetRollout();
+    const { page, errors } = await openPage(browser);
+    await signIn(page, server.baseUrl, token, CONFIG);
+    const section = plans(page);
+    await section.getByRole('button', { name: 'New release plan' }).click();
+    await section.getByRole('button', { name: 'Add guard' }).click();
+    await section.getByRole('button', { name: 'Add guard' }).click();
+    const first = section.getByRole('group', { name: 'Guard 1: prometheus' });
+    const query = 'sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))';
+    // The metrics endpoint is not Prometheus: the server accepts a Prometheus it cannot ask (documented).
+    const prometheusUrl = new URL('/', metricsUrl).href;
+    await first.getByLabel('PromQL query').fill(query);
+    await first.getByLabel('Operator').selectOption('<=');
+    await first.getByLabel('Threshold').fill('0.02');
+    await first.getByText('Optional settings (defaults apply)').click();
+    await first.getByLabel('Prometheus URL (optional)').fill(prometheusUrl);
+    await section.getByRole('group', { name: 'Guard 2: prometheus' }).getByLabel('Kind').selectOption('builtin');
+    const second = section.getByRole('group', { name: 'Guard 2: builtin' });
+    await second.getByLabel('Event').fill('checkout error');
+    await second.getByLabel('Metric').selectOption('mean');
+    await second.getByLabel('Direction').selectOption('increase_is_bad');
+    await second.getByText('Optional settings (defaults apply)').click();
+    await second.getByLabel('Allowed relative change (optional)').fill('0.1');
+    await section.getByRole('button', { name: 'Create draft plan' }).click();
+
+    // The server's message (an event name with a space), under the Event field and named by it.
+    const event = second.getByLabel('Event');
+    await second.getByText(/must be 1–100 characters/).waitFor();
+    expect(await event.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await event.getAttribute('aria-describedby')) ?? '';
+    const described = await Promise.all(describedBy.split(' ').map((id) => page.locator(`#${id}`).textContent()));
+    expect(described.join(' ')).toMatch(/must be 1–100 characters/);
+    expect(await first.locator('[aria-invalid="true"]').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Fields → JSON → fields keeps every value.
+    await event.fill('checkout.error');
+    await section.getByRole('button', { name: 'Edit as JSON' }).click();
+    const sent = [
+      { kind: 'prometheus', query, operator: '<=', threshold: 0.02, url: prometheusUrl },
+      {
+        kind: 'builtin',
+        event: 'checkout.error',
+        metric: 'mean',
+        direction: 'increase_is_bad',
+        maxRelativeChange: 0.1,
+      },
+    ];
+    expect(JSON.parse(await section.getByLabel(/^Guards/).inputValue())).toEqual(sent);
+    await section.getByRole('button', { name: 'Edit as JSON' }).click();
+    expect(await second.getByLabel('Allowed relative change (optional)').inputValue()).toBe('0.1');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await section.getByRole('button', { name: 'Create draft plan' }).click();
+    await section.getByText('Not started: nothing changes before Start.').waitFor();
+    const { items } = await server.api.request<{ items: { id: string; guards: unknown[] }[] }>(
+      'GET',
+      `${CONFIG}/release-plans?state=draft`,
+    );
+    // Exactly the guards of the fields, with the server's documented defaults filled in.
+    expect(items.map((plan) => plan.guards)).toEqual([
+      [
+        { ...sent[0], timeoutMs: 5000 },
+        { ...sent[1], minSamples: 200, alpha: 0.05 },
+      ],
+    ]);
+    await server.api.request('DELETE', `${CONFIG}/release-plans/${items[0]!.id}`);
     expect(errors).toEqual([expect.stringMatching(/status of 400/)]);
   });
 

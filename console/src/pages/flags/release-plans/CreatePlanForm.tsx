@@ -4,7 +4,9 @@ import { createPlan, type CreatePlanBody, type PlanStep } from '../../../api/rel
 import { invalidate } from '../../../hooks/query';
 import { useAction } from '../../../hooks/useAction';
 import { flagsKey } from '../../../hooks/useFlags';
-import { GUARD_TEMPLATES, issuesOf, parseGuards, pathText, STANDARD_STEPS, withGuard, type Issue } from './plan-text';
+import { guardsOf, type GuardsState } from './guard-form';
+import { GuardsEditor } from './GuardFields';
+import { issuesOf, pathText, STANDARD_STEPS, type Issue } from './plan-text';
 
 /** One row of the custom steps editor (strings: what the inputs hold). */
 interface StepRow {
@@ -21,8 +23,8 @@ function toSteps(rows: StepRow[]): PlanStep[] {
 
 /**
  * A new draft plan: the standard template (1 → 10 → 50 → 100 %) or custom steps (a percentage held
- * some minutes, or a manual gate), guards as JSON (http, prometheus, builtin: the server checks
- * their fields and its 400 messages are shown here), what a failing and an inconclusive guard do.
+ * some minutes, or a manual gate), guards as fields or JSON (GuardFields.tsx: the server checks
+ * them and its 400 messages are shown at the field), what a failing and an inconclusive guard do.
  */
 export function CreatePlanForm(props: {
   project: string;
@@ -41,7 +43,7 @@ export function CreatePlanForm(props: {
     ),
   );
   const [ruleId, setRuleId] = useState('');
-  const [guardsText, setGuardsText] = useState('');
+  const [guardState, setGuardState] = useState<GuardsState>({ mode: 'fields', rows: [] });
   const [interval, setIntervalSeconds] = useState('60');
   const [onFailure, setOnFailure] = useState<'rollback' | 'kill'>('rollback');
   const [onInconclusive, setOnInconclusive] = useState<'hold' | 'continue' | 'rollback'>('hold');
@@ -52,11 +54,10 @@ export function CreatePlanForm(props: {
   const setRow = (index: number, patch: Partial<StepRow>) =>
     setRows(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
   const issueAt = (prefix: string) => issues.filter((issue) => issue.path.startsWith(prefix));
-  const guardIssues = issueAt('body.guards');
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const guards = parseGuards(guardsText);
+    const guards = guardsOf(guardState);
     if ('error' in guards) {
       create.setError(null);
       setIssues([{ path: 'body.guards', message: guards.error }]);
@@ -175,35 +176,7 @@ export function CreatePlanForm(props: {
           </select>
         </>
       )}
-      <label for={id('guards')}>Guards (JSON array; empty for none)</label>
-      <textarea
-        id={id('guards')}
-        rows={4}
-        spellcheck={false}
-        value={guardsText}
-        aria-invalid={guardIssues.length > 0 ? 'true' : undefined}
-        aria-describedby={id('guards-hint')}
-        onInput={(event) => setGuardsText(event.currentTarget.value)}
-      />
-      <p id={id('guards-hint')} class="hint">
-        Kinds: http (url, path, operator, threshold), prometheus (query, operator, threshold), builtin (event, metric,
-        direction). Any failing guard rolls the plan back; the server checks every field.
-      </p>
-      <div class="row">
-        {(Object.keys(GUARD_TEMPLATES) as (keyof typeof GUARD_TEMPLATES)[]).map((kind) => (
-          <button
-            key={kind}
-            type="button"
-            onClick={() => {
-              const next = withGuard(guardsText, kind);
-              if ('error' in next) setIssues([{ path: 'body.guards', message: next.error }]);
-              else setGuardsText(next.text);
-            }}
-          >
-            Add {kind} guard
-          </button>
-        ))}
-      </div>
+      <GuardsEditor state={guardState} onChange={setGuardState} issues={issueAt('body.guards')} />
       <div class="filters">
         <div class="stack">
           <label for={id('interval')}>Guard interval (seconds)</label>

@@ -136,22 +136,3 @@ export function parseGuards(text: string): { guards: { kind: string }[] } | { er
   }
   return { guards: list as { kind: string }[] };
 }
-
-/** A starting point for each guard kind the server knows (docs/ release plans: the fields of each). */
-export const GUARD_TEMPLATES = {
-  http: { kind: 'http', url: 'https://metrics.example/checkout', path: '$.error_rate', operator: '<', threshold: 0.02 },
-  prometheus: {
-    kind: 'prometheus',
-    query: 'sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))',
-    operator: '<',
-    threshold: 0.02,
-  },
-  builtin: { kind: 'builtin', event: 'checkout.error', metric: 'rate', direction: 'increase_is_bad' },
-} as const;
-
-/** The guards editor's text with a template of `kind` appended (pretty JSON), or an error if the text is not a list. */
-export function withGuard(text: string, kind: keyof typeof GUARD_TEMPLATES): { text: string } | { error: string } {
-  const parsed = parseGuards(text);
-  if ('error' in parsed) return parsed;
-  return { text: JSON.stringify([...parsed.guards, GUARD_TEMPLATES[kind]], null, 2) };
-}
