@@ -240,6 +240,23 @@ try {
     },
     { clipped: true },
   );
+  // The new-plan form with a guard filled in through its fields.
+  await shoot(
+    { width: 900, height: 900 },
+    PLAN_FLAG,
+    'Release plan',
+    'release-plan-form.png',
+    async (page) => {
+      const section = page.getByRole('region', { name: 'Release plan' });
+      await section.getByRole('button', { name: 'New release plan' }).click();
+      await section.getByRole('button', { name: 'Add guard' }).click();
+      await section.getByLabel('PromQL query').fill('sum(rate(http_requests_total{code=~"5.."}[5m]))');
+      await section.getByLabel('Operator').selectOption('<');
+      await section.getByLabel('Threshold').fill('0.02');
+      await section.screenshot({ path: join(out, 'release-plan-form.png') });
+    },
+    { clipped: true },
+  );
   await shootPeople();
 } finally {
   await browser.close();
