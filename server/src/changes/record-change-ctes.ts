@@ -29,6 +29,7 @@ export interface RecordChangeCtes {
 export interface RecordChangeColumns {
   audit_id: bigint | number | string | null;
   revisions: EnvironmentRevision[] | null;
+  event_pending: boolean | null;
 }
 
 /**
@@ -36,7 +37,8 @@ export interface RecordChangeColumns {
  * one statement: atomic on its own, one round trip, no interactive transaction. Everything is
  * written only when `guard` (a CTE of that statement, typically an `UPDATE … RETURNING` with its
  * optimistic-concurrency check in the WHERE) returned a row, i.e. only when the change happened.
- * Same rows as `recordChange`: the audit event and its `event_outbox` row, a revision bump per
+ * Same rows as `recordChange`: the audit event and its `event_outbox` row (inserted processed when
+ * no webhook is enabled: `RecordedSummary.eventPending`), a revision bump per
  * affected environment (its row lock serializes writers; several are locked in id order first) and
  * one `change_outbox` row per bump.
  * Callers announce the result after the statement, like `inChangeTransaction` does.
@@ -64,7 +66,7 @@ export function recordChangeCtes(guard: string, input: GuardedChangeInput): Reco
       FROM ${from}
       RETURNING id, after
     ), change_events AS (
-      ${eventOutboxInsert('change_audit', input, Prisma.raw('after'))}
+      ${eventOutboxInsert('change_audit', input, Prisma.raw('after'), { processedUnlessWebhooks: true })}
     )${lockInOrder}, change_bumped AS (
       UPDATE environments SET revision = revision + 1, updated_at = now()
       WHERE ${bumpWhere}
@@ -74,7 +76,8 @@ export function recordChangeCtes(guard: string, input: GuardedChangeInput): Reco
       SELECT id, revision, ${JSON.stringify({ flags, segments })}::jsonb FROM change_bumped
     )`;
   const columns = Prisma.sql`(SELECT id FROM change_audit) AS audit_id,
-    (SELECT json_agg(json_build_object('environmentId', id, 'revision', revision)) FROM change_bumped) AS revisions`;
+    (SELECT json_agg(json_build_object('environmentId', id, 'revision', revision)) FROM change_bumped) AS revisions,
+    (SELECT bool_or(pending) FROM change_events) AS event_pending`;
   return {
     ctes,
     columns,
@@ -87,7 +90,8 @@ export function recordChangeCtes(guard: string, input: GuardedChangeInput): Reco
         throw new Error(`recordChangeCtes: environment not found (${environmentIds.join(', ')})`);
       }
       const auditId = BigInt(row.audit_id);
-      return { auditId, summary: summaryOf(auditId, input), revisions, flags, segments };
+      const summary = { ...summaryOf(auditId, input), eventPending: row.event_pending === true };
+      return { auditId, summary, revisions, flags, segments };
     },
   };
 }

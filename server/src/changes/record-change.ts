@@ -47,6 +47,12 @@ export interface RecordedSummary {
   targetType: string;
   targetKey: string;
   actor: Actor;
+  /**
+   * False when the change's `event_outbox` row was inserted already processed (no webhook was
+   * enabled: see `eventOutboxInsert`), so the webhook drain has nothing to do for it; absent when
+   * not known (the row is pending).
+   */
+  eventPending?: boolean;
 }
 
 /** What `recordChange` wrote. */
@@ -128,14 +134,27 @@ export function summaryOf(auditId: bigint, input: Omit<ChangeInput, 'after'>): R
 /**
  * The `event_outbox` row of a change: `INSERT … SELECT … FROM <audit>` where `audit` is the CTE
  * that inserted its audit event (`RETURNING id`), so the row exists exactly when the event does.
+ * With `processedUnlessWebhooks`, the row is inserted already processed when no webhook is enabled
+ * (what the webhook drain's `skipBatch` would do with it a moment later, so nothing has to drain it)
+ * and the insert returns `pending` (whether it was left for the drain).
  */
-export function eventOutboxInsert(audit: string, input: Omit<ChangeInput, 'after'>, after: Prisma.Sql): Prisma.Sql {
+export function eventOutboxInsert(
+  audit: string,
+  input: Omit<ChangeInput, 'after'>,
+  after: Prisma.Sql,
+  { processedUnlessWebhooks = false }: { processedUnlessWebhooks?: boolean } = {},
+): Prisma.Sql {
+  const processedAt = processedUnlessWebhooks
+    ? Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM webhooks WHERE enabled) THEN NULL ELSE now() END`
+    : Prisma.sql`NULL`;
+  const returning = processedUnlessWebhooks ? Prisma.sql`RETURNING processed_at IS NULL AS pending` : Prisma.empty;
   return Prisma.sql`INSERT INTO event_outbox (audit_event_id, project_id, environment, event_type, target_type,
-        target_key, actor_kind, actor_id, actor, before, after, reason)
+        target_key, actor_kind, actor_id, actor, before, after, reason, processed_at)
       SELECT id, ${input.projectId}::uuid, ${input.environment ?? null}, ${input.action}, ${input.targetType},
         ${input.targetKey}, ${input.actor.kind}::actor_kind, ${input.actor.id}, ${input.actor.display},
-        ${jsonText(input.before)}::jsonb, ${after}, ${input.reason ?? null}
-      FROM ${Prisma.raw(audit)}`;
+        ${jsonText(input.before)}::jsonb, ${after}, ${input.reason ?? null}, ${processedAt}
+      FROM ${Prisma.raw(audit)}
+      ${returning}`;
 }
 
 /** `affects` without duplicates, environments in id order (the order their rows are locked in). */

@@ -19,7 +19,8 @@ export interface JobsPluginOptions {
 
 /**
  * The job runner of this replica: started when the app is ready (every `config.jobPollMs`, and
- * right after any committed change, so outbox reactions go out without waiting for the poll),
+ * right after a committed change that left an outbox row pending, so outbox reactions go out
+ * without waiting for the poll),
  * stopped (waiting for the running tick) when it closes. Embedded mode runs it too.
  */
 export const jobsPlugin = fp<JobsPluginOptions>(
@@ -32,7 +33,11 @@ export const jobsPlugin = fp<JobsPluginOptions>(
       onError: throttled((error, source) => app.log.warn({ err: error, source }, `jobs: ${source} failed`)),
     });
     app.decorate('jobs', runner);
-    const unsubscribe = app.changes.onRecorded(() => runner.wake());
+    // A change whose outbox row was inserted processed (no webhook enabled, see `eventOutboxInsert`)
+    // gives the sweeps nothing to do, and such writes enqueue no job: no wake for them.
+    const unsubscribe = app.changes.onRecorded((changes) => {
+      if (changes.some((change) => change.eventPending !== false)) runner.wake();
+    });
     app.addHook('onReady', async () => runner.start());
     app.addHook('onClose', async () => {
       unsubscribe();

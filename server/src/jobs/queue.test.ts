@@ -167,6 +167,41 @@ describe('JobRunner', () => {
     expect(ran).toEqual([1]);
   });
 
+  it('a tick woken by a change runs the sweeps but claims only after an enqueue in this process (else the poll claims)', async () => {
+    await clear();
+    const ran: string[] = [];
+    let sweeps = 0;
+    const handlers = [{ name: 'woken', run: async ({ from }: { from: string }) => void ran.push(from) }];
+    const sweep = { name: 'count', run: async () => (sweeps += 1) };
+    // claimAfterEnqueueMs 0: the enqueues of earlier tests do not count as recent.
+    const runner = new JobRunner({
+      prisma: db.prisma,
+      pollMs: 60 * MINUTE,
+      handlers,
+      sweeps: [sweep],
+      claimAfterEnqueueMs: 0,
+    });
+    runner.start(); // the first poll tick: nothing due yet
+    await vi.waitFor(() => expect(sweeps).toBe(1), { timeout: 5_000, interval: 10 });
+    // A due job this process did not enqueue (as another replica would): a woken tick leaves it.
+    await db.prisma
+      .$executeRaw`INSERT INTO jobs (name, payload, run_at) VALUES ('woken', ${'{"from":"other"}'}::jsonb, now())`;
+    runner.wake();
+    await vi.waitFor(() => expect(sweeps).toBe(2), { timeout: 5_000, interval: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ran).toEqual([]);
+    await runner.stop();
+
+    // The poll claims it; and with the default window, an enqueue here makes a woken tick claim.
+    const eager = new JobRunner({ prisma: db.prisma, pollMs: 60 * MINUTE, handlers, sweeps: [sweep] });
+    eager.start();
+    await vi.waitFor(() => expect(ran).toEqual(['other']), { timeout: 5_000, interval: 10 });
+    await enqueueJob(db.prisma, 'woken', { from: 'here' });
+    eager.wake();
+    await vi.waitFor(() => expect(ran).toEqual(['other', 'here']), { timeout: 5_000, interval: 10 });
+    await eager.stop();
+  });
+
   it('refuses two handlers of one name', () => {
     const handler = { name: 'x', run: async () => {} };
     expect(() => new JobRunner({ prisma: db.prisma, handlers: [handler, handler] })).toThrow("two handlers named 'x'");

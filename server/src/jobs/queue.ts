@@ -45,6 +45,17 @@ export interface ClaimedJob {
 /** The longest wait between two attempts. */
 export const MAX_BACKOFF_MS = 6 * 60 * 60_000;
 
+/** When this process last called `enqueueJob` (`performance.now()`); -Infinity before the first. */
+let lastEnqueueAt = -Infinity;
+
+/**
+ * Whether this process called `enqueueJob` within the last `withinMs`: a job it added may be due
+ * (or about to commit), so a runner woken by a change should claim (see `JobRunner.wake`).
+ */
+export function enqueuedRecently(withinMs: number): boolean {
+  return performance.now() - lastEnqueueAt <= withinMs;
+}
+
 /**
  * Adds a job (in `sql`'s transaction when it is one, so it exists if and only if the write that
  * asked for it commits). Returns its id, or null when a job with the same `uniqueKey` exists.
@@ -55,6 +66,7 @@ export async function enqueueJob(
   payload: unknown,
   options: EnqueueOptions = {},
 ): Promise<bigint | null> {
+  lastEnqueueAt = performance.now();
   const rows = await sql.$queryRaw<{ id: bigint }[]>`
     INSERT INTO jobs (name, unique_key, payload, run_at, max_attempts, backoff_ms)
     VALUES (${name}, ${options.uniqueKey ?? null}, ${JSON.stringify(payload ?? {})}::jsonb,

@@ -1,8 +1,15 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { claimJobs, completeJob, failJob, pruneJobs, type ClaimedJob } from './queue.js';
+import { TRANSACTION_LIMITS } from '../changes/change-transaction.js';
+import { claimJobs, completeJob, enqueuedRecently, failJob, pruneJobs, type ClaimedJob } from './queue.js';
 
 /** How long `wake()` waits before ticking, so a burst of changes makes one tick. */
 const WAKE_DELAY_MS = 20;
+/**
+ * A tick woken by a change claims jobs only when this process enqueued one this recently: longer
+ * than a change transaction may stay open, so a job enqueued in one is claimed on the wake that
+ * follows its commit. Other due jobs (retries, scheduled times, other replicas' jobs) wait for the poll.
+ */
+const CLAIM_AFTER_ENQUEUE_MS = TRANSACTION_LIMITS.maxWait + TRANSACTION_LIMITS.timeout;
 
 /** What a handler knows about the attempt it runs. */
 export interface JobContext {
@@ -49,6 +56,8 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   /** Finished jobs are deleted this long after they finished. Default 7 days. */
   retentionMs?: number;
+  /** See `CLAIM_AFTER_ENQUEUE_MS` (the default); tests shorten it. */
+  claimAfterEnqueueMs?: number;
   onError?: (error: unknown, source: string) => void;
   now?: () => Date;
 }
@@ -76,12 +85,15 @@ export class JobRunner {
   readonly #batchSize: number;
   readonly #leaseMs: number;
   readonly #retentionMs: number;
+  readonly #claimAfterEnqueueMs: number;
   readonly #onError: (error: unknown, source: string) => void;
   readonly #now: () => Date;
   #timer: NodeJS.Timeout | undefined;
   #wakeTimer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #again = false;
+  /** The next tick claims jobs whatever `#wokenOnly` says: set by the poll (and start). */
+  #pollDue = false;
   #started = false;
   #lastPrune = 0;
 
@@ -96,6 +108,7 @@ export class JobRunner {
     this.#batchSize = options.batchSize ?? 10;
     this.#leaseMs = options.leaseMs ?? 5 * 60_000;
     this.#retentionMs = options.retentionMs ?? 7 * 24 * 60 * 60_000;
+    this.#claimAfterEnqueueMs = options.claimAfterEnqueueMs ?? CLAIM_AFTER_ENQUEUE_MS;
     this.#onError = options.onError ?? (() => {});
     this.#now = options.now ?? (() => new Date());
   }
@@ -104,26 +117,30 @@ export class JobRunner {
   start(): void {
     if (this.#started || this.#pollMs <= 0) return;
     this.#started = true;
-    this.#timer = setInterval(() => this.#tickSoon(), this.#pollMs);
+    this.#timer = setInterval(() => this.#tickSoon(true), this.#pollMs);
     this.#timer.unref();
-    this.#tickSoon();
+    this.#tickSoon(true);
   }
 
   /**
    * Ticks soon: within `WAKE_DELAY_MS`, so a burst of changes wakes it once, and after the running
-   * tick, if any. Does nothing before `start`.
+   * tick, if any. Does nothing before `start`. Called after every committed change, so such a tick
+   * runs the sweeps (outbox rows to jobs) but claims jobs only when a sweep or this process enqueued
+   * one lately (`CLAIM_AFTER_ENQUEUE_MS`): otherwise there is nothing new to claim, and a toggle
+   * would pay a statement for nothing. Jobs due for other reasons are claimed by the poll.
    */
   wake(): void {
     if (!this.#started || this.#wakeTimer) return;
     this.#wakeTimer = setTimeout(() => {
       this.#wakeTimer = undefined;
-      this.#tickSoon();
+      this.#tickSoon(false);
     }, WAKE_DELAY_MS);
     this.#wakeTimer.unref();
   }
 
-  #tickSoon(): void {
+  #tickSoon(poll: boolean): void {
     if (!this.#started) return;
+    if (poll) this.#pollDue = true;
     if (this.#running) {
       this.#again = true;
       return;
@@ -148,6 +165,11 @@ export class JobRunner {
    * Tests call it with the time they want, instead of sleeping.
    */
   async tick(now: Date = this.#now()): Promise<TickResult> {
+    return this.#tick(now, true);
+  }
+
+  /** `claim` false: the sweeps only, unless something was enqueued lately (see `wake`). */
+  async #tick(now: Date, claim: boolean): Promise<TickResult> {
     const result: TickResult = { done: 0, retried: 0, failed: 0, lost: 0 };
     for (const sweep of this.#sweeps) {
       try {
@@ -156,6 +178,8 @@ export class JobRunner {
         this.#onError(error, sweep.name);
       }
     }
+    // Checked after the sweeps: one that enqueued deliveries just now makes this tick claim them.
+    if (!claim && !enqueuedRecently(this.#claimAfterEnqueueMs)) return result;
     const names = [...this.#handlers.keys()];
     for (;;) {
       const jobs = await claimJobs(this.#prisma, names, now, this.#batchSize, this.#leaseMs);
@@ -173,8 +197,10 @@ export class JobRunner {
   async #loop(): Promise<void> {
     do {
       this.#again = false;
+      const claim = this.#pollDue;
+      this.#pollDue = false;
       try {
-        await this.tick(this.#now());
+        await this.#tick(this.#now(), claim);
       } catch (error) {
         this.#onError(error, 'tick');
       }

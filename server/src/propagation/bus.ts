@@ -4,7 +4,7 @@ import type { SnapshotDelta } from './snapshot-hash.js';
 import type { RevocationListener, RevocationMessage } from './revocation-message.js';
 import type { PendingKillStore } from './pending-kill.js';
 
-/** Called for every change message any replica published. */
+/** Called for the change messages replicas published (see `ChangeBus.subscribe`). */
 export type ChangeMessageListener = (message: ChangeMessage) => void;
 
 /**
@@ -15,9 +15,16 @@ export type ChangeMessageListener = (message: ChangeMessage) => void;
 export interface ChangeBus {
   /** `redis` or `memory` (embedded mode, one process). */
   readonly kind: 'redis' | 'memory';
-  /** Publishes `messages` in order; rejects when the bus is unavailable (nothing is queued). */
-  publish(messages: readonly ChangeMessage[]): Promise<void>;
-  /** Subscribes to every environment's messages; returns the unsubscribe function. */
+  /**
+   * Publishes `messages` in order; rejects when the bus is unavailable (nothing is queued).
+   * `appliedHere`: their changes are applied on this replica already (it committed them and told
+   * its own listeners), so the bus need not hand them back to this replica's listeners.
+   */
+  publish(messages: readonly ChangeMessage[], options?: { appliedHere?: boolean }): Promise<void>;
+  /**
+   * Subscribes to every environment's messages (those published with `appliedHere` may skip this
+   * replica); returns the unsubscribe function.
+   */
   subscribe(listener: ChangeMessageListener): () => void;
   /**
    * Publishes a revocation (tokens revoked, environments deleted) to every replica, this one

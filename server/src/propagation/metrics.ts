@@ -68,7 +68,7 @@ export class ServerMetrics {
 
   readonly messagesReceived = new Counter({
     name: 'switchyard_changes_received_total',
-    help: 'Change messages received from the bus',
+    help: 'Change messages received from the bus (not counting the echo of those this replica committed and announced)',
     registers: [this.registry],
   });
 

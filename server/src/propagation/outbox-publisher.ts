@@ -120,7 +120,8 @@ export class OutboxPublisher {
         messages.push(carried ? { ...keys, revision, changed, entries: carried } : { ...keys, revision, changed });
         delivered.push({ environmentId, revision });
       }
-      await this.#bus.publish(messages);
+      // Committed here, and applied by this replica's own listeners (the snapshot feeds) already.
+      await this.#bus.publish(messages, { appliedHere: true });
       this.#onPublished(messages.length);
       if (delivered.length > 0) this.#onDelivered(delivered);
     } catch (error) {

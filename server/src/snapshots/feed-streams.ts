@@ -4,16 +4,31 @@ import type { ServerMetrics } from '../propagation/metrics.js';
 import type { FeedState } from './feed-state.js';
 import { SseConnection, sseEvent, type StreamView } from './sse-connection.js';
 
-/** The patch of one revision, as frames per view. */
-interface FeedEvent {
-  revision: number;
+/** The patch of one revision, and its frame per view. */
+class FeedEvent {
+  readonly #patches: Record<StreamView, SnapshotPatch>;
+  readonly #frames: Partial<Record<StreamView, Buffer>> = {};
+
   /**
-   * The revision the run of patches this one came in started from. Its client frame is right only
-   * for a stream at that revision or later in the run (see `clientPatches`).
+   * `base`: the revision the run of patches this one came in started from. Its client frame is
+   * right only for a stream at that revision or later in the run (see `clientPatches`).
    */
-  base: number;
-  /** Encoded once: every stream writes the same bytes (no UTF-8 encode per stream). */
-  frame: Record<StreamView, Buffer>;
+  constructor(
+    readonly revision: number,
+    readonly base: number,
+    server: SnapshotPatch,
+    client: SnapshotPatch,
+  ) {
+    this.#patches = { server, client };
+  }
+
+  /**
+   * Encoded once, on first use: every stream writes the same bytes (no UTF-8 encode per stream),
+   * and a replica with no stream of that view never encodes it.
+   */
+  frame(view: StreamView): Buffer {
+    return (this.#frames[view] ??= Buffer.from(sseEvent('patch', this.revision, JSON.stringify(this.#patches[view]))));
+  }
 }
 
 export interface FeedStreamsOptions {
@@ -108,7 +123,7 @@ export class FeedStreams {
     } else if (lastEventId !== undefined && this.#canResume(lastEventId, state, view)) {
       connection.revision = lastEventId;
       for (const event of this.#ring) {
-        if (event.revision > lastEventId && !connection.send(event.revision, event.frame[view])) break;
+        if (event.revision > lastEventId && !connection.send(event.revision, event.frame(view))) break;
       }
     } else {
       connection.sendSnapshot(state.revision, state.put(view));
@@ -129,14 +144,7 @@ export class FeedStreams {
     state: FeedState,
     served: FeedState | undefined,
   ): void {
-    const events: FeedEvent[] = patches.map((patch, index) => ({
-      revision: patch.revision,
-      base,
-      frame: {
-        server: Buffer.from(sseEvent('patch', patch.revision, JSON.stringify(patch))),
-        client: Buffer.from(sseEvent('patch', patch.revision, JSON.stringify(forClients[index]))),
-      },
-    }));
+    const events = patches.map((patch, index) => new FeedEvent(patch.revision, base, patch, forClients[index]!));
     this.#ring.push(...events);
     const { ringSize } = this.#options;
     if (this.#ring.length > ringSize) this.#ring.splice(0, this.#ring.length - ringSize);
@@ -229,13 +237,13 @@ export class FeedStreams {
       tally.patches += events.length - start;
       if (start === events.length - 1) {
         // The usual case (one toggle): the event's shared frame as it is.
-        connection.send(last, events[start]!.frame[view]);
+        connection.send(last, events[start]!.frame(view));
         return;
       }
       const key = `${view} ${from}`;
       let bytes = joined.get(key);
       if (!bytes) {
-        bytes = Buffer.concat(events.slice(start).map((event) => event.frame[view]));
+        bytes = Buffer.concat(events.slice(start).map((event) => event.frame(view)));
         joined.set(key, bytes);
       }
       connection.send(last, bytes);

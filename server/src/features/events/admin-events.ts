@@ -55,7 +55,8 @@ interface EnvironmentKeys {
  * `change` event per environment, with project and environment keys, sent once to every open
  * stream whose principal may read that project (and that watches it). Changes come by two paths,
  * deduplicated (`DeliveredChanges`): this replica's own commits, right after commit (so they show
- * even while Redis is down), and the bus (every replica's messages, this one's included).
+ * even while Redis is down), and the bus (every replica's messages; this one's own announcements
+ * may be dropped by the bus, its drain's come back).
  */
 export class AdminEventStreams {
   readonly #subscribers = new Set<AdminSubscriber>();
@@ -108,7 +109,7 @@ export class AdminEventStreams {
     }
   }
 
-  /** A change message from the bus (any replica's, this one's included). */
+  /** A change message from the bus (any replica's, possibly this one's: see the class). */
   async publishMessage(message: ChangeMessage): Promise<void> {
     const change: AdminChangeEvent = {
       project: message.projectKey,

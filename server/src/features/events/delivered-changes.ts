@@ -6,7 +6,7 @@ const MAX_ENVIRONMENTS = 10_000;
 /**
  * Which changes the admin streams of this replica already got, so each change is sent once although
  * it comes by two paths (this replica's own commits right after commit, and every replica's
- * messages on the bus, this one's included) and the bus may repeat a message (the outbox drain
+ * messages on the bus, possibly this one's) and the bus may repeat a message (the outbox drain
  * republishes what `announce` published but had not marked yet). A change is its environment's
  * keys and revision (one revision, one commit). A deleted environment recreated under the same
  * keys starts its revisions again: `forget()` when environments are deleted.

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requirePrincipal } from '../../auth/plugin.js';
 import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { configSerializerCompiler } from './config-serializer.js';
 import { registerDeferredKills } from './deferred-kills.js';
 import { etagOf, parseIfMatch, requireIfMatch } from './if-match.js';
 import {
@@ -126,6 +127,8 @@ export const flagConfigRoutes: FastifyPluginAsyncZod = async (app) => {
       `${PATH}/${enabled ? 'on' : 'off'}`,
       {
         config: { access: 'flags.write' },
+        // The hottest write: its answer repeats the last toggle's rules (see configSerializer).
+        serializerCompiler: configSerializerCompiler,
         schema: {
           tags,
           summary: `Turn a flag ${enabled ? 'on' : 'off'} in one environment`,

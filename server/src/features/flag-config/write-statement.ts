@@ -72,6 +72,9 @@ export async function writeConfigIfCurrent(
   );
   const row = rows[0];
   if (!row) return null;
-  const { audit_id: auditId, revisions, ...config } = row;
-  return { row: config, recorded: change.recordedOf({ audit_id: auditId, revisions }) };
+  const { audit_id: auditId, revisions, event_pending: eventPending, ...config } = row;
+  return {
+    row: config,
+    recorded: change.recordedOf({ audit_id: auditId, revisions, event_pending: eventPending }),
+  };
 }

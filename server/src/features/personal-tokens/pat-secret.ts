@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Every personal access token starts with this, so authenticators (and secret scanners) recognize it. */
 export const PAT_PREFIX = 'sy_pat_';
@@ -8,9 +8,9 @@ export function generatePatSecret(): string {
   return `${PAT_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
-/** What the database stores instead of the secret: SHA-256, hex. */
+/** What the database stores instead of the secret: SHA-256, hex (per request: see `hashTokenSecret`). */
 export function hashPatSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** The part listings show: the prefix plus four random characters. */

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The session cookie's name (read by the auth plugin). */
 export { SESSION_COOKIE } from '../../auth/plugin.js';
@@ -8,9 +8,9 @@ export function generateSessionSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** What the database stores instead of the secret: SHA-256, hex. */
+/** What the database stores instead of the secret: SHA-256, hex (per request: see `hashTokenSecret`). */
 export function hashSessionSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /**

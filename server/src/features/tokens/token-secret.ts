@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenKind } from '../../auth/principal.js';
 
 export { TOKEN_KINDS, type TokenKind } from '../../auth/principal.js';
@@ -11,9 +11,13 @@ export function generateTokenSecret(kind: TokenKind): string {
   return `sy_${kind}_${randomBytes(32).toString('base64url')}`;
 }
 
-/** What the database stores instead of the secret: SHA-256, hex. */
+/**
+ * What the database stores instead of the secret: SHA-256, hex. Computed on every authenticated
+ * request (the verified-token cache is keyed by it): the one-shot `hash` costs a quarter of
+ * `createHash().update().digest()` (~2 against ~8 µs here).
+ */
 export function hashTokenSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /**

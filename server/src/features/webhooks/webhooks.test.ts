@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { verifySignature } from './signature.js';
 
@@ -239,7 +239,7 @@ describe('SWITCHYARD_WEBHOOK_DENY_PRIVATE', () => {
 });
 
 describe('fan-out without an enabled webhook', () => {
-  it('marks the outbox processed under the drain lock, and a webhook enabled later gets only later changes', async () => {
+  it('marks the outbox processed under the drain lock (one-statement writes at once, without waking the runner), and a webhook enabled later gets only later changes', async () => {
     const app = await createTestApp({ jobPollMs: 0, secretKey: Buffer.alloc(32, 5) });
     const pending = () => app.db.prisma.eventOutbox.count({ where: { processedAt: null } });
     try {
@@ -262,11 +262,28 @@ describe('fan-out without an enabled webhook', () => {
       expect(await pending()).toBe(0);
       expect(await app.db.prisma.webhookDelivery.count()).toBe(0);
 
+      // A one-statement toggle with no webhook enabled: its row is processed as it is written, and
+      // the job runner is not woken for it (there is nothing to drain).
+      const wake = vi.spyOn(app.app.jobs, 'wake');
+      const lastEvent = async () =>
+        app.db.prisma.eventOutbox.findFirstOrThrow({
+          orderBy: { id: 'desc' },
+          select: { eventType: true, processedAt: true },
+        });
+      expect((await app.api('POST', `${path}/off`, {})).status).toBe(200);
+      expect((await app.api('POST', `${path}/on`, {})).status).toBe(200);
+      expect(await lastEvent()).toMatchObject({ eventType: 'flag_config.enabled', processedAt: expect.any(Date) });
+      expect(await pending()).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve)); // the announcement follows the response
+      expect(wake).not.toHaveBeenCalled();
+
       const created = await app.api('POST', '/webhooks', { name: 'ops', url: receiver.url, events: ['flag_config.*'] });
       expect(created.status).toBe(201);
       receiver.secret = created.body.secret;
       receiver.received.length = 0;
       expect((await app.api('POST', `${path}/off`, { reason: 'after the webhook' })).status).toBe(200);
+      expect(await lastEvent()).toMatchObject({ eventType: 'flag_config.disabled', processedAt: null });
+      await vi.waitFor(() => expect(wake).toHaveBeenCalled()); // pending: the runner is woken
       expect(await app.app.jobs.tick()).toMatchObject({ done: 1 });
       expect(receiver.received.map(({ body }) => JSON.parse(body).type)).toEqual(['flag_config.disabled']);
       expect(await pending()).toBe(0);
