@@ -62,10 +62,10 @@ export function registerAuth(scope: FastifyInstance, options: AuthOptions): void
     }
   });
 
-  scope.addHook('onRequest', async (request, reply) => {
+  scope.addHook('onRequest', async (request) => {
     const action = request.routeOptions.config.access;
     if (action === 'public' || action === undefined) return;
-    options.failures?.refuseBlocked(request, reply);
+    options.failures?.refuseBlocked(request);
     let principal: Principal;
     let credential: Credential;
     try {
@@ -73,7 +73,7 @@ export function registerAuth(scope: FastifyInstance, options: AuthOptions): void
       principal = await authenticate(options.authenticators, credential);
     } catch (error) {
       if (options.failures && error instanceof HttpError && error.statusCode === 401) {
-        throw (await options.failures.recordFailure(request, reply)) ?? error;
+        throw (await options.failures.recordFailure(request)) ?? error;
       }
       throw error;
     }

@@ -1,8 +1,8 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import { HttpError } from './errors.js';
+import { tooManyRequests, type HttpError } from './errors.js';
 
 /** Where the shared counts live in Redis: one key per address, expiring with its window. */
 export const AUTH_FAILURES_REDIS_PREFIX = 'switchyard:auth-failures:';
@@ -13,9 +13,9 @@ const MAX_BLOCKED = 10_000;
 /** What the auth hook asks before and after checking a token (see `installAuthFailureLimit`). */
 export interface AuthFailureLimit {
   /** Throws the 429 when the caller's address is blocked: its token is then not even looked at. */
-  refuseBlocked(request: FastifyRequest, reply: FastifyReply): void;
+  refuseBlocked(request: FastifyRequest): void;
   /** Counts a failed authentication; the 429 to answer instead of the 401 once over the limit. */
-  recordFailure(request: FastifyRequest, reply: FastifyReply): Promise<HttpError | undefined>;
+  recordFailure(request: FastifyRequest): Promise<HttpError | undefined>;
 }
 
 /**
@@ -60,30 +60,30 @@ export async function installAuthFailureLimit(app: FastifyInstance, config: Conf
   const countFailure = app.createRateLimit();
   const blockedUntil = new Map<string, number>();
 
-  const tooMany = (reply: FastifyReply, untilMs: number, now: number) => {
-    const seconds = Math.max(1, Math.ceil((untilMs - now) / 1000));
-    void reply.header('retry-after', String(seconds));
-    return new HttpError(429, `Too many failed authentications from your address; retry in ${seconds} s`);
-  };
+  const tooMany = (untilMs: number, now: number) =>
+    tooManyRequests(
+      Math.max(1, Math.ceil((untilMs - now) / 1000)),
+      'Too many failed authentications from your address',
+    );
 
   return {
-    refuseBlocked(request, reply) {
+    refuseBlocked(request) {
       if (blockedUntil.size === 0) return;
       const key = normalizeIP(request.ip);
       const until = blockedUntil.get(key);
       if (until === undefined) return;
       const now = Date.now();
       if (until <= now) blockedUntil.delete(key);
-      else throw tooMany(reply, until, now);
+      else throw tooMany(until, now);
     },
-    async recordFailure(request, reply) {
+    async recordFailure(request) {
       const limit = await countFailure(request);
       if (limit.isAllowed || !limit.isExceeded) return undefined;
       const now = Date.now();
       const until = now + limit.ttl;
       if (blockedUntil.size >= MAX_BLOCKED) blockedUntil.clear();
       blockedUntil.set(limit.key, until);
-      return tooMany(reply, until, now);
+      return tooMany(until, now);
     },
   };
 }

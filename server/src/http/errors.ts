@@ -58,6 +58,24 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * An error that says when to come back: the error handler copies `retryAfterSeconds` into
+ * `Retry-After`, so a route or hook only throws it.
+ */
+export class RetryLaterError extends HttpError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+    statusCode = 429,
+  ) {
+    super(statusCode, message);
+  }
+}
+
+/** 429 + `Retry-After: seconds`, the message ending "; retry in N s". */
+export const tooManyRequests = (seconds: number, message: string) =>
+  new RetryLaterError(seconds, `${message}; retry in ${seconds} s`);
+
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, message, details);
 export const unauthorized = (message = 'A valid API token is required') => new HttpError(401, message);
 export const forbidden = (message: string) => new HttpError(403, message);
@@ -134,6 +152,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     else if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ err: error }, 'request rejected');
     if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    if (error instanceof RetryLaterError) void reply.header('retry-after', String(error.retryAfterSeconds));
     if (statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', RETRY_AFTER_SECONDS);
     return reply.code(statusCode).send(body);
   });

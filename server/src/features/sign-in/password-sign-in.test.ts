@@ -11,7 +11,8 @@ import {
   SIGN_IN_FAILURES_REDIS_PREFIX,
   type FailureCounter,
 } from './failure-counter.js';
-import { PasswordSignIn, RetryLaterError, SIGN_IN_FAILED } from './password-sign-in.js';
+import { RetryLaterError } from '../../http/errors.js';
+import { PasswordSignIn, SIGN_IN_FAILED } from './password-sign-in.js';
 
 const REDIS_URL = process.env['SWITCHYARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 

@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
 import { normalizeIP } from '@fastify/rate-limit';
-import { HttpError } from '../../http/errors.js';
+import { HttpError, tooManyRequests, type RetryLaterError } from '../../http/errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { PasswordHasher } from '../users/password.js';
 import { findUserForSignIn, type UserRow } from '../users/store.js';
 import type { FailureCounter } from './failure-counter.js';
-
-/** A 429 that says when to come back: the route copies `retryAfterSeconds` into `Retry-After`. */
-export class RetryLaterError extends HttpError {
-  constructor(
-    readonly retryAfterSeconds: number,
-    message: string,
-  ) {
-    super(429, message);
-  }
-}
 
 export interface PasswordSignInDeps {
   prisma: PrismaClient;
@@ -82,5 +72,5 @@ export class PasswordSignIn {
 
 function tooMany(ms: number): RetryLaterError {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  return new RetryLaterError(seconds, `Too many failed sign-ins; retry in ${seconds} s`);
+  return tooManyRequests(seconds, 'Too many failed sign-ins');
 }

@@ -8,7 +8,7 @@ import { adminErrorResponses, errorBodySchema } from '../../http/schemas.js';
 import { createFirstOwner } from '../users/setup.js';
 import { findUser } from '../users/store.js';
 import { userView } from '../users/views.js';
-import { PasswordSignIn, RetryLaterError } from './password-sign-in.js';
+import { PasswordSignIn } from './password-sign-in.js';
 import { meView, passwordSignInBody, setupBody, signedInView, type MeView } from './schemas.js';
 import { clearedSessionCookie, startSession } from './session-cookie.js';
 import { withExample } from '../../http/openapi-examples.js';
@@ -57,13 +57,8 @@ export const signInRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      let user;
-      try {
-        user = await passwordSignIn.verify(request.body.email, request.body.password, request.ip);
-      } catch (error) {
-        if (error instanceof RetryLaterError) void reply.header('retry-after', String(error.retryAfterSeconds));
-        throw error;
-      }
+      // A 429 carries its Retry-After to the error handler (RetryLaterError).
+      const user = await passwordSignIn.verify(request.body.email, request.body.password, request.ip);
       const session = await startSession(app.sessions, request, reply, user.id, 'password', cookie);
       return { user: userView(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
     },

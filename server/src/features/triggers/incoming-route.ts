@@ -1,9 +1,9 @@
 import { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
-import { HttpError } from '../../http/errors.js';
+import { HttpError, tooManyRequests } from '../../http/errors.js';
 import { errorBodySchema } from '../../http/schemas.js';
 import { commandFromAlertmanager, commandFromGeneric } from './alertmanager.js';
 import { TRIGGER_LIMITS, TriggerRateLimits } from './rate-limits.js';
@@ -32,13 +32,13 @@ export async function registerIncomingRoute(app: FastifyInstance, service: Trigg
   const limits = new TriggerRateLimits(await redisFor(app));
   const triggers = new WeakMap<FastifyRequest, TriggerRow>();
 
-  const refuse = async (request: FastifyRequest, reply: FastifyReply) => {
+  const refuse = async (request: FastifyRequest) => {
     const addressWait = await limits.consumeAddress(normalizeIP(request.ip));
-    if (addressWait !== undefined) throw tooMany(reply, addressWait, 'Too many trigger calls from your address');
+    if (addressWait !== undefined) throw tooManyRequests(addressWait, 'Too many trigger calls from your address');
     const { secret } = request.params as { secret: string };
     const trigger = await service.find(secret);
     const triggerWait = await limits.consumeTrigger(trigger.id);
-    if (triggerWait !== undefined) throw tooMany(reply, triggerWait, 'Too many calls of this trigger');
+    if (triggerWait !== undefined) throw tooManyRequests(triggerWait, 'Too many calls of this trigger');
     triggers.set(request, trigger);
   };
 
@@ -87,11 +87,6 @@ export async function registerIncomingRoute(app: FastifyInstance, service: Trigg
       return reply.code(result.outcome === 'kill_pending' ? 202 : 200).send(result);
     },
   );
-}
-
-function tooMany(reply: FastifyReply, seconds: number, message: string): HttpError {
-  void reply.header('retry-after', String(seconds));
-  return new HttpError(429, `${message}; retry in ${seconds} s`);
 }
 
 /** The limits' own Redis connection when the server has Redis (loaded only then, like the bus). */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consumeOrWait } from '../../http/limiter-wait.js';
 
 /** Where the counts live in Redis: `<prefix>:address:<ip>` and `<prefix>:trigger:<id>`, expiring with their window. */
 export const TRIGGER_LIMIT_REDIS_PREFIX = 'switchyard:trigger-limit';
@@ -36,22 +37,11 @@ export class TriggerRateLimits {
 
   /** Counts a call from `address`; the seconds to wait when over the limit, else undefined. */
   consumeAddress(address: string): Promise<number | undefined> {
-    return consume(this.#address, address);
+    return consumeOrWait(this.#address, address);
   }
 
   /** Counts a call to trigger `id`; the seconds to wait when over the limit, else undefined. */
   consumeTrigger(id: string): Promise<number | undefined> {
-    return consume(this.#trigger, id);
-  }
-}
-
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<number | undefined> {
-  try {
-    await limiter.consume(key);
-    return undefined;
-  } catch (refusal) {
-    // Over the limit: a RateLimiterRes. Anything else (both stores failing) lets the call through.
-    if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-    return undefined;
+    return consumeOrWait(this.#trigger, id);
   }
 }

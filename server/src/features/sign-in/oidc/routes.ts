@@ -1,8 +1,9 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { badRequest, HttpError } from '../../../http/errors.js';
+import { badRequest, HttpError, tooManyRequests } from '../../../http/errors.js';
+import { consumeOrWait } from '../../../http/limiter-wait.js';
 import { errorBodySchema } from '../../../http/schemas.js';
 import { secretsEqual } from '../session-secret.js';
 import { startSession } from '../session-cookie.js';
@@ -120,15 +121,8 @@ export const oidcRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { provider } = requireProvider();
-      const wait = await starts.consume(normalizeIP(request.ip)).then(
-        () => 0,
-        (refusal: unknown) =>
-          refusal instanceof RateLimiterRes ? Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) : 0,
-      );
-      if (wait > 0) {
-        void reply.header('retry-after', String(wait));
-        throw new HttpError(429, `Too many sign-ins started from your address; retry in ${wait} s`);
-      }
+      const wait = await consumeOrWait(starts, normalizeIP(request.ip));
+      if (wait !== undefined) throw tooManyRequests(wait, 'Too many sign-ins started from your address');
       const { url, checks } = await provider.begin();
       await attempts.save(checks, request.query.returnTo ?? '/');
       return reply
