@@ -15,3 +15,25 @@ export function ErrorMessage({ error }: { error: unknown }) {
     </p>
   );
 }
+
+/**
+ * One paragraph for a form's outcome: its failure (an alert), else the notice of its last success
+ * (a status, styled `noticeClass`), else nothing.
+ */
+export function Outcome({
+  error,
+  notice,
+  noticeClass = 'notice',
+}: {
+  error: string | null;
+  notice: string | null;
+  noticeClass?: string;
+}) {
+  if (error) return <ErrorMessage error={error} />;
+  if (!notice) return null;
+  return (
+    <p role="status" class={noticeClass}>
+      {notice}
+    </p>
+  );
+}

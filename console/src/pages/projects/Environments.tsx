@@ -11,7 +11,7 @@ import {
 import { hasRole } from '../../api/rights';
 import { DeleteButton } from '../../components/DeleteButton';
 import { KeyNameFields } from '../../components/KeyNameFields';
-import { ErrorMessage, Loading } from '../../components/Loading';
+import { ErrorMessage, Loading, Outcome } from '../../components/Loading';
 import { RenameButton } from '../../components/RenameButton';
 import { invalidate } from '../../hooks/query';
 import { byStatus, useAction } from '../../hooks/useAction';
@@ -157,8 +157,6 @@ function CreateEnvironment({ project }: { project: string }) {
       { onError: byStatus({ 409: `An environment with the key “${key.trim()}” already exists.` }) },
     );
   };
-  // One paragraph for the outcome: the failure, or the notice of a success.
-  const message = create.error ? { error: true, text: create.error } : notice && { error: false, text: notice };
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="create-environment-heading">
       <h2 id="create-environment-heading">New environment</h2>
@@ -184,11 +182,7 @@ function CreateEnvironment({ project }: { project: string }) {
         <option value="editor">editor</option>
         <option value="admin">admin</option>
       </select>
-      {message && (
-        <p role={message.error ? 'alert' : 'status'} class={message.error ? 'error' : 'notice'}>
-          {message.text}
-        </p>
-      )}
+      <Outcome error={create.error} notice={notice} />
       <div class="row">
         <button type="submit" class="primary" disabled={create.busy}>
           Create environment

@@ -9,7 +9,7 @@ import {
   type Me,
   type User,
 } from '../../api/account';
-import { ErrorMessage, Loading } from '../../components/Loading';
+import { ErrorMessage, Loading, Outcome } from '../../components/Loading';
 import { invalidate, useQuery } from '../../hooks/query';
 import { byStatus, useAction } from '../../hooks/useAction';
 import { browserName } from '../account/Sessions';
@@ -46,8 +46,6 @@ function CreateUser({ me }: { me: Me }) {
       { onError: byStatus({ 409: 'That email is already taken.' }) },
     );
   };
-  // One paragraph for the outcome: the failure, or the notice of a success.
-  const message = create.error ? { error: true, text: create.error } : notice && { error: false, text: notice };
 
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="create-user-heading">
@@ -71,11 +69,7 @@ function CreateUser({ me }: { me: Me }) {
         <option value="admin">Admin (every project)</option>
         {me.instanceRole === 'owner' && <option value="owner">Owner</option>}
       </select>
-      {message && (
-        <p role={message.error ? 'alert' : 'status'} class={message.error ? 'error' : 'hint'}>
-          {message.text}
-        </p>
-      )}
+      <Outcome error={create.error} notice={notice} noticeClass="hint" />
       <div class="row">
         <button type="submit" class="primary" disabled={create.busy}>
           Add person
