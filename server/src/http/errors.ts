@@ -143,6 +143,17 @@ export function toErrorResponse(error: unknown): { statusCode: number; body: Err
   return { statusCode: 500, body: withDetails('internal_error', 'Internal server error') };
 }
 
+/**
+ * The headers an error answer carries, whatever its body's shape (ours, OFREP's): 401
+ * `WWW-Authenticate`; `Retry-After` from a {@link RetryLaterError}, and on every 503 (a dependency
+ * is down) unless one was set before the throw.
+ */
+export function setErrorHeaders(reply: FastifyReply, error: unknown, statusCode: number): void {
+  if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
+  if (error instanceof RetryLaterError) void reply.header('retry-after', String(error.retryAfterSeconds));
+  if (statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', RETRY_AFTER_SECONDS);
+}
+
 /** Installs the error and not-found handlers that give every error response the `ErrorBody` shape. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
@@ -151,9 +162,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (statusCode === 503) request.log.warn({ err: error }, 'request failed: dependency unavailable');
     else if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ err: error }, 'request rejected');
-    if (statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
-    if (error instanceof RetryLaterError) void reply.header('retry-after', String(error.retryAfterSeconds));
-    if (statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', RETRY_AFTER_SECONDS);
+    setErrorHeaders(reply, error, statusCode);
     return reply.code(statusCode).send(body);
   });
   // A path that exists with other methods is a 405 naming them (fastify says 404 to both).

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { toErrorResponse, type ErrorBody } from '../../http/errors.js';
+import { setErrorHeaders, toErrorResponse, type ErrorBody } from '../../http/errors.js';
 import type { OfrepErrorCode } from './mapping.js';
 import { OFREP_BODY_LIMIT } from './context.js';
 
@@ -25,13 +25,14 @@ export type OfrepErrorBody = z.infer<typeof ofrepErrorSchema>;
  * Answers every error of the scope in OFREP's shape, with the status Switchyard's own handler
  * would give, except that a request Switchyard cannot read (bad JSON, a context of the wrong
  * shape, a body over the limit, a content type other than JSON) is OFREP's 400 INVALID_CONTEXT.
- * 401 keeps its `WWW-Authenticate`; 429 and 503 keep the `Retry-After` set before the throw.
+ * The headers are those of every error answer (`setErrorHeaders`: 401 `WWW-Authenticate`, 429 and
+ * 503 `Retry-After`).
  */
 export function installOfrepErrors(scope: FastifyInstance): void {
   scope.setErrorHandler((error: unknown, request, reply) => {
     const response = toErrorResponse(error);
     if (response.statusCode >= 500) request.log.error({ err: error }, 'OFREP request failed');
-    if (response.statusCode === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    setErrorHeaders(reply, error, response.statusCode);
     const key = (request.params as { key?: unknown } | undefined)?.key;
     const answer = ofrepErrorResponse(response.statusCode, response.body, typeof key === 'string' ? key : undefined);
     return reply.code(answer.statusCode).send(answer.body);
